@@ -1,0 +1,57 @@
+# legami — the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+DEMO_ENV := LEGAMI_DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve worker test test-sqlite test-postgres lint bench messages schema clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "legami needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Creates the SQLite database, loads the demo network and serves it with a background worker.
+demo: install
+	$(DEMO_ENV) $(MANAGE) migrate --no-input
+	$(DEMO_ENV) $(MANAGE) import_territory --region 03
+	$(DEMO_ENV) $(MANAGE) load_demo
+	$(DEMO_ENV) $(MANAGE) db_worker --interval 1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+serve: install
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+# Runs the background tasks (people imports…) queued in the database.
+worker: install
+	$(MANAGE) db_worker
+
+# The whole suite on SQLite, or on PostgreSQL when DATABASE_URL points at it.
+test: install
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+# Regenerates the Italian catalogue (then translate the new entries) and compiles it.
+messages: install
+	cd legami && ../$(MANAGE) makemessages -l it --no-location --no-obsolete
+	$(BIN)/python -m legami.core.i18n_compile
+
+# Regenerates the committed OpenAPI schema.
+schema: install
+	$(MANAGE) export_openapi --output docs/api/openapi.json
+
+clean:
+	rm -rf $(VENV) legami.sqlite3 staticfiles media

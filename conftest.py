@@ -1,0 +1,102 @@
+"""The fixed cast of personas every test uses, in one network, plus an outsider from another.
+
+Personas: coordinator, case_manager, community_worker, partner_staff, evaluator, funder,
+citizen, privacy_officer (all members of `network`), district_case_manager (a case manager
+limited to one district), outsider (coordinator of `other_network`), platform_admin (a
+superuser with no role in any network) and anonymous (None).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from legami.core.roles import Role
+from legami.core.tests import factories as f
+
+
+@dataclass
+class Cast:
+    network: object
+    other_network: object
+    district: object
+    other_district: object
+    municipalities: list
+    organization: object
+    users: dict
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["users"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+PERSONA_ROLES = {
+    "coordinator": Role.COORDINATOR,
+    "case_manager": Role.CASE_MANAGER,
+    "community_worker": Role.COMMUNITY_WORKER,
+    "partner_staff": Role.PARTNER_STAFF,
+    "evaluator": Role.EVALUATOR,
+    "funder": Role.FUNDER,
+    "citizen": Role.CITIZEN,
+    "privacy_officer": Role.PRIVACY_OFFICER,
+}
+PERSONAS = [*PERSONA_ROLES, "district_case_manager", "outsider", "platform_admin", "anonymous"]
+
+
+@pytest.fixture(autouse=True)
+def _media_and_tasks(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    network = f.NetworkFactory(name="Rete di prova", slug="rete-prova")
+    other = f.NetworkFactory(name="Altra rete", slug="altra-rete")
+    district = f.SocialDistrictFactory(network=network, name="Ambito Cremonese")
+    other_district = f.SocialDistrictFactory(network=network, name="Ambito Cremasco")
+    cremona = f.MunicipalityFactory(istat_code="019036", cadastral_code="D150", name="Cremona", is_capital=True)
+    crema = f.MunicipalityFactory(istat_code="019035", cadastral_code="D142", name="Crema")
+    f.NetworkMunicipalityFactory(network=network, municipality=cremona, district=district)
+    f.NetworkMunicipalityFactory(network=network, municipality=crema, district=other_district)
+    organization = f.OrganizationFactory(network=network, name="Cooperativa Il Ponte")
+    f.PartnershipFactory(organization=organization, role="partner")
+    users = {}
+    for persona, role in PERSONA_ROLES.items():
+        user = f.UserFactory(email=f"{persona}@example.org", full_name=persona.replace("_", " ").title())
+        f.MembershipFactory(
+            network=network,
+            user=user,
+            role=role,
+            organization=organization if role == Role.PARTNER_STAFF else None,
+        )
+        users[persona] = user
+    users["district_case_manager"] = f.UserFactory(email="district_case_manager@example.org")
+    f.MembershipFactory(
+        network=network, user=users["district_case_manager"], role=Role.CASE_MANAGER, district=district
+    )
+    users["outsider"] = f.UserFactory(email="outsider@example.org")
+    f.MembershipFactory(network=other, user=users["outsider"], role=Role.COORDINATOR)
+    users["platform_admin"] = f.UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    users["anonymous"] = None
+    return Cast(network, other, district, other_district, [cremona, crema], organization, users)
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` logs the test client in as `user` (None stays anonymous) and returns it."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,185 @@
+"""Shared kernel models: base classes, audit events, legal bases and consents, background jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class NetworkScopedModel(TimeStampedModel):
+    """A row that belongs to one network (the tenant); every selector filters on it."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class DataClass(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PERSONAL = "personal", _("Personal")
+    CASE = "case", _("Case data")
+
+
+class AuditEvent(models.Model):
+    """One write (or one read of case data): who, what, when, before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        READ = "read", _("Read")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
+        INVITE = "invite", _("Invited")
+        LOGIN = "login", _("Logged in")
+        ACCEPT = "accept", _("Accepted")
+        REVOKE = "revoke", _("Revoked")
+
+    network = models.ForeignKey(
+        "network.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    data_class = models.CharField(_("data class"), max_length=20, choices=DataClass.choices, default=DataClass.PUBLIC)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["network", "-created_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+
+class LegalBasis(models.TextChoices):
+    """GDPR Art. 6(1) legal bases."""
+
+    CONSENT = "consent", _("Consent (Art. 6.1.a GDPR)")
+    CONTRACT = "contract", _("Contract (Art. 6.1.b GDPR)")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (Art. 6.1.c GDPR)")
+    VITAL_INTERESTS = "vital_interests", _("Vital interests (Art. 6.1.d GDPR)")
+    PUBLIC_TASK = "public_task", _("Public interest task (Art. 6.1.e GDPR)")
+    LEGITIMATE_INTERESTS = "legitimate_interests", _("Legitimate interests (Art. 6.1.f GDPR)")
+
+
+class SpecialCategoryCondition(models.TextChoices):
+    """GDPR Art. 9(2) conditions, for processings of special-category (case) data."""
+
+    NONE = "", _("No special-category data")
+    EXPLICIT_CONSENT = "explicit_consent", _("Explicit consent (Art. 9.2.a GDPR)")
+    SOCIAL_PROTECTION = "social_protection", _("Social security and protection law (Art. 9.2.b GDPR)")
+    VITAL_INTERESTS = "vital_interests", _("Vital interests (Art. 9.2.c GDPR)")
+    PUBLIC_INTEREST = "substantial_public_interest", _("Substantial public interest (Art. 9.2.g GDPR)")
+    HEALTH_SOCIAL_CARE = "health_social_care", _("Health or social care (Art. 9.2.h GDPR)")
+
+
+class Processing(NetworkScopedModel):
+    """A processing of personal data in the network's register (purpose and legal basis)."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="processings")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis.choices)
+    special_category_condition = models.CharField(
+        _("special-category condition"), max_length=40, choices=SpecialCategoryCondition.choices, blank=True
+    )
+    retention = models.CharField(_("retention period"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["network", "code"], name="processing_unique_code")]
+        verbose_name = _("processing")
+        verbose_name_plural = _("processings")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def needs_consent(self) -> bool:
+        return self.legal_basis == LegalBasis.CONSENT
+
+
+class Consent(TimeStampedModel):
+    """A person's consent to one processing whose legal basis is consent, with its history."""
+
+    person = models.ForeignKey("network.Person", on_delete=models.CASCADE, related_name="consents")
+    processing = models.ForeignKey(Processing, on_delete=models.CASCADE, related_name="consents")
+    given = models.BooleanField(_("given"), default=True)
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    source = models.CharField(_("how it was collected"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "processing"], name="consent_unique_person_processing")
+        ]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.processing_id}={self.given}"
+
+
+class Job(NetworkScopedModel):
+    """A background job (an import, an export…) whose progress users follow on a page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(_("kind"), max_length=60)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status in (self.Status.SUCCEEDED, self.Status.FAILED) else 0
+        return min(100, round(100 * self.processed / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -1,0 +1,55 @@
+"""Template helpers: capability checks, accessible form fields, query strings."""
+
+from django import forms, template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.filter
+def has(caps, capability: str) -> bool:
+    """`{% if caps|has:"network.view_people" %}`: the viewer holds that capability here."""
+    return bool(caps) and caps.has(capability)
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def add_field_attrs(field):
+    """Render a bound field with Bootstrap Italia classes and ARIA links to its help and errors."""
+    widget = field.field.widget
+    attrs = dict(widget.attrs)
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple) and not isinstance(
+        widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+    ):
+        css = "form-select"
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = ""
+    else:
+        css = "form-control"
+    if css:
+        attrs["class"] = (attrs.get("class", "") + " " + css).strip()
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+        attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (for pagination and sorting links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return urlencode(sorted(query.lists()), doseq=True)

@@ -1,0 +1,61 @@
+"""Pages of one network, under /<network-slug>/."""
+
+from django.urls import path
+
+from legami.network.views import (
+    audit,
+    households,
+    imports,
+    members,
+    organizations,
+    people,
+    privacy,
+    public,
+    ties,
+)
+
+app_name = "network"
+
+urlpatterns = [
+    path("", public.network_home, name="home"),
+    path("dashboard/", public.dashboard, name="dashboard"),
+    # partner organisations and their roles in the partnership
+    path("partners/", organizations.organization_list, name="organizations"),
+    path("partners/new/", organizations.organization_create, name="organization_create"),
+    path("partners/<int:pk>/", organizations.organization_detail, name="organization_detail"),
+    path("partners/<int:pk>/edit/", organizations.organization_update, name="organization_update"),
+    path("partners/<int:pk>/delete/", organizations.organization_delete, name="organization_delete"),
+    path("partners/<int:pk>/roles/new/", organizations.partnership_create, name="partnership_create"),
+    path("partners/roles/<int:pk>/delete/", organizations.partnership_delete, name="partnership_delete"),
+    # members (users with a role) and invitations
+    path("members/", members.member_list, name="members"),
+    path("members/invite/", members.member_invite, name="member_invite"),
+    path("members/invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation_revoke"),
+    path("members/<int:pk>/deactivate/", members.membership_deactivate, name="membership_deactivate"),
+    # person registry
+    path("people/", people.person_list, name="people"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/export/", imports.people_export, name="people_export"),
+    path("people/import/", imports.people_import, name="people_import"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_update, name="person_update"),
+    path("people/<int:pk>/delete/", people.person_delete, name="person_delete"),
+    path("people/<int:pk>/consents/", people.person_consents, name="person_consents"),
+    path("jobs/<int:pk>/", imports.job_detail, name="job_detail"),
+    # households
+    path("households/", households.household_list, name="households"),
+    path("households/new/", households.household_create, name="household_create"),
+    path("households/<int:pk>/", households.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", households.household_update, name="household_update"),
+    path("households/<int:pk>/delete/", households.household_delete, name="household_delete"),
+    # ties between people and organisations
+    path("ties/", ties.tie_list, name="ties"),
+    path("ties/new/", ties.tie_create, name="tie_create"),
+    path("ties/<int:pk>/edit/", ties.tie_update, name="tie_update"),
+    path("ties/<int:pk>/delete/", ties.tie_delete, name="tie_delete"),
+    # privacy: audit log and register of processings (legal bases)
+    path("audit/", audit.audit_list, name="audit"),
+    path("privacy/processings/", privacy.processing_list, name="processings"),
+    path("privacy/processings/new/", privacy.processing_create, name="processing_create"),
+    path("privacy/processings/<int:pk>/edit/", privacy.processing_update, name="processing_update"),
+]

@@ -1,0 +1,206 @@
+"""legami settings: everything is read from the environment, with safe defaults.
+
+Production: set LEGAMI_SECRET_KEY, LEGAMI_ALLOWED_HOSTS, DATABASE_URL and LEGAMI_FIELD_KEYS.
+Development (`make demo`) sets LEGAMI_DEBUG=1.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("LEGAMI_DEBUG", False)
+# Without an explicit key, development gets a fixed insecure key; production must set one
+# (check --deploy flags the default).
+SECRET_KEY = os.environ.get("LEGAMI_SECRET_KEY", "django-insecure-legami-development-only-key-change-me")
+ALLOWED_HOSTS = env_list("LEGAMI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("LEGAMI_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_htmx",
+    "template_partials",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "bootstrap_italia_template",
+    "legami.core",
+    "legami.accounts",
+    "legami.territory",
+    "legami.network",
+    "legami.api",
+    "legami.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "legami.urls"
+WSGI_APPLICATION = "legami.wsgi.application"
+ASGI_APPLICATION = "legami.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "legami" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "legami.core.context_processors.legami",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'legami.sqlite3'}"),
+        conn_max_age=int(os.environ.get("LEGAMI_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write progress while the web process reads it.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LEGAMI_SQLITE_TEST_NAME")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "it"
+LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "legami" / "locale"]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("LEGAMI_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "legami" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("LEGAMI_MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("LEGAMI_MANIFEST_STATIC", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# In development and tests whitenoise serves straight from the finders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("LEGAMI_STATIC_FROM_FINDERS", False)
+WHITENOISE_AUTOREFRESH = DEBUG
+
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+LEGAMI_IMPORT_MAX_BYTES = int(os.environ.get("LEGAMI_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LEGAMI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Keys for encryption at rest of case data (comma separated Fernet keys, newest first).
+LEGAMI_FIELD_KEYS = env_list("LEGAMI_FIELD_KEYS", "") or [
+    # Development key: check --deploy warns when it is used (see legami.core.checks).
+    "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE="
+]
+
+EMAIL_BACKEND = os.environ.get("LEGAMI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("LEGAMI_DEFAULT_FROM_EMAIL", "legami <noreply@localhost>")
+LEGAMI_BASE_URL = os.environ.get("LEGAMI_BASE_URL", "http://127.0.0.1:8000")
+
+LEGAMI_PAGE_SIZE = 25
+LEGAMI_INVITATION_DAYS = 14
+LEGAMI_RESERVED_SLUGS = {
+    "accounts",
+    "admin",
+    "api",
+    "platform",
+    "static",
+    "media",
+    "i18n",
+    "healthz",
+    "docs",
+}
+
+# Security: strict by default, relaxed only for plain-HTTP local runs.
+LEGAMI_HTTPS = env_bool("LEGAMI_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = LEGAMI_HTTPS and env_bool("LEGAMI_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = LEGAMI_HTTPS
+CSRF_COOKIE_SECURE = LEGAMI_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("LEGAMI_HSTS_SECONDS", 31536000 if LEGAMI_HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = LEGAMI_HTTPS
+SECURE_HSTS_PRELOAD = LEGAMI_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LEGAMI_BEHIND_PROXY") else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LEGAMI_LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,25 @@
+"""Root URL configuration. Network pages live under /<network-slug>/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from legami.api.urls import api
+from legami.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("legami.accounts.urls")),
+    path("platform/", include("legami.network.platform_urls")),
+    path("api/v1/", api.urls),
+    path("<slug:network_slug>/territory/", include("legami.territory.urls")),
+    path("<slug:network_slug>/", include("legami.network.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
