@@ -1,4 +1,4 @@
-"""Reads of networks, organisations, members, people, households and ties."""
+"""Reads of networks; per-domain selectors live in the modules of this package."""
 
 from __future__ import annotations
 
