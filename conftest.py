@@ -79,9 +79,7 @@ def cast(db) -> Cast:
         )
         users[persona] = user
     users["district_case_manager"] = f.UserFactory(email="district_case_manager@example.org")
-    f.MembershipFactory(
-        network=network, user=users["district_case_manager"], role=Role.CASE_MANAGER, district=district
-    )
+    f.MembershipFactory(network=network, user=users["district_case_manager"], role=Role.CASE_MANAGER, district=district)
     users["outsider"] = f.UserFactory(email="outsider@example.org")
     f.MembershipFactory(network=other, user=users["outsider"], role=Role.COORDINATOR)
     users["platform_admin"] = f.UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)

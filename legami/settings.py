@@ -39,10 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "template_partials",
-    "django_filters",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "bootstrap_italia_template",
@@ -107,7 +106,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -150,6 +148,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LEGAMI_IMPORT_MAX_BYTES = int(os.environ.get("LEGAMI_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+LEGAMI_IMPORT_MAX_ROWS = int(os.environ.get("LEGAMI_IMPORT_MAX_ROWS", 100_000))
 
 TASKS = {
     "default": {

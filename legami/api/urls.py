@@ -1,5 +1,5 @@
-"""The versioned API, mounted at /api/v1/."""
+"""The versioned API, mounted at /api/v1/ by legami/urls.py."""
 
-from ninja import NinjaAPI
+from legami.api.v1 import api
 
-api = NinjaAPI(title="legami API", version="1.0.0", urls_namespace="api-v1")
+__all__ = ["api"]

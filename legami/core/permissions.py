@@ -28,8 +28,10 @@ def grants(user: Any, network: Network | None) -> tuple[Grant, ...]:
     if network.pk not in cache:
         from legami.network.models import Membership
 
-        rows = Membership.objects.filter(network_id=network.pk, user_id=user.pk, is_active=True).values_list(
-            "role", "organization_id", "district_id"
+        rows = (
+            Membership.objects.filter(network_id=network.pk, user_id=user.pk, is_active=True)
+            .order_by()
+            .values_list("role", "organization_id", "district_id")
         )
         cache[network.pk] = tuple(Grant(Role(r), o, d) for r, o, d in rows)
     return cache[network.pk]

@@ -93,6 +93,7 @@ class Partnership(NetworkScopedModel):
         ordering = ["role", "organization__name"]
         constraints = [
             models.UniqueConstraint(fields=["network", "organization", "role"], name="partnership_unique_role"),
+            models.UniqueConstraint(fields=["network"], condition=Q(role="lead"), name="partnership_one_lead"),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=models.F("since")),
                 name="partnership_until_after_since",
@@ -148,6 +149,7 @@ class Household(NetworkScopedModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["network", "name"], name="household_network_name")]
         verbose_name = _("household")
         verbose_name_plural = _("households")
 
@@ -202,9 +204,13 @@ class Person(NetworkScopedModel):
                 fields=["network", "tax_code"], condition=~Q(tax_code=""), name="person_unique_tax_code"
             ),
         ]
+        # The list pages order by name or by creation within one network and page with LIMIT: these
+        # indexes let the database walk the first rows in order instead of sorting the whole registry.
         indexes = [
-            models.Index(fields=["network", "last_name", "first_name"]),
-            models.Index(fields=["network", "municipality"]),
+            models.Index(fields=["network", "last_name", "first_name", "id"], name="person_network_name"),
+            models.Index(fields=["network", "created_at", "id"], name="person_network_created"),
+            models.Index(fields=["network", "municipality"], name="person_network_municipality"),
+            models.Index(fields=["network", "birth_date"], name="person_network_birth_date"),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -273,6 +279,7 @@ class Tie(NetworkScopedModel):
                 name="tie_until_after_since",
             ),
         ]
+        indexes = [models.Index(fields=["network", "since", "created_at"], name="tie_network_since")]
         verbose_name = _("tie")
         verbose_name_plural = _("ties")
 

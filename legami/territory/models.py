@@ -76,7 +76,7 @@ class NetworkMunicipality(TimeStampedModel):
     """A Comune that is part of a network's territory, optionally in one of its districts."""
 
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="territory")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="network_links")
     district = models.ForeignKey(
         SocialDistrict, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
@@ -163,6 +163,7 @@ class Place(NetworkScopedModel):
                 name="place_coordinates_both_or_none",
             ),
         ]
+        indexes = [models.Index(fields=["network", "name"], name="place_network_name")]
         verbose_name = _("place")
         verbose_name_plural = _("places")
 

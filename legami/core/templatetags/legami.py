@@ -18,6 +18,12 @@ def is_checkbox(field) -> bool:
 
 
 @register.filter
+def is_choice_group(field) -> bool:
+    """Checkbox and radio groups are rendered as a fieldset with a legend, not with a single label."""
+    return isinstance(field.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect)
+
+
+@register.filter
 def add_field_attrs(field):
     """Render a bound field with Bootstrap Italia classes and ARIA links to its help and errors."""
     widget = field.field.widget

@@ -58,7 +58,7 @@ class MunicipalityFactory(DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("istat_code",)
 
-    istat_code = factory.Sequence(lambda n: f"019{n + 900:03d}")
+    istat_code = factory.Sequence(lambda n: f"{900000 + n:06d}")
     cadastral_code = factory.Sequence(lambda n: f"Z{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Comune {n}")
     province = factory.SubFactory(ProvinceFactory)
@@ -165,3 +165,26 @@ class TieFactory(DjangoModelFactory):
     kind = Tie.Kind.FRIENDSHIP
     source_person = factory.SubFactory(PersonFactory, network=factory.SelfAttribute("..network"))
     target_person = factory.SubFactory(PersonFactory, network=factory.SelfAttribute("..network"))
+
+
+# --- register of processings and consents (H4) ---
+
+
+class ProcessingFactory(DjangoModelFactory):
+    class Meta:
+        model = "core.Processing"
+
+    network = factory.SubFactory(NetworkFactory)
+    code = factory.Sequence(lambda n: f"trattamento-{n}")
+    name = factory.Sequence(lambda n: f"Trattamento {n}")
+    purpose = "Invio di comunicazioni sulle attività della rete."
+    legal_basis = "consent"
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = "core.Consent"
+
+    person = factory.SubFactory(PersonFactory)
+    processing = factory.SubFactory(ProcessingFactory, network=factory.SelfAttribute("..person.network"))
+    given = True

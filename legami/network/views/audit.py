@@ -1,7 +1,69 @@
-"""audit views (to be written)."""
+"""The network's audit log, as a page and as a CSV download."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from legami.core.exports import export_response
+from legami.core.models import AuditEvent
+from legami.network.decorators import network_view
+from legami.network.forms.audit import AuditFilterForm
+from legami.network.models import Network
+from legami.network.selectors.audit import audit_changes, audit_events_for, audit_object_types
+from legami.network.services.audit import record_audit_export
 
 
-def audit_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _export_rows(events: Iterable[AuditEvent]) -> Iterator[list]:
+    for event in events:
+        changes = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in audit_changes(event))
+        yield [
+            timezone.localtime(event.created_at).replace(microsecond=0),
+            event.actor_label,
+            event.get_action_display(),
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            event.get_data_class_display(),
+            changes,
+            event.note,
+        ]
+
+
+@require_GET
+@network_view("core.view_audit")
+def audit_list(request: HttpRequest, network: Network) -> HttpResponseBase:
+    """The audit events of the network, newest first, filtered and paginated, with their changes."""
+    form = AuditFilterForm(request.GET or None, object_types=audit_object_types(request.user, network))
+    filters = form.filters() if form.is_bound else {}
+    events = audit_events_for(request.user, network, **filters)
+    if request.GET.get("export") == "csv":
+        header = [
+            _("When"),
+            _("Who"),
+            _("Action"),
+            _("Object type"),
+            _("Object id"),
+            _("Object"),
+            _("Data class"),
+            _("Changes"),
+            _("Note"),
+        ]
+        record_audit_export(actor=request.user, network=network, filters=filters)
+        filename = f"{network.slug}-audit-{timezone.localdate():%Y-%m-%d}"
+        return export_response(
+            rows=_export_rows(events.iterator(chunk_size=2000)), header=header, filename=filename, fmt="csv"
+        )
+    page_obj = Paginator(events, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj.object_list = list(page_obj.object_list)
+    for event in page_obj.object_list:
+        event.changes = audit_changes(event)  # type: ignore[attr-defined]
+    context = {"nav": "audit", "form": form, "page_obj": page_obj, "export_available": True}
+    return render(request, "network/audit/list.html", context)

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of legami, run with `make bench` (`python -m benchmarks`)."""

@@ -1,0 +1,189 @@
+"""`make bench`: run the benchmark suite on a fresh SQLite database (and PostgreSQL when asked).
+
+    python -m benchmarks                      # SQLite in a temporary directory
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m benchmarks
+                                              # ... and PostgreSQL: a fresh database is created on that
+                                              # server (never the one in the URL) and dropped afterwards
+
+Prints a fixed-width table, then a JSON document (also written to benchmarks/results/latest.json).
+Nothing is asserted on times; a page that does not answer 200 fails the run (exit status 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _postgres_database(server_url: str) -> tuple[str, callable]:
+    """Create a throw-away database on the server of `server_url`; return its URL and a dropper."""
+    import psycopg
+
+    name = f"legami_bench_{os.getpid()}"
+    parts = urlsplit(server_url)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+def _run_suite(label: str, database_url: str, args: argparse.Namespace, workdir: Path) -> tuple[int, dict | None]:
+    output = workdir / f"{label}.json"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "PYTHONPATH": str(ROOT),
+        "LEGAMI_MEDIA_ROOT": str(workdir / "media"),
+        "LEGAMI_STATIC_ROOT": str(workdir / "static"),
+    }
+    (workdir / "static").mkdir(exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.suite",
+        "--label",
+        label,
+        "--output",
+        str(output),
+        "--people",
+        str(args.people),
+        "--requests",
+        str(args.requests),
+        "--warmup",
+        str(args.warmup),
+        "--concurrency",
+        str(args.concurrency),
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--max-seconds",
+        str(args.max_seconds),
+    ]
+    print(f"== {label}", file=sys.stderr, flush=True)
+    status = subprocess.call(command, cwd=ROOT, env=env)
+    document = json.loads(output.read_text()) if output.exists() else None
+    return status, document
+
+
+def _fmt(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def table(document: dict) -> str:
+    """The fixed-width table of one database's run."""
+    config = document["config"]
+    lines = [
+        f"{document['database']} ({document['vendor']} {document['database_version']}), "
+        f"{config['people']:,} people, {config['server']}, {config['concurrency']} clients, "
+        f"seeded in {document['seed_seconds']} s, load average {document['load_average'][0]}"
+        f"-{document['load_average'][1]} on {os.cpu_count()} CPUs",
+        f"{'endpoint':<34} {'status':>8} {'reqs':>5} {'median ms':>10} {'p95 ms':>8} {'req/s':>8} "
+        f"{'queries':>8} {'× bare':>7} {'in-process ms':>14}",
+        "-" * 110,
+    ]
+    for row in document["endpoints"]:
+        status = "ok" if row["ok"] else "FAIL " + ",".join(row["statuses"])
+        lines.append(
+            f"{row['label'][:34]:<34} {status:>8} {row['requests']:>5} {_fmt(row['median_ms'], '.2f'):>10} "
+            f"{_fmt(row['p95_ms'], '.2f'):>8} {_fmt(row['requests_per_second'], '.1f'):>8} "
+            f"{row['queries_per_request']:>8} {_fmt(row.get('median_vs_bare'), '.1f'):>7} "
+            f"{_fmt(row.get('in_process_median_ms'), '.2f'):>14}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--people", type=int, default=int(os.environ.get("BENCH_PEOPLE", 50_000)))
+    parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
+    parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per endpoint first")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--max-seconds", type=float, default=20.0, help="time cap per endpoint")
+    parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    runs: list[tuple[int, dict | None, str]] = []
+    with tempfile.TemporaryDirectory(prefix="legami-bench-") as tmp:
+        workdir = Path(tmp)
+        status, document = _run_suite("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
+        runs.append((status, document, "sqlite"))
+        server_url = os.environ.get("BENCH_DATABASE_URL")
+        if server_url:
+            database_url, drop = _postgres_database(server_url)
+            try:
+                status, document = _run_suite("postgresql", database_url, args, workdir)
+            finally:
+                drop()
+            runs.append((status, document, "postgresql"))
+
+    failed = False
+    print()
+    for status, document, label in runs:
+        if document is None:
+            print(f"!! {label}: the run crashed (exit status {status}); see the messages above")
+            failed = True
+            continue
+        print(table(document))
+        bad = [row for row in document["endpoints"] if not row["ok"]]
+        for row in bad:
+            print(
+                f"!! {label}: {row['path']} did not answer 200 every time: statuses {row['statuses']} "
+                f"(in-process {row['in_process_status']}) {'; '.join(row['errors'])}"
+            )
+        failed = failed or bool(bad) or status != 0
+        print()
+
+    result = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            # Other work on the machine skews every figure: the 1-minute load before and after the run.
+            "load_average_before": round(load_before[0], 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+        },
+        "seconds": round(time.perf_counter() - started, 1),
+        "ok": not failed,
+        "runs": [document for _status, document, _label in runs if document is not None],
+    }
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + "\n")
+    summary = {
+        **result,
+        "runs": [{k: v for k, v in r.items() if k not in ("queries", "plans")} for r in result["runs"]],
+    }
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+    print(f"\n(full JSON with the SQL and the query plans: {output})")
+    if failed:
+        print("\n!! BENCHMARK FAILED: some page did not answer 200 (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

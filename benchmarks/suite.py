@@ -1,0 +1,258 @@
+"""One benchmark run against one database (the runner starts it in a child process per database).
+
+Seeds the database, serves the app with gunicorn, measures the endpoints over HTTP, then counts the
+queries of each endpoint in-process and (for the people list) records the query plans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _session_cookie(user) -> str:
+    """A logged-in session for `user`, made the way django.contrib.auth.login makes one."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+class Server:
+    """gunicorn serving benchmarks.settings on loopback; stopped (by its own pid) on exit."""
+
+    def __init__(self, *, workers: int, threads: int) -> None:
+        self.port = _free_port()
+        self.workers, self.threads = workers, threads
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "legami.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ]
+
+    def __enter__(self) -> Server:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with status {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _count_queries(endpoints, coordinator, *, repeat: int) -> dict[str, dict]:
+    """Queries per request of each endpoint, in-process with the test client (not through gunicorn).
+
+    Also the median in-process time of `repeat` sequential requests: the work of the page itself,
+    without HTTP, concurrency or the server, so the figure least disturbed by the machine's load.
+    """
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous, logged_in = Client(), Client()
+    logged_in.force_login(coordinator)
+    counts: dict[str, dict] = {}
+    for endpoint in endpoints:
+        client = logged_in if endpoint.cookie else anonymous
+        client.get(endpoint.path)  # warm caches (content types, templates), as the served workers are
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(endpoint.path)
+        counts[endpoint.key] = {
+            "status": response.status_code,
+            "queries": len(ctx.captured_queries),
+            "sql": [q["sql"] for q in ctx.captured_queries],
+            "query_ms": round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 2),
+        }
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(endpoint.path)
+            timings.append((time.perf_counter() - started) * 1000)
+        counts[endpoint.key]["in_process_median_ms"] = round(statistics.median(timings), 2)
+    return counts
+
+
+def _plans(sql_list: list[str]) -> list[dict]:
+    """The plan of each SELECT (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)."""
+    from django.db import connection
+
+    plans = []
+    for sql in sql_list:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        prefix = "EXPLAIN (ANALYZE, BUFFERS)" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{prefix} {sql}")
+                rows = cursor.fetchall()
+        except Exception as exc:  # noqa: BLE001 - a plan we cannot get is reported, not fatal
+            plans.append({"sql": sql, "error": str(exc)})
+            continue
+        lines = [row[0] for row in rows] if connection.vendor == "postgresql" else [str(row[-1]) for row in rows]
+        plans.append({"sql": sql, "plan": lines})
+    return plans
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--label", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--warmup", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-seconds", type=float, default=30.0)
+    parser.add_argument("--in-process-repeat", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from benchmarks import load
+    from benchmarks.seed import SEARCH_TERM, seed
+
+    started = time.perf_counter()
+    seeded = seed(people=args.people)
+    seed_seconds = time.perf_counter() - started
+    cookie = _session_cookie(seeded.coordinator)
+    slug = seeded.network.slug
+    endpoints = [
+        load.Endpoint("bare", "bare view (anonymous)", "/__bench__/bare/"),
+        load.Endpoint("bare_auth", "bare view (logged in)", "/__bench__/bare/", cookie),
+        load.Endpoint("home", "network home (public)", f"/{slug}/"),
+        load.Endpoint("people", "people list", f"/{slug}/people/", cookie),
+        load.Endpoint(
+            "people_search", f"people list, search '{SEARCH_TERM}'", f"/{slug}/people/?q={SEARCH_TERM}", cookie
+        ),
+    ]
+    measurements = []
+    load_before = os.getloadavg()[0]
+    print(f"  · serving with gunicorn ({args.workers} workers × {args.threads} threads)", file=sys.stderr, flush=True)
+    with Server(workers=args.workers, threads=args.threads) as server:
+        for endpoint in endpoints:
+            print(f"  · measuring {endpoint.path}", file=sys.stderr, flush=True)
+            measurements.append(
+                load.run(
+                    endpoint,
+                    host="127.0.0.1",
+                    port=server.port,
+                    concurrency=args.concurrency,
+                    requests=args.requests,
+                    warmup=args.warmup,
+                    max_seconds=args.max_seconds,
+                )
+            )
+    load_after = os.getloadavg()[0]
+    counts = _count_queries(endpoints, seeded.coordinator, repeat=args.in_process_repeat)
+    plans = {key: _plans(counts[key]["sql"]) for key in ("people", "people_search")}
+
+    bare = next(m for m in measurements if m.key == "bare").summary()
+    rows = []
+    for measurement in measurements:
+        row = measurement.summary()
+        row["queries_per_request"] = counts[measurement.key]["queries"]
+        row["in_process_status"] = counts[measurement.key]["status"]
+        row["query_ms_in_process"] = counts[measurement.key]["query_ms"]
+        row["in_process_median_ms"] = counts[measurement.key]["in_process_median_ms"]
+        if bare["median_ms"] and row["median_ms"]:
+            row["median_vs_bare"] = round(row["median_ms"] / bare["median_ms"], 1)
+        if bare["requests_per_second"] and row["requests_per_second"]:
+            row["throughput_vs_bare"] = round(row["requests_per_second"] / bare["requests_per_second"], 3)
+        row["ok"] = measurement.ok and counts[measurement.key]["status"] == 200
+        rows.append(row)
+
+    import django as dj
+
+    document = {
+        "database": args.label,
+        "vendor": connection.vendor,
+        "database_version": ".".join(str(p) for p in connection.Database.sqlite_version_info)
+        if connection.vendor == "sqlite"
+        else f"{connection.pg_version // 10000}.{connection.pg_version % 10000}",
+        "django": dj.get_version(),
+        "config": {
+            "people": seeded.people,
+            "households": seeded.households,
+            "municipalities": seeded.municipalities,
+            "requests_per_endpoint": args.requests,
+            "warmup": args.warmup,
+            "concurrency": args.concurrency,
+            "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
+            "max_seconds_per_endpoint": args.max_seconds,
+        },
+        "seed_seconds": round(seed_seconds, 1),
+        "load_average": [round(load_before, 2), round(load_after, 2)],
+        "seed_notes": seeded.notes,
+        "endpoints": rows,
+        "queries": {key: value["sql"] for key, value in counts.items()},
+        "plans": plans,
+    }
+    Path(args.output).write_text(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0 if all(row["ok"] for row in rows) else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

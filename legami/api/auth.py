@@ -1,0 +1,88 @@
+"""API authentication: personal access tokens (`Authorization: Bearer lgm_...`) or the Django session.
+
+Tokens are looked up by their SHA-256 hash (the secret itself is never stored). A session is accepted
+as an alternative so that the web UI's own scripts can call the API; like every cookie-based
+authentication it is CSRF-checked on unsafe methods.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from legami.accounts.models import PersonalAccessToken
+
+# last_used_at is informational: refreshing it at most once a minute spares a write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def find_active_token(raw: str) -> PersonalAccessToken | None:
+    """The active (not revoked, not expired) token whose secret is `raw`, with its user, or None."""
+    if not raw.startswith(PersonalAccessToken.PREFIX):
+        return None
+    token = (
+        PersonalAccessToken.objects.select_related("user")
+        .filter(token_hash=PersonalAccessToken.hash(raw), user__is_active=True)
+        .first()
+    )
+    if token is None or not token.is_active:
+        return None
+    return token
+
+
+def touch_token(token: PersonalAccessToken) -> None:
+    """Record that the token was used, unless that was already recorded less than a minute ago."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return
+    # A bare UPDATE: bookkeeping, not a change anybody audits, and it must not race with revocation.
+    PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer lgm_...`: a personal access token of an active user."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = find_active_token(token.strip())
+        if found is None:
+            # A client that sends a token means to use it: a bad one is refused outright rather than
+            # falling back to a session cookie that happens to travel with the request.
+            raise AuthenticationError()
+        touch_token(found)
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django session of a logged-in user; unsafe methods must carry the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a logged-in session there is nothing to protect, and the answer must be 401 (not the
+        # 403 of a failed CSRF check) so that token clients see why they were refused.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        return None
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth(csrf=True)
+
+# Token first: API clients are the main users; the session serves the browser.
+api_auth = [token_auth, session_auth]

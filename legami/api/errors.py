@@ -1,0 +1,82 @@
+"""How refusals become JSON: Django's PermissionDenied -> 403, services' ValidationError -> 422.
+
+Service errors keep the shape of django-ninja's own 422s (`{"detail": [{"type", "loc", "msg"}]}`),
+with `loc` = ("body", "payload", <field>) so a client handles both kinds of error the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+BODY = ("body", "payload")
+
+
+def _items(exc: DjangoValidationError, loc: Sequence[str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            where = [*loc] if field == NON_FIELD_ERRORS else [*loc, field]
+            for error in errors:
+                for message in error.messages:
+                    items.append({"type": error.code or "invalid", "loc": where, "msg": str(message)})
+    else:
+        for error in exc.error_list:
+            for message in error.messages:
+                items.append({"type": error.code or "invalid", "loc": [*loc], "msg": str(message)})
+    return items
+
+
+def field_error(loc: Sequence[str], message: Any, code: str = "invalid") -> NinjaValidationError:
+    """A 422 about one input value, raised by the API itself (e.g. a reference that does not resolve)."""
+    return NinjaValidationError([{"type": code, "loc": [*loc], "msg": str(message)}])
+
+
+@contextmanager
+def service_errors(loc: Sequence[str] = BODY) -> Iterator[None]:
+    """Turn a service's ValidationError into a 422 whose locations point at the request body's fields."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise NinjaValidationError(_items(exc, loc)) from exc
+
+
+@contextmanager
+def conflict_errors() -> Iterator[None]:
+    """Turn a service's ValidationError about the state of things (not the input) into a 409."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise HttpError(409, " ".join(str(m) for m in exc.messages)) from exc
+
+
+def install_exception_handlers(api: NinjaAPI) -> None:
+    """Register the handlers that give every refusal a JSON body."""
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = _("Authentication required: send a valid personal access token (Authorization: Bearer …).")
+        return api.create_response(request, {"detail": str(message)}, status=401)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # The same answer whether the thing does not exist or the caller may not know it exists.
+        return api.create_response(request, {"detail": str(_("Not found."))}, status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": str(_("You do not have permission to do this."))}, status=403)
+
+    @api.exception_handler(DjangoValidationError)
+    def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        # A safety net: endpoints wrap service calls in service_errors() so that locations are exact.
+        return api.create_response(request, {"detail": _items(exc, BODY)}, status=422)

@@ -1,0 +1,154 @@
+"""The committed OpenAPI document is current and valid, and the response checker really checks."""
+
+import json
+from pathlib import Path
+from typing import get_args
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.http import HttpResponse
+from openapi_spec_validator import validate
+
+from legami.api.openapi import SCHEMA_PATH, render_openapi
+from legami.api.schemas import Gender, HouseholdRole, OrganizationKind, PartnershipRole
+from legami.api.tests.openapi_check import assert_matches_schema, document, find_operation, schema_errors
+from legami.network.models import Organization, Partnership, Person
+
+COMMITTED = Path(settings.BASE_DIR) / SCHEMA_PATH
+
+
+def test_committed_schema_is_current():
+    assert COMMITTED.exists(), f"{SCHEMA_PATH} is missing: run `make schema` and commit it"
+    assert COMMITTED.read_text(encoding="utf-8") == render_openapi(), (
+        f"{SCHEMA_PATH} differs from the API's schema: run `make schema` and commit the result"
+    )
+
+
+def test_schema_is_a_valid_openapi_3_document():
+    data = document()
+    assert data["openapi"].startswith("3.")
+    validate(data)  # raises with the reason when the document is not valid
+
+
+def test_export_command_writes_the_rendered_schema(tmp_path):
+    target = tmp_path / "nested" / "openapi.json"
+    call_command("export_openapi", "--output", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text == render_openapi()
+    # Sorted keys and a final newline keep the committed diff readable.
+    assert text.endswith("}\n")
+    assert list(json.loads(text)) == sorted(json.loads(text))
+
+
+OPERATIONS = [
+    ("get", "/api/v1/networks/"),
+    ("get", "/api/v1/networks/{slug}/"),
+    ("get", "/api/v1/networks/{slug}/organizations/"),
+    ("post", "/api/v1/networks/{slug}/organizations/"),
+    ("get", "/api/v1/networks/{slug}/organizations/{id}/"),
+    ("patch", "/api/v1/networks/{slug}/organizations/{id}/"),
+    ("delete", "/api/v1/networks/{slug}/organizations/{id}/"),
+    ("get", "/api/v1/networks/{slug}/people/"),
+    ("post", "/api/v1/networks/{slug}/people/"),
+    ("get", "/api/v1/networks/{slug}/people/{id}/"),
+    ("patch", "/api/v1/networks/{slug}/people/{id}/"),
+    ("delete", "/api/v1/networks/{slug}/people/{id}/"),
+]
+
+
+def test_schema_documents_exactly_the_expected_operations():
+    documented = {(method, path) for path, item in document()["paths"].items() for method in item}
+    assert documented == set(OPERATIONS)
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_every_operation_requires_auth_and_documents_its_errors(method, path):
+    operation = document()["paths"][path][method]
+    assert {"TokenAuth": []} in operation["security"]
+    assert {"SessionAuth": []} in operation["security"]
+    assert "401" in operation["responses"]
+    parameters = operation.get("parameters", [])
+    # Wherever the input can be refused (query parameters, a numeric id, a body), the 422 is documented.
+    if any(p["in"] == "query" for p in parameters) or "{id}" in path or "requestBody" in operation:
+        assert "422" in operation["responses"]
+    if "{slug}" in path:
+        assert {"403", "404"} <= set(operation["responses"])
+    if method in ("post", "patch"):
+        assert "400" in operation["responses"]
+        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_bearer_scheme_is_documented():
+    schemes = document()["components"]["securitySchemes"]
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["in"] == "cookie"
+
+
+def test_list_page_size_is_capped_at_200_in_the_schema():
+    for path in ("/api/v1/networks/", "/api/v1/networks/{slug}/organizations/", "/api/v1/networks/{slug}/people/"):
+        parameters = {p["name"]: p for p in document()["paths"][path]["get"]["parameters"]}
+        assert parameters["page_size"]["schema"]["maximum"] == 200
+
+
+def _response(status, body, path="/api/v1/networks/rete/people/1/", method="GET"):
+    response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    response.request = {"PATH_INFO": path, "REQUEST_METHOD": method}
+    return response
+
+
+def test_checker_accepts_a_matching_body():
+    assert_matches_schema(_response(404, {"detail": "Not found."}))
+
+
+def test_checker_rejects_a_body_that_does_not_match():
+    with pytest.raises(AssertionError, match="does not match its schema"):
+        assert_matches_schema(_response(404, {"detail": 404}))
+
+
+def test_checker_rejects_a_nested_mismatch_through_refs():
+    person = {"id": 1, "first_name": "Anna"}  # every other required field missing
+    with pytest.raises(AssertionError, match="does not match its schema"):
+        assert_matches_schema(_response(200, person))
+
+
+def test_checker_rejects_an_undocumented_status():
+    with pytest.raises(AssertionError, match="does not document"):
+        assert_matches_schema(_response(418, {"detail": "teapot"}))
+
+
+def test_checker_rejects_an_undocumented_path():
+    with pytest.raises(AssertionError, match="not a documented path"):
+        assert_matches_schema(_response(200, {}, path="/api/v1/nothing/"))
+
+
+def test_find_operation_resolves_templates():
+    template, operation = find_operation("/api/v1/networks/rete-prova/organizations/12/", "PATCH")
+    assert template == "/api/v1/networks/{slug}/organizations/{id}/"
+    assert operation["operationId"] == "organizations_update"
+
+
+def test_schema_errors_resolve_component_refs():
+    ref = {"$ref": "#/components/schemas/MunicipalityRef"}
+    assert schema_errors({"istat_code": "019036", "name": "Cremona"}, ref) == []
+    assert schema_errors({"istat_code": 19036, "name": "Cremona"}, ref)
+
+
+def test_the_api_serves_the_same_schema(client):
+    # The schema itself is public: it is committed in the repository anyway.
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json() == document()
+
+
+@pytest.mark.parametrize(
+    ("literal", "choices"),
+    [
+        (OrganizationKind, Organization.Kind.values),
+        (PartnershipRole, Partnership.Role.values),
+        (Gender, ["", *Person.Gender.values]),
+        (HouseholdRole, ["", *Person.HouseholdRole.values]),
+    ],
+)
+def test_schema_choices_match_the_models(literal, choices):
+    assert list(get_args(literal)) == list(choices)

@@ -1,0 +1,41 @@
+"""Version 1 of the API: networks, their organisations and their people.
+
+Every endpoint needs a personal access token (`Authorization: Bearer lgm_...`) or a logged-in
+session. Under /networks/{slug}/ the capabilities are those of the web UI: a caller with no role in
+the network gets 404, a member without the capability 403.
+"""
+
+from ninja import NinjaAPI
+
+from legami.api.auth import api_auth
+from legami.api.errors import install_exception_handlers
+from legami.api.v1 import networks, organizations, people
+
+DESCRIPTION = """\
+The API of legami, the platform for *welfare di comunità*.
+
+**Authentication.** Send a personal access token, created from your account page, as
+`Authorization: Bearer lgm_...`. A logged-in browser session works too (unsafe methods then need the
+CSRF token). Without either the answer is 401.
+
+**Scope.** You see the networks where you hold a role, and inside each one what your role allows, as in
+the web interface: a network where you have no role answers 404, an action your role does not allow 403.
+
+**Errors.** Every error has a JSON body with `detail`. Refused input answers 422 with one entry per
+problem (`loc` says where, `msg` says why); nothing is written then.
+
+**Pages.** Lists take `page` and `page_size` (at most 200) and return `count`, the total.
+"""
+
+api = NinjaAPI(
+    title="legami API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=api_auth,
+)
+install_exception_handlers(api)
+
+api.add_router("/networks", networks.router)
+api.add_router("/networks", organizations.router)
+api.add_router("/networks", people.router)

@@ -1,0 +1,133 @@
+"""The person registry of a network (personal data): list, read, create, change, delete through the services."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+from pydantic import Field
+
+from legami.api.errors import BODY, conflict_errors, service_errors
+from legami.api.references import household_of_network, municipality_by_istat_code, neighbourhood_of_network
+from legami.api.schemas import (
+    ISTAT_CODE,
+    ErrorOut,
+    PageNumberPagination,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    ValidationErrorOut,
+)
+from legami.api.scoping import network_for, require_capability
+from legami.network.models import Network
+from legami.network.selectors.people import get_person_for_user, people_for
+from legami.network.services.people import create_person, delete_person, update_person
+
+router = Router(tags=["people"])
+
+# The same capabilities as the registry pages: a district-limited role reaches only its districts' people.
+VIEW = "network.view_people"
+CHANGE = "network.change_people"
+
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}
+
+
+class PeopleFilters(Schema):
+    search: str = Field(
+        "", max_length=200, description="Words to find in the name, e-mail or codice fiscale (all must match)."
+    )
+    municipality: str | None = Field(
+        None, pattern=ISTAT_CODE, description="Only people living in this Comune (ISTAT code)."
+    )
+    neighbourhood: int | None = Field(None, description="Only people of this neighbourhood (id).")
+    household: int | None = Field(None, description="Only the members of this household (id).")
+
+
+def _service_data(request: HttpRequest, network: Network, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the service expects it: references turned into the network's own objects."""
+    data = dict(payload)
+    if "municipality" in data:
+        data["municipality"] = municipality_by_istat_code(data["municipality"], loc=(*BODY, "municipality"))
+    if "neighbourhood" in data:
+        data["neighbourhood"] = neighbourhood_of_network(network, data["neighbourhood"], loc=(*BODY, "neighbourhood"))
+    if "household" in data:
+        data["household"] = household_of_network(request.user, network, data["household"], loc=(*BODY, "household"))
+    return data
+
+
+@router.get(
+    "/{slug}/people/",
+    response={200: list[PersonOut], **READ_ERRORS},
+    operation_id="people_list",
+    summary="The people of the network the caller may see",
+)
+@paginate(PageNumberPagination)
+def list_people(request: HttpRequest, slug: str, filters: Query[PeopleFilters]):
+    network = network_for(request, slug, VIEW)
+    municipality = municipality_by_istat_code(filters.municipality, loc=("query", "municipality"))
+    return people_for(
+        request.user,
+        network,
+        search=filters.search,
+        municipality=municipality,
+        neighbourhood=filters.neighbourhood,
+        household=filters.household,
+    )
+
+
+@router.post(
+    "/{slug}/people/",
+    response={201: PersonOut, **WRITE_ERRORS},
+    operation_id="people_create",
+    summary="Add a person to the registry",
+)
+def create(request: HttpRequest, slug: str, payload: PersonIn):
+    network = network_for(request, slug, CHANGE)
+    data = _service_data(request, network, payload.dict())
+    with service_errors():
+        person = create_person(actor=request.user, network=network, data=data)
+    return Status(201, get_person_for_user(request.user, network, person.pk))
+
+
+@router.get(
+    "/{slug}/people/{id}/",
+    response={200: PersonOut, **READ_ERRORS},
+    operation_id="people_get",
+    summary="One person",
+)
+def get(request: HttpRequest, slug: str, id: int):
+    network = network_for(request, slug, VIEW)
+    return get_person_for_user(request.user, network, id)
+
+
+@router.patch(
+    "/{slug}/people/{id}/",
+    response={200: PersonOut, **WRITE_ERRORS},
+    operation_id="people_update",
+    summary="Change some fields of a person",
+)
+def update(request: HttpRequest, slug: str, id: int, payload: PersonPatch):
+    network = network_for(request, slug, VIEW)
+    require_capability(request, CHANGE, network)
+    person = get_person_for_user(request.user, network, id)
+    data = _service_data(request, network, payload.dict(exclude_unset=True))
+    with service_errors():
+        update_person(actor=request.user, person=person, data=data)
+    return get_person_for_user(request.user, network, id)
+
+
+@router.delete(
+    "/{slug}/people/{id}/",
+    response={204: None, 409: ErrorOut, **READ_ERRORS},
+    operation_id="people_delete",
+    summary="Remove a person from the registry (409 while other records refer to them)",
+)
+def delete(request: HttpRequest, slug: str, id: int):
+    network = network_for(request, slug, VIEW)
+    require_capability(request, CHANGE, network)
+    person = get_person_for_user(request.user, network, id)
+    with conflict_errors():
+        delete_person(actor=request.user, person=person)
+    return Status(204, None)

@@ -1,0 +1,40 @@
+"""The audit trail helpers."""
+
+from legami.core.audit import record_event, record_read, snapshot
+from legami.core.models import AuditEvent, DataClass
+from legami.core.tests import factories as f
+
+
+def test_update_event_keeps_only_changed_fields(cast):
+    person = f.PersonFactory(network=cast.network, first_name="Anna", last_name="Bianchi")
+    before = snapshot(person)
+    person.first_name = "Annalisa"
+    event = record_event(
+        actor=cast.coordinator, action=AuditEvent.Action.UPDATE, obj=person, before=before, after=snapshot(person)
+    )
+    assert event.before == {"first_name": "Anna"}
+    assert event.after == {"first_name": "Annalisa"}
+    assert event.network_id == cast.network.pk
+    assert event.actor == cast.coordinator
+    assert event.object_type == "network.person"
+    assert event.object_id == str(person.pk)
+
+
+def test_snapshot_redacts_secrets(cast):
+    data = snapshot(cast.coordinator)
+    assert data["password"] == "[redacted]"
+
+
+def test_system_actor_is_labelled(cast):
+    event = record_event(actor=None, action=AuditEvent.Action.CREATE, obj=cast.organization)
+    assert event.actor is None
+    assert event.actor_label == "system"
+
+
+def test_read_of_case_data_is_recorded_as_case_class(cast):
+    person = f.PersonFactory(network=cast.network)
+    event = record_read(actor=cast.case_manager, obj=person, purpose="pact review")
+    assert event.action == AuditEvent.Action.READ
+    assert event.data_class == DataClass.CASE
+    assert event.note == "pact review"
+    assert AuditEvent.objects.filter(action="read", object_id=str(person.pk)).count() == 1

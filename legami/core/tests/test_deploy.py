@@ -1,0 +1,65 @@
+"""Production settings pass `check --deploy`, and an empty environment never runs in DEBUG."""
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """The machine's environment without any legami or Django setting, plus `extra`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LEGAMI_", "DJANGO_")) and key not in {"DATABASE_URL", "PYTHONPATH"}
+    }
+    env.update(extra)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    env = _clean_env(
+        LEGAMI_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
+        LEGAMI_FIELD_KEYS=Fernet.generate_key().decode(),
+        LEGAMI_ALLOWED_HOSTS="legami.example.org",
+        # A throwaway database: the check must not need (nor touch) the developer's one.
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, f"check --deploy reported problems:\n{result.stdout}\n{result.stderr}"
+    assert "no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_check_deploy_flags_the_development_secrets(tmp_path):
+    env = _clean_env(LEGAMI_ALLOWED_HOSTS="legami.example.org", DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "security.W009" in output  # the insecure development SECRET_KEY
+    assert "legami.W001" in output  # case data would be encrypted with the public development key
+
+
+def test_empty_environment_is_not_debug():
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'legami.settings'; "
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+        "settings.SECURE_SSL_REDIRECT)"
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True"], result.stdout

@@ -1,0 +1,212 @@
+"""The demo generator: it runs, is deterministic and idempotent, and every account can log in."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from legami.accounts.models import Invitation, User
+from legami.core.models import AuditEvent, Consent, Processing
+from legami.core.roles import Role
+from legami.demo import data
+from legami.demo.generator import SMALL_PEOPLE, build_plan, demo_digest, load_demo, organization_tax_code
+from legami.network.models import Household, Membership, Network, Organization, Partnership, Person, Tie
+from legami.network.services.organizations import partita_iva_is_valid
+from legami.network.validators import validate_tax_code
+from legami.territory import services as territory_services
+from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place, SocialDistrict
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (
+    User,
+    Network,
+    Membership,
+    Invitation,
+    Organization,
+    Partnership,
+    SocialDistrict,
+    NetworkMunicipality,
+    Neighbourhood,
+    Place,
+    Processing,
+    Household,
+    Person,
+    Tie,
+    Consent,
+    AuditEvent,
+)
+
+
+@pytest.fixture
+def province():
+    """The ISTAT Comuni of the province of Cremona, as `make demo` imports them before load_demo."""
+    territory_services.import_istat(province="CR")
+    return {m.name: m for m in Municipality.objects.filter(province__abbreviation="CR")}
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def wipe_demo() -> None:
+    Network.objects.filter(slug=data.NETWORK["slug"]).delete()
+    User.objects.filter(email__endswith="@legami.demo").delete()
+    AuditEvent.objects.all().delete()
+
+
+def test_small_demo_is_created_through_the_services(province):
+    out = StringIO()
+    call_command("load_demo", "--small", stdout=out)
+
+    network = Network.objects.get(slug="welfare-cremona")
+    assert network.name == "Wel(l)FARE legami — Provincia di Cremona"
+    people = Person.objects.filter(network=network)
+    # The planned people plus the volunteer's own record.
+    assert people.count() == SMALL_PEOPLE + 1
+    assert Household.objects.filter(network=network).exists()
+    assert not people.filter(municipality__isnull=True).exists()
+    assert Organization.objects.filter(network=network).count() == len(data.ORGANIZATIONS)
+    lead = Partnership.objects.get(network=network, role=Partnership.Role.LEAD)
+    assert lead.organization.name == "Comune di Cremona"
+    assert Place.objects.filter(network=network).count() == len(data.PLACES)
+    assert Neighbourhood.objects.filter(network=network).count() == len(data.NEIGHBOURHOODS)
+    assert set(Processing.objects.filter(network=network).values_list("legal_basis", flat=True)) >= {
+        "public_task",
+        "consent",
+    }
+    assert Processing.objects.get(network=network, code="dati-patti").special_category_condition == "health_social_care"
+    assert Tie.objects.filter(network=network, kind=Tie.Kind.FAMILY).exists()
+    assert Tie.objects.filter(network=network, kind=Tie.Kind.COLLABORATION).count() == len(data.ORGANIZATION_TIES)
+    # Written by the services: every person and tie has its audit event, by the demo coordinator.
+    created_people = AuditEvent.objects.filter(action="create", object_type="network.person")
+    assert created_people.count() == people.count()
+    assert set(created_people.values_list("actor__email", flat=True)) == {data.COORDINATOR_EMAIL}
+    assert AuditEvent.objects.filter(action="create", object_type="network.tie").count() == Tie.objects.count()
+
+    volunteer = people.get(email=data.CITIZEN_EMAIL)
+    assert (volunteer.first_name, volunteer.last_name) == ("Anna Maria", "Zanoni")
+    assert volunteer.neighbourhood.name == "Cambonino"
+
+    output = out.getvalue()
+    assert data.PASSWORD in output
+    for email, *_rest in data.ACCOUNTS:
+        assert email in output
+
+
+def test_tax_codes_are_valid_and_unique(province):
+    load_demo(small=True)
+
+    codes = list(Person.objects.exclude(tax_code="").values_list("tax_code", flat=True))
+    adults = Person.objects.filter(birth_date__year__lte=2000)
+    assert adults.exclude(tax_code="").count() > adults.count() / 2
+    assert len(codes) == len(set(codes))
+    for code in codes:
+        assert validate_tax_code(code) == code
+    for key, *_rest in data.ORGANIZATIONS:
+        assert partita_iva_is_valid(organization_tax_code(key))
+
+
+def test_every_comune_of_the_network_is_in_exactly_one_district(province):
+    load_demo(small=True)
+
+    network = Network.objects.get(slug="welfare-cremona")
+    links = NetworkMunicipality.objects.filter(network=network).select_related("municipality", "district")
+    assert {link.municipality.name for link in links} == set(province)
+    assert not links.filter(district__isnull=True).exists()
+    # One row per Comune per network (the unique constraint), each with one district.
+    assert links.count() == len(province)
+    district_of = {link.municipality.name: link.district.name for link in links}
+    assert district_of["Cremona"] == data.CREMONESE
+    assert district_of["Crema"] == data.CREMASCO
+    assert district_of["Casalmaggiore"] == data.CASALASCO
+    assert district_of["Soresina"] == data.CREMONESE
+    assert district_of["Rivolta d'Adda"] == data.CREMASCO
+    assert district_of["Piadena Drizzona"] == data.CASALASCO
+    assert {d.name for d in SocialDistrict.objects.filter(network=network)} == {
+        data.CREMONESE,
+        data.CREMASCO,
+        data.CASALASCO,
+    }
+
+
+def test_district_lists_name_real_comuni(province):
+    listed = data.CREMASCO_COMUNI | data.CASALASCO_COMUNI | set(data.POPULATION)
+    assert listed <= set(province)
+    assert not data.CREMASCO_COMUNI & data.CASALASCO_COMUNI
+
+
+def test_a_second_run_writes_nothing(province):
+    load_demo(small=True)
+    before = counts()
+
+    result = load_demo(small=True)
+
+    assert not result.created
+    assert counts() == before
+
+
+def test_an_interrupted_demo_is_completed(province):
+    load_demo(small=True)
+    complete = counts()
+    network = Network.objects.get(slug="welfare-cremona")
+    Tie.objects.filter(network=network, kind=Tie.Kind.FRIENDSHIP).delete()
+    Person.objects.filter(network=network, household_role=Person.HouseholdRole.CHILD).delete()
+
+    result = load_demo(small=True)
+
+    assert result.created["people"] > 0
+    after = counts()
+    for model in ("Person", "Tie", "Household", "Organization", "Membership", "User", "Consent"):
+        assert after[model] == complete[model], model
+
+
+def test_same_seed_same_demo_on_a_fresh_database(province):
+    load_demo(small=True)
+    first = demo_digest(Network.objects.get(slug="welfare-cremona"))
+    wipe_demo()
+    assert not Person.objects.exists()
+
+    load_demo(small=True)
+
+    assert demo_digest(Network.objects.get(slug="welfare-cremona")) == first
+
+
+def test_another_seed_gives_other_people(province):
+    comuni = sorted(province)
+    same_a = build_plan(municipalities=comuni, people=40, seed=1)
+    same_b = build_plan(municipalities=comuni, people=40, seed=1)
+    other = build_plan(municipalities=comuni, people=40, seed=2)
+
+    assert [p.key for p in same_a.people] == [p.key for p in same_b.people]
+    assert [p.tax_code for p in same_a.people] == [p.tax_code for p in same_b.people]
+    assert [p.key for p in same_a.people] != [p.key for p in other.people]
+    assert len(same_a.people) == 40
+
+
+def test_every_role_has_an_account_that_can_log_in(province, client):
+    load_demo(small=True)
+    network = Network.objects.get(slug="welfare-cremona")
+
+    roles = {}
+    for email, *_rest in data.ACCOUNTS:
+        assert client.login(username=email, password=data.PASSWORD), email
+        client.logout()
+        membership = Membership.objects.get(network=network, user__email=email, is_active=True)
+        roles[membership.role] = membership
+    assert set(roles) == set(Role)
+    assert roles[Role.PARTNER_STAFF].organization.name == "Cooperativa sociale Trama Solidale"
+    assert roles[Role.COORDINATOR].organization is None
+
+    admin = User.objects.get(email=data.ADMIN_EMAIL)
+    assert admin.is_superuser
+    assert client.login(username=data.ADMIN_EMAIL, password=data.PASSWORD)
+
+
+def test_the_coordinator_sees_the_demo_people(province, client):
+    load_demo(small=True)
+    client.login(username=data.COORDINATOR_EMAIL, password=data.PASSWORD)
+
+    response = client.get("/welfare-cremona/people/")
+
+    assert response.status_code == 200

@@ -1,0 +1,27 @@
+"""Writes about the audit log itself: downloading it is an audited act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from legami.core.audit import record_event
+from legami.core.models import AuditEvent, DataClass
+from legami.core.permissions import require
+from legami.network.models import Network
+
+
+@transaction.atomic
+def record_audit_export(*, actor: Any, network: Network, filters: dict[str, Any]) -> AuditEvent:
+    """Record that `actor` downloaded the network's audit log with these filters (it names people)."""
+    require(actor, "core.view_audit", network)
+    return record_event(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        object_type="core.auditevent",
+        object_repr="audit log",
+        network=network,
+        after={"filters": {k: str(v) for k, v in filters.items() if v not in (None, "")}},
+        data_class=DataClass.PERSONAL,
+    )

@@ -1,0 +1,125 @@
+"""Writes to households (nuclei familiari); people join and leave them through their own record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from legami.core.audit import record_event, snapshot
+from legami.core.models import AuditEvent, DataClass
+from legami.core.permissions import require
+from legami.network.models import Household, Network, Person
+from legami.network.selectors.people import municipality_in_scope
+from legami.network.services.people import CHANGE_PEOPLE, check_place, update_person
+
+HOUSEHOLD_FIELDS = ("name", "address", "municipality", "neighbourhood")
+
+
+def _clean(*, actor: Any, network: Network, data: dict, instance: Household | None = None) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(HOUSEHOLD_FIELDS))
+    if unknown:
+        raise ValidationError({key: ValidationError(_("Unknown field."), code="unknown") for key in unknown})
+    if instance is not None:
+        values = {name: getattr(instance, name) for name in HOUSEHOLD_FIELDS}
+    else:
+        values = {"name": "", "address": "", "municipality": None, "neighbourhood": None}
+    values.update(data)
+    errors: dict[str, ValidationError] = {}
+    for name in ("name", "address"):
+        values[name] = "" if values[name] is None else str(values[name]).strip()
+        limit = Household._meta.get_field(name).max_length
+        if len(values[name]) > limit:
+            errors[name] = ValidationError(
+                _("At most %(limit)d characters."), code="max_length", params={"limit": limit}
+            )
+    if not values["name"]:
+        errors["name"] = ValidationError(_("This field is required."), code="required")
+    changed = instance is None or instance.municipality_id != getattr(
+        values["municipality"], "pk", values["municipality"]
+    )
+    check_place(actor=actor, network=network, values=values, errors=errors, changed=changed)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _require_reach(actor: Any, household: Household) -> None:
+    require(actor, CHANGE_PEOPLE, household.network)
+    if not municipality_in_scope(actor, household.network, household.municipality_id, CHANGE_PEOPLE):
+        raise PermissionDenied(CHANGE_PEOPLE)
+
+
+def create_household(*, actor: Any, network: Network, data: dict) -> Household:
+    """Register a household (name, address, Comune, neighbourhood)."""
+    require(actor, CHANGE_PEOPLE, network)
+    with transaction.atomic():
+        values = _clean(actor=actor, network=network, data=data)
+        household = Household.objects.create(network=network, **values)
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=household,
+            after=snapshot(household),
+            data_class=DataClass.PERSONAL,
+        )
+    return household
+
+
+def update_household(*, actor: Any, household: Household, data: dict) -> Household:
+    """Change some fields of a household (only the keys present in `data`)."""
+    _require_reach(actor, household)
+    with transaction.atomic():
+        values = _clean(actor=actor, network=household.network, data=data, instance=household)
+        before = snapshot(household)
+        for name, value in values.items():
+            setattr(household, name, value)
+        after = snapshot(household)
+        if after == before:
+            return household
+        household.save()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=household,
+            before=before,
+            after=after,
+            data_class=DataClass.PERSONAL,
+        )
+    return household
+
+
+def delete_household(*, actor: Any, household: Household) -> int:
+    """Delete a household; its members stay in the registry, detached. Returns how many were detached."""
+    _require_reach(actor, household)
+    with transaction.atomic():
+        before = snapshot(household)
+        members = list(Person.objects.filter(household=household).values_list("pk", flat=True))
+        before["members"] = members
+        pk, label = household.pk, str(household)
+        Person.objects.filter(pk__in=members).update(household=None, household_role="")
+        household.delete()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DELETE,
+            object_type=Household._meta.label_lower,
+            object_id=pk,
+            object_repr=label,
+            network=household.network_id,
+            before=before,
+            data_class=DataClass.PERSONAL,
+            note=f"members detached: {len(members)}",
+        )
+    return len(members)
+
+
+def add_person_to_household(*, actor: Any, person: Person, household: Household, role: str = "") -> Person:
+    """Make `person` a member of `household` with `role` (a Person.HouseholdRole value or "")."""
+    return update_person(actor=actor, person=person, data={"household": household, "household_role": role})
+
+
+def remove_person_from_household(*, actor: Any, person: Person) -> Person:
+    """Detach `person` from their household (they stay in the registry)."""
+    return update_person(actor=actor, person=person, data={"household": None, "household_role": ""})

@@ -1,0 +1,329 @@
+"""Writes on network members: invitations (sent, accepted, revoked) and memberships."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from legami.accounts.models import Invitation
+from legami.core.audit import record_event, snapshot
+from legami.core.models import AuditEvent, DataClass
+from legami.core.permissions import can, forget_grants, require
+from legami.core.roles import Role
+from legami.network.models import Membership, Network, Organization
+from legami.territory.models import SocialDistrict
+
+MANAGE = "network.manage_members"
+
+
+class InvitationUnavailable(ValidationError):
+    """The invitation can no longer be accepted; `code` says why: expired, revoked or used."""
+
+
+def normalize_email(value: str | None) -> str:
+    """Trimmed and lower-cased: the form in which invitation and account e-mails are compared."""
+    return (value or "").strip().lower()
+
+
+def invitation_link(raw_token: str) -> str:
+    """The absolute address at which the invitation with this secret is accepted."""
+    return settings.LEGAMI_BASE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[raw_token])
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """One of pending, accepted, revoked, expired."""
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "pending"
+
+
+def role_label(role: str) -> str:
+    """The human name of a role code (invitations store the bare code)."""
+    return str(Role(role).label) if role in Role.values else role
+
+
+def _may_manage(actor: Any, network: Network, role: str) -> bool:
+    # A platform admin holds no role in the network but must be able to bring in its coordinators.
+    if can(actor, MANAGE, network):
+        return True
+    return bool(getattr(actor, "is_superuser", False)) and role == Role.COORDINATOR
+
+
+def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
+    invitation = Invitation.objects.select_related("network", "invited_by").get(pk=invitation_id)
+    # The invitee's language is unknown: write in the platform's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "network": invitation.network,
+            "role": role_label(invitation.role),
+            "link": invitation_link(raw_token),
+            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+        }
+        subject = str(_("Invitation to join %(network)s on legami") % {"network": invitation.network.name})
+        body = render_to_string("network/members/invitation_email.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invite_member(
+    *,
+    actor: Any,
+    network: Network,
+    email: str,
+    role: str,
+    full_name: str = "",
+    organization: Organization | None = None,
+    district: SocialDistrict | None = None,
+) -> tuple[Invitation, str]:
+    """Invite someone to the network with a role; e-mail them the link on commit; return (invitation, raw token)."""
+    if not _may_manage(actor, network, role):
+        raise PermissionDenied(MANAGE)
+    errors: dict[str, Any] = {}
+    email = normalize_email(email)
+    full_name = (full_name or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ValidationError(_("Enter a valid e-mail address."), code="invalid")
+    if role not in Role.values:
+        errors["role"] = ValidationError(_("Choose one of the roles in the list."), code="invalid_choice")
+    if organization is not None and organization.network_id != network.pk:
+        errors["organization"] = ValidationError(
+            _("This organisation is not part of the network."), code="other_network"
+        )
+    if district is not None and district.network_id != network.pk:
+        errors["district"] = ValidationError(_("This district is not part of the network."), code="other_network")
+    if len(full_name) > Invitation._meta.get_field("full_name").max_length:
+        errors["full_name"] = ValidationError(_("The name is too long."), code="max_length")
+    if "email" not in errors and "role" not in errors:
+        open_invitations = Invitation.objects.filter(
+            network=network,
+            email__iexact=email,
+            role=role,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        if open_invitations.exists():
+            errors["email"] = ValidationError(
+                _("An invitation with this role is already pending for this e-mail address."), code="duplicate"
+            )
+        elif Membership.objects.filter(network=network, user__email__iexact=email, role=role, is_active=True).exists():
+            errors["email"] = ValidationError(
+                _("This person is already a member of the network with this role."), code="already_member"
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    raw_token, token_hash = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        network=network,
+        email=email,
+        full_name=full_name,
+        role=role,
+        organization=organization,
+        district=district,
+        token_hash=token_hash,
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.LEGAMI_INVITATION_DAYS),
+    )
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.INVITE,
+        obj=invitation,
+        network=network,
+        after=snapshot(invitation),
+        data_class=DataClass.PERSONAL,
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, raw_token))
+    return invitation, raw_token
+
+
+def _unavailable(invitation: Invitation) -> InvitationUnavailable:
+    state = invitation_state(invitation)
+    messages = {
+        "accepted": (_("This invitation has already been used."), "used"),
+        "revoked": (_("This invitation has been withdrawn."), "revoked"),
+        "expired": (_("This invitation has expired."), "expired"),
+    }
+    message, code = messages[state]
+    return InvitationUnavailable(message, code=code)
+
+
+@transaction.atomic
+def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", password: str = "") -> Membership:
+    """Accept an invitation as `user` (who must own its e-mail) or as a new account; return the membership."""
+    try:
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("network")
+            .get(token_hash=Invitation.hash(raw_token or ""))
+        )
+    except Invitation.DoesNotExist as exc:
+        raise ValidationError(_("This invitation does not exist."), code="unknown") from exc
+    if invitation_state(invitation) != "pending":
+        raise _unavailable(invitation)
+    if not invitation.network.is_active:
+        raise InvitationUnavailable(_("This network is no longer active."), code="revoked")
+
+    User = get_user_model()
+    created_user = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        if normalize_email(user.email) != normalize_email(invitation.email):
+            raise PermissionDenied("invitation.email")
+    else:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                {"email": _("An account with this e-mail address already exists: log in to accept the invitation.")}
+            )
+        full_name = (full_name or "").strip()
+        candidate = User(email=invitation.email, username=invitation.email, full_name=full_name)
+        errors: dict[str, Any] = {}
+        if not full_name:
+            errors["full_name"] = _("Enter your full name.")
+        elif len(full_name) > User._meta.get_field("full_name").max_length:
+            errors["full_name"] = _("The name is too long.")
+        try:
+            validate_password(password or "", user=candidate)
+        except ValidationError as exc:
+            errors["password"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        user = User.objects.create_user(
+            username=invitation.email[: User._meta.get_field("username").max_length],
+            email=invitation.email,
+            password=password,
+            full_name=full_name,
+        )
+        created_user = user
+
+    membership = Membership.objects.filter(
+        network=invitation.network, user=user, role=invitation.role, is_active=True
+    ).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            network=invitation.network,
+            user=user,
+            role=invitation.role,
+            organization_id=invitation.organization_id,
+            district_id=invitation.district_id,
+        )
+        new_membership = True
+    else:
+        # Someone gave them the role meanwhile: the invitation is simply used up.
+        new_membership = False
+    before = snapshot(invitation)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+
+    if created_user is not None:
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CREATE,
+            obj=user,
+            network=invitation.network,
+            after=snapshot(user, fields=["id", "email", "full_name"]),
+            data_class=DataClass.PERSONAL,
+            note="account created from an invitation",
+        )
+    record_event(
+        actor=user,
+        action=AuditEvent.Action.ACCEPT,
+        obj=invitation,
+        network=invitation.network,
+        before=before,
+        after=snapshot(invitation),
+        data_class=DataClass.PERSONAL,
+    )
+    if new_membership:
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.CREATE,
+            obj=membership,
+            network=invitation.network,
+            after=snapshot(membership),
+            data_class=DataClass.PERSONAL,
+        )
+    forget_grants(user)
+    return membership
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: Any, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation that has not been used yet."""
+    if not _may_manage(actor, invitation.network, invitation.role):
+        raise PermissionDenied(MANAGE)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used and cannot be withdrawn."), code="used")
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This invitation has already been withdrawn."), code="revoked")
+    before = snapshot(locked)
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.REVOKE,
+        obj=locked,
+        network=locked.network_id,
+        before=before,
+        after=snapshot(locked),
+        data_class=DataClass.PERSONAL,
+    )
+    invitation.revoked_at = locked.revoked_at
+    return locked
+
+
+@transaction.atomic
+def deactivate_membership(*, actor: Any, membership: Membership) -> Membership:
+    """End a member's role in the network; the last active coordinator cannot be removed."""
+    require(actor, MANAGE, membership.network)
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not locked.is_active:
+        raise ValidationError(_("This membership is already inactive."), code="inactive")
+    if locked.role == Role.COORDINATOR:
+        # Lock every active coordinator row so that two concurrent removals cannot both pass the check.
+        coordinators = list(
+            Membership.objects.select_for_update()
+            .filter(network_id=locked.network_id, role=Role.COORDINATOR, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if coordinators == [locked.pk]:
+            raise ValidationError(
+                _("This is the network's last active coordinator: invite another coordinator first."),
+                code="last_coordinator",
+            )
+    before = snapshot(locked)
+    locked.is_active = False
+    locked.save(update_fields=["is_active", "updated_at"])
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        network=locked.network_id,
+        before=before,
+        after=snapshot(locked),
+        data_class=DataClass.PERSONAL,
+        note="membership deactivated",
+    )
+    membership.is_active = False
+    forget_grants(actor)
+    return locked

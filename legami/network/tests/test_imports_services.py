@@ -1,0 +1,504 @@
+"""People import (all-or-nothing, as a job) and export services."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from codicefiscale import codicefiscale
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from legami.core.importing import ImportFileError
+from legami.core.models import AuditEvent, Job
+from legami.core.roles import Role
+from legami.core.tests import factories as f
+from legami.network.models import Household, Person
+from legami.network.services import imports
+from legami.network.services.imports import (
+    PERSON_IMPORT_COLUMNS,
+    export_people,
+    import_people_file,
+    run_people_import,
+    start_people_import,
+)
+
+
+def cf(last: str, first: str, gender: str, birth: str, place: str = "Cremona") -> str:
+    """A valid codice fiscale for these details."""
+    return codicefiscale.encode(lastname=last, firstname=first, gender=gender, birthdate=birth, birthplace=place)
+
+
+def people_csv(rows, columns=PERSON_IMPORT_COLUMNS, delimiter=",") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return buffer.getvalue().encode()
+
+
+def upload(content: bytes, name: str = "people.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in English, whatever the Italian catalogue says.
+    with translation.override("en"):
+        yield
+
+
+def speak(user, language: str = "en"):
+    """Jobs speak the importer's language: make it `language`."""
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return user
+
+
+@pytest.fixture
+def do_import(cast, django_capture_on_commit_callbacks):
+    """Start an import as the web page does and let the (immediate) task run it."""
+
+    def _do(content: bytes, name: str = "people.csv", actor=None) -> Job:
+        actor = speak(actor or cast.coordinator)
+        with django_capture_on_commit_callbacks(execute=True):
+            job = start_people_import(actor=actor, network=cast.network, uploaded_file=upload(content, name))
+        job.refresh_from_db()
+        return job
+
+    return _do
+
+
+@pytest.fixture
+def centro(cast):
+    return f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Centro")
+
+
+MARIA_CF = cf("Rossi", "Maria", "F", "1980-01-01")
+
+
+def good_rows():
+    return [
+        {
+            "first_name": "Maria",
+            "last_name": "Rossi",
+            "tax_code": MARIA_CF.lower(),
+            "birth_date": "1980-01-01",
+            "gender": "f",
+            "email": "maria.rossi@example.org",
+            "phone": "+39 0372  123456",
+            "address": "Via Roma 1",
+            "municipality_istat": "019036",
+            "neighbourhood": "centro",
+            "household": "Famiglia Rossi",
+            "household_role": "head",
+        },
+        {
+            "first_name": "Luca",
+            "last_name": "Rossi",
+            "birth_date": "15/06/2010",
+            "municipality_istat": "019036",
+            "household": "famiglia  rossi",
+            "household_role": "CHILD",
+        },
+        {
+            "first_name": "Anna",
+            "last_name": "Bianchi",
+            "municipality_istat": "19035",
+            "household": "famiglia bianchi",
+            "household_role": "partner",
+        },
+        {"first_name": "Giorgio", "last_name": "Verdi"},
+    ]
+
+
+def test_good_file_creates_people_households_and_one_audit_event(cast, centro, do_import):
+    bianchi = f.HouseholdFactory(network=cast.network, name="Famiglia Bianchi")
+    f.HouseholdFactory(network=cast.other_network, name="Famiglia Rossi")
+    job = do_import(people_csv(good_rows()))
+
+    assert job.status == Job.Status.SUCCEEDED
+    assert (job.total, job.processed, job.percent) == (4, 4, 100)
+    assert job.result == {"created": 4, "households_created": 1}
+    assert job.errors == []
+    assert job.started_at and job.finished_at and job.task_result_id
+    assert not job.file, "the upload holds personal data and is not kept"
+
+    people = {p.first_name: p for p in Person.objects.filter(network=cast.network)}
+    assert set(people) == {"Maria", "Luca", "Anna", "Giorgio"}
+    maria = people["Maria"]
+    assert (maria.tax_code, maria.birth_date, maria.gender) == (MARIA_CF, datetime.date(1980, 1, 1), "F")
+    assert (maria.email, maria.phone, maria.address) == ("maria.rossi@example.org", "+39 0372 123456", "Via Roma 1")
+    assert (maria.municipality, maria.neighbourhood, maria.household_role) == (cast.municipalities[0], centro, "head")
+    rossi = maria.household
+    assert rossi.network == cast.network and rossi.name == "Famiglia Rossi"
+    assert (rossi.address, rossi.municipality, rossi.neighbourhood) == ("Via Roma 1", cast.municipalities[0], centro)
+    assert people["Luca"].household == rossi and people["Luca"].household_role == "child"
+    assert people["Luca"].birth_date == datetime.date(2010, 6, 15)
+    assert people["Anna"].household == bianchi and people["Anna"].municipality == cast.municipalities[1]
+    assert people["Giorgio"].household is None and people["Giorgio"].tax_code == ""
+    assert Household.objects.filter(network=cast.network).count() == 2
+
+    events = AuditEvent.objects.filter(network=cast.network)
+    assert events.count() == 1
+    event = events.get()
+    assert (event.action, event.actor, event.object_type) == (
+        AuditEvent.Action.IMPORT,
+        cast.coordinator,
+        "network.person",
+    )
+    assert event.after == {"created": 4, "file": "people.csv", "households_created": 1}
+    assert event.data_class == "personal"
+
+
+def test_semicolon_csv_and_xlsx_import_the_same(cast, centro, do_import):
+    job = do_import(people_csv(good_rows(), delimiter=";"), "persone.csv")
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([c.upper() for c in PERSON_IMPORT_COLUMNS])
+    for row in good_rows():
+        values = [row.get(c, "") for c in PERSON_IMPORT_COLUMNS]
+        if row["first_name"] == "Maria":
+            values[3] = datetime.datetime(1980, 1, 1)  # a real date cell
+            values[8] = 19036  # a number cell: the leading zero is lost
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = do_import(buffer.getvalue(), "persone.xlsx")
+    assert job.status == Job.Status.SUCCEEDED, (job.result, job.errors)
+    maria = Person.objects.get(first_name="Maria")
+    assert maria.birth_date == datetime.date(1980, 1, 1) and maria.municipality == cast.municipalities[0]
+    assert Person.objects.count() == 4
+
+
+def test_bad_rows_write_nothing_and_every_problem_is_reported(cast, centro, do_import):
+    f.MunicipalityFactory(istat_code="015146", name="Milano")
+    existing_cf = cf("Neri", "Paolo", "M", "1970-03-03")
+    f.PersonFactory(network=cast.network, first_name="Paolo", last_name="Neri", tax_code=existing_cf)
+    twin_cf = cf("Gialli", "Sara", "F", "1991-02-02")
+    rows = [
+        {"first_name": "", "last_name": "Senza nome"},  # row 2
+        {"first_name": "Ugo", "last_name": "Falso", "tax_code": "RSSMRA80A01D150X"},  # 3
+        {"first_name": "Eva", "last_name": "Futura", "birth_date": "2999-01-01", "gender": "Q"},  # 4
+        {"first_name": "Ada", "last_name": "Posta", "email": "not-an-email", "phone": "call me"},  # 5
+        {"first_name": "Ivo", "last_name": "Milanese", "municipality_istat": "015146"},  # 6
+        {"first_name": "Ola", "last_name": "Altrove", "municipality_istat": "999999"},  # 7
+        {"first_name": "Rita", "last_name": "Quartiere", "municipality_istat": "019036", "neighbourhood": "Nowhere"},
+        {"first_name": "Tea", "last_name": "Ruolo", "household": "Famiglia Ruolo", "household_role": "boss"},  # 9
+        {"first_name": "Sara", "last_name": "Gialli", "tax_code": twin_cf},  # 10
+        {"first_name": "Sara", "last_name": "Gialla", "tax_code": twin_cf},  # 11
+        {"first_name": "Paolo", "last_name": "Neri", "tax_code": existing_cf},  # 12
+        {"first_name": "Maria", "last_name": "Rossi", "tax_code": MARIA_CF, "birth_date": "1980-01-02", "gender": "M"},
+        {"first_name": "Febo", "last_name": "Data", "birth_date": "31/02/1980"},  # 14
+        {"first_name": "Zeno", "last_name": "Ruolo", "household_role": "child"},  # 15
+        {"first_name": "Buono", "last_name": "Buonissimo"},  # 16: a good row, not written either
+    ]
+    people_before, households_before = Person.objects.count(), Household.objects.count()
+
+    job = do_import(people_csv(rows))
+
+    assert job.status == Job.Status.FAILED
+    assert Person.objects.count() == people_before
+    assert Household.objects.count() == households_before
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+    found = {(e["row"], e["column"]): e["message"] for e in job.errors}
+    assert list(found) == [
+        (2, "first_name"),
+        (3, "tax_code"),
+        (4, "birth_date"),
+        (4, "gender"),
+        (5, "email"),
+        (5, "phone"),
+        (6, "municipality_istat"),
+        (7, "municipality_istat"),
+        (8, "neighbourhood"),
+        (9, "household_role"),
+        (11, "tax_code"),
+        (12, "tax_code"),
+        (13, "birth_date"),
+        (13, "gender"),
+        (14, "birth_date"),
+        (15, "household_role"),
+    ]
+    assert found[(2, "first_name")] == "This field is required."
+    assert "not valid" in found[(3, "tax_code")]
+    assert "future" in found[(4, "birth_date")]
+    assert "F, M or X" in found[(4, "gender")]
+    assert "not-an-email" in found[(5, "email")]
+    assert "call me" in found[(5, "phone")]
+    assert found[(6, "municipality_istat")] == "Milano (015146) is not part of the network's territory."
+    assert found[(7, "municipality_istat")] == "No Comune has the ISTAT code 999999."
+    assert found[(8, "neighbourhood")] == "There is no neighbourhood “Nowhere” in Cremona."
+    assert "boss" in found[(9, "household_role")]
+    assert found[(11, "tax_code")] == "The same codice fiscale is already on row 10."
+    assert found[(12, "tax_code")] == "A person with this codice fiscale is already in the registry."
+    assert "does not match" in found[(13, "birth_date")] and "does not match" in found[(13, "gender")]
+    assert "not a real date" in found[(14, "birth_date")]
+    assert "needs a household" in found[(15, "household_role")]
+    assert job.result == {"error_count": 16, "bad_rows": 13}
+    assert not job.file
+
+
+def test_only_the_first_500_problems_are_kept_with_the_count_of_the_rest(cast, do_import):
+    rows = [{"first_name": "", "last_name": f"Cognome {n}"} for n in range(520)]
+    job = do_import(people_csv(rows))
+    assert job.status == Job.Status.FAILED
+    assert len(job.errors) == 500
+    assert job.errors[0] == {"row": 2, "column": "first_name", "message": "This field is required."}
+    assert job.result == {"error_count": 520, "bad_rows": 520}
+    assert (job.processed, job.total) == (520, 520)
+    assert Person.objects.count() == 0
+
+
+def test_job_messages_are_in_the_importers_language(cast, django_capture_on_commit_callbacks):
+    speak(cast.coordinator, "it")
+    content = people_csv([{"first_name": "", "last_name": "Rossi"}])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_people_import(actor=cast.coordinator, network=cast.network, uploaded_file=upload(content))
+    job.refresh_from_db()
+    # Django's own Italian catalogue already has this message.
+    assert job.errors == [{"row": 2, "column": "first_name", "message": "Questo campo è obbligatorio."}]
+
+
+def test_a_file_that_cannot_be_read_fails_the_job_with_the_reason(cast, do_import):
+    job = do_import(b"nome,cognome\nMaria,Rossi\n")
+    assert job.status == Job.Status.FAILED
+    assert "Missing columns: first_name, last_name." in job.result["file_error"]
+    assert "Unknown columns: nome, cognome." in job.result["file_error"]
+    assert Person.objects.count() == 0
+
+
+def test_progress_is_saved_every_500_rows_outside_the_write(cast):
+    rows = [{"first_name": f"Nome {n}", "last_name": "Cognome"} for n in range(1200)]
+    job = start_people_import(
+        actor=speak(cast.coordinator), network=cast.network, uploaded_file=upload(people_csv(rows))
+    )
+    assert job.status == Job.Status.QUEUED  # the task is queued only when the transaction commits
+    seen = []
+
+    def spy(processed, total, *, phase):
+        stored = Job.objects.get(pk=job.pk)
+        seen.append((processed, total, phase, stored.processed, stored.total, stored.result.get("phase")))
+
+    run_people_import(job=job, progress=spy)
+
+    assert [s[:3] for s in seen] == [
+        (0, 1200, "validating"),
+        (500, 1200, "validating"),
+        (1000, 1200, "validating"),
+        (1200, 1200, "validating"),
+        (1200, 1200, "writing"),
+    ]
+    # The page reads the same figures from the database while the job runs.
+    assert all(s[0] == s[3] and s[1] == s[4] and s[2] == s[5] for s in seen)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and Person.objects.count() == 1200
+
+
+def test_a_finished_job_is_never_run_twice(cast, do_import):
+    job = do_import(people_csv([{"first_name": "Maria", "last_name": "Rossi"}]))
+    assert job.status == Job.Status.SUCCEEDED
+    run_people_import(job=job)
+    assert Person.objects.count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).count() == 1
+
+
+def test_an_importer_who_lost_the_role_before_the_job_ran_imports_nothing(cast):
+    job = start_people_import(
+        actor=cast.coordinator, network=cast.network, uploaded_file=upload(people_csv(good_rows()[3:]))
+    )
+    cast.coordinator.memberships.update(is_active=False)
+    cast.coordinator.__dict__.pop("_legami_grants", None)
+    run_people_import(job=Job.objects.get(pk=job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "no longer allowed" in job.result["file_error"]
+    assert Person.objects.count() == 0
+
+
+def test_a_codice_fiscale_registered_meanwhile_rolls_the_whole_file_back(cast, monkeypatch):
+    taken = cf("Neri", "Paolo", "M", "1970-03-03")
+    f.PersonFactory(network=cast.network, tax_code=taken)
+    # As if the person had been added between the checks and the write.
+    monkeypatch.setattr(imports._Validator, "_check_existing_tax_codes", lambda self: None)
+    content = people_csv(
+        [
+            {"first_name": "Nuovo", "last_name": "Nucleo", "household": "Nuova"},
+            {"first_name": "P", "last_name": "N", "tax_code": taken},
+        ]
+    )
+    with pytest.raises(ImportFileError, match="added while the import was running"):
+        import_people_file(actor=cast.coordinator, network=cast.network, file=io.BytesIO(content))
+    assert Person.objects.count() == 1
+    assert not Household.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_district_limited_importer_only_imports_people_of_the_district(cast):
+    user = f.UserFactory(email="district_coordinator@example.org")
+    f.MembershipFactory(network=cast.network, user=user, role=Role.COORDINATOR, district=cast.district)
+    rows = [
+        {"first_name": "In", "last_name": "Cremona", "municipality_istat": "019036"},
+        {"first_name": "Out", "last_name": "Crema", "municipality_istat": "019035"},
+        {"first_name": "No", "last_name": "Comune"},
+    ]
+    outcome = import_people_file(actor=user, network=cast.network, file=io.BytesIO(people_csv(rows)))
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "municipality_istat"), (4, "municipality_istat")]
+    assert "Crema is not in your district" in outcome.errors[0].message
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona", ["case_manager", "privacy_officer", "community_worker", "evaluator", "outsider"])
+def test_only_coordinators_may_import(cast, persona):
+    with pytest.raises(PermissionDenied):
+        start_people_import(
+            actor=getattr(cast, persona), network=cast.network, uploaded_file=upload(people_csv(good_rows()))
+        )
+    with pytest.raises(PermissionDenied):
+        import_people_file(actor=getattr(cast, persona), network=cast.network, file=io.BytesIO(b"x"))
+    assert not Job.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"first_name,last_name\nA,B\n", "people.pdf", "Upload a CSV file or an Excel workbook"),
+        (b"", "people.csv", "The file is empty."),
+        (b"first_name,last_name\n" + b"Anna,Rossi\n" * 10, "people.csv", "too large"),
+    ],
+)
+def test_uploads_refused_before_any_job(cast, settings, content, name, message):
+    settings.LEGAMI_IMPORT_MAX_BYTES = 100
+    with pytest.raises(ValidationError) as excinfo:
+        start_people_import(actor=cast.coordinator, network=cast.network, uploaded_file=upload(content, name))
+    assert message in " ".join(excinfo.value.message_dict["file"])
+    assert not Job.objects.exists()
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def export_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_export_writes_the_import_columns_and_one_audit_event(cast, centro):
+    household = f.HouseholdFactory(network=cast.network, name="=Famiglia")
+    f.PersonFactory(
+        network=cast.network,
+        first_name="Maria",
+        last_name="Rossi",
+        tax_code=MARIA_CF,
+        birth_date=datetime.date(1980, 1, 1),
+        gender="F",
+        phone="+39 0372 123456",
+        municipality=cast.municipalities[0],
+        neighbourhood=centro,
+        household=household,
+        household_role="head",
+    )
+    f.PersonFactory(network=cast.network, first_name="Bruno", last_name="Verdi", email="")
+    f.PersonFactory(network=cast.other_network, first_name="Altro", last_name="Rete")
+
+    response = export_people(actor=cast.coordinator, network=cast.network, fmt="csv")
+
+    rows = export_rows(response)
+    assert rows[0] == list(PERSON_IMPORT_COLUMNS)
+    assert rows[1][:9] == ["Maria", "Rossi", MARIA_CF, "1980-01-01", "F", rows[1][5], "'+39 0372 123456", "", "019036"]
+    assert rows[1][9:] == ["Centro", "'=Famiglia", "head"]
+    assert [r[0] for r in rows[1:]] == ["Maria", "Bruno"]
+    assert response["Content-Disposition"].startswith('attachment; filename="rete-prova-people-')
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.after) == (
+        AuditEvent.Action.EXPORT,
+        cast.coordinator,
+        {"count": 2, "format": "csv"},
+    )
+
+
+def test_export_respects_the_district_of_a_limited_exporter(cast):
+    officer = f.UserFactory(email="district_privacy@example.org")
+    f.MembershipFactory(network=cast.network, user=officer, role=Role.PRIVACY_OFFICER, district=cast.district)
+    f.PersonFactory(network=cast.network, first_name="Cremonese", municipality=cast.municipalities[0])
+    f.PersonFactory(network=cast.network, first_name="Cremasco", municipality=cast.municipalities[1])
+    rows = export_rows(export_people(actor=officer, network=cast.network, fmt="csv"))
+    assert [r[0] for r in rows[1:]] == ["Cremonese"]
+    assert AuditEvent.objects.get().after["count"] == 1
+
+
+@pytest.mark.parametrize("persona", ["case_manager", "community_worker", "citizen", "outsider"])
+def test_export_refused_without_the_capability(cast, persona):
+    with pytest.raises(PermissionDenied):
+        export_people(actor=getattr(cast, persona), network=cast.network, fmt="csv")
+    assert not AuditEvent.objects.exists()
+
+
+def test_export_refuses_unknown_formats(cast):
+    with pytest.raises(ValidationError) as excinfo:
+        export_people(actor=cast.privacy_officer, network=cast.network, fmt="pdf")
+    assert "format" in excinfo.value.message_dict
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_then_import_gives_back_the_same_registry(cast, centro, do_import, fmt):
+    rossi = f.HouseholdFactory(network=cast.network, name="Famiglia Rossi")
+    f.PersonFactory(
+        network=cast.network,
+        first_name="Maria",
+        last_name="Rossi",
+        tax_code=MARIA_CF,
+        birth_date=datetime.date(1980, 1, 1),
+        gender="F",
+        email="maria@example.org",
+        phone="+39 0372 123456",
+        address="Via Roma 1",
+        municipality=cast.municipalities[0],
+        neighbourhood=centro,
+        household=rossi,
+        household_role="head",
+    )
+    f.PersonFactory(
+        network=cast.network,
+        first_name="Nicolò",
+        last_name="D'Amico-Forlì",
+        birth_date=datetime.date(2001, 12, 31),
+        gender="M",
+        email="",
+        municipality=cast.municipalities[1],
+        household=rossi,
+        household_role="child",
+    )
+    f.PersonFactory(network=cast.network, first_name="Solo", last_name="Nome", email="")
+    fields = [
+        "first_name",
+        "last_name",
+        "tax_code",
+        "birth_date",
+        "gender",
+        "email",
+        "phone",
+        "address",
+        "municipality_id",
+        "neighbourhood_id",
+        "household_id",
+        "household_role",
+    ]
+    before = sorted(Person.objects.values_list(*fields))
+    response = export_people(actor=cast.coordinator, network=cast.network, fmt=fmt)
+    content = b"".join(response.streaming_content) if fmt == "csv" else response.content
+    Person.objects.all().delete()
+
+    job = do_import(content, f"export.{fmt}")
+
+    assert job.status == Job.Status.SUCCEEDED, (job.result, job.errors)
+    assert sorted(Person.objects.values_list(*fields)) == before
+    assert job.result["households_created"] == 0
