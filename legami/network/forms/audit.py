@@ -19,6 +19,7 @@ class AuditFilterForm(forms.Form):
         label=_("Action"), required=False, choices=[("", _("All actions")), *AuditEvent.Action.choices]
     )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     actor = forms.CharField(label=_("Actor e-mail"), required=False, max_length=200)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
@@ -46,6 +47,7 @@ class AuditFilterForm(forms.Form):
         return {
             "action": data.get("action", ""),
             "object_type": data.get("object_type", ""),
+            "object_id": (data.get("object_id") or "").strip(),
             "actor_email": data.get("actor", ""),
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),

@@ -31,6 +31,7 @@ def audit_events_for(
     *,
     action: str = "",
     object_type: str = "",
+    object_id: str = "",
     actor_email: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -44,6 +45,8 @@ def audit_events_for(
         qs = qs.filter(action=action)
     if object_type:
         qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
     actor_email = (actor_email or "").strip()
     if actor_email:
         qs = qs.filter(actor_label__icontains=actor_email)

@@ -238,3 +238,15 @@ def test_csv_download_is_itself_audited(cast, login):
 def test_refused_csv_download_writes_no_event(cast, login):
     login(cast.citizen).get(audit(cast), {"export": "csv"})
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_filter_by_object_id_shows_one_record_history(cast, login):
+    first = f.PersonFactory(network=cast.network)
+    second = f.PersonFactory(network=cast.network)
+    event(cast, obj=first, data_class=DataClass.PERSONAL)
+    event(cast, obj=second, data_class=DataClass.PERSONAL)
+    client = login(cast.coordinator)
+    response = client.get(audit(cast), {"object_type": "network.person", "object_id": str(first.pk)})
+    assert response.status_code == 200
+    events = list(response.context["page_obj"].object_list)
+    assert [e.object_id for e in events] == [str(first.pk)]

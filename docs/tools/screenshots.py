@@ -1,0 +1,422 @@
+#!/usr/bin/env python3
+"""Take the screenshots of the documentation from a running legami demo, in Italian.
+
+Usage (from the project root, with the demo served on its own database and port):
+
+    export LEGAMI_DEBUG=1 DATABASE_URL=sqlite:////tmp/docs-demo.sqlite3
+    .venv/bin/python manage.py migrate --no-input
+    .venv/bin/python manage.py import_territory --province CR
+    .venv/bin/python manage.py load_demo
+    .venv/bin/python manage.py runserver 127.0.0.1:8100 --noreload &
+    .venv/bin/python manage.py db_worker --interval 1 &      # runs the people imports
+    .venv/bin/python docs/tools/screenshots.py --base-url http://127.0.0.1:8100
+
+Options: `--only coordinator,citizen` takes the shots of some roles only; `--list` prints the shots.
+
+It logs in through the login form as each demo account (password of `manage.py load_demo`) in
+Debian's Chromium, headless, with the Italian locale, and saves PNG files of 1280 px wide pages
+into docs/img/<name>.png, cut to the top MAX_HEIGHT px.
+
+Run it against a throwaway demo database: besides reading, it starts two people imports (one
+refused, one of two fictional people), invites a fictional member and creates an API token, so
+that the pages showing those outcomes can be photographed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "docs" / "img"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTH = 1280
+VIEWPORT_HEIGHT = 900
+MAX_HEIGHT = 1600
+TIMEOUT_MS = 20_000
+JOB_WAIT_S = 60
+
+SLUG = "welfare-cremona"
+PASSWORD = "legami-demo-2026"
+ACCOUNTS = {
+    "admin": "admin@legami.demo",
+    "coordinator": "coordinatore@legami.demo",
+    "case_manager": "assistente.sociale@legami.demo",
+    "community_worker": "operatore.comunita@legami.demo",
+    "partner_staff": "cooperativa@legami.demo",
+    "evaluator": "valutatore@legami.demo",
+    "funder": "finanziatore@legami.demo",
+    "citizen": "volontario@legami.demo",
+    "privacy_officer": "privacy@legami.demo",
+}
+
+# A people file with one mistake per row, to show the error report (nothing of it is imported).
+BAD_IMPORT = """first_name;last_name;tax_code;birth_date;gender;email;phone;address;municipality_istat;neighbourhood;household;household_role
+Maria;Rossi;RSSMRA80A41D150X;01/01/1980;F;maria.rossi@example.org;0372 123456;Via Roma 1;019036;Centro;Famiglia Rossi;head
+Giovanni;Bianchi;;31/02/1975;M;;;Via Milano 3;019036;;;
+;Verdi;;1990-05-12;F;giulia.verdi@example;;;019035;;;
+Paolo;Neri;;1968-03-04;M;;02 1234;Via Dante 8;015146;;;
+Laura;Galli;;1984-11-20;F;;;Via Verdi 2;019036;Quartiere Inventato;;partner
+"""
+# A correct file of two fictional people of one new household (no codice fiscale, so it can be re-run).
+GOOD_IMPORT = """first_name,last_name,tax_code,birth_date,gender,email,phone,address,municipality_istat,neighbourhood,household,household_role
+Elena,Esempio,,1979-04-18,F,elena.esempio@example.org,0372 555111,Via dell'Esempio 5,019036,Cambonino,Famiglia Esempio (documentazione),head
+Tommaso,Esempio,,2012-09-02,M,,,Via dell'Esempio 5,019036,Cambonino,Famiglia Esempio (documentazione),child
+"""
+
+
+@dataclass
+class Context:
+    base: str
+    browser: Browser
+    tmp: Path
+    taken: list[str]
+
+
+def network_url(path: str = "") -> str:
+    return f"/{SLUG}/{path}"
+
+
+def shot(page: Page, name: str) -> None:
+    """Save the page, 1280 px wide, cut to the top MAX_HEIGHT px."""
+    page.wait_for_load_state("load")
+    # Fonts and the Bootstrap Italia script settle the layout: give them a moment.
+    page.wait_for_timeout(300)
+    height = page.evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+    clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(int(height), MAX_HEIGHT)}
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True, clip=clip)
+    print(f"  {name}.png  ({page.url})")
+
+
+def new_page(ctx: Context) -> Page:
+    context = ctx.browser.new_context(
+        base_url=ctx.base, locale="it-IT", viewport={"width": WIDTH, "height": VIEWPORT_HEIGHT}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def login(ctx: Context, role: str) -> Page:
+    page = new_page(ctx)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", ACCOUNTS[role])
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    if "/accounts/login/" in page.url:
+        raise SystemExit(f"Could not log in as {ACCOUNTS[role]}: is the demo loaded?")
+    return page
+
+
+def first_href(page: Page, selector: str) -> str:
+    href = page.locator(selector).first.get_attribute("href")
+    if not href:
+        raise SystemExit(f"No link {selector} on {page.url}")
+    return href
+
+
+def wait_for_job(page: Page) -> None:
+    """Reload the job page until the import has finished (the worker must be running)."""
+    deadline = time.monotonic() + JOB_WAIT_S
+    while time.monotonic() < deadline:
+        if page.locator("#job-status[aria-busy]").count() == 0:
+            return
+        page.wait_for_timeout(1000)
+        page.reload()
+    print("  warning: the import did not finish: is `manage.py db_worker` running?", file=sys.stderr)
+
+
+def upload(page: Page, ctx: Context, name: str, content: str) -> None:
+    path = ctx.tmp / name
+    path.write_text(content, encoding="utf-8")
+    page.goto(network_url("people/import/"))
+    page.set_input_files("#id_file", str(path))
+    page.click("main form[enctype] button[type=submit]")
+    page.wait_for_url("**/jobs/**")
+    wait_for_job(page)
+
+
+# --- the shots, role by role ----------------------------------------------------------------------
+
+
+def anonymous(ctx: Context) -> None:
+    page = new_page(ctx)
+    page.goto("/")
+    shot(page, "home")
+    page.goto(network_url())
+    shot(page, "network-public")
+    page.goto("/accounts/login/")
+    shot(page, "login")
+    page.context.close()
+
+
+def admin(ctx: Context) -> None:
+    page = login(ctx, "admin")
+    shot(page, "admin-account")
+    page.goto("/platform/")
+    shot(page, "platform-networks")
+    invite = first_href(page, 'a[href^="/platform/networks/"][href$="/invite/"]')
+    page.goto("/platform/networks/new/")
+    page.fill("#id_name", "Comunità in rete — Ambito di esempio")
+    page.fill("#id_slug", "comunita-esempio")
+    page.fill("#id_summary", "Una rete di prova per la documentazione.")
+    shot(page, "platform-network-new")
+    page.goto(invite)
+    shot(page, "platform-coordinator-invite")
+    page.context.close()
+
+
+def coordinator(ctx: Context) -> None:
+    page = login(ctx, "coordinator")
+    page.goto(network_url("dashboard/"))
+    shot(page, "coordinator-dashboard")
+
+    # territory
+    page.goto(network_url("territory/"))
+    shot(page, "territory-overview")
+    page.goto(network_url("territory/municipalities/add/?q=casal"))
+    shot(page, "territory-municipality-add")
+    page.goto(network_url("territory/districts/new/"))
+    shot(page, "territory-district-new")
+    page.goto(network_url("territory/neighbourhoods/new/"))
+    shot(page, "territory-neighbourhood-new")
+    page.goto(network_url("territory/places/"))
+    shot(page, "territory-places")
+    page.goto(first_href(page, "main table a[href*='/territory/places/']"))
+    shot(page, "territory-place-detail")
+    page.goto(network_url("territory/places/new/"))
+    shot(page, "territory-place-new")
+
+    # partner organisations
+    page.goto(network_url("partners/"))
+    shot(page, "partners")
+    page.goto(network_url("partners/?q=Trama"))
+    organization = first_href(page, "main table a[href*='/partners/']")
+    page.goto(organization)
+    shot(page, "partner-detail")
+    page.goto(network_url("partners/new/"))
+    shot(page, "partner-new")
+    page.goto(organization + "roles/new/")
+    shot(page, "partner-role-new")
+
+    # members and invitations
+    page.goto(network_url("members/"))
+    shot(page, "members")
+    page.goto(network_url("members/invite/"))
+    page.fill("#id_email", f"nuovo.operatore.{int(time.time())}@example.org")
+    page.fill("#id_full_name", "Nuovo Operatore")
+    page.select_option("#id_role", "community_worker")
+    page.select_option("#id_district", label="Ambito Cremasco")
+    shot(page, "member-invite")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    shot(page, "member-invite-done")
+    # The link carries LEGAMI_BASE_URL; open its path on the server being photographed.
+    link = page.input_value("#invitation-link")
+    guest = new_page(ctx)
+    guest.goto("/" + link.split("/", 3)[3])
+    shot(guest, "invitation-accept")
+    guest.context.close()
+
+    # the person registry
+    page.goto(network_url("people/"))
+    shot(page, "people")
+    page.goto(network_url("people/?q=&municipality=&household=yes&age=&sort=municipality"))
+    page.select_option("#id_municipality", label="Crema")
+    page.click("main form.legami-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    shot(page, "people-filtered")
+    page.goto(network_url("households/"))
+    shot(page, "households")
+    household = first_href(page, "main table a[href*='/households/']")
+    page.goto(household)
+    shot(page, "household-detail")
+    person = first_href(page, "main table a[href*='/people/']")
+    page.goto(person)
+    shot(page, "person-detail")
+    page.goto(person + "consents/")
+    shot(page, "person-consents")
+    page.goto(network_url("people/new/"))
+    shot(page, "person-new")
+    page.fill("#id_first_name", "Maria")
+    page.fill("#id_last_name", "Rossi")
+    page.fill("#id_tax_code", "RSSMRA80A41D150X")
+    page.click("main form button.btn-primary[type=submit]")
+    page.wait_for_load_state("load")
+    shot(page, "person-new-error")
+
+    # ties
+    page.goto(network_url("ties/"))
+    shot(page, "ties")
+    page.goto(network_url("ties/new/"))
+    shot(page, "tie-new")
+
+    # import and export
+    page.goto(network_url("people/import/"))
+    shot(page, "people-import")
+    upload(page, ctx, "persone-con-errori.csv", BAD_IMPORT)
+    shot(page, "import-job-failed")
+    upload(page, ctx, "persone-nuove.csv", GOOD_IMPORT)
+    shot(page, "import-job-succeeded")
+
+    # privacy and audit
+    page.goto(network_url("privacy/processings/"))
+    shot(page, "processings")
+    page.goto(network_url("privacy/processings/new/"))
+    shot(page, "processing-new")
+    page.goto(network_url("audit/"))
+    shot(page, "audit")
+
+    # the account and the API tokens
+    page.goto("/accounts/")
+    shot(page, "account")
+    page.goto("/accounts/tokens/")
+    page.fill("#id_name", "Collegamento con il gestionale del Comune")
+    page.fill("#id_expires_in_days", "90")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    shot(page, "tokens")
+    page.context.close()
+
+
+def case_manager(ctx: Context) -> None:
+    page = login(ctx, "case_manager")
+    page.goto(network_url("dashboard/"))
+    shot(page, "case-manager-dashboard")
+    page.goto(network_url("people/?q=rossi"))
+    shot(page, "case-manager-people-search")
+    page.goto(network_url("households/"))
+    person = first_href(page, "main table a[href*='/households/']")
+    page.goto(person)
+    page.goto(first_href(page, "main table a[href*='/people/']") + "edit/")
+    shot(page, "person-edit")
+    page.context.close()
+
+
+def community_worker(ctx: Context) -> None:
+    page = login(ctx, "community_worker")
+    page.goto(network_url("dashboard/"))
+    shot(page, "community-worker-dashboard")
+    page.goto(network_url("ties/?kind=mutual_help"))
+    shot(page, "ties-mutual-help")
+    page.goto(network_url("ties/new/"))
+    page.fill("#id_source_search", "Zanoni")
+    page.click("main form button[name=_search][value=source]")
+    page.wait_for_load_state("networkidle")
+    shot(page, "tie-new-search")
+    page.context.close()
+
+
+def partner_staff(ctx: Context) -> None:
+    page = login(ctx, "partner_staff")
+    page.goto(network_url("dashboard/"))
+    shot(page, "partner-staff-dashboard")
+    organization = first_href(page, "main .legami-shortcuts a[href*='/partners/']")
+    page.goto(organization)
+    shot(page, "partner-staff-organization")
+    page.goto(organization + "edit/")
+    shot(page, "partner-staff-organization-edit")
+    page.context.close()
+
+
+def evaluator(ctx: Context) -> None:
+    page = login(ctx, "evaluator")
+    page.goto(network_url("dashboard/"))
+    shot(page, "evaluator-dashboard")
+    page.goto(network_url("partners/"))
+    shot(page, "evaluator-partners")
+    page.goto(network_url("territory/"))
+    shot(page, "evaluator-territory")
+    page.context.close()
+
+
+def funder(ctx: Context) -> None:
+    page = login(ctx, "funder")
+    page.goto(network_url("dashboard/"))
+    shot(page, "funder-dashboard")
+    page.context.close()
+
+
+def citizen(ctx: Context) -> None:
+    page = login(ctx, "citizen")
+    shot(page, "citizen-account")
+    page.goto(network_url())
+    shot(page, "citizen-network-home")
+    page.goto(network_url("dashboard/"))
+    shot(page, "citizen-dashboard")
+    page.context.close()
+
+
+def privacy_officer(ctx: Context) -> None:
+    page = login(ctx, "privacy_officer")
+    page.goto(network_url("dashboard/"))
+    shot(page, "privacy-dashboard")
+    page.goto(network_url("privacy/processings/"))
+    page.goto(first_href(page, "main table a[href*='/privacy/processings/']"))
+    shot(page, "processing-edit")
+    page.goto(network_url("audit/?data_class=personal"))
+    shot(page, "privacy-audit-personal")
+    page.goto(network_url("people/"))
+    shot(page, "privacy-people")
+    page.goto(first_href(page, "main table a[href*='/people/']") + "consents/")
+    shot(page, "privacy-person-consents")
+    page.context.close()
+
+
+ROLES: dict[str, Callable[[Context], None]] = {
+    "anonymous": anonymous,
+    "admin": admin,
+    "coordinator": coordinator,
+    "case_manager": case_manager,
+    "community_worker": community_worker,
+    "partner_staff": partner_staff,
+    "evaluator": evaluator,
+    "funder": funder,
+    "citizen": citizen,
+    "privacy_officer": privacy_officer,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8100", help="where the demo is served")
+    parser.add_argument("--only", default="", help="comma-separated roles: " + ", ".join(ROLES))
+    parser.add_argument("--list", action="store_true", help="list the roles and exit")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(ROLES))
+        return 0
+    chosen = [r.strip() for r in args.only.split(",") if r.strip()] or list(ROLES)
+    unknown = [r for r in chosen if r not in ROLES]
+    if unknown:
+        parser.error(f"unknown roles: {', '.join(unknown)}")
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        ctx = Context(base=args.base_url.rstrip("/"), browser=browser, tmp=Path(tmp), taken=[])
+        try:
+            for role in chosen:
+                print(role)
+                ROLES[role](ctx)
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
