@@ -128,6 +128,10 @@ def test_coordinator_journey(cast, page, check_a11y):
     reason = error.first.inner_text()
     assert len(re.sub(r"\b3\b|email", "", reason).strip(" :,-\n\t")) > 5, f"the error gives no reason: {reason!r}"
     check_a11y.soft(page)
+    failed = Job.objects.filter(network=network).exclude(pk__in=jobs_before).get()
+    assert failed.status == Job.Status.FAILED
+    assert any(e.get("row") == 3 and e.get("column") == "email" for e in failed.errors), failed.errors
+    jobs_before.add(failed.pk)
     assert Person.objects.filter(network=network).count() == people_before
     assert not Person.objects.filter(network=network, last_name__in=["Ferrari", "Galli", "Conti"]).exists()
 

@@ -1,5 +1,6 @@
 """The Italian catalogue is complete, its placeholders are right, and the committed .mo matches the .po."""
 
+import ast
 import gettext
 import re
 from pathlib import Path
@@ -12,6 +13,21 @@ from legami.core import i18n_compile
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 PO_PATH = LOCALE_DIR / "it" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
+PACKAGE = LOCALE_DIR.parent
+# The gettext functions and the names `makemessages` (xgettext) extracts calls of: a call through any
+# other alias (`gettext as _g`) is silently left out of the catalogue and stays English on the page.
+GETTEXT_FUNCTIONS = {
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+EXTRACTED_NAMES = GETTEXT_FUNCTIONS | {"_"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 
 
@@ -69,6 +85,26 @@ def test_translations_keep_the_placeholders():
     if wrong:
         pytest.fail(
             "Translations whose placeholders differ from the msgid (they crash at run time):\n" + "\n".join(wrong),
+            pytrace=False,
+        )
+
+
+def test_translated_strings_use_names_makemessages_extracts():
+    hidden = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                hidden += [
+                    f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {alias.name} as {alias.asname}"
+                    for alias in node.names
+                    if alias.name in GETTEXT_FUNCTIONS and alias.asname and alias.asname not in EXTRACTED_NAMES
+                ]
+    if hidden:
+        pytest.fail(
+            "gettext imported under a name makemessages does not extract (its strings never reach the "
+            "catalogue): import it as `_` or by its own name:\n" + "\n".join(hidden),
             pytrace=False,
         )
 
