@@ -44,6 +44,23 @@ PERSONA_ROLES = {
 PERSONAS = [*PERSONA_ROLES, "district_case_manager", "outsider", "platform_admin", "anonymous"]
 
 
+def pytest_configure(config):
+    # SecurityMiddleware reads SECURE_SSL_REDIRECT once, when a handler is built; the session-wide
+    # live server of the browser tests may be built by any test, so switch the redirect off up front.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Services and forms speak English in tests (the msgids); pages follow each request's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _media_and_tasks(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

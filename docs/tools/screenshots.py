@@ -11,7 +11,7 @@ Usage (from the project root, with the demo served on its own database and port)
     .venv/bin/python manage.py db_worker --interval 1 &      # runs the people imports
     .venv/bin/python docs/tools/screenshots.py --base-url http://127.0.0.1:8100
 
-Options: `--only coordinator,citizen` takes the shots of some roles only; `--list` prints the shots.
+Options: `--only coordinator,citizen` takes the shots of some roles only; `--list` prints the roles.
 
 It logs in through the login form as each demo account (password of `manage.py load_demo`) in
 Debian's Chromium, headless, with the Italian locale, and saves PNG files of 1280 px wide pages
@@ -65,19 +65,98 @@ ACCOUNTS = {
     "privacy_officer": "privacy@legami.demo",
 }
 
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "tax_code",
+    "birth_date",
+    "gender",
+    "email",
+    "phone",
+    "address",
+    "municipality_istat",
+    "neighbourhood",
+    "household",
+    "household_role",
+)
+
+
+def table(rows: list[tuple[str, ...]], sep: str) -> str:
+    """A CSV text with the import columns as header (values here never contain the separator)."""
+    return "\n".join(sep.join(row) for row in [COLUMNS, *rows]) + "\n"
+
+
 # A people file with one mistake per row, to show the error report (nothing of it is imported).
-BAD_IMPORT = """first_name;last_name;tax_code;birth_date;gender;email;phone;address;municipality_istat;neighbourhood;household;household_role
-Maria;Rossi;RSSMRA80A41D150X;01/01/1980;F;maria.rossi@example.org;0372 123456;Via Roma 1;019036;Centro;Famiglia Rossi;head
-Giovanni;Bianchi;;31/02/1975;M;;;Via Milano 3;019036;;;
-;Verdi;;1990-05-12;F;giulia.verdi@example;;;019035;;;
-Paolo;Neri;;1968-03-04;M;;02 1234;Via Dante 8;015146;;;
-Laura;Galli;;1984-11-20;F;;;Via Verdi 2;019036;Quartiere Inventato;;partner
-"""
+BAD_IMPORT = table(
+    [
+        (
+            "Maria",
+            "Rossi",
+            "RSSMRA80A41D150X",
+            "01/01/1980",
+            "F",
+            "maria.rossi@example.org",
+            "0372 123456",
+            "Via Roma 1",
+            "019036",
+            "Centro",
+            "Famiglia Rossi",
+            "head",
+        ),
+        ("Giovanni", "Bianchi", "", "31/02/1975", "M", "", "", "Via Milano 3", "019036", "", "", ""),
+        ("", "Verdi", "", "1990-05-12", "F", "giulia.verdi@example", "", "", "019035", "", "", ""),
+        ("Paolo", "Neri", "", "1968-03-04", "M", "", "02 1234", "Via Dante 8", "015146", "", "", ""),
+        (
+            "Laura",
+            "Galli",
+            "",
+            "1984-11-20",
+            "F",
+            "",
+            "",
+            "Via Verdi 2",
+            "019036",
+            "Quartiere Inventato",
+            "",
+            "partner",
+        ),
+    ],
+    ";",
+)
 # A correct file of two fictional people of one new household (no codice fiscale, so it can be re-run).
-GOOD_IMPORT = """first_name,last_name,tax_code,birth_date,gender,email,phone,address,municipality_istat,neighbourhood,household,household_role
-Elena,Esempio,,1979-04-18,F,elena.esempio@example.org,0372 555111,Via dell'Esempio 5,019036,Cambonino,Famiglia Esempio (documentazione),head
-Tommaso,Esempio,,2012-09-02,M,,,Via dell'Esempio 5,019036,Cambonino,Famiglia Esempio (documentazione),child
-"""
+GOOD_IMPORT = table(
+    [
+        (
+            "Elena",
+            "Esempio",
+            "",
+            "1979-04-18",
+            "F",
+            "elena.esempio@example.org",
+            "0372 555111",
+            "Via dell'Esempio 5",
+            "019036",
+            "Cambonino",
+            "Famiglia Esempio (documentazione)",
+            "head",
+        ),
+        (
+            "Tommaso",
+            "Esempio",
+            "",
+            "2012-09-02",
+            "M",
+            "",
+            "",
+            "Via dell'Esempio 5",
+            "019036",
+            "Cambonino",
+            "Famiglia Esempio (documentazione)",
+            "child",
+        ),
+    ],
+    ",",
+)
 
 
 @dataclass
@@ -85,7 +164,6 @@ class Context:
     base: str
     browser: Browser
     tmp: Path
-    taken: list[str]
 
 
 def network_url(path: str = "") -> str:
@@ -408,7 +486,7 @@ def main() -> int:
         parser.error(f"unknown roles: {', '.join(unknown)}")
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        ctx = Context(base=args.base_url.rstrip("/"), browser=browser, tmp=Path(tmp), taken=[])
+        ctx = Context(base=args.base_url.rstrip("/"), browser=browser, tmp=Path(tmp))
         try:
             for role in chosen:
                 print(role)

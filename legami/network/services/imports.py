@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
@@ -123,7 +123,9 @@ def _text(value: Any) -> str:
 def _bounded(value: Any, limit: int) -> str:
     text = _text(value)
     if len(text) > limit:
-        raise _CellError(_g("At most %(limit)d characters (this one has %(n)d).") % {"limit": limit, "n": len(text)})
+        raise _CellError(
+            gettext("At most %(limit)d characters (this one has %(n)d).") % {"limit": limit, "n": len(text)}
+        )
     return text
 
 
@@ -142,14 +144,14 @@ def _parse_date(value: Any) -> datetime.date | None:
                 value = datetime.date(int(italian[3]), int(italian[2]), int(italian[1]))
             else:
                 raise _CellError(
-                    _g("Write the date as YYYY-MM-DD or DD/MM/YYYY (found “%(value)s”).") % {"value": text}
+                    gettext("Write the date as YYYY-MM-DD or DD/MM/YYYY (found “%(value)s”).") % {"value": text}
                 )
         except ValueError as exc:
-            raise _CellError(_g("“%(value)s” is not a real date.") % {"value": text}) from exc
+            raise _CellError(gettext("“%(value)s” is not a real date.") % {"value": text}) from exc
     if value > timezone.localdate():
-        raise _CellError(_g("The date of birth cannot be in the future."))
+        raise _CellError(gettext("The date of birth cannot be in the future."))
     if value < EARLIEST_BIRTH_DATE:
-        raise _CellError(_g("The date of birth cannot be before 1900."))
+        raise _CellError(gettext("The date of birth cannot be before 1900."))
     return value
 
 
@@ -168,7 +170,7 @@ def _parse_istat(value: Any) -> str:
     if not text:
         return ""
     if not text.isdigit() or len(text) > 6:
-        raise _CellError(_g("An ISTAT code has 6 digits (found “%(value)s”).") % {"value": text})
+        raise _CellError(gettext("An ISTAT code has 6 digits (found “%(value)s”).") % {"value": text})
     # Spreadsheets drop the leading zeros of numbers: 19036 is 019036.
     return text.zfill(6)
 
@@ -224,7 +226,7 @@ class _Validator:
         for column in ("first_name", "last_name"):
             values[column] = self.cell(row, column, partial(_bounded, limit=_limit(column))) or ""
             if not values[column] and _text(row[column]) == "":
-                self.error(n, column, _g("This field is required."))
+                self.error(n, column, gettext("This field is required."))
         values["tax_code"] = self.cell(row, "tax_code", lambda v: validate_tax_code(_text(v))) or ""
         values["birth_date"] = self.cell(row, "birth_date", _parse_date)
         values["gender"] = self.cell(row, "gender", self._gender) or ""
@@ -236,7 +238,7 @@ class _Validator:
         household = self.cell(row, "household", partial(_bounded, limit=_max_length(Household, "name")))
         values["household_role"] = self.cell(row, "household_role", self._household_role) or ""
         if values["household_role"] and not household:
-            self.error(n, "household_role", _g("A role in the household needs a household."))
+            self.error(n, "household_role", gettext("A role in the household needs a household."))
         self._check_tax_code(n, values)
         person = _PersonRow(n, values)
         if household:
@@ -248,7 +250,7 @@ class _Validator:
     def _gender(self, value: Any) -> str:
         text = _text(value).upper()
         if text and text not in _GENDERS:
-            raise _CellError(_g("Write F, M or X (found “%(value)s”).") % {"value": _text(value)})
+            raise _CellError(gettext("Write F, M or X (found “%(value)s”).") % {"value": _text(value)})
         return text
 
     def _email(self, value: Any) -> str:
@@ -257,14 +259,14 @@ class _Validator:
             try:
                 validate_email(text)
             except ValidationError as exc:
-                raise _CellError(_g("“%(value)s” is not a valid e-mail address.") % {"value": text}) from exc
+                raise _CellError(gettext("“%(value)s” is not a valid e-mail address.") % {"value": text}) from exc
         return text
 
     def _phone(self, value: Any) -> str:
         text = _text(value)
         if text and not _PHONE.match(text.replace(" ", "")):
             raise _CellError(
-                _g("Write an Italian phone number: digits and spaces, optionally with +39 (found “%(value)s”).")
+                gettext("Write an Italian phone number: digits and spaces, optionally with +39 (found “%(value)s”).")
                 % {"value": text}
             )
         return normalize_phone(text)
@@ -273,7 +275,7 @@ class _Validator:
         text = _text(value).lower()
         if text and text not in _HOUSEHOLD_ROLES:
             raise _CellError(
-                _g("Unknown role “%(value)s”: write one of %(choices)s.")
+                gettext("Unknown role “%(value)s”: write one of %(choices)s.")
                 % {"value": _text(value), "choices": ", ".join(_HOUSEHOLD_ROLES)}
             )
         return text
@@ -285,7 +287,7 @@ class _Validator:
                 self.error(
                     row.number,
                     "municipality_istat",
-                    _g("Give the Comune: you can only import people of your district."),
+                    gettext("Give the Comune: you can only import people of your district."),
                 )
             return None
         municipality = self.territory.get(code)
@@ -295,7 +297,7 @@ class _Validator:
             self.error(
                 row.number,
                 "municipality_istat",
-                _g("%(name)s is not in your district: you can only import people of your district.")
+                gettext("%(name)s is not in your district: you can only import people of your district.")
                 % {"name": municipality.name},
             )
         return municipality
@@ -306,14 +308,14 @@ class _Validator:
             return None
         if municipality is None:
             if not _text(row["municipality_istat"]):
-                self.error(row.number, "neighbourhood", _g("A neighbourhood needs the ISTAT code of its Comune."))
+                self.error(row.number, "neighbourhood", gettext("A neighbourhood needs the ISTAT code of its Comune."))
             return None
         neighbourhood = self.neighbourhoods.get((municipality.pk, name.casefold()))
         if neighbourhood is None:
             self.error(
                 row.number,
                 "neighbourhood",
-                _g("There is no neighbourhood “%(name)s” in %(municipality)s.")
+                gettext("There is no neighbourhood “%(name)s” in %(municipality)s.")
                 % {"name": name, "municipality": municipality.name},
             )
         return neighbourhood
@@ -324,16 +326,16 @@ class _Validator:
             return
         first = self.tax_codes.setdefault(code, n)
         if first != n:
-            self.error(n, "tax_code", _g("The same codice fiscale is already on row %(row)d.") % {"row": first})
+            self.error(n, "tax_code", gettext("The same codice fiscale is already on row %(row)d.") % {"row": first})
         written = _tax_code_birth(code)
         if written is None:
             return
         day, month, year, gender = written
         birth_date = values["birth_date"]
         if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (day, month, year):
-            self.error(n, "birth_date", _g("The date of birth does not match the one in the codice fiscale."))
+            self.error(n, "birth_date", gettext("The date of birth does not match the one in the codice fiscale."))
         if values["gender"] in ("F", "M") and values["gender"] != gender:
-            self.error(n, "gender", _g("The gender does not match the one in the codice fiscale."))
+            self.error(n, "gender", gettext("The gender does not match the one in the codice fiscale."))
 
     def finish(self) -> dict[str, Household]:
         """Checks across rows and against the database; returns the existing households the file names."""
@@ -354,12 +356,12 @@ class _Validator:
             )
         for code, numbers in self.outside_codes.items():
             if code in known:
-                message = _g("%(name)s (%(code)s) is not part of the network's territory.") % {
+                message = gettext("%(name)s (%(code)s) is not part of the network's territory.") % {
                     "name": known[code],
                     "code": code,
                 }
             else:
-                message = _g("No Comune has the ISTAT code %(code)s.") % {"code": code}
+                message = gettext("No Comune has the ISTAT code %(code)s.") % {"code": code}
             for n in numbers:
                 self.error(n, "municipality_istat", message)
 
@@ -373,7 +375,7 @@ class _Validator:
                 self.error(
                     self.tax_codes[code],
                     "tax_code",
-                    _g("A person with this codice fiscale is already in the registry."),
+                    gettext("A person with this codice fiscale is already in the registry."),
                 )
 
     def _existing_households(self) -> dict[str, Household]:
@@ -392,7 +394,7 @@ class _Validator:
                     self.error(
                         n,
                         "household",
-                        _g("%(count)d households of the network are called “%(name)s”: rename them first.")
+                        gettext("%(count)d households of the network are called “%(name)s”: rename them first.")
                         % {"count": len(households), "name": households[0].name},
                     )
             else:
@@ -579,14 +581,18 @@ def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
                     actor=actor, network=job.network, file=handle, file_name=job.original_name, progress=report
                 )
         except PermissionDenied:
-            _finish(job, failed=True, result={"file_error": _g("You are no longer allowed to import people here.")})
+            _finish(
+                job, failed=True, result={"file_error": gettext("You are no longer allowed to import people here.")}
+            )
         except ImportFileError as exc:
             _finish(job, failed=True, result={"file_error": str(exc)})
         except Exception:
             _finish(
                 job,
                 failed=True,
-                result={"file_error": _g("The import stopped because of an unexpected error. Nothing was imported.")},
+                result={
+                    "file_error": gettext("The import stopped because of an unexpected error. Nothing was imported.")
+                },
             )
             raise
         else:
