@@ -125,6 +125,7 @@ LOCALE_PATHS = [BASE_DIR / "legami" / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["legami.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("LEGAMI_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -229,7 +229,7 @@ class Tie(NetworkScopedModel):
     class Kind(models.TextChoices):
         FAMILY = "family", _("Family")
         FRIENDSHIP = "friendship", _("Friendship")
-        NEIGHBOUR = "neighbour", _("Neighbourhood")
+        NEIGHBOUR = "neighbour", _("Neighbours (living nearby)")
         MUTUAL_HELP = "mutual_help", _("Mutual help")
         VOLUNTEERING = "volunteering", _("Volunteering")
         CARE = "care", _("Care or support")
