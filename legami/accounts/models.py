@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.models import TimeStampedModel
+from legami.core.roles import Role
 
 
 class LegamiUserManager(UserManager):
@@ -48,22 +49,41 @@ def _hash_token(raw: str) -> str:
 class Invitation(TimeStampedModel):
     """An invitation to join a network with a role; accepted once through a secret link."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="invitations")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("network")
+    )
     email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=30)
     organization = models.ForeignKey(
-        "network.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "network.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     district = models.ForeignKey(
-        "territory.SocialDistrict", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "territory.SocialDistrict",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("social district"),
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -73,7 +93,9 @@ class Invitation(TimeStampedModel):
         verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.role}"
+        # People read this (e.g. in the audit log): the role's label, not its code.
+        role = Role(self.role).label if self.role in Role.values else self.role
+        return f"{self.email} → {role}"
 
     @staticmethod
     def new_token() -> tuple[str, str]:
@@ -94,7 +116,9 @@ class PersonalAccessToken(TimeStampedModel):
 
     PREFIX = "lgm_"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(_("hint"), max_length=12)

@@ -16,7 +16,9 @@ class TimeStampedModel(models.Model):
 class NetworkScopedModel(TimeStampedModel):
     """A row that belongs to one network (the tenant); every selector filters on it."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
 
     class Meta:
         abstract = True
@@ -44,10 +46,20 @@ class AuditEvent(models.Model):
         REVOKE = "revoke", _("Revoked")
 
     network = models.ForeignKey(
-        "network.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        "network.Network",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+        verbose_name=_("network"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -98,7 +110,9 @@ class SpecialCategoryCondition(models.TextChoices):
 class Processing(NetworkScopedModel):
     """A processing of personal data in the network's register (purpose and legal basis)."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="processings")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="processings", verbose_name=_("network")
+    )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"))
@@ -125,8 +139,12 @@ class Processing(NetworkScopedModel):
 class Consent(TimeStampedModel):
     """A person's consent to one processing whose legal basis is consent, with its history."""
 
-    person = models.ForeignKey("network.Person", on_delete=models.CASCADE, related_name="consents")
-    processing = models.ForeignKey(Processing, on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(
+        "network.Person", on_delete=models.CASCADE, related_name="consents", verbose_name=_("person")
+    )
+    processing = models.ForeignKey(
+        Processing, on_delete=models.CASCADE, related_name="consents", verbose_name=_("processing")
+    )
     given = models.BooleanField(_("given"), default=True)
     given_at = models.DateTimeField(_("given at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -152,9 +170,13 @@ class Job(NetworkScopedModel):
         SUCCEEDED = "succeeded", _("Completed")
         FAILED = "failed", _("Failed")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="jobs")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="jobs", verbose_name=_("network")
+    )
     kind = models.CharField(_("kind"), max_length=60)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)

@@ -43,12 +43,19 @@ class Organization(NetworkScopedModel):
         BUSINESS = "business", _("Business")
         INFORMAL_GROUP = "informal_group", _("Informal group")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="organizations")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="organizations", verbose_name=_("network")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     tax_code = models.CharField(_("tax code or VAT number"), max_length=16, blank=True)
     municipality = models.ForeignKey(
-        "territory.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "territory.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Comune"),
     )
     address = models.CharField(_("address"), max_length=250, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -82,8 +89,12 @@ class Partnership(NetworkScopedModel):
         INVESTOR = "investor", _("Impact investor")
         SUPPORTER = "supporter", _("Supporter")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="partnerships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="partnerships")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("network")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role in the partnership"), max_length=20, choices=Role.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -109,14 +120,28 @@ class Partnership(NetworkScopedModel):
 class Membership(NetworkScopedModel):
     """A user's role in a network, optionally limited to one organisation or one district."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     district = models.ForeignKey(
-        "territory.SocialDistrict", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "territory.SocialDistrict",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("social district"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -137,14 +162,24 @@ class Membership(NetworkScopedModel):
 class Household(NetworkScopedModel):
     """A nucleo familiare."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="households")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="households", verbose_name=_("network"))
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=250, blank=True)
     municipality = models.ForeignKey(
-        "territory.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "territory.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Comune"),
     )
     neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
+        "territory.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="households",
+        verbose_name=_("neighbourhood"),
     )
 
     class Meta:
@@ -173,7 +208,7 @@ class Person(NetworkScopedModel):
         OTHER_RELATIVE = "relative", _("Other relative")
         OTHER = "other", _("Other cohabitant")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="people")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="people", verbose_name=_("network"))
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     tax_code = models.CharField(_("codice fiscale"), max_length=16, blank=True)
@@ -183,17 +218,34 @@ class Person(NetworkScopedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
     municipality = models.ForeignKey(
-        "territory.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "territory.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Comune"),
     )
     neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        "territory.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("neighbourhood"),
     )
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("household")
+    )
     household_role = models.CharField(
         _("role in the household"), max_length=20, choices=HouseholdRole.choices, blank=True
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("user"),
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -242,16 +294,30 @@ class Tie(NetworkScopedModel):
         MUTUAL = "mutual", _("Mutual")
         OUTGOING = "outgoing", _("From the first to the second")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="ties")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="ties", verbose_name=_("network"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.MUTUAL)
-    source_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="ties_out")
-    source_organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="ties_out"
+    source_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="ties_out", verbose_name=_("first person")
     )
-    target_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="ties_in")
+    source_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ties_out",
+        verbose_name=_("first organisation"),
+    )
+    target_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="ties_in", verbose_name=_("second person")
+    )
     target_organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="ties_in"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ties_in",
+        verbose_name=_("second organisation"),
     )
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from legami.territory.models import Place
@@ -95,7 +96,12 @@ class DistrictForm(forms.Form):
         for link in territory_links_of(network):
             label = link.municipality.name
             if link.district is not None and (district is None or link.district_id != district.pk):
-                label = _("%(name)s (now in %(district)s)") % {"name": label, "district": link.district.name}
+                # The other district is a side note: smaller and lighter than the Comune's name.
+                label = format_html(
+                    '{} <small class="legami-aside">{}</small>',
+                    label,
+                    _("(now in %(district)s)") % {"district": link.district.name},
+                )
             choices.append((link.municipality_id, label))
             if district is not None and link.district_id == district.pk:
                 initial.append(link.municipality_id)

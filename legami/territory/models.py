@@ -24,7 +24,7 @@ class Province(models.Model):
     """An ISTAT supra-municipal unit (province, metropolitan city, free consortium)."""
 
     istat_code = models.CharField(_("ISTAT code"), max_length=3, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region"))
     name = models.CharField(_("name"), max_length=100)
     abbreviation = models.CharField(_("abbreviation"), max_length=2, db_index=True)
 
@@ -43,7 +43,9 @@ class Municipality(models.Model):
     istat_code = models.CharField(_("ISTAT code"), max_length=6, unique=True)
     cadastral_code = models.CharField(_("cadastral code"), max_length=4, db_index=True)
     name = models.CharField(_("name"), max_length=150, db_index=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="municipalities")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("province")
+    )
     is_capital = models.BooleanField(_("provincial capital"), default=False)
 
     class Meta:
@@ -58,7 +60,9 @@ class Municipality(models.Model):
 class SocialDistrict(NetworkScopedModel):
     """An ambito territoriale sociale: Comuni that plan social services together."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="districts")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="districts", verbose_name=_("network")
+    )
     name = models.CharField(_("name"), max_length=150)
     code = models.CharField(_("code"), max_length=30, blank=True)
 
@@ -75,10 +79,19 @@ class SocialDistrict(NetworkScopedModel):
 class NetworkMunicipality(TimeStampedModel):
     """A Comune that is part of a network's territory, optionally in one of its districts."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="territory")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="network_links")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="territory", verbose_name=_("network")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="network_links", verbose_name=_("Comune")
+    )
     district = models.ForeignKey(
-        SocialDistrict, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        SocialDistrict,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("social district"),
     )
 
     class Meta:
@@ -96,8 +109,12 @@ class NetworkMunicipality(TimeStampedModel):
 class Neighbourhood(NetworkScopedModel):
     """A quartiere or frazione of a Comune, as the network names it."""
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="neighbourhoods")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="neighbourhoods")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="neighbourhoods", verbose_name=_("network")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name=_("Comune")
+    )
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
 
@@ -127,12 +144,21 @@ class Place(NetworkScopedModel):
         HEALTH = "health", _("Health facility")
         OTHER = "other", _("Other")
 
-    network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="places")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="places", verbose_name=_("network")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="places")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="places", verbose_name=_("Comune")
+    )
     neighbourhood = models.ForeignKey(
-        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="places"
+        Neighbourhood,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="places",
+        verbose_name=_("neighbourhood"),
     )
     address = models.CharField(_("address"), max_length=250)
     latitude = models.DecimalField(

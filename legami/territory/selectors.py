@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from legami.core.permissions import can
@@ -33,16 +34,20 @@ def _require_view(viewer: Any, network: Any) -> None:
 
 
 def municipalities_of(network: Any) -> QuerySet[Municipality]:
-    """The Comuni in the network's territory, ordered by name, with their province."""
-    return Municipality.objects.filter(network_links__network=network).select_related("province").order_by("name", "pk")
+    """The Comuni in the network's territory, ordered by name (ignoring case), with their province."""
+    return (
+        Municipality.objects.filter(network_links__network=network)
+        .select_related("province")
+        .order_by(Lower("name"), "pk")
+    )
 
 
 def territory_links_of(network: Any) -> QuerySet[NetworkMunicipality]:
-    """The network's territory rows (Comune and district), ordered by Comune name."""
+    """The network's territory rows (Comune and district), ordered by Comune name (ignoring case)."""
     return (
         NetworkMunicipality.objects.filter(network=network)
         .select_related("municipality__province", "district")
-        .order_by("municipality__name", "pk")
+        .order_by(Lower("municipality__name"), "pk")
     )
 
 
@@ -53,7 +58,9 @@ def unassigned_links_of(network: Any) -> QuerySet[NetworkMunicipality]:
 
 def districts_of(network: Any) -> QuerySet[SocialDistrict]:
     """The network's social districts, ordered by name, with their member Comuni prefetched (`members`)."""
-    members = NetworkMunicipality.objects.select_related("municipality__province").order_by("municipality__name", "pk")
+    members = NetworkMunicipality.objects.select_related("municipality__province").order_by(
+        Lower("municipality__name"), "pk"
+    )
     return SocialDistrict.objects.filter(network=network).prefetch_related(Prefetch("members", queryset=members))
 
 
@@ -62,7 +69,7 @@ def neighbourhoods_of(network: Any) -> QuerySet[Neighbourhood]:
     return (
         Neighbourhood.objects.filter(network=network)
         .select_related("municipality")
-        .order_by("municipality__name", "name", "pk")
+        .order_by(Lower("municipality__name"), Lower("name"), "pk")
     )
 
 
@@ -135,7 +142,7 @@ def search_municipalities(query: str = "", province: Any = None, *, network: Any
         qs = qs.annotate(
             in_territory=Exists(NetworkMunicipality.objects.filter(network=network, municipality_id=OuterRef("pk")))
         )
-    return qs.order_by("name", "pk")
+    return qs.order_by(Lower("name"), "pk")
 
 
 def provinces() -> QuerySet[Province]:

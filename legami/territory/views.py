@@ -170,7 +170,7 @@ def district_create(request: HttpRequest, network: Any) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The district %(name)s was created.") % {"name": district.name})
+            messages.success(request, _("%(name)s has been created.") % {"name": district.name})
             return redirect(_overview_url(network))
     return render(request, "territory/district_form.html", {"nav": NAV, "form": form, "district": None})
 
@@ -193,7 +193,7 @@ def district_update(request: HttpRequest, network: Any, pk: int) -> HttpResponse
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The district %(name)s was saved.") % {"name": district.name})
+            messages.success(request, _("%(name)s has been saved.") % {"name": district.name})
             return redirect(_overview_url(network))
     return render(request, "territory/district_form.html", {"nav": NAV, "form": form, "district": district})
 
@@ -210,7 +210,7 @@ def district_delete(request: HttpRequest, network: Any, pk: int) -> HttpResponse
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, _("The district %(name)s was deleted.") % {"name": district.name})
+            messages.success(request, _("%(name)s has been deleted.") % {"name": district.name})
             return redirect(_overview_url(network))
     blockers = services.district_blockers(district)
     context = {

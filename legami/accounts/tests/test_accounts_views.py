@@ -164,6 +164,32 @@ def test_invitation_page_shows_network_role_and_signup_form(client, cast):
     assert 'name="password_confirm"' in body
 
 
+def test_invitation_shows_the_role_label_and_the_district_name_once(client, cast):
+    invitation, raw = invite_member(
+        actor=cast.coordinator,
+        network=cast.network,
+        email="ambito@example.org",
+        role=Role.CASE_MANAGER,
+        district=cast.district,
+    )
+    # The audit log shows the invitation as people read it: the role's label, never its code.
+    assert str(invitation) == "ambito@example.org → Case manager"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INVITE, object_id=str(invitation.pk))
+    assert event.object_repr == "ambito@example.org → Case manager"
+    url = reverse("accounts:invitation_accept", args=[raw])
+    body = client.get(url, headers={"accept-language": "en"}).content.decode()
+    # District names already say "Ambito …": a neutral label, not "limited to the district Ambito …".
+    assert f"Limited to: {cast.district.name}" in body
+    assert "Limited to the district" not in body
+
+
+def test_home_names_the_district_after_a_neutral_label(login, cast):
+    body = login(cast.district_case_manager).get(reverse("accounts:home"), headers={"accept-language": "en"})
+    text = body.content.decode()
+    assert f"(limited to: {cast.district.name})" in text
+    assert "district Ambito" not in text
+
+
 def test_invitation_signup_creates_account_membership_and_logs_in(client, cast):
     invitation, url = _invite(cast)
     response = client.post(

@@ -27,11 +27,11 @@ class AuditFilterForm(forms.Form):
         label=_("Data class"), required=False, choices=[("", _("All classes")), *DataClass.choices]
     )
 
-    def __init__(self, *args, object_types: Sequence[str] = (), **kwargs):
+    def __init__(self, *args, object_types: Sequence[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        # The object types are those present in this network's log, known only per request.
+        # The object types are those present in this network's log (value, readable name), known only per request.
         field = cast(forms.ChoiceField, self.fields["object_type"])
-        field.choices = [("", _("All types")), *((t, t) for t in object_types)]
+        field.choices = [("", _("All types")), *object_types]
 
     def clean(self):
         data = super().clean()

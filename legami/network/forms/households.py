@@ -20,9 +20,13 @@ class HouseholdForm(forms.Form):
         label=_("Name"), max_length=200, help_text=_("How operators recognise it, e.g. “Famiglia Rossi, via Roma”.")
     )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False)
+    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False, empty_label=_("— none —"))
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=None, required=False, help_text=_("It must be in the chosen Comune.")
+        label=_("Neighbourhood"),
+        queryset=None,
+        required=False,
+        empty_label=_("— none —"),
+        help_text=_("It must be in the chosen Comune."),
     )
 
     def __init__(self, *args, viewer: Any, network: Any, **kwargs):

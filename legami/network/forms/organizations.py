@@ -90,7 +90,10 @@ class OrganizationCreateForm(OrganizationForm):
 class PartnershipForm(forms.Form):
     """A role of an organisation in the partnership."""
 
-    role = forms.ChoiceField(label=_("Role in the partnership"), choices=Partnership.Role.choices)
+    # No preselected role: the coordinator must choose one, not accept "Lead partner" by accident.
+    role = forms.ChoiceField(
+        label=_("Role in the partnership"), choices=[("", _("— choose a role —")), *Partnership.Role.choices]
+    )
     since = forms.DateField(label=_("Since"), required=False, widget=DateInput())
     until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     contribution = forms.CharField(

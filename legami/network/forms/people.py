@@ -67,12 +67,19 @@ class PickerField(forms.ModelChoiceField):
         kwargs.setdefault("empty_label", None)
         super().__init__(queryset, **kwargs)
 
-    def offer(self, matches: list, current: Any = None) -> None:
-        """Render as a list of `matches` (keeping the current choice) instead of a text box."""
+    def offer(self, matches: list, current: Any = None, *, label: Any = None, help_text: Any = None) -> None:
+        """Render as a list of `matches` (keeping the current choice) instead of a text box.
+
+        A label or help text that speaks of "the number" no longer fits a list of names: pass the ones to show.
+        """
         options = list(matches)
         if current is not None and all(m.pk != current.pk for m in options):
             options.insert(0, current)
         self.widget = forms.Select(choices=[("", _("— choose —")), *((m.pk, self.describe(m)) for m in options)])
+        if label is not None:
+            self.label = label
+        if help_text is not None:
+            self.help_text = help_text
 
 
 def describe_person(person: Person) -> str:
@@ -116,11 +123,12 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False)
+    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False, empty_label=_("— none —"))
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=None,
         required=False,
+        empty_label=_("— none —"),
         help_text=_("It must be in the chosen Comune."),
     )
     household = PickerField(
@@ -145,7 +153,9 @@ class PersonForm(forms.Form):
             "There is no household with this number that you can see."
         )
         if household_matches:
-            self.fields["household"].offer(household_matches)
+            self.fields["household"].offer(
+                household_matches, label=_("Household"), help_text=_("The households that match your search.")
+            )
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values as the `data` of create_person / update_person."""

@@ -14,6 +14,8 @@ from legami.network.services.ties import TIE_FIELDS
 
 CHANGE_TIES = "network.change_ties"
 ENDS = ("source", "target")
+# The label of a person end once a search turned its number box into a list of names.
+CHOSEN_LABELS = {"source": _("First person"), "target": _("Second person")}
 
 
 class TieForm(forms.Form):
@@ -62,7 +64,9 @@ class TieForm(forms.Form):
             )
             self.fields[f"{end}_organization"].queryset = organizations
             if matches and matches.get(end):
-                self.fields[f"{end}_person"].offer(matches[end])
+                self.fields[f"{end}_person"].offer(
+                    matches[end], label=CHOSEN_LABELS[end], help_text=_("The people who match your search.")
+                )
         self.fields["kind"].choices = [("", _("Choose the kind")), *Tie.Kind.choices]
         self.fields["direction"].choices = Tie.Direction.choices
         self.fields["direction"].widget.attrs["class"] = "form-check-input"

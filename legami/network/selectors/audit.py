@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
+from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.models import AuditEvent
 from legami.core.permissions import can
+from legami.core.roles import Role
 from legami.network.models import Network
 
 VIEW = "core.view_audit"
@@ -62,48 +68,127 @@ def audit_events_for(
 
 def latest_audit_events(viewer: Any, network: Network, limit: int = 10) -> list[AuditEvent]:
     """The most recent events (for the dashboard), empty for viewers without the audit capability."""
-    return list(audit_events_for(viewer, network)[:limit])
+    return describe_events(list(audit_events_for(viewer, network)[:limit]))
 
 
-def audit_object_types(viewer: Any, network: Network) -> list[str]:
-    """The object types present in the network's audit log (the choices of the filter)."""
+def _choice_label(object_type: str) -> str:
+    label = object_type_label(object_type)
+    return capfirst(label) if label != object_type else object_type
+
+
+def audit_object_types(viewer: Any, network: Network) -> list[tuple[str, str]]:
+    """The object types present in the network's audit log, with their readable names (the filter's choices)."""
     if not can(viewer, VIEW, network):
         return []
-    return list(
-        AuditEvent.objects.filter(network=network)
-        .order_by("object_type")
-        .values_list("object_type", flat=True)
-        .distinct()
-    )
+    types = AuditEvent.objects.filter(network=network).order_by("object_type").values_list("object_type", flat=True)
+    choices = [(object_type, _choice_label(object_type)) for object_type in types.distinct()]
+    return sorted(choices, key=lambda choice: (choice[1].casefold(), choice[0]))
 
 
 @dataclass(frozen=True)
 class Change:
     field: str
+    label: str
     old: Any
     new: Any
 
 
-def _readable(value: Any) -> str:
+def _model_of(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """The model's verbose name for an audit object type ("network.person" -> "person"), else the raw type."""
+    model = _model_of(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def _fields_by_attname(model: type[models.Model] | None) -> dict[str, models.Field]:
+    if model is None:
+        return {}
+    return {field.attname: field for field in model._meta.concrete_fields}
+
+
+# A datetime as snapshot() stores it (isoformat); only whole ISO values are turned back into dates.
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _as_datetime(value: str) -> datetime.datetime | None:
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return timezone.localtime(parsed)
+
+
+def _choices_of(field: models.Field | None) -> dict:
+    if field is None:
+        return {}
+    if field.choices:
+        return dict(field.flatchoices)
+    # Invitations store a bare role code, without choices on the field.
+    if field.name == "role":
+        return dict(Role.choices)
+    return {}
+
+
+def _readable(value: Any, field: models.Field | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    choices = _choices_of(field)
+    if choices:
+        # A stored code ("community_worker") reads as its label ("Community worker").
+        return str(choices.get(value, value))
+    if isinstance(value, str):
+        if isinstance(field, models.DateTimeField) or (field is None and _ISO_DATETIME.match(value)):
+            moment = _as_datetime(value)
+            if moment is not None:
+                return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        elif isinstance(field, models.DateField):
+            try:
+                day = parse_date(value)
+            except ValueError:
+                day = None
+            if day is not None:
+                return formats.date_format(day, "SHORT_DATE_FORMAT")
     return str(value)
 
 
 def audit_changes(event: AuditEvent) -> list[Change]:
-    """The event's before/after as a sorted list of field changes (absent side shown as a dash)."""
+    """The event's before/after as labelled field changes in the model's order (absent side shown as a dash)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
+    fields = _fields_by_attname(_model_of(event.object_type))
+    order = {attname: position for position, attname in enumerate(fields)}
+    keys = sorted(set(before) | set(after), key=lambda k: (order.get(k, len(order)), k))
     changes = []
-    for key in sorted(set(before) | set(after)):
+    for key in keys:
         if key in HIDDEN_FIELDS:
             continue
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
             continue
-        changes.append(Change(field=key, old=_readable(old), new=_readable(new)))
+        field = fields.get(key)
+        label = capfirst(str(field.verbose_name)) if field is not None else key
+        changes.append(Change(field=key, label=label, old=_readable(old, field), new=_readable(new, field)))
     return changes
+
+
+def describe_events(events: list[AuditEvent], *, changes: bool = False) -> list[AuditEvent]:
+    """Give each event the readable name of its object type (and, with `changes`, its list of changes)."""
+    for event in events:
+        event.object_type_label = object_type_label(event.object_type)  # type: ignore[attr-defined]
+        if changes:
+            event.changes = audit_changes(event)  # type: ignore[attr-defined]
+    return events

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
@@ -91,7 +92,7 @@ def territory_municipalities(network: Network) -> QuerySet[Municipality]:
     return (
         Municipality.objects.filter(pk__in=network.territory.values("municipality_id"))
         .select_related("province")
-        .order_by("name", "pk")
+        .order_by(Lower("name"), "pk")
     )
 
 

@@ -4,11 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.tests import factories as f
+from legami.network.models import Partnership
 from legami.network.selectors.audit import Change, audit_changes, audit_events_for
 from legami.network.services.organizations import update_organization
 
@@ -114,9 +115,11 @@ def test_filters(cast, login):
 def test_object_type_choices_come_from_the_network(cast, login):
     event(cast)
     record_event(actor=cast.outsider, action="create", object_type="secret.thing", network=cast.other_network)
+    record_event(actor=cast.coordinator, action="create", object_type="legacy.thing", network=cast.network)
     form = login(cast.coordinator).get(audit(cast)).context["form"]
-    values = [value for value, _ in form.fields["object_type"].choices]
-    assert values == ["", "network.organization"]
+    choices = [(value, str(label)) for value, label in form.fields["object_type"].choices]
+    # Shown by the model's name; a type with no model left keeps its raw name.
+    assert choices == [("", "All types"), ("legacy.thing", "legacy.thing"), ("network.organization", "Organisation")]
 
 
 def test_bad_filters_are_reported_and_the_others_still_apply(cast, login):
@@ -146,25 +149,63 @@ def test_shows_the_changes_readably(cast, login):
     )
     body = login(cast.coordinator).get(audit(cast)).content.decode()
     assert "Cooperativa Il Ponte" in body and "Il Ponte" in body
-    assert "name</span>: Cooperativa Il Ponte" in body
+    assert "Name</span>: Cooperativa Il Ponte" in body
     assert "→" in body
-    assert "email</span>: — " in body
+    assert "E-mail</span>: — " in body
 
 
 def test_audit_changes_of_create_update_delete(cast):
     created = event(cast, after={"name": "A", "kind": "school", "updated_at": "x", "active": True})
+    # The model's fields come first, in its order and with their labels (choices by label); unknown keys last, raw.
     assert audit_changes(created) == [
-        Change("active", "—", "yes"),
-        Change("kind", "—", "school"),
-        Change("name", "—", "A"),
+        Change("name", "Name", "—", "A"),
+        Change("kind", "Kind", "—", "School"),
+        Change("active", "active", "—", "yes"),
     ]
     updated = event(
         cast, action="update", before={"name": "A", "kind": "school"}, after={"name": "B", "kind": "school"}
     )
-    assert audit_changes(updated) == [Change("name", "A", "B")]
+    assert audit_changes(updated) == [Change("name", "Name", "A", "B")]
     deleted = event(cast, action="delete", before={"name": "B", "tags": ["x", "y"]}, after=None)
-    assert audit_changes(deleted) == [Change("name", "B", "—"), Change("tags", '["x", "y"]', "—")]
+    assert audit_changes(deleted) == [Change("name", "Name", "B", "—"), Change("tags", "tags", '["x", "y"]', "—")]
     assert audit_changes(event(cast, action="read")) == []
+
+
+def test_audit_changes_show_dates_as_people_read_them(cast, settings):
+    settings.TIME_ZONE = "Europe/Rome"
+    partnership = Partnership.objects.create(
+        network=cast.network, organization=cast.organization, role=Partnership.Role.FUNDER
+    )
+    dated = event(cast, obj=partnership, action="update", before={"since": None}, after={"since": "2024-01-31"})
+    moment = "2026-03-05T13:30:00.123456+00:00"
+    invited = event(
+        cast,
+        object_type="accounts.invitation",
+        obj=None,
+        network=cast.network,
+        after={"expires_at": moment, "token_hash": "[redacted]", "email": "a@example.org", "role": "community_worker"},
+    )
+    unknown = event(cast, object_type="legacy.thing", obj=None, network=cast.network, after={"seen_at": moment})
+    assert [(c.field, c.label) for c in audit_changes(dated)] == [("since", "Since")]
+    with translation.override("it"):
+        assert [(c.field, c.new) for c in audit_changes(dated)] == [("since", "31/01/2024")]
+        changes = {c.field: c.new for c in audit_changes(invited)}
+        assert changes["expires_at"] == "05/03/2026 14:30"  # local time, not UTC
+        assert changes["token_hash"] == "[redacted]"
+        assert changes["email"] == "a@example.org"
+        assert audit_changes(unknown) == [Change("seen_at", "seen_at", "—", "05/03/2026 14:30")]
+    # An invitation stores the bare role code: it reads as the role's label.
+    assert {c.field: c.new for c in audit_changes(invited)}["role"] == "Community worker"
+
+
+def test_table_names_object_types_and_scrolls_from_the_keyboard(cast, login):
+    event(cast)
+    body = login(cast.coordinator).get(audit(cast)).content.decode()
+    assert f"organisation #{cast.organization.pk}" in body
+    assert "network.organization #" not in body
+    # A table wider than the page scrolls in a region a keyboard user can focus, named by the caption.
+    assert 'tabindex="0" role="region" aria-labelledby="audit-events-caption"' in body
+    assert '<caption id="audit-events-caption">' in body
 
 
 def test_snapshot_of_a_real_object_reads_well(cast):
@@ -213,7 +254,7 @@ def test_csv_download_follows_the_filters(cast, login):
     assert lines[0].startswith("When,Who,Action,Object type")
     assert len(lines) == 2
     assert "coordinator@example.org" in lines[1]
-    assert "name: Cooperativa Il Ponte → Il Ponte" in lines[1]
+    assert "Name: Cooperativa Il Ponte → Il Ponte" in lines[1]
     everything = client.get(audit(cast), {"export": "csv"})
     body = b"".join(everything.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in body  # a formula is neutralised

@@ -56,6 +56,22 @@ def test_member_list_shows_limitations_and_manage_links_only_to_coordinator(logi
     assert _url("member_invite", cast) not in body
 
 
+def test_member_list_names_districts_once_and_styles_the_role_filter(login, cast):
+    invite_member(
+        actor=cast.coordinator,
+        network=cast.network,
+        email="d@example.org",
+        role=Role.CASE_MANAGER,
+        district=cast.district,
+    )
+    body = login(cast.coordinator).get(_url("members", cast), headers={"accept-language": "en"}).content.decode()
+    # The column says "Limited to" and the name already says "Ambito …": no "District: Ambito …".
+    assert f"<td>{cast.district.name}</td>" in body
+    assert "District:" not in body
+    # The role filter is drawn like every other field (with a border), not as a bare select.
+    assert 'class="col-auto legami-field"' in body
+
+
 def test_member_list_filter_by_role(login, cast):
     response = login(cast.coordinator).get(_url("members", cast), {"role": Role.CASE_MANAGER})
     emails = {m.user.email for m in response.context["page_obj"]}
@@ -149,6 +165,9 @@ def test_member_invite_sends_email_and_shows_link(login, cast, django_capture_on
     assert Invitation.hash(token) == invitation.token_hash
     assert len(mail.outbox) == 1 and link in mail.outbox[0].body
     assert "no-store" in response["Cache-Control"]
+    # The page says once that the invitation went out: no flash message repeating it.
+    assert list(response.context["messages"]) == []
+    assert "has been sent by e-mail" not in response.content.decode()
 
 
 @pytest.mark.parametrize(

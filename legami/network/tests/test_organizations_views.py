@@ -402,6 +402,35 @@ def test_coordinator_adds_a_role(cast, login):
     assert partnership.contribution == "50.000 euro"
 
 
+def test_add_role_form_preselects_no_role(cast, login):
+    client = login(cast.coordinator)
+    form = client.get(url("partnership_create", cast, cast.organization.pk)).context["form"]
+    value, label = form.fields["role"].choices[0]
+    assert (value, str(label)) == ("", "— choose a role —")
+    assert form["role"].value() in (None, "")
+    before = counts()
+    response = client.post(url("partnership_create", cast, cast.organization.pk), {"role": ""})
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert counts() == before
+
+
+def _breadcrumb(page):
+    start = page.index('class="breadcrumb"')
+    return page[start : page.index("</ol>", start)]
+
+
+def test_form_pages_have_breadcrumbs(cast, login):
+    client = login(cast.coordinator)
+    crumbs = _breadcrumb(client.get(url("organization_create", cast)).content.decode())
+    assert url("organizations", cast) in crumbs and 'aria-current="page">Add an organisation<' in crumbs
+    for name in ("organization_update", "partnership_create"):
+        crumbs = _breadcrumb(client.get(url(name, cast, cast.organization.pk)).content.decode())
+        assert url("organizations", cast) in crumbs
+        assert url("organization_detail", cast, cast.organization.pk) in crumbs
+        assert 'aria-current="page"' in crumbs
+
+
 def test_add_role_until_before_since_is_refused(cast, login):
     before = counts()
     response = login(cast.coordinator).post(

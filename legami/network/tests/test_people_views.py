@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from legami.core.models import AuditEvent, Consent
 from legami.core.tests import factories as f
@@ -315,6 +315,43 @@ def test_household_search_reloads_the_form_without_saving(cast, login):
     response = client.post(url("person_create", cast), form_data(cast, household=household.pk, household_role="child"))
     assert response.status_code == 302
     assert Person.objects.get().household == household
+
+
+def test_form_choices_read_as_words(cast, login):
+    response = login(cast.coordinator).get(url("person_create", cast), headers={"accept-language": "en"})
+    form = response.context["form"]
+    with translation.override("en"):
+        assert str(form.fields["municipality"].empty_label) == "— none —"
+        assert str(form.fields["neighbourhood"].empty_label) == "— none —"
+    assert "---------" not in response.content.decode()
+
+
+def test_household_search_results_are_labelled_as_households(cast, login):
+    f.HouseholdFactory(network=cast.network, name="Famiglia Bianchi")
+    client = login(cast.coordinator)
+    english = {"accept-language": "en"}
+    form = client.get(url("person_create", cast), headers=english).context["form"]
+    assert str(form.fields["household"].label) == "Household number"
+    data = form_data(cast, household_search="bianchi", _search="household")
+    response = client.post(url("person_create", cast), data, headers=english)
+    assert str(response.context["form"].fields["household"].label) == "Household"
+
+
+def test_form_pages_have_breadcrumbs(cast, login, mario):
+    client = login(cast.coordinator)
+    page = client.get(url("person_update", cast, mario.pk)).content.decode()
+    crumbs = page[page.index('class="breadcrumb"') : page.index("</ol>")]
+    assert url("people", cast) in crumbs and url("person_detail", cast, mario.pk) in crumbs
+    assert 'aria-current="page"' in crumbs
+    page = client.get(url("person_create", cast)).content.decode()
+    crumbs = page[page.index('class="breadcrumb"') : page.index("</ol>")]
+    assert url("people", cast) in crumbs and 'aria-current="page"' in crumbs
+
+
+def test_consent_source_field_is_drawn_like_other_fields(cast, login, mario):
+    f.ProcessingFactory(network=cast.network, name="Newsletter", legal_basis="consent")
+    page = login(cast.coordinator).get(url("person_consents", cast, mario.pk)).content.decode()
+    assert '<div class="mb-2 legami-field">' in page
 
 
 def test_create_from_a_household_preselects_it(cast, login):

@@ -162,6 +162,19 @@ def test_search_reloads_the_form_with_matching_people(cast, login, anna, bruno):
     assert response.context["form"].fields["target_person"].widget.input_type == "text"
 
 
+def test_search_results_are_labelled_as_a_person_not_a_number(cast, login, anna, bruno):
+    client = login(cast.coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(url("tie_create", cast), form_data(target_search="sala", _search="target"))
+    form = response.context["form"]
+    assert form.fields["target_person"].widget.input_type == "select"
+    assert str(form.fields["target_person"].label) == "Second person"
+    # The end that was not searched is still a number box, and says so.
+    assert str(form.fields["source_person"].label) == "First person: number"
+    response = client.post(url("tie_create", cast), form_data(source_search="galli", _search="source"))
+    assert str(response.context["form"].fields["source_person"].label) == "First person"
+
+
 def test_create_saves_and_returns_to_the_person(cast, login, anna, bruno):
     response = login(cast.coordinator).post(
         url("tie_create", cast), form_data(source_person=anna.pk, target_person=bruno.pk, since="2024-01-01")

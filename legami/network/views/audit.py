@@ -17,13 +17,18 @@ from legami.core.models import AuditEvent
 from legami.network.decorators import network_view
 from legami.network.forms.audit import AuditFilterForm
 from legami.network.models import Network
-from legami.network.selectors.audit import audit_changes, audit_events_for, audit_object_types
+from legami.network.selectors.audit import (
+    audit_changes,
+    audit_events_for,
+    audit_object_types,
+    describe_events,
+)
 from legami.network.services.audit import record_audit_export
 
 
 def _export_rows(events: Iterable[AuditEvent]) -> Iterator[list]:
     for event in events:
-        changes = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in audit_changes(event))
+        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in audit_changes(event))
         yield [
             timezone.localtime(event.created_at).replace(microsecond=0),
             event.actor_label,
@@ -62,8 +67,6 @@ def audit_list(request: HttpRequest, network: Network) -> HttpResponseBase:
             rows=_export_rows(events.iterator(chunk_size=2000)), header=header, filename=filename, fmt="csv"
         )
     page_obj = Paginator(events, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_obj.object_list = list(page_obj.object_list)
-    for event in page_obj.object_list:
-        event.changes = audit_changes(event)  # type: ignore[attr-defined]
+    page_obj.object_list = describe_events(list(page_obj.object_list), changes=True)
     context = {"nav": "audit", "form": form, "page_obj": page_obj, "export_available": True}
     return render(request, "network/audit/list.html", context)

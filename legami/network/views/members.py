@@ -67,9 +67,7 @@ def member_invite(request: HttpRequest, network) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             # Rendered, not redirected: the link holds the secret, which is not stored anywhere to show it later.
-            messages.success(
-                request, _("The invitation has been sent by e-mail to %(email)s.") % {"email": invitation.email}
-            )
+            # No flash message: the page itself says the invitation was sent, once.
             return render(
                 request,
                 "network/members/invite_done.html",

@@ -282,8 +282,34 @@ def test_municipality_remove_refused_while_in_use(cast, objects, login):
 def test_district_form_lists_the_network_comuni_as_checkboxes(cast, login):
     page = html(login(cast.coordinator).get(url(cast, "district_update", cast.district.pk)))
     assert "<fieldset" in page and "<legend" in page
-    assert "Crema (now in Ambito Cremasco)" in page
+    # The other district is a lighter side note after the Comune's name.
+    assert 'Crema <small class="legami-aside">(now in Ambito Cremasco)</small>' in page
+    assert 'class="legami-checkbox-columns"' in page
+    # District names already say "Ambito …": the heading does not say "the district" before it.
+    assert f"<h1>Edit {cast.district.name}</h1>" in page
     assert f'value="{cast.municipalities[0].pk}" id="id_municipalities_' in page
+
+
+def _positions(page, *names):
+    return [page.index(f">{name}<") for name in names]
+
+
+def test_district_form_sorts_the_comuni_ignoring_case(cast, login, make_municipality):
+    upper = make_municipality(name="Casaletto Vaprio")
+    lower = make_municipality(name="Casaletto di Sopra")
+    for municipality in (upper, lower):
+        f.NetworkMunicipalityFactory(network=cast.network, municipality=municipality)
+    page = html(login(cast.coordinator).get(url(cast, "district_create")))
+    di_sopra, vaprio = _positions(page, "Casaletto di Sopra", "Casaletto Vaprio")
+    assert di_sopra < vaprio
+
+
+def test_municipality_search_sorts_ignoring_case(cast, login, make_municipality):
+    make_municipality(name="Casaletto Vaprio")
+    make_municipality(name="Casaletto di Sopra")
+    page = html(login(cast.coordinator).get(url(cast, "municipality_add"), {"q": "casaletto"}))
+    di_sopra, vaprio = _positions(page, "Casaletto di Sopra", "Casaletto Vaprio")
+    assert di_sopra < vaprio
 
 
 def test_district_create(cast, login):
