@@ -165,6 +165,12 @@ LEGAMI_FIELD_KEYS = env_list("LEGAMI_FIELD_KEYS", "") or [
 
 EMAIL_BACKEND = os.environ.get("LEGAMI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("LEGAMI_DEFAULT_FROM_EMAIL", "legami <noreply@localhost>")
+EMAIL_HOST = os.environ.get("LEGAMI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LEGAMI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LEGAMI_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LEGAMI_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LEGAMI_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("LEGAMI_EMAIL_USE_SSL", False)
 LEGAMI_BASE_URL = os.environ.get("LEGAMI_BASE_URL", "http://127.0.0.1:8000")
 
 LEGAMI_PAGE_SIZE = 25
