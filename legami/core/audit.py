@@ -97,3 +97,22 @@ def record_read(*, actor: Any, obj: models.Model, purpose: str = "", network: An
     return record_event(
         actor=actor, action=AuditEvent.Action.READ, obj=obj, network=network, data_class=DataClass.CASE, note=purpose
     )
+
+
+def delete_and_record(
+    *, actor: Any, obj: models.Model, network: Any, before: dict | None, data_class: str = DataClass.PUBLIC
+) -> None:
+    """Delete `obj` and write its DELETE event; call it inside the service's transaction."""
+    # The id and the label are read first: once the row is gone the instance has no pk.
+    pk, label = obj.pk, str(obj)
+    obj.delete()
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        object_type=obj._meta.label_lower,
+        object_id=pk,
+        object_repr=label,
+        network=network,
+        before=before,
+        data_class=data_class,
+    )

@@ -33,6 +33,15 @@ def _require_view(viewer: Any, network: Any) -> None:
         raise Http404
 
 
+def _get_for_user(viewer: Any, network: Any, queryset: QuerySet, **lookup: Any) -> Any:
+    """The one row of `queryset` matching `lookup` if the viewer may see the territory, else 404."""
+    _require_view(viewer, network)
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
 def municipalities_of(network: Any) -> QuerySet[Municipality]:
     """The Comuni in the network's territory, ordered by name (ignoring case), with their province."""
     return (
@@ -88,38 +97,22 @@ def places_of(network: Any, *, kind: str | None = None, municipality: Any = None
 
 def get_district_for_user(viewer: Any, network: Any, pk: Any) -> SocialDistrict:
     """One district of the network the viewer may see, with its members, or 404."""
-    _require_view(viewer, network)
-    try:
-        return districts_of(network).get(pk=pk)
-    except (SocialDistrict.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _get_for_user(viewer, network, districts_of(network), pk=pk)
 
 
 def get_neighbourhood_for_user(viewer: Any, network: Any, pk: Any) -> Neighbourhood:
     """One neighbourhood of the network the viewer may see, or 404."""
-    _require_view(viewer, network)
-    try:
-        return neighbourhoods_of(network).get(pk=pk)
-    except (Neighbourhood.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _get_for_user(viewer, network, neighbourhoods_of(network), pk=pk)
 
 
 def get_place_for_user(viewer: Any, network: Any, pk: Any) -> Place:
     """One place of the network the viewer may see, or 404."""
-    _require_view(viewer, network)
-    try:
-        return places_of(network).get(pk=pk)
-    except (Place.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _get_for_user(viewer, network, places_of(network), pk=pk)
 
 
 def get_territory_link_for_user(viewer: Any, network: Any, municipality_pk: Any) -> NetworkMunicipality:
     """The network's territory row for one Comune (by the Comune's id) the viewer may see, or 404."""
-    _require_view(viewer, network)
-    try:
-        return territory_links_of(network).get(municipality_id=municipality_pk)
-    except (NetworkMunicipality.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return _get_for_user(viewer, network, territory_links_of(network), municipality_id=municipality_pk)
 
 
 def search_municipalities(query: str = "", province: Any = None, *, network: Any = None) -> QuerySet[Municipality]:

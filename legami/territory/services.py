@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from legami.accounts.models import Invitation
-from legami.core.audit import record_event, snapshot
+from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.network.models import Membership, Network
@@ -339,17 +339,7 @@ def remove_municipality(*, actor: Any, network: Network, municipality: Municipal
         )
     with transaction.atomic():
         before = snapshot(link)
-        link_pk, label = link.pk, str(link)
-        link.delete()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DELETE,
-            object_type=NetworkMunicipality._meta.label_lower,
-            object_id=link_pk,
-            object_repr=label,
-            network=network,
-            before=before,
-        )
+        delete_and_record(actor=actor, obj=link, network=network, before=before)
 
 
 # --- districts ------------------------------------------------------------------------------------
@@ -512,17 +502,7 @@ def delete_district(*, actor: Any, district: SocialDistrict) -> None:
         )
     with transaction.atomic():
         before = _district_snapshot(district)
-        district_pk, label = district.pk, str(district)
-        district.delete()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DELETE,
-            object_type=SocialDistrict._meta.label_lower,
-            object_id=district_pk,
-            object_repr=label,
-            network=network,
-            before=before,
-        )
+        delete_and_record(actor=actor, obj=district, network=network, before=before)
 
 
 # --- neighbourhoods -------------------------------------------------------------------------------
@@ -611,17 +591,7 @@ def delete_neighbourhood(*, actor: Any, neighbourhood: Neighbourhood) -> None:
     require(actor, MANAGE, network)
     with transaction.atomic():
         before = snapshot(neighbourhood)
-        pk, label = neighbourhood.pk, str(neighbourhood)
-        neighbourhood.delete()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DELETE,
-            object_type=Neighbourhood._meta.label_lower,
-            object_id=pk,
-            object_repr=label,
-            network=network,
-            before=before,
-        )
+        delete_and_record(actor=actor, obj=neighbourhood, network=network, before=before)
 
 
 # --- places ---------------------------------------------------------------------------------------
@@ -773,14 +743,4 @@ def delete_place(*, actor: Any, place: Place) -> None:
     require(actor, MANAGE, network)
     with transaction.atomic():
         before = snapshot(place)
-        pk, label = place.pk, str(place)
-        place.delete()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DELETE,
-            object_type=Place._meta.label_lower,
-            object_id=pk,
-            object_repr=label,
-            network=network,
-            before=before,
-        )
+        delete_and_record(actor=actor, obj=place, network=network, before=before)

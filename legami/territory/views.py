@@ -153,49 +153,38 @@ def municipality_remove(request: HttpRequest, network: Any, pk: int) -> HttpResp
 # --- districts ------------------------------------------------------------------------------------
 
 
+def _district_form(request: HttpRequest, network: Any, district: Any) -> HttpResponse:
+    """The district form: creates a district when `district` is None, else changes it."""
+    form = DistrictForm(network, request.POST if request.method == "POST" else None, district=district)
+    if request.method == "POST" and form.is_valid():
+        fields = {key: form.cleaned_data[key] for key in ("name", "code", "municipalities")}
+        try:
+            if district is None:
+                saved = services.create_district(actor=request.user, network=network, **fields)
+                message = _("%(name)s has been created.")
+            else:
+                saved = services.update_district(actor=request.user, district=district, **fields)
+                message = _("%(name)s has been saved.")
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, message % {"name": saved.name})
+            return redirect(_overview_url(network))
+    return render(request, "territory/district_form.html", {"nav": NAV, "form": form, "district": district})
+
+
 @network_view(MANAGE)
 @require_http_methods(["GET", "POST"])
 def district_create(request: HttpRequest, network: Any) -> HttpResponse:
     """Create a social district from the network's Comuni."""
-    form = DistrictForm(network, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            district = services.create_district(
-                actor=request.user,
-                network=network,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                municipalities=form.cleaned_data["municipalities"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been created.") % {"name": district.name})
-            return redirect(_overview_url(network))
-    return render(request, "territory/district_form.html", {"nav": NAV, "form": form, "district": None})
+    return _district_form(request, network, None)
 
 
 @network_view(MANAGE)
 @require_http_methods(["GET", "POST"])
 def district_update(request: HttpRequest, network: Any, pk: int) -> HttpResponse:
     """Rename a district or change its Comuni."""
-    district = selectors.get_district_for_user(request.user, network, pk)
-    form = DistrictForm(network, request.POST if request.method == "POST" else None, district=district)
-    if request.method == "POST" and form.is_valid():
-        try:
-            district = services.update_district(
-                actor=request.user,
-                district=district,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                municipalities=form.cleaned_data["municipalities"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been saved.") % {"name": district.name})
-            return redirect(_overview_url(network))
-    return render(request, "territory/district_form.html", {"nav": NAV, "form": form, "district": district})
+    return _district_form(request, network, selectors.get_district_for_user(request.user, network, pk))
 
 
 @network_view(MANAGE)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import record_event, snapshot
+from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.network.models import Network, Organization, Person, Tie
@@ -196,15 +196,4 @@ def delete_tie(*, actor: Any, tie: Tie) -> None:
     _require_reach(actor, tie)
     with transaction.atomic():
         before = snapshot(tie)
-        pk, label = tie.pk, str(tie)
-        tie.delete()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DELETE,
-            object_type=Tie._meta.label_lower,
-            object_id=pk,
-            object_repr=label,
-            network=tie.network_id,
-            before=before,
-            data_class=DataClass.PERSONAL,
-        )
+        delete_and_record(actor=actor, obj=tie, network=tie.network_id, before=before, data_class=DataClass.PERSONAL)
