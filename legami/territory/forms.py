@@ -8,6 +8,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import PlainSelect
 from legami.territory.models import Place
 from legami.territory.selectors import (
     districts_of,
@@ -113,7 +114,9 @@ class DistrictForm(forms.Form):
 class NeighbourhoodForm(forms.Form):
     """A neighbourhood of one of the network's Comuni."""
 
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, empty_label=_("Choose a Comune"))
+    municipality = forms.ModelChoiceField(
+        widget=PlainSelect, label=_("Comune"), queryset=None, empty_label=_("Choose a Comune")
+    )
     name = forms.CharField(label=_("Name"), max_length=150)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -127,7 +130,9 @@ class PlaceForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose a kind")), *Place.Kind.choices])
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, empty_label=_("Choose a Comune"))
+    municipality = forms.ModelChoiceField(
+        widget=PlainSelect, label=_("Comune"), queryset=None, empty_label=_("Choose a Comune")
+    )
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=None,
@@ -178,7 +183,9 @@ class PlaceFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search by name or address"), required=False, max_length=100, widget=SearchInput)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Place.Kind.choices])
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False, empty_label=_("All Comuni"))
+    municipality = forms.ModelChoiceField(
+        widget=PlainSelect, label=_("Comune"), queryset=None, required=False, empty_label=_("All Comuni")
+    )
 
     def __init__(self, network: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

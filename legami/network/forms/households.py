@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import PlainSelect
 from legami.network.forms.people import municipality_choices_for, neighbourhoods_in_reach
 from legami.network.models import Household
 from legami.network.selectors.people import VIEW_PEOPLE
@@ -20,7 +21,9 @@ class HouseholdForm(forms.Form):
         label=_("Name"), max_length=200, help_text=_("How operators recognise it, e.g. “Famiglia Rossi, via Roma”.")
     )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False, empty_label=_("— none —"))
+    municipality = forms.ModelChoiceField(
+        widget=PlainSelect, label=_("Comune"), queryset=None, required=False, empty_label=_("— none —")
+    )
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=None,
@@ -48,7 +51,9 @@ class HouseholdFilterForm(forms.Form):
     """Search and Comune filter of the households list."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("Name or address"))
-    municipality = forms.TypedChoiceField(label=_("Comune"), required=False, coerce=int, empty_value=None)
+    municipality = forms.TypedChoiceField(
+        widget=PlainSelect, label=_("Comune"), required=False, coerce=int, empty_value=None
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[("name", _("Name")), ("municipality", _("Comune"))]
     )

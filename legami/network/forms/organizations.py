@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import PlainSelect
 from legami.network.models import Network, Organization, Partnership
 from legami.network.selectors.organizations import territory_municipalities
 from legami.territory.models import Municipality
@@ -29,7 +30,11 @@ class OrganizationForm(forms.Form):
         help_text=_("11 digits for a body; 16 characters for an informal group or a sole business."),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Comune"), queryset=Municipality.objects.none(), required=False, empty_label=_("— not stated —")
+        widget=PlainSelect,
+        label=_("Comune"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("— not stated —"),
     )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import PlainSelect
 from legami.network.models import Person
 from legami.network.selectors.households import households_for
 from legami.network.selectors.people import VIEW_PEOPLE, scoped_municipality_ids
@@ -123,7 +124,9 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=None, required=False, empty_label=_("— none —"))
+    municipality = forms.ModelChoiceField(
+        widget=PlainSelect, label=_("Comune"), queryset=None, required=False, empty_label=_("— none —")
+    )
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=None,
@@ -173,7 +176,9 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"), required=False, max_length=100, help_text=_("Name, e-mail or codice fiscale")
     )
-    municipality = forms.TypedChoiceField(label=_("Comune"), required=False, coerce=int, empty_value=None)
+    municipality = forms.TypedChoiceField(
+        widget=PlainSelect, label=_("Comune"), required=False, coerce=int, empty_value=None
+    )
     neighbourhood = forms.TypedChoiceField(label=_("Neighbourhood"), required=False, coerce=int, empty_value=None)
     household = forms.ChoiceField(
         label=_("Household"),
