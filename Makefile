@@ -50,7 +50,7 @@ bench: install
 
 # Regenerates the Italian catalogue (then translate the new entries) and compiles it.
 messages: install
-	cd legami && ../$(MANAGE) makemessages -l it --no-location --no-obsolete
+	cd legami && ../$(BIN)/python ../manage.py makemessages -l it --no-location --no-obsolete
 	$(BIN)/python -m legami.core.i18n_compile
 
 # Regenerates the committed OpenAPI schema.
