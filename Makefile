@@ -36,7 +36,7 @@ worker: install
 # The whole suite on SQLite, or on PostgreSQL when DATABASE_URL points at it, browser tests included
 # (they skip without /usr/bin/chromium unless LEGAMI_REQUIRE_BROWSER=1, as in CI). pytest's exit
 # code 5 ("no tests collected") means a broken collection, never a pass: it fails the target.
-test: install
+test: install lint
 	@rc=0; $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5)" >&2; exit 1; fi; \
 	exit $$rc
@@ -44,6 +44,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy legami/*/services.py legami/*/selectors.py legami/network/services legami/network/selectors
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -28,7 +29,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
 
-    objects = LegamiUserManager()
+    objects: ClassVar[LegamiUserManager] = LegamiUserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

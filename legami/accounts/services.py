@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.accounts.models import PersonalAccessToken
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
+from legami.core.validation import max_length_of
 
 TOKEN_MAX_DAYS = 365
 
@@ -44,7 +45,7 @@ def create_token(*, actor: Any, name: str, expires_in_days: int | None = None) -
     name = (name or "").strip()
     if not name:
         errors["name"] = _("Give the token a name, to recognise it later.")
-    elif len(name) > PersonalAccessToken._meta.get_field("name").max_length:
+    elif len(name) > max_length_of(PersonalAccessToken, "name"):
         errors["name"] = _("The name is too long.")
     if expires_in_days is not None:
         if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, Consent, DataClass, LegalBasis, Processing, SpecialCategoryCondition
 from legami.core.permissions import require
+from legami.core.validation import length_error
 
 MANAGE_PROCESSINGS = "core.manage_processings"
 CHANGE_PEOPLE = "network.change_people"
@@ -31,11 +32,8 @@ def _clean_processing(values: dict[str, Any]) -> dict[str, Any]:
         if name in values and not values[name]:
             errors[name] = ValidationError(_("This field is required."), code="required")
     for name in ("code", "name", "retention"):
-        limit = Processing._meta.get_field(name).max_length
-        if name in values and name not in errors and len(values[name]) > limit:
-            errors[name] = ValidationError(
-                _("At most %(limit)d characters."), code="max_length", params={"limit": limit}
-            )
+        if name in values and name not in errors and (error := length_error(Processing, name, values[name])):
+            errors[name] = error
     if values.get("code") and "code" not in errors:
         try:
             validate_slug(values["code"])
@@ -143,11 +141,8 @@ def record_consent(*, actor: Any, person: Any, processing: Processing, given: bo
     if not isinstance(given, bool):
         errors["given"] = ValidationError(_("Say whether consent was given or withdrawn."), code="invalid")
     source = "" if source is None else str(source).strip()
-    limit = Consent._meta.get_field("source").max_length
-    if len(source) > limit:
-        errors["source"] = ValidationError(
-            _("At most %(limit)d characters."), code="max_length", params={"limit": limit}
-        )
+    if error := length_error(Consent, "source", source):
+        errors["source"] = error
     if errors:
         raise ValidationError(errors)
 

@@ -22,9 +22,9 @@ def networks_for(viewer: Any) -> QuerySet[Network]:
 
 def networks_with_my_roles(viewer: Any) -> QuerySet[Network]:
     """`networks_for(viewer)` with the viewer's own active memberships in `my_memberships`."""
-    mine = Membership.objects.filter(user_id=getattr(viewer, "pk", None), is_active=True).select_related(
-        "organization", "district"
-    )
+    if not getattr(viewer, "is_authenticated", False):
+        return Network.objects.none()
+    mine = Membership.objects.filter(user_id=viewer.pk, is_active=True).select_related("organization", "district")
     return networks_for(viewer).prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
 
 

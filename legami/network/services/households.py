@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
+from legami.core.validation import length_error
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope
 from legami.network.services.people import CHANGE_PEOPLE, check_place, update_person
@@ -30,11 +31,8 @@ def _clean(*, actor: Any, network: Network, data: dict, instance: Household | No
     errors: dict[str, ValidationError] = {}
     for name in ("name", "address"):
         values[name] = "" if values[name] is None else str(values[name]).strip()
-        limit = Household._meta.get_field(name).max_length
-        if len(values[name]) > limit:
-            errors[name] = ValidationError(
-                _("At most %(limit)d characters."), code="max_length", params={"limit": limit}
-            )
+        if error := length_error(Household, name, values[name]):
+            errors[name] = error
     if not values["name"]:
         errors["name"] = ValidationError(_("This field is required."), code="required")
     changed = instance is None or instance.municipality_id != getattr(
@@ -95,7 +93,7 @@ def delete_household(*, actor: Any, household: Household) -> int:
     """Delete a household; its members stay in the registry, detached. Returns how many were detached."""
     _require_reach(actor, household)
     with transaction.atomic():
-        before = snapshot(household)
+        before = snapshot(household) or {}
         members = list(Person.objects.filter(household=household).values_list("pk", flat=True))
         before["members"] = members
         pk, label = household.pk, str(household)

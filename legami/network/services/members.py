@@ -22,6 +22,7 @@ from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, forget_grants, require
 from legami.core.roles import Role
+from legami.core.validation import max_length_of
 from legami.network.models import Membership, Network, Organization
 from legami.territory.models import SocialDistrict
 
@@ -110,7 +111,7 @@ def invite_member(
         )
     if district is not None and district.network_id != network.pk:
         errors["district"] = ValidationError(_("This district is not part of the network."), code="other_network")
-    if len(full_name) > Invitation._meta.get_field("full_name").max_length:
+    if len(full_name) > max_length_of(Invitation, "full_name"):
         errors["full_name"] = ValidationError(_("The name is too long."), code="max_length")
     if "email" not in errors and "role" not in errors:
         open_invitations = Invitation.objects.filter(
@@ -198,7 +199,7 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
         errors: dict[str, Any] = {}
         if not full_name:
             errors["full_name"] = _("Enter your full name.")
-        elif len(full_name) > User._meta.get_field("full_name").max_length:
+        elif len(full_name) > max_length_of(User, "full_name"):
             errors["full_name"] = _("The name is too long.")
         try:
             validate_password(password or "", user=candidate)

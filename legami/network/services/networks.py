@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
+from legami.core.validation import max_length_of
 from legami.network.models import Network
 
 # Lowercase letters and digits in words joined by single hyphens: the slug is part of every address.
@@ -24,7 +25,7 @@ UPDATABLE_FIELDS = ("name", "summary", "description", "contact_email", "website"
 def validate_network_slug(slug: str) -> str:
     """Return the slug if it is a valid, free, non-reserved network slug, else raise ValidationError."""
     slug = (slug or "").strip()
-    max_length = Network._meta.get_field("slug").max_length
+    max_length = max_length_of(Network, "slug")
     if not slug:
         raise ValidationError(_("Enter a short name for the address."), code="required")
     if not SLUG_RE.match(slug):

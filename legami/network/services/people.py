@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
+from legami.core.validation import length_error
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope, person_in_scope
 from legami.network.validators import validate_tax_code
@@ -77,9 +78,9 @@ def _birth_date_matches(code: str, birth_date: datetime.date) -> bool:
 
 
 def _length_error(errors: dict, values: dict, name: str) -> None:
-    limit = Person._meta.get_field(name).max_length
-    if limit and len(values[name]) > limit:
-        errors[name] = ValidationError(_("At most %(limit)d characters."), code="max_length", params={"limit": limit})
+    error = length_error(Person, name, values[name])
+    if error is not None:
+        errors[name] = error
 
 
 def clean_person_data(*, actor: Any, network: Network, data: dict, instance: Person | None = None) -> dict[str, Any]:

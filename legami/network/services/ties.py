@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
+from legami.core.validation import length_error
 from legami.network.models import Network, Organization, Person, Tie
 from legami.network.selectors.people import person_in_scope
 from legami.network.services.people import to_date
@@ -108,12 +109,8 @@ def clean_tie_data(*, actor: Any, network: Network, data: dict, instance: Tie | 
     if values["direction"] not in Tie.Direction.values:
         errors["direction"] = ValidationError(_("Choose a valid direction."), code="invalid_choice")
     values["note"] = "" if values["note"] is None else str(values["note"]).strip()
-    if len(values["note"]) > Tie._meta.get_field("note").max_length:
-        errors["note"] = ValidationError(
-            _("At most %(limit)d characters."),
-            code="max_length",
-            params={"limit": Tie._meta.get_field("note").max_length},
-        )
+    if error := length_error(Tie, "note", values["note"]):
+        errors["note"] = error
 
     for end in ("source", "target"):
         _check_end(actor=actor, network=network, values=values, end=end, errors=errors)
