@@ -143,6 +143,11 @@ def clean_person_data(*, actor: Any, network: Network, data: dict, instance: Per
 
     if values["gender"] and values["gender"] not in Person.Gender.values:
         errors["gender"] = ValidationError(_("Choose a valid gender."), code="invalid_choice")
+    elif values["gender"] in ("F", "M") and values["tax_code"] and "tax_code" not in errors:
+        if codicefiscale.decode(values["tax_code"])["gender"] != values["gender"]:
+            errors["gender"] = ValidationError(
+                _("The gender does not match the one in the codice fiscale."), code="gender_mismatch"
+            )
 
     if values["email"] and "email" not in errors:
         try:

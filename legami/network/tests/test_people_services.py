@@ -70,6 +70,7 @@ def test_other_roles_cannot_create_people(cast, persona):
         ({"birth_date": "not a date"}, "birth_date", "invalid"),
         ({"tax_code": MARIO_CF, "birth_date": datetime.date(1980, 3, 16)}, "birth_date", "birth_date_mismatch"),
         ({"gender": "Q"}, "gender", "invalid_choice"),
+        ({"tax_code": MARIO_CF, "gender": "F"}, "gender", "gender_mismatch"),
         ({"email": "not-an-address"}, "email", "invalid"),
         ({"phone": "0372-123456"}, "phone", "invalid_phone"),
         ({"phone": "+44 20 7946 0958"}, "phone", "invalid_phone"),

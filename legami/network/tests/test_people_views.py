@@ -374,7 +374,7 @@ def test_update_saves_and_can_leave_the_household(cast, login, mario):
     form = client.get(url("person_update", cast, mario.pk)).context["form"]
     assert form["household"].value() == household.pk
     data = form_data(
-        cast, first_name="Mario", last_name="Rossi", tax_code=MARIO_CF, household="", household_role="head"
+        cast, first_name="Mario", last_name="Rossi", tax_code=MARIO_CF, gender="M", household="", household_role="head"
     )
     response = client.post(url("person_update", cast, mario.pk), data)
     assert response.status_code == 302
