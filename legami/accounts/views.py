@@ -22,9 +22,9 @@ from legami.accounts.forms import (
     LegamiPasswordChangeForm,
     LoginForm,
     TokenCreateForm,
-    add_service_errors,
 )
 from legami.accounts.selectors import account_exists, get_token_for_user, tokens_for
+from legami.core.forms import add_service_errors
 from legami.network.selectors.members import get_invitation_by_token
 from legami.network.selectors.networks import networks_with_my_roles
 from legami.network.services.members import InvitationUnavailable, accept_invitation, invitation_state, role_label

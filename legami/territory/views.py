@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.forms import add_service_errors
 from legami.network.decorators import network_view
 from legami.territory import selectors, services
 from legami.territory.forms import (
@@ -30,15 +30,6 @@ from legami.territory.forms import (
 VIEW = "territory.view_territory"
 MANAGE = "territory.manage_territory"
 NAV = "territory"
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.error_list)
 
 
 def _overview_url(network: Any) -> str:
@@ -92,7 +83,7 @@ def municipality_add(request: HttpRequest, network: Any) -> HttpResponse:
                 district=form.cleaned_data["district"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if added:
                 messages.success(
@@ -166,7 +157,7 @@ def _district_form(request: HttpRequest, network: Any, district: Any) -> HttpRes
                 saved = services.update_district(actor=request.user, district=district, **fields)
                 message = _("%(name)s has been saved.")
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, message % {"name": saved.name})
             return redirect(_overview_url(network))
@@ -227,7 +218,7 @@ def neighbourhood_create(request: HttpRequest, network: Any) -> HttpResponse:
         try:
             neighbourhood = services.create_neighbourhood(actor=request.user, network=network, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The neighbourhood %(name)s was created.") % {"name": neighbourhood.name})
             return redirect(_overview_url(network))
@@ -256,7 +247,7 @@ def neighbourhood_update(request: HttpRequest, network: Any, pk: int) -> HttpRes
                 actor=request.user, neighbourhood=neighbourhood, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The neighbourhood %(name)s was saved.") % {"name": neighbourhood.name})
             return redirect(_overview_url(network))
@@ -324,7 +315,7 @@ def place_create(request: HttpRequest, network: Any) -> HttpResponse:
         try:
             place = services.create_place(actor=request.user, network=network, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The place %(name)s was created.") % {"name": place.name})
             return redirect("territory:place_detail", network.slug, place.pk)
@@ -344,7 +335,7 @@ def place_update(request: HttpRequest, network: Any, pk: int) -> HttpResponse:
         try:
             place = services.update_place(actor=request.user, place=place, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The place %(name)s was saved.") % {"name": place.name})
             return redirect("territory:place_detail", network.slug, place.pk)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.forms import add_service_errors
 from legami.network.decorators import network_view
 from legami.network.forms.households import HouseholdFilterForm, HouseholdForm, household_initial
-from legami.network.forms.people import add_service_errors
 from legami.network.models import Network
 from legami.network.selectors.households import get_household_for_user, households_for
 from legami.network.selectors.people import IdFirstPaginator, household_members, municipality_in_scope

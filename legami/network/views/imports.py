@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.exports import EXPORT_FORMATS
+from legami.core.forms import add_service_errors
 from legami.core.models import Job
 from legami.core.permissions import can
 from legami.network.decorators import network_view
@@ -26,14 +27,6 @@ from legami.network.services.imports import (
 RECENT_JOBS = 10
 
 
-def _add_errors(form: PeopleImportForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_http_methods(["GET", "POST"])
 @network_view("network.import_people")
 def people_import(request: HttpRequest, network: Network) -> HttpResponseBase:
@@ -48,7 +41,7 @@ def people_import(request: HttpRequest, network: Network) -> HttpResponseBase:
         try:
             job = start_people_import(actor=request.user, network=network, uploaded_file=form.cleaned_data["file"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The file has been uploaded: the import is under way."))
             return redirect("network:job_detail", network.slug, job.pk)

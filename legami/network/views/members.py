@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from legami.accounts.forms import add_service_errors
+from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.network.decorators import network_view
 from legami.network.forms.members import InvitationForm, MemberFilterForm

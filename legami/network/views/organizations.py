@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.network.decorators import network_view
 from legami.network.forms.organizations import (
@@ -37,15 +38,6 @@ from legami.network.services.organizations import (
 
 VIEW = "network.view_organizations"
 MANAGE = "network.manage_organizations"
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names (the rest on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_GET
@@ -87,7 +79,7 @@ def organization_create(request: HttpRequest, network: Network) -> HttpResponse:
                 actor=request.user, network=network, data=form.organization_data(), **form.role_data()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The organisation %(name)s was added.") % {"name": organization.name})
             return redirect("network:organization_detail", network.slug, organization.pk)
@@ -110,7 +102,7 @@ def organization_update(request: HttpRequest, network: Network, pk: int) -> Http
                     actor=request.user, organization=organization, data=form.organization_data()
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The changes to %(name)s were saved.") % {"name": organization.name})
                 return redirect("network:organization_detail", network.slug, organization.pk)
@@ -149,7 +141,7 @@ def partnership_create(request: HttpRequest, network: Network, pk: int) -> HttpR
         try:
             partnership = add_partnership_role(actor=request.user, organization=organization, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

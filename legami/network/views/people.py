@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.core.selectors import consent_states, consents_of, get_processing
 from legami.core.services import record_consent
 from legami.network.decorators import network_view
-from legami.network.forms.people import SEARCH_BUTTON, PersonFilterForm, PersonForm, add_service_errors, person_initial
+from legami.network.forms.people import SEARCH_BUTTON, PersonFilterForm, PersonForm, person_initial
 from legami.network.forms.privacy import ConsentForm
 from legami.network.models import Network, Tie
 from legami.network.selectors.households import get_household_for_user, households_matching

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from legami.accounts.forms import add_service_errors
+from legami.core.forms import add_service_errors
 from legami.core.roles import Role
 from legami.network.forms.platform import CoordinatorInviteForm, NetworkCreateForm
 from legami.network.selectors.members import platform_coordinator_invitations, platform_coordinators

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.forms import add_service_errors
 from legami.network.decorators import network_view
-from legami.network.forms.people import SEARCH_BUTTON, add_service_errors
+from legami.network.forms.people import SEARCH_BUTTON
 from legami.network.forms.ties import ENDS, TieFilterForm, TieForm, tie_initial
 from legami.network.models import Network, Tie
 from legami.network.selectors.people import IdFirstPaginator, get_person_for_user, people_matching
