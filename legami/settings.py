@@ -5,6 +5,7 @@ Development (`make demo`) sets LEGAMI_DEBUG=1.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "legami.accounts",
     "legami.territory",
     "legami.network",
+    "legami.needs",
+    "legami.aggregation",
     "legami.api",
     "legami.demo",
 ]
@@ -129,7 +132,12 @@ FORMAT_MODULE_PATH = ["legami.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("LEGAMI_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Leaflet's files come from the django-leaflet wheel; the app itself is not installed (it needs GDAL),
+# only its static folder is served, so /static/leaflet/leaflet.js works offline.
+_LEAFLET_SPEC = find_spec("leaflet")
 STATICFILES_DIRS = [BASE_DIR / "legami" / "static"]
+if _LEAFLET_SPEC and _LEAFLET_SPEC.submodule_search_locations:
+    STATICFILES_DIRS.append(Path(next(iter(_LEAFLET_SPEC.submodule_search_locations))) / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LEGAMI_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -150,6 +158,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LEGAMI_IMPORT_MAX_BYTES = int(os.environ.get("LEGAMI_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 LEGAMI_IMPORT_MAX_ROWS = int(os.environ.get("LEGAMI_IMPORT_MAX_ROWS", 100_000))
+
+# Maps: a tile server URL template ("https://tile.example.org/{z}/{x}/{y}.png") and its attribution.
+# Empty (the default) draws maps without a background: nothing is fetched from outside.
+LEGAMI_MAP_TILES_URL = os.environ.get("LEGAMI_MAP_TILES_URL", "")
+LEGAMI_MAP_TILES_ATTRIBUTION = os.environ.get("LEGAMI_MAP_TILES_ATTRIBUTION", "")
+# Figures shown outside the case team hide any cell about fewer people than this.
+LEGAMI_K_ANONYMITY = int(os.environ.get("LEGAMI_K_ANONYMITY", 5))
+# Demand aggregation: how near two needs must be (km) when both have a point on the map.
+LEGAMI_AGGREGATION_DISTANCE_KM = float(os.environ.get("LEGAMI_AGGREGATION_DISTANCE_KM", 2.0))
 
 TASKS = {
     "default": {

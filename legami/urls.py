@@ -16,6 +16,8 @@ urlpatterns = [
     path("platform/", include("legami.network.platform_urls")),
     path("api/v1/", api.urls),
     path("<slug:network_slug>/territory/", include("legami.territory.urls")),
+    path("<slug:network_slug>/needs/", include("legami.needs.urls")),
+    path("<slug:network_slug>/demands/", include("legami.aggregation.urls")),
     path("<slug:network_slug>/", include("legami.network.urls")),
 ]
 

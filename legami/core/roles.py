@@ -43,9 +43,30 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "core.view_audit": frozenset({Role.COORDINATOR, Role.PRIVACY_OFFICER}),
     "core.manage_processings": frozenset({Role.COORDINATOR, Role.PRIVACY_OFFICER}),
     "core.view_jobs": frozenset({Role.COORDINATOR}),
+    # needs: the individual needs are personal data (operators); the figures are for everyone in the network
+    "needs.view_needs": OPERATORS,
+    "needs.change_needs": OPERATORS,
+    "needs.view_case_needs": frozenset({Role.COORDINATOR, Role.CASE_MANAGER}),
+    "needs.import_needs": frozenset({Role.COORDINATOR}),
+    "needs.export_needs": frozenset({Role.COORDINATOR}),
+    "needs.manage_areas": frozenset({Role.COORDINATOR}),
+    "needs.view_needs_map": ALL_ROLES,
+    "needs.manage_surveys": frozenset({Role.COORDINATOR, Role.COMMUNITY_WORKER}),
+    "needs.view_survey_results": OPERATORS | {Role.EVALUATOR},
+    # aggregated demand holds no personal data; its member needs are shown to those who may see needs
+    "aggregation.view_demands": OPERATORS | {Role.PARTNER_STAFF, Role.EVALUATOR, Role.FUNDER},
+    "aggregation.review_demands": frozenset({Role.COORDINATOR, Role.COMMUNITY_WORKER}),
 }
 
 # Capabilities whose reach a district-limited membership narrows to the people of that district.
 DISTRICT_SCOPED = frozenset(
-    {"network.view_people", "network.change_people", "network.view_ties", "network.change_ties"}
+    {
+        "network.view_people",
+        "network.change_people",
+        "network.view_ties",
+        "network.change_ties",
+        "needs.view_needs",
+        "needs.change_needs",
+        "needs.view_case_needs",
+    }
 )

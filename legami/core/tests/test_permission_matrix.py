@@ -16,7 +16,6 @@ Every object the <pk> routes point at lies in Cremona, in `cast.district`, so th
 case manager sees what any case manager sees. A route with no row here fails the suite.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -28,54 +27,19 @@ from legami.accounts.models import Invitation, PersonalAccessToken
 from legami.core.models import Job, LegalBasis, Processing
 from legami.core.roles import CAPABILITIES, Role
 from legami.core.tests import factories as f
+from legami.core.tests.matrix import (  # noqa: E402
+    AUTHENTICATED,
+    AUTHENTICATED_PERSONAS,
+    LOGIN,
+    PERSONA_ROLES,
+    PERSONAS,
+    PUBLIC,
+    REDIRECT,
+    SKIPPED_PREFIXES,
+    SUPERUSER,
+    Row,
+)
 from legami.network.models import Partnership, Person
-
-PERSONAS = [
-    "coordinator",
-    "case_manager",
-    "community_worker",
-    "partner_staff",
-    "evaluator",
-    "funder",
-    "citizen",
-    "privacy_officer",
-    "district_case_manager",
-    "outsider",
-    "platform_admin",
-    "anonymous",
-]
-# The roles each persona holds in `cast.network` (as the root conftest builds them).
-PERSONA_ROLES = {
-    "coordinator": {Role.COORDINATOR},
-    "case_manager": {Role.CASE_MANAGER},
-    "community_worker": {Role.COMMUNITY_WORKER},
-    "partner_staff": {Role.PARTNER_STAFF},
-    "evaluator": {Role.EVALUATOR},
-    "funder": {Role.FUNDER},
-    "citizen": {Role.CITIZEN},
-    "privacy_officer": {Role.PRIVACY_OFFICER},
-    "district_case_manager": {Role.CASE_MANAGER},
-    "outsider": set(),
-    "platform_admin": set(),
-    "anonymous": set(),
-}
-AUTHENTICATED_PERSONAS = [p for p in PERSONAS if p != "anonymous"]
-
-PUBLIC = "public"
-AUTHENTICATED = "authenticated"
-SUPERUSER = "superuser"
-LOGIN = "login"  # 302 to the login page
-REDIRECT = "redirect"  # 302 somewhere else than the login page
-
-SKIPPED_PREFIXES = ("admin/", "i18n/", "api/", "static/", "media/")
-
-
-@dataclass(frozen=True)
-class Row:
-    need: str  # a capability of roles.CAPABILITIES, or PUBLIC / AUTHENTICATED / SUPERUSER
-    obj: str | None = None  # which object of `_objects()` fills <pk> / <token>
-    overrides: dict = field(default_factory=dict)  # persona -> status, for object-level rules
-
 
 ROUTES: dict[str, Row] = {
     # platform-wide pages
@@ -166,6 +130,28 @@ ROUTES: dict[str, Row] = {
     "territory:place_delete": Row("territory.manage_territory", obj="place"),
 }
 
+# Each later app keeps its rows, and the objects its <pk> routes point at, in a module of its own tests:
+# a module with ROUTES (name -> Row) and objects(cast) -> dict.
+EXTRA_MODULES = (
+    "legami.needs.tests.matrix_needs",
+    "legami.needs.tests.matrix_imports",
+    "legami.needs.tests.matrix_surveys",
+    "legami.needs.tests.matrix_map",
+    "legami.aggregation.tests.matrix",
+)
+
+
+def _extra_modules():
+    from importlib import import_module
+
+    return [import_module(name) for name in EXTRA_MODULES]
+
+
+for _module in _extra_modules():
+    _clash = set(_module.ROUTES) & set(ROUTES)
+    assert not _clash, f"{_module.__name__} repeats rows: {_clash}"
+    ROUTES.update(_module.ROUTES)
+
 
 def project_routes() -> dict[str, str]:
     """Route name -> its pattern, for every route outside the skipped prefixes (unnamed ones keyed by pattern)."""
@@ -231,7 +217,11 @@ def _objects(cast) -> dict:
         invited_by=cast.coordinator,
         expires_at=timezone.now() + timedelta(days=14),
     )
+    extra = {}
+    for module in _extra_modules():
+        extra.update(module.objects(cast))
     return {
+        **extra,
         "network": network,
         "organization": cast.organization,
         "partnership": Partnership.objects.get(organization=cast.organization),
@@ -270,10 +260,12 @@ def _objects(cast) -> dict:
 
 def _url(name: str, row: Row, cast, objects: dict) -> str:
     kwargs = {}
-    if name.startswith(("network:", "territory:")):
+    if "<slug:network_slug>" in project_routes()[name]:
         kwargs["network_slug"] = cast.network.slug
     if row.obj == "invitation_token":
         kwargs["token"] = objects["invitation_token"]
+    elif row.obj and row.obj.endswith("_token"):
+        kwargs["token"] = objects[row.obj]
     elif row.obj:
         kwargs["pk"] = objects[row.obj].pk
     return reverse(name, kwargs=kwargs)

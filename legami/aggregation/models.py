@@ -1,0 +1,124 @@
+"""Collective demand: groups of needs that could be answered together, proposed by the engine and reviewed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from legami.core.models import NetworkScopedModel
+from legami.needs.models import TargetGroup
+
+
+class DemandStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    ACCEPTED = "accepted", _("Accepted")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class AggregatedDemand(NetworkScopedModel):
+    """Many similar needs grouped into one collective demand; its summary holds no personal data."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="demands", verbose_name=_("network")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    # why the engine grouped these needs, in plain language: ["same area: Istruzione", …]
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=DemandStatus.choices, default=DemandStatus.CANDIDATE)
+    area = models.ForeignKey("needs.NeedArea", on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    target_group = models.CharField(_("target group"), max_length=30, choices=TargetGroup.choices)
+    municipality = models.ForeignKey(
+        "territory.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Comune"),
+    )
+    neighbourhood = models.ForeignKey(
+        "territory.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("neighbourhood"),
+    )
+    # the slots all its needs share, same shape as Need.time_windows
+    time_windows = models.JSONField(_("time windows"), default=list, blank=True)
+    # the words that characterise its needs' descriptions (lemmas), most telling first
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    need_count = models.PositiveIntegerField(_("needs"), default=0)
+    people_count = models.PositiveIntegerField(_("people concerned"), default=0)
+    cohesion = models.FloatField(_("cohesion"), default=0.0)
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("run")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True, help_text=_("How the demand was answered."))
+
+    class Meta:
+        ordering = ["-need_count", "-id"]
+        verbose_name = _("aggregated demand")
+        verbose_name_plural = _("aggregated demands")
+        indexes = [models.Index(fields=["network", "status"], name="demand_network_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DemandItem(models.Model):
+    """A need inside a demand; a need belongs to one demand at a time."""
+
+    class Source(models.TextChoices):
+        ENGINE = "engine", _("Proposed by the engine")
+        ATTACHED = "attached", _("Attached later")
+        MANUAL = "manual", _("Added by hand")
+
+    demand = models.ForeignKey(
+        AggregatedDemand, on_delete=models.CASCADE, related_name="items", verbose_name=_("demand")
+    )
+    need = models.OneToOneField(
+        "needs.Need", on_delete=models.CASCADE, related_name="demand_item", verbose_name=_("need")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ENGINE)
+    similarity = models.FloatField(_("similarity"), default=0.0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-similarity", "id"]
+        verbose_name = _("need in a demand")
+        verbose_name_plural = _("needs in demands")
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}:{self.need_id}"
+
+
+class DemandEvent(models.Model):
+    """One step of a demand's history: status changes, renames, splits, merges, attachments."""
+
+    demand = models.ForeignKey(
+        AggregatedDemand, on_delete=models.CASCADE, related_name="events", verbose_name=_("demand")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("demand event")
+        verbose_name_plural = _("demand events")
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -1,0 +1,3 @@
+"""Routes of the needs app: surveys."""
+
+urlpatterns: list = []
