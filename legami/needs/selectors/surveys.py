@@ -1,0 +1,375 @@
+"""Reads of surveys: the list, one survey with its questions, the public page, results and the export."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legami.core.charts import bar_chart
+from legami.core.permissions import can
+from legami.needs.models import Answer, Question, Survey, SurveyNeedRule, SurveyResponse
+from legami.network.models import Network
+from legami.territory.models import Municipality, Neighbourhood
+
+MANAGE = "needs.manage_surveys"
+VIEW_RESULTS = "needs.view_survey_results"
+# Operators see small counts flagged; anyone else with the results (the evaluator) sees them suppressed.
+SEE_SMALL_COUNTS = "needs.view_needs"
+TEXT_PAGE_SIZE = 20
+TEXT_PREVIEW = 5
+MAX_HISTOGRAM_BINS = 10
+
+
+def _count_of(model: Any, key: str) -> Coalesce:
+    """A correlated COUNT(*) of `model` rows whose `key` is the outer row (no join, so counts do not multiply)."""
+    rows = model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")[:1], output_field=IntegerField()), Value(0))
+
+
+def surveys_for_user(user: Any, network: Network) -> QuerySet[Survey]:
+    """The network's surveys with their counts of questions and responses, for managers and results readers."""
+    if not (can(user, MANAGE, network) or can(user, VIEW_RESULTS, network)):
+        return Survey.objects.none()
+    return (
+        Survey.objects.filter(network=network)
+        .annotate(
+            question_count=_count_of(Question, "survey"),
+            response_count=_count_of(SurveyResponse, "survey"),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_survey_for_user(user: Any, network: Network, pk: int, capability: str = MANAGE) -> Survey:
+    """One survey of the network, 404 when it is not there or the user lacks `capability`."""
+    if not can(user, capability, network):
+        raise Http404
+    survey = Survey.objects.filter(network=network, pk=pk).select_related("network").first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def get_question_for_user(user: Any, network: Network, pk: int) -> Question:
+    """One question of one of the network's surveys, for a survey manager; 404 otherwise."""
+    if not can(user, MANAGE, network):
+        raise Http404
+    question = Question.objects.filter(survey__network=network, pk=pk).select_related("survey__network").first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def get_rule_for_user(user: Any, network: Network, pk: int) -> SurveyNeedRule:
+    """One answer-to-need rule of the network's surveys, for a survey manager; 404 otherwise."""
+    if not can(user, MANAGE, network):
+        raise Http404
+    rule = (
+        SurveyNeedRule.objects.filter(survey__network=network, pk=pk)
+        .select_related("survey__network", "question", "area")
+        .first()
+    )
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def get_public_survey(viewer: Any, network: Network, token: str) -> Survey:
+    """The survey behind a public link; a draft exists only for the survey managers (as a preview)."""
+    survey = Survey.objects.filter(network=network, public_token=token).select_related("network").first()
+    if survey is None or (survey.status == Survey.Status.DRAFT and not can(viewer, MANAGE, network)):
+        raise Http404
+    return survey
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    """The survey's questions in order, each with its rules and its count of answers."""
+    return list(
+        survey.questions.annotate(answer_count=_count_of(Answer, "question")).prefetch_related("need_rules__area")
+    )
+
+
+def survey_rules(survey: Survey) -> list[SurveyNeedRule]:
+    """The survey's answer-to-need rules, with their question and area."""
+    return list(survey.need_rules.select_related("question", "area").order_by("question__position", "id"))
+
+
+def survey_need_count(survey: Survey) -> int:
+    """How many needs the survey's answers have recorded so far."""
+    from legami.needs.models import Need
+
+    return Need.objects.filter(network_id=survey.network_id, survey_response__survey=survey).count()
+
+
+def network_municipalities(network: Network) -> list[Municipality]:
+    """The Comuni of the network's territory, by name."""
+    return list(Municipality.objects.filter(network_links__network=network).order_by("name"))
+
+
+def network_neighbourhoods(network: Network) -> list[Neighbourhood]:
+    """The network's neighbourhoods, by Comune then name."""
+    return list(
+        Neighbourhood.objects.filter(network=network)
+        .select_related("municipality")
+        .order_by("municipality__name", "name")
+    )
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+@dataclass
+class Cell:
+    label: str
+    count: int | None  # None when suppressed
+    percent: float | None
+    small: bool = False  # under k: flagged for operators, suppressed for others
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    cells: list[Cell] = field(default_factory=list)
+    chart: str = ""
+    stats: dict[str, Any] | None = None
+    texts: list[str] | Page | None = None
+    text_total: int = 0
+    suppressed: bool = False
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    response_count: int
+    k: int
+    suppress_small: bool
+    questions: list[QuestionResult]
+    response_count_small: bool = False
+
+
+def _cells(counter: Counter, labels: list[str], total: int, k: int, suppress: bool) -> list[Cell]:
+    cells = []
+    for label in labels:
+        count = counter.get(label, 0)
+        small = 0 < count < k
+        if small and suppress:
+            cells.append(Cell(label, None, None, small=True))
+        else:
+            cells.append(Cell(label, count, round(count / total * 100, 1) if total else 0.0, small=small))
+    return cells
+
+
+def _chart(cells: list[Cell], title: str) -> str:
+    # suppressed cells are drawn as empty bars: a bar would reveal what the table hides
+    return bar_chart([(c.label, c.count or 0) for c in cells], title=title, unit="")
+
+
+def _histogram(numbers: list[Decimal], question: Question) -> list[tuple[str, list[Decimal]]]:
+    """Up to MAX_HISTOGRAM_BINS equal bins between the question's bounds (or the answers' range)."""
+    low = question.min_value if question.min_value is not None else min(numbers)
+    high = question.max_value if question.max_value is not None else max(numbers)
+    low, high = min(low, min(numbers)), max(high, max(numbers))
+    if high <= low:
+        return [(_format_number(low), numbers)]
+    whole = all(n == n.to_integral_value() for n in [low, high, *numbers])
+    if whole:
+        # whole-number bins such as 0–4, 5–9: each holds `width` integers
+        points = int(high - low) + 1
+        width = Decimal(-(-points // MAX_HISTOGRAM_BINS))
+        bins = int(-(-points // int(width)))
+    else:
+        bins = MAX_HISTOGRAM_BINS
+        width = (high - low) / bins
+    groups: list[tuple[str, list[Decimal]]] = []
+    for i in range(bins):
+        start, end = low + width * i, low + width * (i + 1)
+        last = i == bins - 1
+        members = [n for n in numbers if start <= n and (n < end or (last and n <= high))]
+        if whole:
+            top = min(end - 1, high)
+            label = _format_number(start) if top == start else f"{_format_number(start)}–{_format_number(top)}"
+        else:
+            label = f"{_format_number(start)}–{_format_number(end)}"
+        groups.append((label, members))
+    return groups
+
+
+def _format_number(value: Decimal | float) -> str:
+    from legami.core.charts import format_value
+
+    return format_value(float(value))
+
+
+def _numeric(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return Decimal(str(value))
+
+
+def survey_results(
+    viewer: Any, survey: Survey, *, text_question: int | None = None, text_page: Any = None
+) -> SurveyResults:
+    """Counts, percentages, statistics and charts per question, with small cells flagged or suppressed.
+
+    The answers are read in one query and summed in Python; one more query lists the labels of
+    Comuni and neighbourhoods. `text_question` pages through the free-text answers of that question.
+    """
+    k = int(getattr(settings, "LEGAMI_K_ANONYMITY", 5))
+    suppress = not can(viewer, SEE_SMALL_COUNTS, survey.network)
+    questions = list(survey.questions.all())
+    response_count = survey.responses.count()
+    by_question: dict[int, list[Any]] = {q.pk: [] for q in questions}
+    for question_id, value in (
+        Answer.objects.filter(response__survey=survey)
+        .order_by("-response__submitted_at", "-id")
+        .values_list("question_id", "value")
+    ):
+        by_question.setdefault(question_id, []).append(value)
+
+    place_ids = {
+        kind: {v for q in questions if q.kind == kind for v in by_question[q.pk] if isinstance(v, int)}
+        for kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD)
+    }
+    names: dict[tuple[str, int], str] = {}
+    if place_ids[Question.Kind.MUNICIPALITY]:
+        for pk, name in Municipality.objects.filter(pk__in=place_ids[Question.Kind.MUNICIPALITY]).values_list(
+            "pk", "name"
+        ):
+            names[(Question.Kind.MUNICIPALITY, pk)] = name
+    if place_ids[Question.Kind.NEIGHBOURHOOD]:
+        for pk, name, comune in Neighbourhood.objects.filter(pk__in=place_ids[Question.Kind.NEIGHBOURHOOD]).values_list(
+            "pk", "name", "municipality__name"
+        ):
+            names[(Question.Kind.NEIGHBOURHOOD, pk)] = f"{name} ({comune})"
+
+    results = []
+    for question in questions:
+        values = by_question[question.pk]
+        result = QuestionResult(question=question, answered=len(values))
+        title = question.text
+        if question.kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
+            counter: Counter = Counter()
+            for value in values:
+                counter.update(value if isinstance(value, list) else [value])
+            labels = list(question.choices) + sorted(str(x) for x in counter if x not in question.choices)
+            result.cells = _cells(counter, labels, len(values), k, suppress)
+            result.chart = _chart(result.cells, title)
+        elif question.kind == Question.Kind.SCALE:
+            counter = Counter(int(v) for v in values if _numeric(v) is not None)
+            low = int(question.min_value) if question.min_value is not None else min(counter, default=0)
+            high = int(question.max_value) if question.max_value is not None else max(counter, default=0)
+            str_counter = Counter({str(key): n for key, n in counter.items()})
+            result.cells = _cells(str_counter, [str(i) for i in range(low, high + 1)], len(values), k, suppress)
+            result.chart = _chart(result.cells, title)
+            numbers = [n for n in (_numeric(v) for v in values) if n is not None]
+            result.stats = _stats(numbers, k, suppress)
+        elif question.kind == Question.Kind.NUMBER:
+            numbers = [n for n in (_numeric(v) for v in values) if n is not None]
+            result.stats = _stats(numbers, k, suppress)
+            if numbers and result.stats is not None:
+                bins = _histogram(numbers, question)
+                counter = Counter({label: len(members) for label, members in bins})
+                result.cells = _cells(counter, [label for label, _m in bins], len(numbers), k, suppress)
+                result.chart = _chart(result.cells, title)
+            result.suppressed = result.stats is None and bool(numbers)
+        elif question.kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD):
+            counter = Counter(names.get((question.kind, v), str(v)) for v in values)
+            labels = [label for label, _n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))]
+            result.cells = _cells(counter, labels, len(values), k, suppress)
+            result.chart = _chart(result.cells, title)
+        else:  # free text: newest first
+            texts = [str(v) for v in values]
+            result.text_total = len(texts)
+            if suppress and len(texts) < k:
+                result.suppressed = bool(texts)
+                result.texts = []
+            elif text_question == question.pk:
+                result.texts = Paginator(texts, TEXT_PAGE_SIZE).get_page(text_page)
+            else:
+                result.texts = texts[:TEXT_PREVIEW]
+        results.append(result)
+    return SurveyResults(
+        survey=survey,
+        response_count=response_count,
+        k=k,
+        suppress_small=suppress,
+        questions=results,
+        response_count_small=0 < response_count < k,
+    )
+
+
+def _stats(numbers: list[Decimal], k: int, suppress: bool) -> dict[str, Any] | None:
+    """n, mean, median, min and max; None when suppressed (fewer than k answers, for who may not see them)."""
+    if not numbers:
+        return {"n": 0}
+    if suppress and len(numbers) < k:
+        return None
+    return {
+        "n": len(numbers),
+        "mean": float(statistics.fmean(float(n) for n in numbers)),
+        "median": float(statistics.median(numbers)),
+        "min": float(min(numbers)),
+        "max": float(max(numbers)),
+        "small": len(numbers) < k,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+
+def survey_export(survey: Survey) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header and rows of a survey's responses: one row per response, one column per question."""
+    questions = list(survey.questions.all())
+    header = [_("Response"), _("Submitted at")]
+    if not survey.anonymous:
+        header += [_("Name"), _("E-mail")]
+    header += [_("Comune"), _("Neighbourhood")]
+    header += [question.text for question in questions]
+    municipality_names = dict(
+        Municipality.objects.filter(network_links__network=survey.network).values_list("pk", "name")
+    )
+    neighbourhood_names = dict(Neighbourhood.objects.filter(network=survey.network).values_list("pk", "name"))
+
+    def render(question: Question, value: Any) -> Any:
+        if value is None:
+            return ""
+        if question.kind == Question.Kind.MULTIPLE_CHOICE and isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        if question.kind == Question.Kind.MUNICIPALITY:
+            return municipality_names.get(value, value)
+        if question.kind == Question.Kind.NEIGHBOURHOOD:
+            return neighbourhood_names.get(value, value)
+        return value
+
+    def rows() -> Iterator[list[Any]]:
+        responses = (
+            survey.responses.select_related("municipality", "neighbourhood")
+            .prefetch_related("answers")
+            .order_by("submitted_at", "id")
+        )
+        for response in responses.iterator(chunk_size=1000):
+            answers = {a.question_id: a.value for a in response.answers.all()}
+            row: list[Any] = [response.pk, timezone.localtime(response.submitted_at).replace(microsecond=0)]
+            if not survey.anonymous:
+                row += [response.contact_name, response.contact_email]
+            row += [
+                response.municipality.name if response.municipality else "",
+                response.neighbourhood.name if response.neighbourhood else "",
+            ]
+            row += [render(q, answers.get(q.pk)) for q in questions]
+            yield row
+
+    return header, rows()

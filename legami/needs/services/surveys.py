@@ -1,0 +1,833 @@
+"""Writes on surveys: the builder, the status workflow, public answers, and the rules that turn answers into needs.
+
+Decisions worth knowing:
+- Once a question has answers, its kind cannot change, the options chosen in some answer cannot be removed
+  (renaming one is removing it), scale and number bounds cannot shut out a stored answer, and the question
+  cannot be deleted: the answers would lose their meaning. Adding options and rewording the text stay allowed.
+- An answered survey cannot switch between anonymous and named: respondents answered under one promise.
+- A need recorded from an answer gets the rule's description only. Free-text answers are never copied into
+  needs (they may identify people, and needs travel further than survey results), nor are the respondent's
+  name or e-mail. The need is linked to its response, and its `external_id` names the response and the rule
+  (`survey-rule:<rule>:<response>`), so applying the rules again never records a second need for the pair.
+- A response without a Comune records no need: a need must have one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import logging
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from legami.core.audit import delete_and_record, record_event, snapshot
+from legami.core.models import AuditEvent, DataClass
+from legami.core.permissions import require
+from legami.needs.models import (
+    Answer,
+    Channel,
+    NeedArea,
+    PrivacyLevel,
+    Question,
+    Survey,
+    SurveyNeedRule,
+    SurveyResponse,
+    TargetGroup,
+    Urgency,
+)
+from legami.network.models import Network
+from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
+
+logger = logging.getLogger(__name__)
+
+MANAGE = "needs.manage_surveys"
+
+# draft -> open -> closed, and closed -> open to reopen; a survey never goes back to draft.
+SURVEY_TRANSITIONS: dict[str, frozenset[str]] = {
+    Survey.Status.DRAFT: frozenset({Survey.Status.OPEN}),
+    Survey.Status.OPEN: frozenset({Survey.Status.CLOSED}),
+    Survey.Status.CLOSED: frozenset({Survey.Status.OPEN}),
+}
+
+SURVEY_FIELDS = ("title", "description", "anonymous", "opens_on", "closes_on")
+QUESTION_FIELDS = ("kind", "text", "help_text", "required", "choices", "min_value", "max_value")
+RULE_FIELDS = ("question", "choice", "min_value", "area", "target_group", "urgency", "description")
+
+CHOICE_KINDS = frozenset({Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE})
+BOUNDED_KINDS = frozenset({Question.Kind.SCALE, Question.Kind.NUMBER})
+# Kinds whose answers a rule can test: an option chosen, or a value at least V.
+RULE_KINDS = CHOICE_KINDS | BOUNDED_KINDS
+
+MAX_OPTIONS = 50
+MAX_OPTION_LENGTH = 200
+MAX_SCALE_POINTS = 11  # 0–10 is the widest usual scale
+MAX_TEXT_ANSWER = 2000
+MAX_NUMBER = decimal.Decimal("9999999999")
+EXTERNAL_ID_PREFIX = "survey-rule"
+
+
+def _errors(field: str, message: Any, code: str, **params: Any) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code, params=params or None)]})
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _to_decimal(value: Any) -> decimal.Decimal | None:
+    """A decimal from a number or text (comma or point), None when empty; ValueError when not a number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    try:
+        number = decimal.Decimal(str(value).strip().replace(",", "."))
+    except decimal.InvalidOperation as exc:
+        raise ValueError(value) from exc
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def _to_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(value) from exc
+
+
+def parse_options(value: Any) -> list[str]:
+    """The options of a choice question from text (one per line) or a list, stripped, blanks dropped."""
+    if value is None:
+        return []
+    lines = value.splitlines() if isinstance(value, str) else [str(v) for v in value]
+    return [" ".join(line.split()) for line in lines if line and line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------- surveys
+
+
+def _clean_survey(data: dict[str, Any], survey: Survey) -> None:
+    errors: dict[str, list] = {}
+    for key in sorted(set(data) - set(SURVEY_FIELDS)):
+        errors.setdefault("__all__", []).append(ValidationError(_("Unknown field: %(field)s."), params={"field": key}))
+    if "title" in data:
+        survey.title = " ".join(str(data["title"] or "").split())
+    if "description" in data:
+        survey.description = str(data["description"] or "").strip()
+    if "anonymous" in data:
+        anonymous = bool(data["anonymous"])
+        if survey.pk and anonymous != survey.anonymous and survey.responses.exists():
+            errors.setdefault("anonymous", []).append(
+                ValidationError(
+                    _("The survey already has answers: it cannot switch between anonymous and named."),
+                    code="survey_anonymity_locked",
+                )
+            )
+        else:
+            survey.anonymous = anonymous
+    for name in ("opens_on", "closes_on"):
+        if name in data:
+            try:
+                setattr(survey, name, _to_date(data[name]))
+            except ValueError:
+                errors.setdefault(name, []).append(ValidationError(_("Enter a valid date."), code="invalid_date"))
+    if not survey.title:
+        errors.setdefault("title", []).append(ValidationError(_("Enter a title."), code="required"))
+    elif len(survey.title) > 200:
+        errors.setdefault("title", []).append(
+            ValidationError(_("The title is longer than 200 characters."), code="max_length")
+        )
+    if survey.opens_on and survey.closes_on and survey.closes_on < survey.opens_on:
+        errors.setdefault("closes_on", []).append(
+            ValidationError(_("The closing date comes before the opening date."), code="survey_dates_order")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_token() -> str:
+    while True:
+        token = secrets.token_urlsafe(12)
+        if not Survey.objects.filter(public_token=token).exists():
+            return token
+
+
+@transaction.atomic
+def create_survey(*, actor: Any, network: Network, data: dict[str, Any]) -> Survey:
+    """Create a draft survey with a fresh public link code."""
+    require(actor, MANAGE, network)
+    survey = Survey(network=network, created_by=_user(actor), public_token=_new_token())
+    _clean_survey(data, survey)
+    survey.save()
+    record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=survey, after=snapshot(survey, SURVEY_FIELDS))
+    return survey
+
+
+@transaction.atomic
+def update_survey(*, actor: Any, survey: Survey, data: dict[str, Any]) -> Survey:
+    """Change a survey's title, description, anonymity or dates."""
+    require(actor, MANAGE, survey.network)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    before = snapshot(survey, SURVEY_FIELDS)
+    _clean_survey(data, survey)
+    survey.save()
+    record_event(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=survey, before=before, after=snapshot(survey, SURVEY_FIELDS)
+    )
+    return survey
+
+
+@transaction.atomic
+def delete_survey(*, actor: Any, survey: Survey) -> None:
+    """Delete a survey that nobody has answered yet."""
+    require(actor, MANAGE, survey.network)
+    if survey.responses.exists():
+        raise ValidationError(
+            _("The survey has answers and cannot be deleted; close it instead."), code="survey_has_answers"
+        )
+    delete_and_record(actor=actor, obj=survey, network=survey.network, before=snapshot(survey, SURVEY_FIELDS))
+
+
+def allowed_survey_transitions(survey: Survey) -> list[str]:
+    """The statuses a survey may move to from its current one."""
+    return sorted(SURVEY_TRANSITIONS.get(survey.status, frozenset()))
+
+
+@transaction.atomic
+def change_survey_status(*, actor: Any, survey: Survey, to_status: str) -> Survey:
+    """Open, close or reopen a survey, along SURVEY_TRANSITIONS; opening needs at least one question."""
+    require(actor, MANAGE, survey.network)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if to_status not in SURVEY_TRANSITIONS.get(survey.status, frozenset()):
+        labels = dict(Survey.Status.choices)
+        raise ValidationError(
+            _("A survey cannot go from “%(from)s” to “%(to)s”."),
+            code="survey_transition_refused",
+            params={"from": labels.get(survey.status, survey.status), "to": labels.get(to_status, to_status)},
+        )
+    if to_status == Survey.Status.OPEN and not survey.questions.exists():
+        raise ValidationError(_("Add at least one question before opening the survey."), code="survey_no_questions")
+    before = {"status": survey.status}
+    survey.status = to_status
+    survey.save(update_fields=["status", "updated_at"])
+    record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=survey, before=before, after={"status": to_status})
+    return survey
+
+
+def survey_accepts_answers(survey: Survey, today: datetime.date | None = None) -> bool:
+    """True when the survey is open and today lies within its dates."""
+    today = today or timezone.localdate()
+    if survey.status != Survey.Status.OPEN:
+        return False
+    if survey.opens_on and today < survey.opens_on:
+        return False
+    return not (survey.closes_on and today > survey.closes_on)
+
+
+# -------------------------------------------------------------------------------------------- questions
+
+
+def _answered_values(question: Question) -> list[Any]:
+    return list(question.answers.values_list("value", flat=True)) if question.pk else []
+
+
+def _clean_question(data: dict[str, Any], question: Question) -> None:
+    """Apply `data` to `question` and raise one ValidationError with every problem, answers considered."""
+    errors: dict[str, list] = {}
+
+    def add(where: str, message: Any, code: str, **params: Any) -> None:
+        errors.setdefault(where, []).append(ValidationError(message, code=code, params=params or None))
+
+    for key in sorted(set(data) - set(QUESTION_FIELDS)):
+        add("__all__", _("Unknown field: %(field)s."), "unknown_field", field=key)
+    answered = _answered_values(question)
+    old_kind, old_choices = question.kind, list(question.choices or [])
+    old_bounds = (question.min_value, question.max_value)
+
+    if "kind" in data:
+        kind = str(data["kind"] or "")
+        if kind not in Question.Kind.values:
+            add("kind", _("Choose a kind of question."), "invalid_choice")
+        elif answered and kind != old_kind:
+            add("kind", _("The question already has answers: its kind cannot change."), "question_kind_locked")
+        else:
+            question.kind = kind
+    if "text" in data:
+        question.text = " ".join(str(data["text"] or "").split())
+    if "help_text" in data:
+        question.help_text = " ".join(str(data["help_text"] or "").split())
+    if "required" in data:
+        question.required = bool(data["required"])
+    if not question.text:
+        add("text", _("Enter the question."), "required")
+    elif len(question.text) > 300:
+        add("text", _("The question is longer than 300 characters."), "max_length")
+    if len(question.help_text) > 300:
+        add("help_text", _("The help text is longer than 300 characters."), "max_length")
+
+    kind = question.kind
+    if kind in CHOICE_KINDS:
+        options = parse_options(data["choices"]) if "choices" in data else old_choices
+        lowered = [o.casefold() for o in options]
+        duplicates = sorted({o for o in options if lowered.count(o.casefold()) > 1})
+        if duplicates:
+            add("choices", _("The options repeat: %(options)s."), "duplicate_options", options=", ".join(duplicates))
+        elif len(options) < 2:
+            add("choices", _("A choice question needs at least two different options."), "too_few_options")
+        elif len(options) > MAX_OPTIONS:
+            add("choices", _("A question can have at most %(max)s options."), "too_many_options", max=MAX_OPTIONS)
+        long = [o for o in options if len(o) > MAX_OPTION_LENGTH]
+        if long:
+            add("choices", _("An option is longer than 200 characters: %(option)s"), "option_too_long", option=long[0])
+        used = set()
+        for value in answered:
+            used.update(value if isinstance(value, list) else [value])
+        rule_choices = set(question.need_rules.values_list("choice", flat=True)) if question.pk else set()
+        removed = sorted(o for o in (used | rule_choices) if isinstance(o, str) and o and o not in options)
+        if removed:
+            add(
+                "choices",
+                _(
+                    "These options were already chosen in answers or are used by a rule "
+                    "and cannot be removed: %(options)s."
+                ),
+                "options_in_use",
+                options=", ".join(removed),
+            )
+        question.choices = options
+        question.min_value = question.max_value = None
+    elif kind in BOUNDED_KINDS:
+        question.choices = []
+        bounds = []
+        for name in ("min_value", "max_value"):
+            raw = data[name] if name in data else getattr(question, name)
+            try:
+                value = _to_decimal(raw)
+            except ValueError:
+                add(name, _("Enter a number."), "invalid_number")
+                value = None
+            else:
+                if value is not None and abs(value) > MAX_NUMBER:
+                    add(name, _("The number is too large."), "number_too_large")
+                    value = None
+            bounds.append(value)
+            setattr(question, name, value)
+        low, high = bounds
+        if kind == Question.Kind.SCALE:
+            if low is None or high is None:
+                for name, value in (("min_value", low), ("max_value", high)):
+                    if value is None and name not in errors:
+                        add(name, _("A scale needs a minimum and a maximum."), "scale_bounds_required")
+            elif low != low.to_integral_value() or high != high.to_integral_value():
+                add("max_value", _("The ends of a scale are whole numbers."), "scale_not_whole")
+            elif low >= high:
+                add("max_value", _("The maximum must be greater than the minimum."), "bounds_order")
+            elif high - low + 1 > MAX_SCALE_POINTS:
+                add("max_value", _("A scale has at most %(max)s points."), "scale_too_wide", max=MAX_SCALE_POINTS)
+        elif low is not None and high is not None and low >= high:
+            add("max_value", _("The maximum must be greater than the minimum."), "bounds_order")
+        if answered and not errors and (low, high) != old_bounds:
+            numbers = [decimal.Decimal(str(v)) for v in answered if isinstance(v, int | float)]
+            outside = [n for n in numbers if (low is not None and n < low) or (high is not None and n > high)]
+            if outside:
+                add(
+                    "max_value" if high is not None and any(n > high for n in outside) else "min_value",
+                    _("Some answers lie outside these bounds: they cannot be narrowed that far."),
+                    "bounds_exclude_answers",
+                )
+    else:
+        question.choices = []
+        question.min_value = question.max_value = None
+    if errors:
+        raise ValidationError(errors)
+
+
+def _question_snapshot(question: Question) -> dict | None:
+    return snapshot(question, QUESTION_FIELDS)
+
+
+@transaction.atomic
+def add_question(*, actor: Any, survey: Survey, data: dict[str, Any]) -> Question:
+    """Add a question at the end of a survey."""
+    require(actor, MANAGE, survey.network)
+    question = Question(survey=survey, kind=data.get("kind") or "")
+    _clean_question(data, question)
+    last = survey.questions.aggregate(last=Max("position"))["last"]
+    question.position = 0 if last is None else last + 1
+    question.save()
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=question,
+        network=survey.network,
+        after=_question_snapshot(question),
+    )
+    return question
+
+
+@transaction.atomic
+def update_question(*, actor: Any, question: Question, data: dict[str, Any]) -> Question:
+    """Change a question; changes that would orphan stored answers are refused."""
+    network = question.survey.network
+    require(actor, MANAGE, network)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    before = _question_snapshot(question)
+    _clean_question(data, question)
+    question.save()
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=question,
+        network=network,
+        before=before,
+        after=_question_snapshot(question),
+    )
+    return question
+
+
+@transaction.atomic
+def delete_question(*, actor: Any, question: Question) -> None:
+    """Delete a question nobody has answered (its rules go with it)."""
+    network = question.survey.network
+    require(actor, MANAGE, network)
+    if question.answers.exists():
+        raise ValidationError(_("The question already has answers and cannot be deleted."), code="question_has_answers")
+    delete_and_record(actor=actor, obj=question, network=network, before=_question_snapshot(question))
+
+
+@transaction.atomic
+def move_question(*, actor: Any, question: Question, direction: str) -> Question:
+    """Move a question one place up or down in its survey."""
+    survey = question.survey
+    require(actor, MANAGE, survey.network)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move a question up or down."), code="invalid_direction")
+    ordered = list(Question.objects.select_for_update().filter(survey=survey).order_by("position", "id"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(ordered):
+        return ordered[index]
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered):
+        if item.position != position:
+            Question.objects.filter(pk=item.pk).update(position=position)
+            item.position = position
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=ordered[other],
+        network=survey.network,
+        after={"position": ordered[other].position},
+    )
+    return ordered[other]
+
+
+# ------------------------------------------------------------------------------------------- answering
+
+
+def _network_municipality(network: Network, raw: Any) -> Municipality | None:
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    if not NetworkMunicipality.objects.filter(network=network, municipality_id=pk).exists():
+        return None
+    return Municipality.objects.filter(pk=pk).first()
+
+
+def _clean_answer(question: Question, raw: Any, network: Network) -> Any:
+    """The JSON value to store for `raw`, None when unanswered; ValidationError (message) when bad."""
+    kind = question.kind
+    if kind == Question.Kind.MULTIPLE_CHOICE:
+        values = [raw] if isinstance(raw, str) else list(raw or [])
+        values = [str(v) for v in values if str(v).strip()]
+        if not values:
+            return None
+        unknown = [v for v in values if v not in question.choices]
+        if unknown:
+            raise ValidationError(_("“%(value)s” is not one of the options."), params={"value": unknown[0]})
+        # stored in the question's order, without repeats
+        return [o for o in question.choices if o in values]
+    if isinstance(raw, list | tuple):
+        raw = raw[0] if len(raw) == 1 else (None if not raw else raw)
+        if isinstance(raw, list | tuple):
+            raise ValidationError(_("Give one answer only."))
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    if kind == Question.Kind.SINGLE_CHOICE:
+        if text not in question.choices:
+            raise ValidationError(_("“%(value)s” is not one of the options."), params={"value": text})
+        return text
+    if kind in BOUNDED_KINDS:
+        try:
+            number = _to_decimal(text)
+        except ValueError:
+            number = None
+        if number is None or abs(number) > MAX_NUMBER:
+            raise ValidationError(_("Enter a number."))
+        if kind == Question.Kind.SCALE and number != number.to_integral_value():
+            raise ValidationError(_("Choose a whole number on the scale."))
+        low, high = question.min_value, question.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            if low is not None and high is not None:
+                raise ValidationError(
+                    _("Enter a number from %(min)s to %(max)s."),
+                    params={"min": _plain(low), "max": _plain(high)},
+                )
+            if low is not None:
+                raise ValidationError(_("Enter a number of at least %(min)s."), params={"min": _plain(low)})
+            assert high is not None
+            raise ValidationError(_("Enter a number of at most %(max)s."), params={"max": _plain(high)})
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == Question.Kind.TEXT:
+        if len(text) > MAX_TEXT_ANSWER:
+            raise ValidationError(
+                _("The answer is longer than %(max)s characters (it has %(length)s)."),
+                params={"max": MAX_TEXT_ANSWER, "length": len(text)},
+            )
+        return text
+    if kind == Question.Kind.MUNICIPALITY:
+        municipality = _network_municipality(network, text)
+        if municipality is None:
+            raise ValidationError(_("Choose a Comune of the network's territory."))
+        return municipality.pk
+    if kind == Question.Kind.NEIGHBOURHOOD:
+        try:
+            pk = int(text)
+        except ValueError:
+            pk = 0
+        if not Neighbourhood.objects.filter(network=network, pk=pk).exists():
+            raise ValidationError(_("Choose one of the listed neighbourhoods."))
+        return pk
+    raise ValidationError(_("This question cannot be answered."))  # pragma: no cover - every kind is handled
+
+
+def _plain(value: decimal.Decimal) -> str:
+    return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
+
+
+def field_name(question: Question) -> str:
+    """The form field (and error key) of a question's answer."""
+    return f"q_{question.pk}"
+
+
+@transaction.atomic
+def submit_survey_response(
+    *,
+    survey: Survey,
+    answers: dict[int, Any],
+    user: Any = None,
+    contact: dict[str, str] | None = None,
+) -> SurveyResponse:
+    """Validate and save one set of answers, then record the needs the survey's rules ask for.
+
+    `answers` maps question ids to raw values (text, or a list for multiple choice). Errors are keyed by
+    `q_<question id>` (and `contact_name` / `contact_email`); nothing is saved when there is one.
+    Anonymous surveys store no account, name nor e-mail, whatever is passed.
+    """
+    if not survey_accepts_answers(survey):
+        raise ValidationError(_("This survey is not accepting answers."), code="survey_closed")
+    network = survey.network
+    questions = list(survey.questions.all())
+    errors: dict[str, list] = {}
+    cleaned: dict[int, Any] = {}
+    for question in questions:
+        try:
+            value = _clean_answer(question, answers.get(question.pk), network)
+        except ValidationError as exc:
+            errors.setdefault(field_name(question), []).append(exc)
+            continue
+        if value is None:
+            if question.required:
+                errors.setdefault(field_name(question), []).append(
+                    ValidationError(_("This question needs an answer."), code="required")
+                )
+            continue
+        cleaned[question.pk] = value
+    unknown = sorted(str(k) for k in set(answers) - {q.pk for q in questions})
+    if unknown:
+        errors.setdefault("__all__", []).append(
+            ValidationError(
+                _("Answers to questions that are not in this survey: %(ids)s."), params={"ids": ", ".join(unknown)}
+            )
+        )
+    # the neighbourhood must lie in the Comune given in the same response
+    municipality_id = next(
+        (cleaned[q.pk] for q in questions if q.kind == Question.Kind.MUNICIPALITY and q.pk in cleaned), None
+    )
+    neighbourhood_id = next(
+        (cleaned[q.pk] for q in questions if q.kind == Question.Kind.NEIGHBOURHOOD and q.pk in cleaned), None
+    )
+    neighbourhood = Neighbourhood.objects.filter(pk=neighbourhood_id).first() if neighbourhood_id else None
+    if neighbourhood is not None:
+        if municipality_id is not None and neighbourhood.municipality_id != municipality_id:
+            question = next(q for q in questions if q.kind == Question.Kind.NEIGHBOURHOOD and q.pk in cleaned)
+            errors.setdefault(field_name(question), []).append(
+                ValidationError(_("This neighbourhood is not in the Comune you chose."), code="neighbourhood_elsewhere")
+            )
+        elif municipality_id is None:
+            municipality_id = neighbourhood.municipality_id
+
+    name = email = ""
+    if not survey.anonymous and contact:
+        name = " ".join(str(contact.get("name") or "").split())
+        email = str(contact.get("email") or "").strip()
+        if len(name) > 200:
+            errors.setdefault("contact_name", []).append(
+                ValidationError(_("The name is longer than 200 characters."), code="max_length")
+            )
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.setdefault("contact_email", []).append(
+                    ValidationError(_("Enter a valid e-mail address."), code="invalid_email")
+                )
+    if errors:
+        raise ValidationError(errors)
+
+    response = SurveyResponse.objects.create(
+        survey=survey,
+        respondent=None if survey.anonymous else _user(user),
+        contact_name=name,
+        contact_email=email,
+        municipality_id=municipality_id,
+        neighbourhood=neighbourhood,
+    )
+    Answer.objects.bulk_create(
+        [Answer(response=response, question_id=pk, value=value) for pk, value in cleaned.items()]
+    )
+    _record_needs(response=response, rules=list(survey.need_rules.select_related("area", "question")), answers=cleaned)
+    return response
+
+
+# ------------------------------------------------------------------------------------------ need rules
+
+
+def rule_matches(rule: SurveyNeedRule, value: Any) -> bool:
+    """True when an answer `value` to the rule's question triggers the rule."""
+    if value is None:
+        return False
+    if rule.question.kind == Question.Kind.SINGLE_CHOICE:
+        return value == rule.choice
+    if rule.question.kind == Question.Kind.MULTIPLE_CHOICE:
+        return isinstance(value, list) and rule.choice in value
+    if rule.question.kind in BOUNDED_KINDS and rule.min_value is not None:
+        try:
+            return decimal.Decimal(str(value)) >= rule.min_value
+        except decimal.InvalidOperation:
+            return False
+    return False
+
+
+def rule_external_id(rule: SurveyNeedRule, response: SurveyResponse) -> str:
+    """The `external_id` of the need a rule records from a response (unique per network)."""
+    return f"{EXTERNAL_ID_PREFIX}:{rule.pk}:{response.pk}"
+
+
+def _record_needs(*, response: SurveyResponse, rules: list[SurveyNeedRule], answers: dict[int, Any]) -> int:
+    """Record a need for every rule the answers trigger and that has none yet; returns how many."""
+    from legami.needs.models import Need
+    from legami.needs.services.needs import record_need
+
+    if response.municipality_id is None or not rules:
+        return 0
+    survey = response.survey
+    wanted = {
+        rule_external_id(rule, response): rule for rule in rules if rule_matches(rule, answers.get(rule.question_id))
+    }
+    if not wanted:
+        return 0
+    existing = set(
+        Need.objects.filter(network_id=survey.network_id, external_id__in=list(wanted)).values_list(
+            "external_id", flat=True
+        )
+    )
+    observed = timezone.localdate(response.submitted_at) if response.submitted_at else timezone.localdate()
+    created = 0
+    for external_id, rule in wanted.items():
+        if external_id in existing:
+            continue
+        data = {
+            "area": rule.area,
+            "target_group": rule.target_group,
+            "urgency": rule.urgency,
+            "description": rule.description,
+            "expressed": True,
+            "channel": Channel.SURVEY,
+            "privacy_level": PrivacyLevel.NETWORK,
+            "municipality": response.municipality,
+            "neighbourhood": response.neighbourhood,
+            "observed_on": observed,
+            "survey_response": response,
+            "external_id": external_id,
+        }
+        try:
+            # a savepoint: one rule that no longer fits (an area taken out of use) does not lose the answers
+            with transaction.atomic():
+                record_need(
+                    actor=None,
+                    network=survey.network,
+                    data=data,
+                    check_permission=False,
+                    note=str(_("From the survey “%(title)s”.") % {"title": survey.title})[:500],
+                )
+        except ValidationError as exc:
+            logger.warning("survey %s rule %s: need not recorded: %s", survey.pk, rule.pk, exc.messages)
+            continue
+        created += 1
+    return created
+
+
+def _clean_rule(survey: Survey, data: dict[str, Any]) -> SurveyNeedRule:
+    errors: dict[str, list] = {}
+
+    def add(where: str, message: Any, code: str, **params: Any) -> None:
+        errors.setdefault(where, []).append(ValidationError(message, code=code, params=params or None))
+
+    for key in sorted(set(data) - set(RULE_FIELDS)):
+        add("__all__", _("Unknown field: %(field)s."), "unknown_field", field=key)
+    rule = SurveyNeedRule(survey=survey)
+    question = data.get("question")
+    if not isinstance(question, Question):
+        try:
+            question = survey.questions.filter(pk=int(question)).first()  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            question = None
+    if question is None or question.survey_id != survey.pk:
+        add("question", _("Choose a question of this survey."), "invalid_question")
+    elif question.kind not in RULE_KINDS:
+        add("question", _("Rules apply to choice, scale and number questions only."), "question_kind_unsupported")
+    else:
+        rule.question = question
+        if question.kind in CHOICE_KINDS:
+            choice = " ".join(str(data.get("choice") or "").split())
+            if choice not in question.choices:
+                add("choice", _("Choose one of the question's options."), "invalid_option")
+            rule.choice = choice
+        else:
+            try:
+                value = _to_decimal(data.get("min_value"))
+            except ValueError:
+                value = None
+            if value is None:
+                add("min_value", _("Enter the value from which the rule applies."), "required")
+            elif (question.min_value is not None and value < question.min_value) or (
+                question.max_value is not None and value > question.max_value
+            ):
+                add("min_value", _("The value lies outside the question's bounds."), "out_of_bounds")
+            rule.min_value = value
+    area = data.get("area")
+    if not isinstance(area, NeedArea):
+        try:
+            area = NeedArea.objects.filter(network=survey.network, pk=int(area)).first()  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            area = None
+    if area is None or area.network_id != survey.network_id or not area.is_active:
+        add("area", _("Choose an area in use in this network."), "invalid_area")
+    else:
+        rule.area = area
+    target = str(data.get("target_group") or "")
+    if target not in TargetGroup.values:
+        add("target_group", _("Choose a target group."), "invalid_choice")
+    rule.target_group = target
+    try:
+        urgency = int(data.get("urgency") or Urgency.MEDIUM)
+    except (TypeError, ValueError):
+        urgency = 0
+    if urgency not in Urgency.values:
+        add("urgency", _("Choose an urgency."), "invalid_choice")
+    rule.urgency = urgency
+    description = " ".join(str(data.get("description") or "").split())
+    if not description:
+        add("description", _("Describe the need the answer reveals."), "required")
+    elif len(description) > 300:
+        add("description", _("The description is longer than 300 characters."), "max_length")
+    rule.description = description
+    if errors:
+        raise ValidationError(errors)
+    return rule
+
+
+RULE_SNAPSHOT = ("question", "choice", "min_value", "area", "target_group", "urgency", "description")
+
+
+@transaction.atomic
+def create_need_rule(*, actor: Any, survey: Survey, data: dict[str, Any]) -> SurveyNeedRule:
+    """Add a rule: an answer to a question (an option, or at least a value) records a need."""
+    require(actor, MANAGE, survey.network)
+    rule = _clean_rule(survey, data)
+    rule.save()
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=rule,
+        network=survey.network,
+        after=snapshot(rule, RULE_SNAPSHOT),
+    )
+    return rule
+
+
+@transaction.atomic
+def delete_need_rule(*, actor: Any, rule: SurveyNeedRule) -> None:
+    """Delete a rule; the needs it already recorded stay."""
+    network = rule.survey.network
+    require(actor, MANAGE, network)
+    delete_and_record(actor=actor, obj=rule, network=network, before=snapshot(rule, RULE_SNAPSHOT))
+
+
+@transaction.atomic
+def apply_need_rules(*, actor: Any, survey: Survey) -> int:
+    """Apply the survey's rules to every stored response; never records a need twice. Returns how many were new."""
+    require(actor, MANAGE, survey.network)
+    rules = list(survey.need_rules.select_related("area", "question"))
+    if not rules:
+        return 0
+    question_ids = {rule.question_id for rule in rules}
+    values: dict[int, dict[int, Any]] = {}
+    for response_id, question_id, value in Answer.objects.filter(
+        response__survey=survey, question_id__in=question_ids
+    ).values_list("response_id", "question_id", "value"):
+        values.setdefault(response_id, {})[question_id] = value
+    created = 0
+    responses = survey.responses.filter(pk__in=list(values), municipality__isnull=False).select_related(
+        "municipality", "neighbourhood", "survey__network"
+    )
+    for response in responses.iterator(chunk_size=500):
+        created += _record_needs(response=response, rules=rules, answers=values[response.pk])
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=survey,
+        note=f"need rules applied: {created} new needs",
+    )
+    return created
+
+
+# -------------------------------------------------------------------------------------------- export
+
+
+@transaction.atomic
+def record_survey_export(*, actor: Any, survey: Survey, fmt: str) -> AuditEvent:
+    """Record that `actor` downloaded a survey's responses (personal data when the survey is named)."""
+    require(actor, MANAGE, survey.network)
+    return record_event(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=survey,
+        after={"format": fmt, "responses": survey.responses.count()},
+        data_class=DataClass.PUBLIC if survey.anonymous else DataClass.PERSONAL,
+    )
