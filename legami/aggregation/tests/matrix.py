@@ -1,10 +1,67 @@
-"""Permission-matrix rows for this part of the needs app (read by legami/core/tests/test_permission_matrix.py)."""
+"""Permission-matrix rows of the aggregation app (read by legami/core/tests/test_permission_matrix.py)."""
 
 from legami.core.tests.matrix import Row
 
-ROUTES: dict[str, Row] = {}
+VIEW = "aggregation.view_demands"
+REVIEW = "aggregation.review_demands"
+
+ROUTES: dict[str, Row] = {
+    "aggregation:demands": Row(VIEW),
+    "aggregation:demand_detail": Row(VIEW, obj="aggregation_demand"),
+    # Each review action shows its form on GET and acts on POST.
+    "aggregation:demand_accept": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_discard": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_rename": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_split": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_merge": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_remove_need": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_attach": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_answer": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_close": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:demand_reopen": Row(REVIEW, obj="aggregation_demand"),
+    "aggregation:runs": Row(REVIEW),
+    "aggregation:run_detail": Row(REVIEW, obj="aggregation_job"),
+    "aggregation:suggestions": Row(REVIEW),
+}
 
 
 def objects(cast) -> dict:
-    """The objects this part's <pk> routes point at, all in the cast's network and in Cremona."""
-    return {}
+    """A candidate demand of two needs in Cremona, and a finished aggregation run."""
+    from legami.aggregation.models import AggregatedDemand, DemandItem
+    from legami.core.models import Job
+    from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
+
+    network = cast.network
+    cremona = cast.municipalities[0]
+    area = NeedAreaFactory(network=network, code="aggregation-matrix", name="Istruzione (matrice)")
+    job = Job.objects.create(
+        network=network,
+        kind="needs_aggregation",
+        actor=cast.coordinator,
+        status=Job.Status.SUCCEEDED,
+        total=2,
+        processed=2,
+        result={
+            "needs": 2,
+            "candidates": 1,
+            "grouped_needs": 2,
+            "replaced": 0,
+            "suggestions": 0,
+            "settings": {"distance_km": 2.0, "min_group_size": 2},
+        },
+    )
+    demand = AggregatedDemand.objects.create(
+        network=network,
+        title="Doposcuola — Cremona",
+        summary="2 famiglie di Cremona chiedono un doposcuola",
+        area=area,
+        target_group="families",
+        municipality=cremona,
+        need_count=2,
+        people_count=2,
+        job=job,
+    )
+    for text in ("Serve un doposcuola per i miei figli", "Cerchiamo un doposcuola il pomeriggio"):
+        need = NeedFactory(network=network, area=area, municipality=cremona, description=text)
+        DemandItem.objects.create(demand=demand, need=need, similarity=0.8)
+    return {"aggregation_demand": demand, "aggregation_job": job}

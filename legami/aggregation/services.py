@@ -1,0 +1,910 @@
+"""Writes of demand aggregation: runs of the engine, review of the candidates, follow-up, attaching new needs.
+
+A demand's life is one table, DEMAND_TRANSITIONS; each review action is one service that checks
+aggregation.review_demands, runs in a transaction, writes a DemandEvent and an AuditEvent.
+The needs inside follow through part B's services (legami.needs.services.needs).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from legami.aggregation import summaries
+from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
+from legami.core.audit import record_event, snapshot
+from legami.core.models import AuditEvent, DataClass, Job
+from legami.core.permissions import require
+from legami.needs.models import Need, NeedStatus
+from legami.network.models import Network
+
+logger = logging.getLogger(__name__)
+
+REVIEW = "aggregation.review_demands"
+AGGREGATION_JOB_KIND = "needs_aggregation"
+S = DemandStatus
+
+# The whole life of a demand. Candidates are proposed by the engine and reviewed; an accepted demand is
+# followed to its answer; an answer that proves insufficient reopens it; closed and discarded are final.
+DEMAND_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.CANDIDATE: frozenset({S.ACCEPTED, S.DISCARDED}),
+    S.ACCEPTED: frozenset({S.ANSWERED, S.DISCARDED}),
+    S.ANSWERED: frozenset({S.CLOSED, S.ACCEPTED}),
+    S.CLOSED: frozenset(),
+    S.DISCARDED: frozenset(),
+}
+# Needs taken as input by a run: not yet grouped for good.
+OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.READING)
+# Demands whose needs a run leaves alone.
+SETTLED_DEMAND_STATUSES = (S.ACCEPTED, S.ANSWERED, S.CLOSED)
+# Demands whose members may still change (split, merge, remove, attach).
+EDITABLE_STATUSES = (S.CANDIDATE, S.ACCEPTED)
+MAX_TITLE = 200
+MAX_NOTE = 500
+MAX_ANSWER = 4000
+MIN_DISTANCE_KM, MAX_DISTANCE_KM = 0.1, 50.0
+MIN_GROUP, MAX_GROUP = 2, 100
+# Per-member similarities are computed with the engine's `fits` only for groups up to this size.
+MAX_GROUP_FOR_SIMILARITY = 40
+PROGRESS_SECONDS = 1.0
+
+Progress = Callable[[int, int], None]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _engine() -> ModuleType:
+    from legami.aggregation import engine
+
+    return engine
+
+
+def _needs_services() -> ModuleType:
+    from legami.needs.services import needs
+
+    return needs
+
+
+def _timewindows() -> ModuleType:
+    from legami.needs import timewindows
+
+    return timewindows
+
+
+def _move_needs(*, actor: Any, needs: Sequence[Need], steps: dict[str, list[str]], note: str) -> int:
+    """Move needs along `steps` in bulk through part B's workflow helpers (the review permission was checked)."""
+    services = _needs_services()
+    if not needs:
+        return 0
+    with transaction.atomic():
+        return int(services._bulk_move(actor=actor, needs=services._locked(needs), steps=steps, note=note))
+
+
+def _refuse(message: str, *, field: str | None = None, code: str = "invalid") -> ValidationError:
+    error = ValidationError(message, code=code)
+    return ValidationError({field: [error]}) if field else error
+
+
+def _lock(demand: AggregatedDemand) -> AggregatedDemand:
+    """Re-read the demand under a row lock, so that two reviewers do not act on a stale status."""
+    return AggregatedDemand.objects.select_for_update().select_related("area").get(pk=demand.pk)
+
+
+def _check_transition(demand: AggregatedDemand, to_status: str) -> None:
+    if to_status not in DEMAND_TRANSITIONS.get(demand.status, frozenset()):
+        raise _refuse(
+            gettext("A demand that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": S(demand.status).label, "target": S(to_status).label},
+            code="transition",
+        )
+
+
+def _event(demand: AggregatedDemand, *, actor: Any, from_status: str, to_status: str, note: str = "") -> None:
+    DemandEvent.objects.create(
+        demand=demand,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:MAX_NOTE],
+    )
+
+
+def _audit(actor: Any, demand: AggregatedDemand, *, action: str, before: dict | None, note: str = "") -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        obj=demand,
+        before=before,
+        after=snapshot(demand),
+        data_class=DataClass.PUBLIC,
+        note=note,
+    )
+
+
+def _clean_note(note: str) -> str:
+    note = " ".join((note or "").split())
+    if len(note) > MAX_NOTE:
+        raise _refuse(gettext("The note can be at most %(limit)d characters long.") % {"limit": MAX_NOTE}, field="note")
+    return note
+
+
+def _set_status(demand: AggregatedDemand, *, actor: Any, to_status: str, note: str, reviewed: bool = True) -> None:
+    before = snapshot(demand)
+    from_status = demand.status
+    demand.status = to_status
+    if reviewed:
+        demand.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        demand.reviewed_at = timezone.now()
+    demand.save()
+    _event(demand, actor=actor, from_status=from_status, to_status=to_status, note=note)
+    _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=before, note=note)
+
+
+def _member_needs(demand: AggregatedDemand) -> list[Need]:
+    return list(
+        Need.objects.filter(demand_item__demand=demand).select_related("municipality", "neighbourhood").order_by("id")
+    )
+
+
+# --- records for the engine ----------------------------------------------------------------------
+
+
+def need_record(need: Need, engine: Any = None) -> Any:
+    """The engine's NeedRecord of a need (its description decrypted here, in memory only)."""
+    engine = engine or _engine()
+    tw = _timewindows()
+    try:
+        windows = tuple(tw.windows_from_json(need.time_windows or []))
+    except ValueError:
+        windows = ()
+    return engine.NeedRecord(
+        id=str(need.pk),
+        area=str(need.area_id),
+        target_group=need.target_group,
+        municipality=str(need.municipality_id),
+        neighbourhood=str(need.neighbourhood_id) if need.neighbourhood_id else "",
+        lat=float(need.latitude) if need.latitude is not None else None,
+        lon=float(need.longitude) if need.longitude is not None else None,
+        windows=windows,
+        description=need.description or "",
+        people=need.people_count or 1,
+    )
+
+
+def _common_windows(needs: Sequence[Need]) -> list:
+    tw = _timewindows()
+    common: list | None = None
+    for need in needs:
+        try:
+            windows = tw.windows_from_json(need.time_windows or [])
+        except ValueError:
+            continue
+        if not windows:
+            continue
+        common = list(windows) if common is None else tw.intersect(common, windows)
+    return common or []
+
+
+def _engine_settings(engine: Any, *, distance_km: float | None = None, min_group_size: int | None = None) -> Any:
+    kwargs: dict[str, Any] = {
+        "distance_km": float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
+    }
+    if min_group_size is not None:
+        kwargs["min_group_size"] = int(min_group_size)
+    return engine.EngineSettings(**kwargs)
+
+
+@dataclass
+class _Description:
+    """What a demand says about its needs, computed from them (no personal data)."""
+
+    title: str
+    summary: str
+    reasons: list[str]
+    keywords: list[str]
+    time_windows: list[dict]
+    municipality_id: int | None
+    neighbourhood_id: int | None
+    target_group: str
+    need_count: int
+    people_count: int
+
+
+def _describe(
+    needs: Sequence[Need],
+    *,
+    area_name: str,
+    keywords: Sequence[str],
+    windows: Sequence[Any] | None = None,
+    distance_km: float | None = None,
+    keywords_checked: bool = False,
+) -> _Description:
+    tw = _timewindows()
+    if windows is None:
+        windows = _common_windows(needs)
+    descriptions = [n.description or "" for n in needs]
+    if not keywords_checked:
+        keywords = summaries.shared_keywords(keywords, descriptions)
+    comuni_by_id = {n.municipality_id: n.municipality.name for n in needs}
+    comuni = sorted(comuni_by_id.values())
+    neighbourhoods = {n.neighbourhood_id for n in needs}
+    neighbourhood = needs[0].neighbourhood if len(neighbourhoods) == 1 and needs and needs[0].neighbourhood_id else None
+    groups = Counter(n.target_group for n in needs)
+    target_group = groups.most_common(1)[0][0] if groups else ""
+    people = sum(n.people_count or 1 for n in needs)
+    expressed = sum(1 for n in needs if n.expressed) * 2 >= len(needs)
+    nb_name = neighbourhood.name if neighbourhood else ""
+    return _Description(
+        title=summaries.default_title(keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name),
+        summary=summaries.demand_summary(
+            people=people,
+            target_group=target_group,
+            comuni=comuni,
+            neighbourhood=nb_name,
+            expressed=expressed,
+            keywords=keywords,
+            area_name=area_name,
+            windows=windows,
+        ),
+        reasons=summaries.demand_reasons(
+            area_name=area_name,
+            target_groups=sorted(groups, key=lambda g: (-groups[g], g)),
+            comuni=comuni,
+            neighbourhood=nb_name,
+            all_points=all(n.latitude is not None for n in needs),
+            distance_km=distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM,
+            windows=windows,
+            keywords=keywords,
+        ),
+        keywords=list(keywords),
+        time_windows=tw.windows_to_json(list(windows)),
+        municipality_id=next(iter(comuni_by_id)) if len(comuni_by_id) == 1 else None,
+        neighbourhood_id=neighbourhood.pk if neighbourhood else None,
+        target_group=target_group,
+        need_count=len(needs),
+        people_count=people,
+    )
+
+
+def _apply(demand: AggregatedDemand, description: _Description, *, keep_title: bool) -> None:
+    if not keep_title:
+        demand.title = description.title
+    for name in (
+        "summary",
+        "reasons",
+        "keywords",
+        "time_windows",
+        "municipality_id",
+        "neighbourhood_id",
+        "target_group",
+        "need_count",
+        "people_count",
+    ):
+        setattr(demand, name, getattr(description, name))
+
+
+RENAME_NOTE = "rename"
+
+
+def _auto_title(demand: AggregatedDemand) -> bool:
+    """True when the title is still the one generated from the demand (not renamed by a reviewer)."""
+    return not AuditEvent.objects.filter(
+        object_type=AggregatedDemand._meta.label_lower, object_id=str(demand.pk), note=RENAME_NOTE
+    ).exists()
+
+
+def _refresh(demand: AggregatedDemand) -> None:
+    """Recompute a demand's figures, summary and reasons from the needs now in it, and save it."""
+    needs = _member_needs(demand)
+    items = list(demand.items.all())
+    description = _describe(
+        needs,
+        area_name=demand.area.name,
+        keywords=summaries.recompute_keywords([n.description or "" for n in needs], preferred=demand.keywords),
+        keywords_checked=True,
+    )
+    _apply(demand, description, keep_title=not _auto_title(demand))
+    if items:
+        demand.cohesion = round(sum(i.similarity for i in items) / len(items), 4)
+    demand.save()
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+
+def _check_run_settings(distance_km: Any, min_group_size: Any) -> tuple[float, int]:
+    errors: dict[str, list[str]] = {}
+    try:
+        distance = float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
+        if not MIN_DISTANCE_KM <= distance <= MAX_DISTANCE_KM:
+            raise ValueError
+    except (TypeError, ValueError):
+        distance = 0.0
+        errors["distance_km"] = [
+            gettext("Choose a distance between %(low)s and %(high)s km.") % {"low": "0,1", "high": "50"}
+        ]
+    try:
+        size = int(min_group_size if min_group_size is not None else MIN_GROUP)
+        if not MIN_GROUP <= size <= MAX_GROUP:
+            raise ValueError
+    except (TypeError, ValueError):
+        size = 0
+        errors["min_group_size"] = [
+            gettext("A group must have between %(low)d and %(high)d needs.") % {"low": MIN_GROUP, "high": MAX_GROUP}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return distance, size
+
+
+def start_aggregation(
+    *, actor: Any, network: Network, distance_km: float | None = None, min_group_size: int | None = None
+) -> Job:
+    """Queue a run of the engine over the network's open needs; refused while another run is queued or running."""
+    require(actor, REVIEW, network)
+    distance, size = _check_run_settings(distance_km, min_group_size)
+    with transaction.atomic():
+        # The network row serialises concurrent starts (a no-op on SQLite, whose writes are serial anyway).
+        Network.objects.select_for_update().filter(pk=network.pk).first()
+        busy = Job.objects.filter(
+            network=network, kind=AGGREGATION_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).exists()
+        if busy:
+            raise _refuse(gettext("An aggregation run is already under way: wait for it to finish."), code="busy")
+        job = Job.objects.create(
+            network=network,
+            kind=AGGREGATION_JOB_KIND,
+            actor=actor,
+            result={"settings": {"distance_km": distance, "min_group_size": size}},
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=job,
+            after={"kind": AGGREGATION_JOB_KIND, "distance_km": distance, "min_group_size": size},
+        )
+        transaction.on_commit(lambda: _enqueue_run(job.pk))
+    return job
+
+
+def _enqueue_run(job_id: int) -> None:
+    from legami.aggregation.tasks import run_aggregation_task
+
+    try:
+        result = run_aggregation_task.enqueue(job_id)
+    except Exception:
+        logger.exception("Could not queue aggregation job %s", job_id)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            result={"error": str(gettext("The run could not be queued. Try again later."))},
+        )
+        return
+    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+
+
+def _input_needs(network: Network) -> list[Need]:
+    return list(
+        Need.objects.filter(network=network, status__in=OPEN_NEED_STATUSES)
+        .exclude(demand_item__demand__status__in=SETTLED_DEMAND_STATUSES)
+        .select_related("area", "municipality", "neighbourhood")
+        .order_by("id")
+    )
+
+
+def run_aggregation(*, job: Job, engine: Any = None) -> Job:
+    """Run a queued aggregation job: group the open needs, replace the network's candidates, record the outcome."""
+    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        # Already run (a retried task, or a second worker).
+        job.refresh_from_db()
+        return job
+    job.refresh_from_db()
+    actor = job.actor
+    language = getattr(actor, "preferred_language", "") or settings.LANGUAGE_CODE
+    options = (job.result or {}).get("settings", {})
+    with translation.override(language):
+        try:
+            if actor is not None:
+                require(actor, REVIEW, job.network)
+            result = _run(job=job, engine=engine or _engine(), options=options)
+        except PermissionDenied:
+            _finish(job, failed=True, result={"error": gettext("You are no longer allowed to run the aggregation.")})
+        except Exception as exc:
+            logger.exception("Aggregation job %s failed", job.pk)
+            _finish(
+                job,
+                failed=True,
+                result={
+                    "error": gettext("The run stopped because of an unexpected error (%(error)s). Nothing was changed.")
+                    % {"error": type(exc).__name__},
+                    "settings": options,
+                },
+            )
+        else:
+            _finish(job, failed=False, result={**result, "settings": options})
+    return job
+
+
+def _run(*, job: Job, engine: Any, options: dict) -> dict:
+    network = job.network
+    needs = _input_needs(network)
+    total = len(needs)
+    Job.objects.filter(pk=job.pk).update(total=total, processed=0)
+    records = [need_record(n, engine) for n in needs]
+    engine_settings = _engine_settings(
+        engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
+    )
+    last = {"at": 0.0, "done": 0}
+
+    def progress(done: int, of: int) -> None:
+        # One short UPDATE at most every PROGRESS_SECONDS, whatever the engine's pace.
+        now = time.monotonic()
+        if done >= of or now - last["at"] >= PROGRESS_SECONDS:
+            last["at"], last["done"] = now, done
+            Job.objects.filter(pk=job.pk).update(processed=min(done, of), total=of)
+
+    groups = engine.aggregate(records, engine_settings, progress=progress)
+    min_size = getattr(engine_settings, "min_group_size", MIN_GROUP)
+    distance = getattr(engine_settings, "distance_km", None)
+    kept = [g for g in groups if len(g.members) >= max(min_size, 2)]
+    with transaction.atomic():
+        replaced = AggregatedDemand.objects.filter(network=network, status=S.CANDIDATE)
+        replaced_count = replaced.count()
+        replaced.delete()
+        created = 0
+        grouped = 0
+        for group in kept:
+            members = [needs[i] for i in group.members]
+            similarities = _similarities(engine, [records[i] for i in group.members], engine_settings, group)
+            description = _describe(
+                members,
+                area_name=members[0].area.name,
+                keywords=list(group.keywords),
+                windows=list(group.common_windows),
+                distance_km=distance,
+            )
+            demand = AggregatedDemand(
+                network=network,
+                status=S.CANDIDATE,
+                area_id=members[0].area_id,
+                cohesion=float(group.cohesion),
+                job=job,
+            )
+            _apply(demand, description, keep_title=False)
+            demand.save()
+            DemandItem.objects.bulk_create(
+                DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
+                for need, sim in zip(members, similarities, strict=True)
+            )
+            _event(demand, actor=job.actor, from_status="", to_status=S.CANDIDATE, note=f"run #{job.pk}")
+            created += 1
+            grouped += len(members)
+        # Needs of the deleted candidates are free again: their items went with the demands.
+        record_event(
+            actor=job.actor,
+            action=AuditEvent.Action.CREATE,
+            object_type=AggregatedDemand._meta.label_lower,
+            object_repr=f"run #{job.pk}",
+            network=network,
+            after={"candidates": created, "replaced": replaced_count, "needs": total, "grouped": grouped},
+        )
+    from legami.aggregation.selectors import suggest_attachments
+
+    suggestions = len(suggest_attachments(network, engine=engine))
+    return {
+        "needs": total,
+        "candidates": created,
+        "grouped_needs": grouped,
+        "replaced": replaced_count,
+        "suggestions": suggestions,
+    }
+
+
+def _similarities(engine: Any, records: list, engine_settings: Any, group: Any) -> list[float]:
+    cohesion = float(group.cohesion)
+    if len(records) > MAX_GROUP_FOR_SIMILARITY:
+        return [cohesion] * len(records)
+    values = []
+    for i, record in enumerate(records):
+        others = records[:i] + records[i + 1 :]
+        value = engine.fits(others, record, engine_settings)
+        values.append(round(float(value), 4) if value is not None else cohesion)
+    return values
+
+
+def _finish(job: Job, *, failed: bool, result: dict) -> None:
+    job.status = Job.Status.FAILED if failed else Job.Status.SUCCEEDED
+    job.result = result
+    job.finished_at = timezone.now()
+    if not failed:
+        job.processed = job.total = result.get("needs", job.total)
+    job.save(update_fields=["status", "result", "finished_at", "processed", "total", "updated_at"])
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+def accept_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> AggregatedDemand:
+    """Accept a candidate: it becomes a collective demand to follow, and its needs become “aggregated”."""
+    require(actor, REVIEW, demand.network)
+    note = _clean_note(note)
+    with transaction.atomic():
+        demand = _lock(demand)
+        _check_transition(demand, S.ACCEPTED)
+        needs = _member_needs(demand)
+        busy = [n for n in needs if n.status not in OPEN_NEED_STATUSES]
+        if busy:
+            raise _refuse(
+                gettext("Need no. %(id)s is no longer open (“%(status)s”): remove it from the demand first.")
+                % {"id": busy[0].pk, "status": NeedStatus(busy[0].status).label},
+                code="need_not_open",
+            )
+        _set_status(demand, actor=actor, to_status=S.ACCEPTED, note=note)
+        _needs_services().mark_needs_aggregated(
+            actor=actor, needs=needs, note=gettext("Accepted into the demand “%(title)s”.") % {"title": demand.title}
+        )
+    return demand
+
+
+def discard_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> AggregatedDemand:
+    """Discard a demand: its needs are freed (and, if it was accepted, go back to “being read”); counts stay."""
+    require(actor, REVIEW, demand.network)
+    note = _clean_note(note)
+    with transaction.atomic():
+        demand = _lock(demand)
+        _check_transition(demand, S.DISCARDED)
+        _discard(demand, actor=actor, note=note)
+    return demand
+
+
+def _discard(demand: AggregatedDemand, *, actor: Any, note: str) -> None:
+    needs = _member_needs(demand)
+    was_accepted = demand.status == S.ACCEPTED
+    DemandItem.objects.filter(demand=demand).delete()
+    _set_status(demand, actor=actor, to_status=S.DISCARDED, note=note)
+    if was_accepted:
+        _release([n for n in needs if n.status == NeedStatus.AGGREGATED], actor=actor, note=note)
+
+
+def _release(needs: list[Need], *, actor: Any, note: str) -> None:
+    if needs:
+        _needs_services().release_needs(actor=actor, needs=needs, note=note or gettext("Released from a demand."))
+
+
+def rename_demand(*, actor: Any, demand: AggregatedDemand, title: str) -> AggregatedDemand:
+    """Give a demand a new title (any status but discarded)."""
+    require(actor, REVIEW, demand.network)
+    title = " ".join((title or "").split())
+    if not title:
+        raise _refuse(gettext("Write a title."), field="title", code="required")
+    if len(title) > MAX_TITLE:
+        raise _refuse(
+            gettext("The title can be at most %(limit)d characters long (this one has %(n)d).")
+            % {"limit": MAX_TITLE, "n": len(title)},
+            field="title",
+            code="max_length",
+        )
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.status == S.DISCARDED:
+            raise _refuse(gettext("A discarded demand cannot be renamed."), code="discarded")
+        before = snapshot(demand)
+        old = demand.title
+        demand.title = title
+        demand.save(update_fields=["title", "updated_at"])
+        _event(
+            demand,
+            actor=actor,
+            from_status=demand.status,
+            to_status=demand.status,
+            note=gettext("Renamed (it was “%(old)s”).") % {"old": old},
+        )
+        # The RENAME_NOTE tells later recomputations that a person chose this title: they keep it.
+        _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=before, note=RENAME_NOTE)
+    return demand
+
+
+def _ids(values: Sequence[Any]) -> set[int]:
+    ids = set()
+    for value in values:
+        try:
+            ids.add(int(getattr(value, "pk", value)))
+        except (TypeError, ValueError) as exc:
+            raise _refuse(gettext("“%(value)s” is not a need number.") % {"value": value}, field="needs") from exc
+    return ids
+
+
+def split_demand(*, actor: Any, demand: AggregatedDemand, need_ids: Sequence[Any]) -> AggregatedDemand:
+    """Move the chosen needs into a new demand with the same status; both summaries are recomputed."""
+    require(actor, REVIEW, demand.network)
+    chosen = _ids(need_ids)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.status not in EDITABLE_STATUSES:
+            raise _refuse(gettext("Only candidate or accepted demands can be split."), code="not_editable")
+        items = {i.need_id: i for i in demand.items.all()}
+        if not chosen:
+            raise _refuse(gettext("Choose the needs to move into the new demand."), field="needs", code="empty")
+        stray = sorted(chosen - set(items))
+        if stray:
+            raise _refuse(
+                gettext("Need no. %(id)s is not in this demand.") % {"id": stray[0]}, field="needs", code="stray"
+            )
+        if chosen == set(items):
+            raise _refuse(
+                gettext("Leave at least one need in this demand: choose only the needs to move."),
+                field="needs",
+                code="all",
+            )
+        new = AggregatedDemand(
+            network=demand.network,
+            status=demand.status,
+            area=demand.area,
+            target_group=demand.target_group,
+            title=demand.title,
+            summary="",
+            keywords=demand.keywords,
+            cohesion=demand.cohesion,
+            job=demand.job,
+            reviewed_by=demand.reviewed_by,
+            reviewed_at=demand.reviewed_at,
+        )
+        new.save()
+        DemandItem.objects.filter(demand=demand, need_id__in=chosen).update(demand=new)
+        _refresh(new)
+        _refresh(demand)
+        note = gettext("Split from “%(title)s”.") % {"title": demand.title}
+        _event(new, actor=actor, from_status="", to_status=new.status, note=note)
+        _event(
+            demand,
+            actor=actor,
+            from_status=demand.status,
+            to_status=demand.status,
+            note=ngettext("%(count)d need moved to “%(title)s”.", "%(count)d needs moved to “%(title)s”.", len(chosen))
+            % {"count": len(chosen), "title": new.title},
+        )
+        record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=new, after=snapshot(new), note=note)
+        _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="split")
+    return new
+
+
+def merge_demands(
+    *, actor: Any, target: AggregatedDemand, others: Sequence[AggregatedDemand], note: str = ""
+) -> AggregatedDemand:
+    """Move the needs of `others` into `target` (same area, compatible groups); the others are discarded."""
+    require(actor, REVIEW, target.network)
+    note = _clean_note(note)
+    if not others:
+        raise _refuse(gettext("Choose the demand to merge into this one."), field="others", code="empty")
+    with transaction.atomic():
+        target = _lock(target)
+        if target.status not in EDITABLE_STATUSES:
+            raise _refuse(gettext("Only candidate or accepted demands can receive other demands."), code="not_editable")
+        locked = []
+        for other in others:
+            other = _lock(other)
+            if other.pk == target.pk:
+                raise _refuse(gettext("A demand cannot be merged into itself."), field="others", code="self")
+            if other.network_id != target.network_id:
+                raise _refuse(gettext("That demand is not in this network."), field="others", code="network")
+            if other.area_id != target.area_id:
+                raise _refuse(
+                    gettext("“%(title)s” is in another area (%(area)s): only demands of the same area can be merged.")
+                    % {"title": other.title, "area": other.area.name},
+                    field="others",
+                    code="area",
+                )
+            if not _engine().compatible_targets(other.target_group, target.target_group):
+                raise _refuse(
+                    gettext("“%(title)s” concerns %(group)s: it cannot be answered together with this demand.")
+                    % {"title": other.title, "group": summaries.target_group_label(other.target_group)},
+                    field="others",
+                    code="target_group",
+                )
+            if other.status not in (S.CANDIDATE, target.status):
+                raise _refuse(
+                    gettext(
+                        "“%(title)s” is “%(status)s”: only candidates, or demands in the same status, can be merged."
+                    )
+                    % {"title": other.title, "status": S(other.status).label},
+                    field="others",
+                    code="status",
+                )
+            locked.append(other)
+        moved: list[Need] = []
+        for other in locked:
+            moved.extend(_member_needs(other))
+            DemandItem.objects.filter(demand=other).update(demand=target)
+            merge_note = gettext("Merged into “%(title)s”.") % {"title": target.title}
+            _set_status(other, actor=actor, to_status=S.DISCARDED, note=(f"{merge_note} {note}").strip())
+        _refresh(target)
+        _event(
+            target,
+            actor=actor,
+            from_status=target.status,
+            to_status=target.status,
+            note=gettext("Merged with: %(titles)s.") % {"titles": ", ".join(o.title for o in locked)},
+        )
+        _audit(actor, target, action=AuditEvent.Action.UPDATE, before=None, note="merge")
+        if target.status == S.ACCEPTED:
+            open_needs = [n for n in moved if n.status in OPEN_NEED_STATUSES]
+            if open_needs:
+                _needs_services().mark_needs_aggregated(
+                    actor=actor,
+                    needs=open_needs,
+                    note=gettext("Accepted into the demand “%(title)s”.") % {"title": target.title},
+                )
+    return target
+
+
+def remove_need_from_demand(*, actor: Any, demand: AggregatedDemand, need: Need, note: str = "") -> AggregatedDemand:
+    """Take one need out of a candidate or accepted demand (an accepted one releases it to “being read”)."""
+    require(actor, REVIEW, demand.network)
+    note = _clean_note(note)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.status not in EDITABLE_STATUSES:
+            raise _refuse(gettext("Needs can be removed only from candidate or accepted demands."), code="not_editable")
+        item = DemandItem.objects.filter(demand=demand, need_id=need.pk).first()
+        if item is None:
+            raise _refuse(gettext("Need no. %(id)s is not in this demand.") % {"id": need.pk}, field="need")
+        if demand.items.count() <= 1:
+            raise _refuse(
+                gettext("This is the last need of the demand: discard the demand instead."), field="need", code="last"
+            )
+        item.delete()
+        need.refresh_from_db(fields=["status"])
+        _refresh(demand)
+        _event(
+            demand,
+            actor=actor,
+            from_status=demand.status,
+            to_status=demand.status,
+            note=(gettext("Need no. %(id)s removed.") % {"id": need.pk} + f" {note}").strip(),
+        )
+        _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="remove need")
+        if demand.status == S.ACCEPTED and need.status == NeedStatus.AGGREGATED:
+            _release([need], actor=actor, note=note)
+    return demand
+
+
+def answer_demand(*, actor: Any, demand: AggregatedDemand, answer: str) -> AggregatedDemand:
+    """Record how an accepted demand was answered; its aggregated needs become “answered”."""
+    require(actor, REVIEW, demand.network)
+    answer = (answer or "").strip()
+    if not answer:
+        raise _refuse(gettext("Describe how the demand was answered."), field="answer", code="required")
+    if len(answer) > MAX_ANSWER:
+        raise _refuse(
+            gettext("The answer can be at most %(limit)d characters long.") % {"limit": MAX_ANSWER},
+            field="answer",
+            code="max_length",
+        )
+    with transaction.atomic():
+        demand = _lock(demand)
+        _check_transition(demand, S.ANSWERED)
+        demand.answer = answer
+        _set_status(demand, actor=actor, to_status=S.ANSWERED, note="")
+        # In bulk, as part B's change_need_status would do one by one: a reviewer may follow a demand
+        # whose case-team needs they cannot read, so their per-need reach is not required here.
+        _move_needs(
+            actor=actor,
+            needs=_member_needs(demand),
+            steps={NeedStatus.AGGREGATED: [NeedStatus.ANSWERED]},
+            note=gettext("The demand “%(title)s” was answered.") % {"title": demand.title},
+        )
+    return demand
+
+
+def close_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> AggregatedDemand:
+    """Close an answered demand: the follow-up is over. Its needs keep their status."""
+    require(actor, REVIEW, demand.network)
+    note = _clean_note(note)
+    with transaction.atomic():
+        demand = _lock(demand)
+        _check_transition(demand, S.CLOSED)
+        _set_status(demand, actor=actor, to_status=S.CLOSED, note=note)
+    return demand
+
+
+def reopen_demand(*, actor: Any, demand: AggregatedDemand, note: str) -> AggregatedDemand:
+    """Reopen an answered demand whose answer fell short: back to accepted, its answered needs aggregated again."""
+    require(actor, REVIEW, demand.network)
+    note = _clean_note(note)
+    if not note:
+        raise _refuse(gettext("Say why the demand is reopened."), field="note", code="required")
+    with transaction.atomic():
+        demand = _lock(demand)
+        _check_transition(demand, S.ACCEPTED)
+        _set_status(demand, actor=actor, to_status=S.ACCEPTED, note=note)
+        _move_needs(
+            actor=actor,
+            needs=_member_needs(demand),
+            steps={NeedStatus.ANSWERED: [NeedStatus.READING, NeedStatus.AGGREGATED]},
+            note=note,
+        )
+    return demand
+
+
+# --- attaching new needs ------------------------------------------------------------------------
+
+
+def attach_need(
+    *, actor: Any, demand: AggregatedDemand, need: Need, force: bool = False, note: str = "", engine: Any = None
+) -> DemandItem:
+    """Attach an open need to an accepted demand if it fits (or with `force` and a note); it becomes aggregated."""
+    require(actor, REVIEW, demand.network)
+    note = _clean_note(note)
+    engine = engine or _engine()
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.status != S.ACCEPTED:
+            raise _refuse(gettext("New needs can be attached only to accepted demands."), code="not_accepted")
+        need = Need.objects.select_for_update().select_related("municipality", "neighbourhood").get(pk=need.pk)
+        if need.network_id != demand.network_id:
+            raise _refuse(gettext("That need is not in this network."), field="need", code="network")
+        if DemandItem.objects.filter(need=need).exists():
+            raise _refuse(
+                gettext("Need no. %(id)s is already in a demand.") % {"id": need.pk}, field="need", code="taken"
+            )
+        if need.status not in OPEN_NEED_STATUSES:
+            raise _refuse(
+                gettext("Need no. %(id)s is “%(status)s”: only new needs or needs being read can be attached.")
+                % {"id": need.pk, "status": NeedStatus(need.status).label},
+                field="need",
+                code="not_open",
+            )
+        members = _member_needs(demand)
+        similarity = engine.fits(
+            [need_record(n, engine) for n in members], need_record(need, engine), _engine_settings(engine)
+        )
+        if similarity is None:
+            if not force:
+                raise _refuse(
+                    gettext(
+                        "Need no. %(id)s does not fit this demand (area, group, place, hours or description differ). "
+                        "To attach it anyway, tick “attach anyway” and say why."
+                    )
+                    % {"id": need.pk},
+                    field="need",
+                    code="does_not_fit",
+                )
+            if not note:
+                raise _refuse(gettext("Say why the need is attached anyway."), field="note", code="required")
+        item = DemandItem.objects.create(
+            demand=demand,
+            need=need,
+            source=DemandItem.Source.ATTACHED if similarity is not None else DemandItem.Source.MANUAL,
+            similarity=float(similarity or 0.0),
+            added_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _refresh(demand)
+        _event(
+            demand,
+            actor=actor,
+            from_status=demand.status,
+            to_status=demand.status,
+            note=(gettext("Need no. %(id)s attached.") % {"id": need.pk} + f" {note}").strip(),
+        )
+        _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="attach need")
+        _needs_services().mark_needs_aggregated(
+            actor=actor,
+            needs=[need],
+            note=gettext("Attached to the demand “%(title)s”.") % {"title": demand.title},
+        )
+    return item

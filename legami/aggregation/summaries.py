@@ -1,0 +1,270 @@
+"""Plain-language summaries, titles and reasons of aggregated demands, in the active language.
+
+Nothing here reads the database: the callers pass figures, names and keywords. No personal data
+goes in: keywords are kept only when several needs share them (see `shared_keywords`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext
+
+from legami.needs.models import TargetGroup
+
+# How many words characterise a demand at most.
+MAX_KEYWORDS = 5
+
+# Italian function words, so that recomputed keywords are content words.
+STOP_WORDS = frozenset(
+    """
+    a ad al alla alle allo agli ai anche ancora avere bene c che chi ci come con contro cosa da dal dalla dalle dai
+    degli dei del della delle dello di dove e ed essere fare fino gli ha hanno ho i il in io la le lei li lo loro lui
+    ma me mi mia mie miei mio molto ne nei nel nella nelle nello noi non nostra nostro o ogni per perche piu poco
+    poi potere qua quale quando quanto quella quelle quelli quello questa queste questi questo qui se sempre senza si
+    sia siamo sono sta stare su sua sue sul sulla suo suoi ti tra tu tua tuo tutti tutto un una uno vi voi volere
+    anno giorno settimana ora avere dovere stesso altro altra tanto solo essere stato già gia via
+    """.split()
+)
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+_DAYS = {
+    0: lambda: gettext("on Monday"),
+    1: lambda: gettext("on Tuesday"),
+    2: lambda: gettext("on Wednesday"),
+    3: lambda: gettext("on Thursday"),
+    4: lambda: gettext("on Friday"),
+    5: lambda: gettext("on Saturday"),
+    6: lambda: gettext("on Sunday"),
+}
+
+
+def _people_phrase(target_group: str, count: int) -> str:
+    """“14 famiglie”, “1 anziano”: the number of people with the group's noun, in the right number."""
+    phrases: dict[str, Callable[[int], str]] = {
+        TargetGroup.MINORS: lambda n: ngettext("%(count)d child or teenager", "%(count)d children and teenagers", n),
+        TargetGroup.YOUNG_PEOPLE: lambda n: ngettext("%(count)d young person", "%(count)d young people", n),
+        TargetGroup.FAMILIES: lambda n: ngettext("%(count)d family", "%(count)d families", n),
+        TargetGroup.ADULTS: lambda n: ngettext("%(count)d adult in difficulty", "%(count)d adults in difficulty", n),
+        TargetGroup.ELDERLY: lambda n: ngettext("%(count)d older person", "%(count)d older people", n),
+        TargetGroup.DISABILITY: lambda n: ngettext(
+            "%(count)d person with disabilities", "%(count)d people with disabilities", n
+        ),
+        TargetGroup.MIGRANTS: lambda n: ngettext("%(count)d migrant", "%(count)d migrants", n),
+        TargetGroup.CAREGIVERS: lambda n: ngettext("%(count)d caregiver", "%(count)d caregivers", n),
+    }
+    phrase = phrases.get(target_group, lambda n: ngettext("%(count)d person", "%(count)d people", n))
+    return phrase(count) % {"count": count}
+
+
+def target_group_label(target_group: str) -> str:
+    """The group's name in lower case for running text (“famiglie”)."""
+    try:
+        label = str(TargetGroup(target_group).label)
+    except ValueError:
+        return target_group
+    return label[:1].lower() + label[1:]
+
+
+def _clock(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}" if rest == 0 else f"{hours}:{rest:02d}"
+
+
+def _join(parts: Sequence[str]) -> str:
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def spoken_time_windows(windows: Iterable[Any]) -> str:
+    """Time windows in running text with full day names: “il martedì e il giovedì 16–18”."""
+    by_hours: dict[tuple[int, int], list[int]] = {}
+    for window in sorted(windows, key=lambda w: (w.day, w.start, w.end)):
+        by_hours.setdefault((window.start, window.end), []).append(window.day)
+    pieces = []
+    for (start, end), days in sorted(by_hours.items(), key=lambda item: (min(item[1]), item[0])):
+        day_names = [_DAYS[day]() for day in sorted(set(days)) if day in _DAYS]
+        pieces.append(f"{_join(day_names)} {_clock(start)}–{_clock(end)}")
+    return _join(pieces)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, to compare words however they were written."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _lemmas(text: str) -> set[str]:
+    from legami.aggregation.engine.text import lemmas
+
+    return {lemma for lemma in lemmas(text or "") if len(lemma) >= 3 and lemma not in STOP_WORDS}
+
+
+def description_terms(text: str) -> set[str]:
+    """The content words of a description, folded, both as written and as lemmas (as the engine makes them)."""
+    words = {_fold(m.group(0)) for m in _WORD.finditer(text or "")}
+    return (words - STOP_WORDS) | _lemmas(text)
+
+
+def shared_keywords(keywords: Iterable[str], descriptions: Sequence[str], *, min_needs: int = 2) -> list[str]:
+    """The keywords that occur in at least `min_needs` of the descriptions (a word of one need may identify it)."""
+    term_sets = [description_terms(text) for text in descriptions]
+    kept: list[str] = []
+    for keyword in keywords:
+        folded = _fold(keyword)
+        if sum(1 for terms in term_sets if folded in terms) >= min_needs and keyword not in kept:
+            kept.append(keyword)
+    return kept[:MAX_KEYWORDS]
+
+
+def recompute_keywords(
+    descriptions: Sequence[str], *, preferred: Sequence[str] = (), limit: int = MAX_KEYWORDS
+) -> list[str]:
+    """Keywords for a changed group: the former ones still shared by several needs, then the most shared lemmas."""
+    kept = shared_keywords(preferred, descriptions)
+    counts: Counter[str] = Counter()
+    for text in descriptions:
+        counts.update(_lemmas(text))
+    folded_kept = {_fold(k) for k in kept}
+    for lemma, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if len(kept) >= limit or n < 2:
+            break
+        if lemma not in folded_kept:
+            kept.append(lemma)
+            folded_kept.add(lemma)
+    return kept[:limit]
+
+
+def _with_article(word: str) -> str:
+    """Italian indefinite article guessed from the word's ending (“un doposcuola”, “una badante”)."""
+    if not translation.get_language() or not translation.get_language().startswith("it"):
+        return word
+    lower = word.casefold()
+    vowel = lower[:1] in "aeiouàèéìòù"
+    if lower.endswith("a") and not lower.endswith(("ista", "ema", "amma", "eta")):
+        return f"un'{word}" if vowel else f"una {word}"
+    if re.match(r"^(s[^aeiou]|z|gn|ps|pn|x|y)", lower):
+        return f"uno {word}"
+    return f"un {word}"
+
+
+def _looks_like_noun(word: str) -> bool:
+    return bool(word) and not word.casefold().endswith(("are", "ere", "ire"))
+
+
+def _place(comuni: Sequence[str], neighbourhood: str) -> str:
+    if len(comuni) > 1:
+        return gettext("of %(count)d Comuni") % {"count": len(comuni)}
+    if not comuni:
+        return ""
+    place = gettext("of %(comune)s") % {"comune": comuni[0]}
+    if neighbourhood:
+        place += ", " + gettext("%(name)s neighbourhood") % {"name": neighbourhood}
+    return place
+
+
+def demand_summary(
+    *,
+    people: int,
+    target_group: str,
+    comuni: Sequence[str],
+    neighbourhood: str = "",
+    expressed: bool = True,
+    keywords: Sequence[str] = (),
+    area_name: str = "",
+    windows: Sequence[Any] = (),
+) -> str:
+    """“14 famiglie di Cremona, quartiere Po, chiedono un doposcuola il martedì e il giovedì 16–18”."""
+    who = _people_phrase(target_group, max(people, 1))
+    place = _place(comuni, neighbourhood)
+    where = f" {place}" if place else ""
+    when = spoken_time_windows(windows)
+    # A neighbourhood ends in a comma-delimited aside: close it before what follows.
+    if neighbourhood and len(comuni) == 1:
+        where += ","
+    when_text = f" {when}" if when else ""
+    keyword = keywords[0] if keywords and _looks_like_noun(keywords[0]) else ""
+    if expressed:
+        what = _with_article(keyword) if keyword else gettext("a response in the area “%(area)s”") % {"area": area_name}
+        text = ngettext(
+            "%(who)s%(where)s asks for %(what)s%(when)s",
+            "%(who)s%(where)s ask for %(what)s%(when)s",
+            max(people, 1),
+        ) % {"who": who, "where": where, "what": what, "when": when_text}
+    elif keyword:
+        text = gettext("A need for %(what)s has been detected among %(who)s%(where)s%(when)s") % {
+            "what": keyword,
+            "who": who,
+            "where": where if when_text else where.rstrip(","),
+            "when": when_text,
+        }
+    else:
+        text = gettext("A need in the area “%(area)s” has been detected among %(who)s%(where)s%(when)s") % {
+            "area": area_name,
+            "who": who,
+            "where": where if when_text else where.rstrip(","),
+            "when": when_text,
+        }
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+def default_title(*, keywords: Sequence[str], area_name: str, comuni: Sequence[str], neighbourhood: str = "") -> str:
+    """“Doposcuola — Cremona, Po”: the main keyword (or the area) and the place."""
+    what = keywords[0] if keywords else area_name
+    what = what[:1].upper() + what[1:]
+    if len(comuni) > 1:
+        place = ngettext("%(count)d Comune", "%(count)d Comuni", len(comuni)) % {"count": len(comuni)}
+    elif comuni:
+        place = f"{comuni[0]}, {neighbourhood}" if neighbourhood else comuni[0]
+    else:
+        place = ""
+    title = f"{what} — {place}" if place else what
+    return title[:200]
+
+
+def _km(distance_km: float) -> str:
+    return str(formats.number_format(Decimal(f"{distance_km:g}"), use_l10n=True))
+
+
+def demand_reasons(
+    *,
+    area_name: str,
+    target_groups: Sequence[str],
+    comuni: Sequence[str],
+    neighbourhood: str = "",
+    all_points: bool = False,
+    distance_km: float | None = None,
+    windows: Sequence[Any] = (),
+    keywords: Sequence[str] = (),
+) -> list[str]:
+    """Why these needs were grouped, one short phrase per rule (“stessa area: Istruzione”, “entro 2 km”…)."""
+    reasons = [gettext("same area: %(area)s") % {"area": area_name}]
+    groups = list(dict.fromkeys(target_groups))
+    if len(groups) == 1:
+        reasons.append(gettext("same group: %(group)s") % {"group": target_group_label(groups[0])})
+    elif groups:
+        labels = ", ".join(target_group_label(g) for g in groups)
+        reasons.append(gettext("compatible groups: %(groups)s") % {"groups": labels})
+    if neighbourhood and len(comuni) == 1:
+        reasons.append(gettext("same neighbourhood: %(name)s") % {"name": neighbourhood})
+    elif len(comuni) == 1 and not all_points:
+        reasons.append(gettext("same Comune: %(name)s") % {"name": comuni[0]})
+    elif distance_km is not None:
+        reasons.append(gettext("within %(km)s km") % {"km": _km(distance_km)})
+    if windows:
+        from legami.needs.timewindows import format_time_windows
+
+        reasons.append(gettext("common hours: %(windows)s") % {"windows": format_time_windows(list(windows))})
+    if keywords:
+        reasons.append(gettext("similar descriptions: %(words)s") % {"words": ", ".join(keywords)})
+    return reasons
