@@ -1,0 +1,199 @@
+"""The needs map and dashboard: the members' page, the public page, and their downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from legami.core.charts import bar_chart
+from legami.core.exports import EXPORT_FORMATS, export_response
+from legami.needs.forms.map import MapFilterForm
+from legami.needs.selectors.map import (
+    MEASURES,
+    Figure,
+    NeedsFigures,
+    export_rows,
+    needs_figures,
+    sees_exact_figures,
+)
+from legami.needs.services.map import record_map_export
+from legami.network.decorators import network_view
+from legami.network.models import Network
+
+VIEW_NEEDS_MAP = "needs.view_needs_map"
+
+
+def _measure_labels() -> dict[str, str]:
+    return {"needs": _("Needs"), "people": _("People concerned"), "subjects": _("Distinct subjects")}
+
+
+def _suppressed_label(k: int) -> str:
+    # One mark for every hidden figure, whether under k itself or hidden with it: were the two told apart, a
+    # row's total would bound the small one (statistical offices mark both alike for the same reason).
+    return _("hidden")
+
+
+def _map_payload(figures: NeedsFigures, measure: str) -> dict[str, Any]:
+    """What the map script draws: shown figures only (a suppressed one never reaches the page)."""
+    label = _measure_labels()[measure]
+    return {
+        "tiles": {"url": settings.LEGAMI_MAP_TILES_URL, "attribution": settings.LEGAMI_MAP_TILES_ATTRIBUTION},
+        "label": label,
+        "markers": [
+            {
+                "name": m.label,
+                "lat": m.latitude,
+                "lon": m.longitude,
+                "value": m.figure.value(measure) or 0,
+                "text": f"{m.label}: {m.figure.value(measure) or 0} ({label.lower()})",
+            }
+            for m in figures.markers
+        ],
+    }
+
+
+def _shown(value: int | None) -> str:
+    return number_format(value or 0, force_grouping=True)
+
+
+def _cell(figure: Figure, measure: str, hidden: str) -> str:
+    """A figure as the page shows it: the number, or the suppression mark."""
+    return hidden if figure.suppressed else _shown(figure.value(measure))
+
+
+def _triple(figure: Figure, hidden: str) -> list[str]:
+    return [_cell(figure, m, hidden) for m in MEASURES]
+
+
+def _presented(figures: NeedsFigures, measure: str, hidden: str) -> dict[str, Any]:
+    """The tables as display strings, so that templates never see a suppressed number."""
+    cross = figures.cross
+    tables = {
+        name: {
+            "lines": [(ln.label, _triple(ln.figure, hidden)) for ln in table.lines],
+            "total": _triple(table.total, hidden),
+        }
+        for name, table in (
+            ("area", figures.by_area),
+            ("place", figures.by_place),
+            ("target", figures.by_target),
+            ("status", figures.by_status),
+            ("origin", figures.by_origin),
+            ("channel", figures.by_channel),
+            ("period", figures.by_period),
+        )
+    }
+    return {
+        "columns": [c.label for c in cross.columns],
+        "column_totals": [_cell(c.figure, measure, hidden) for c in cross.columns],
+        "rows": [
+            (row.label, [_cell(f, measure, hidden) for f in cells], _cell(row.figure, measure, hidden))
+            for row, cells in cross.grid()
+        ],
+        "total": _cell(cross.total, measure, hidden),
+        "totals": _triple(cross.total, hidden),
+        "tables": tables,
+    }
+
+
+def _charts(figures: NeedsFigures, measure: str) -> dict[str, Any]:
+    unit = _measure_labels()[measure].lower()
+    return {
+        "area": bar_chart(figures.by_area.chart_items(measure), title=_("Needs by area"), unit=unit),
+        "target": bar_chart(figures.by_target.chart_items(measure), title=_("Needs by target group"), unit=unit),
+        "status": bar_chart(figures.by_status.chart_items(measure), title=_("Needs by status"), unit=unit),
+        "origin": bar_chart(figures.by_origin.chart_items(measure), title=_("Expressed and detected needs"), unit=unit),
+    }
+
+
+def _dashboard(request: HttpRequest, network: Network, *, public: bool) -> HttpResponse:
+    exact = sees_exact_figures(request.user, network, public=public)
+    # Always bound: with no filters every field is empty, which is valid.
+    form = MapFilterForm(request.GET, viewer=request.user, network=network, exact=exact)
+    figures = None
+    measure = "needs"
+    if form.is_valid():
+        filters = form.filters()
+        measure = form.chosen_measure
+        figures = needs_figures(request.user, network, filters, public=public)
+    hidden = _suppressed_label(settings.LEGAMI_K_ANONYMITY)
+    query = request.GET.urlencode()
+    export_name = "needs:map_public_export" if public else "needs:map_export"
+    export_url = reverse(export_name, args=[network.slug])
+    context = {
+        "nav": "needs_map",
+        "public": public,
+        "exact": exact,
+        "form": form,
+        "filtered": form.is_filtered,
+        "figures": figures,
+        "measure": measure,
+        "measure_label": _measure_labels()[measure],
+        "charts": _charts(figures, measure) if figures else {},
+        "map_payload": _map_payload(figures, measure) if figures else None,
+        "suppressed_label": hidden,
+        "shown": _presented(figures, measure, hidden) if figures else None,
+        "k": settings.LEGAMI_K_ANONYMITY,
+        "export_url": export_url,
+        "query": query,
+        "page_url": reverse("needs:map_public" if public else "needs:map", args=[network.slug]),
+    }
+    return render(request, "needs/map/dashboard.html", context)
+
+
+@require_GET
+@network_view(VIEW_NEEDS_MAP)
+def needs_map(request: HttpRequest, network: Network) -> HttpResponse:
+    """The members' needs dashboard and map: exact figures for operators, suppressed ones for the others."""
+    return _dashboard(request, network, public=False)
+
+
+@require_GET
+@network_view()
+def needs_map_public(request: HttpRequest, network: Network) -> HttpResponse:
+    """The network's public needs figures and map, with every small cell suppressed."""
+    return _dashboard(request, network, public=True)
+
+
+def _export(request: HttpRequest, network: Network, *, public: bool, fmt: str) -> HttpResponseBase:
+    exact = sees_exact_figures(request.user, network, public=public)
+    form = MapFilterForm(request.GET, viewer=request.user, network=network, exact=exact)
+    if not form.is_valid():
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return HttpResponseBadRequest(_("The filters are not valid: %(problems)s") % {"problems": problems})
+    filters = form.filters()
+    figures = needs_figures(request.user, network, filters, public=public)
+    if not public:
+        record_map_export(actor=request.user, network=network, filters=filters, fmt=fmt, exact=exact)
+    place = _("Neighbourhood") if figures.cross.place_kind == "neighbourhood" else _("Comune")
+    header = [_("Area"), place, _("Needs"), _("People concerned"), _("Distinct subjects")]
+    rows = export_rows(figures, suppressed_label=_suppressed_label(figures.k), total_label=_("Total"))
+    kind = "public-needs" if public else "needs"
+    filename = f"{network.slug}-{kind}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    return export_response(rows=rows, header=header, filename=filename, fmt=fmt)
+
+
+@require_GET
+@network_view(VIEW_NEEDS_MAP)
+def needs_map_export(request: HttpRequest, network: Network) -> HttpResponseBase:
+    """The cross table (area × Comune or neighbourhood) as CSV or XLSX, with the page's filters and suppression."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format: choose csv or xlsx."))
+    return _export(request, network, public=False, fmt=fmt)
+
+
+@require_GET
+@network_view()
+def needs_map_public_export(request: HttpRequest, network: Network) -> HttpResponseBase:
+    """The public cross table as CSV, suppressed as on the public page."""
+    return _export(request, network, public=True, fmt="csv")

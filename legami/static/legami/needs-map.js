@@ -1,0 +1,56 @@
+// The needs map: circles sized by the figure at each Comune's (or neighbourhood's) position.
+// The page is complete without it (the table holds the same figures); the data come from a
+// json_script element, so nothing runs inline and nothing is fetched from elsewhere unless the
+// installation configured a tile server.
+(function () {
+  "use strict";
+  var container = document.getElementById("needs-map");
+  var source = document.getElementById("needs-map-data");
+  if (!container || !source || typeof L === "undefined") { return; }
+  var data = JSON.parse(source.textContent || "null");
+  if (!data || !data.markers || !data.markers.length) { return; }
+
+  container.hidden = false;
+  var map = L.map(container, { scrollWheelZoom: false, attributionControl: true });
+  var tiles = data.tiles || {};
+  if (tiles.url) {
+    L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: 18 }).addTo(map);
+  }
+
+  var lats = data.markers.map(function (m) { return m.lat; });
+  var lons = data.markers.map(function (m) { return m.lon; });
+  var south = Math.min.apply(null, lats), north = Math.max.apply(null, lats);
+  var west = Math.min.apply(null, lons), east = Math.max.apply(null, lons);
+  var pad = Math.max(north - south, east - west, 0.02) * 0.15 + 0.01;
+  var bounds = L.latLngBounds([south - pad, west - pad], [north + pad, east + pad]);
+
+  if (!tiles.url) {
+    // No tiles: a light frame and grid so that the circles still read as places on a territory.
+    container.classList.add("legami-map-plain");
+    var grid = { color: "#8a9bad", weight: 1, opacity: 0.5, interactive: false };
+    L.rectangle(bounds, { color: "#5c6f82", weight: 1, fill: false, interactive: false }).addTo(map);
+    var step = Math.max((bounds.getNorth() - bounds.getSouth()) / 6, 0.005);
+    for (var lat = bounds.getSouth() + step; lat < bounds.getNorth(); lat += step) {
+      L.polyline([[lat, bounds.getWest()], [lat, bounds.getEast()]], grid).addTo(map);
+    }
+    var stepLon = Math.max((bounds.getEast() - bounds.getWest()) / 6, 0.005);
+    for (var lon = bounds.getWest() + stepLon; lon < bounds.getEast(); lon += stepLon) {
+      L.polyline([[bounds.getSouth(), lon], [bounds.getNorth(), lon]], grid).addTo(map);
+    }
+  }
+
+  var largest = Math.max.apply(null, data.markers.map(function (m) { return m.value; })) || 1;
+  data.markers.forEach(function (m) {
+    // Area, not radius, proportional to the figure.
+    var radius = 6 + 24 * Math.sqrt(m.value / largest);
+    var circle = L.circleMarker([m.lat, m.lon], {
+      radius: radius, color: "#003366", weight: 2, fillColor: "#0066cc", fillOpacity: 0.55
+    }).addTo(map);
+    circle.bindTooltip(m.text, { direction: "top" });
+    if (!tiles.url) {
+      L.tooltip({ permanent: true, direction: "right", offset: [radius, 0], className: "legami-map-label" })
+        .setLatLng([m.lat, m.lon]).setContent(m.name).addTo(map);
+    }
+  });
+  map.fitBounds(bounds);
+})();
