@@ -6,3 +6,9 @@ class NeedsConfig(AppConfig):
     name = "legami.needs"
     label = "needs"
     verbose_name = _("Needs")
+
+    def ready(self) -> None:
+        from legami.core.setup import register_network_setup
+        from legami.needs.services.areas import ensure_default_areas
+
+        register_network_setup(ensure_default_areas)

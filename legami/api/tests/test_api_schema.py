@@ -54,6 +54,11 @@ OPERATIONS = [
     ("get", "/api/v1/networks/{slug}/people/{id}/"),
     ("patch", "/api/v1/networks/{slug}/people/{id}/"),
     ("delete", "/api/v1/networks/{slug}/people/{id}/"),
+    ("get", "/api/v1/networks/{slug}/need-areas/"),
+    ("get", "/api/v1/networks/{slug}/needs/"),
+    ("post", "/api/v1/networks/{slug}/needs/"),
+    ("get", "/api/v1/networks/{slug}/needs/{id}/"),
+    ("post", "/api/v1/networks/{slug}/needs/{id}/status/"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Version 1 of the API: networks, their organisations and their people.
+"""Version 1 of the API: networks, their organisations, their people and their needs.
 
 Every endpoint needs a personal access token (`Authorization: Bearer lgm_...`) or a logged-in
 session. Under /networks/{slug}/ the capabilities are those of the web UI: a caller with no role in
@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from legami.api.auth import api_auth
 from legami.api.errors import install_exception_handlers
-from legami.api.v1 import networks, organizations, people
+from legami.api.v1 import needs, networks, organizations, people
 
 DESCRIPTION = """\
 The API of legami, the platform for *welfare di comunità*.
@@ -39,3 +39,4 @@ install_exception_handlers(api)
 api.add_router("/networks", networks.router)
 api.add_router("/networks", organizations.router)
 api.add_router("/networks", people.router)
+api.add_router("/networks", needs.router)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
+from legami.core.setup import run_network_setup
 from legami.core.validation import max_length_of
 from legami.network.models import Network
 
@@ -86,6 +87,8 @@ def create_network(
         raise ValidationError(errors)
     network.save()
     record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=network, network=network, after=snapshot(network))
+    # What the other apps give every new network (the needs app: the standard need areas).
+    run_network_setup(network)
     return network
 
 

@@ -1,0 +1,101 @@
+"""Reads of needs, scoped to what the viewer may see (district, and case-team needs only for the case team)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from legami.core.audit import record_read
+from legami.core.permissions import can
+from legami.needs.models import Need, NeedArea, NeedEvent, PrivacyLevel
+from legami.network.models import Network
+from legami.network.selectors.people import scoped_municipality_ids
+
+VIEW_NEEDS = "needs.view_needs"
+VIEW_CASE_NEEDS = "needs.view_case_needs"
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def needs_for_user(
+    user: Any,
+    network: Network,
+    *,
+    area: Any = None,
+    target_group: str = "",
+    municipality: Any = None,
+    neighbourhood: Any = None,
+    status: str = "",
+    expressed: bool | None = None,
+    channel: str = "",
+    urgency: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Need]:
+    """The network's needs the user may see, optionally filtered, newest first.
+
+    None without needs.view_needs; a district-limited viewer sees the needs of their districts' Comuni;
+    needs kept to the case team are left out entirely for those without needs.view_case_needs.
+    """
+    if not can(user, VIEW_NEEDS, network):
+        return Need.objects.none()
+    qs = Need.objects.filter(network=network)
+    scope = scoped_municipality_ids(user, network, VIEW_NEEDS)
+    if scope is not None:
+        qs = qs.filter(municipality_id__in=scope)
+    if not can(user, VIEW_CASE_NEEDS, network):
+        qs = qs.exclude(privacy_level=PrivacyLevel.CASE_TEAM)
+    else:
+        case_scope = scoped_municipality_ids(user, network, VIEW_CASE_NEEDS)
+        if case_scope is not None:
+            # Case-team needs only from the Comuni where the viewer is on the case team.
+            qs = qs.filter(~Q(privacy_level=PrivacyLevel.CASE_TEAM) | Q(municipality_id__in=case_scope))
+    if area:
+        qs = qs.filter(area_id=_pk(area))
+    if target_group:
+        qs = qs.filter(target_group=target_group)
+    if municipality:
+        qs = qs.filter(municipality_id=_pk(municipality))
+    if neighbourhood:
+        qs = qs.filter(neighbourhood_id=_pk(neighbourhood))
+    if status:
+        qs = qs.filter(status=status)
+    if expressed is not None:
+        qs = qs.filter(expressed=expressed)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if urgency:
+        qs = qs.filter(urgency=int(urgency))
+    if date_from:
+        qs = qs.filter(observed_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(observed_on__lte=date_to)
+    return qs.select_related("area", "municipality", "neighbourhood", "person", "household").order_by(
+        "-observed_on", "-id"
+    )
+
+
+def get_need_for_user(user: Any, network: Network, pk: Any, *, purpose: str = "") -> Need:
+    """One need the user may see, or 404; reading a case-team need is written to the audit log."""
+    try:
+        need = needs_for_user(user, network).select_related("reported_by", "survey_response").get(pk=pk)
+    except (Need.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if need.is_case_data:
+        record_read(actor=user, obj=need, purpose=purpose)
+    return need
+
+
+def need_history(need: Need) -> QuerySet[NeedEvent]:
+    """The status steps of a need, oldest first, with their actors."""
+    return need.events.select_related("actor").order_by("created_at", "id")
+
+
+def active_areas(network: Network) -> QuerySet[NeedArea]:
+    """The network's areas in use, in the network's order."""
+    return NeedArea.objects.filter(network=network, is_active=True).order_by("position", "name")
