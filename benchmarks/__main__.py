@@ -5,6 +5,10 @@
                                               # ... and PostgreSQL: a fresh database is created on that
                                               # server (never the one in the URL) and dropped afterwards
 
+    python -m benchmarks --aggregation-only   # only the aggregation engine (benchmarks/aggregation.py)
+
+After the HTTP suite the aggregation benchmark runs (engine vs the "same area + same Comune" baseline at
+--aggregation-sizes needs); its table is printed and its JSON is the "aggregation" key of the document.
 Prints a fixed-width table, then a JSON document (also written to benchmarks/results/latest.json).
 Nothing is asserted on times; a page that does not answer 200 fails the run (exit status 1).
 """
@@ -120,23 +124,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="time cap per endpoint")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
+    parser.add_argument("--aggregation-sizes", default="10000,100000", help="needs per aggregation run ('' = skip)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     load_before = os.getloadavg()
     runs: list[tuple[int, dict | None, str]] = []
     with tempfile.TemporaryDirectory(prefix="legami-bench-") as tmp:
-        workdir = Path(tmp)
-        status, document = _run_suite("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
-        runs.append((status, document, "sqlite"))
-        server_url = os.environ.get("BENCH_DATABASE_URL")
-        if server_url:
-            database_url, drop = _postgres_database(server_url)
-            try:
-                status, document = _run_suite("postgresql", database_url, args, workdir)
-            finally:
-                drop()
-            runs.append((status, document, "postgresql"))
+        if not args.aggregation_only:
+            workdir = Path(tmp)
+            status, document = _run_suite("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
+            runs.append((status, document, "sqlite"))
+            server_url = os.environ.get("BENCH_DATABASE_URL")
+            if server_url:
+                database_url, drop = _postgres_database(server_url)
+                try:
+                    status, document = _run_suite("postgresql", database_url, args, workdir)
+                finally:
+                    drop()
+                runs.append((status, document, "postgresql"))
+
+    aggregation = None
+    sizes = [int(n) for n in args.aggregation_sizes.split(",") if n.strip()]
+    if sizes:
+        from benchmarks import aggregation as aggregation_benchmark
+
+        aggregation = aggregation_benchmark.run(sizes)
 
     failed = False
     print()
@@ -155,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         failed = failed or bool(bad) or status != 0
         print()
 
+    if aggregation is not None:
+        print(aggregation_benchmark.table(aggregation))
+        print()
+        failed = failed or any("error" in row for row in aggregation["results"])
+
     result = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -168,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "ok": not failed,
         "runs": [document for _status, document, _label in runs if document is not None],
+        "aggregation": aggregation,
     }
     text = json.dumps(result, indent=2, ensure_ascii=False)
     output = Path(args.output)

@@ -85,11 +85,9 @@ def _timewindows() -> ModuleType:
 
 def _move_needs(*, actor: Any, needs: Sequence[Need], steps: dict[str, list[str]], note: str) -> int:
     """Move needs along `steps` in bulk through part B's workflow helpers (the review permission was checked)."""
-    services = _needs_services()
     if not needs:
         return 0
-    with transaction.atomic():
-        return int(services._bulk_move(actor=actor, needs=services._locked(needs), steps=steps, note=note))
+    return int(_needs_services().move_needs(actor=actor, needs=needs, steps=steps, note=note))
 
 
 def _refuse(message: str, *, field: str | None = None, code: str = "invalid") -> ValidationError:

@@ -579,6 +579,21 @@ def _locked(needs: Iterable[Need]) -> list[Need]:
     return list(Need.objects.select_for_update().filter(pk__in=ids).select_related("area").order_by("pk"))
 
 
+def move_needs(*, actor: Any, needs: Iterable[Need], steps: dict[str, list[str]], note: str = "") -> int:
+    """Move needs in bulk along `steps` (status -> path of statuses), each hop an allowed transition; returns how many moved.
+
+    For other services (the demand review) that checked the actor's permission on the whole group.
+    """
+    for start, path in steps.items():
+        current = start
+        for target in path:
+            if target not in NEED_TRANSITIONS.get(current, ()):
+                raise ValueError(f"{current} -> {target} is not a need transition")
+            current = target
+    with transaction.atomic():
+        return _bulk_move(actor=actor, needs=_locked(needs), steps=steps, note=note)
+
+
 def mark_needs_aggregated(*, actor: Any, needs: Iterable[Need], note: str = "") -> int:
     """Mark needs as aggregated into a demand (new ones pass through reading); returns how many changed.
 

@@ -502,3 +502,18 @@ def test_area_management_refused(cast, area, persona):
         with pytest.raises(PermissionDenied):
             call()
     assert NeedArea.objects.filter(network=cast.network).count() == 1
+
+
+def test_move_needs_refuses_a_path_outside_the_transition_table(cast):
+    from legami.needs.services.needs import move_needs
+    from legami.needs.tests.factories import NeedFactory
+
+    need = NeedFactory(network=cast.network, municipality=cast.municipalities[0])
+    with pytest.raises(ValueError, match="new -> answered"):
+        move_needs(actor=cast.coordinator, needs=[need], steps={"new": ["answered"]})
+    need.refresh_from_db()
+    assert need.status == "new"
+    assert move_needs(actor=cast.coordinator, needs=[need], steps={"new": ["reading"]}) == 1
+    need.refresh_from_db()
+    assert need.status == "reading"
+    assert list(need.events.values_list("to_status", flat=True)) == ["reading"]

@@ -1,0 +1,748 @@
+"""Aggregation benchmark: a labelled synthetic generator, the metrics, and a runner.
+
+    python -m benchmarks.aggregation --sizes 10000,100000      # table + JSON
+    python -m benchmarks.aggregation --write-dataset DIR --sizes 10000   # DIR/needs_10000.csv + truth_10000.csv
+    python manage.py aggregate_needs --input DIR/needs_10000.csv --output groups.csv
+    python -m benchmarks.aggregation --score DIR/truth_10000.csv groups.csv
+
+The generator (seeded, deterministic) writes realistic Italian needs over the 115 Comuni of the province of
+Cremona (fake but plausible coordinates around each Comune's centre; some needs without a point): true groups
+of 2-40 needs sharing area, compatible target groups, place and a common slot, with paraphrased descriptions
+(several wordings per theme, synonyms, word order, typos, extra detail); singletons; and noise (an unrelated
+topic in the same area and Comune, the same topic at disjoint hours, the same topic in another area).
+The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
+
+Each method runs in a subprocess so that its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (area, base target, compatible alternatives, wordings) — wordings are paraphrases of one need.
+THEMES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    (
+        "conciliazione",
+        "families",
+        ("minors",),
+        (
+            "cerchiamo un doposcuola per i bambini dopo le lezioni",
+            "serve qualcuno che segua i figli nei compiti il pomeriggio",
+            "i ragazzi escono da scuola e nessuno li segue nei compiti, vorremmo un doposcuola",
+            "doposcuola e aiuto compiti per i nostri figli",
+        ),
+    ),
+    (
+        "conciliazione",
+        "families",
+        ("minors",),
+        (
+            "centro estivo per i bambini quando la scuola è chiusa",
+            "d'estate non sappiamo dove lasciare i figli, serve un centro estivo",
+            "cerchiamo attività estive per i bambini durante le vacanze",
+            "servirebbe un campo estivo per i piccoli in luglio e agosto",
+        ),
+    ),
+    (
+        "conciliazione",
+        "families",
+        (),
+        (
+            "orari del nido troppo rigidi per chi lavora su turni",
+            "il nido chiude troppo presto, lavoro fino a tardi",
+            "servono orari più lunghi all'asilo nido per i genitori che lavorano",
+            "prolungamento dell'orario del nido per le famiglie con turni",
+        ),
+    ),
+    (
+        "cura",
+        "elderly",
+        ("caregivers",),
+        (
+            "assistenza domiciliare per anziano solo che non esce di casa",
+            "mia madre anziana vive da sola e ha bisogno di aiuto in casa",
+            "serve una badante o un aiuto domestico per un anziano non autosufficiente",
+            "aiuto a domicilio per persona anziana sola",
+        ),
+    ),
+    (
+        "cura",
+        "caregivers",
+        ("elderly", "disability"),
+        (
+            "sollievo per chi assiste un familiare malato, qualche ora libera",
+            "sono caregiver di mio padre e non ho mai un momento di pausa",
+            "chi cura un familiare a tempo pieno ha bisogno di sostituzione qualche ora",
+            "servizio di sollievo per i familiari che assistono",
+        ),
+    ),
+    (
+        "cura",
+        "disability",
+        ("caregivers",),
+        (
+            "attività diurne per ragazzi con disabilità dopo la scuola",
+            "mio figlio disabile non ha attività nel pomeriggio, cerchiamo un centro diurno",
+            "centro diurno e laboratori per giovani con disabilità",
+            "occasioni di socialità per ragazzi disabili",
+        ),
+    ),
+    (
+        "relazioni",
+        "elderly",
+        (),
+        (
+            "mi sento solo, vorrei compagnia e qualcuno con cui parlare",
+            "anziani soli che non vedono nessuno per giorni",
+            "solitudine: cerco un gruppo di incontro per persone anziane",
+            "vorrei uscire di casa e conoscere altre persone della mia età",
+        ),
+    ),
+    (
+        "relazioni",
+        "community",
+        ("families", "young_people"),
+        (
+            "manca un luogo di ritrovo nel quartiere per stare insieme",
+            "non c'è uno spazio di incontro per gli abitanti della zona",
+            "vorremmo una casa di quartiere dove incontrarci",
+            "spazio comune per feste e incontri tra vicini",
+        ),
+    ),
+    (
+        "istruzione",
+        "minors",
+        ("families", "young_people"),
+        (
+            "corso di italiano per bambini stranieri appena arrivati",
+            "i ragazzi non parlano bene l'italiano e restano indietro a scuola",
+            "sostegno linguistico in italiano per alunni di origine straniera",
+            "lezioni di lingua italiana per i figli arrivati da poco",
+        ),
+    ),
+    (
+        "istruzione",
+        "young_people",
+        ("minors",),
+        (
+            "ragazzi che hanno lasciato la scuola e non fanno niente",
+            "mio figlio ha abbandonato gli studi, serve un orientamento",
+            "dispersione scolastica: giovani senza diploma da riagganciare",
+            "aiuto per rientrare a scuola dopo l'abbandono",
+        ),
+    ),
+    (
+        "lavoro",
+        "adults",
+        (),
+        (
+            "cerco lavoro da mesi e non so come scrivere il curriculum",
+            "aiuto a preparare il curriculum e cercare offerte di lavoro",
+            "orientamento al lavoro per disoccupati sopra i cinquant'anni",
+            "ho perso il lavoro e vorrei riqualificarmi",
+        ),
+    ),
+    (
+        "lavoro",
+        "young_people",
+        (),
+        (
+            "tirocini per giovani senza esperienza",
+            "i giovani non trovano un primo impiego, servono stage",
+            "vorrei fare un tirocinio retribuito per imparare un mestiere",
+            "percorsi di inserimento lavorativo per ragazzi",
+        ),
+    ),
+    (
+        "casa",
+        "families",
+        (),
+        (
+            "rischio sfratto per affitto arretrato",
+            "non riusciamo a pagare l'affitto e temiamo lo sfratto",
+            "abbiamo ricevuto un avviso di sfratto per morosità",
+            "aiuto per l'affitto, siamo indietro di tre mesi",
+        ),
+    ),
+    (
+        "casa",
+        "adults",
+        (),
+        (
+            "alloggio umido con muffa e riscaldamento rotto",
+            "la casa ha infiltrazioni e muffa sui muri",
+            "condizioni dell'appartamento pessime, umidità e caldaia guasta",
+            "muffa in camera e il proprietario non ripara",
+        ),
+    ),
+    (
+        "reddito",
+        "families",
+        (),
+        (
+            "bollette della luce e del gas troppo alte",
+            "non riusciamo a pagare le utenze di gas e luce",
+            "arretrati sulle bollette, rischio distacco della corrente",
+            "aiuto per pagare le bollette energetiche",
+        ),
+    ),
+    (
+        "alimentazione",
+        "families",
+        ("community",),
+        (
+            "pacchi alimentari per famiglie in difficoltà",
+            "a fine mese non abbiamo da mangiare, serve la spesa",
+            "accesso al banco alimentare o a un emporio solidale",
+            "aiuto con la spesa alimentare per la famiglia",
+        ),
+    ),
+    (
+        "alimentazione",
+        "elderly",
+        (),
+        (
+            "pasti a domicilio per anziani che non cucinano più",
+            "mio nonno non riesce a prepararsi da mangiare, servono pasti pronti",
+            "consegna di pasti caldi a casa per persone anziane",
+            "servizio pasti a domicilio",
+        ),
+    ),
+    (
+        "mobilita",
+        "elderly",
+        ("disability",),
+        (
+            "accompagnamento alle visite mediche in ospedale",
+            "non ho la macchina per andare alle visite in ospedale a Cremona",
+            "trasporto per visite e terapie per chi non guida",
+            "serve un passaggio per le visite specialistiche",
+        ),
+    ),
+    (
+        "mobilita",
+        "young_people",
+        (),
+        (
+            "mancano autobus la sera per tornare dai paesi",
+            "non ci sono corse serali dei pullman verso il paese",
+            "trasporto pubblico insufficiente la sera per i ragazzi",
+            "collegamenti in autobus troppo rari dopo le diciannove",
+        ),
+    ),
+    (
+        "digitale",
+        "elderly",
+        (),
+        (
+            "aiuto a usare lo smartphone e le app",
+            "non so usare il telefono nuovo, vorrei un corso",
+            "corso di informatica base per anziani",
+            "imparare a fare videochiamate e usare whatsapp",
+        ),
+    ),
+    (
+        "digitale",
+        "adults",
+        ("elderly",),
+        (
+            "non riesco ad attivare lo SPID per i servizi online",
+            "aiuto per lo SPID e il fascicolo sanitario elettronico",
+            "serve assistenza per le pratiche online con identità digitale",
+            "come si richiede lo SPID? non ci riesco da solo",
+        ),
+    ),
+    (
+        "burocrazia",
+        "migrants",
+        (),
+        (
+            "aiuto per il rinnovo del permesso di soggiorno",
+            "devo rinnovare il permesso di soggiorno e non capisco i moduli",
+            "orientamento alle pratiche per il permesso di soggiorno",
+            "pratiche in questura per il soggiorno, serve un mediatore",
+        ),
+    ),
+    (
+        "burocrazia",
+        "families",
+        (),
+        (
+            "compilare la domanda per l'assegno unico e l'ISEE",
+            "non so come fare l'ISEE per le agevolazioni",
+            "aiuto con ISEE e domanda di bonus per i figli",
+            "supporto per le pratiche dell'assegno unico",
+        ),
+    ),
+    (
+        "salute",
+        "adults",
+        (),
+        (
+            "lunghe attese per il medico di base e le visite",
+            "non trovo un medico di famiglia disponibile",
+            "manca il medico di base in paese",
+            "tempi di attesa troppo lunghi per visite specialistiche",
+        ),
+    ),
+    (
+        "salute",
+        "young_people",
+        ("minors",),
+        (
+            "ansia e disagio psicologico tra gli adolescenti",
+            "mia figlia soffre di ansia, cerchiamo uno psicologo gratuito",
+            "sportello di ascolto psicologico per i ragazzi",
+            "supporto psicologico per giovani in difficoltà",
+        ),
+    ),
+    (
+        "tempo-libero",
+        "young_people",
+        ("minors",),
+        (
+            "i ragazzi non hanno un posto dove fare sport gratis",
+            "mancano attività sportive accessibili per i giovani",
+            "vorremmo un campo da calcetto o basket aperto ai ragazzi",
+            "sport gratuito per adolescenti nel pomeriggio",
+        ),
+    ),
+    (
+        "tempo-libero",
+        "community",
+        ("elderly", "families"),
+        (
+            "poche iniziative culturali in paese, niente cinema né teatro",
+            "vorremmo più eventi culturali e serate in biblioteca",
+            "mancano proposte culturali per la sera",
+            "rassegne di teatro e musica in piazza",
+        ),
+    ),
+    (
+        "sicurezza",
+        "community",
+        (),
+        (
+            "strada buia senza illuminazione vicino al parco",
+            "i lampioni sono spenti e la sera ci sentiamo insicuri",
+            "illuminazione pubblica insufficiente nel vialetto",
+            "parco al buio, serve più luce",
+        ),
+    ),
+    (
+        "sicurezza",
+        "community",
+        (),
+        (
+            "rifiuti abbandonati e degrado nel giardino pubblico",
+            "il parchetto è pieno di spazzatura e siringhe",
+            "sporcizia e degrado nell'area giochi",
+            "pulizia del giardino pubblico trascurata",
+        ),
+    ),
+]
+AREAS = sorted({theme[0] for theme in THEMES})
+TARGETS = (
+    "minors",
+    "young_people",
+    "families",
+    "adults",
+    "elderly",
+    "disability",
+    "migrants",
+    "caregivers",
+    "community",
+)
+SYNONYMS = {
+    "bambini": ("bimbi", "piccoli"),
+    "figli": ("ragazzi", "bambini"),
+    "aiuto": ("supporto", "sostegno"),
+    "serve": ("occorre", "servirebbe", "ci vorrebbe"),
+    "cerchiamo": ("cerco", "vorremmo"),
+    "anziani": ("persone anziane", "over 75"),
+    "casa": ("abitazione", "appartamento"),
+    "lavoro": ("impiego", "occupazione"),
+    "visite": ("controlli", "appuntamenti"),
+}
+DETAILS = (
+    "",
+    "",
+    "",
+    "grazie",
+    "è urgente",
+    "siamo in tanti nella stessa situazione",
+    "lo chiedo anche per i vicini",
+    "abito qui da poco",
+    "vi prego di contattarmi",
+    "ne ho parlato con l'assistente sociale",
+    "da alcuni mesi",
+    "lavoro tutto il giorno",
+    "non ho parenti vicino",
+    "ho già chiesto in Comune",
+)
+# Singletons: specific needs nobody else has.
+SINGLE_THINGS = (
+    "riparare la sedia a rotelle",
+    "trovare un traduttore dal cinese",
+    "adottare un cane anziano",
+    "recuperare la patente scaduta",
+    "vendere la bicicletta del nonno",
+    "restaurare il mobile della cucina",
+    "imparare a suonare la fisarmonica",
+    "organizzare il funerale del padre",
+    "smaltire l'amianto del tetto",
+    "trovare un avvocato per l'eredità",
+    "curare le api nel giardino",
+    "sistemare la caldaia a pellet",
+    "ritrovare il gatto smarrito",
+    "tradurre il diploma ucraino",
+    "comprare occhiali nuovi",
+    "cambiare la serratura rotta",
+    "vaccinare il cane",
+    "ottenere il contrassegno invalidi",
+    "iscriversi all'università per adulti",
+    "fare la dichiarazione di successione",
+)
+SINGLE_FRAMES = ("ho bisogno di {x}", "qualcuno sa come {x}?", "chiedo aiuto per {x}", "{x}: a chi mi rivolgo?")
+
+
+def comuni(rng: random.Random) -> list[tuple[str, float, float, float]]:
+    """(ISTAT code, lat, lon, weight): 115 Comuni on a jittered grid over the province; Cremona and Crema big."""
+    result = []
+    for k in range(115):
+        row, col = divmod(k, 12)
+        lat = 45.02 + row * 0.045 + rng.uniform(-0.012, 0.012)
+        lon = 9.55 + col * 0.085 + rng.uniform(-0.02, 0.02)
+        weight = 1.0 / (1 + k % 40) ** 0.6
+        result.append((f"019{k + 1:03d}", lat, lon, weight))
+    code, lat, lon, _ = result[35]
+    result[35] = (code, lat, lon, 25.0)  # 019036 Cremona
+    code, lat, lon, _ = result[34]
+    result[34] = (code, lat, lon, 10.0)  # 019035 Crema
+    return result
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    words = text.split()
+    candidates = [i for i, w in enumerate(words) if len(w) > 4]
+    if not candidates:
+        return text
+    i = rng.choice(candidates)
+    w = words[i]
+    p = rng.randrange(1, len(w) - 2)
+    words[i] = w[:p] + w[p + 1] + w[p] + w[p + 2 :] if rng.random() < 0.5 else w[:p] + w[p + 1 :]
+    return " ".join(words)
+
+
+def paraphrase(rng: random.Random, wordings: tuple[str, ...]) -> str:
+    text = rng.choice(wordings)
+    words = []
+    for word in text.split():
+        if word in SYNONYMS and rng.random() < 0.4:
+            word = rng.choice(SYNONYMS[word])
+        words.append(word)
+    text = " ".join(words)
+    if "," in text and rng.random() < 0.3:
+        parts = [p.strip() for p in text.split(",")]
+        rng.shuffle(parts)
+        text = ", ".join(parts)
+    if rng.random() < 0.3:
+        text = _typo(rng, text)
+    detail = rng.choice(DETAILS)
+    if detail:
+        text = f"{text}. {detail.capitalize()}" if rng.random() < 0.5 else f"{detail.capitalize()}: {text}"
+    return text[0].upper() + text[1:]
+
+
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BANDS = ((9, 12), (14, 16), (16, 18), (18, 20))
+
+
+def _windows_text(windows: list[tuple[int, int, int]]) -> str:
+    return ";".join(f"{DAY_CODES[d]} {s:02d}:00-{e:02d}:00" for d, s, e in windows)
+
+
+def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
+    """`size` needs as CSV rows (the command's columns) and their true group labels."""
+    rng = random.Random(seed)
+    places = comuni(rng)
+    weights = [p[3] for p in places]
+    rows: list[dict] = []
+    truth: list[int] = []
+    used_slots: dict[tuple[int, str], set[tuple[int, int]]] = {}
+    label = 0
+
+    def point(lat: float, lon: float, km: float) -> tuple[float, float]:
+        angle, radius = rng.uniform(0, 2 * math.pi), km * math.sqrt(rng.random())
+        return lat + radius * math.sin(angle) / 111.32, lon + radius * math.cos(angle) / (
+            111.32 * math.cos(math.radians(lat))
+        )
+
+    def add(area, target, comune, lat, lon, windows, description, group):
+        rows.append(
+            {
+                "id": f"N{len(rows) + 1:07d}",
+                "area": area,
+                "target_group": target,
+                "municipality_istat": comune,
+                "lat": "" if lat is None else f"{lat:.6f}",
+                "lon": "" if lon is None else f"{lon:.6f}",
+                "time_windows": _windows_text(windows),
+                "description": description,
+            }
+        )
+        truth.append(group)
+
+    grouped_target, single_target = int(size * 0.7), int(size * 0.2)
+    groups_made: list[tuple[int, str, tuple, tuple[int, int], list]] = []
+    while len(rows) < grouped_target:
+        theme_index = rng.randrange(len(THEMES))
+        area, base, alternatives, wordings = THEMES[theme_index]
+        code, clat, clon, _ = rng.choices(places, weights)[0]
+        slots = used_slots.setdefault((theme_index, code), set())
+        free = [(d, b) for d in range(7) for b in range(len(BANDS)) if (d, b) not in slots]
+        if not free:
+            continue
+        first_of_key = not slots
+        day, band = rng.choice(free)
+        slots.add((day, band))
+        # one slot of the key's (day, band) grid: groups of one theme and Comune never share hours
+        start, end = BANDS[band]
+        n = min(40, 2 + int(rng.expovariate(1 / 5)), grouped_target - len(rows))
+        if n < 2:
+            break
+        glat, glon = point(clat, clon, 1.2)
+        # one alternative target per group, so that every two members are compatible
+        alternative = rng.choice(alternatives) if alternatives else base
+        for _ in range(n):
+            target = base if rng.random() < 0.7 else alternative
+            lat = lon = None
+            if rng.random() < 0.8:
+                lat, lon = point(glat, glon, 0.6)
+            if first_of_key and rng.random() < 0.3:
+                windows = []
+            else:
+                windows = [(day, start, end)]
+                if rng.random() < 0.3:
+                    windows.append(((day + rng.choice((2, 3))) % 7, *BANDS[rng.randrange(len(BANDS))]))
+            add(area, target, code, lat, lon, windows, paraphrase(rng, wordings), label)
+        groups_made.append((theme_index, code, (glat, glon), (day, band), []))
+        label += 1
+    while len(rows) < grouped_target + single_target:
+        code, clat, clon, _ = rng.choices(places, weights)[0]
+        lat, lon = point(clat, clon, 2.0) if rng.random() < 0.8 else (None, None)
+        thing = rng.choice(SINGLE_THINGS)
+        text = rng.choice(SINGLE_FRAMES).format(x=thing)
+        windows = [] if rng.random() < 0.5 else [(rng.randrange(7), *BANDS[rng.randrange(len(BANDS))])]
+        add(rng.choice(AREAS), rng.choice(TARGETS), code, lat, lon, windows, text[0].upper() + text[1:], label)
+        label += 1
+    while len(rows) < size:
+        theme_index, code, (glat, glon), (day, band), _ = rng.choice(groups_made)
+        area, base, _alternatives, wordings = THEMES[theme_index]
+        kind = rng.randrange(3)
+        lat, lon = point(glat, glon, 0.6)
+        if kind == 0:  # same area and place, unrelated topic (another area's theme)
+            other = rng.choice([t for t in THEMES if t[0] != area])
+            add(area, base, code, lat, lon, [(day, *BANDS[band])], paraphrase(rng, other[3]), label)
+        elif kind == 1:  # same topic and place, disjoint hours (a day two days away: no group there)
+            other_day = (day + rng.choice((1, 4))) % 7
+            add(area, base, code, lat, lon, [(other_day, 6, 8)], paraphrase(rng, wordings), label)
+        else:  # same topic and place, another area
+            add(
+                rng.choice([a for a in AREAS if a != area]),
+                base,
+                code,
+                lat,
+                lon,
+                [(day, *BANDS[band])],
+                paraphrase(rng, wordings),
+                label,
+            )
+        label += 1
+    return rows, truth
+
+
+# ---- metrics -------------------------------------------------------------------------------------------
+
+
+def _pairs(counts) -> int:
+    return sum(c * (c - 1) // 2 for c in counts)
+
+
+def pairwise_scores(truth: list, predicted: list) -> tuple[float, float]:
+    """Pairwise precision and recall over pairs of items put together, from contingency counts."""
+    together = _pairs(Counter(zip(truth, predicted, strict=True)).values())
+    predicted_pairs = _pairs(Counter(predicted).values())
+    true_pairs = _pairs(Counter(truth).values())
+    precision = together / predicted_pairs if predicted_pairs else 1.0
+    recall = together / true_pairs if true_pairs else 1.0
+    return precision, recall
+
+
+def scores(truth: list, predicted: list) -> dict:
+    from sklearn.metrics import adjusted_rand_score
+
+    precision, recall = pairwise_scores(truth, predicted)
+    return {
+        "ari": round(float(adjusted_rand_score(truth, predicted)), 4),
+        "pairwise_precision": round(precision, 4),
+        "pairwise_recall": round(recall, 4),
+        "groups": len(set(predicted)),
+    }
+
+
+# ---- runner --------------------------------------------------------------------------------------------
+
+
+def _run_method(method: str, size: int, seed: int) -> dict:
+    """Generate, run one method, score; meant for a subprocess (its max RSS is this method's)."""
+    rows, truth = generate(size, seed)
+    started = time.perf_counter()
+    if method == "baseline":
+        keys: dict[tuple[str, str], int] = {}
+        predicted = [keys.setdefault((r["area"], r["municipality_istat"]), len(keys)) for r in rows]
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legami.settings")
+        from legami.aggregation.engine import aggregate
+        from legami.aggregation.engine.io import records_from_rows
+
+        records = records_from_rows(rows)
+        predicted = [0] * len(records)
+        for number, group in enumerate(aggregate(records)):
+            for member in group.members:
+                predicted[member] = number
+    seconds = time.perf_counter() - started
+    return {
+        "method": method,
+        "needs": size,
+        **scores(truth, predicted),
+        "true_groups": len(set(truth)),
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run(sizes: list[int], seed: int = 3) -> dict:
+    """Each method at each size in its own subprocess; the results document."""
+    results = []
+    for size in sizes:
+        for method in ("baseline", "engine"):
+            print(f"== aggregation: {method} at {size:,} needs", file=sys.stderr, flush=True)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.aggregation",
+                    "--one",
+                    method,
+                    "--sizes",
+                    str(size),
+                    "--seed",
+                    str(seed),
+                ],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                capture_output=True,
+                text=True,
+            )
+            if out.returncode:
+                sys.stderr.write(out.stderr)
+                results.append({"method": method, "needs": size, "error": out.stderr.strip().splitlines()[-1:]})
+                continue
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {"seed": seed, "targets": {"ari": 0.9, "seconds_at_100k": 60, "peak_rss_mb": 4096}, "results": results}
+
+
+def table(document: dict) -> str:
+    lines = [
+        "aggregation (engine vs baseline 'same area + same Comune'), seed " + str(document["seed"]),
+        f"{'method':<10} {'needs':>8} {'ARI':>7} {'pair P':>7} {'pair R':>7} {'groups':>7} {'true':>7} "
+        f"{'seconds':>8} {'peak MB':>8}",
+        "-" * 80,
+    ]
+    for r in document["results"]:
+        if "error" in r:
+            lines.append(f"{r['method']:<10} {r['needs']:>8,} FAILED {r['error']}")
+            continue
+        lines.append(
+            f"{r['method']:<10} {r['needs']:>8,} {r['ari']:>7.3f} {r['pairwise_precision']:>7.3f} "
+            f"{r['pairwise_recall']:>7.3f} {r['groups']:>7,} {r['true_groups']:>7,} {r['seconds']:>8.2f} "
+            f"{r['peak_rss_mb']:>8.0f}"
+        )
+    return "\n".join(lines)
+
+
+def write_dataset(directory: Path, size: int, seed: int) -> tuple[Path, Path]:
+    rows, truth = generate(size, seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    needs, labels = directory / f"needs_{size}.csv", directory / f"truth_{size}.csv"
+    with needs.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with labels.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["need_id", "group_id"])
+        writer.writerows((row["id"], f"T{label}") for row, label in zip(rows, truth, strict=True))
+    return needs, labels
+
+
+def score_files(truth_path: Path, groups_path: Path) -> dict:
+    def read(path: Path) -> dict[str, str]:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return {row["need_id"]: row["group_id"] for row in csv.DictReader(handle)}
+
+    truth, predicted = read(truth_path), read(groups_path)
+    ids = sorted(truth)
+    return scores([truth[i] for i in ids], [predicted.get(i, f"missing-{i}") for i in ids])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.aggregation",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of needs")
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--write-dataset", metavar="DIR", help="write needs_<n>.csv and truth_<n>.csv and stop")
+    parser.add_argument("--score", nargs=2, metavar=("TRUTH", "GROUPS"), help="score a groups.csv against a truth file")
+    parser.add_argument("--one", choices=("baseline", "engine"), help=argparse.SUPPRESS)
+    parser.add_argument("--output", help="also write the JSON document here")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.one:
+        print(json.dumps(_run_method(args.one, sizes[0], args.seed)))
+        return 0
+    if args.score:
+        print(json.dumps(score_files(Path(args.score[0]), Path(args.score[1])), indent=2))
+        return 0
+    if args.write_dataset:
+        for size in sizes:
+            for path in write_dataset(Path(args.write_dataset), size, args.seed):
+                print(path)
+        return 0
+    document = run(sizes, args.seed)
+    print(table(document))
+    text = json.dumps(document, indent=2)
+    print(text)
+    if args.output:
+        Path(args.output).write_text(text + "\n")
+    return 0 if all("error" not in r for r in document["results"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

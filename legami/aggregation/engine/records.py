@@ -1,0 +1,95 @@
+"""The engine's plain data: a need as the engine sees it, the settings, and a group of needs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from legami.needs.timewindows import TimeWindow
+
+# Target groups that one answer can serve together, besides equal groups and "community" (which goes with
+# anything). Families and minors: a doposcuola or a summer camp answers both. Minors and young people
+# overlap on teenagers (14-17). Older people and people with disabilities go with their caregivers
+# (respite, accompaniment). Deliberately NOT compatible: families and young people (young people usually
+# ask on their own behalf, for work or a home of their own, not as part of a family), older people and
+# people with disabilities (different services even when the need sounds alike), adults and migrants.
+COMPATIBLE_TARGETS: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("families", "minors"),
+        ("minors", "young_people"),
+        ("elderly", "caregivers"),
+        ("disability", "caregivers"),
+    )
+)
+ANY_TARGET = "community"
+
+
+def compatible_targets(a: str, b: str) -> bool:
+    """True when one answer can serve both target groups (see COMPATIBLE_TARGETS)."""
+    return a == b or a == ANY_TARGET or b == ANY_TARGET or frozenset((a, b)) in COMPATIBLE_TARGETS
+
+
+@dataclass(frozen=True)
+class NeedRecord:
+    """A need as the engine sees it: strings and numbers only, no database."""
+
+    id: str
+    area: str
+    target_group: str
+    municipality: str
+    neighbourhood: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    windows: tuple[TimeWindow, ...] = ()
+    description: str = ""
+    people: int = 1
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Thresholds of the engine; the defaults are the ones measured in benchmarks/aggregation.py."""
+
+    distance_km: float = 2.0
+    min_group_size: int = 2
+    # Two needs are candidates when their descriptions' cosine similarity reaches this…
+    pair_similarity: float = 0.1
+    # …and two groups merge when the average similarity over all their pairs reaches this.
+    group_similarity: float = 0.08
+    # Weight of the character n-grams (typos, word forms simplemma misses) against the lemmas.
+    char_weight: float = 0.5
+    max_group_size: int = 500
+
+
+@dataclass
+class Group:
+    """Needs that could be answered together: indices into the input, its telling words, shared hours."""
+
+    members: list[int]
+    keywords: list[str] = field(default_factory=list)
+    common_windows: tuple[TimeWindow, ...] = ()
+    cohesion: float = 1.0
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def near(a: NeedRecord, b: NeedRecord, distance_km: float) -> bool:
+    """Both points: within distance_km; otherwise the same Comune and, when both have one, neighbourhood."""
+    if a.has_point and b.has_point:
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= distance_km  # type: ignore[arg-type]
+    if a.municipality != b.municipality:
+        return False
+    return not (a.neighbourhood and b.neighbourhood and a.neighbourhood != b.neighbourhood)

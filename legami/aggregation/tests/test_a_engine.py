@@ -1,0 +1,201 @@
+"""The aggregation engine on small hand-made cases, plus the benchmark's generator and metrics."""
+
+import random
+
+import pytest
+
+from benchmarks.aggregation import generate, pairwise_scores, scores
+from legami.aggregation.engine import EngineSettings, NeedRecord, aggregate, compatible_targets, fits
+from legami.needs.timewindows import parse_time_windows
+
+CREMONA, CREMA = "019036", "019035"
+AFTERSCHOOL = (
+    "Cerchiamo un doposcuola per i bambini con aiuto nei compiti",
+    "Serve un doposcuola per i figli, aiuto con i compiti il pomeriggio",
+    "Doposcuola e aiuto compiti per i nostri bambini",
+)
+
+
+def need(
+    id_,
+    description=AFTERSCHOOL[0],
+    *,
+    area="conciliazione",
+    target="families",
+    comune=CREMONA,
+    hood="",
+    lat=None,
+    lon=None,
+    hours="",
+    people=1,
+):
+    return NeedRecord(
+        id=str(id_),
+        area=area,
+        target_group=target,
+        municipality=comune,
+        neighbourhood=hood,
+        lat=lat,
+        lon=lon,
+        windows=tuple(parse_time_windows(hours)),
+        description=description,
+        people=people,
+    )
+
+
+def base_group():
+    return [
+        need(1, AFTERSCHOOL[0], hours="mar e gio 16-18"),
+        need(2, AFTERSCHOOL[1], hours="mar 15-17"),
+        need(3, AFTERSCHOOL[2]),
+    ]
+
+
+def partition(records, settings=None):
+    groups = aggregate(records, settings or EngineSettings())
+    assert sorted(m for g in groups for m in g.members) == list(range(len(records)))  # each exactly once
+    return {frozenset(records[m].id for m in g.members) for g in groups}
+
+
+def test_paraphrases_join_and_the_group_says_why():
+    records = base_group()
+    groups = aggregate(records)
+    assert len(groups) == 1
+    group = groups[0]
+    assert group.members == [0, 1, 2]
+    assert "doposcuola" in group.keywords and len(group.keywords) <= 5
+    assert group.common_windows == tuple(parse_time_windows("mar 16-17"))
+    assert 0 < group.cohesion <= 1
+
+
+@pytest.mark.parametrize(
+    "intruder",
+    [
+        need(9, AFTERSCHOOL[0], area="istruzione"),  # another area
+        need(9, AFTERSCHOOL[0], hours="ven 16-18"),  # disjoint hours
+        need(9, AFTERSCHOOL[0], comune=CREMA),  # another Comune, no points
+        need(9, AFTERSCHOOL[0], target="elderly"),  # incompatible target group
+        need(9, "Bollette della luce e del gas troppo alte, non riusciamo a pagare"),  # unrelated topic
+    ],
+    ids=["area", "hours", "comune", "target", "topic"],
+)
+def test_a_need_that_breaks_one_rule_never_joins(intruder):
+    records = [*base_group(), intruder]
+    assert partition(records) == {frozenset({"1", "2", "3"}), frozenset({"9"})}
+    assert fits(base_group(), intruder) is None
+
+
+def test_a_need_outside_the_groups_common_slot_does_not_join_it():
+    intruder = need(9, AFTERSCHOOL[0], hours="mar 17-19")  # overlaps need 1, not need 2 (mar 15-17)
+    assert fits(base_group(), intruder) is None
+    assert not any({"2", "9"} <= group for group in partition([*base_group(), intruder]))
+
+
+def test_a_need_that_fits_joins_and_fits_says_so():
+    newcomer = need(4, "Cerchiamo doposcuola con aiuto compiti per i figli", target="minors", hours="mar 16-18")
+    assert partition([*base_group(), newcomer]) == {frozenset({"1", "2", "3", "4"})}
+    assert fits(base_group(), newcomer) > 0
+
+
+def test_points_join_within_the_distance_even_across_comuni_and_not_beyond():
+    lat, lon = 45.1335, 10.0227
+    near_a = need(1, AFTERSCHOOL[0], lat=lat, lon=lon)
+    near_b = need(2, AFTERSCHOOL[1], comune=CREMA, lat=lat + 0.01, lon=lon)  # about 1.1 km north
+    far = need(3, AFTERSCHOOL[2], lat=lat + 0.03, lon=lon)  # about 3.3 km
+    assert partition([near_a, near_b, far]) == {frozenset({"1", "2"}), frozenset({"3"})}
+    assert partition([near_a, near_b, far], EngineSettings(distance_km=4)) == {frozenset({"1", "2", "3"})}
+
+
+def test_neighbourhoods_must_match_when_both_have_one():
+    records = [
+        need(1, AFTERSCHOOL[0], hood="Po"),
+        need(2, AFTERSCHOOL[1], hood="Po"),
+        need(3, AFTERSCHOOL[2], hood="Cascinetto"),
+        need(4, AFTERSCHOOL[2]),
+    ]
+    result = partition(records)
+    assert not any("3" in group and group & {"1", "2"} for group in result)
+    assert any({"1", "2"} <= group for group in result)
+
+
+def test_a_need_with_a_point_and_one_without_meet_only_in_the_same_comune():
+    records = [need(1, AFTERSCHOOL[0], lat=45.1335, lon=10.0227), need(2, AFTERSCHOOL[1], comune=CREMA)]
+    assert partition(records) == {frozenset({"1"}), frozenset({"2"})}
+    records = [need(1, AFTERSCHOOL[0], lat=45.1335, lon=10.0227), need(2, AFTERSCHOOL[1])]
+    assert partition(records) == {frozenset({"1", "2"})}
+
+
+def test_a_chain_of_pairwise_overlapping_hours_is_not_glued():
+    records = [
+        need(1, AFTERSCHOOL[0], hours="mar 14-16"),
+        need(2, AFTERSCHOOL[1], hours="mar 15-17"),
+        need(3, AFTERSCHOOL[2], hours="mar 16-18"),
+    ]
+    result = partition(records)
+    assert len(result) == 2 and frozenset({"1", "2", "3"}) not in result
+
+
+def test_target_compatibility_table():
+    assert compatible_targets("families", "families")
+    assert compatible_targets("community", "elderly") and compatible_targets("migrants", "community")
+    assert compatible_targets("families", "minors") and compatible_targets("minors", "families")
+    assert compatible_targets("minors", "young_people")
+    assert compatible_targets("elderly", "caregivers") and compatible_targets("caregivers", "disability")
+    assert not compatible_targets("families", "young_people")
+    assert not compatible_targets("elderly", "disability")
+    assert not compatible_targets("adults", "migrants")
+
+
+def test_singletons_empty_input_and_min_group_size():
+    assert aggregate([]) == []
+    lonely = [need(1, "Riparare la sedia a rotelle"), need(2, "Tradurre il diploma ucraino", area="burocrazia")]
+    groups = aggregate(lonely)
+    assert [g.members for g in groups] == [[0], [1]]
+    assert partition(base_group(), EngineSettings(min_group_size=4)) == {
+        frozenset({"1"}),
+        frozenset({"2"}),
+        frozenset({"3"}),
+    }
+
+
+def test_same_input_in_any_order_gives_the_same_groups():
+    rows, _truth = generate(400, seed=5)
+    from legami.aggregation.engine.io import records_from_rows
+
+    records = records_from_rows(rows)
+    first = partition(records)
+    shuffled = list(records)
+    random.Random(1).shuffle(shuffled)
+    assert partition(shuffled) == first
+    assert any(len(group) > 1 for group in first)
+
+
+def test_progress_is_reported_up_to_the_total():
+    calls = []
+    aggregate(base_group(), progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (3, 3)
+    assert all(done <= total for done, total in calls)
+
+
+def test_the_generator_is_deterministic_and_labelled():
+    rows, truth = generate(500, seed=7)
+    again, truth_again = generate(500, seed=7)
+    assert rows == again and truth == truth_again
+    assert len(rows) == len(truth) == 500
+    assert generate(500, seed=8)[0] != rows
+    assert max(truth.count(label) for label in set(truth)) >= 2  # true groups…
+    assert any(truth.count(label) == 1 for label in set(truth))  # …and singletons
+
+
+def test_pairwise_precision_and_recall_on_a_tiny_example():
+    truth = ["a", "a", "a", "b", "b", "c"]
+    predicted = [1, 1, 2, 2, 2, 3]
+    # true pairs: 3 (a) + 1 (b) = 4; predicted pairs: 1 + 3 = 4; shared: (0,1) and (3,4) = 2
+    assert pairwise_scores(truth, predicted) == (0.5, 0.5)
+    assert pairwise_scores(truth, truth) == (1.0, 1.0)
+    assert pairwise_scores([1, 2, 3], [1, 2, 3]) == (1.0, 1.0)
+
+
+def test_scores_include_the_adjusted_rand_index():
+    assert scores([1, 1, 2, 2], ["x", "x", "y", "y"])["ari"] == 1.0
+    assert scores([1, 1, 2, 2], ["x", "y", "x", "y"])["ari"] < 0
