@@ -12,7 +12,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -91,11 +91,13 @@ def read_table(
     columns: Sequence[str],
     required: Iterable[str] | None = None,
     max_rows: int | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> list[TableRow]:
     """Read a CSV or XLSX upload into rows keyed by `columns`; raise ImportFileError when the file is unusable.
 
     `columns` are the column names the file may have; `required` those it must have (all of them by
-    default). Columns the file lacks are '' in every row. Blank rows are skipped but still counted,
+    default). `aliases` maps other accepted header names (e.g. English ones) to a name in `columns`.
+    Columns the file lacks are '' in every row. Blank rows are skipped but still counted,
     so `row.number` matches what the user sees. XLSX cells keep their type (dates as dates).
     """
     wanted = list(columns)
@@ -114,7 +116,7 @@ def read_table(
         if name.lower().endswith((".xlsx", ".xlsm")):
             raise ImportFileError(_("The file is named like an Excel workbook but it is not one."))
         raw_rows = _csv_rows(_decode(data))
-    return _collect(raw_rows, wanted, must_have, max_rows)
+    return _collect(raw_rows, wanted, must_have, max_rows, aliases or {})
 
 
 def _read_bytes(file: Any) -> tuple[bytes, str]:
@@ -219,7 +221,11 @@ def _is_blank(values: Sequence[Any]) -> bool:
 
 
 def _collect(
-    raw_rows: Iterator[Sequence[Any]], wanted: list[str], must_have: set[str], max_rows: int | None
+    raw_rows: Iterator[Sequence[Any]],
+    wanted: list[str],
+    must_have: set[str],
+    max_rows: int | None,
+    aliases: Mapping[str, str],
 ) -> list[TableRow]:
     header: Sequence[Any] | None = None
     header_number = 0
@@ -229,7 +235,7 @@ def _collect(
             break
     if header is None:
         raise ImportFileError(_("The file is empty."))
-    positions = _match_header(header, wanted, must_have)
+    positions = _match_header(header, wanted, must_have, aliases)
     width = len(header)
     unnamed = [i for i, cell in enumerate(header) if not normalize_header(cell)]
     rows: list[TableRow] = []
@@ -287,9 +293,12 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _match_header(header: Sequence[Any], wanted: list[str], must_have: set[str]) -> dict[str, int]:
+def _match_header(
+    header: Sequence[Any], wanted: list[str], must_have: set[str], aliases: Mapping[str, str] | None = None
+) -> dict[str, int]:
     """Map each expected column to its position, naming missing, unknown and repeated columns."""
-    by_key = {normalize_header(name): name for name in wanted}
+    by_key = {normalize_header(alias): name for alias, name in (aliases or {}).items() if name in wanted}
+    by_key.update({normalize_header(name): name for name in wanted})
     positions: dict[str, int] = {}
     unknown: list[str] = []
     repeated: list[str] = []

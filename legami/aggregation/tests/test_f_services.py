@@ -224,7 +224,7 @@ def test_a_fake_engine_drives_progress_and_groups(cast, area):
 
 # --- transitions --------------------------------------------------------------------------------
 
-ALLOWED = [(a, b) for a, targets in services.DEMAND_TRANSITIONS.items() for b in targets]
+ALLOWED = sorted((a, b) for a, targets in services.DEMAND_TRANSITIONS.items() for b in targets)
 REFUSED = [(a, b) for a in S.values for b in S.values if b not in services.DEMAND_TRANSITIONS[a]]
 
 
