@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legami.core.models import NetworkScopedModel
 from legami.needs.models import TargetGroup
@@ -10,9 +11,9 @@ from legami.needs.models import TargetGroup
 
 class DemandStatus(models.TextChoices):
     CANDIDATE = "candidate", _("Candidate")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("demand status", "Accepted")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("demand status", "Closed")
     DISCARDED = "discarded", _("Discarded")
 
 
