@@ -580,7 +580,7 @@ def _locked(needs: Iterable[Need]) -> list[Need]:
 
 
 def move_needs(*, actor: Any, needs: Iterable[Need], steps: dict[str, list[str]], note: str = "") -> int:
-    """Move needs in bulk along `steps` (status -> path of statuses), each hop an allowed transition; returns how many moved.
+    """Move needs in bulk along `steps` (status -> path of statuses), each hop allowed; returns how many moved.
 
     For other services (the demand review) that checked the actor's permission on the whole group.
     """
