@@ -17,8 +17,17 @@ from legami.core.roles import Role
 from legami.demo import data
 from legami.demo.generator.accounts import Account, ensure_account, ensure_admin, ensure_network
 from legami.demo.generator.households import HouseholdPlanner, ensure_people, ensure_volunteer
+from legami.demo.generator.needs import (
+    COMMUNITY_WORKER_EMAIL,
+    ensure_areas,
+    ensure_demands,
+    ensure_needs,
+    needs_for,
+    plan_needs,
+)
 from legami.demo.generator.organizations import ensure_organizations
 from legami.demo.generator.plan import FULL_PEOPLE, SEED, SMALL_PEOPLE, Plan, TiePlan
+from legami.demo.generator.surveys import ensure_surveys, plan_answers
 from legami.demo.generator.territory import ensure_neighbourhoods, ensure_places, ensure_territory
 from legami.demo.generator.ties import ensure_consents, ensure_processings, ensure_ties, plan_consents, plan_ties
 from legami.network.models import Network, Tie
@@ -149,6 +158,7 @@ class _Loader:
             f"{len(plan.consents)} consents",
             lambda: ensure_consents(coordinator, plan, people, processings, created=created),
         )
+        self.needs_and_demands(network, plan, comuni, neighbourhoods, people, users)
         return DemoResult(
             network=network,
             created=self.created,
@@ -156,6 +166,57 @@ class _Loader:
             seconds=round(time.perf_counter() - started, 1),
             timings=self.timings,
             notes=self.notes,
+        )
+
+    def needs_and_demands(self, network, plan: Plan, comuni, neighbourhoods, people, users) -> None:
+        """Needs, surveys with their answers, and one aggregation run with a few accepted demands."""
+        created, small = self.created, self.target <= SMALL_PEOPLE
+        municipalities = sorted(comuni)
+        need_plans = self.step(
+            "needs plan",
+            lambda: plan_needs(
+                plan=plan,
+                municipalities=municipalities,
+                count=needs_for(self.target),
+                seed=self.seed,
+                small=small,
+            ),
+        )
+        self.step(
+            f"{len(need_plans)} needs",
+            lambda: ensure_needs(
+                network,
+                need_plans,
+                users=users,
+                comuni=comuni,
+                neighbourhoods=neighbourhoods,
+                people=people,
+                created=created,
+                log=self.log,
+            ),
+        )
+        answers = plan_answers(municipalities=municipalities, seed=self.seed, small=small)
+        self.step(
+            f"surveys ({sum(len(a) for a in answers.values())} answers)",
+            lambda: ensure_surveys(
+                users[COMMUNITY_WORKER_EMAIL],
+                network,
+                answers,
+                comuni=comuni,
+                neighbourhoods=neighbourhoods,
+                areas=ensure_areas(network, created=created),
+                created=created,
+            ),
+        )
+        self.step(
+            "aggregation",
+            lambda: ensure_demands(
+                network,
+                reviewer=users[COMMUNITY_WORKER_EMAIL],
+                small=small,
+                created=created,
+                notes=self.notes,
+            ),
         )
 
 

@@ -6,10 +6,12 @@ import pytest
 from django.core.management import call_command
 
 from legami.accounts.models import Invitation, User
+from legami.aggregation.models import AggregatedDemand
 from legami.core.models import AuditEvent, Consent, Processing
 from legami.core.roles import Role
 from legami.demo import data
 from legami.demo.generator import SMALL_PEOPLE, build_plan, demo_digest, load_demo, organization_tax_code
+from legami.needs.models import Need, SurveyNeedRule
 from legami.network.models import Household, Membership, Network, Organization, Partnership, Person, Tie
 from legami.network.services.organizations import partita_iva_is_valid
 from legami.network.validators import validate_tax_code
@@ -50,7 +52,12 @@ def counts() -> dict[str, int]:
 
 
 def wipe_demo() -> None:
-    Network.objects.filter(slug=data.NETWORK["slug"]).delete()
+    networks = Network.objects.filter(slug=data.NETWORK["slug"])
+    # Need areas are protected by the needs, demands and rules that use them: those go first.
+    AggregatedDemand.objects.filter(network__in=networks).delete()
+    SurveyNeedRule.objects.filter(survey__network__in=networks).delete()
+    Need.objects.filter(network__in=networks).delete()
+    networks.delete()
     User.objects.filter(email__endswith="@legami.demo").delete()
     AuditEvent.objects.all().delete()
 
