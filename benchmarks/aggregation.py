@@ -32,6 +32,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def compatible_targets(a: str, b: str) -> bool:
+    from legami.aggregation.engine.records import compatible_targets as rule
+
+    return rule(a, b)
+
+
 # (area, base target, compatible alternatives, wordings) — wordings are paraphrases of one need.
 THEMES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     (
@@ -527,6 +534,10 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
         glat, glon = point(clat, clon, 1.2)
         # one alternative target per group, so that every two members are compatible
         alternative = rng.choice(alternatives) if alternatives else base
+        if not compatible_targets(base, alternative):
+            # a true group must be answerable together: keep only alternatives the documented
+            # compatibility table (legami.aggregation.engine.records) accepts with the base target
+            alternative = base
         for _ in range(n):
             target = base if rng.random() < 0.7 else alternative
             lat = lon = None

@@ -1,225 +1,294 @@
-"""Grouping needs: candidate pairs inside blocks, then constrained average-link clustering.
+"""Grouping needs: candidate edges inside blocks, then constrained average-link clustering per component.
 
 1. Blocking. Needs of different areas never meet. Inside an area, candidate pairs are the pairs of the same
-   Comune plus, for needs with a point, pairs in neighbouring grid cells of `distance_km` (points near a
-   border may group across Comuni).
+   Comune plus, for needs with a point, pairs of neighbouring Comuni whose points lie within `distance_km`
+   of the other Comune's points (points near a border may group across Comuni). Similarities come from one
+   sparse matrix product per block; the pairwise rules are checked on arrays (no Python loop over pairs).
 2. A candidate pair is an edge when every pairwise rule holds (compatible target, near, hours that overlap)
-   and the cosine similarity of the descriptions reaches `pair_similarity`.
-3. Each connected component of the edge graph is clustered on its own by average-link agglomeration: the
-   two groups with the highest average similarity over all their pairs merge first, but only if the merged
-   group still obeys every rule (all members near each other, compatible targets, a slot common to every
-   member that has hours) and its average similarity reaches `group_similarity`. So a chain of pairwise
-   similar needs is not glued into one group, and a need with disjoint hours never joins.
+   and the cosine similarity of the descriptions reaches `pair_similarity`. A connected component larger
+   than COMPONENT_LIMIT is split by raising the edge threshold on it, so the dense step stays small.
+3. Each component is clustered on its own by average-link agglomeration (scipy) on 1 - similarity, where a
+   pair that breaks a rule gets a prohibitive distance. The dendrogram is cut where the average similarity
+   falls below `group_similarity`; a cluster that still breaks a group rule (a pair not allowed, no slot
+   common to every member with hours, too big) is split into its two sub-clusters, recursively. So a chain
+   of pairwise similar needs is not glued into one group, and a need with disjoint hours never joins.
 
 Deterministic: records are processed in the order of their ids, and ties are broken by that order.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
 
 from legami.needs.timewindows import TimeWindow, intersect, overlaps
 
-from .records import EngineSettings, Group, NeedRecord, compatible_targets, haversine_km, near
+from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
 from .text import TextModel
 
 Progress = Callable[[int, int], None]
-KM_PER_DEGREE = 111.32
 DEFAULT_SETTINGS = EngineSettings()
-DENSE_LIMIT = 4000  # components up to this size get a dense similarity matrix
+COMPONENT_LIMIT = 2500  # largest component clustered densely; larger ones are split on stronger edges
+FORBIDDEN = 1e6  # distance of a pair that breaks a rule: no average can hide it below the cut
+KM_PER_DEGREE = 111.32
 
 
-class _Cluster:
-    """A group being built: its members and what the rules need to know about them."""
+class _Arrays:
+    """The records as numpy arrays (canonical order) and the pairwise rules on index arrays."""
 
-    __slots__ = ("members", "targets", "points", "np_comunes", "np_hoods", "comunes", "hoods", "windows", "timed")
+    def __init__(self, records: Sequence[NeedRecord], settings: EngineSettings) -> None:
+        self.settings = settings
+        codes: dict[str, dict[str, int]] = defaultdict(dict)
 
-    def __init__(self, index: int, record: NeedRecord) -> None:
-        self.members = [index]
-        self.targets = {record.target_group}
-        self.points = np.array([[record.lat, record.lon]]) if record.has_point else np.empty((0, 2))
-        self.comunes = {record.municipality}
-        self.hoods = {record.neighbourhood} - {""}
-        self.np_comunes = set() if record.has_point else {record.municipality}
-        self.np_hoods = set() if record.has_point else self.hoods.copy()
-        self.windows: list[TimeWindow] = list(record.windows)
-        self.timed = bool(record.windows)
+        def code(kind: str, value: str) -> int:
+            return codes[kind].setdefault(value, len(codes[kind]))
 
-    def absorb(self, other: _Cluster) -> None:
-        self.members.extend(other.members)
-        self.targets |= other.targets
-        self.points = np.vstack([self.points, other.points])
-        self.comunes |= other.comunes
-        self.hoods |= other.hoods
-        self.np_comunes |= other.np_comunes
-        self.np_hoods |= other.np_hoods
-        if other.timed:
-            self.windows = intersect(self.windows, other.windows) if self.timed else list(other.windows)
-            self.timed = True
+        self.area = np.array([code("area", r.area) for r in records], dtype=np.int64)
+        self.comune = np.array([code("comune", r.municipality) for r in records], dtype=np.int64)
+        self.hood = np.array(
+            [code("hood", r.neighbourhood) if r.neighbourhood else -1 for r in records], dtype=np.int64
+        )
+        self.target = np.array([code("target", r.target_group) for r in records], dtype=np.int64)
+        targets = list(codes["target"])
+        self.compatible = np.array([[compatible_targets(a, b) for b in targets] for a in targets], dtype=bool)
+        self.has_point = np.array([r.has_point for r in records], dtype=bool)
+        self.lat = np.radians(np.array([r.lat if r.has_point else 0.0 for r in records], dtype=np.float64))
+        self.lon = np.radians(np.array([r.lon if r.has_point else 0.0 for r in records], dtype=np.float64))
+        patterns: dict[tuple[TimeWindow, ...], int] = {(): 0}
+        self.pattern = np.array([patterns.setdefault(tuple(r.windows), len(patterns)) for r in records], dtype=np.int64)
+        self.patterns: list[tuple[TimeWindow, ...]] = list(patterns)
+        self._overlap: dict[int, bool] = {}
+
+    def overlap(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Hours compatible pairwise: either side without hours, or windows that overlap."""
+        count = len(self.patterns)
+        keys = np.minimum(a, b) * count + np.maximum(a, b)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        values = np.empty(len(unique), dtype=bool)
+        for position, key in enumerate(unique.tolist()):
+            known = self._overlap.get(key)
+            if known is None:
+                first, second = divmod(key, count)
+                known = first == 0 or overlaps(list(self.patterns[first]), list(self.patterns[second]))
+                self._overlap[key] = known
+            values[position] = known
+        return values[inverse].reshape(np.shape(a))
+
+    def distance_km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        h = (
+            np.sin((self.lat[b] - self.lat[a]) / 2) ** 2
+            + np.cos(self.lat[a]) * np.cos(self.lat[b]) * np.sin((self.lon[b] - self.lon[a]) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+    def allowed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Every pairwise rule (compatible targets, near, hours) for index arrays a and b (same shape)."""
+        ok = self.compatible[self.target[a], self.target[b]]
+        both = self.has_point[a] & self.has_point[b]
+        same_place = (self.comune[a] == self.comune[b]) & (
+            (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
+        )
+        near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
+        ok &= near
+        ok &= self.overlap(self.pattern[a], self.pattern[b])
+        return ok
 
 
-def _max_distance_km(a: np.ndarray, b: np.ndarray) -> float:
-    lat1, lon1 = np.radians(a[:, 0])[:, None], np.radians(a[:, 1])[:, None]
-    lat2, lon2 = np.radians(b[:, 0])[None, :], np.radians(b[:, 1])[None, :]
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return float(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1))).max())
+def _threshold_edges(
+    arrays: _Arrays, left: np.ndarray, right: np.ndarray, vectors: sparse.csr_matrix, same: bool, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Allowed pairs (global indices) between two index sets whose similarity reaches the threshold."""
+    product = (vectors[left] @ vectors[right].T).tocoo()
+    keep = product.data >= threshold
+    rows, cols, data = product.row[keep], product.col[keep], product.data[keep]
+    if same:
+        upper = rows < cols
+        rows, cols, data = rows[upper], cols[upper], data[upper]
+    a, b = left[rows], right[cols]
+    ok = arrays.allowed(a, b)
+    return a[ok], b[ok], data[ok]
 
 
-def _one_sided_place(a: _Cluster, b: _Cluster) -> bool:
-    """a's members without a point are near every member of b."""
-    if not a.np_comunes:
-        return True
-    if len(a.np_comunes | b.comunes) != 1:
-        return False
-    return not a.np_hoods or b.hoods <= a.np_hoods
+def _comune_neighbours(arrays: _Arrays, indices: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For Comuni of one area whose points come within distance_km: the pointed needs of each side that lie
+    within reach of the other Comune's bounding box."""
+    pointed = indices[arrays.has_point[indices]]
+    if len(pointed) < 2 or arrays.settings.distance_km <= 0:
+        return []
+    comunes = arrays.comune[pointed]
+    lat, lon = np.degrees(arrays.lat[pointed]), np.degrees(arrays.lon[pointed])
+    reach_lat = arrays.settings.distance_km / KM_PER_DEGREE
+    reach_lon = reach_lat / max(0.1, float(np.cos(np.radians(np.abs(lat).max()))))
+    boxes = {}
+    for comune in np.unique(comunes).tolist():
+        mask = comunes == comune
+        boxes[comune] = (mask, lat[mask].min(), lat[mask].max(), lon[mask].min(), lon[mask].max())
+    result = []
+    names = sorted(boxes)
+    for position, first in enumerate(names):
+        mask_a, a_lat0, a_lat1, a_lon0, a_lon1 = boxes[first]
+        for second in names[position + 1 :]:
+            mask_b, b_lat0, b_lat1, b_lon0, b_lon1 = boxes[second]
+            if (
+                a_lat0 > b_lat1 + reach_lat
+                or b_lat0 > a_lat1 + reach_lat
+                or a_lon0 > b_lon1 + reach_lon
+                or b_lon0 > a_lon1 + reach_lon
+            ):
+                continue
+            side_a = mask_a & (lat >= b_lat0 - reach_lat) & (lat <= b_lat1 + reach_lat)
+            side_a &= (lon >= b_lon0 - reach_lon) & (lon <= b_lon1 + reach_lon)
+            side_b = mask_b & (lat >= a_lat0 - reach_lat) & (lat <= a_lat1 + reach_lat)
+            side_b &= (lon >= a_lon0 - reach_lon) & (lon <= a_lon1 + reach_lon)
+            if side_a.any() and side_b.any():
+                result.append((pointed[side_a], pointed[side_b]))
+    return result
 
 
-def _can_merge(a: _Cluster, b: _Cluster, settings: EngineSettings) -> bool:
-    if len(a.members) + len(b.members) > settings.max_group_size:
-        return False
-    if not all(compatible_targets(x, y) for x in a.targets for y in b.targets):
-        return False
-    if a.timed and b.timed and not overlaps(a.windows, b.windows):
-        return False
-    if not (_one_sided_place(a, b) and _one_sided_place(b, a)):
-        return False
-    if len(a.points) and len(b.points) and _max_distance_km(a.points, b.points) > settings.distance_km:
-        return False
-    return True
-
-
-def _pair_ok(a: NeedRecord, b: NeedRecord, settings: EngineSettings) -> bool:
+def _edges(
+    arrays: _Arrays, indices: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges among the needs of one area: similar enough and every pairwise rule holds."""
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    comunes = arrays.comune[indices]
+    order = np.argsort(comunes, kind="stable")
+    bounds = np.flatnonzero(np.diff(comunes[order])) + 1
+    for block in np.split(indices[order], bounds):
+        if len(block) >= 2:
+            parts.append(_threshold_edges(arrays, block, block, vectors, True, settings.pair_similarity))
+    for side_a, side_b in _comune_neighbours(arrays, indices):
+        parts.append(_threshold_edges(arrays, side_a, side_b, vectors, False, settings.pair_similarity))
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=np.float32)
     return (
-        compatible_targets(a.target_group, b.target_group)
-        and near(a, b, settings.distance_km)
-        and (not a.windows or not b.windows or overlaps(a.windows, b.windows))
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
     )
 
 
-def _candidate_pairs(
-    records: Sequence[NeedRecord], indices: list[int], vectors: sparse.csr_matrix, settings: EngineSettings
-) -> list[tuple[int, int, float]]:
-    """Edges among the needs of one area: similar enough and every pairwise rule holds."""
-    edges: list[tuple[int, int, float]] = []
-    by_comune: dict[str, list[int]] = defaultdict(list)
-    for i in indices:
-        by_comune[records[i].municipality].append(i)
-    for comune in sorted(by_comune):
-        block = by_comune[comune]
-        if len(block) < 2:
+def _components(
+    nodes: np.ndarray, a: np.ndarray, b: np.ndarray, s: np.ndarray, threshold: float, step: float
+) -> list[np.ndarray]:
+    """Connected components of the edges ≥ threshold among `nodes` (sorted); too large ones are split on
+    stronger edges. Singletons are left out."""
+    keep = s >= threshold
+    a, b, s = a[keep], b[keep], s[keep]
+    if not len(a):
+        return []
+    local_a, local_b = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
+    graph = sparse.coo_matrix((np.ones(len(a)), (local_a, local_b)), shape=(len(nodes), len(nodes)))
+    _count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    result: list[np.ndarray] = []
+    edge_labels = labels[local_a]
+    order = np.argsort(labels, kind="stable")
+    bounds = np.cumsum(sizes)[:-1]
+    for label, members in enumerate(np.split(nodes[order], bounds)):
+        if len(members) < 2:
             continue
-        sub = vectors[block]
-        sims = sparse.triu(sub @ sub.T, k=1).tocoo()
-        keep = sims.data >= settings.pair_similarity
-        for r, c, s in zip(sims.row[keep], sims.col[keep], sims.data[keep], strict=True):
-            i, j = block[r], block[c]
-            if _pair_ok(records[i], records[j], settings):
-                edges.append((i, j, float(s)))
-    # Points in neighbouring cells of distance_km but in different Comuni.
-    pointed = [i for i in indices if records[i].has_point]
-    if len(pointed) < 2 or settings.distance_km <= 0:
-        return edges
-    cell_km = settings.distance_km
-    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for i in pointed:
-        r = records[i]
-        y = r.lat * KM_PER_DEGREE  # type: ignore[operator]
-        x = r.lon * KM_PER_DEGREE * math.cos(math.radians(r.lat))  # type: ignore[arg-type,operator]
-        cells[(math.floor(x / cell_km), math.floor(y / cell_km))].append(i)
-    left: list[int] = []
-    right: list[int] = []
-    for (cx, cy), members in cells.items():
-        for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
-            others = members if (dx, dy) == (0, 0) else cells.get((cx + dx, cy + dy))
-            if not others:
-                continue
-            for p, i in enumerate(members):
-                for j in others[p + 1 :] if others is members else others:
-                    if records[i].municipality != records[j].municipality:
-                        left.append(i)
-                        right.append(j)
-    if left:
-        sims = np.asarray(vectors[left].multiply(vectors[right]).sum(axis=1)).ravel()
-        for i, j, s in zip(left, right, sims, strict=True):
-            if s >= settings.pair_similarity and _pair_ok(records[i], records[j], settings):
-                edges.append((min(i, j), max(i, j), float(s)))
-    return edges
+        if len(members) <= COMPONENT_LIMIT:
+            result.append(members)
+        elif threshold + step < 1.0:
+            mine = edge_labels == label
+            result.extend(_components(members, a[mine], b[mine], s[mine], threshold + step, step))
+        else:  # thousands of near-identical needs: clustered in slices of canonical order
+            result.extend(np.array_split(members, -(-len(members) // COMPONENT_LIMIT)))
+    return result
+
+
+def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
+    patterns = np.unique(arrays.pattern[members])
+    patterns = patterns[patterns > 0]
+    if len(patterns) < 2:
+        return True
+    common = list(arrays.patterns[patterns[0]])
+    for pattern in patterns[1:].tolist():
+        common = intersect(common, list(arrays.patterns[pattern]))
+        if not common:
+            return False
+    return True
 
 
 def _cluster_component(
-    records: Sequence[NeedRecord],
-    members: list[int],
-    edges: list[tuple[int, int, float]],
-    vectors: sparse.csr_matrix,
-    settings: EngineSettings,
-) -> list[list[int]]:
-    """Constrained average-link agglomeration of one connected component (members in canonical order)."""
-    local = {index: position for position, index in enumerate(members)}
-    sub = vectors[members]
-    similarity = sub @ sub.T
-    dense = similarity.toarray() if len(members) <= DENSE_LIMIT else None
-    similarity = similarity.tocsr()
-
-    def total(a: list[int], b: list[int]) -> float:
-        ra, rb = [local[i] for i in a], [local[i] for i in b]
-        if dense is not None:
-            return float(dense[np.ix_(ra, rb)].sum())
-        return float(similarity[ra][:, rb].sum())
-
-    clusters = {i: _Cluster(i, records[i]) for i in members}
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    version = dict.fromkeys(members, 0)
-    heap: list[tuple[float, int, int, int, int]] = []
-    for i, j, s in edges:
-        neighbours[i].add(j)
-        neighbours[j].add(i)
-        heap.append((-s, i, j, 0, 0))
-    heapq.heapify(heap)
-    while heap:
-        negative, a, b, va, vb = heapq.heappop(heap)
-        if -negative < settings.group_similarity:
-            break
-        if a not in clusters or b not in clusters or version[a] != va or version[b] != vb:
+    arrays: _Arrays, members: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
+) -> list[tuple[np.ndarray, float]]:
+    """Constrained average-link clustering of one component: (members, cohesion) of each group of 2+."""
+    k = len(members)
+    similarity = (vectors[members] @ vectors[members].T).toarray().astype(np.float64)
+    grid_a, grid_b = np.triu_indices(k, 1)
+    allowed = np.ones((k, k), dtype=bool)
+    pair_ok = arrays.allowed(members[grid_a], members[grid_b])
+    allowed[grid_a, grid_b] = pair_ok
+    allowed[grid_b, grid_a] = pair_ok
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    if settings.spatial_weight > 0 and settings.distance_km > 0:
+        # nearer needs are easier to answer together: a small penalty for distance breaks ties between
+        # groups a need could join equally well (half the penalty when either side has no point)
+        km = np.full(len(grid_a), settings.distance_km / 2)
+        both = arrays.has_point[members[grid_a]] & arrays.has_point[members[grid_b]]
+        km[both] = arrays.distance_km(members[grid_a][both], members[grid_b][both])
+        penalty = settings.spatial_weight * np.minimum(km / settings.distance_km, 1.0)
+        distance[grid_a, grid_b] += penalty
+        distance[grid_b, grid_a] += penalty
+    distance[~allowed] = FORBIDDEN
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    cut = 1.0 - settings.group_similarity + settings.spatial_weight / 2
+    leaves: dict[int, list[int]] = {}
+    stack = [2 * k - 2]
+    result: list[tuple[np.ndarray, float]] = []
+    while stack:
+        node = stack.pop()
+        if node < k:
             continue
-        first, second = clusters[a], clusters[b]
-        if not _can_merge(first, second, settings):
-            continue
-        keep, drop = (a, b) if a < b else (b, a)
-        clusters[keep] = first if keep == a else second
-        clusters[keep].absorb(clusters.pop(drop))
-        version[keep] += 1
-        neighbours[keep] = (neighbours[keep] | neighbours.pop(drop)) - {keep, drop}
-        size = len(clusters[keep].members)
-        for other in sorted(neighbours[keep]):
-            neighbours[other].discard(drop)
-            neighbours[other].add(keep)
-            average = total(clusters[keep].members, clusters[other].members) / (size * len(clusters[other].members))
-            x, y = (keep, other) if keep < other else (other, keep)
-            heapq.heappush(heap, (-average, x, y, version[x], version[y]))
-    return [sorted(cluster.members) for cluster in clusters.values()]
+        left, right, height, _size = tree[node - k]
+        left, right = int(left), int(right)
+        if height <= cut:
+            local = _leaves(tree, node, k, leaves)
+            chosen = members[local]
+            if (
+                len(local) <= settings.max_group_size
+                and allowed[np.ix_(local, local)].all()
+                and _has_common_slot(arrays, chosen)
+            ):
+                block = similarity[np.ix_(local, local)]
+                n = len(local)
+                cohesion = (block.sum() - np.trace(block)) / (n * (n - 1))
+                result.append((np.sort(chosen), float(min(1.0, max(0.0, cohesion)))))
+                continue
+        stack.extend((right, left))
+    return result
 
 
-def _cohesion(members: list[int], vectors: sparse.csr_matrix) -> float:
-    n = len(members)
-    if n < 2:
-        return 1.0
-    summed = np.asarray(vectors[members].sum(axis=0)).ravel()
-    squared_norms = float(vectors[members].multiply(vectors[members]).sum())
-    return float(min(1.0, max(0.0, (float(summed @ summed) - squared_norms) / (n * (n - 1)))))
+def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) -> list[int]:
+    """The leaves under a dendrogram node (iterative)."""
+    out: list[int] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current < k:
+            out.append(current)
+        else:
+            stack.append(int(tree[current - k, 1]))
+            stack.append(int(tree[current - k, 0]))
+    return out
 
 
-def _common_windows(records: Sequence[NeedRecord], members: list[int]) -> tuple[TimeWindow, ...]:
+def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tuple[TimeWindow, ...]:
     windows: list[TimeWindow] = []
+    timed = False
     for i in members:
         if records[i].windows:
-            windows = intersect(windows, list(records[i].windows))
+            windows = intersect(windows, list(records[i].windows)) if timed else list(records[i].windows)
+            timed = True
     return tuple(windows)
 
 
@@ -246,64 +315,49 @@ def aggregate(
         ),
     )
     canonical = [records[i] for i in order]
-    model = TextModel([r.description for r in canonical], char_weight=settings.char_weight)
+    model = TextModel(
+        [r.description for r in canonical],
+        char_weight=settings.char_weight,
+        concept_weight=settings.concept_weight,
+    )
     vectors = model.vectors.tocsr()
+    arrays = _Arrays(canonical, settings)
+    if progress:
+        progress(n // 10, n)
 
-    by_area: dict[str, list[int]] = defaultdict(list)
-    for i, record in enumerate(canonical):
-        by_area[record.area].append(i)
-    edges: list[tuple[int, int, float]] = []
+    area_order = np.argsort(arrays.area, kind="stable")
+    area_bounds = np.flatnonzero(np.diff(arrays.area[area_order])) + 1
+    found: list[tuple[np.ndarray, float]] = []
     done = 0
-    total = n
-    for area in sorted(by_area):
-        edges.extend(_candidate_pairs(canonical, by_area[area], vectors, settings))
-        done += len(by_area[area])
+    for indices in np.split(area_order, area_bounds):
+        indices = np.sort(indices)
+        a, b, s = _edges(arrays, indices, vectors, settings)
+        for component in _components(indices, a, b, s, settings.pair_similarity, 0.05):
+            found.extend(_cluster_component(arrays, component, vectors, settings))
+        done += len(indices)
         if progress:
-            progress(done // 2, total)
-
-    clusters: list[list[int]] = []
-    if edges:
-        rows = np.array([e[0] for e in edges])
-        cols = np.array([e[1] for e in edges])
-        graph = sparse.coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(n, n))
-        _count, labels = connected_components(graph, directed=False)
-    else:
-        labels = np.arange(n)
-    component_members: dict[int, list[int]] = defaultdict(list)
-    for i, label in enumerate(labels):
-        component_members[int(label)].append(i)
-    component_edges: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for edge in edges:
-        component_edges[int(labels[edge[0]])].append(edge)
-    processed = 0
-    for label in sorted(component_members, key=lambda key: component_members[key][0]):
-        members = component_members[label]
-        if len(members) == 1:
-            clusters.append(members)
-        else:
-            clusters.extend(_cluster_component(canonical, members, component_edges[label], vectors, settings))
-        processed += len(members)
-        if progress and (processed == n or len(members) > 1 and processed % 2000 < len(members)):
-            progress(n // 2 + processed // 2, total)
+            progress(n // 10 + done * 8 // 10, n)
 
     groups: list[Group] = []
-    for members in sorted(clusters, key=lambda m: m[0]):
-        if len(members) < max(settings.min_group_size, 2):
-            groups.extend(Group(members=[order[i]]) for i in members)
-            continue
+    grouped = np.zeros(n, dtype=bool)
+    kept = [(members, cohesion) for members, cohesion in found if len(members) >= max(settings.min_group_size, 2)]
+    keywords = model.keywords_of([members for members, _ in kept])
+    for (members, cohesion), words in zip(kept, keywords, strict=True):
+        grouped[members] = True
         groups.append(
             Group(
-                members=sorted(order[i] for i in members),
-                keywords=model.keywords(members),
-                common_windows=_common_windows(canonical, members),
-                cohesion=round(_cohesion(members, vectors), 4),
+                members=sorted(order[i] for i in members.tolist()),
+                keywords=words,
+                common_windows=_common_windows(canonical, members.tolist()),
+                cohesion=round(cohesion, 4),
             )
         )
-    for group in groups:
-        if len(group.members) == 1:
-            group.common_windows = tuple(records[group.members[0]].windows)
+    for i in np.flatnonzero(~grouped).tolist():
+        original = order[i]
+        groups.append(Group(members=[original], common_windows=tuple(records[original].windows)))
+    groups.sort(key=lambda group: group.members[0])
     if progress:
-        progress(total, total)
+        progress(n, n)
     return groups
 
 
@@ -313,21 +367,26 @@ def fits(
     """The average similarity of `record` to the group when it may join under every rule, else None."""
     if not group_records:
         return None
-    for member in group_records:
-        if member.area != record.area or not _pair_ok(member, record, settings):
-            return None
-    common: list[TimeWindow] = []
-    timed = False
-    for member in group_records:
-        if member.windows:
-            common = intersect(common, list(member.windows)) if timed else list(member.windows)
-            timed = True
-    if timed and record.windows and not overlaps(common, record.windows):
+    if any(member.area != record.area for member in group_records):
         return None
-    model = TextModel([m.description for m in group_records] + [record.description], char_weight=settings.char_weight)
+    everyone = [*group_records, record]
+    arrays = _Arrays(everyone, settings)
+    last = len(group_records)
+    others = np.arange(last)
+    if not arrays.allowed(others, np.full(last, last)).all():
+        return None
+    common = _common_windows(group_records, range(last))
+    if common or any(member.windows for member in group_records):
+        if record.windows and not overlaps(list(common), list(record.windows)):
+            return None
+    model = TextModel(
+        [m.description for m in everyone],
+        char_weight=settings.char_weight,
+        concept_weight=settings.concept_weight,
+    )
     vectors = model.vectors.tocsr()
     similarity = float(np.asarray(vectors[:-1] @ vectors[-1].T.toarray()).mean())
     return similarity if similarity >= settings.group_similarity else None
 
 
-__all__ = ["aggregate", "fits", "haversine_km"]
+__all__ = ["aggregate", "fits"]

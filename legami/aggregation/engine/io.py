@@ -6,6 +6,7 @@ import csv
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from legami.needs.timewindows import TimeWindow, TimeWindowError, parse_time_windows
@@ -53,6 +54,12 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         raise InputError(f"{path}: not a CSV file ({error})") from error
 
 
+@lru_cache(maxsize=4096)
+def _windows(text: str) -> tuple[TimeWindow, ...]:
+    """parse_time_windows, cached: a file repeats the same few hour patterns."""
+    return tuple(parse_time_windows(text))
+
+
 def _coordinate(value: str, low: float, high: float) -> float:
     number = float(value.replace(",", "."))
     if not math.isfinite(number) or not low <= number <= high:
@@ -92,7 +99,7 @@ def records_from_rows(rows: Iterable[Mapping[str, str]]) -> list[NeedRecord]:
                 row_problems.append(RowProblem(number, "lon", f"{lon_text!r} is not a longitude"))
         windows: tuple[TimeWindow, ...] = ()
         try:
-            windows = tuple(parse_time_windows(row.get("time_windows", "")))
+            windows = _windows(row.get("time_windows", ""))
         except TimeWindowError as error:
             row_problems.append(RowProblem(number, "time_windows", str(error)))
         if row_problems:

@@ -1,20 +1,22 @@
-"""Italian descriptions to vectors: lower-case, simplemma lemmas, accents stripped, stop words dropped,
-TF-IDF on the lemmas plus character n-grams (typos and word forms the lemmatiser misses); rows L2-normalised
-so that a dot product is a cosine similarity. No model download: simplemma ships its dictionaries.
+"""Italian descriptions to vectors: lower-case, simplemma lemmas, accents stripped, stop words dropped;
+TF-IDF on the lemmas, plus character n-grams (typos and word forms the lemmatiser misses), plus the need
+concepts of lexicon.py (paraphrases that share no word); rows L2-normalised so that a dot product is a
+cosine similarity. No model download: simplemma ships its dictionaries.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-import simplemma
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from .lexicon import phrase_concepts, word_concepts
+from .normalise import is_known_word, lemma, strip_accents
 
 # Compact Italian stop-word list (accent-stripped): articles, prepositions, pronouns, conjunctions, the
 # commonest auxiliaries and adverbs. Domain words ("bisogno", "aiuto") stay: IDF weighs them.
@@ -29,40 +31,71 @@ STOP_WORDS = frozenset(
     sull sulla sulle sullo suo suoi tanto te ti tra tu tua tue tuo tuoi tutti tutto un una uno vi voi volere
     dovere the of and to
     """.split()
+) | frozenset(
+    # the boilerplate of any request, which names no need: "ho bisogno di…", "chiedo aiuto per…", "grazie"
+    """
+    aiuto aiutare bisogno chiedere chiedo cercare servire serve grazie pregare prego favore contattare
+    contattarmi qualcuno sapere rivolgere salve buongiorno buonasera gentile cortesemente vorrei
+    """.split()
 )
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+
+__all__ = ["STOP_WORDS", "TextModel", "analyse", "concepts", "lemma", "lemmas", "strip_accents"]
 
 
-def strip_accents(text: str) -> str:
-    """ "città" → "citta"; the same folding for every word so that "perché" and "perche" meet."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@lru_cache(maxsize=200_000)
-def lemma(word: str) -> str:
-    """The accent-stripped Italian lemma of one lower-case word."""
-    return strip_accents(simplemma.lemmatize(word, lang="it"))
+@lru_cache(maxsize=400_000)
+def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The content lemmas of a description, in order, and the lexicon concepts it names (sorted)."""
+    content: list[str] = []
+    tokens: list[tuple[str, str, bool]] = []
+    found: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        raw = strip_accents(word)
+        if word.isdigit():
+            tokens.append((raw, raw, True))
+            continue
+        stop = len(word) < 2 or raw in STOP_WORDS
+        base = raw if stop else lemma(word)
+        stop = stop or len(base) < 2 or base in STOP_WORDS
+        tokens.append((raw, base, stop))
+        if not stop:
+            content.append(base)
+            found |= word_concepts(raw, base, is_known_word(word))
+    found |= phrase_concepts(tokens)
+    return tuple(content), tuple(sorted(found))
 
 
 def lemmas(text: str) -> list[str]:
     """The content lemmas of a description, in order."""
-    result = []
-    for word in _WORD.findall(text.lower()):
-        if len(word) < 2 or strip_accents(word) in STOP_WORDS:
-            continue
-        base = lemma(word)
-        if len(base) >= 2 and base not in STOP_WORDS:
-            result.append(base)
-    return result
+    return list(analyse(text)[0])
+
+
+def concepts(text: str) -> list[str]:
+    """The lexicon concepts a description names, sorted."""
+    return list(analyse(text)[1])
+
+
+def _char_grams(text: str) -> list[str]:
+    """4-grams of each lemma padded at the start only: word endings ("-are", "-zione") are grammar, not
+    meaning, and would make unrelated needs alike."""
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word}"
+        grams.extend(padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
+    return grams
+
+
+def _identity(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tokens
 
 
 class TextModel:
     """TF-IDF of a corpus of descriptions: `vectors` (rows L2-normalised) and `words` for keywords."""
 
-    def __init__(self, descriptions: Sequence[str], *, char_weight: float = 0.5) -> None:
-        texts = [" ".join(lemmas(text)) for text in descriptions]
+    def __init__(self, descriptions: Sequence[str], *, char_weight: float = 0.5, concept_weight: float = 0.0) -> None:
+        analysed = [analyse(text) for text in descriptions]
+        texts = [" ".join(words) for words, _ in analysed]
         self.word_vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32, lowercase=False)
         if not any(texts):
             # Nothing to read: every description empty (or only stop words); no similarity anywhere.
@@ -72,29 +105,72 @@ class TextModel:
             return
         self.words = self.word_vectorizer.fit_transform(texts).astype(np.float32)
         self.vocabulary = self.word_vectorizer.get_feature_names_out()
-        chars = None
+        blocks = [self.words]
+        weights = [1.0 - char_weight - concept_weight]
         if char_weight > 0:
             try:
                 # n-grams seen once cannot make two needs alike: min_df=2 keeps the matrix small
                 chars = TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(4, 4), sublinear_tf=True, dtype=np.float32, min_df=2
+                    analyzer=_char_grams, sublinear_tf=True, dtype=np.float32, min_df=2, lowercase=False
                 ).fit_transform(texts)
+                blocks.append(chars)
+                weights.append(char_weight)
             except ValueError:  # no n-gram occurs twice (tiny corpora)
-                chars = None
-        if chars is not None:
-            combined = sparse.hstack(
-                [self.words * np.float32(np.sqrt(1 - char_weight)), chars * np.float32(np.sqrt(char_weight))],
-                format="csr",
+                pass
+        if concept_weight > 0 and any(found for _, found in analysed):
+            named = TfidfVectorizer(analyzer=_identity, dtype=np.float32, lowercase=False).fit_transform(
+                [found for _, found in analysed]
             )
-            self.vectors = normalize(combined).astype(np.float32)
-        else:
+            blocks.append(named)
+            weights.append(concept_weight)
+        if len(blocks) == 1:
             self.vectors = self.words
+            return
+        combined = sparse.hstack(
+            [block * np.float32(np.sqrt(max(weight, 0.0))) for block, weight in zip(blocks, weights, strict=True)],
+            format="csr",
+        )
+        self.vectors = normalize(combined).astype(np.float32)
+
+    def keywords_of(self, groups: Sequence[Sequence[int] | np.ndarray], limit: int = 5) -> list[list[str]]:
+        """keywords() of many groups at once (one sparse product)."""
+        if not groups:
+            return []
+        lengths = [len(members) for members in groups]
+        columns = np.concatenate([np.asarray(members, dtype=np.int64) for members in groups])
+        rows = np.repeat(np.arange(len(groups)), lengths)
+        indicator = sparse.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), (rows, columns)), shape=(len(groups), self.words.shape[0])
+        )
+        sums = (indicator @ self.words).tocsr()
+        result = []
+        for row in range(len(groups)):
+            start, end = sums.indptr[row], sums.indptr[row + 1]
+            weights, where = sums.data[start:end], sums.indices[start:end]
+            order = sorted(
+                (i for i in range(len(where)) if weights[i] > 0),
+                key=lambda i: (
+                    -round(float(weights[i]), 5),
+                    -len(self.vocabulary[where[i]]),
+                    self.vocabulary[where[i]],
+                ),
+            )
+            result.append([str(self.vocabulary[where[i]]) for i in order[:limit]])
+        return result
 
     def keywords(self, members: Sequence[int], limit: int = 5) -> list[str]:
-        """The lemmas that weigh most in these descriptions, most telling first (ties alphabetical)."""
+        """The lemmas that weigh most in these descriptions, most telling first (ties: longer, more specific
+        words first, then alphabetical)."""
         weights = np.asarray(self.words[list(members)].sum(axis=0)).ravel()
         nonzero = np.flatnonzero(weights)
         if not len(nonzero):
             return []
-        order = sorted(nonzero, key=lambda column: (-round(float(weights[column]), 6), self.vocabulary[column]))
+        order = sorted(
+            nonzero,
+            key=lambda column: (
+                -round(float(weights[column]), 5),
+                -len(self.vocabulary[column]),
+                self.vocabulary[column],
+            ),
+        )
         return [str(self.vocabulary[column]) for column in order[:limit]]

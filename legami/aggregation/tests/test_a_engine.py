@@ -199,3 +199,57 @@ def test_pairwise_precision_and_recall_on_a_tiny_example():
 def test_scores_include_the_adjusted_rand_index():
     assert scores([1, 1, 2, 2], ["x", "x", "y", "y"])["ari"] == 1.0
     assert scores([1, 1, 2, 2], ["x", "y", "x", "y"])["ari"] < 0
+
+
+# --- the concept lexicon (paraphrases that share no word) ---------------------------------------------
+
+FOOD = ("Servono pacchi alimentari per la famiglia", "A fine mese non abbiamo da mangiare")
+
+
+def test_the_lexicon_maps_words_phrases_and_typos_to_concepts():
+    from legami.aggregation.engine.text import concepts
+
+    assert concepts(FOOD[0]) == ["food"]
+    assert "food" in concepts(FOOD[1])
+    assert concepts("Non riesco a pagare le bollete del gas") == ["utilities"]  # a typo one edit away
+    assert concepts("Vivo da sola e non vedo nessuno") == ["loneliness"]
+    assert concepts("Posso venire solo il martedì") == []  # "solo" alone is not loneliness
+    assert concepts("Generi di prima necessità") == ["food"]  # a phrase across a stop word
+
+
+def test_paraphrases_with_no_shared_word_join_through_their_concept():
+    from legami.aggregation.engine.text import lemmas
+
+    assert not set(lemmas(FOOD[0])) & set(lemmas(FOOD[1]))
+    records = [need(1, FOOD[0], area="poverta"), need(2, FOOD[1], area="poverta")]
+    assert partition(records) == {frozenset({"1", "2"})}
+    # without the lexicon the two needs have nothing in common
+    assert partition(records, EngineSettings(concept_weight=0)) == {frozenset({"1"}), frozenset({"2"})}
+
+
+def test_the_same_concept_never_joins_across_areas_or_disjoint_hours():
+    records = [need(1, FOOD[0], area="poverta"), need(2, FOOD[1], area="casa")]
+    assert partition(records) == {frozenset({"1"}), frozenset({"2"})}
+    records = [need(1, FOOD[0], area="poverta", hours="lun 9-12"), need(2, FOOD[1], area="poverta", hours="mar 9-12")]
+    assert partition(records) == {frozenset({"1"}), frozenset({"2"})}
+
+
+def test_different_concepts_in_the_same_block_stay_apart():
+    records = [
+        need(1, FOOD[0], area="poverta"),
+        need(2, FOOD[1], area="poverta"),
+        need(3, "Non riusciamo a pagare le bollette della luce", area="poverta"),
+        need(4, "Ci hanno staccato il gas per le utenze arretrate", area="poverta"),
+    ]
+    assert partition(records) == {frozenset({"1", "2"}), frozenset({"3", "4"})}
+
+
+def test_nearer_needs_join_first_when_similarity_ties():
+    here = dict(area="poverta", lat=45.133, lon=10.022)
+    records = [
+        need(1, FOOD[0], **here),
+        need(2, FOOD[0], area="poverta", lat=45.134, lon=10.023, hours="lun 9-12"),
+        need(3, FOOD[0], area="poverta", lat=45.140, lon=10.040, hours="mar 9-12"),
+    ]
+    # 1 (no hours) may join either; it joins the nearer one
+    assert partition(records) == {frozenset({"1", "2"}), frozenset({"3"})}
