@@ -68,6 +68,8 @@ def _run_suite(label: str, database_url: str, args: argparse.Namespace, workdir:
         str(output),
         "--people",
         str(args.people),
+        "--needs",
+        str(args.needs),
         "--requests",
         str(args.requests),
         "--warmup",
@@ -96,7 +98,8 @@ def table(document: dict) -> str:
     config = document["config"]
     lines = [
         f"{document['database']} ({document['vendor']} {document['database_version']}), "
-        f"{config['people']:,} people, {config['server']}, {config['concurrency']} clients, "
+        f"{config['people']:,} people, {config.get('needs', 0):,} needs, {config['server']}, "
+        f"{config['concurrency']} clients, "
         f"seeded in {document['seed_seconds']} s, load average {document['load_average'][0]}"
         f"-{document['load_average'][1]} on {os.cpu_count()} CPUs",
         f"{'endpoint':<34} {'status':>8} {'reqs':>5} {'median ms':>10} {'p95 ms':>8} {'req/s':>8} "
@@ -117,6 +120,9 @@ def table(document: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--people", type=int, default=int(os.environ.get("BENCH_PEOPLE", 50_000)))
+    parser.add_argument(
+        "--needs", type=int, default=int(os.environ.get("BENCH_NEEDS", 100_000)), help="needs seeded (0 = none)"
+    )
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per endpoint first")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")

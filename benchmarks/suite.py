@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", required=True)
     parser.add_argument("--output", required=True)
     parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--needs", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--warmup", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=4)
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.seed import SEARCH_TERM, seed
 
     started = time.perf_counter()
-    seeded = seed(people=args.people)
+    seeded = seed(people=args.people, needs=args.needs)
     seed_seconds = time.perf_counter() - started
     cookie = _session_cookie(seeded.coordinator)
     slug = seeded.network.slug
@@ -188,6 +189,20 @@ def main(argv: list[str] | None = None) -> int:
             "people_search", f"people list, search '{SEARCH_TERM}'", f"/{slug}/people/?q={SEARCH_TERM}", cookie
         ),
     ]
+    if seeded.needs:
+        area, comune = seeded.sample_area, seeded.sample_municipality.pk
+        endpoints += [
+            load.Endpoint("needs", "needs list", f"/{slug}/needs/", cookie),
+            load.Endpoint(
+                "needs_filtered",
+                "needs list, area + Comune",
+                f"/{slug}/needs/?area={area}&municipality={comune}",
+                cookie,
+            ),
+            load.Endpoint("needs_map", "needs map (coordinator)", f"/{slug}/needs/map/", cookie),
+            load.Endpoint("needs_map_public", "needs map, public (anonymous)", f"/{slug}/needs/map/public/"),
+            load.Endpoint("demands", "demands list", f"/{slug}/demands/", cookie),
+        ]
     measurements = []
     load_before = os.getloadavg()[0]
     print(f"  · serving with gunicorn ({args.workers} workers × {args.threads} threads)", file=sys.stderr, flush=True)
@@ -207,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     load_after = os.getloadavg()[0]
     counts = _count_queries(endpoints, seeded.coordinator, repeat=args.in_process_repeat)
-    plans = {key: _plans(counts[key]["sql"]) for key in ("people", "people_search")}
+    plan_keys = ("people", "people_search", "needs", "needs_filtered", "needs_map", "needs_map_public", "demands")
+    plans = {key: _plans(counts[key]["sql"]) for key in plan_keys if key in counts}
 
     bare = next(m for m in measurements if m.key == "bare").summary()
     rows = []
@@ -235,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         "django": dj.get_version(),
         "config": {
             "people": seeded.people,
+            "needs": seeded.needs,
+            "demands": seeded.demands,
             "households": seeded.households,
             "municipalities": seeded.municipalities,
             "requests_per_endpoint": args.requests,
@@ -244,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             "max_seconds_per_endpoint": args.max_seconds,
         },
         "seed_seconds": round(seed_seconds, 1),
+        "seed_timings": seeded.timings,
         "load_average": [round(load_before, 2), round(load_after, 2)],
         "seed_notes": seeded.notes,
         "endpoints": rows,

@@ -13,19 +13,33 @@ Case-team needs are counted: figures are aggregated, and suppression keeps the s
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db import connections
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from legami.core.permissions import can, district_scope
-from legami.needs.models import Channel, Need, NeedStatus, TargetGroup
+from legami.needs.models import Channel, Need, NeedArea, NeedStatus, TargetGroup
 from legami.network.models import Network
-from legami.territory.models import NetworkMunicipality, Place
+from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
 
 VIEW_NEEDS = "needs.view_needs"
 PERIODS = ("month", "quarter")
@@ -195,28 +209,115 @@ def filter_needs(qs: QuerySet[Need], filters: MapFilters) -> QuerySet[Need]:
     return qs
 
 
-def _figure_aggregates() -> dict[str, Any]:
-    # A subject is the person, else the household, else the need itself (observed in a place).
-    return {
-        "n_needs": Count("id"),
-        "n_people": Sum("people_count"),
-        "n_persons": Count("person_id", distinct=True),
-        "n_households": Count("household_id", distinct=True, filter=Q(person_id__isnull=True)),
-        "n_alone": Count("id", filter=Q(person_id__isnull=True, household_id__isnull=True)),
-    }
+class _MonthIndex(Func):
+    """year * 12 + month - 1 of a date, in the database's own functions (Django's SQLite ones are Python)."""
 
-
-def _figure(row: Mapping[str, Any]) -> Figure:
-    return Figure(
-        needs=row["n_needs"] or 0,
-        people=row["n_people"] or 0,
-        subjects=(row["n_persons"] or 0) + (row["n_households"] or 0) + (row["n_alone"] or 0),
+    template = (
+        "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
+        " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)"
     )
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = (
+            "(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12 + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def _grouped(qs: QuerySet[Need], *fields: str) -> list[dict[str, Any]]:
-    """One GROUP BY query over `fields` with the figure aggregates."""
-    return list(qs.order_by().values(*fields).annotate(**_figure_aggregates()))
+def _code(field: str, values: Sequence[str]) -> Case:
+    """The position of a choice field's value in `values` (len(values) for an unknown one)."""
+    return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)), default=Value(len(values)))
+
+
+# The choices are packed into one integer per need: channel, status, target group, expressed, month.
+_TARGETS, _STATUSES, _CHANNELS = list(TargetGroup.values), list(NeedStatus.values), list(Channel.values)
+_WIDTH = 16  # more than any of the three choice lists (+1 for an unknown value)
+_AREA, _PLACE, _DIMS, _PEOPLE, _SUBJECT, _LAT, _LON = range(7)
+
+
+def _need_rows(qs: QuerySet[Need], place_field: str) -> np.ndarray:
+    """One query: per counted need, its area, place, packed choices and month, people, subject and point.
+
+    Grouping in SQL needs one scan per table (distinct subjects do not add up across cells, so the tables
+    cannot be rolled up from one fine-grained GROUP BY). Reading a few integers per need once and counting
+    with numpy is one scan, keeps every figure exact, and costs no Python object per need but the row.
+    """
+    dims = (
+        (
+            (_MonthIndex("observed_on") * 2 + Case(When(expressed=True, then=Value(1)), default=Value(0))) * _WIDTH
+            + _code("target_group", _TARGETS)
+        )
+        * _WIDTH
+        + _code("status", _STATUSES)
+    ) * _WIDTH + _code("channel", _CHANNELS)
+    # A subject is the person, else the household, else the need itself.
+    subject = Coalesce(F("person_id") * 2, F("household_id") * 2 + 1, F("id") * -1)
+    query = (
+        qs.order_by()
+        .annotate(
+            h_place=Coalesce(F(place_field), Value(0)),
+            h_dims=ExpressionWrapper(dims, output_field=IntegerField()),
+            h_subject=ExpressionWrapper(subject, output_field=IntegerField()),
+            # floats, not Decimals: no Python object per coordinate
+            h_lat=Cast("latitude", FloatField()),
+            h_lon=Cast("longitude", FloatField()),
+        )
+        .values_list("area_id", "h_place", "h_dims", "people_count", "h_subject", "h_lat", "h_lon")
+    )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # None (no point) becomes NaN; ids and codes stay exact in float64 (below 2**53).
+    return np.array(rows, dtype=np.float64).reshape(-1, 7)
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values (sorted) and each entry's index among them."""
+    keys, codes = np.unique(values, return_inverse=True)
+    return keys, codes.reshape(-1)
+
+
+@dataclass
+class _Counts:
+    """The counted needs as arrays: one entry per need."""
+
+    people: np.ndarray
+    subjects: np.ndarray  # dense subject codes
+    n_subjects: int
+
+    def figures(self, codes: np.ndarray, size: int) -> list[Figure]:
+        """The figure of each code 0..size-1 (needs, people, distinct subjects), all exact."""
+        needs = np.bincount(codes, minlength=size)
+        people = np.bincount(codes, weights=self.people, minlength=size)
+        pairs = np.sort(codes * self.n_subjects + self.subjects)
+        if len(pairs):
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+        subjects = np.bincount(pairs // self.n_subjects, minlength=size)
+        return [
+            Figure(n, int(p), d) for n, p, d in zip(needs.tolist(), people.tolist(), subjects.tolist(), strict=True)
+        ]
+
+    def total(self) -> Figure:
+        return Figure(len(self.people), int(self.people.sum()), self.n_subjects if len(self.people) else 0)
+
+
+def _lines(
+    counts: _Counts,
+    values: np.ndarray,
+    label: Callable[[Any], str],
+    order: Callable[[Any], Any],
+) -> list[Line]:
+    """The lines of one dimension given as integer codes (one line per value present), in `order`."""
+    keys, codes = _dense(values)
+    figures = counts.figures(codes, len(keys))
+    lines = sorted(zip(keys.tolist(), figures, strict=True), key=lambda pair: order(pair[0]))
+    return [Line(value, label(value), figure) for value, figure in lines]
+
+
+def _choice(values: Sequence[str], code: int) -> str:
+    return values[code] if code < len(values) else ""
 
 
 def _under_k(figure: Figure, k: int) -> bool:
@@ -280,13 +381,6 @@ def suppress_cross_table(cross: CrossTable, k: int) -> None:
         changed |= _protect_line([c.figure for c in cross.columns])
 
 
-def _table(
-    rows: Iterable[dict[str, Any]], key: str, label: Callable[[Any, dict[str, Any]], str], total: Figure
-) -> Table:
-    lines = [Line(row[key], label(row[key], row), _figure(row)) for row in rows]
-    return Table(lines, total)
-
-
 def _period_label(value: Any, period: str) -> str:
     if value is None:
         return ""
@@ -296,8 +390,9 @@ def _period_label(value: Any, period: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def _period_key(value: Any) -> Any:
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _month_start(code: Any) -> datetime.date:
+    """The first day of the month of a code year * 12 + month - 1."""
+    return datetime.date(code // 12, code % 12 + 1, 1)
 
 
 def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public: bool = False) -> NeedsFigures:
@@ -307,74 +402,87 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
     qs = filter_needs(map_needs(viewer, network, exact=exact), filters)
     by_neighbourhood = filters.municipality is not None
     place_field = "neighbourhood_id" if by_neighbourhood else "municipality_id"
-    place_name = "neighbourhood__name" if by_neighbourhood else "municipality__name"
 
-    total = _figure(qs.order_by().aggregate(**_figure_aggregates()))
+    rows = _need_rows(qs, place_field)
+    people = rows[:, _PEOPLE].astype(np.int64)
+    subject_keys, subjects = _dense(rows[:, _SUBJECT].astype(np.int64))
+    counts = _Counts(people=people, subjects=subjects, n_subjects=max(len(subject_keys), 1))
+    total = counts.total()
 
-    row_data = sorted(
-        _grouped(qs, "area_id", "area__name", "area__position"),
-        key=lambda r: (r["area__position"], r["area__name"].lower()),
-    )
-    rows = [Line(r["area_id"], r["area__name"], _figure(r)) for r in row_data]
+    area_keys, area_ids = _dense(rows[:, _AREA].astype(np.int64))
+    place_keys, place_ids = _dense(rows[:, _PLACE].astype(np.int64))
+    area_list = area_keys.tolist()
+    place_list = [p or None for p in place_keys.tolist()]
+    areas = {
+        pk: (name, position)
+        for pk, name, position in NeedArea.objects.filter(pk__in=area_list).values_list("pk", "name", "position")
+    }
+    place_model = Neighbourhood if by_neighbourhood else Municipality
+    place_names = dict(place_model.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
     no_place = str(_("Neighbourhood not given")) if by_neighbourhood else ""
-    col_data = sorted(
-        _grouped(qs, place_field, place_name),
-        key=lambda r: (r[place_name] is None, (r[place_name] or "").lower()),
+    area_figures = counts.figures(area_ids, len(area_list))
+    rows_ = sorted(
+        (Line(pk, areas[pk][0], figure) for pk, figure in zip(area_list, area_figures, strict=True)),
+        key=lambda ln: (areas[ln.key][1], ln.label.lower()),
     )
-    columns = [Line(c[place_field], c[place_name] or no_place, _figure(c)) for c in col_data]
-    cells = {(c["area_id"], c[place_field]): _figure(c) for c in _grouped(qs, "area_id", place_field)}
+    place_figures = counts.figures(place_ids, len(place_list))
+    columns = sorted(
+        (
+            Line(pk, place_names.get(pk, no_place) if pk is not None else no_place, figure)
+            for pk, figure in zip(place_list, place_figures, strict=True)
+        ),
+        key=lambda ln: (ln.key is None, ln.label.lower()),
+    )
+    n_places = max(len(place_list), 1)
+    cell_figures = counts.figures(area_ids * n_places + place_ids, len(area_list) * n_places)
+    cells = {
+        (area_list[code // n_places], place_list[code % n_places]): figure
+        for code, figure in enumerate(cell_figures)
+        if figure.needs
+    }
     cross = CrossTable(
-        rows=rows,
+        rows=rows_,
         columns=columns,
         cells=cells,
         total=total,
         place_kind="neighbourhood" if by_neighbourhood else "municipality",
     )
 
+    dims = rows[:, _DIMS].astype(np.int64)
+    channel, status, target = dims % _WIDTH, dims // _WIDTH % _WIDTH, dims // _WIDTH**2 % _WIDTH
+    expressed, months = dims // _WIDTH**3 % 2, dims // (_WIDTH**3 * 2)
     target_labels = dict(TargetGroup.choices)
     status_labels = dict(NeedStatus.choices)
     channel_labels = dict(Channel.choices)
-    target_order = {value: i for i, value in enumerate(target_labels)}
-    status_order = {value: i for i, value in enumerate(status_labels)}
-    channel_order = {value: i for i, value in enumerate(channel_labels)}
-    by_target = _table(
-        sorted(_grouped(qs, "target_group"), key=lambda r: target_order.get(r["target_group"], 99)),
-        "target_group",
-        lambda v, _r: str(target_labels.get(v, v)),
-        Figure(**vars(total)),
-    )
-    by_status = _table(
-        sorted(_grouped(qs, "status"), key=lambda r: status_order.get(r["status"], 99)),
-        "status",
-        lambda v, _r: str(status_labels.get(v, v)),
-        Figure(**vars(total)),
-    )
-    by_channel = _table(
-        sorted(_grouped(qs, "channel"), key=lambda r: channel_order.get(r["channel"], 99)),
-        "channel",
-        lambda v, _r: str(channel_labels.get(v, v)),
-        Figure(**vars(total)),
-    )
-    by_origin = _table(
-        sorted(_grouped(qs, "expressed"), key=lambda r: not r["expressed"]),
-        "expressed",
-        lambda v, _r: str(_("Expressed") if v else _("Detected")),
-        Figure(**vars(total)),
-    )
-    trunc = TruncQuarter("observed_on") if filters.period == "quarter" else TruncMonth("observed_on")
-    period_rows = list(qs.order_by().annotate(period=trunc).values("period").annotate(**_figure_aggregates()))
-    period_rows.sort(key=lambda r: _period_key(r["period"]) or datetime.date.min)
-    by_period = Table(
-        [Line(_period_key(r["period"]), _period_label(r["period"], filters.period), _figure(r)) for r in period_rows],
-        Figure(**vars(total)),
-    )
+
+    def choice_table(codes: np.ndarray, values: Sequence[str], labels: dict[str, Any]) -> Table:
+        lines = _lines(counts, codes, lambda c: str(labels.get(_choice(values, c), "")), lambda c: c)
+        return Table([Line(_choice(values, ln.key), ln.label, ln.figure) for ln in lines], Figure(**vars(total)))
+
+    by_target = choice_table(target, _TARGETS, target_labels)
+    by_status = choice_table(status, _STATUSES, status_labels)
+    by_channel = choice_table(channel, _CHANNELS, channel_labels)
+    origin_lines = _lines(counts, expressed, lambda c: str(_("Expressed") if c else _("Detected")), lambda c: -c)
+    by_origin = Table([Line(bool(ln.key), ln.label, ln.figure) for ln in origin_lines], Figure(**vars(total)))
+    periods = months // 3 * 3 if filters.period == "quarter" else months
+    period_lines = _lines(counts, periods, lambda c: _period_label(_month_start(c), filters.period), lambda c: c)
+    by_period = Table([Line(_month_start(ln.key), ln.label, ln.figure) for ln in period_lines], Figure(**vars(total)))
 
     if not exact:
         suppress_cross_table(cross, k)
         for table in (by_target, by_status, by_channel, by_origin, by_period):
             suppress_table(table, k)
 
-    positions = place_positions(network, by_neighbourhood=by_neighbourhood, municipality=filters.municipality)
+    if _positions_need_own_query(viewer, network, filters, exact=exact):
+        positions = place_positions(network, by_neighbourhood=by_neighbourhood, municipality=filters.municipality)
+    else:
+        # The counted needs are exactly those place_positions reads: their points are already here.
+        points = rows[~np.isnan(rows[:, _LAT]) & ~np.isnan(rows[:, _LON])]
+        if by_neighbourhood:
+            points = points[points[:, _PLACE] > 0]
+        positions = _positions(
+            network, _point_sums(points), by_neighbourhood=by_neighbourhood, municipality=filters.municipality
+        )
     markers: list[MapMarker] = []
     unplaced: list[str] = []
     for column in columns:
@@ -408,22 +516,53 @@ def place_positions(
     them, so a position never gives away one person's address; positions are rounded to about 100 m.
     Two queries.
     """
-    k = settings.LEGAMI_K_ANONYMITY
     key = "neighbourhood_id" if by_neighbourhood else "municipality_id"
     needs = Need.objects.filter(network=network, latitude__isnull=False, longitude__isnull=False)
-    places = Place.objects.filter(network=network, latitude__isnull=False, longitude__isnull=False)
     if municipality is not None:
         needs = needs.filter(municipality_id=municipality)
-        places = places.filter(municipality_id=municipality)
     if by_neighbourhood:
         needs = needs.filter(neighbourhood__isnull=False)
+    aggregates = aggregates_of_points()
+    need_sums = [
+        (row[key], float(row["lat"]) * row["n"], float(row["lon"]) * row["n"], row["n"])
+        for row in needs.order_by().values(key).annotate(**aggregates)
+    ]
+    return _positions(network, need_sums, by_neighbourhood=by_neighbourhood, municipality=municipality)
+
+
+def _positions_need_own_query(viewer: Any, network: Network, filters: MapFilters, *, exact: bool) -> bool:
+    """False when the counted needs are all the needs place_positions reads (no filter but the Comune, no district)."""
+    if filters != MapFilters(municipality=filters.municipality, period=filters.period):
+        return True
+    return exact and district_scope(viewer, VIEW_NEEDS, network) is not None
+
+
+def _point_sums(points: np.ndarray) -> list[tuple[Any, float, float, int]]:
+    """(place, sum of latitudes, sum of longitudes, count) of needs' points, from _need_rows arrays."""
+    keys, codes = _dense(points[:, _PLACE].astype(np.int64))
+    lat = np.bincount(codes, weights=points[:, _LAT], minlength=len(keys))
+    lon = np.bincount(codes, weights=points[:, _LON], minlength=len(keys))
+    n = np.bincount(codes, minlength=len(keys))
+    return list(zip(keys.tolist(), lat.tolist(), lon.tolist(), n.tolist(), strict=True))
+
+
+def _positions(
+    network: Network,
+    need_sums: Iterable[tuple[Any, float, float, int]],
+    *,
+    by_neighbourhood: bool,
+    municipality: int | None,
+) -> dict[Hashable, tuple[float, float]]:
+    """Positions from the needs' point sums (places with at least k points) and the network's places (one query)."""
+    k = settings.LEGAMI_K_ANONYMITY
+    key = "neighbourhood_id" if by_neighbourhood else "municipality_id"
+    places = Place.objects.filter(network=network, latitude__isnull=False, longitude__isnull=False)
+    if municipality is not None:
+        places = places.filter(municipality_id=municipality)
+    if by_neighbourhood:
         places = places.filter(neighbourhood__isnull=False)
-    sums: dict[Hashable, list[float]] = {}
-    aggregates = {"lat": Avg("latitude"), "lon": Avg("longitude"), "n": Count("id")}
-    for row in needs.order_by().values(key).annotate(**aggregates):
-        if row["n"] >= k:
-            sums[row[key]] = [float(row["lat"]) * row["n"], float(row["lon"]) * row["n"], row["n"]]
-    for row in places.order_by().values(key).annotate(**aggregates):
+    sums: dict[Hashable, list[float]] = {place: [lat, lon, n] for place, lat, lon, n in need_sums if n >= k}
+    for row in places.order_by().values(key).annotate(**aggregates_of_points()):
         acc = sums.setdefault(row[key], [0.0, 0.0, 0])
         acc[0] += float(row["lat"]) * row["n"]
         acc[1] += float(row["lon"]) * row["n"]
@@ -433,6 +572,11 @@ def place_positions(
         for place, (lat, lon, n) in sums.items()
         if n
     }
+
+
+def aggregates_of_points() -> dict[str, Any]:
+    """Mean latitude and longitude and the number of points, for values().annotate()."""
+    return {"lat": Avg("latitude"), "lon": Avg("longitude"), "n": Count("id")}
 
 
 def export_rows(figures: NeedsFigures, *, suppressed_label: str, total_label: str) -> list[list[Any]]:
