@@ -28,7 +28,7 @@ class AggregatedDemand(NetworkScopedModel):
     # why the engine grouped these needs, in plain language: ["same area: Istruzione", …]
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=DemandStatus.choices, default=DemandStatus.CANDIDATE)
-    area = models.ForeignKey("needs.NeedArea", on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    area = models.ForeignKey("needs.NeedArea", on_delete=models.RESTRICT, related_name="+", verbose_name=_("area"))
     target_group = models.CharField(_("target group"), max_length=30, choices=TargetGroup.choices)
     municipality = models.ForeignKey(
         "territory.Municipality",

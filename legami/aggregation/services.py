@@ -56,7 +56,6 @@ MAX_ANSWER = 4000
 MIN_DISTANCE_KM, MAX_DISTANCE_KM = 0.1, 50.0
 MIN_GROUP, MAX_GROUP = 2, 100
 # Per-member similarities are computed with the engine's `fits` only for groups up to this size.
-MAX_GROUP_FOR_SIMILARITY = 40
 PROGRESS_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
@@ -244,8 +243,11 @@ def _describe(
     people = sum(n.people_count or 1 for n in needs)
     expressed = sum(1 for n in needs if n.expressed) * 2 >= len(needs)
     nb_name = neighbourhood.name if neighbourhood else ""
+    concept = summaries.dominant_concept(descriptions)
     return _Description(
-        title=summaries.default_title(keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name),
+        title=summaries.default_title(
+            keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
+        ),
         summary=summaries.demand_summary(
             people=people,
             target_group=target_group,
@@ -255,6 +257,7 @@ def _describe(
             keywords=keywords,
             area_name=area_name,
             windows=windows,
+            concept=concept,
         ),
         reasons=summaries.demand_reasons(
             area_name=area_name,
@@ -514,15 +517,27 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
 
 
 def _similarities(engine: Any, records: list, engine_settings: Any, group: Any) -> list[float]:
-    cohesion = float(group.cohesion)
-    if len(records) > MAX_GROUP_FOR_SIMILARITY:
-        return [cohesion] * len(records)
-    values = []
-    for i, record in enumerate(records):
-        others = records[:i] + records[i + 1 :]
-        value = engine.fits(others, record, engine_settings)
-        values.append(round(float(value), 4) if value is not None else cohesion)
-    return values
+    """How close each need's description is to the rest of its group (cosine to the others' centroid)."""
+    import numpy as np
+
+    from legami.aggregation.engine.text import TextModel
+
+    if len(records) < 2:
+        return [round(float(group.cohesion), 4)] * len(records)
+    model = TextModel(
+        [record.description for record in records],
+        char_weight=getattr(engine_settings, "char_weight", 0.5),
+        concept_weight=getattr(engine_settings, "concept_weight", 0.0),
+    )
+    vectors = model.vectors.tocsr()
+    total = np.asarray(vectors.sum(axis=0)).ravel()
+    self_norms = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
+    with_total = vectors @ total
+    # |others|² = |total|² − 2·v·total + |v|², and v·others = v·total − |v|²: one sparse product for the group.
+    others_norm = np.sqrt(np.maximum(float(total @ total) - 2 * with_total + self_norms, 0.0))
+    dots = with_total - self_norms
+    values = np.divide(dots, others_norm, out=np.zeros_like(dots), where=others_norm > 0)
+    return [round(float(min(max(value, 0.0), 1.0)), 4) for value in values]
 
 
 def _finish(job: Job, *, failed: bool, result: dict) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from legami.needs.models import TargetGroup
 
@@ -115,12 +116,22 @@ def description_terms(text: str) -> set[str]:
     return (words - STOP_WORDS) | _lemmas(text)
 
 
+# Days and parts of the day are the time windows' business (a rule and a reason of their own): as keywords
+# they would make titles like "Giovedì — Cremona".
+TIME_WORDS = frozenset(
+    "lunedi martedi mercoledi giovedi venerdi sabato domenica mattina mattino mattinata pomeriggio sera serata "
+    "notte ora orario settimana settimanale giorno giornata weekend fine".split()
+)
+
+
 def shared_keywords(keywords: Iterable[str], descriptions: Sequence[str], *, min_needs: int = 2) -> list[str]:
     """The keywords that occur in at least `min_needs` of the descriptions (a word of one need may identify it)."""
     term_sets = [description_terms(text) for text in descriptions]
     kept: list[str] = []
     for keyword in keywords:
         folded = _fold(keyword)
+        if folded in TIME_WORDS:
+            continue
         if sum(1 for terms in term_sets if folded in terms) >= min_needs and keyword not in kept:
             kept.append(keyword)
     return kept[:MAX_KEYWORDS]
@@ -138,7 +149,7 @@ def recompute_keywords(
     for lemma, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         if len(kept) >= limit or n < 2:
             break
-        if lemma not in folded_kept:
+        if lemma not in folded_kept and lemma not in TIME_WORDS:
             kept.append(lemma)
             folded_kept.add(lemma)
     return kept[:limit]
@@ -182,6 +193,7 @@ def demand_summary(
     keywords: Sequence[str] = (),
     area_name: str = "",
     windows: Sequence[Any] = (),
+    concept: str = "",
 ) -> str:
     """“14 famiglie di Cremona, quartiere Po, chiedono un doposcuola il martedì e il giovedì 16–18”."""
     who = _people_phrase(target_group, max(people, 1))
@@ -193,8 +205,15 @@ def demand_summary(
         where += ","
     when_text = f" {when}" if when else ""
     keyword = keywords[0] if keywords and _looks_like_noun(keywords[0]) else ""
+    if concept in CONCEPT_PHRASES:
+        # The concept's phrase reads right in both languages; a bare keyword needs a guessed article.
+        what = str(CONCEPT_PHRASES[concept][1])
+        keyword = what
+    elif keyword:
+        what = _with_article(keyword)
+    else:
+        what = gettext("a response in the area “%(area)s”") % {"area": area_name}
     if expressed:
-        what = _with_article(keyword) if keyword else gettext("a response in the area “%(area)s”") % {"area": area_name}
         text = ngettext(
             "%(who)s%(where)s asks for %(what)s%(when)s",
             "%(who)s%(where)s ask for %(what)s%(when)s",
@@ -218,9 +237,56 @@ def demand_summary(
     return text[:1].upper() + text[1:]
 
 
-def default_title(*, keywords: Sequence[str], area_name: str, comuni: Sequence[str], neighbourhood: str = "") -> str:
-    """“Doposcuola — Cremona, Po”: the main keyword (or the area) and the place."""
-    what = keywords[0] if keywords else area_name
+# What a group asks for, by the welfare concept most of its descriptions name (the engine's lexicon):
+# (short title, what they ask for). A concept-free group falls back on its keywords or its area.
+CONCEPT_PHRASES: dict[str, tuple[Any, Any]] = {
+    "food": (_("Food"), _("help with food and meals")),
+    "money": (_("Money"), _("financial support")),
+    "housing": (_("Housing"), _("help with housing")),
+    "utilities": (_("Bills"), _("help with the bills")),
+    "work": (_("Work"), _("help finding work")),
+    "schooling": (_("After-school"), _("an after-school service and help with homework")),
+    "language": (_("Italian lessons"), _("Italian lessons")),
+    "loneliness": (_("Company"), _("company and occasions to meet")),
+    "care": (_("Care at home"), _("care at home and relief for carers")),
+    "transport": (_("Transport"), _("transport and someone to go with them")),
+    "health": (_("Health"), _("easier access to health care")),
+    "digital": (_("Digital help"), _("help with digital services")),
+    "paperwork": (_("Paperwork"), _("help with forms and paperwork")),
+    "childcare": (_("Childcare"), _("childcare")),
+    "leisure": (_("Free time"), _("sport, culture and free-time activities")),
+    "goods": (_("Basic goods"), _("basic goods")),
+    "psychological": (_("Psychological support"), _("psychological support")),
+    "violence": (_("Protection from violence"), _("protection from violence")),
+    "disability": (_("Disability"), _("support with disability")),
+    "addiction": (_("Addiction"), _("help with addiction")),
+    "legal": (_("Legal advice"), _("legal advice")),
+    "errands": (_("Errands"), _("help with shopping and errands")),
+    "pets": (_("Pets"), _("help looking after their pets")),
+}
+
+
+def dominant_concept(descriptions: Sequence[str]) -> str:
+    """The lexicon concept named by most descriptions, if at least half of them name it ("" otherwise)."""
+    from legami.aggregation.engine.text import concepts
+
+    counts: Counter[str] = Counter()
+    for text in descriptions:
+        counts.update(set(concepts(text)) & set(CONCEPT_PHRASES))
+    if not counts:
+        return ""
+    concept, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    return concept if count * 2 >= len(descriptions) else ""
+
+
+def default_title(
+    *, keywords: Sequence[str], area_name: str, comuni: Sequence[str], neighbourhood: str = "", concept: str = ""
+) -> str:
+    """“Doposcuola — Cremona, Po”: what is asked (its concept, main keyword or area) and the place."""
+    if concept in CONCEPT_PHRASES:
+        what = str(CONCEPT_PHRASES[concept][0])
+    else:
+        what = keywords[0] if keywords else area_name
     what = what[:1].upper() + what[1:]
     if len(comuni) > 1:
         place = ngettext("%(count)d Comune", "%(count)d Comuni", len(comuni)) % {"count": len(comuni)}

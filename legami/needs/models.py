@@ -88,7 +88,8 @@ class Need(NetworkScopedModel):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="needs", verbose_name=_("network")
     )
-    area = models.ForeignKey(NeedArea, on_delete=models.PROTECT, related_name="needs", verbose_name=_("area"))
+    # RESTRICT: an area in use cannot be deleted alone, but goes with its network.
+    area = models.ForeignKey(NeedArea, on_delete=models.RESTRICT, related_name="needs", verbose_name=_("area"))
     target_group = models.CharField(_("target group"), max_length=30, choices=TargetGroup.choices)
     description = EncryptedTextField(_("description"))
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.MEDIUM)
@@ -352,7 +353,7 @@ class SurveyNeedRule(models.Model):
     )
     choice = models.CharField(_("option"), max_length=200, blank=True)
     min_value = models.DecimalField(_("from value"), max_digits=12, decimal_places=2, null=True, blank=True)
-    area = models.ForeignKey(NeedArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    area = models.ForeignKey(NeedArea, on_delete=models.RESTRICT, related_name="+", verbose_name=_("area"))
     target_group = models.CharField(_("target group"), max_length=30, choices=TargetGroup.choices)
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.MEDIUM)
     description = models.CharField(

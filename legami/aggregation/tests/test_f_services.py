@@ -97,12 +97,12 @@ def test_a_run_end_to_end_proposes_the_expected_candidate_with_its_summary(cast,
     assert demand.need_count == 3 and demand.people_count == 6
     assert demand.neighbourhood == po and demand.municipality == cast.municipalities[0]
     assert "doposcuola" in demand.keywords
-    # The engine orders the keywords (doposcuola, compito…); the summary and title lead with the first.
-    keyword = demand.keywords[0]
+    # Most descriptions name the schooling concept: the summary says what they ask for in words, not a lemma.
     assert demand.summary == (
-        f"6 families of Cremona, Po neighbourhood, ask for {keyword} on Tuesday and on Thursday 16–18"
+        "6 families of Cremona, Po neighbourhood, ask for an after-school service and help with homework "
+        "on Tuesday and on Thursday 16–18"
     )
-    assert demand.title == f"{keyword.capitalize()} — Cremona, Po"
+    assert demand.title == "After-school — Cremona, Po"
     assert "same area: Conciliazione famiglia-lavoro" in demand.reasons
     assert "same neighbourhood: Po" in demand.reasons
     assert DemandEvent.objects.filter(demand=demand, from_status="", to_status=S.CANDIDATE).exists()
@@ -117,10 +117,28 @@ def test_the_summary_is_in_italian_for_an_italian_actor(cast, area):
     job = _run(cast)
     assert job.status == Job.Status.SUCCEEDED
     demand = AggregatedDemand.objects.get(network=cast.network)
-    assert demand.summary.startswith("3 famiglie di Cremona chiedono un doposcuola il martedì e il giovedì 16–18") or (
-        # the catalogue may not be compiled yet: the English msgids then show
-        demand.summary.startswith("3 families of Cremona")
+    assert demand.summary == (
+        "3 famiglie di Cremona chiedono un doposcuola e un aiuto nei compiti il martedì e il giovedì 16–18"
     )
+    assert demand.title == "Doposcuola — Cremona"
+
+
+def test_keywords_never_are_days_or_parts_of_the_day():
+    from legami.aggregation import summaries
+
+    texts = ["Il giovedì pomeriggio serve il doposcuola", "Doposcuola il giovedì pomeriggio per i compiti"]
+    assert summaries.shared_keywords(["giovedi", "pomeriggio", "doposcuola"], texts) == ["doposcuola"]
+    assert "giovedi" not in summaries.recompute_keywords(texts)
+
+
+def test_a_group_without_a_shared_concept_falls_back_on_its_area():
+    from legami.aggregation import summaries
+
+    assert summaries.dominant_concept(["Vorrei imparare a suonare la chitarra", "Cerco un coro"]) in ("", "leisure")
+    text = summaries.demand_summary(
+        people=3, target_group="families", comuni=["Cremona"], keywords=[], area_name="Casa", windows=()
+    )
+    assert text == "3 families of Cremona ask for a response in the area “Casa”"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -219,7 +237,8 @@ def test_a_fake_engine_drives_progress_and_groups(cast, area):
     assert job.processed == job.total == 4
     demand = AggregatedDemand.objects.get(network=cast.network)
     assert set(demand.items.values_list("need_id", flat=True)) == {n.pk for n in needs[:3]}
-    assert set(demand.items.values_list("similarity", flat=True)) == {0.5}
+    # Each need's similarity is measured on the texts, whatever engine grouped them.
+    assert all(0.0 <= value <= 1.0 for value in demand.items.values_list("similarity", flat=True))
 
 
 # --- transitions --------------------------------------------------------------------------------
@@ -493,3 +512,22 @@ def test_people_count_uses_decimal_free_points(cast, area):
     record = services.need_record(need)
     assert record.lat == pytest.approx(45.133) and record.lon == pytest.approx(10.022)
     assert record.windows and record.municipality == str(cast.municipalities[0].pk)
+
+
+def test_similarity_measures_each_need_against_the_rest_of_its_group():
+    from legami.aggregation.engine import EngineSettings, Group, NeedRecord
+
+    texts = [
+        "Cerchiamo un doposcuola per i compiti dei bambini",
+        "Un doposcuola per aiutare i bambini con i compiti",
+        "Doposcuola con aiuto nei compiti per i bambini",
+        "Vendesi bicicletta da corsa usata",
+    ]
+    records = [
+        NeedRecord(id=str(i), area="a", target_group="families", municipality="019036", description=t)
+        for i, t in enumerate(texts)
+    ]
+    values = services._similarities(None, records, EngineSettings(), Group(members=[0, 1, 2, 3]))
+    assert len(values) == 4
+    assert min(values[:3]) > values[3]
+    assert all(0.0 <= value <= 1.0 for value in values)

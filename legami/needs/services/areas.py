@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -205,7 +205,7 @@ def delete_area(*, actor: Any, area: NeedArea) -> None:
         try:
             with transaction.atomic():
                 delete_and_record(actor=actor, obj=area, network=area.network_id, before=snapshot(area))
-        except ProtectedError as exc:
+        except (ProtectedError, RestrictedError) as exc:
             # A survey rule or a demand still points at it.
             raise ValidationError(
                 _("Other records (survey rules, demands) use this area: it cannot be deleted, only taken out of use."),

@@ -517,3 +517,26 @@ def test_move_needs_refuses_a_path_outside_the_transition_table(cast):
     need.refresh_from_db()
     assert need.status == "reading"
     assert list(need.events.values_list("to_status", flat=True)) == ["reading"]
+
+
+def test_a_network_with_needs_rules_and_demands_can_be_deleted_but_its_area_in_use_cannot(cast):
+    from legami.aggregation.models import AggregatedDemand
+    from legami.needs.models import Need, NeedArea
+    from legami.needs.services.areas import delete_area
+    from legami.needs.tests.factories import NeedAreaFactory, NeedFactory, SurveyFactory, SurveyNeedRuleFactory
+
+    area = NeedAreaFactory(network=cast.network)
+    NeedFactory(network=cast.network, area=area, municipality=cast.municipalities[0])
+    rule_area = NeedAreaFactory(network=cast.network)
+    SurveyNeedRuleFactory(survey=SurveyFactory(network=cast.network), area=rule_area)
+    AggregatedDemand.objects.create(
+        network=cast.network, title="T", summary="S", area=rule_area, target_group="families"
+    )
+    with pytest.raises(ValidationError):
+        delete_area(actor=cast.coordinator, area=area)
+    with pytest.raises(ValidationError):
+        delete_area(actor=cast.coordinator, area=rule_area)
+    assert NeedArea.objects.filter(pk__in=[area.pk, rule_area.pk]).count() == 2
+    cast.network.delete()
+    assert not Need.objects.exists()
+    assert not NeedArea.objects.filter(pk__in=[area.pk, rule_area.pk]).exists()

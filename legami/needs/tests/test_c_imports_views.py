@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.roles import CAPABILITIES, Role
@@ -187,7 +189,10 @@ def test_a_job_whose_actor_lost_the_role_imports_nothing(cast, territory):
     job.file.save("needs-test.csv", SimpleUploadedFile("b.csv", needs_csv([GOOD])))
     run_needs_import(job=job)
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and "no longer allowed" in job.result["file_error"]
+    # The job speaks its actor's language (Italian by default), whoever reads the page.
+    with translation.override("it"):
+        expected = gettext("You are no longer allowed to import needs here.")
+    assert job.status == Job.Status.FAILED and job.result["file_error"] == expected
     assert not Need.objects.exists()
 
 

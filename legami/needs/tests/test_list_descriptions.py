@@ -1,0 +1,24 @@
+"""The needs list shows what each need is about, except for case-team needs (read, and audited, on their page)."""
+
+from django.urls import reverse
+
+from legami.core.models import AuditEvent
+from legami.needs.models import PrivacyLevel
+from legami.needs.tests.factories import NeedFactory
+
+
+def test_the_list_shows_descriptions_but_not_case_team_ones(cast, login):
+    cremona = cast.municipalities[0]
+    NeedFactory(network=cast.network, municipality=cremona, description="Cerchiamo un doposcuola il giovedì")
+    NeedFactory(
+        network=cast.network,
+        municipality=cremona,
+        description="Diagnosi riservata da non mostrare",
+        privacy_level=PrivacyLevel.CASE_TEAM,
+    )
+    reads_before = AuditEvent.objects.filter(action=AuditEvent.Action.READ).count()
+    html = login(cast.case_manager).get(reverse("needs:needs", args=[cast.network.slug])).content.decode()
+    assert "Cerchiamo un doposcuola il giovedì" in html
+    assert "Diagnosi riservata" not in html
+    assert "Reserved: open the need to read it" in html
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.READ).count() == reads_before
