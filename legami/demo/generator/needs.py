@@ -422,7 +422,7 @@ def ensure_needs(
     log: Callable[[str], None] | None = None,
 ) -> None:
     """Every planned need not yet recorded (matched on external_id), walked to its planned status."""
-    from legami.needs.services.needs import change_need_status, record_need
+    from legami.needs.services.needs import move_needs, record_need
     from legami.needs.timewindows import TimeWindow
 
     areas = ensure_areas(network, created=created)
@@ -444,6 +444,7 @@ def ensure_needs(
         (h.name, h.address, h.municipality.name if h.municipality else ""): h
         for h in Household.objects.filter(network=network).select_related("municipality")
     }
+    to_move: dict[tuple[str, tuple[str, ...]], list[Need]] = {}
     for index, plan in enumerate(missing):
         need = recorded.get(plan.external_id)
         if need is None:
@@ -476,12 +477,17 @@ def ensure_needs(
             )
             created["needs"] += 1
         # The statuses are moved by whoever reads the needs: the case manager for case data, else the coordinator.
-        mover = users[CASE_MANAGER_EMAIL if plan.privacy_level == PrivacyLevel.CASE_TEAM else data.COORDINATOR_EMAIL]
-        for step in STATUS_PATHS[plan.status]:
-            change_need_status(actor=mover, need=need, to_status=step, note=STATUS_NOTES[step])
-            created["need status changes"] += 1
+        mover = CASE_MANAGER_EMAIL if plan.privacy_level == PrivacyLevel.CASE_TEAM else data.COORDINATOR_EMAIL
+        if STATUS_PATHS[plan.status]:
+            to_move.setdefault((mover, tuple(STATUS_PATHS[plan.status])), []).append(need)
         if log is not None and (index + 1) % 1000 == 0:
             log(f"  {index + 1} needs")
+    # Each group of needs walks its path in bulk, one history step per hop, as the workflow service writes it.
+    for (mover, path), group in sorted(to_move.items()):
+        for start, target in zip((NeedStatus.NEW, *path), path, strict=False):
+            created["need status changes"] += move_needs(
+                actor=users[mover], needs=group, steps={start: [target]}, note=STATUS_NOTES[target]
+            )
 
 
 # --- aggregated demand --------------------------------------------------------------------------
