@@ -541,25 +541,44 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
         for _ in range(n):
             target = base if rng.random() < 0.7 else alternative
             lat = lon = None
-            if rng.random() < 0.8:
+            located = rng.random() < 0.8
+            if located:
                 lat, lon = point(glat, glon, 0.6)
             if first_of_key and rng.random() < 0.3:
                 windows = []
+                # Neither hours nor a place would leave nothing to tell this need's group from the theme's other
+                # groups in the Comune (an arbitrary label): a need reported without hours carries its address.
+                if not located:
+                    lat, lon = point(glat, glon, 0.6)
             else:
                 windows = [(day, start, end)]
                 if rng.random() < 0.3:
-                    windows.append(((day + rng.choice((2, 3))) % 7, *BANDS[rng.randrange(len(BANDS))]))
+                    extra_day, extra_band = (day + rng.choice((2, 3))) % 7, rng.randrange(len(BANDS))
+                    # A member's second slot is taken from the key's grid too: were it another group's slot of
+                    # the same theme and Comune, the member would fit that group as well as its own, and which of
+                    # the two it "truly" belongs to would be a coin toss no engine could call.
+                    if (extra_day, extra_band) not in slots:
+                        slots.add((extra_day, extra_band))
+                        windows.append((extra_day, *BANDS[extra_band]))
             add(area, target, code, lat, lon, windows, paraphrase(rng, wordings), label)
         groups_made.append((theme_index, code, (glat, glon), (day, band), []))
         label += 1
+    # One-off requests are drawn from a short list, so at scale two people of one Comune sometimes ask the very
+    # same thing, in the same area, for the same group and hours: such needs could be answered together, and the
+    # truth says so (they share a label) instead of counting their grouping as an error.
+    same_request: dict[tuple, int] = {}
     while len(rows) < grouped_target + single_target:
         code, clat, clon, _ = rng.choices(places, weights)[0]
         lat, lon = point(clat, clon, 2.0) if rng.random() < 0.8 else (None, None)
         thing = rng.choice(SINGLE_THINGS)
         text = rng.choice(SINGLE_FRAMES).format(x=thing)
         windows = [] if rng.random() < 0.5 else [(rng.randrange(7), *BANDS[rng.randrange(len(BANDS))])]
-        add(rng.choice(AREAS), rng.choice(TARGETS), code, lat, lon, windows, text[0].upper() + text[1:], label)
-        label += 1
+        area, target = rng.choice(AREAS), rng.choice(TARGETS)
+        key = (thing, area, target, code, tuple(windows))
+        if key not in same_request:
+            same_request[key] = label
+            label += 1
+        add(area, target, code, lat, lon, windows, text[0].upper() + text[1:], same_request[key])
     while len(rows) < size:
         theme_index, code, (glat, glon), (day, band), _ = rng.choice(groups_made)
         area, base, _alternatives, wordings = THEMES[theme_index]

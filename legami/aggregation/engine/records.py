@@ -67,7 +67,7 @@ class EngineSettings:
     concept_weight: float = 0.3
     max_group_size: int = 500
     # Weight of distance in the clustering (0 = none): among equally similar needs, the nearer join first.
-    spatial_weight: float = 0.4
+    spatial_weight: float = 1.0
 
 
 @dataclass
