@@ -22,3 +22,19 @@ def test_the_list_shows_descriptions_but_not_case_team_ones(cast, login):
     assert "Diagnosi riservata" not in html
     assert "Reserved: open the need to read it" in html
     assert AuditEvent.objects.filter(action=AuditEvent.Action.READ).count() == reads_before
+
+
+def test_a_need_links_to_its_aggregated_demand(cast, login):
+    from legami.aggregation.models import AggregatedDemand, DemandItem
+
+    need = NeedFactory(network=cast.network, municipality=cast.municipalities[0])
+    url = reverse("needs:need_detail", args=[cast.network.slug, need.pk])
+    assert "<dt class=\"col-sm-5\">Aggregated demand</dt>" not in login(cast.coordinator).get(url).content.decode()
+    demand = AggregatedDemand.objects.create(
+        network=cast.network, title="Doposcuola — Cremona", summary="…", area=need.area, target_group="families"
+    )
+    DemandItem.objects.create(demand=demand, need=need)
+    html = login(cast.coordinator).get(url).content.decode()
+    assert reverse("aggregation:demand_detail", args=[cast.network.slug, demand.pk]) in html
+    assert "Doposcuola — Cremona" in html
+    assert "<dt class=\"col-sm-5\">Aggregated demand</dt>" in html
