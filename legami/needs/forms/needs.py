@@ -183,9 +183,9 @@ class NeedFilterForm(forms.Form):
 
     def __init__(self, *args, viewer: Any, network: Any, **kwargs):
         super().__init__(*args, **kwargs)
-        from legami.needs.selectors.areas import areas_for_network
+        from legami.needs.selectors.areas import area_choices
 
-        areas = areas_for_network(network)
+        areas = area_choices(network)
         self.fields["area"].choices = [("", _("All areas")), *((a.pk, a.name) for a in areas)]
         self.fields["target_group"].choices = [("", _("All target groups")), *TargetGroup.choices]
         municipalities = municipality_choices_for(viewer, network, VIEW_NEEDS)

@@ -16,6 +16,11 @@ def areas_for_network(network: Network) -> QuerySet[NeedArea]:
     return NeedArea.objects.filter(network=network).annotate(need_count=Count("needs")).order_by("position", "name")
 
 
+def area_choices(network: Network) -> QuerySet[NeedArea]:
+    """Every area of the network, in order, without counting its needs (for filters and pickers)."""
+    return NeedArea.objects.filter(network=network).order_by("position", "name")
+
+
 def get_area(network: Network, pk: Any) -> NeedArea:
     """One area of the network, or 404."""
     try:
