@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from legami.aggregation import summaries
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_event, snapshot
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedStatus
@@ -383,17 +384,12 @@ def start_aggregation(
 def _enqueue_run(job_id: int) -> None:
     from legami.aggregation.tasks import run_aggregation_task
 
-    try:
-        result = run_aggregation_task.enqueue(job_id)
-    except Exception:
-        logger.exception("Could not queue aggregation job %s", job_id)
-        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-            status=Job.Status.FAILED,
-            finished_at=timezone.now(),
-            result={"error": str(gettext("The run could not be queued. Try again later."))},
-        )
-        return
-    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+    enqueue_job(
+        job_id=job_id,
+        task=run_aggregation_task,
+        error_key="error",
+        error_message=gettext("The run could not be queued. Try again later."),
+    )
 
 
 def _input_needs(network: Network) -> list[Need]:
@@ -407,16 +403,11 @@ def _input_needs(network: Network) -> list[Need]:
 
 def run_aggregation(*, job: Job, engine: Any = None) -> Job:
     """Run a queued aggregation job: group the open needs, replace the network's candidates, record the outcome."""
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not claim_job(job):
         # Already run (a retried task, or a second worker).
-        job.refresh_from_db()
         return job
-    job.refresh_from_db()
     actor = job.actor
-    language = getattr(actor, "preferred_language", "") or settings.LANGUAGE_CODE
+    language = job_language(job)
     options = (job.result or {}).get("settings", {})
     with translation.override(language):
         try:
@@ -541,12 +532,8 @@ def _similarities(engine: Any, records: list, engine_settings: Any, group: Any) 
 
 
 def _finish(job: Job, *, failed: bool, result: dict) -> None:
-    job.status = Job.Status.FAILED if failed else Job.Status.SUCCEEDED
-    job.result = result
-    job.finished_at = timezone.now()
-    if not failed:
-        job.processed = job.total = result.get("needs", job.total)
-    job.save(update_fields=["status", "result", "finished_at", "processed", "total", "updated_at"])
+    needs = job.total if failed else result.get("needs", job.total)
+    finish_job(job, failed=failed, result=result, processed=job.processed if failed else needs, total=needs)
 
 
 # --- review -------------------------------------------------------------------------------------

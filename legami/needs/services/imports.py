@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event, snapshot
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.importing import ImportFileError, RowError, TableRow, read_table
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import can, district_scope, require
 from legami.needs.models import Channel, Need, NeedArea, NeedEvent, NeedStatus, PrivacyLevel, TargetGroup, Urgency
@@ -34,8 +34,6 @@ from legami.needs.services.needs import data_class_of, validate_need_data
 from legami.needs.timewindows import TimeWindow, TimeWindowError, parse_time_windows, windows_from_json
 from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
-
-logger = logging.getLogger(__name__)
 
 IMPORT_NEEDS = "needs.import_needs"
 EXPORT_NEEDS = "needs.export_needs"
@@ -708,31 +706,21 @@ def start_needs_import(*, actor: Any, network: Network, uploaded_file: Any) -> J
 def _enqueue_import(job_id: int) -> None:
     from legami.needs.tasks import import_needs_task
 
-    try:
-        result = import_needs_task.enqueue(job_id)
-    except Exception:
-        logger.exception("Could not queue needs import job %s", job_id)
-        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-            status=Job.Status.FAILED,
-            finished_at=timezone.now(),
-            result={"file_error": str(_("The import could not be queued. Try again later."))},
-        )
-        return
-    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+    enqueue_job(
+        job_id=job_id,
+        task=import_needs_task,
+        error_key="file_error",
+        error_message=_("The import could not be queued. Try again later."),
+    )
 
 
 def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
     """Run a queued needs import job: validate, write if all rows are good, record the outcome on the job."""
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED, kind=NEEDS_IMPORT_KIND).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not claim_job(job, kind=NEEDS_IMPORT_KIND):
         # Already run (a retried task, or a second worker): never import the same file twice.
-        job.refresh_from_db()
         return job
-    job.refresh_from_db()
     actor = job.actor
-    language = getattr(actor, "preferred_language", "") or settings.LANGUAGE_CODE
+    language = job_language(job)
 
     def report(processed: int, total: int, *, phase: str = "validating") -> None:
         # Validation runs outside any transaction, so the job page sees these at once; the writes of
@@ -750,11 +738,13 @@ def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
                     actor=actor, network=job.network, file=handle, file_name=job.original_name, progress=report
                 )
         except PermissionDenied:
-            _finish(job, failed=True, result={"file_error": gettext("You are no longer allowed to import needs here.")})
+            finish_job(
+                job, failed=True, result={"file_error": gettext("You are no longer allowed to import needs here.")}
+            )
         except ImportFileError as exc:
-            _finish(job, failed=True, result={"file_error": str(exc)})
+            finish_job(job, failed=True, result={"file_error": str(exc)})
         except Exception:
-            _finish(
+            finish_job(
                 job,
                 failed=True,
                 result={
@@ -764,7 +754,7 @@ def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
             raise
         else:
             if outcome.ok:
-                _finish(
+                finish_job(
                     job,
                     failed=False,
                     processed=outcome.total,
@@ -772,7 +762,7 @@ def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
                     result={"created": outcome.created},
                 )
             else:
-                _finish(
+                finish_job(
                     job,
                     failed=True,
                     processed=outcome.total,
@@ -781,19 +771,6 @@ def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
                     result={"error_count": len(outcome.errors), "bad_rows": len({e.row for e in outcome.errors})},
                 )
     return job
-
-
-def _finish(job: Job, *, failed: bool, result: dict, errors: list | None = None, **counts: int) -> None:
-    job.status = Job.Status.FAILED if failed else Job.Status.SUCCEEDED
-    job.result = result
-    job.errors = errors or []
-    job.finished_at = timezone.now()
-    for name, value in counts.items():
-        setattr(job, name, value)
-    # The upload holds personal data: once read, it is not kept.
-    if job.file:
-        job.file.delete(save=False)
-    job.save(update_fields=["status", "result", "errors", "finished_at", "file", "updated_at", *counts])
 
 
 # --- export -------------------------------------------------------------------------------------

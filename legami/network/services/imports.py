@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.audit import record_event
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.importing import ImportFileError, RowError, TableRow, read_table
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import district_scope, require
 from legami.network.models import Household, Network, Person
@@ -32,8 +32,6 @@ from legami.network.selectors.people import people_for
 from legami.network.services.people import normalize_phone
 from legami.network.validators import validate_tax_code
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
-
-logger = logging.getLogger(__name__)
 
 IMPORT_PEOPLE = "network.import_people"
 EXPORT_PEOPLE = "network.export_people"
@@ -540,31 +538,21 @@ def start_people_import(*, actor: Any, network: Network, uploaded_file: Any) -> 
 def _enqueue_import(job_id: int) -> None:
     from legami.network.tasks import import_people_task
 
-    try:
-        result = import_people_task.enqueue(job_id)
-    except Exception:
-        logger.exception("Could not queue people import job %s", job_id)
-        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-            status=Job.Status.FAILED,
-            finished_at=timezone.now(),
-            result={"file_error": str(_("The import could not be queued. Try again later."))},
-        )
-        return
-    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+    enqueue_job(
+        job_id=job_id,
+        task=import_people_task,
+        error_key="file_error",
+        error_message=_("The import could not be queued. Try again later."),
+    )
 
 
 def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
     """Run a queued people import job: validate, write if all rows are good, record the outcome on the job."""
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not claim_job(job):
         # Already run (a retried task, or a second worker): never import the same file twice.
-        job.refresh_from_db()
         return job
-    job.refresh_from_db()
     actor = job.actor
-    language = getattr(actor, "preferred_language", "") or settings.LANGUAGE_CODE
+    language = job_language(job)
 
     def report(processed: int, total: int, *, phase: str = "validating") -> None:
         # Short writes outside the import's transaction, so the job page sees them at once.
@@ -581,13 +569,13 @@ def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
                     actor=actor, network=job.network, file=handle, file_name=job.original_name, progress=report
                 )
         except PermissionDenied:
-            _finish(
+            finish_job(
                 job, failed=True, result={"file_error": gettext("You are no longer allowed to import people here.")}
             )
         except ImportFileError as exc:
-            _finish(job, failed=True, result={"file_error": str(exc)})
+            finish_job(job, failed=True, result={"file_error": str(exc)})
         except Exception:
-            _finish(
+            finish_job(
                 job,
                 failed=True,
                 result={
@@ -597,7 +585,7 @@ def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
             raise
         else:
             if outcome.ok:
-                _finish(
+                finish_job(
                     job,
                     failed=False,
                     processed=outcome.total,
@@ -606,7 +594,7 @@ def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
                 )
             else:
                 bad_rows = len({e.row for e in outcome.errors})
-                _finish(
+                finish_job(
                     job,
                     failed=True,
                     processed=outcome.total,
@@ -615,19 +603,6 @@ def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
                     result={"error_count": len(outcome.errors), "bad_rows": bad_rows},
                 )
     return job
-
-
-def _finish(job: Job, *, failed: bool, result: dict, errors: list | None = None, **counts: int) -> None:
-    job.status = Job.Status.FAILED if failed else Job.Status.SUCCEEDED
-    job.result = result
-    job.errors = errors or []
-    job.finished_at = timezone.now()
-    for name, value in counts.items():
-        setattr(job, name, value)
-    # The upload holds personal data: once read, it is not kept.
-    if job.file:
-        job.file.delete(save=False)
-    job.save(update_fields=["status", "result", "errors", "finished_at", "file", "updated_at", *counts])
 
 
 # --- export -------------------------------------------------------------------------------------
