@@ -855,7 +855,9 @@ def attach_need(
         demand = _lock(demand)
         if demand.status != S.ACCEPTED:
             raise _refuse(gettext("New needs can be attached only to accepted demands."), code="not_accepted")
-        need = Need.objects.select_for_update().select_related("municipality", "neighbourhood").get(pk=need.pk)
+        need = (
+            Need.objects.select_for_update(of=("self",)).select_related("municipality", "neighbourhood").get(pk=need.pk)
+        )
         if need.network_id != demand.network_id:
             raise _refuse(gettext("That need is not in this network."), field="need", code="network")
         if DemandItem.objects.filter(need=need).exists():
