@@ -19,7 +19,9 @@ into docs/img/<name>.png, cut to the top MAX_HEIGHT px.
 
 Run it against a throwaway demo database: besides reading, it starts two people imports (one
 refused, one of two fictional people), invites a fictional member and creates an API token, so
-that the pages showing those outcomes can be photographed.
+that the pages showing those outcomes can be photographed. The needs, surveys and demands pages are
+only read (forms are filled in but not sent); opening a need kept to the case team writes a reading
+to the audit log, as it does for any user.
 """
 
 from __future__ import annotations
@@ -182,6 +184,24 @@ def shot(page: Page, name: str) -> None:
     print(f"  {name}.png  ({page.url})")
 
 
+def shot_from(page: Page, name: str, selector: str, margin: int = 16) -> None:
+    """Save MAX_HEIGHT px of the page starting just above `selector` (for content below long forms)."""
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    top = page.evaluate("s => document.querySelector(s).getBoundingClientRect().top + window.scrollY", selector)
+    height = page.evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+    y = max(0, int(top) - margin)
+    clip = {"x": 0, "y": y, "width": WIDTH, "height": min(int(height) - y, MAX_HEIGHT)}
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True, clip=clip)
+    print(f"  {name}.png  ({page.url}, from {selector})")
+
+
+def public_path(page: Page, selector: str) -> str:
+    """The path of a link shown in a read-only field (it carries LEGAMI_BASE_URL, not this server)."""
+    return "/" + page.input_value(selector).split("/", 3)[3]
+
+
 def new_page(ctx: Context) -> Page:
     context = ctx.browser.new_context(
         base_url=ctx.base, locale="it-IT", viewport={"width": WIDTH, "height": VIEWPORT_HEIGHT}
@@ -241,6 +261,27 @@ def anonymous(ctx: Context) -> None:
     shot(page, "network-public")
     page.goto("/accounts/login/")
     shot(page, "login")
+
+    # needs: the public report form, the public figures, an open survey's public page
+    page.goto(network_url("needs/report/"))
+    page.select_option("#id_area", label="Conciliazione famiglia-lavoro")
+    page.select_option("#id_target_group", value="families")
+    page.select_option("#id_municipality", label="Cremona")
+    page.select_option("#id_neighbourhood", label="Po (Cremona)")
+    page.fill(
+        "#id_description",
+        "Lavoro fino alle 18: mi servirebbe qualcuno che segua mio figlio nei compiti due pomeriggi a settimana.",
+    )
+    page.fill("#id_time_windows", "mar e gio 16-18")
+    page.fill("#id_contact_name", "Anna Esempio")
+    page.fill("#id_contact_email", "anna.esempio@example.org")
+    shot(page, "need-report-form")
+    page.goto(network_url("needs/map/public/"))
+    shot(page, "needs-map-public")
+    page.select_option("#id_municipality", label="Cremona")
+    page.click("main form.legami-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    shot_from(page, "needs-map-public-table", "#cross-heading")
     page.context.close()
 
 
@@ -361,6 +402,49 @@ def coordinator(ctx: Context) -> None:
     page.goto(network_url("audit/"))
     shot(page, "audit")
 
+    # needs: the list, a new need, a need with its history, the areas, the import page
+    page.goto(network_url("needs/"))
+    shot(page, "needs-list")
+    page.goto(network_url("needs/new/"))
+    page.select_option("#id_area", label="Conciliazione famiglia-lavoro")
+    page.select_option("#id_target_group", value="families")
+    page.fill(
+        "#id_description",
+        "Madre sola con due figli alle elementari: lavora fino alle 18 e chiede un doposcuola vicino a casa.",
+    )
+    page.select_option("#id_channel", value="interview")
+    page.fill("#id_time_windows", "mar e gio 16-18")
+    page.select_option("#id_municipality", label="Cremona")
+    page.select_option("#id_neighbourhood", label="Po (Cremona)")
+    page.fill("#id_people_count", "3")
+    shot(page, "need-new")
+    page.goto(network_url("needs/areas/"))
+    shot(page, "need-areas")
+    page.goto(network_url("needs/import/"))
+    shot(page, "needs-import")
+
+    # the needs map (exact figures): one Comune, so that the figures go down to its neighbourhoods
+    page.goto(network_url("needs/map/"))
+    page.select_option("#id_municipality", label="Cremona")
+    page.click("main form.legami-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    shot_from(page, "needs-map", "#summary-heading")
+
+    # demand aggregation: the list, a candidate, an accepted demand and one of its needs, a run
+    page.goto(network_url("demands/"))
+    shot(page, "demands-list")
+    page.goto(network_url("demands/?status=candidate"))
+    page.goto(first_href(page, "main table a[href*='/demands/']"))
+    shot(page, "demand-candidate")
+    page.goto(network_url("demands/?status=accepted"))
+    page.goto(first_href(page, "main table a[href*='/demands/']"))
+    shot(page, "demand-detail")
+    page.goto(first_href(page, "main table a[href*='/needs/']"))
+    shot(page, "need-detail")
+    page.goto(network_url("demands/runs/"))
+    page.goto(first_href(page, "main table a[href*='/demands/runs/']"))
+    shot(page, "aggregation-run")
+
     # the account and the API tokens
     page.goto("/accounts/")
     shot(page, "account")
@@ -384,6 +468,14 @@ def case_manager(ctx: Context) -> None:
     page.goto(person)
     page.goto(first_href(page, "main table a[href*='/people/']") + "edit/")
     shot(page, "person-edit")
+    # a need kept to the case team (opening it is written to the audit log)
+    case_need = "main table tr:has(.badge) a[href*='/needs/']"
+    for number in range(1, 40):
+        page.goto(network_url(f"needs/?page={number}"))
+        if page.locator(case_need).count():
+            page.goto(first_href(page, case_need))
+            shot(page, "need-case-team")
+            break
     page.context.close()
 
 
@@ -398,6 +490,26 @@ def community_worker(ctx: Context) -> None:
     page.click("main form button[name=_search][value=source]")
     page.wait_for_load_state("networkidle")
     shot(page, "tie-new-search")
+
+    # surveys: the open survey's builder, a new question, its rules, results and public page
+    page.goto(network_url("needs/surveys/"))
+    shot(page, "surveys")
+    page.goto(first_href(page, "main table tr:has(td:text-is('Aperto')) a[href*='/needs/surveys/']"))
+    survey = page.url
+    shot(page, "survey-builder")
+    public = public_path(page, "#public-link")
+    page.goto(survey + "questions/new/")
+    page.fill("#id_text", "Di quale servizio avrebbe più bisogno la tua famiglia?")
+    page.select_option("#id_kind", value="single_choice")
+    page.fill("#id_choices", "Doposcuola\nCentro estivo\nSpazio compiti per le medie\nNessuno")
+    page.click("label[for=id_required]")
+    shot(page, "survey-question")
+    page.goto(survey + "rules/")
+    shot(page, "survey-rules")
+    page.goto(survey + "results/")
+    shot(page, "survey-results")
+    page.goto(public)
+    shot(page, "survey-public")
     page.context.close()
 
 
@@ -421,6 +533,12 @@ def evaluator(ctx: Context) -> None:
     shot(page, "evaluator-partners")
     page.goto(network_url("territory/"))
     shot(page, "evaluator-territory")
+    page.goto(network_url("needs/surveys/"))
+    page.goto(first_href(page, "main table tr:has(td:text-is('Aperto')) a[href*='/results/']"))
+    shot(page, "survey-results-evaluator")
+    page.goto(network_url("demands/?status=accepted"))
+    page.goto(first_href(page, "main table a[href*='/demands/']"))
+    shot(page, "demand-evaluator")
     page.context.close()
 
 

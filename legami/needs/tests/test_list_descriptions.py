@@ -29,7 +29,7 @@ def test_a_need_links_to_its_aggregated_demand(cast, login):
 
     need = NeedFactory(network=cast.network, municipality=cast.municipalities[0])
     url = reverse("needs:need_detail", args=[cast.network.slug, need.pk])
-    assert "<dt class=\"col-sm-5\">Aggregated demand</dt>" not in login(cast.coordinator).get(url).content.decode()
+    assert '<dt class="col-sm-5">Aggregated demand</dt>' not in login(cast.coordinator).get(url).content.decode()
     demand = AggregatedDemand.objects.create(
         network=cast.network, title="Doposcuola — Cremona", summary="…", area=need.area, target_group="families"
     )
@@ -37,4 +37,4 @@ def test_a_need_links_to_its_aggregated_demand(cast, login):
     html = login(cast.coordinator).get(url).content.decode()
     assert reverse("aggregation:demand_detail", args=[cast.network.slug, demand.pk]) in html
     assert "Doposcuola — Cremona" in html
-    assert "<dt class=\"col-sm-5\">Aggregated demand</dt>" in html
+    assert '<dt class="col-sm-5">Aggregated demand</dt>' in html
