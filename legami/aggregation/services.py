@@ -244,6 +244,10 @@ def _describe(
     people = sum(n.people_count or 1 for n in needs)
     expressed = sum(1 for n in needs if n.expressed) * 2 >= len(needs)
     nb_name = neighbourhood.name if neighbourhood else ""
+    # "cremona" says where, not what: the place is in the summary already.
+    keywords = summaries.without_place_names(
+        keywords, [*comuni, *(n.neighbourhood.name for n in needs if n.neighbourhood)]
+    )
     concept = summaries.dominant_concept(descriptions)
     return _Description(
         title=summaries.default_title(
@@ -483,7 +487,13 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
                 DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
                 for need, sim in zip(members, similarities, strict=True)
             )
-            _event(demand, actor=job.actor, from_status="", to_status=S.CANDIDATE, note=f"run #{job.pk}")
+            _event(
+                demand,
+                actor=job.actor,
+                from_status="",
+                to_status=S.CANDIDATE,
+                note=gettext("Proposed by aggregation run no. %(n)s") % {"n": job.pk},
+            )
             created += 1
             grouped += len(members)
         # Needs of the deleted candidates are free again: their items went with the demands.

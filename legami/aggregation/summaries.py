@@ -124,6 +124,12 @@ TIME_WORDS = frozenset(
 )
 
 
+def without_place_names(keywords: Iterable[str], places: Iterable[str]) -> list[str]:
+    """The keywords that are not a word of these place names."""
+    words = {_fold(word) for name in places for word in re.split(r"[\W_]+", name) if word}
+    return [keyword for keyword in keywords if _fold(keyword) not in words]
+
+
 def shared_keywords(keywords: Iterable[str], descriptions: Sequence[str], *, min_needs: int = 2) -> list[str]:
     """The keywords that occur in at least `min_needs` of the descriptions (a word of one need may identify it)."""
     term_sets = [description_terms(text) for text in descriptions]

@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from legami.aggregation.models import AggregatedDemand, DemandStatus
 from legami.needs.models import Channel, Need, NeedArea, NeedStatus, TargetGroup
@@ -143,7 +145,9 @@ def test_a_community_worker_aggregates_needs_and_accepts_a_demand(cast, page, lo
     candidate.refresh_from_db()
     assert candidate.status == DemandStatus.ACCEPTED
     assert candidate.reviewed_by == cast.community_worker
-    assert t("Accepted") in page.inner_text("main") or "Accettata" in page.inner_text("main")
+    with translation.override("it"):
+        accepted = pgettext("demand status", "Accepted")
+    assert accepted in page.inner_text("main")
     check_a11y.soft(page)
     statuses = set(Need.objects.filter(pk__in=[n.pk for n in after_school]).values_list("status", flat=True))
     assert statuses == {NeedStatus.AGGREGATED}

@@ -531,3 +531,10 @@ def test_similarity_measures_each_need_against_the_rest_of_its_group():
     assert len(values) == 4
     assert min(values[:3]) > values[3]
     assert all(0.0 <= value <= 1.0 for value in values)
+
+
+def test_place_names_are_never_keywords():
+    from legami.aggregation import summaries
+
+    assert summaries.without_place_names(["cremona", "trasporto", "po"], ["Cremona", "Po"]) == ["trasporto"]
+    assert summaries.without_place_names(["dosimo"], ["Persico Dosimo"]) == []

@@ -86,7 +86,9 @@ class NeedRuleForm(forms.Form):
         required=False,
         help_text=_("For a scale or a number: the rule applies from this value up."),
     )
-    area = forms.ModelChoiceField(label=_("Area"), queryset=NeedArea.objects.none(), widget=PlainSelect)
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=NeedArea.objects.none(), widget=PlainSelect, empty_label=_("Choose the area")
+    )
     target_group = forms.ChoiceField(label=_("Target group"), choices=TargetGroup.choices, widget=PlainSelect)
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.MEDIUM, widget=PlainSelect

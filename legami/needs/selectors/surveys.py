@@ -173,8 +173,8 @@ def _cells(counter: Counter, labels: list[str], total: int, k: int, suppress: bo
 
 
 def _chart(cells: list[Cell], title: str) -> str:
-    # suppressed cells are drawn as empty bars: a bar would reveal what the table hides
-    return bar_chart([(c.label, c.count or 0) for c in cells], title=title, unit="")
+    # Suppressed cells are left out: a bar, even an empty one, would say more than the table's "< k".
+    return bar_chart([(c.label, c.count) for c in cells if c.count is not None], title=title, unit="")
 
 
 def _histogram(numbers: list[Decimal], question: Question) -> list[tuple[str, list[Decimal]]]:
@@ -287,7 +287,11 @@ def survey_results(
             result.suppressed = result.stats is None and bool(numbers)
         elif question.kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD):
             counter = Counter(names.get((question.kind, v), str(v)) for v in values)
+            # Most answered first; the cells suppressed for this viewer come last in alphabetical order, so
+            # that their place in the list does not rank what the table hides.
+            hidden = {label for label, n in counter.items() if suppress and n < k}
             labels = [label for label, _n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))]
+            labels = [label for label in labels if label not in hidden] + sorted(hidden)
             result.cells = _cells(counter, labels, len(values), k, suppress)
             result.chart = _chart(result.cells, title)
         else:  # free text: newest first

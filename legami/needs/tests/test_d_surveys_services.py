@@ -481,3 +481,23 @@ def test_export_has_one_row_per_response_and_joins_multiple_choices(cast, full):
     assert rows[0][5] == "Casa; Lavoro"
     assert rows[0][2] == "Cremona" and rows[0][4] == "Sì"
     assert "Name" not in header  # anonymous: no contact columns
+
+
+def test_suppressed_counts_are_neither_charted_nor_ranked_for_the_evaluator(cast):
+    from legami.needs.selectors.surveys import survey_results
+    from legami.needs.tests.factories import AnswerFactory, QuestionFactory, SurveyResponseFactory
+
+    cremona, crema = cast.municipalities
+    survey = SurveyFactory(network=cast.network)
+    question = QuestionFactory(survey=survey, kind=Question.Kind.MUNICIPALITY, choices=[])
+    soresina = f.MunicipalityFactory(istat_code="019098", cadastral_code="I849", name="Soresina")
+    for place, n in ((cremona, 6), (crema, 3), (soresina, 1)):
+        for _ in range(n):
+            AnswerFactory(response=SurveyResponseFactory(survey=survey), question=question, value=place.pk)
+    results = survey_results(cast.evaluator, survey)
+    result = next(r for r in results.questions if r.question == question)
+    # Crema (3) outnumbers Soresina (1), but hidden cells come in alphabetical order: nothing ranks them.
+    assert [(c.label, c.count) for c in result.cells] == [("Cremona", 6), ("Crema", None), ("Soresina", None)]
+    assert "Cremona" in result.chart and "Soresina" not in result.chart and ">Crema<" not in result.chart
+    operator = next(r for r in survey_results(cast.coordinator, survey).questions if r.question == question)
+    assert [(c.label, c.count) for c in operator.cells] == [("Cremona", 6), ("Crema", 3), ("Soresina", 1)]
