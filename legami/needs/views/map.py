@@ -92,12 +92,18 @@ def _presented(figures: NeedsFigures, measure: str, hidden: str) -> dict[str, An
             ("period", figures.by_period),
         )
     }
+    # Shown with the places as rows and the areas as columns: a province has a hundred Comuni and a
+    # dozen areas, and a table reads down far better than across.
     return {
-        "columns": [c.label for c in cross.columns],
-        "column_totals": [_cell(c.figure, measure, hidden) for c in cross.columns],
+        "columns": [row.label for row in cross.rows],
+        "column_totals": [_cell(row.figure, measure, hidden) for row in cross.rows],
         "rows": [
-            (row.label, [_cell(f, measure, hidden) for f in cells], _cell(row.figure, measure, hidden))
-            for row, cells in cross.grid()
+            (
+                column.label,
+                [_cell(cross.cell(row.key, column.key), measure, hidden) for row in cross.rows],
+                _cell(column.figure, measure, hidden),
+            )
+            for column in cross.columns
         ],
         "total": _cell(cross.total, measure, hidden),
         "totals": _triple(cross.total, hidden),
