@@ -38,3 +38,14 @@ def test_a_need_links_to_its_aggregated_demand(cast, login):
     assert reverse("aggregation:demand_detail", args=[cast.network.slug, demand.pk]) in html
     assert "Doposcuola — Cremona" in html
     assert '<dt class="col-sm-5">Aggregated demand</dt>' in html
+
+
+def test_the_dashboard_leads_each_role_to_its_needs_pages(cast, login):
+    url = reverse("network:dashboard", args=[cast.network.slug])
+    citizen = login(cast.citizen).get(url).content.decode()
+    assert reverse("needs:report", args=[cast.network.slug]) in citizen
+    assert reverse("needs:need_create", args=[cast.network.slug]) not in citizen
+    assert reverse("aggregation:runs", args=[cast.network.slug]) not in citizen
+    worker = login(cast.community_worker).get(url).content.decode()
+    assert reverse("needs:need_create", args=[cast.network.slug]) in worker
+    assert reverse("aggregation:runs", args=[cast.network.slug]) in worker
