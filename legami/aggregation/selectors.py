@@ -157,7 +157,7 @@ class Suggestion:
 
 def suggest_attachments(network: Network, *, engine: Any = None, limit: int | None = None) -> list[Suggestion]:
     """Open needs not in any demand that fit an accepted demand (the best-fitting one each), best first."""
-    from legami.aggregation.services import _engine_settings, need_record
+    from legami.aggregation.describing import engine_settings, need_record
 
     if engine is None:
         from legami.aggregation import engine as engine_module
@@ -188,7 +188,7 @@ def suggest_attachments(network: Network, *, engine: Any = None, limit: int | No
         .iterator(chunk_size=2000)
     ):
         members[need.demand_item.demand_id].append(need_record(need, engine))
-    settings = _engine_settings(engine)
+    settings = engine_settings(engine)
     by_area: dict[int, list[AggregatedDemand]] = {}
     for demand in demands:
         by_area.setdefault(demand.area_id, []).append(demand)

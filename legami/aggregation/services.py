@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -22,12 +20,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from legami.aggregation import summaries
+from legami.aggregation.describing import Description, describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_event, snapshot
 from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedStatus
+from legami.needs.services.needs import mark_needs_aggregated, move_needs, release_needs
 from legami.network.models import Network
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ MAX_NOTE = 500
 MAX_ANSWER = 4000
 MIN_DISTANCE_KM, MAX_DISTANCE_KM = 0.1, 50.0
 MIN_GROUP, MAX_GROUP = 2, 100
-# Per-member similarities are computed with the engine's `fits` only for groups up to this size.
 PROGRESS_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
@@ -71,23 +70,11 @@ def _engine() -> ModuleType:
     return engine
 
 
-def _needs_services() -> ModuleType:
-    from legami.needs.services import needs
-
-    return needs
-
-
-def _timewindows() -> ModuleType:
-    from legami.needs import timewindows
-
-    return timewindows
-
-
 def _move_needs(*, actor: Any, needs: Sequence[Need], steps: dict[str, list[str]], note: str) -> int:
     """Move needs along `steps` in bulk through part B's workflow helpers (the review permission was checked)."""
     if not needs:
         return 0
-    return int(_needs_services().move_needs(actor=actor, needs=needs, steps=steps, note=note))
+    return int(move_needs(actor=actor, needs=needs, steps=steps, note=note))
 
 
 def _refuse(message: str, *, field: str | None = None, code: str = "invalid") -> ValidationError:
@@ -156,135 +143,7 @@ def _member_needs(demand: AggregatedDemand) -> list[Need]:
     )
 
 
-# --- records for the engine ----------------------------------------------------------------------
-
-
-def need_record(need: Need, engine: Any = None) -> Any:
-    """The engine's NeedRecord of a need (its description decrypted here, in memory only)."""
-    engine = engine or _engine()
-    tw = _timewindows()
-    try:
-        windows = tuple(tw.windows_from_json(need.time_windows or []))
-    except ValueError:
-        windows = ()
-    return engine.NeedRecord(
-        id=str(need.pk),
-        area=str(need.area_id),
-        target_group=need.target_group,
-        municipality=str(need.municipality_id),
-        neighbourhood=str(need.neighbourhood_id) if need.neighbourhood_id else "",
-        lat=float(need.latitude) if need.latitude is not None else None,
-        lon=float(need.longitude) if need.longitude is not None else None,
-        windows=windows,
-        description=need.description or "",
-        people=need.people_count or 1,
-    )
-
-
-def _common_windows(needs: Sequence[Need]) -> list:
-    tw = _timewindows()
-    common: list | None = None
-    for need in needs:
-        try:
-            windows = tw.windows_from_json(need.time_windows or [])
-        except ValueError:
-            continue
-        if not windows:
-            continue
-        common = list(windows) if common is None else tw.intersect(common, windows)
-    return common or []
-
-
-def _engine_settings(engine: Any, *, distance_km: float | None = None, min_group_size: int | None = None) -> Any:
-    kwargs: dict[str, Any] = {
-        "distance_km": float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
-    }
-    if min_group_size is not None:
-        kwargs["min_group_size"] = int(min_group_size)
-    return engine.EngineSettings(**kwargs)
-
-
-@dataclass
-class _Description:
-    """What a demand says about its needs, computed from them (no personal data)."""
-
-    title: str
-    summary: str
-    reasons: list[str]
-    keywords: list[str]
-    time_windows: list[dict]
-    municipality_id: int | None
-    neighbourhood_id: int | None
-    target_group: str
-    need_count: int
-    people_count: int
-
-
-def _describe(
-    needs: Sequence[Need],
-    *,
-    area_name: str,
-    keywords: Sequence[str],
-    windows: Sequence[Any] | None = None,
-    distance_km: float | None = None,
-    keywords_checked: bool = False,
-) -> _Description:
-    tw = _timewindows()
-    if windows is None:
-        windows = _common_windows(needs)
-    descriptions = [n.description or "" for n in needs]
-    if not keywords_checked:
-        keywords = summaries.shared_keywords(keywords, descriptions)
-    comuni_by_id = {n.municipality_id: n.municipality.name for n in needs}
-    comuni = sorted(comuni_by_id.values())
-    neighbourhoods = {n.neighbourhood_id for n in needs}
-    neighbourhood = needs[0].neighbourhood if len(neighbourhoods) == 1 and needs and needs[0].neighbourhood_id else None
-    groups = Counter(n.target_group for n in needs)
-    target_group = groups.most_common(1)[0][0] if groups else ""
-    people = sum(n.people_count or 1 for n in needs)
-    expressed = sum(1 for n in needs if n.expressed) * 2 >= len(needs)
-    nb_name = neighbourhood.name if neighbourhood else ""
-    # "cremona" says where, not what: the place is in the summary already.
-    keywords = summaries.without_place_names(
-        keywords, [*comuni, *(n.neighbourhood.name for n in needs if n.neighbourhood)]
-    )
-    concept = summaries.dominant_concept(descriptions)
-    return _Description(
-        title=summaries.default_title(
-            keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
-        ),
-        summary=summaries.demand_summary(
-            people=people,
-            target_group=target_group,
-            comuni=comuni,
-            neighbourhood=nb_name,
-            expressed=expressed,
-            keywords=keywords,
-            area_name=area_name,
-            windows=windows,
-            concept=concept,
-        ),
-        reasons=summaries.demand_reasons(
-            area_name=area_name,
-            target_groups=sorted(groups, key=lambda g: (-groups[g], g)),
-            comuni=comuni,
-            neighbourhood=nb_name,
-            all_points=all(n.latitude is not None for n in needs),
-            distance_km=distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM,
-            windows=windows,
-            keywords=keywords,
-        ),
-        keywords=list(keywords),
-        time_windows=tw.windows_to_json(list(windows)),
-        municipality_id=next(iter(comuni_by_id)) if len(comuni_by_id) == 1 else None,
-        neighbourhood_id=neighbourhood.pk if neighbourhood else None,
-        target_group=target_group,
-        need_count=len(needs),
-        people_count=people,
-    )
-
-
-def _apply(demand: AggregatedDemand, description: _Description, *, keep_title: bool) -> None:
+def _apply(demand: AggregatedDemand, description: Description, *, keep_title: bool) -> None:
     if not keep_title:
         demand.title = description.title
     for name in (
@@ -315,7 +174,7 @@ def _refresh(demand: AggregatedDemand) -> None:
     """Recompute a demand's figures, summary and reasons from the needs now in it, and save it."""
     needs = _member_needs(demand)
     items = list(demand.items.all())
-    description = _describe(
+    description = describe(
         needs,
         area_name=demand.area.name,
         keywords=summaries.recompute_keywords([n.description or "" for n in needs], preferred=demand.keywords),
@@ -442,7 +301,7 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
     total = len(needs)
     Job.objects.filter(pk=job.pk).update(total=total, processed=0)
     records = [need_record(n, engine) for n in needs]
-    engine_settings = _engine_settings(
+    run_settings = engine_settings(
         engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
     )
     last = {"at": 0.0, "done": 0}
@@ -454,9 +313,9 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
             last["at"], last["done"] = now, done
             Job.objects.filter(pk=job.pk).update(processed=min(done, of), total=of)
 
-    groups = engine.aggregate(records, engine_settings, progress=progress)
-    min_size = getattr(engine_settings, "min_group_size", MIN_GROUP)
-    distance = getattr(engine_settings, "distance_km", None)
+    groups = engine.aggregate(records, run_settings, progress=progress)
+    min_size = getattr(run_settings, "min_group_size", MIN_GROUP)
+    distance = getattr(run_settings, "distance_km", None)
     kept = [g for g in groups if len(g.members) >= max(min_size, 2)]
     with transaction.atomic():
         replaced = AggregatedDemand.objects.filter(network=network, status=S.CANDIDATE)
@@ -466,8 +325,8 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         grouped = 0
         for group in kept:
             members = [needs[i] for i in group.members]
-            similarities = _similarities(engine, [records[i] for i in group.members], engine_settings, group)
-            description = _describe(
+            closeness = similarities(engine, [records[i] for i in group.members], run_settings, group)
+            description = describe(
                 members,
                 area_name=members[0].area.name,
                 keywords=list(group.keywords),
@@ -485,7 +344,7 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
             demand.save()
             DemandItem.objects.bulk_create(
                 DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
-                for need, sim in zip(members, similarities, strict=True)
+                for need, sim in zip(members, closeness, strict=True)
             )
             _event(
                 demand,
@@ -517,30 +376,6 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
     }
 
 
-def _similarities(engine: Any, records: list, engine_settings: Any, group: Any) -> list[float]:
-    """How close each need's description is to the rest of its group (cosine to the others' centroid)."""
-    import numpy as np
-
-    from legami.aggregation.engine.text import TextModel
-
-    if len(records) < 2:
-        return [round(float(group.cohesion), 4)] * len(records)
-    model = TextModel(
-        [record.description for record in records],
-        char_weight=getattr(engine_settings, "char_weight", 0.5),
-        concept_weight=getattr(engine_settings, "concept_weight", 0.0),
-    )
-    vectors = model.vectors.tocsr()
-    total = np.asarray(vectors.sum(axis=0)).ravel()
-    self_norms = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
-    with_total = vectors @ total
-    # |others|² = |total|² − 2·v·total + |v|², and v·others = v·total − |v|²: one sparse product for the group.
-    others_norm = np.sqrt(np.maximum(float(total @ total) - 2 * with_total + self_norms, 0.0))
-    dots = with_total - self_norms
-    values = np.divide(dots, others_norm, out=np.zeros_like(dots), where=others_norm > 0)
-    return [round(float(min(max(value, 0.0), 1.0)), 4) for value in values]
-
-
 def _finish(job: Job, *, failed: bool, result: dict) -> None:
     needs = job.total if failed else result.get("needs", job.total)
     finish_job(job, failed=failed, result=result, processed=job.processed if failed else needs, total=needs)
@@ -565,7 +400,7 @@ def accept_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> Ag
                 code="need_not_open",
             )
         _set_status(demand, actor=actor, to_status=S.ACCEPTED, note=note)
-        _needs_services().mark_needs_aggregated(
+        mark_needs_aggregated(
             actor=actor, needs=needs, note=gettext("Accepted into the demand “%(title)s”.") % {"title": demand.title}
         )
     return demand
@@ -593,7 +428,7 @@ def _discard(demand: AggregatedDemand, *, actor: Any, note: str) -> None:
 
 def _release(needs: list[Need], *, actor: Any, note: str) -> None:
     if needs:
-        _needs_services().release_needs(actor=actor, needs=needs, note=note or gettext("Released from a demand."))
+        release_needs(actor=actor, needs=needs, note=note or gettext("Released from a demand."))
 
 
 def rename_demand(*, actor: Any, demand: AggregatedDemand, title: str) -> AggregatedDemand:
@@ -754,7 +589,7 @@ def merge_demands(
         if target.status == S.ACCEPTED:
             open_needs = [n for n in moved if n.status in OPEN_NEED_STATUSES]
             if open_needs:
-                _needs_services().mark_needs_aggregated(
+                mark_needs_aggregated(
                     actor=actor,
                     needs=open_needs,
                     note=gettext("Accepted into the demand “%(title)s”.") % {"title": target.title},
@@ -883,7 +718,7 @@ def attach_need(
             )
         members = _member_needs(demand)
         similarity = engine.fits(
-            [need_record(n, engine) for n in members], need_record(need, engine), _engine_settings(engine)
+            [need_record(n, engine) for n in members], need_record(need, engine), engine_settings(engine)
         )
         if similarity is None:
             if not force:
@@ -914,7 +749,7 @@ def attach_need(
             note=(gettext("Need no. %(id)s attached.") % {"id": need.pk} + f" {note}").strip(),
         )
         _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="attach need")
-        _needs_services().mark_needs_aggregated(
+        mark_needs_aggregated(
             actor=actor,
             needs=[need],
             note=gettext("Attached to the demand “%(title)s”.") % {"title": demand.title},

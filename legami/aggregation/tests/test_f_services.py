@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from legami.aggregation import services
+from legami.aggregation import describing, services
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.aggregation.selectors import suggest_attachments
 from legami.core.models import AuditEvent, Job
@@ -527,7 +527,7 @@ def test_similarity_measures_each_need_against_the_rest_of_its_group():
         NeedRecord(id=str(i), area="a", target_group="families", municipality="019036", description=t)
         for i, t in enumerate(texts)
     ]
-    values = services._similarities(None, records, EngineSettings(), Group(members=[0, 1, 2, 3]))
+    values = describing.similarities(None, records, EngineSettings(), Group(members=[0, 1, 2, 3]))
     assert len(values) == 4
     assert min(values[:3]) > values[3]
     assert all(0.0 <= value <= 1.0 for value in values)

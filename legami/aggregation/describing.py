@@ -1,0 +1,166 @@
+"""How needs become the engine's records, and what a group of needs says as a demand (no writes here).
+
+The engine (legami.aggregation.engine) knows nothing of Django: `need_record` gives it a need's fields,
+`describe` turns a group back into a demand's title, summary, reasons and figures, `similarities` tells
+how close each member is to the rest of its group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+from legami.aggregation import engine as default_engine
+from legami.aggregation import summaries
+from legami.aggregation.engine.text import TextModel
+from legami.needs import timewindows as tw
+from legami.needs.models import Need
+
+
+def need_record(need: Need, engine: Any = None) -> Any:
+    """The engine's NeedRecord of a need (its description decrypted here, in memory only)."""
+    engine = engine or default_engine
+    try:
+        windows = tuple(tw.windows_from_json(need.time_windows or []))
+    except ValueError:
+        windows = ()
+    return engine.NeedRecord(
+        id=str(need.pk),
+        area=str(need.area_id),
+        target_group=need.target_group,
+        municipality=str(need.municipality_id),
+        neighbourhood=str(need.neighbourhood_id) if need.neighbourhood_id else "",
+        lat=float(need.latitude) if need.latitude is not None else None,
+        lon=float(need.longitude) if need.longitude is not None else None,
+        windows=windows,
+        description=need.description or "",
+        people=need.people_count or 1,
+    )
+
+
+def common_windows(needs: Sequence[Need]) -> list:
+    """The time slots every need with windows shares (needs without windows fit any)."""
+    common: list | None = None
+    for need in needs:
+        try:
+            windows = tw.windows_from_json(need.time_windows or [])
+        except ValueError:
+            continue
+        if not windows:
+            continue
+        common = list(windows) if common is None else tw.intersect(common, windows)
+    return common or []
+
+
+def engine_settings(engine: Any, *, distance_km: float | None = None, min_group_size: int | None = None) -> Any:
+    """The engine's settings for a run: the given distance (or the configured one) and smallest group."""
+    kwargs: dict[str, Any] = {
+        "distance_km": float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
+    }
+    if min_group_size is not None:
+        kwargs["min_group_size"] = int(min_group_size)
+    return engine.EngineSettings(**kwargs)
+
+
+@dataclass
+class Description:
+    """What a demand says about its needs, computed from them (no personal data)."""
+
+    title: str
+    summary: str
+    reasons: list[str]
+    keywords: list[str]
+    time_windows: list[dict]
+    municipality_id: int | None
+    neighbourhood_id: int | None
+    target_group: str
+    need_count: int
+    people_count: int
+
+
+def describe(
+    needs: Sequence[Need],
+    *,
+    area_name: str,
+    keywords: Sequence[str],
+    windows: Sequence[Any] | None = None,
+    distance_km: float | None = None,
+    keywords_checked: bool = False,
+) -> Description:
+    if windows is None:
+        windows = common_windows(needs)
+    descriptions = [n.description or "" for n in needs]
+    if not keywords_checked:
+        keywords = summaries.shared_keywords(keywords, descriptions)
+    comuni_by_id = {n.municipality_id: n.municipality.name for n in needs}
+    comuni = sorted(comuni_by_id.values())
+    neighbourhoods = {n.neighbourhood_id for n in needs}
+    neighbourhood = needs[0].neighbourhood if len(neighbourhoods) == 1 and needs and needs[0].neighbourhood_id else None
+    groups = Counter(n.target_group for n in needs)
+    target_group = groups.most_common(1)[0][0] if groups else ""
+    people = sum(n.people_count or 1 for n in needs)
+    expressed = sum(1 for n in needs if n.expressed) * 2 >= len(needs)
+    nb_name = neighbourhood.name if neighbourhood else ""
+    # "cremona" says where, not what: the place is in the summary already.
+    keywords = summaries.without_place_names(
+        keywords, [*comuni, *(n.neighbourhood.name for n in needs if n.neighbourhood)]
+    )
+    concept = summaries.dominant_concept(descriptions)
+    return Description(
+        title=summaries.default_title(
+            keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
+        ),
+        summary=summaries.demand_summary(
+            people=people,
+            target_group=target_group,
+            comuni=comuni,
+            neighbourhood=nb_name,
+            expressed=expressed,
+            keywords=keywords,
+            area_name=area_name,
+            windows=windows,
+            concept=concept,
+        ),
+        reasons=summaries.demand_reasons(
+            area_name=area_name,
+            target_groups=sorted(groups, key=lambda g: (-groups[g], g)),
+            comuni=comuni,
+            neighbourhood=nb_name,
+            all_points=all(n.latitude is not None for n in needs),
+            distance_km=distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM,
+            windows=windows,
+            keywords=keywords,
+        ),
+        keywords=list(keywords),
+        time_windows=tw.windows_to_json(list(windows)),
+        municipality_id=next(iter(comuni_by_id)) if len(comuni_by_id) == 1 else None,
+        neighbourhood_id=neighbourhood.pk if neighbourhood else None,
+        target_group=target_group,
+        need_count=len(needs),
+        people_count=people,
+    )
+
+
+def similarities(engine: Any, records: list, engine_settings: Any, group: Any) -> list[float]:
+    """How close each need's description is to the rest of its group (cosine to the others' centroid)."""
+    if len(records) < 2:
+        return [round(float(group.cohesion), 4)] * len(records)
+    model = TextModel(
+        [record.description for record in records],
+        char_weight=getattr(engine_settings, "char_weight", 0.5),
+        concept_weight=getattr(engine_settings, "concept_weight", 0.0),
+    )
+    vectors = model.vectors.tocsr()
+    total = np.asarray(vectors.sum(axis=0)).ravel()
+    self_norms = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
+    with_total = vectors @ total
+    # |others|² = |total|² − 2·v·total + |v|², and v·others = v·total − |v|²: one sparse product for the group.
+    others_norm = np.sqrt(np.maximum(float(total @ total) - 2 * with_total + self_norms, 0.0))
+    dots = with_total - self_norms
+    values = np.divide(dots, others_norm, out=np.zeros_like(dots), where=others_norm > 0)
+    return [round(float(min(max(value, 0.0), 1.0)), 4) for value in values]
