@@ -360,12 +360,8 @@ def from_register(plan: NeedPlan) -> bool:
 
 def _register_file(plans: list[NeedPlan]) -> io.BytesIO:
     """The register as the needs import reads it (the export's columns and formats)."""
-    from legami.needs.services.imports import (
-        NEED_IMPORT_COLUMNS,
-        PRIVACY_EXPORT,
-        URGENCY_EXPORT,
-        format_windows_for_file,
-    )
+    from legami.needs.services.exports import PRIVACY_EXPORT, URGENCY_EXPORT, format_windows_for_file
+    from legami.needs.services.imports import NEED_IMPORT_COLUMNS
     from legami.needs.timewindows import TimeWindow, windows_to_json
 
     istat = {m.name: m.istat_code for m in Municipality.objects.filter(name__in={p.municipality for p in plans})}

@@ -1,4 +1,4 @@
-"""Import and export of needs (CSV/XLSX), all-or-nothing per file, the import run as a background job.
+"""Import of needs (CSV/XLSX), all-or-nothing per file, run as a background job (export: exports.py).
 
 The file's columns have Italian names (English aliases accepted); each cell is translated into the
 value a Need field takes and then checked by `validate_need_data`, the same rules as the forms.
@@ -9,35 +9,31 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event, snapshot
-from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.importing import ImportFileError, RowError, TableRow, read_table
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
+from legami.core.jobs import enqueue_job, run_file_import
 from legami.core.models import AuditEvent, DataClass, Job
-from legami.core.permissions import can, district_scope, require
+from legami.core.permissions import district_scope, require
 from legami.needs.models import Channel, Need, NeedArea, NeedEvent, NeedStatus, PrivacyLevel, TargetGroup, Urgency
 from legami.needs.services.needs import data_class_of, validate_need_data
-from legami.needs.timewindows import TimeWindow, TimeWindowError, parse_time_windows, windows_from_json
+from legami.needs.timewindows import TimeWindow, TimeWindowError, parse_time_windows
 from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
 
 IMPORT_NEEDS = "needs.import_needs"
-EXPORT_NEEDS = "needs.export_needs"
-VIEW_CASE_NEEDS = "needs.view_case_needs"
 NEEDS_IMPORT_KIND = "needs_import"
 
 # The columns of the needs file, in the order the export writes them: an export re-imports as is.
@@ -128,12 +124,6 @@ URGENCY_WORDS: dict[str, int] = {
     "urgente": Urgency.URGENT,
     "urgent": Urgency.URGENT,
 }
-URGENCY_EXPORT: dict[int, str] = {
-    Urgency.LOW: "bassa",
-    Urgency.MEDIUM: "media",
-    Urgency.HIGH: "alta",
-    Urgency.URGENT: "urgente",
-}
 _YES = frozenset({"si", "s", "yes", "y", "true", "vero", "1", "x", "espresso", "expressed"})
 _NO = frozenset({"no", "n", "false", "falso", "0", "rilevato", "detected"})
 PRIVACY_WORDS: dict[str, str] = {
@@ -144,9 +134,6 @@ PRIVACY_WORDS: dict[str, str] = {
     "case team": PrivacyLevel.CASE_TEAM,
     "team": PrivacyLevel.CASE_TEAM,
 }
-PRIVACY_EXPORT: dict[str, str] = {PrivacyLevel.NETWORK: "rete", PrivacyLevel.CASE_TEAM: "equipe"}
-# Fixed day abbreviations of the export (any language's parse_time_windows reads them back).
-_EXPORT_DAYS = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
 
 Progress = Callable[..., None]
 
@@ -716,191 +703,12 @@ def _enqueue_import(job_id: int) -> None:
 
 def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
     """Run a queued needs import job: validate, write if all rows are good, record the outcome on the job."""
-    if not claim_job(job, kind=NEEDS_IMPORT_KIND):
-        # Already run (a retried task, or a second worker): never import the same file twice.
-        return job
-    actor = job.actor
-    language = job_language(job)
-
-    def report(processed: int, total: int, *, phase: str = "validating") -> None:
-        # Validation runs outside any transaction, so the job page sees these at once; the writes of
-        # the "writing" phase become visible when the import commits.
-        Job.objects.filter(pk=job.pk).update(processed=processed, total=total, result={"phase": phase})
-        if progress is not None:
-            progress(processed, total, phase=phase)
-
-    with translation.override(language):
-        try:
-            if actor is None:
-                raise PermissionDenied(IMPORT_NEEDS)
-            with job.file.open("rb") as handle:
-                outcome = import_needs_file(
-                    actor=actor, network=job.network, file=handle, file_name=job.original_name, progress=report
-                )
-        except PermissionDenied:
-            finish_job(
-                job, failed=True, result={"file_error": gettext("You are no longer allowed to import needs here.")}
-            )
-        except ImportFileError as exc:
-            finish_job(job, failed=True, result={"file_error": str(exc)})
-        except Exception:
-            finish_job(
-                job,
-                failed=True,
-                result={
-                    "file_error": gettext("The import stopped because of an unexpected error. Nothing was imported.")
-                },
-            )
-            raise
-        else:
-            if outcome.ok:
-                finish_job(
-                    job,
-                    failed=False,
-                    processed=outcome.total,
-                    total=outcome.total,
-                    result={"created": outcome.created},
-                )
-            else:
-                finish_job(
-                    job,
-                    failed=True,
-                    processed=outcome.total,
-                    total=outcome.total,
-                    errors=[e.as_dict() for e in outcome.errors[:MAX_SHOWN_ERRORS]],
-                    result={"error_count": len(outcome.errors), "bad_rows": len({e.row for e in outcome.errors})},
-                )
-    return job
-
-
-# --- export -------------------------------------------------------------------------------------
-
-
-def format_windows_for_file(data: Any) -> str:
-    """Stored time windows as the file writes them ("mar 16:00-18:00; gio 16:00-18:00"), read back by the import."""
-    try:
-        windows = windows_from_json(data)
-    except TimeWindowError:
-        return ""
-    return "; ".join(
-        f"{_EXPORT_DAYS[w.day]} {w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d}"
-        for w in windows
-    )
-
-
-def need_export_rows(needs: Iterable[Need], *, show_case_data: bool) -> Iterator[list[Any]]:
-    """The NEED_IMPORT_COLUMNS cells of each need (needs with area, municipality, neighbourhood loaded).
-
-    Without `show_case_data` the description of a case-team need is left blank (never leaked to a file).
-    """
-    for need in needs:
-        hidden = need.privacy_level == PrivacyLevel.CASE_TEAM and not show_case_data
-        yield [
-            need.external_id,
-            need.area.code,
-            need.target_group,
-            need.municipality.istat_code,
-            need.neighbourhood.name if need.neighbourhood_id and need.neighbourhood else "",
-            "" if hidden else need.description,
-            URGENCY_EXPORT.get(need.urgency, need.urgency),
-            "sì" if need.expressed else "no",
-            need.channel,
-            format_windows_for_file(need.time_windows),
-            need.latitude,
-            need.longitude,
-            need.observed_on,
-            need.people_count,
-            PRIVACY_EXPORT.get(need.privacy_level, need.privacy_level),
-        ]
-
-
-def export_needs(
-    *, actor: Any, network: Network, fmt: str, filters: Mapping[str, Any] | None = None
-) -> HttpResponseBase:
-    """A CSV or XLSX download of the needs the actor may see (with the needs list's filters), audited.
-
-    `filters` are the keyword filters of `needs_for_user` (area, target_group, municipality…).
-    """
-    from legami.needs.selectors.needs import needs_for_user
-
-    require(actor, EXPORT_NEEDS, network)
-    if fmt not in EXPORT_FORMATS:
-        raise ValidationError(
-            {"format": _("Unknown format “%(fmt)s”: choose csv or xlsx.") % {"fmt": fmt}}, code="invalid_format"
-        )
-    given = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    needs = needs_for_user(actor, network, **given).order_by("observed_on", "id")
-    show_case_data = can(actor, VIEW_CASE_NEEDS, network)
-    count = needs.count()
-    case_count = needs.filter(privacy_level=PrivacyLevel.CASE_TEAM).count() if show_case_data else 0
-    shown_filters = {k: str(getattr(v, "pk", v))[:100] for k, v in given.items()}
-    with transaction.atomic():
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.EXPORT,
-            network=network,
-            object_type=Need._meta.label_lower,
-            object_repr=f"{network.slug} needs ({fmt})",
-            after={"count": count, "format": fmt, "filters": shown_filters, "case_needs": case_count},
-            # Case-team descriptions in the file make the export itself case data.
-            data_class=DataClass.CASE if case_count else DataClass.PERSONAL,
-        )
-    filename = f"{network.slug}-bisogni-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    return export_response(
-        rows=need_export_rows(needs.iterator(chunk_size=2000), show_case_data=show_case_data),
-        header=NEED_IMPORT_COLUMNS,
-        filename=filename,
-        fmt=fmt,
-    )
-
-
-def needs_template_rows(network: Network) -> list[list[Any]]:
-    """Two example rows for the template file, using the network's own areas and Comuni where it has them."""
-    areas = list(NeedArea.objects.filter(network=network, is_active=True).order_by("position", "id")[:2])
-    codes = [a.code for a in areas] + ["conciliazione", "relazioni"]
-    link = NetworkMunicipality.objects.filter(network=network).select_related("municipality").order_by("id").first()
-    comune = link.municipality.istat_code if link else "019036"
-    today = timezone.localdate()
-    return [
-        [
-            "SP-0001",
-            codes[0],
-            TargetGroup.FAMILIES,
-            comune,
-            "",
-            "Doposcuola per due bambini di 8 e 10 anni: la mamma lavora fino alle 18.",
-            "media",
-            "sì",
-            Channel.INTERVIEW,
-            "mar e gio 16-18",
-            "",
-            "",
-            today.strftime("%d/%m/%Y"),
-            3,
-            "rete",
-        ],
-        [
-            "SP-0002",
-            codes[1],
-            TargetGroup.ELDERLY,
-            comune,
-            "",
-            "Signora anziana sola, non esce di casa da mesi: servirebbe compagnia e qualcuno per la spesa.",
-            "alta",
-            "no",
-            Channel.SENTINEL,
-            "lun-ven 9-12",
-            "",
-            "",
-            today.isoformat(),
-            1,
-            "rete",
-        ],
-    ]
-
-
-def needs_template_response(*, network: Network, fmt: str = "csv") -> HttpResponseBase:
-    """A needs file to fill in: the header and two example rows."""
-    return export_response(
-        rows=needs_template_rows(network), header=NEED_IMPORT_COLUMNS, filename="bisogni-modello", fmt=fmt
+    return run_file_import(
+        job=job,
+        kind=NEEDS_IMPORT_KIND,
+        import_file=import_needs_file,
+        refused_message=_("You are no longer allowed to import needs here."),
+        success_result=lambda outcome: {"created": outcome.created},
+        progress=progress,
+        max_errors=MAX_SHOWN_ERRORS,
     )

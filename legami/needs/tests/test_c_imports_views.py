@@ -343,7 +343,7 @@ def test_case_team_needs_do_not_leave_without_the_case_team_capability(cast, eng
 
 
 def test_case_team_descriptions_are_blanked_when_the_rows_are_not_for_the_case_team(recorded):
-    from legami.needs.services.imports import need_export_rows
+    from legami.needs.services.exports import need_export_rows
 
     rows = list(need_export_rows([recorded["case"], recorded["plain"]], show_case_data=False))
     assert rows[0][5] == "" and rows[1][5] == "=1+1 doposcuola"

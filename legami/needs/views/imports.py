@@ -14,13 +14,8 @@ from legami.core.forms import add_service_errors
 from legami.core.models import Job
 from legami.needs.forms.imports import NEED_COLUMN_HELP, NeedsImportForm
 from legami.needs.forms.needs import NeedFilterForm
-from legami.needs.services.imports import (
-    MAX_SHOWN_ERRORS,
-    NEEDS_IMPORT_KIND,
-    export_needs,
-    needs_template_response,
-    start_needs_import,
-)
+from legami.needs.services.exports import export_needs, needs_template_response
+from legami.needs.services.imports import MAX_SHOWN_ERRORS, NEEDS_IMPORT_KIND, start_needs_import
 from legami.network.decorators import network_view
 from legami.network.models import Network
 

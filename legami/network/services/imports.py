@@ -12,19 +12,19 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.importing import ImportFileError, RowError, TableRow, read_table
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
+from legami.core.jobs import enqueue_job, run_file_import
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import district_scope, require
 from legami.network.models import Household, Network, Person
@@ -548,61 +548,14 @@ def _enqueue_import(job_id: int) -> None:
 
 def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
     """Run a queued people import job: validate, write if all rows are good, record the outcome on the job."""
-    if not claim_job(job):
-        # Already run (a retried task, or a second worker): never import the same file twice.
-        return job
-    actor = job.actor
-    language = job_language(job)
-
-    def report(processed: int, total: int, *, phase: str = "validating") -> None:
-        # Short writes outside the import's transaction, so the job page sees them at once.
-        Job.objects.filter(pk=job.pk).update(processed=processed, total=total, result={"phase": phase})
-        if progress is not None:
-            progress(processed, total, phase=phase)
-
-    with translation.override(language):
-        try:
-            if actor is None:
-                raise PermissionDenied(IMPORT_PEOPLE)
-            with job.file.open("rb") as handle:
-                outcome = import_people_file(
-                    actor=actor, network=job.network, file=handle, file_name=job.original_name, progress=report
-                )
-        except PermissionDenied:
-            finish_job(
-                job, failed=True, result={"file_error": gettext("You are no longer allowed to import people here.")}
-            )
-        except ImportFileError as exc:
-            finish_job(job, failed=True, result={"file_error": str(exc)})
-        except Exception:
-            finish_job(
-                job,
-                failed=True,
-                result={
-                    "file_error": gettext("The import stopped because of an unexpected error. Nothing was imported.")
-                },
-            )
-            raise
-        else:
-            if outcome.ok:
-                finish_job(
-                    job,
-                    failed=False,
-                    processed=outcome.total,
-                    total=outcome.total,
-                    result={"created": outcome.created, "households_created": outcome.households_created},
-                )
-            else:
-                bad_rows = len({e.row for e in outcome.errors})
-                finish_job(
-                    job,
-                    failed=True,
-                    processed=outcome.total,
-                    total=outcome.total,
-                    errors=[e.as_dict() for e in outcome.errors[:MAX_SHOWN_ERRORS]],
-                    result={"error_count": len(outcome.errors), "bad_rows": bad_rows},
-                )
-    return job
+    return run_file_import(
+        job=job,
+        import_file=import_people_file,
+        refused_message=_("You are no longer allowed to import people here."),
+        success_result=lambda outcome: {"created": outcome.created, "households_created": outcome.households_created},
+        progress=progress,
+        max_errors=MAX_SHOWN_ERRORS,
+    )
 
 
 # --- export -------------------------------------------------------------------------------------
