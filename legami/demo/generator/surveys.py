@@ -359,6 +359,7 @@ def plan_answers(*, municipalities: list[str], seed: int, small: bool) -> dict[s
 
 
 def _build_survey(actor, network, spec: SurveySpec, areas: dict[str, NeedArea], *, created: Counter) -> Survey:
+    from legami.needs.services import survey_answers
     from legami.needs.services import surveys as survey_services
 
     survey = survey_services.create_survey(
@@ -387,7 +388,7 @@ def _build_survey(actor, network, spec: SurveySpec, areas: dict[str, NeedArea], 
             },
         )
     for rule in spec.rules:
-        survey_services.create_need_rule(
+        survey_answers.create_need_rule(
             actor=actor,
             survey=survey,
             data={
@@ -433,6 +434,7 @@ def ensure_surveys(
     created: Counter,
 ) -> None:
     """The demo surveys, their questions and rules, and every planned response not yet stored."""
+    from legami.needs.services import survey_answers
     from legami.needs.services import surveys as survey_services
 
     existing = {s.title: s for s in Survey.objects.filter(network=network, title__in=[s.title for s in SURVEYS])}
@@ -444,7 +446,7 @@ def ensure_surveys(
         keys = {q.key: question for q, question in zip(spec.questions, questions, strict=True)}
         planned = answers[spec.title]
         for response in planned[survey.responses.count() :]:
-            survey_services.submit_survey_response(
+            survey_answers.submit_survey_response(
                 survey=survey, answers=_raw_answers(survey, response, comuni, neighbourhoods, keys)
             )
             created["survey responses"] += 1

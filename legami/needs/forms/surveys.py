@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import PlainSelect
 from legami.needs.models import NeedArea, Question, Survey, TargetGroup, Urgency
-from legami.needs.services.surveys import field_name
+from legami.needs.services.survey_answers import field_name
 from legami.territory.models import Municipality, Neighbourhood
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

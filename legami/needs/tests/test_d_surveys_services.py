@@ -10,6 +10,7 @@ from legami.core.models import AuditEvent
 from legami.core.tests import factories as f
 from legami.needs.models import Need, Question, Survey, SurveyResponse
 from legami.needs.selectors.surveys import survey_export, survey_results
+from legami.needs.services import survey_answers as sa
 from legami.needs.services import surveys as s
 from legami.needs.tests.factories import NeedAreaFactory, QuestionFactory, SurveyFactory
 
@@ -115,7 +116,7 @@ def test_number_bounds_are_optional_and_questions_are_ordered_and_moved(cast):
 
 def test_answered_questions_keep_their_kind_options_and_bounds(cast, full):
     survey, qs = full
-    s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", multi=["Casa"], number=50))
+    sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", multi=["Casa"], number=50))
     with pytest.raises(ValidationError) as exc:
         s.update_question(actor=cast.coordinator, question=qs["single"], data={"kind": K.TEXT})
     assert "question_kind_locked" in codes(exc, "kind")
@@ -141,7 +142,7 @@ def test_anonymity_cannot_change_once_answered(cast, full):
     survey, qs = full
     s.update_survey(actor=cast.coordinator, survey=survey, data={"anonymous": False})  # no answers yet: fine
     s.update_survey(actor=cast.coordinator, survey=survey, data={"anonymous": True})
-    s.submit_survey_response(survey=survey, answers=answers(qs, single="No"))
+    sa.submit_survey_response(survey=survey, answers=answers(qs, single="No"))
     with pytest.raises(ValidationError) as exc:
         s.update_survey(actor=cast.coordinator, survey=survey, data={"anonymous": False})
     assert "survey_anonymity_locked" in codes(exc, "anonymous")
@@ -188,14 +189,14 @@ def test_answers_only_while_open_and_within_dates(cast, full):
     survey.opens_on = today + datetime.timedelta(days=1)
     survey.save()
     with pytest.raises(ValidationError):
-        s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì"))
+        sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì"))
     survey.opens_on, survey.closes_on = None, today - datetime.timedelta(days=1)
     survey.save()
     assert not s.survey_accepts_answers(survey)
     survey.closes_on, survey.status = None, Survey.Status.CLOSED
     survey.save()
     with pytest.raises(ValidationError):
-        s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì"))
+        sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì"))
     assert not SurveyResponse.objects.exists()
 
 
@@ -220,7 +221,7 @@ def test_every_bad_answer_gets_a_specific_error_and_saves_nothing(cast, full, ke
     survey, qs = full
     data = answers(qs, single="Sì", **{key: value}) if key != "single" else answers(qs, single=value)
     with pytest.raises(ValidationError) as exc:
-        s.submit_survey_response(survey=survey, answers=data)
+        sa.submit_survey_response(survey=survey, answers=data)
     messages = " ".join(exc.value.message_dict[f"q_{qs[key].pk}"])
     assert fragment in messages
     assert not SurveyResponse.objects.exists()
@@ -230,7 +231,7 @@ def test_required_question_and_comune_outside_the_network(cast, full):
     survey, qs = full
     elsewhere = f.MunicipalityFactory(name="Milano")
     with pytest.raises(ValidationError) as exc:
-        s.submit_survey_response(survey=survey, answers=answers(qs, comune=str(elsewhere.pk)))
+        sa.submit_survey_response(survey=survey, answers=answers(qs, comune=str(elsewhere.pk)))
     assert "needs an answer" in exc.value.message_dict[f"q_{qs['single'].pk}"][0]
     assert f"q_{qs['comune'].pk}" in exc.value.message_dict
 
@@ -240,17 +241,17 @@ def test_neighbourhood_must_lie_in_the_chosen_comune(cast, full):
     cremona, crema = cast.municipalities
     po = f.NeighbourhoodFactory(network=cast.network, municipality=cremona, name="Po")
     with pytest.raises(ValidationError) as exc:
-        s.submit_survey_response(
+        sa.submit_survey_response(
             survey=survey, answers=answers(qs, single="Sì", comune=str(crema.pk), quartiere=str(po.pk))
         )
     assert "not in the Comune" in exc.value.message_dict[f"q_{qs['quartiere'].pk}"][0]
-    response = s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", quartiere=str(po.pk)))
+    response = sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", quartiere=str(po.pk)))
     assert response.municipality == cremona and response.neighbourhood == po  # the Comune follows the neighbourhood
 
 
 def test_good_answers_are_stored_as_json(cast, full):
     survey, qs = full
-    response = s.submit_survey_response(
+    response = sa.submit_survey_response(
         survey=survey,
         answers=answers(
             qs,
@@ -276,7 +277,7 @@ def test_good_answers_are_stored_as_json(cast, full):
 
 def test_anonymous_survey_keeps_no_respondent_nor_contact(cast, full):
     survey, qs = full
-    response = s.submit_survey_response(
+    response = sa.submit_survey_response(
         survey=survey,
         answers=answers(qs, single="Sì"),
         user=cast.citizen,
@@ -290,9 +291,9 @@ def test_named_survey_keeps_the_contact_and_checks_the_email(cast, full):
     Survey.objects.filter(pk=survey.pk).update(anonymous=False)
     survey.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì"), contact={"email": "not-an-email"})
+        sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì"), contact={"email": "not-an-email"})
     assert "contact_email" in exc.value.message_dict
-    response = s.submit_survey_response(
+    response = sa.submit_survey_response(
         survey=survey, answers=answers(qs, single="Sì"), user=cast.citizen, contact={"name": "Anna", "email": "a@b.it"}
     )
     assert (response.respondent, response.contact_name, response.contact_email) == (cast.citizen, "Anna", "a@b.it")
@@ -305,7 +306,7 @@ def test_named_survey_keeps_the_contact_and_checks_the_email(cast, full):
 def ruled(cast, full):
     survey, qs = full
     area = NeedAreaFactory(network=cast.network, code="casa", name="Casa")
-    choice_rule = s.create_need_rule(
+    choice_rule = sa.create_need_rule(
         actor=cast.coordinator,
         survey=survey,
         data={
@@ -317,7 +318,7 @@ def ruled(cast, full):
             "description": "Difficoltà con la casa",
         },
     )
-    scale_rule = s.create_need_rule(
+    scale_rule = sa.create_need_rule(
         actor=cast.coordinator,
         survey=survey,
         data={
@@ -352,14 +353,14 @@ def test_bad_rules_are_refused(cast, full, data, field):
     if data.get("area") == "other":
         payload["area"] = other_area.pk
     with pytest.raises(ValidationError) as exc:
-        s.create_need_rule(actor=cast.coordinator, survey=survey, data=payload)
+        sa.create_need_rule(actor=cast.coordinator, survey=survey, data=payload)
     assert field in exc.value.message_dict
 
 
 def test_matching_answers_record_needs_and_others_do_not(cast, ruled):
     survey, qs, area, choice_rule, scale_rule = ruled
     cremona = cast.municipalities[0]
-    response = s.submit_survey_response(
+    response = sa.submit_survey_response(
         survey=survey,
         answers=answers(qs, single="Sì", multi=["Casa"], scale="5", text="Mi chiamo Anna", comune=cremona.pk),
     )
@@ -378,22 +379,22 @@ def test_matching_answers_record_needs_and_others_do_not(cast, ruled):
     )
     assert "Anna" not in need.description  # free text is never copied
     # not matching: another option, a scale under the threshold
-    s.submit_survey_response(
+    sa.submit_survey_response(
         survey=survey, answers=answers(qs, single="No", multi=["Lavoro"], scale="3", comune=cremona.pk)
     )
     # matching but without a Comune: no need
-    s.submit_survey_response(survey=survey, answers=answers(qs, single="No", multi=["Casa"]))
+    sa.submit_survey_response(survey=survey, answers=answers(qs, single="No", multi=["Casa"]))
     assert Need.objects.count() == 2
 
 
 def test_applying_rules_again_never_duplicates(cast, ruled):
     survey, qs, area, choice_rule, scale_rule = ruled
     cremona = cast.municipalities[0]
-    s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", multi=["Casa"], comune=cremona.pk))
+    sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", multi=["Casa"], comune=cremona.pk))
     assert Need.objects.count() == 1
-    assert s.apply_need_rules(actor=cast.coordinator, survey=survey) == 0
+    assert sa.apply_need_rules(actor=cast.coordinator, survey=survey) == 0
     # a rule added later reaches the stored answers once
-    s.create_need_rule(
+    sa.create_need_rule(
         actor=cast.coordinator,
         survey=survey,
         data={
@@ -404,11 +405,11 @@ def test_applying_rules_again_never_duplicates(cast, ruled):
             "description": "Altro",
         },
     )
-    assert s.apply_need_rules(actor=cast.coordinator, survey=survey) == 1
-    assert s.apply_need_rules(actor=cast.coordinator, survey=survey) == 0
+    assert sa.apply_need_rules(actor=cast.coordinator, survey=survey) == 1
+    assert sa.apply_need_rules(actor=cast.coordinator, survey=survey) == 0
     assert Need.objects.count() == 2
     with pytest.raises(PermissionDenied):
-        s.apply_need_rules(actor=cast.evaluator, survey=survey)
+        sa.apply_need_rules(actor=cast.evaluator, survey=survey)
 
 
 def test_a_rule_option_cannot_be_removed_from_the_question(cast, ruled):
@@ -426,7 +427,7 @@ def test_results_on_a_known_set(cast, full, settings):
     survey, qs = full
     cremona = cast.municipalities[0]
     for single, scale, number in [("Sì", 5, 10), ("Sì", 4, 20), ("Sì", 4, 30), ("No", 1, 40)]:
-        s.submit_survey_response(
+        sa.submit_survey_response(
             survey=survey, answers=answers(qs, single=single, scale=scale, number=number, comune=cremona.pk, text="t")
         )
     operator = survey_results(cast.coordinator, survey)
@@ -455,13 +456,13 @@ def test_results_and_list_run_a_constant_number_of_queries(cast, full, django_as
 
     survey, qs = full
     for _i in range(3):
-        s.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", comune=cast.municipalities[0].pk))
+        sa.submit_survey_response(survey=survey, answers=answers(qs, single="Sì", comune=cast.municipalities[0].pk))
     with django_assert_max_num_queries(6):
         survey_results(cast.coordinator, survey)
     with django_assert_max_num_queries(2):
         list(surveys_for_user(cast.coordinator, cast.network))
     for _i in range(10):
-        s.submit_survey_response(survey=survey, answers=answers(qs, single="No", comune=cast.municipalities[1].pk))
+        sa.submit_survey_response(survey=survey, answers=answers(qs, single="No", comune=cast.municipalities[1].pk))
         SurveyFactory(network=cast.network)
     with django_assert_max_num_queries(6):
         survey_results(cast.coordinator, survey)
@@ -471,7 +472,7 @@ def test_results_and_list_run_a_constant_number_of_queries(cast, full, django_as
 
 def test_export_has_one_row_per_response_and_joins_multiple_choices(cast, full):
     survey, qs = full
-    s.submit_survey_response(
+    sa.submit_survey_response(
         survey=survey, answers=answers(qs, single="Sì", multi=["Casa", "Lavoro"], comune=cast.municipalities[0].pk)
     )
     header, rows = survey_export(survey)

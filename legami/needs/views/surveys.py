@@ -35,20 +35,22 @@ from legami.needs.selectors.surveys import (
     survey_rules,
     surveys_for_user,
 )
+from legami.needs.services.survey_answers import (
+    apply_need_rules,
+    create_need_rule,
+    delete_need_rule,
+    submit_survey_response,
+)
 from legami.needs.services.surveys import (
     RULE_KINDS,
     add_question,
     allowed_survey_transitions,
-    apply_need_rules,
     change_survey_status,
-    create_need_rule,
     create_survey,
-    delete_need_rule,
     delete_question,
     delete_survey,
     move_question,
     record_survey_export,
-    submit_survey_response,
     survey_accepts_answers,
     update_question,
     update_survey,
