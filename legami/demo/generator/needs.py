@@ -1,9 +1,9 @@
 """Demo needs and aggregated demand: drawing the needs (the plan) and recording them through the services.
 
 `plan_needs()` draws every need from its own seeded generator (the people's draws stay as they were),
-from the themes, hotspots and one-off needs of `needs_content`. `ensure_needs()` records the ones that
-are missing (matched on `external_id` = `demo-<n>`) with part B's `record_need` and walks each new
-need to its planned status with `change_need_status`. `ensure_demands()` then runs the aggregation once
+from the themes of `needs_themes` and the hotspots and one-off needs of `needs_content`. `ensure_needs()`
+records the ones that are missing (matched on `external_id` = `demo-<n>`) with part B's `record_need` and
+walks each new need to its planned status in bulk with `move_needs`. `ensure_demands()` then runs the aggregation once
 (part F's services, synchronously) and accepts and answers a few of the best candidates.
 """
 
@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from legami.core.models import Job
 from legami.demo import data
 from legami.demo.generator import needs_content as content
+from legami.demo.generator import needs_themes as theme_data
 from legami.demo.generator.plan import REFERENCE_DATE, HouseholdKey, PersonKey, PersonPlan, Plan
 from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
 from legami.network.models import Household, Person
@@ -156,7 +157,7 @@ class NeedPlanner:
 
     def plan(self) -> list[NeedPlan]:
         needs = []
-        themes = [(theme, theme.weight) for theme in content.THEMES]
+        themes = [(theme, theme.weight) for theme in theme_data.THEMES]
         hotspots = [(hotspot, hotspot.weight) for hotspot in self.hotspots]
         for n in range(1, self.count + 1):
             external_id = f"{EXTERNAL_ID_PREFIX}{n:05d}"
@@ -165,7 +166,7 @@ class NeedPlanner:
                 needs.append(self._singular(external_id))
             elif roll < SINGULAR_SHARE + HOTSPOT_SHARE and hotspots:
                 hotspot = _weighted(self.rng, hotspots)
-                needs.append(self._theme_need(external_id, content.THEME_BY_CODE[hotspot.theme], hotspot))
+                needs.append(self._theme_need(external_id, theme_data.THEME_BY_CODE[hotspot.theme], hotspot))
             else:
                 needs.append(self._theme_need(external_id, _weighted(self.rng, themes), None))
         return needs
@@ -222,22 +223,26 @@ class NeedPlanner:
             return _jitter(self.rng, centre, 400 if hotspot else (1500 if comune == "Cremona" else 800))
         return None, None
 
-    def _windows(self, theme: content.Theme, hotspot: content.Hotspot | None) -> content.Hours | None:
+    def _windows(self, theme: theme_data.Theme, hotspot: content.Hotspot | None) -> theme_data.Hours | None:
         if hotspot is not None and hotspot.hours is not None and self.rng.random() < 0.8:
             return theme.hours[hotspot.hours]
-        options: list[tuple[content.Hours | None, int]] = [(hours, hours.weight) for hours in theme.hours]
+        options: list[tuple[theme_data.Hours | None, int]] = [(hours, hours.weight) for hours in theme.hours]
         if theme.no_hours_weight or not options:
             options.append((None, theme.no_hours_weight or 1))
         return _weighted(self.rng, options)
 
-    def _theme_need(self, external_id: str, theme: content.Theme, hotspot: content.Hotspot | None) -> NeedPlan:
+    def _theme_need(self, external_id: str, theme: theme_data.Theme, hotspot: content.Hotspot | None) -> NeedPlan:
         rng = self.rng
         expressed = rng.random() < theme.expressed_share
         case = rng.random() < theme.case_share
         observed_on = self._observed_on(theme.code)
         channel = self._channel(expressed)
         hours = self._windows(theme, hotspot)
-        slots = {**content.COMMON_SLOTS, **theme.slots, "when": hours.when if hours and hours.when else theme.any_time}
+        slots = {
+            **theme_data.COMMON_SLOTS,
+            **theme.slots,
+            "when": hours.when if hours and hours.when else theme.any_time,
+        }
         template = rng.choice(theme.citizen if expressed else theme.operator)
         description = _fill(rng, template, slots)
         target = _weighted(rng, theme.targets)

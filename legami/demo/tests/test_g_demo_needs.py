@@ -16,12 +16,8 @@ from legami.demo.generator.needs import (
     needs_for,
     plan_needs,
 )
-from legami.demo.generator.needs_content import (
-    HOTSPOTS,
-    SINGULAR_NEEDS,
-    THEME_BY_CODE,
-    THEMES,
-)
+from legami.demo.generator.needs_content import HOTSPOTS, SINGULAR_NEEDS
+from legami.demo.generator.needs_themes import THEME_BY_CODE, THEMES
 from legami.demo.generator.plan import REFERENCE_DATE
 from legami.demo.generator.surveys import CLOSED_SURVEY, OPEN_SURVEY, SMALL_ANSWERS, plan_answers
 from legami.needs.models import (
