@@ -49,3 +49,19 @@ def test_the_dashboard_leads_each_role_to_its_needs_pages(cast, login):
     worker = login(cast.community_worker).get(url).content.decode()
     assert reverse("needs:need_create", args=[cast.network.slug]) in worker
     assert reverse("aggregation:runs", args=[cast.network.slug]) in worker
+
+
+def test_a_finished_needs_import_leads_to_the_needs_list(cast, login):
+    from legami.core.models import Job
+
+    job = Job.objects.create(
+        network=cast.network,
+        kind="needs_import",
+        actor=cast.coordinator,
+        status=Job.Status.SUCCEEDED,
+        result={"created": 2},
+        total=2,
+        processed=2,
+    )
+    html = login(cast.coordinator).get(reverse("needs:import_job", args=[cast.network.slug, job.pk])).content.decode()
+    assert f'<a class="btn btn-primary" href="{reverse("needs:needs", args=[cast.network.slug])}">' in html
