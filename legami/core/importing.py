@@ -14,10 +14,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -337,3 +338,28 @@ def _match_header(
         problems.append(str(_("The expected columns are: {names}.")).format(names=", ".join(wanted)))
         raise ImportFileError(" ".join(problems))
     return positions
+
+
+# The files an import page accepts.
+IMPORT_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+def check_upload(uploaded_file: Any) -> tuple[str, str]:
+    """The uploaded file's own name and lower-case extension, or a ValidationError on the "file" field
+    (no file, not a spreadsheet, empty, over LEGAMI_IMPORT_MAX_BYTES)."""
+    if uploaded_file is None:
+        raise ValidationError({"file": _("Choose a file to import.")}, code="required")
+    name = PurePath(str(getattr(uploaded_file, "name", "") or "")).name
+    extension = PurePath(name).suffix.lower()
+    size = getattr(uploaded_file, "size", None)
+    limit = settings.LEGAMI_IMPORT_MAX_BYTES
+    if extension not in IMPORT_EXTENSIONS:
+        raise ValidationError({"file": _("Upload a CSV file or an Excel workbook (.xlsx).")}, code="invalid_extension")
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")}, code="empty")
+    if size is not None and size > limit:
+        raise ValidationError(
+            {"file": _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)}},
+            code="too_large",
+        )
+    return name, extension

@@ -11,8 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.importing import IMPORT_EXTENSIONS
 from legami.needs.services.imports import (
-    IMPORT_EXTENSIONS,
     NEED_COLUMN_ALIASES,
     NEED_IMPORT_COLUMNS,
     NEED_IMPORT_REQUIRED,

@@ -11,19 +11,17 @@ import decimal
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event, snapshot
-from legami.core.importing import ImportFileError, RowError, TableRow, read_table
+from legami.core.importing import ImportFileError, RowError, TableRow, check_upload, read_table
 from legami.core.jobs import enqueue_job, run_file_import
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import district_scope, require
@@ -105,7 +103,6 @@ FIELD_COLUMNS: dict[str, str] = {
     "people_count": "persone",
     "privacy_level": "riservatezza",
 }
-IMPORT_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
 # How many bad cells a job keeps to show; the command prints them all.
 MAX_SHOWN_ERRORS = 500
 PROGRESS_EVERY = 250
@@ -659,21 +656,7 @@ def _write_needs(
 def start_needs_import(*, actor: Any, network: Network, uploaded_file: Any) -> Job:
     """Save an uploaded needs file to a new Job and queue its import once the transaction commits."""
     require(actor, IMPORT_NEEDS, network)
-    if uploaded_file is None:
-        raise ValidationError({"file": _("Choose a file to import.")}, code="required")
-    name = PurePath(str(getattr(uploaded_file, "name", "") or "")).name
-    extension = PurePath(name).suffix.lower()
-    size = getattr(uploaded_file, "size", None)
-    limit = settings.LEGAMI_IMPORT_MAX_BYTES
-    if extension not in IMPORT_EXTENSIONS:
-        raise ValidationError({"file": _("Upload a CSV file or an Excel workbook (.xlsx).")}, code="invalid_extension")
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")}, code="empty")
-    if size is not None and size > limit:
-        raise ValidationError(
-            {"file": _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)}},
-            code="too_large",
-        )
+    name, extension = check_upload(uploaded_file)
     with transaction.atomic():
         job = Job(network=network, kind=NEEDS_IMPORT_KIND, actor=actor, original_name=name[:255])
         # The stored name says nothing about what is in it; the user's name is kept for display.

@@ -11,7 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from legami.network.services.imports import IMPORT_EXTENSIONS, PERSON_IMPORT_COLUMNS, PERSON_IMPORT_REQUIRED
+from legami.core.importing import IMPORT_EXTENSIONS
+from legami.network.services.imports import PERSON_IMPORT_COLUMNS, PERSON_IMPORT_REQUIRED
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -16,14 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseBase
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
 from legami.core.exports import EXPORT_FORMATS, export_response
-from legami.core.importing import ImportFileError, RowError, TableRow, read_table
+from legami.core.importing import ImportFileError, RowError, TableRow, check_upload, read_table
 from legami.core.jobs import enqueue_job, run_file_import
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import district_scope, require
@@ -53,7 +51,6 @@ PERSON_IMPORT_COLUMNS: tuple[str, ...] = (
     "household_role",
 )
 PERSON_IMPORT_REQUIRED: tuple[str, ...] = ("first_name", "last_name")
-IMPORT_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
 # How many bad cells a job keeps to show; the command prints them all.
 MAX_SHOWN_ERRORS = 500
 PROGRESS_EVERY = 500
@@ -511,21 +508,7 @@ def _write_people(
 def start_people_import(*, actor: Any, network: Network, uploaded_file: Any) -> Job:
     """Save an uploaded people file to a new Job and queue its import once the transaction commits."""
     require(actor, IMPORT_PEOPLE, network)
-    if uploaded_file is None:
-        raise ValidationError({"file": _("Choose a file to import.")}, code="required")
-    name = PurePath(str(getattr(uploaded_file, "name", "") or "")).name
-    extension = PurePath(name).suffix.lower()
-    size = getattr(uploaded_file, "size", None)
-    limit = settings.LEGAMI_IMPORT_MAX_BYTES
-    if extension not in IMPORT_EXTENSIONS:
-        raise ValidationError({"file": _("Upload a CSV file or an Excel workbook (.xlsx).")}, code="invalid_extension")
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")}, code="empty")
-    if size is not None and size > limit:
-        raise ValidationError(
-            {"file": _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)}},
-            code="too_large",
-        )
+    name, extension = check_upload(uploaded_file)
     with transaction.atomic():
         job = Job(network=network, kind=PEOPLE_IMPORT_KIND, actor=actor, original_name=name[:255])
         # The stored name says nothing about the people in it; the user's name is kept for display.
