@@ -174,7 +174,7 @@ class Context:
             return getattr(self.instance, name) != new
         return old != getattr(new, "pk", new)
 
-    def add_error(self, name: str | None, message: Any, code: str = "invalid", **params: Any) -> None:
+    def add_error(self, name: str | None, message: Any, code: str = "invalid", /, **params: Any) -> None:
         """Record an error on `name` (None: on the whole input)."""
         error = message if isinstance(message, ValidationError) else ValidationError(message, code, params or None)
         self.errors.setdefault(name or NON_FIELD_ERRORS, []).append(error)
