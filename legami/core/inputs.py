@@ -309,7 +309,7 @@ class Choice(Field):
     """One of a TextChoices/IntegerChoices' values; with `labels`, also its Italian or English label."""
 
     default_messages = {"invalid_choice": _("Choose a valid option.")}
-    empty = ""
+    empty: Any = ""
 
     def __init__(self, choices: type[models.Choices], *, labels: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -523,6 +523,7 @@ class Lookup(Field):
         return self.scoped(ctx).filter(pk=row.pk).exists()
 
     def parse(self, value: Any, ctx: Context) -> Any:
+        row: Any
         if isinstance(value, self.model):
             row = value
             found = row.pk is not None and (self.on_file(ctx, row.pk) or self.in_scope(row, ctx))
