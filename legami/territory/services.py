@@ -628,15 +628,14 @@ def _coordinate(bounds: tuple[Decimal, Decimal], what: Any) -> inputs.Coordinate
     )
 
 
+def _required_text(limit: int, required: Any, too_long: Any) -> inputs.Text:
+    return inputs.Text(required=True, max_length=limit, messages={"required": required, "max_length": too_long})
+
+
 PLACE_INPUTS = inputs.Rules(
     {
-        "name": inputs.Text(
-            required=True,
-            max_length=200,
-            messages={
-                "required": _("Enter the name of the place."),
-                "max_length": _("The name can be at most 200 characters long."),
-            },
+        "name": _required_text(
+            200, _("Enter the name of the place."), _("The name can be at most 200 characters long.")
         ),
         "kind": inputs.Choice(
             Place.Kind,
@@ -657,13 +656,8 @@ PLACE_INPUTS = inputs.Rules(
         "neighbourhood": inputs.Lookup(
             Neighbourhood, messages={"invalid_choice": _("This neighbourhood does not exist in this network.")}
         ),
-        "address": inputs.Text(
-            required=True,
-            max_length=250,
-            messages={
-                "required": _("Enter the address of the place."),
-                "max_length": _("The address can be at most 250 characters long."),
-            },
+        "address": _required_text(
+            250, _("Enter the address of the place."), _("The address can be at most 250 characters long.")
         ),
         "latitude": _coordinate(ITALY_LATITUDE, _("latitude")),
         "longitude": _coordinate(ITALY_LONGITUDE, _("longitude")),
