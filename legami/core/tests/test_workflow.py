@@ -1,19 +1,25 @@
 """core.workflow on a test-only model: the table, apply (allowed and refused), guards, capabilities, hooks, history."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 
 from legami.core.models import AuditEvent, DataClass
 from legami.core.tests.workflow_models import TicketStatus as T
-from legami.core.tests.workflow_models import WorkflowTicket, WorkflowTicketEvent
+from legami.core.tests.workflow_models import declare, withdraw
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
 
 # Coordinators and privacy officers hold the first; only coordinators the second.
 MOVE = "core.view_audit"
 DROP = "core.view_jobs"
 committed: list[tuple[int, Step]] = []
+# Declared by the _models fixture, for this module's tests only.
+TICKETS: Workflow
+WorkflowTicket: Any
+WorkflowTicketEvent: Any
 
 
 def _titled(ticket, step):
@@ -24,29 +30,28 @@ def _remember(ticket, step):
     committed.append((ticket.pk, step))
 
 
-TICKETS = Workflow(
-    name="ticket",
-    model=WorkflowTicket,
-    states=T,
-    transitions=(
-        Transition(T.OPEN, T.DOING, name="start", label="Start"),
-        Transition(T.DOING, T.DONE, name="finish", guards=(Guard(_titled, code="untitled", field="title"),)),
-        Transition((T.OPEN, T.DOING), T.DROPPED, name="drop", capability=DROP, on_commit=(_remember,)),
-    ),
-    capability=MOVE,
-    history=WorkflowTicketEvent,
-    data_class=lambda ticket: DataClass.CASE if ticket.title == "secret" else DataClass.PUBLIC,
-)
-
-
 @pytest.fixture(scope="module", autouse=True)
-def _tables(django_db_setup, django_db_blocker):
+def _models(django_db_setup, django_db_blocker):
+    global TICKETS, WorkflowTicket, WorkflowTicketEvent
     with django_db_blocker.unblock():
-        existing = connection.introspection.table_names()
-        with connection.schema_editor() as editor:
-            for model in (WorkflowTicket, WorkflowTicketEvent):
-                if model._meta.db_table not in existing:
-                    editor.create_model(model)
+        declared = declare()
+    WorkflowTicket, WorkflowTicketEvent = declared.Ticket, declared.Event
+    TICKETS = Workflow(
+        name="ticket",
+        model=WorkflowTicket,
+        states=T,
+        transitions=(
+            Transition(T.OPEN, T.DOING, name="start", label="Start"),
+            Transition(T.DOING, T.DONE, name="finish", guards=(Guard(_titled, code="untitled", field="title"),)),
+            Transition((T.OPEN, T.DOING), T.DROPPED, name="drop", capability=DROP, on_commit=(_remember,)),
+        ),
+        capability=MOVE,
+        history=WorkflowTicketEvent,
+        data_class=lambda ticket: DataClass.CASE if ticket.title == "secret" else DataClass.PUBLIC,
+    )
+    yield
+    with django_db_blocker.unblock():
+        withdraw(declared)
 
 
 @pytest.fixture(autouse=True)
