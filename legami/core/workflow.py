@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import audit_event, record_event
+from legami.core.audit import audit_event
 from legami.core.models import AuditEvent, DataClass, HistoryEvent
 from legami.core.permissions import can, require
 
@@ -215,6 +215,18 @@ class Workflow:
     def _data_class(self, row: Any) -> str:
         return self.data_class(row) if callable(self.data_class) else self.data_class
 
+    def _audit(self, row: Any, *, actor: Any, before: dict | None, note: str) -> AuditEvent:
+        """The audit event of a step that has just moved `row` (not saved yet)."""
+        return audit_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=row,
+            before=before,
+            after=self._snapshot(row),
+            data_class=self._data_class(row),
+            note=note,
+        )
+
     def _event(self, row: Any, *, actor: Any, from_state: str, to_state: str, note: str) -> HistoryEvent:
         assert self.history is not None
         limit = self.history._meta.get_field("note").max_length or len(note)
@@ -286,15 +298,7 @@ class Workflow:
                 row.save(update_fields=[self.state_field, *self.saved_fields, *(changes or {})])
             if self.history is not None:
                 self.record(row, actor=actor, from_state=from_state, to_state=to_state, note=step.note)
-            record_event(
-                actor=actor,
-                action=AuditEvent.Action.UPDATE,
-                obj=row,
-                before=before,
-                after=self._snapshot(row),
-                data_class=self._data_class(row),
-                note=step.note,
-            )
+            self._audit(row, actor=actor, before=before, note=step.note).save(force_insert=True)
             for hook in transition.on_commit:
                 transaction.on_commit(functools.partial(hook, row, step))
         return row
@@ -320,17 +324,7 @@ class Workflow:
                     events.append(self._event(row, actor=actor, from_state=current, to_state=target, note=note))
                 current = target
             setattr(row, self.state_field, current)
-            audits.append(
-                audit_event(
-                    actor=actor,
-                    action=AuditEvent.Action.UPDATE,
-                    obj=row,
-                    before=before,
-                    after=self._snapshot(row),
-                    data_class=self._data_class(row),
-                    note=note,
-                )
-            )
+            audits.append(self._audit(row, actor=actor, before=before, note=note))
             by_target.setdefault(current, []).append(row.pk)
         now = timezone.now()
         timestamps = {"updated_at": now} if self.saved_fields and "updated_at" in self.saved_fields else {}
