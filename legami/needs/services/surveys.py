@@ -218,8 +218,7 @@ def allowed_survey_transitions(survey: Survey) -> list[str]:
 
 
 def change_survey_status(*, actor: Any, survey: Survey, to_status: str) -> Survey:
-    """Open, close or reopen a survey, along SURVEY_WORKFLOW; opening needs at least one question."""
-    require(actor, MANAGE, survey.network)
+    """Open, close or reopen a survey, along SURVEY_WORKFLOW (which checks MANAGE); opening needs a question."""
     return SURVEY_WORKFLOW.apply(survey, to_status, actor=actor)
 
 
