@@ -63,5 +63,5 @@ def test_a_finished_needs_import_leads_to_the_needs_list(cast, login):
         total=2,
         processed=2,
     )
-    html = login(cast.coordinator).get(reverse("needs:import_job", args=[cast.network.slug, job.pk])).content.decode()
+    html = login(cast.coordinator).get(reverse("needs:needs_import_job", args=[cast.network.slug, job.pk])).content.decode()
     assert f'<a class="btn btn-primary" href="{reverse("needs:needs", args=[cast.network.slug])}">' in html
