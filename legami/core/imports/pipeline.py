@@ -170,15 +170,17 @@ def run_import_job(*, job: Job, declaration: ImportDeclaration, progress: Progre
             finish_job(job, failed=True, result={"file_error": unexpected})
             raise
         else:
-            counts = {"processed": outcome.total, "total": outcome.total}
+            total = outcome.total
             if outcome.ok:
-                finish_job(job, failed=False, result={"created": outcome.created, **outcome.counts}, **counts)
+                result = {"created": outcome.created, **outcome.counts}
+                finish_job(job, failed=False, result=result, processed=total, total=total)
             else:
                 finish_job(
                     job,
                     failed=True,
                     errors=[e.as_dict() for e in outcome.errors[:MAX_SHOWN_ERRORS]],
                     result={"error_count": len(outcome.errors), "bad_rows": len({e.row for e in outcome.errors})},
-                    **counts,
+                    processed=total,
+                    total=total,
                 )
     return job

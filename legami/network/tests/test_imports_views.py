@@ -278,3 +278,11 @@ def test_export_unknown_format_is_a_400_with_a_message(cast, english_login):
     assert "“pdf” is not a format we can produce." in html
     assert "?format=xlsx" in html
     assert not AuditEvent.objects.exists()
+
+
+def test_the_old_job_address_redirects_to_the_job_page(cast, english_login):
+    job = make_job(cast)
+    response = english_login(cast.coordinator).get(url("job_detail", cast, job.pk))
+    assert response.status_code == 302 and response["Location"] == url("people_import_job", cast, job.pk)
+    needs_job = make_job(cast, kind="needs_import")
+    assert english_login(cast.coordinator).get(url("job_detail", cast, needs_job.pk)).status_code == 404
