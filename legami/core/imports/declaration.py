@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from legami.core.importing import RowError, TableRow
 from legami.core.models import DataClass
@@ -135,6 +135,9 @@ class ImportDeclaration:
     template_filename: ClassVar[str] = "template"
     progress_every: ClassVar[int] = 500  # rows checked between two progress reports
     batch_size: ClassVar[int | None] = None  # rows per `write()` call (None: all at once)
+    # The domain checks of one file, when they need state: a class built with the ImportContext at the start
+    # (loading its lookups), whose check_row(row) returns the values to write and check_file() checks across rows.
+    checks: ClassVar[type | None] = None
 
     # The words of the pages and the command (msgids shared with the catalogue).
     title: ClassVar[StrOrPromise]  # "Import people"
@@ -153,8 +156,8 @@ class ImportDeclaration:
     refused_message: ClassVar[StrOrPromise]  # the job's actor lost the capability before it ran
     conflict_message: ClassVar[StrOrPromise]  # a unique value was taken between the checks and the write
     command_refused: ClassVar[StrOrPromise]  # with %(email)s and %(network)s
-    # ngettext pair with %(n)s: "%(n)s person imported." / "%(n)s people imported."
-    created_message: ClassVar[tuple[str, str]]
+    # ngettext_lazy("%(n)s person imported.", "%(n)s people imported.", "n"): the count picks the form.
+    created_message: ClassVar[Any]
 
     # --- facts derived from the columns ------------------------------------------------------------
 
@@ -179,15 +182,17 @@ class ImportDeclaration:
     # --- the hooks -----------------------------------------------------------------------------------
 
     def begin(self, context: ImportContext) -> Any:
-        """Load what the checks look up (once per file); the result is `context.state`."""
-        return None
+        """Load what the checks look up (once per file); the result is `context.state` (by default, `checks`)."""
+        return self.checks(context) if self.checks is not None else None
 
     def check_row(self, row: RowCheck, context: ImportContext) -> Any:
         """The values to write for `row`, recording any problem with `row.error()`; by default the parsed cells."""
-        return row.values
+        return context.state.check_row(row) if self.checks is not None else row.values
 
     def check_file(self, checked: list[Any], context: ImportContext) -> None:
         """Checks across rows and against the database, cheaper once per file (`context.error(row, column, …)`)."""
+        if self.checks is not None:
+            context.state.check_file()
 
     def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
         """Write checked rows (inside the import's transaction) through the app's service; extra counts to add up."""
@@ -201,8 +206,7 @@ class ImportDeclaration:
 
     def summary(self, result: dict[str, Any]) -> list[str]:
         """The lines the job page shows when the import succeeded."""
-        n = int(result.get("created") or 0)
-        return [ngettext(*self.created_message, n) % {"n": n}]
+        return [str(self.created_message % {"n": int(result.get("created") or 0)})]
 
     def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
         """The command's last line after a successful import."""

@@ -28,21 +28,6 @@ GOOD = [
 ]
 
 
-@pytest.fixture
-def login(login):
-    """`login` with English pages, so assertions do not depend on the Italian catalogue."""
-
-    def _login(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        if user is not None:
-            user.preferred_language = "en"
-            user.save(update_fields=["preferred_language"])
-        return client
-
-    return _login
-
-
 @pytest.fixture(autouse=True)
 def registered():
     registry.register(PROCESSINGS_IMPORT)
@@ -292,9 +277,9 @@ ACCESS = [
 
 
 @pytest.mark.parametrize(("persona", "status"), ACCESS)
-def test_every_page_asks_for_the_declarations_capability(cast, login, persona, status):
+def test_every_page_asks_for_the_declarations_capability(cast, english_login, persona, status):
     job = Job.objects.create(network=cast.network, kind=ProcessingsImport.kind, actor=cast.coordinator)
-    client = login(getattr(cast, persona))
+    client = english_login(getattr(cast, persona))
     assert client.get(url("processings_import", cast)).status_code == status
     assert client.get(url("processings_import_template", cast)).status_code == status
     assert client.get(url("processings_import_job", cast, job.pk)).status_code == status
@@ -303,15 +288,15 @@ def test_every_page_asks_for_the_declarations_capability(cast, login, persona, s
     assert Job.objects.count() == (2 if status == 200 else 1)
 
 
-def test_anonymous_visitors_are_sent_to_log_in(cast, login):
-    response = login(None).get(url("processings_import", cast))
+def test_anonymous_visitors_are_sent_to_log_in(cast, english_login):
+    response = english_login(None).get(url("processings_import", cast))
     assert response.status_code == 302 and "/accounts/" in response["Location"]
 
 
-def test_the_upload_page_shows_the_columns_the_template_and_recent_jobs(cast, login):
+def test_the_upload_page_shows_the_columns_the_template_and_recent_jobs(cast, english_login):
     job = Job.objects.create(network=cast.network, kind=ProcessingsImport.kind, actor=cast.coordinator)
     Job.objects.create(network=cast.network, kind="people_import", actor=cast.coordinator, original_name="persone.csv")
-    html = login(cast.coordinator).get(url("processings_import", cast)).content.decode()
+    html = english_login(cast.coordinator).get(url("processings_import", cast)).content.decode()
     assert html.count("<h1") == 1 and "<title>Import processings" in html
     for column in HEADER:
         assert f"<code>{column}</code>" in html
@@ -320,8 +305,10 @@ def test_the_upload_page_shows_the_columns_the_template_and_recent_jobs(cast, lo
     assert url("processings_import_job", cast, job.pk) in html and "persone.csv" not in html
 
 
-def test_uploading_redirects_to_the_job_page_which_shows_the_outcome(cast, login, django_capture_on_commit_callbacks):
-    client = login(cast.coordinator)
+def test_uploading_redirects_to_the_job_page_which_shows_the_outcome(
+    cast, english_login, django_capture_on_commit_callbacks
+):
+    client = english_login(cast.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("processings_import", cast), {"file": csv_file(GOOD)})
     job = Job.objects.get()
@@ -331,14 +318,14 @@ def test_uploading_redirects_to_the_job_page_which_shows_the_outcome(cast, login
     assert reverse("network:processings", args=[cast.network.slug]) in html and "hx-trigger" not in html
 
 
-def test_a_bad_upload_redisplays_the_form(cast, login):
-    response = login(cast.coordinator).post(url("processings_import", cast), {})
+def test_a_bad_upload_redisplays_the_form(cast, english_login):
+    response = english_login(cast.coordinator).post(url("processings_import", cast), {})
     assert response.status_code == 200 and "Choose a file to import." in response.content.decode()
     assert not Job.objects.exists()
 
 
-def test_the_template_download_and_an_unknown_format(cast, login):
-    client = login(cast.coordinator)
+def test_the_template_download_and_an_unknown_format(cast, english_login):
+    client = english_login(cast.coordinator)
     response = client.get(url("processings_import_template", cast))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines() == [",".join(HEADER), "newsletter,Newsletter,Informare i soci,consent"]
@@ -346,15 +333,15 @@ def test_the_template_download_and_an_unknown_format(cast, login):
     assert bad.status_code == 400 and "?format=xlsx" in bad.content.decode()
 
 
-def test_the_job_page_shows_only_this_imports_jobs_of_this_network(cast, login):
+def test_the_job_page_shows_only_this_imports_jobs_of_this_network(cast, english_login):
     people = Job.objects.create(network=cast.network, kind="people_import", actor=cast.coordinator)
     elsewhere = Job.objects.create(network=cast.other_network, kind=ProcessingsImport.kind, actor=cast.outsider)
-    client = login(cast.coordinator)
+    client = english_login(cast.coordinator)
     assert client.get(url("processings_import_job", cast, people.pk)).status_code == 404
     assert client.get(url("processings_import_job", cast, elsewhere.pk)).status_code == 404
 
 
-def test_a_running_job_polls_and_the_htmx_fragment_is_the_status_only(cast, login):
+def test_a_running_job_polls_and_the_htmx_fragment_is_the_status_only(cast, english_login):
     job = Job.objects.create(
         network=cast.network,
         kind=ProcessingsImport.kind,
@@ -364,21 +351,21 @@ def test_a_running_job_polls_and_the_htmx_fragment_is_the_status_only(cast, logi
         processed=4,
         result={"phase": "writing"},
     )
-    client = login(cast.coordinator)
+    client = english_login(cast.coordinator)
     html = client.get(url("processings_import_job", cast, job.pk)).content.decode()
     assert 'hx-trigger="every 1s"' in html and "4 of 10 rows checked (40%)" in html and "saving the processings" in html
     fragment = client.get(url("processings_import_job", cast, job.pk), HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="job-status"') and "<h1" not in fragment
 
 
-def test_an_old_job_address_redirects_for_this_imports_jobs_only(cast, login):
+def test_an_old_job_address_redirects_for_this_imports_jobs_only(cast, english_login):
     job = Job.objects.create(network=cast.network, kind=ProcessingsImport.kind, actor=cast.coordinator)
     people = Job.objects.create(network=cast.network, kind="people_import", actor=cast.coordinator)
-    client = login(cast.coordinator)
+    client = english_login(cast.coordinator)
     response = client.get(url("old_job", cast, job.pk))
     assert response.status_code == 302 and response["Location"] == url("processings_import_job", cast, job.pk)
     assert client.get(url("old_job", cast, people.pk)).status_code == 404
-    assert login(cast.case_manager).get(url("old_job", cast, job.pk)).status_code == 403
+    assert english_login(cast.case_manager).get(url("old_job", cast, job.pk)).status_code == 403
 
 
 # --- the command -----------------------------------------------------------------------------------

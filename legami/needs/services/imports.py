@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import snapshot
@@ -183,110 +183,6 @@ def _parse_windows(value: Any) -> list[TimeWindow]:
 def _parse_description(value: Any) -> str:
     # Line breaks inside a description are kept; only the ends are trimmed.
     return "" if value is None else str(value).strip()
-
-
-# --- the declaration ---------------------------------------------------------------------------
-
-
-class NeedsImport(ImportDeclaration):
-    """One need per row, recorded as new with its first history step; areas and Comuni by code or name."""
-
-    kind, slug, namespace, nav = "needs_import", "needs", "needs", "needs"
-    capability, model, template_filename = IMPORT_NEEDS, Need, "bisogni-modello"
-    list_url_name, export_url_name, export_capability = "needs:needs", "needs:needs_export", "needs.export_needs"
-    progress_every, batch_size = 250, 500
-    # fmt: off
-    columns = (
-        Column("id_esterno", _("Your own identifier of the need (at most 64 characters), unique in the network: "
-                               "it prevents importing the same need twice."), "SP-2025-014",
-               aliases=("external_id", "id"), field="external_id",
-               parse=bounded(Need._meta.get_field("external_id").max_length or 64)),
-        Column("area", _("Code or exact name of one of the network's need areas."), "conciliazione", True,
-               aliases=("area_code",), field="area"),
-        Column("gruppo", _("Target group, as a code (minors, young_people, families, adults, elderly, disability, "
-                           "migrants, caregivers, community) or its name."), "families", True,
-               aliases=("target_group", "gruppo_target", "destinatari"), field="target_group"),
-        Column("comune", _("ISTAT code (6 digits) or exact name of a Comune of the network's territory."), "019036",
-               True, aliases=("municipality", "municipality_istat", "istat"), field="municipality"),
-        Column("quartiere", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Po",
-               aliases=("neighbourhood", "neighborhood"), field="neighbourhood"),
-        Column("descrizione", _("What is needed, in plain words (at most 4000 characters)."),
-               "Doposcuola per due bambini", True, aliases=("description",), field="description",
-               parse=_parse_description),
-        Column("urgenza", _("1 to 4, or bassa, media, alta, urgente; empty means media."), "media",
-               aliases=("urgency",), field="urgency", parse=_parse_urgency),
-        Column("espresso", _("sì when the people concerned asked for it, no (or rilevato) when others detected it; "
-                             "empty means sì."), "sì", aliases=("expressed",), field="expressed",
-               parse=_parse_expressed),
-        Column("canale", _("How the need reached the network, as a code (online, interview, community_lab, survey, "
-                           "sentinel, front_office) or its name."), "interview", True, aliases=("channel",),
-               field="channel"),
-        Column("fasce_orarie", _("Days and hours when it applies; empty means any time."), "mar e gio 16-18",
-               aliases=("time_windows", "orari"), field="time_windows", parse=_parse_windows),
-        Column("lat", _("Latitude of the place, with a dot or a comma for decimals; give it together with lon."),
-               "45.1335", aliases=("latitude", "latitudine"), field="latitude", parse=_parse_coordinate),
-        Column("lon", _("Longitude of the place; give it together with lat."), "10.0227",
-               aliases=("longitude", "longitudine"), field="longitude", parse=_parse_coordinate),
-        Column("data", _("When it was expressed or detected, as DD/MM/YYYY or YYYY-MM-DD, not in the future; empty "
-                         "means today."), "14/03/2025", aliases=("date", "observed_on"), field="observed_on",
-               parse=_parse_date),
-        Column("persone", _("How many people it concerns (a whole number from 1); empty means 1."), "3",
-               aliases=("people", "people_count"), field="people_count", parse=_parse_people),
-        Column("riservatezza", _("rete: the network's operators may read it; equipe: only the case team (health "
-                                 "and other special data). Empty means rete."), "rete",
-               aliases=("privacy", "privacy_level"), field="privacy_level", parse=_parse_privacy),
-    )
-    title, list_label = _("Import needs"), _("Needs")
-    intro = _("Upload a CSV file or an Excel workbook with one need per row. The first row holds the column names "
-              "described below: the Italian names, or the English ones shown beside them.")
-    all_or_nothing = _("The import is all or nothing: if any row has a problem, no need is imported and you get the "
-                       "list of every problem, by row and column, to fix in the file.")
-    template_csv_label = _("Download a CSV file with the columns and two example rows")
-    template_xlsx_label = _("Download an Excel file with the columns and two example rows")
-    export_label = _("Download the needs already recorded, in the same format")
-    columns_note = _("Column names may be in upper or lower case; columns that are not required may be left out. "
-                     "Codes and names are matched without regard to case.")
-    columns_caption = _("The columns a needs file can have")
-    recent_caption = _("The latest needs imports of this network, newest first")
-    job_title, saving_label, done_label = _("Needs import no. %(n)s"), _("saving the needs"), _("Go to the needs")
-    refused_message = _("You are no longer allowed to import needs here.")
-    conflict_message = _("Another need with one of these id_esterno was recorded while the import was running. "
-                         "Nothing was imported: start the import again to see which rows.")
-    command_refused = _("%(email)s may not import needs into %(network)s.")
-    created_message = ("%(n)s need imported.", "%(n)s needs imported.")
-    # fmt: on
-
-    def begin(self, context: ImportContext) -> _NeedChecks:
-        return _NeedChecks(context)
-
-    def check_row(self, row: RowCheck, context: ImportContext) -> dict[str, Any] | None:
-        return context.state.check_row(row)
-
-    def check_file(self, checked: list[Any], context: ImportContext) -> None:
-        context.state.check_file()
-
-    def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
-        _write_needs(rows, context)
-        return {}
-
-    def template_rows(self, network: Any) -> list[list[Any]]:
-        return needs_template_rows(network)
-
-    def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
-        return gettext("Imported %(created)d needs into %(network)s from %(file)s.") % {
-            "created": outcome.created,
-            "network": network,
-            "file": file_name,
-        }
-
-
-NEEDS_IMPORT = NeedsImport()
-NEEDS_IMPORT_KIND = NeedsImport.kind
-# The columns of the needs file, in the order the export writes them: an export re-imports as is.
-NEED_IMPORT_COLUMNS: tuple[str, ...] = NeedsImport.header()
-NEED_IMPORT_REQUIRED: tuple[str, ...] = NeedsImport.required()
-# Need field -> the column its value comes from (to point `validate_need_data`'s errors at a column).
-FIELD_COLUMNS: dict[str, str] = NeedsImport.field_columns()
 
 
 # --- the checks across cells, rows and the database ---------------------------------------------
@@ -500,6 +396,102 @@ class _NeedChecks:
                     "id_esterno",
                     gettext("A need of this network already has this id_esterno."),
                 )
+
+
+# --- the declaration ---------------------------------------------------------------------------
+
+
+class NeedsImport(ImportDeclaration):
+    """One need per row, recorded as new with its first history step; areas and Comuni by code or name."""
+
+    kind, slug, namespace, nav = "needs_import", "needs", "needs", "needs"
+    capability, model, template_filename = IMPORT_NEEDS, Need, "bisogni-modello"
+    list_url_name, export_url_name, export_capability = "needs:needs", "needs:needs_export", "needs.export_needs"
+    progress_every, batch_size = 250, 500
+    checks = _NeedChecks  # (above) the file's lookups and the checks across rows
+    # fmt: off
+    columns = (
+        Column("id_esterno", _("Your own identifier of the need (at most 64 characters), unique in the network: "
+                               "it prevents importing the same need twice."), "SP-2025-014",
+               aliases=("external_id", "id"), field="external_id",
+               parse=bounded(Need._meta.get_field("external_id").max_length or 64)),
+        Column("area", _("Code or exact name of one of the network's need areas."), "conciliazione", True,
+               aliases=("area_code",), field="area"),
+        Column("gruppo", _("Target group, as a code (minors, young_people, families, adults, elderly, disability, "
+                           "migrants, caregivers, community) or its name."), "families", True,
+               aliases=("target_group", "gruppo_target", "destinatari"), field="target_group"),
+        Column("comune", _("ISTAT code (6 digits) or exact name of a Comune of the network's territory."), "019036",
+               True, aliases=("municipality", "municipality_istat", "istat"), field="municipality"),
+        Column("quartiere", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Po",
+               aliases=("neighbourhood", "neighborhood"), field="neighbourhood"),
+        Column("descrizione", _("What is needed, in plain words (at most 4000 characters)."),
+               "Doposcuola per due bambini", True, aliases=("description",), field="description",
+               parse=_parse_description),
+        Column("urgenza", _("1 to 4, or bassa, media, alta, urgente; empty means media."), "media",
+               aliases=("urgency",), field="urgency", parse=_parse_urgency),
+        Column("espresso", _("sì when the people concerned asked for it, no (or rilevato) when others detected it; "
+                             "empty means sì."), "sì", aliases=("expressed",), field="expressed",
+               parse=_parse_expressed),
+        Column("canale", _("How the need reached the network, as a code (online, interview, community_lab, survey, "
+                           "sentinel, front_office) or its name."), "interview", True, aliases=("channel",),
+               field="channel"),
+        Column("fasce_orarie", _("Days and hours when it applies; empty means any time."), "mar e gio 16-18",
+               aliases=("time_windows", "orari"), field="time_windows", parse=_parse_windows),
+        Column("lat", _("Latitude of the place, with a dot or a comma for decimals; give it together with lon."),
+               "45.1335", aliases=("latitude", "latitudine"), field="latitude", parse=_parse_coordinate),
+        Column("lon", _("Longitude of the place; give it together with lat."), "10.0227",
+               aliases=("longitude", "longitudine"), field="longitude", parse=_parse_coordinate),
+        Column("data", _("When it was expressed or detected, as DD/MM/YYYY or YYYY-MM-DD, not in the future; empty "
+                         "means today."), "14/03/2025", aliases=("date", "observed_on"), field="observed_on",
+               parse=_parse_date),
+        Column("persone", _("How many people it concerns (a whole number from 1); empty means 1."), "3",
+               aliases=("people", "people_count"), field="people_count", parse=_parse_people),
+        Column("riservatezza", _("rete: the network's operators may read it; equipe: only the case team (health "
+                                 "and other special data). Empty means rete."), "rete",
+               aliases=("privacy", "privacy_level"), field="privacy_level", parse=_parse_privacy),
+    )
+    title, list_label = _("Import needs"), _("Needs")
+    intro = _("Upload a CSV file or an Excel workbook with one need per row. The first row holds the column names "
+              "described below: the Italian names, or the English ones shown beside them.")
+    all_or_nothing = _("The import is all or nothing: if any row has a problem, no need is imported and you get the "
+                       "list of every problem, by row and column, to fix in the file.")
+    template_csv_label = _("Download a CSV file with the columns and two example rows")
+    template_xlsx_label = _("Download an Excel file with the columns and two example rows")
+    export_label = _("Download the needs already recorded, in the same format")
+    columns_note = _("Column names may be in upper or lower case; columns that are not required may be left out. "
+                     "Codes and names are matched without regard to case.")
+    columns_caption = _("The columns a needs file can have")
+    recent_caption = _("The latest needs imports of this network, newest first")
+    job_title, saving_label, done_label = _("Needs import no. %(n)s"), _("saving the needs"), _("Go to the needs")
+    refused_message = _("You are no longer allowed to import needs here.")
+    conflict_message = _("Another need with one of these id_esterno was recorded while the import was running. "
+                         "Nothing was imported: start the import again to see which rows.")
+    command_refused = _("%(email)s may not import needs into %(network)s.")
+    created_message = ngettext_lazy("%(n)s need imported.", "%(n)s needs imported.", "n")
+    # fmt: on
+
+    def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
+        _write_needs(rows, context)
+        return {}
+
+    def template_rows(self, network: Any) -> list[list[Any]]:
+        return needs_template_rows(network)
+
+    def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
+        return gettext("Imported %(created)d needs into %(network)s from %(file)s.") % {
+            "created": outcome.created,
+            "network": network,
+            "file": file_name,
+        }
+
+
+NEEDS_IMPORT = NeedsImport()
+NEEDS_IMPORT_KIND = NeedsImport.kind
+# The columns of the needs file, in the order the export writes them: an export re-imports as is.
+NEED_IMPORT_COLUMNS: tuple[str, ...] = NeedsImport.header()
+NEED_IMPORT_REQUIRED: tuple[str, ...] = NeedsImport.required()
+# Need field -> the column its value comes from (to point `validate_need_data`'s errors at a column).
+FIELD_COLUMNS: dict[str, str] = NeedsImport.field_columns()
 
 
 def _write_needs(rows: list[dict[str, Any]], context: ImportContext) -> None:

@@ -44,19 +44,6 @@ def url(name, cast, *args):
     return reverse(f"needs:{name}", args=[cast.network.slug, *args])
 
 
-@pytest.fixture
-def english_login(login):
-    def _login(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        if user is not None:
-            user.preferred_language = "en"
-            user.save(update_fields=["preferred_language"])
-        return client
-
-    return _login
-
-
 def read_csv(response):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))

@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpResponseBase
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
@@ -133,87 +133,6 @@ def _istat(value: Any) -> str:
 
 def _tax_code(value: Any) -> str:
     return validate_tax_code(text(value))
-
-
-# --- the declaration ---------------------------------------------------------------------------
-
-
-class PeopleImport(ImportDeclaration):
-    """One person per row; people with the same household name share a household, created when new."""
-
-    kind, slug, namespace, nav = "people_import", "people", "network", "people"
-    capability, model, template_filename = IMPORT_PEOPLE, Person, "people-template"
-    list_url_name, export_url_name, export_capability = "network:people", "network:people_export", EXPORT_PEOPLE
-    # fmt: off
-    columns = (
-        Column("first_name", _("First name."), "Maria", True,
-               parse=bounded(_limit(Person, "first_name"), required=True)),
-        Column("last_name", _("Last name."), "Rossi", True, parse=bounded(_limit(Person, "last_name"), required=True)),
-        Column("tax_code", _("Codice fiscale: 16 characters, unique in the network."), "RSSMRA80A41D150N",
-               parse=_tax_code),
-        Column("birth_date", _("Date of birth, as YYYY-MM-DD or DD/MM/YYYY; it must match the codice fiscale."),
-               "01/01/1980", parse=_birth_date),
-        Column("gender", _("F, M or X (other or not stated); it must match the codice fiscale."), "F", parse=_gender),
-        Column("email", _("E-mail address."), "maria.rossi@example.org", parse=_email),
-        Column("phone", _("Italian phone number: digits and spaces, optionally starting with +39."), "0372 123456",
-               parse=_phone),
-        Column("address", _("Street address."), "Via Roma 1", parse=bounded(_limit(Person, "address"))),
-        Column("municipality_istat", _("ISTAT code of the Comune (6 digits); the Comune must be in the network's "
-                                       "territory."), "019036", parse=_istat),
-        Column("neighbourhood", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Centro"),
-        Column("household", _("Name of the household: people with the same name go in the same household, created "
-                              "if it does not exist."), "Famiglia Rossi", parse=bounded(_limit(Household, "name"))),
-        Column("household_role", _("Role in the household: head, partner, child, parent, relative or other."), "head",
-               parse=_household_role),
-    )
-    title, list_label = _("Import people"), _("People")
-    intro = _("Upload a CSV file or an Excel workbook with one person per row. The first row holds the column "
-              "names described below.")
-    all_or_nothing = _("The import is all or nothing: if any row has a problem, nobody is imported and you get the "
-                       "list of every problem, by row and column, to fix in the file.")
-    template_csv_label = _("Download an empty CSV file with the columns")
-    template_xlsx_label = _("Download an empty Excel file with the columns")
-    export_label = _("Download the people already registered, in the same format")
-    columns_note = _("Column names may be in upper or lower case; columns that are not required may be left out.")
-    columns_caption = _("The columns a people file can have")
-    recent_caption = _("The latest people imports of this network, newest first")
-    job_title, saving_label, done_label = _("Import no. %(n)s"), _("saving the people"), _("Go to the people")
-    refused_message = _("You are no longer allowed to import people here.")
-    conflict_message = _("Another person with one of these codici fiscali was added while the import was running. "
-                         "Nothing was imported: start the import again to see which rows.")
-    command_refused = _("%(email)s may not import people into %(network)s.")
-    created_message = ("%(n)s person imported.", "%(n)s people imported.")
-    # fmt: on
-
-    def begin(self, context: ImportContext) -> _PeopleChecks:
-        return _PeopleChecks(context)
-
-    def check_row(self, row: RowCheck, context: ImportContext) -> _PersonRow:
-        return context.state.check_row(row)
-
-    def check_file(self, checked: list[Any], context: ImportContext) -> None:
-        context.state.check_file()
-
-    def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
-        return {"households_created": _write_people(rows, context)}
-
-    def summary(self, result: dict[str, Any]) -> list[str]:
-        new = int(result.get("households_created") or 0)
-        households = ngettext("%(n)s new household created.", "%(n)s new households created.", new) % {"n": new}
-        return [*super().summary(result), *([households] if new else [])]
-
-    def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
-        new = outcome.counts.get("households_created", 0)
-        return gettext(
-            "Imported %(created)d people (%(households)d new households) into %(network)s from %(file)s."
-        ) % {"created": outcome.created, "households": new, "network": network, "file": file_name}
-
-
-PEOPLE_IMPORT = PeopleImport()
-PEOPLE_IMPORT_KIND = PeopleImport.kind
-# The columns of the people file, in the order the export writes them: an export re-imports as is.
-PERSON_IMPORT_COLUMNS: tuple[str, ...] = PeopleImport.header()
-PERSON_IMPORT_REQUIRED: tuple[str, ...] = PeopleImport.required()
 
 
 # --- the checks across cells, rows and the database ---------------------------------------------
@@ -403,6 +322,79 @@ class _PeopleChecks:
             else:
                 existing[key] = named[0]
         return existing
+
+
+# --- the declaration ---------------------------------------------------------------------------
+
+
+class PeopleImport(ImportDeclaration):
+    """One person per row; people with the same household name share a household, created when new."""
+
+    kind, slug, namespace, nav = "people_import", "people", "network", "people"
+    capability, model, template_filename = IMPORT_PEOPLE, Person, "people-template"
+    list_url_name, export_url_name, export_capability = "network:people", "network:people_export", EXPORT_PEOPLE
+    checks = _PeopleChecks  # (above) the file's lookups and the checks across rows
+    # fmt: off
+    columns = (
+        Column("first_name", _("First name."), "Maria", True,
+               parse=bounded(_limit(Person, "first_name"), required=True)),
+        Column("last_name", _("Last name."), "Rossi", True, parse=bounded(_limit(Person, "last_name"), required=True)),
+        Column("tax_code", _("Codice fiscale: 16 characters, unique in the network."), "RSSMRA80A41D150N",
+               parse=_tax_code),
+        Column("birth_date", _("Date of birth, as YYYY-MM-DD or DD/MM/YYYY; it must match the codice fiscale."),
+               "01/01/1980", parse=_birth_date),
+        Column("gender", _("F, M or X (other or not stated); it must match the codice fiscale."), "F", parse=_gender),
+        Column("email", _("E-mail address."), "maria.rossi@example.org", parse=_email),
+        Column("phone", _("Italian phone number: digits and spaces, optionally starting with +39."), "0372 123456",
+               parse=_phone),
+        Column("address", _("Street address."), "Via Roma 1", parse=bounded(_limit(Person, "address"))),
+        Column("municipality_istat", _("ISTAT code of the Comune (6 digits); the Comune must be in the network's "
+                                       "territory."), "019036", parse=_istat),
+        Column("neighbourhood", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Centro"),
+        Column("household", _("Name of the household: people with the same name go in the same household, created "
+                              "if it does not exist."), "Famiglia Rossi", parse=bounded(_limit(Household, "name"))),
+        Column("household_role", _("Role in the household: head, partner, child, parent, relative or other."), "head",
+               parse=_household_role),
+    )
+    title, list_label = _("Import people"), _("People")
+    intro = _("Upload a CSV file or an Excel workbook with one person per row. The first row holds the column "
+              "names described below.")
+    all_or_nothing = _("The import is all or nothing: if any row has a problem, nobody is imported and you get the "
+                       "list of every problem, by row and column, to fix in the file.")
+    template_csv_label = _("Download an empty CSV file with the columns")
+    template_xlsx_label = _("Download an empty Excel file with the columns")
+    export_label = _("Download the people already registered, in the same format")
+    columns_note = _("Column names may be in upper or lower case; columns that are not required may be left out.")
+    columns_caption = _("The columns a people file can have")
+    recent_caption = _("The latest people imports of this network, newest first")
+    job_title, saving_label, done_label = _("Import no. %(n)s"), _("saving the people"), _("Go to the people")
+    refused_message = _("You are no longer allowed to import people here.")
+    conflict_message = _("Another person with one of these codici fiscali was added while the import was running. "
+                         "Nothing was imported: start the import again to see which rows.")
+    command_refused = _("%(email)s may not import people into %(network)s.")
+    created_message = ngettext_lazy("%(n)s person imported.", "%(n)s people imported.", "n")
+    # fmt: on
+
+    def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
+        return {"households_created": _write_people(rows, context)}
+
+    def summary(self, result: dict[str, Any]) -> list[str]:
+        new = int(result.get("households_created") or 0)
+        households = ngettext("%(n)s new household created.", "%(n)s new households created.", new) % {"n": new}
+        return [*super().summary(result), *([households] if new else [])]
+
+    def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
+        new = outcome.counts.get("households_created", 0)
+        return gettext(
+            "Imported %(created)d people (%(households)d new households) into %(network)s from %(file)s."
+        ) % {"created": outcome.created, "households": new, "network": network, "file": file_name}
+
+
+PEOPLE_IMPORT = PeopleImport()
+PEOPLE_IMPORT_KIND = PeopleImport.kind
+# The columns of the people file, in the order the export writes them: an export re-imports as is.
+PERSON_IMPORT_COLUMNS: tuple[str, ...] = PeopleImport.header()
+PERSON_IMPORT_REQUIRED: tuple[str, ...] = PeopleImport.required()
 
 
 def _write_people(rows: list[_PersonRow], context: ImportContext) -> int:

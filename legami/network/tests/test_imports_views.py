@@ -18,21 +18,6 @@ def url(name, cast, *args):
     return reverse(f"network:{name}", args=[cast.network.slug, *args])
 
 
-@pytest.fixture
-def english_login(login):
-    """`login` with English pages, so assertions do not depend on the Italian catalogue."""
-
-    def _login(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        if user is not None:
-            user.preferred_language = "en"
-            user.save(update_fields=["preferred_language"])
-        return client
-
-    return _login
-
-
 def make_job(cast, network=None, **fields):
     values = {"kind": "people_import", "actor": cast.coordinator, "original_name": "persone.csv"} | fields
     return Job.objects.create(network=network or cast.network, **values)
