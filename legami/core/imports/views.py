@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,7 +49,7 @@ def upload_page(request: HttpRequest, network: Any, declaration: ImportDeclarati
     if request.method == "GET" and "template" in request.GET:
         # The people import once served its template here as ?template=<format>: old links still work.
         target = reverse(names["template_url_name"], args=[network.slug])
-        return redirect(f"{target}?format={request.GET['template'][:20]}")
+        return redirect(f"{target}?{urlencode({'format': request.GET['template'][:20]})}")
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         try:
