@@ -201,7 +201,7 @@ def manage(run: Run, env: dict[str, str], *args: str, label: str | None = None) 
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     run.steps.append((label or args[0], time.perf_counter() - started))
-    if not run.expect(result.returncode == 0, f"manage.py {' '.join(args)} exited with {result.returncode}"):
+    if not run.expect(result.returncode == 0, f"manage.py {' '.join(shown)} exited with {result.returncode}"):
         raise CheckFailed(result.stdout[-3000:] + result.stderr[-3000:])
     return result.stdout
 
@@ -548,7 +548,7 @@ def run_on(database: str) -> Run:
             serve_and_check(run, env, workdir, json.loads(output.strip().splitlines()[-1]))
     except CheckFailed as exc:
         log(str(exc))
-    except Exception as exc:  # noqa: BLE001 - any surprise fails the run and is reported with the rest
+    except Exception as exc:  # any surprise fails the run and is reported with the rest
         run.expect(False, f"{type(exc).__name__}: {exc}")
     finally:
         run.seconds = time.perf_counter() - started
@@ -585,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(databases) - {"sqlite", "postgres"}
     if unknown or not databases:
         parser.error(f"unknown database: {', '.join(sorted(unknown)) or '(none)'}")
+    # A CI job being cancelled sends SIGTERM: leave through the `finally` blocks, which stop gunicorn and the
+    # worker and drop the PostgreSQL database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     runs = [run_on(database) for database in databases]
     log(summary(runs))
     return 1 if any(run.failures for run in runs) else 0
