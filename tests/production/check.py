@@ -41,6 +41,14 @@ POSTGRES_DATABASE = "legami_prod_smoke"
 # What gunicorn runs with here; docs/operations.md shows the same command line.
 GUNICORN_WORKERS, GUNICORN_THREADS = 2, 4
 ONE_YEAR = 365 * 24 * 3600
+# The installation steps of docs/operations.md, in its order; then, instead of real data, the small demo.
+PRODUCTION_STEPS = [
+    ("migrate", "--no-input"),
+    ("collectstatic", "--no-input"),
+    ("check", "--deploy", "--fail-level", "WARNING"),
+]
+DATA_STEPS = [("import_territory", "--province", "CR"), ("load_demo", "--small")]
+WORKER_STEP = ("db_worker",)
 
 ROLES = [
     "coordinator",
@@ -506,10 +514,10 @@ def serve_and_check(run: Run, env: dict[str, str], workdir: Path, fixtures: dict
     port = free_port()
     command = gunicorn_command(port)
     log(f"  $ gunicorn {' '.join(command[1:])} &")
-    log("  $ manage.py db_worker &")
+    log(f"  $ manage.py {' '.join(WORKER_STEP)} &")
     with (
         background(command, env, workdir / "gunicorn.log") as server,
-        background([sys.executable, "manage.py", "db_worker"], env, workdir / "worker.log") as worker,
+        background([sys.executable, "manage.py", *WORKER_STEP], env, workdir / "worker.log") as worker,
     ):
         started = time.perf_counter()
         if not run.expect(wait_until_up(port, server), "gunicorn did not answer /healthz"):
@@ -539,11 +547,8 @@ def run_on(database: str) -> Run:
     try:
         with postgres_database() if database == "postgres" else sqlite_database(workdir) as database_url:
             env = production_env(database_url, workdir)
-            manage(run, env, "migrate", "--no-input")
-            manage(run, env, "collectstatic", "--no-input")
-            manage(run, env, "check", "--deploy", "--fail-level", "WARNING")
-            manage(run, env, "import_territory", "--province", "CR")
-            manage(run, env, "load_demo", "--small", label="load_demo --small")
+            for step in PRODUCTION_STEPS + DATA_STEPS:
+                manage(run, env, *step, label=" ".join(step[:2]) if step[0] == "load_demo" else step[0])
             output = manage(run, env, "shell", "-c", FIXTURES_SNIPPET, label="page addresses")
             serve_and_check(run, env, workdir, json.loads(output.strip().splitlines()[-1]))
     except CheckFailed as exc:
