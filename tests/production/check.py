@@ -34,6 +34,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from legami.core.roles import Role
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -50,17 +52,9 @@ PRODUCTION_STEPS = [
 DATA_STEPS = [("import_territory", "--province", "CR"), ("load_demo", "--small")]
 WORKER_STEP = ("db_worker",)
 
-ROLES = [
-    "coordinator",
-    "case_manager",
-    "community_worker",
-    "partner_staff",
-    "evaluator",
-    "funder",
-    "citizen",
-    "privacy_officer",
-]
-OPERATORS = {"coordinator", "case_manager", "community_worker"}
+# The demo has one account per role (legami/demo/data.py).
+ROLES = [role.value for role in Role]
+OPERATORS = {Role.COORDINATOR.value, Role.CASE_MANAGER.value, Role.COMMUNITY_WORKER.value}
 # Who may open each page (the permission matrix, legami/core/tests/test_permission_matrix.py, has every row):
 # PUBLIC answers 200 to everyone; a set of roles answers 200 to them, 403 to the network's other members,
 # 404 to the platform admin (who has no role in the network) and sends anonymous visitors to log in.

@@ -75,13 +75,7 @@ def test_invite_member_emails_the_link_under_the_base_url_it_is_given(
 ):
     settings.LEGAMI_BASE_URL = ""
     with django_capture_on_commit_callbacks(execute=True):
-        _, raw = invite_member(
-            actor=cast.coordinator,
-            network=cast.network,
-            email="base@example.org",
-            role=Role.CITIZEN,
-            base_url="http://legami.local:8080/",
-        )
+        _, raw = _invite(cast, "base@example.org", base_url="http://legami.local:8080/")
     link = "http://legami.local:8080" + reverse("accounts:invitation_accept", args=[raw])
     assert link in mail.outbox[0].body
     assert invitation_link(raw, base_url="http://legami.local:8080") == link
