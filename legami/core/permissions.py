@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
 from legami.core.roles import CAPABILITIES, Role
+from legami.core.tenancy import membership_model
 
-if TYPE_CHECKING:
-    from legami.network.models import Network
+# A network (settings.LEGAMI_NETWORK_MODEL): core does not import the network app, even for typing.
+Network = Any
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,9 @@ def grants(user: Any, network: Network | None) -> tuple[Grant, ...]:
         return ()
     cache = user.__dict__.setdefault("_legami_grants", {})
     if network.pk not in cache:
-        from legami.network.models import Membership
-
         rows = (
-            Membership.objects.filter(network_id=network.pk, user_id=user.pk, is_active=True)
+            membership_model()
+            ._default_manager.filter(network_id=network.pk, user_id=user.pk, is_active=True)
             .order_by()
             .values_list("role", "organization_id", "district_id")
         )

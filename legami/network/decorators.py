@@ -1,39 +1,9 @@
-"""View decorator that resolves the network from the URL and enforces a capability.
+"""The network-page decorator now lives in `legami.core.decorators` (territory, below network, uses it too).
 
-Anonymous visitors are sent to log in; users with no role in the network get 404 (the
-network's private pages do not exist for outsiders); members without the capability get 403.
+Kept so that modules still importing it from here keep working while the branches of issue 7 merge;
+`capability_rewrite.py` moves those imports to core, after which this module can be deleted.
 """
 
-from __future__ import annotations
+from legami.core.decorators import network_view
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-
-from legami.core.permissions import can, is_member
-from legami.network.selectors import get_network_by_slug
-
-
-def network_view(capability: str | None = None) -> Callable:
-    """Resolve `network_slug`, set `request.network`, and require `capability` when given."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, network_slug: str, *args, **kwargs) -> HttpResponse:
-            network = get_network_by_slug(network_slug)
-            request.network = network  # type: ignore[attr-defined]
-            if capability is not None:
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                if not is_member(request.user, network):
-                    raise Http404
-                if not can(request.user, capability, network):
-                    raise PermissionDenied(capability)
-            return view(request, network, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+__all__ = ["network_view"]

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
-from legami.network.decorators import network_view
 from legami.territory import selectors, services
 from legami.territory.forms import (
     DistrictForm,

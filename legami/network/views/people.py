@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.core.selectors import consent_states, consents_of, get_processing
-from legami.core.services import record_consent
 from legami.network.decorators import network_view
 from legami.network.forms.people import SEARCH_BUTTON, PersonFilterForm, PersonForm, person_initial
 from legami.network.forms.privacy import ConsentForm
@@ -28,6 +27,7 @@ from legami.network.selectors.people import (
     person_in_scope,
 )
 from legami.network.selectors.ties import ties_of_person
+from legami.network.services.consents import record_consent
 from legami.network.services.people import create_person, delete_person, update_person
 
 VIEW = "network.view_people"
