@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -28,10 +29,9 @@ def membership_model() -> type[models.Model]:
 
 def get_network_by_slug(slug: str) -> Any:
     """The active network with this slug, or 404."""
-    model = network_model()
     try:
-        return model._default_manager.get(slug=slug, is_active=True)
-    except model.DoesNotExist as exc:
+        return network_model()._default_manager.get(slug=slug, is_active=True)
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
