@@ -8,7 +8,10 @@ class NeedsConfig(AppConfig):
     verbose_name = _("Needs")
 
     def ready(self) -> None:
+        from legami.core.roles import register_capabilities
         from legami.core.setup import register_network_setup
+        from legami.needs import capabilities
         from legami.needs.services.areas import ensure_default_areas
 
+        register_capabilities(capabilities)
         register_network_setup(ensure_default_areas)
