@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from legami.core.permissions import can
+from legami.territory.capabilities import VIEW_TERRITORY as VIEW
 from legami.territory.models import (
     Municipality,
     Neighbourhood,
@@ -19,8 +20,6 @@ from legami.territory.models import (
     SocialDistrict,
 )
 from legami.territory.usage import MUNICIPALITY, NEIGHBOURHOOD, count_uses
-
-VIEW = "territory.view_territory"
 
 
 def _pk(value: Any) -> Any:

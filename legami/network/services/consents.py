@@ -13,9 +13,8 @@ from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, Consent, DataClass, Processing
 from legami.core.permissions import require
 from legami.core.validation import length_error
+from legami.network.capabilities import CHANGE_PEOPLE
 from legami.network.selectors.people import person_in_scope
-
-CHANGE_PEOPLE = "network.change_people"
 
 
 def record_consent(*, actor: Any, person: Any, processing: Processing, given: bool, source: str = "") -> Consent:

@@ -15,11 +15,10 @@ from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import length_error
+from legami.network.capabilities import CHANGE_TIES
 from legami.network.models import Network, Organization, Person, Tie
 from legami.network.selectors.people import person_in_scope
 from legami.network.services.people import to_date
-
-CHANGE_TIES = "network.change_ties"
 
 TIE_FIELDS = (
     "kind",
