@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from codicefiscale import codicefiscale
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from legami.core import inputs
 
 
 def normalize_tax_code(value: str | None) -> str:
@@ -33,3 +37,10 @@ def validate_tax_code(value: str | None) -> str:
 def tax_code_validator(value: str) -> None:
     """Django field validator wrapper around validate_tax_code."""
     validate_tax_code(value)
+
+
+class TaxCodeField(inputs.Text):
+    """A codice fiscale input: normalised, '' when empty, refused with validate_tax_code's reason."""
+
+    def parse(self, value: Any, ctx: inputs.Context) -> str:
+        return validate_tax_code(super().parse(value, ctx))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
@@ -38,8 +39,6 @@ MANAGE = "territory.manage_territory"
 ITALY_LATITUDE = (Decimal("35.4"), Decimal("47.1"))
 ITALY_LONGITUDE = (Decimal("6.6"), Decimal("18.6"))
 COORDINATE_STEP = Decimal("0.000001")
-
-PLACE_FIELDS = ("name", "kind", "municipality", "neighbourhood", "address", "latitude", "longitude", "description")
 
 
 # --- ISTAT reference data -------------------------------------------------------------------------
@@ -576,116 +575,93 @@ def delete_neighbourhood(*, actor: Any, neighbourhood: Neighbourhood) -> None:
 # --- places ---------------------------------------------------------------------------------------
 
 
-def _parse_coordinate(value: Any) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise InvalidOperation
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, str):
-        value = value.strip().replace(",", ".")
-    number = Decimal(value)
-    if not number.is_finite():
-        raise InvalidOperation
-    return number.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP)
+def _place_neighbourhood(ctx: inputs.Context) -> None:
+    municipality, neighbourhood = ctx.value("municipality"), ctx.value("neighbourhood")
+    if ctx.ok("municipality", "neighbourhood") and municipality is not None and neighbourhood is not None:
+        if neighbourhood.municipality_id != municipality.pk:
+            ctx.add_error(
+                "neighbourhood",
+                _("The neighbourhood %(name)s is not in %(municipality)s."),
+                "neighbourhood_not_in_municipality",
+                name=neighbourhood.name,
+                municipality=municipality.name,
+            )
+
+
+def _place_name_unique(ctx: inputs.Context) -> None:
+    municipality = ctx.value("municipality")
+    if ctx.ok("name", "municipality") and municipality is not None:
+        namesakes = Place.objects.filter(network=ctx.network, municipality=municipality, name__iexact=ctx.value("name"))
+        if _others(namesakes, getattr(ctx.instance, "pk", None)).exists():
+            ctx.add_error("name", _("This Comune already has a place with this name."), "unique")
+
+
+def _coordinate(bounds: tuple[Decimal, Decimal], what: Any) -> inputs.Coordinate:
+    return inputs.Coordinate(
+        bounds,
+        params={"what": what},
+        messages={
+            "invalid": _("Enter a number, such as 45.133 (decimal degrees)."),
+            "out_of_italy": _("The %(what)s must be between %(low)s and %(high)s: the place must be in Italy."),
+        },
+    )
+
+
+def _required_text(limit: int, required: Any, too_long: Any) -> inputs.Text:
+    return inputs.Text(required=True, max_length=limit, messages={"required": required, "max_length": too_long})
+
+
+PLACE_INPUTS = inputs.Rules(
+    {
+        "name": _required_text(
+            200, _("Enter the name of the place."), _("The name can be at most 200 characters long.")
+        ),
+        "kind": inputs.Choice(
+            Place.Kind,
+            required=True,
+            messages=dict.fromkeys(("required", "invalid_choice"), _("Choose the kind of place.")),
+        ),
+        "municipality": inputs.Lookup(
+            Municipality,
+            required=True,
+            scope=lambda queryset, network: queryset.filter(network_links__network=network),
+            outside_code="not_in_territory",
+            messages={
+                "required": _("Choose the Comune of the place."),
+                "invalid_choice": _("Choose the Comune of the place."),
+                "not_in_territory": _("This Comune is not in the network's territory: add it first."),
+            },
+        ),
+        "neighbourhood": inputs.Lookup(
+            Neighbourhood, messages={"invalid_choice": _("This neighbourhood does not exist in this network.")}
+        ),
+        "address": _required_text(
+            250, _("Enter the address of the place."), _("The address can be at most 250 characters long.")
+        ),
+        "latitude": _coordinate(ITALY_LATITUDE, _("latitude")),
+        "longitude": _coordinate(ITALY_LONGITUDE, _("longitude")),
+        "description": inputs.Text(),
+    },
+    checks=(
+        _place_neighbourhood,
+        inputs.point(message=_("Enter both latitude and longitude, or neither.")),
+        _place_name_unique,
+    ),
+    messages={"unknown": _("Unknown field: %(field)s.")},
+    unknown_on_all=True,
+)
+PLACE_FIELDS = tuple(PLACE_INPUTS.fields)
 
 
 def _clean_place(network: Network, place: Place, data: dict[str, Any]) -> None:
     """Apply `data` to `place` (unsaved) and raise one ValidationError with every problem found."""
-    errors: dict[str, list] = {}
-
-    def add(field: str, message: Any) -> None:
-        errors.setdefault(field, []).append(message)
-
-    for key in sorted(set(data) - set(PLACE_FIELDS)):
-        add("__all__", ValidationError(_("Unknown field: %(field)s."), params={"field": key}))
-
-    for key in ("name", "address", "description"):
-        if key in data:
-            setattr(place, key, (data[key] or "").strip())
-    if "kind" in data:
-        place.kind = data["kind"] or ""
-
-    if not place.name:
-        add("name", _("Enter the name of the place."))
-    elif len(place.name) > 200:
-        add("name", _("The name can be at most 200 characters long."))
-    if place.kind not in Place.Kind.values:
-        add("kind", _("Choose the kind of place."))
-    if not place.address:
-        add("address", _("Enter the address of the place."))
-    elif len(place.address) > 250:
-        add("address", _("The address can be at most 250 characters long."))
-
-    municipality: Municipality | None = place.municipality if place.municipality_id else None
-    if "municipality" in data:
-        municipality = _resolve_municipality(data["municipality"])
-    if municipality is None:
-        add("municipality", _("Choose the Comune of the place."))
-    elif not _in_territory(network, municipality):
-        add("municipality", _("This Comune is not in the network's territory: add it first."))
-    else:
-        place.municipality = municipality
-
-    neighbourhood = place.neighbourhood if place.neighbourhood_id else None
-    if "neighbourhood" in data:
-        raw = data["neighbourhood"]
-        neighbourhood = None
-        if raw not in (None, ""):
-            neighbourhood = (
-                Neighbourhood.objects.filter(network=network, pk=_pk(raw)).first() if str(_pk(raw)).isdigit() else None
-            )
-            if neighbourhood is None:
-                add("neighbourhood", _("This neighbourhood does not exist in this network."))
-    if neighbourhood is not None and municipality is not None and neighbourhood.municipality_id != municipality.pk:
-        add(
-            "neighbourhood",
-            ValidationError(
-                _("The neighbourhood %(name)s is not in %(municipality)s."),
-                params={"name": neighbourhood.name, "municipality": municipality.name},
-            ),
-        )
-    place.neighbourhood = neighbourhood
-
-    coordinates: dict[str, Decimal | None] = {}
-    for key, (low, high) in (("latitude", ITALY_LATITUDE), ("longitude", ITALY_LONGITUDE)):
-        raw = data[key] if key in data else getattr(place, key)
-        try:
-            coordinates[key] = _parse_coordinate(raw)
-        except (InvalidOperation, ValueError, TypeError):
-            add(key, _("Enter a number, such as 45.133 (decimal degrees)."))
-            continue
-        value = coordinates[key]
-        if value is not None and not low <= value <= high:
-            add(
-                key,
-                ValidationError(
-                    _("The %(what)s must be between %(low)s and %(high)s: the place must be in Italy."),
-                    params={
-                        "what": _("latitude") if key == "latitude" else _("longitude"),
-                        "low": low,
-                        "high": high,
-                    },
-                ),
-            )
-    if len(coordinates) == 2:
-        latitude, longitude = coordinates["latitude"], coordinates["longitude"]
-        if (latitude is None) != (longitude is None):
-            missing = "latitude" if latitude is None else "longitude"
-            add(missing, _("Enter both latitude and longitude, or neither."))
-        place.latitude, place.longitude = latitude, longitude
-
-    if (
-        "name" not in errors
-        and place.municipality_id
-        and _others(
-            Place.objects.filter(network=network, municipality_id=place.municipality_id, name__iexact=place.name),
-            place.pk,
-        ).exists()
-    ):
-        add("name", _("This Comune already has a place with this name."))
-    _raise_if(errors)
+    PLACE_INPUTS.refuse_unknown(data)
+    instance = place if place.pk is not None else None
+    if instance is not None:
+        # The values on file are checked again with the new ones.
+        data = {name: getattr(place, name) for name in PLACE_FIELDS} | dict(data)
+    for name, value in PLACE_INPUTS.clean(data, network=network, instance=instance).items():
+        setattr(place, name, value)
 
 
 def create_place(*, actor: Any, network: Network, data: dict[str, Any]) -> Place:

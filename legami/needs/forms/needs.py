@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.widgets import PlainSelect
 from legami.needs.models import Channel, Need, NeedStatus, PrivacyLevel, TargetGroup, Urgency
 from legami.needs.selectors.needs import VIEW_NEEDS, active_areas
-from legami.needs.services.needs import CHANGE_NEEDS, DESCRIPTION_MAX_LENGTH, allowed_transitions
+from legami.needs.services.needs import CHANGE_NEEDS, DESCRIPTION_MAX_LENGTH, REPORT_RULES, allowed_transitions
 from legami.needs.timewindows import format_time_windows, windows_from_json
 from legami.network.forms.people import (
     DateInput,
@@ -317,10 +317,10 @@ class PublicReportForm(forms.Form):
             ) from None
         if time.time() - float(started) < MIN_FILL_SECONDS:
             raise forms.ValidationError(_("The form was sent too quickly. Please send it again."), code="too_fast")
-        if self.user is None and not data.get("contact_name"):
-            self.add_error("contact_name", _("Tell us your name, so that we can answer you."))
-        if self.user is None and not (data.get("contact_email") or data.get("contact_phone")):
-            self.add_error("contact_email", _("Leave an e-mail address or a phone number, so that we can answer you."))
+        if self.user is None:
+            # The service's own contact rules, so that the form and the service say the same.
+            for name, errors in REPORT_RULES.check(data).items():
+                self.add_error(name, errors)
         return data
 
     def service_data(self) -> dict[str, Any]:

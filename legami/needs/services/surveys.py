@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import delete_and_record, record_event, snapshot
+from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.needs.models import (
@@ -87,17 +88,6 @@ def to_decimal(value: Any) -> decimal.Decimal | None:
     return number
 
 
-def _to_date(value: Any) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValueError(value) from exc
-
-
 def parse_options(value: Any) -> list[str]:
     """The options of a choice question from text (one per line) or a list, stripped, blanks dropped."""
     if value is None:
@@ -131,7 +121,7 @@ def _clean_survey(data: dict[str, Any], survey: Survey) -> None:
     for name in ("opens_on", "closes_on"):
         if name in data:
             try:
-                setattr(survey, name, _to_date(data[name]))
+                setattr(survey, name, parse_date(data[name]))
             except ValueError:
                 errors.setdefault(name, []).append(ValidationError(_("Enter a valid date."), code="invalid_date"))
     if not survey.title:

@@ -4,44 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
-from legami.core.validation import length_error
+from legami.core.validation import max_length_of
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope
-from legami.network.services.people import CHANGE_PEOPLE, check_place, update_person
+from legami.network.services.people import CHANGE_PEOPLE, PLACE_INPUTS, place_check, update_person
 
-HOUSEHOLD_FIELDS = ("name", "address", "municipality", "neighbourhood")
+HOUSEHOLD_INPUTS = inputs.Rules(
+    {
+        "name": inputs.Text(required=True, max_length=max_length_of(Household, "name")),
+        "address": inputs.Text(max_length=max_length_of(Household, "address")),
+        **PLACE_INPUTS,
+    },
+    checks=(place_check(),),
+)
+HOUSEHOLD_FIELDS = tuple(HOUSEHOLD_INPUTS.fields)
 
 
 def _clean(*, actor: Any, network: Network, data: dict, instance: Household | None = None) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(HOUSEHOLD_FIELDS))
-    if unknown:
-        raise ValidationError({key: ValidationError(_("Unknown field."), code="unknown") for key in unknown})
+    HOUSEHOLD_INPUTS.refuse_unknown(data)
     if instance is not None:
-        values = {name: getattr(instance, name) for name in HOUSEHOLD_FIELDS}
-    else:
-        values = {"name": "", "address": "", "municipality": None, "neighbourhood": None}
-    values.update(data)
-    errors: dict[str, ValidationError] = {}
-    for name in ("name", "address"):
-        values[name] = "" if values[name] is None else str(values[name]).strip()
-        if error := length_error(Household, name, values[name]):
-            errors[name] = error
-    if not values["name"]:
-        errors["name"] = ValidationError(_("This field is required."), code="required")
-    changed = instance is None or instance.municipality_id != getattr(
-        values["municipality"], "pk", values["municipality"]
-    )
-    check_place(actor=actor, network=network, values=values, errors=errors, changed=changed)
-    if errors:
-        raise ValidationError(errors)
-    return values
+        # The values on file are checked again with the new ones.
+        data = {name: getattr(instance, name) for name in HOUSEHOLD_FIELDS} | dict(data)
+    return HOUSEHOLD_INPUTS.clean(data, network=network, actor=actor, instance=instance)
 
 
 def _require_reach(actor: Any, household: Household) -> None:

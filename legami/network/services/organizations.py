@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from legami.core.audit import record_event, snapshot
+from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, grants, require
 from legami.core.roles import Role
@@ -167,19 +167,10 @@ def _clean_organization(network: Network, org: Organization, raw: dict[str, Any]
 
 
 def _as_date(value: Any, field: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     try:
-        parsed = parse_date(value) if isinstance(value, str) else None
-    except ValueError:  # well formed but impossible, such as 2025-02-30
-        parsed = None
-    if parsed is None:
-        raise ValidationError({field: _("Enter a valid date.")})
-    return parsed
+        return parse_date(value)
+    except (TypeError, ValueError):  # not a date, or one that does not exist such as 2025-02-30
+        raise ValidationError({field: _("Enter a valid date.")}) from None
 
 
 def _clean_partnership(

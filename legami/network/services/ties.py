@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import delete_and_record, record_event, snapshot
+from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import length_error
 from legami.network.capabilities import CHANGE_TIES
 from legami.network.models import Network, Organization, Person, Tie
 from legami.network.selectors.people import person_in_scope
-from legami.network.services.people import to_date
 
 TIE_FIELDS = (
     "kind",
@@ -127,7 +127,7 @@ def clean_tie_data(*, actor: Any, network: Network, data: dict, instance: Tie | 
 
     for name in ("since", "until"):
         try:
-            values[name] = to_date(values[name])
+            values[name] = parse_date(values[name])
         except (TypeError, ValueError):
             errors[name] = ValidationError(_("Enter a valid date."), code="invalid")
     if "since" not in errors and "until" not in errors:

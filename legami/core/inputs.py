@@ -1,0 +1,736 @@
+"""Input rules: a write's inputs declared once, and checked the same way for its form, its import and its API.
+
+A service declares its fields (type, required, messages) and its cross-field checks in a `Rules`, and calls
+`RULES.clean(data, network=..., instance=...)` with a plain dict: no request, no form. The answer is a dict of
+cleaned values, or one ValidationError `{field: [errors with codes]}` that a form shows with
+`core.forms.add_service_errors`, the API with `api.errors.service_errors` and an import as row errors
+(`Rules.row_errors`, field -> column). Lookups are scoped to the network by the model the app passes in: `core`
+imports no domain app.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MISSING: Any = object()
+EMPTY_VALUES = (None, "")
+
+# A generous box around Italy (Lampedusa to the Vetta d'Italia, Sardinia's west coast to Otranto).
+ITALY_LATITUDE = (decimal.Decimal("35.0"), decimal.Decimal("47.2"))
+ITALY_LONGITUDE = (decimal.Decimal("6.5"), decimal.Decimal("18.6"))
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ITALIAN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?:[:.](\d{2}))?$")
+_PHONE = re.compile(r"^(?:\+39)?[0-9]{6,11}$")
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "si", "sì", "s", "on", "vero", "x"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "falso"})
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: how words of a file or a form are compared."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(text.casefold().split())
+
+
+# --- the parsers: one for each kind of value, shared by every write ------------------------------------------
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """The one date parser: a date, a datetime, 31/12/2025, 31-12-2025, 31.12.2025 or 2025-12-31; None when empty.
+
+    ValueError for anything else, including dates that do not exist (30/02/2025).
+    """
+    if value in EMPTY_VALUES:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(value)
+    text = value.strip()
+    if match := _ISO_DATE.match(text):
+        year, month, day = match.groups()
+    elif match := _ITALIAN_DATE.match(text):
+        day, month, year = match.groups()
+    else:
+        raise ValueError(value)
+    return datetime.date(int(year), int(month), int(day))
+
+
+def parse_time(value: Any) -> datetime.time | None:
+    """A time from a time, 16:30, 16.30, 16:30:00 or 16; None when empty; ValueError otherwise."""
+    if value in EMPTY_VALUES:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    if isinstance(value, datetime.time):
+        return value
+    match = _TIME.match(str(value).strip())
+    if match is None:
+        raise ValueError(value)
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    return datetime.time(hour, minute, second)
+
+
+def parse_number(value: Any) -> decimal.Decimal | None:
+    """A finite number from an int, a Decimal, a float or text in Italian (1.234,5) or English (1234.5) style.
+
+    A lone separator (one comma or one dot) is the decimal one; with both, the last one is. None when empty.
+    """
+    if value in EMPTY_VALUES:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." in text:
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(thousands, "").replace(",", ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(".") > 1 or text.count(",") > 1:
+        # 1.234.567: thousands only.
+        text = text.replace(".", "").replace(",", "")
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation as exc:
+        raise ValueError(value) from exc
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def parse_bool(value: Any, *, true_words: Iterable[str] = (), false_words: Iterable[str] = ()) -> bool | None:
+    """True or False from a bool, 0/1 or a word (sì/no, yes/no, vero/falso...); None when empty; ValueError else."""
+    if isinstance(value, bool):
+        return value
+    if value in EMPTY_VALUES:
+        return None
+    if isinstance(value, int):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(value)
+    text = fold(str(value))
+    if text in TRUE_WORDS or text in {fold(w) for w in true_words}:
+        return True
+    if text in FALSE_WORDS or text in {fold(w) for w in false_words}:
+        return False
+    raise ValueError(value)
+
+
+# --- the context of one write --------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """One write being checked: who, in which network, on which instance, and what was found so far."""
+
+    network: Any = None
+    instance: Any = None
+    actor: Any = None
+    complete: bool = False  # a new row: every field is checked, missing ones take their default
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[ValidationError]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The cleaned value of `name` when given, else the instance's (what the row will hold)."""
+        if name in self.values:
+            return self.values[name]
+        return getattr(self.instance, name, default) if self.instance is not None else default
+
+    def given(self, name: str) -> bool:
+        """True when `name` was given and is valid."""
+        return name in self.values and name not in self.errors
+
+    def ok(self, *names: str) -> bool:
+        """True when none of `names` has an error."""
+        return not any(name in self.errors for name in names)
+
+    def changed(self, name: str) -> bool:
+        """True on a new row, or when `name` (a field or a relation) was given a value other than the instance's."""
+        if self.instance is None:
+            return True
+        if name not in self.values:
+            return False
+        new = self.values[name]
+        old = getattr(self.instance, f"{name}_id", MISSING)
+        if old is MISSING:
+            return getattr(self.instance, name) != new
+        return old != getattr(new, "pk", new)
+
+    def add_error(self, name: str | None, message: Any, code: str = "invalid", /, **params: Any) -> None:
+        """Record an error on `name` (None: on the whole input)."""
+        error = message if isinstance(message, ValidationError) else ValidationError(message, code, params or None)
+        self.errors.setdefault(name or NON_FIELD_ERRORS, []).append(error)
+
+
+Check = Callable[[Context], None]
+
+
+# --- the fields ---------------------------------------------------------------------------------------------
+
+
+class Field:
+    """One input: required or not, its default on a new row, its messages by error code."""
+
+    default_messages: Mapping[str, Any] = {"required": _("This field is required.")}
+    empty: Any = None
+
+    def __init__(
+        self,
+        *,
+        required: bool = False,
+        default: Any = MISSING,
+        messages: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        empty_code: str = "required",
+        given_empty_code: str = "",
+    ) -> None:
+        self.name = ""  # set by the Rules that declares it
+        self.required = required
+        self.default = default
+        self.params = dict(params or {})
+        # The code of a missing value on a new row, and of a value given empty on an edit (or a partial check).
+        self.empty_code, self.given_empty_code = empty_code, given_empty_code or empty_code
+        merged: dict[str, Any] = {}
+        for klass in reversed(type(self).__mro__):
+            merged.update(getattr(klass, "default_messages", {}))
+        self.messages = merged | dict(messages or {})
+
+    def error(self, code: str, **params: Any) -> ValidationError:
+        """The ValidationError of `code`, with the field's message for it."""
+        message = self.messages.get(code) or self.messages.get("invalid") or _("Enter a valid value.")
+        return ValidationError(message, code=code, params=(self.params | params) or None)
+
+    def clean(self, value: Any, ctx: Context) -> Any:
+        """The cleaned value, or a ValidationError with the field's message."""
+        if self.is_empty(value):
+            if self.required:
+                raise self.empty_error(ctx)
+            return self.empty
+        return self.parse(value, ctx)
+
+    def empty_error(self, ctx: Context) -> ValidationError:
+        """The error of a required field without a value."""
+        return self.error(self.empty_code if ctx.complete else self.given_empty_code)
+
+    def is_empty(self, value: Any) -> bool:
+        return value in EMPTY_VALUES
+
+    def parse(self, value: Any, ctx: Context) -> Any:
+        return value
+
+
+class Text(Field):
+    """Text, stripped at both ends; at most `max_length` characters; NUL bytes refused (databases cannot store them).
+
+    A value made only of spaces, or given empty on an edit, is missing: code "required", message "blank" (by
+    default the required one).
+    """
+
+    default_messages = {
+        "max_length": _("At most %(limit)d characters."),
+        "null_characters": _("Null characters are not allowed."),
+    }
+    empty = ""
+
+    def __init__(self, *, max_length: int | None = None, collapse: bool = False, lower: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.max_length, self.collapse, self.lower = max_length, collapse, lower
+        self.messages.setdefault("blank", self.messages["required"])
+
+    def empty_error(self, ctx: Context) -> ValidationError:
+        if ctx.complete:
+            return super().empty_error(ctx)
+        return ValidationError(self.messages["blank"], code="required")
+
+    def parse(self, value: Any, ctx: Context) -> str:
+        text = str(value).strip()
+        if "\x00" in text:
+            raise self.error("null_characters")
+        if self.collapse:
+            text = " ".join(text.split())
+        if self.lower:
+            text = text.lower()
+        if not text and self.required:
+            # Only spaces: still a missing value (code "required"), maybe with a message of its own.
+            raise ValidationError(self.messages["blank"], code="required")
+        if self.max_length is not None and len(text) > self.max_length:
+            raise self.error("max_length", limit=self.max_length, n=len(text))
+        return text
+
+
+class Email(Text):
+    """An e-mail address (`lower` to store it in lower case)."""
+
+    default_messages = {"invalid": _("Enter a valid e-mail address.")}
+
+    def parse(self, value: Any, ctx: Context) -> str:
+        text = super().parse(value, ctx)
+        if text:
+            try:
+                validate_email(text)
+            except ValidationError:
+                raise self.error("invalid") from None
+        return text
+
+
+class Phone(Text):
+    """An Italian phone number: digits and spaces, optionally +39; stored with single spaces."""
+
+    default_messages = {
+        "invalid_phone": _("Enter an Italian phone number: digits and spaces, optionally starting with +39.")
+    }
+
+    def parse(self, value: Any, ctx: Context) -> str:
+        text = " ".join(super().parse(value, ctx).split())
+        if text and not _PHONE.match(text.replace(" ", "")):
+            raise self.error("invalid_phone")
+        return text
+
+
+class Choice(Field):
+    """One of a TextChoices/IntegerChoices' values; with `labels`, also its Italian or English label."""
+
+    default_messages = {"invalid_choice": _("Choose a valid option.")}
+    empty: Any = ""
+
+    def __init__(self, choices: type[models.Choices], *, labels: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+        self.numeric = all(isinstance(v, int) for v in choices.values)
+        if self.numeric:
+            self.empty = None
+        self.labels = labels
+        self._words: dict[str, Any] | None = None
+
+    def words(self) -> dict[str, Any]:
+        """Each value's code and Italian and English label, folded -> the value (built once, on first use)."""
+        if self._words is None:
+            from django.utils import translation
+
+            table: dict[str, Any] = {}
+            for language in ("en", "it"):
+                with translation.override(language):
+                    for value, label in self.choices.choices:
+                        table.setdefault(fold(str(label)), value)
+            self._words = table
+        return self._words
+
+    def parse(self, value: Any, ctx: Context) -> Any:
+        if self.numeric:
+            number = value if isinstance(value, int) and not isinstance(value, bool) else None
+            if number is None and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                number = int(value.strip())
+            if number in self.choices.values:
+                return number
+        else:
+            text = str(value).strip()
+            if text in self.choices.values:
+                return text
+        if self.labels and fold(str(value)) in self.words():
+            return self.words()[fold(str(value))]
+        raise self.error("invalid_choice")
+
+
+class Number(Field):
+    """A number in Italian or English style, between `min_value` and `max_value` when given."""
+
+    default_messages = {
+        "invalid": _("Enter a number."),
+        "min_value": _("Enter a number of at least %(min)s."),
+        "max_value": _("Enter a number of at most %(max)s."),
+    }
+
+    def __init__(self, *, min_value: Any = None, max_value: Any = None, range_code: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.min_value, self.max_value = min_value, max_value
+        # One code (and message) for both ends of the range, when the write says so.
+        self.range_code = range_code
+
+    def convert(self, number: decimal.Decimal) -> Any:
+        return number
+
+    def parse(self, value: Any, ctx: Context) -> Any:
+        try:
+            number = self.convert(parse_number(value))  # type: ignore[arg-type]
+        except (ValueError, decimal.InvalidOperation):
+            raise self.error("invalid") from None
+        limits = {"min": self.min_value, "max": self.max_value}
+        if self.min_value is not None and number < self.min_value:
+            raise self.error(self.range_code or "min_value", **limits)
+        if self.max_value is not None and number > self.max_value:
+            raise self.error(self.range_code or "max_value", **limits)
+        return number
+
+
+class Integer(Number):
+    """A whole number (1.234 in Italian style is a thousand and more)."""
+
+    default_messages = {"invalid": _("Enter a whole number.")}
+
+    def parse(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,3}(\.\d{3})+\s*", value):
+            value = value.replace(".", "")
+        return super().parse(value, ctx)
+
+    def convert(self, number: decimal.Decimal) -> int:
+        if number != number.to_integral_value():
+            raise ValueError(number)
+        return int(number)
+
+
+class Decimal(Number):
+    """A decimal number rounded half up to `places` decimal places."""
+
+    def __init__(self, *, places: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.step = decimal.Decimal(1).scaleb(-places) if places is not None else None
+
+    def convert(self, number: decimal.Decimal) -> decimal.Decimal:
+        return number if self.step is None else number.quantize(self.step, rounding=decimal.ROUND_HALF_UP)
+
+
+class Boolean(Field):
+    """Yes or no, from a bool, 0/1 or a word (sì/no, yes/no, vero/falso, and the write's own `true_words`...)."""
+
+    default_messages = {"invalid": _("Answer yes or no.")}
+
+    def __init__(self, *, true_words: Iterable[str] = (), false_words: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.true_words, self.false_words = tuple(true_words), tuple(false_words)
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    def parse(self, value: Any, ctx: Context) -> bool:
+        try:
+            answer = parse_bool(value, true_words=self.true_words, false_words=self.false_words)
+        except ValueError:
+            raise self.error("invalid") from None
+        if answer is None:
+            raise self.error("invalid")
+        return answer
+
+
+class Date(Field):
+    """A date (see parse_date); `past` refuses a date after today."""
+
+    default_messages = {"invalid": _("Enter a valid date."), "future": _("The date cannot be in the future.")}
+
+    def __init__(self, *, past: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.past = past
+
+    def parse(self, value: Any, ctx: Context) -> datetime.date | None:
+        try:
+            day = parse_date(value)
+        except (TypeError, ValueError):
+            raise self.error("invalid") from None
+        if self.past and day is not None and day > timezone.localdate():
+            raise self.error("future")
+        return day
+
+
+class Time(Field):
+    """A time of day (see parse_time)."""
+
+    default_messages = {"invalid": _("Enter a valid time, such as 16:30.")}
+
+    def parse(self, value: Any, ctx: Context) -> datetime.time | None:
+        try:
+            return parse_time(value)
+        except (TypeError, ValueError):
+            raise self.error("invalid") from None
+
+
+class Lookup(Field):
+    """A row of `model` within the network, given as an instance, a primary key or a natural key (`by`).
+
+    `scope` keeps the network's rows: a path to the network ("network", "survey__network") or a function
+    (queryset, network) -> queryset. An instance whose network is a direct foreign key is checked without a query.
+    `outside_code`: the code of a row that exists outside the scope (public tables such as the Comuni); without it,
+    a row of another network reads "invalid_choice", as one that does not exist. A value already on the instance
+    being edited stays valid (it was when it was set). `usable(row)` False refuses a row with `inactive_code`,
+    unless it is the instance's own.
+    """
+
+    default_messages = {"invalid_choice": _("Choose a valid option.")}
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        scope: str | Callable[[models.QuerySet, Any], models.QuerySet] | None = "network",
+        by: Sequence[str] = ("pk",),
+        outside_code: str = "",
+        usable: Callable[[Any], bool] | None = None,
+        inactive_code: str = "inactive",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.model, self.scope, self.by = model, scope, tuple(by)
+        self.outside_code, self.usable, self.inactive_code = outside_code, usable, inactive_code
+
+    def scoped(self, ctx: Context) -> models.QuerySet:
+        """The rows of the model the write may refer to."""
+        queryset = self.model._default_manager.all()
+        if self.scope is None:
+            return queryset
+        if callable(self.scope):
+            return self.scope(queryset, ctx.network)
+        return queryset.filter(**{self.scope: ctx.network})
+
+    def candidates(self, value: Any) -> models.Q | None:
+        """The filter that finds `value` by the first of `by` it fits, or None when it fits none."""
+        q = models.Q()
+        for key in self.by:
+            if key == "pk":
+                if isinstance(value, int) and not isinstance(value, bool):
+                    q |= models.Q(pk=value)
+                elif isinstance(value, str) and value.strip().isdigit():
+                    q |= models.Q(pk=int(value.strip()))
+            elif isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                q |= models.Q(**{f"{key}__iexact": str(value).strip()})
+        return q or None
+
+    def on_file(self, ctx: Context, pk: Any) -> bool:
+        """Whether `pk` is the row the instance being edited already refers to."""
+        return ctx.instance is not None and getattr(ctx.instance, f"{self.name}_id", None) == pk
+
+    def in_scope(self, row: models.Model, ctx: Context) -> bool:
+        """Whether the instance `row` is one of the network's (without a query when the path is a foreign key)."""
+        if self.scope is None:
+            return True
+        if isinstance(self.scope, str) and "__" not in self.scope:
+            return getattr(row, f"{self.scope}_id", None) == getattr(ctx.network, "pk", ctx.network)
+        return self.scoped(ctx).filter(pk=row.pk).exists()
+
+    def parse(self, value: Any, ctx: Context) -> Any:
+        row: Any
+        if isinstance(value, self.model):
+            row = value
+            found = row.pk is not None and (self.on_file(ctx, row.pk) or self.in_scope(row, ctx))
+            if not found and self.outside_code and row.pk is not None:
+                raise self.error(self.outside_code)
+        else:
+            query = self.candidates(value)
+            rows = list(self.scoped(ctx).filter(query)[:2]) if query is not None else []
+            if len(rows) > 1:
+                raise self.error("ambiguous" if "ambiguous" in self.messages else "invalid_choice")
+            found = bool(rows)
+            row = rows[0] if rows else None
+            if row is None and self.outside_code and query is not None:
+                if self.model._default_manager.filter(query).exists():
+                    raise self.error(self.outside_code)
+        if not found or row is None:
+            raise self.error("invalid_choice")
+        if self.usable is not None and not self.usable(row) and not self.on_file(ctx, row.pk):
+            raise self.error(self.inactive_code)
+        return row
+
+
+def refuse_unknown(
+    data: Mapping[str, Any], allowed: Iterable[str], *, message: Any = None, on_all: bool = False
+) -> None:
+    """ValidationError when `data` holds keys other than `allowed`: on each key, or on the whole input (`on_all`)."""
+    unknown = sorted(set(data) - set(allowed))
+    if not unknown:
+        return
+    errors = {
+        key: ValidationError(message or _("Unknown field."), code="unknown", params={"field": key}) for key in unknown
+    }
+    if on_all:
+        raise ValidationError({NON_FIELD_ERRORS: list(errors.values())})
+    raise ValidationError({key: [error] for key, error in errors.items()})
+
+
+# --- the declaration ----------------------------------------------------------------------------------------
+
+
+class Rules:
+    """The inputs of one write and its cross-field checks.
+
+    `clean` on a new row (no instance, not partial) fills the missing fields with their defaults and requires
+    the required ones; on an instance, or `partial`, only the given fields are checked, and the checks see
+    the instance's values for the others (`Context.value`).
+    """
+
+    default_messages: Mapping[str, Any] = {"unknown": _("Unknown field.")}
+
+    def __init__(
+        self,
+        fields: Mapping[str, Field],
+        *,
+        checks: Sequence[Check] = (),
+        messages: Mapping[str, Any] | None = None,
+        unknown_on_all: bool = False,
+    ) -> None:
+        self.fields = dict(fields)
+        for name, spec in self.fields.items():
+            spec.name = name
+        self.checks = tuple(checks)
+        self.messages = dict(self.default_messages) | dict(messages or {})
+        self.unknown_on_all = unknown_on_all
+
+    def __getitem__(self, name: str) -> Field:
+        return self.fields[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.fields
+
+    def extend(
+        self, fields: Mapping[str, Field] | None = None, *, checks: Sequence[Check] = (), drop: Iterable[str] = ()
+    ) -> Rules:
+        """A new declaration with these fields added (or replaced) and those dropped, and more checks."""
+        kept = {name: f for name, f in self.fields.items() if name not in set(drop)}
+        return Rules(
+            kept | dict(fields or {}),
+            checks=(*self.checks, *checks),
+            messages=self.messages,
+            unknown_on_all=self.unknown_on_all,
+        )
+
+    def refuse_unknown(self, data: Mapping[str, Any]) -> None:
+        """ValidationError when `data` holds keys the write does not take (before anything else is looked at)."""
+        refuse_unknown(data, self.fields, message=self.messages["unknown"], on_all=self.unknown_on_all)
+
+    def clean(
+        self,
+        data: Mapping[str, Any],
+        *,
+        network: Any = None,
+        instance: Any = None,
+        actor: Any = None,
+        partial: bool = False,
+        extra: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The cleaned values of `data`, or one ValidationError {field: [errors]} with every problem found."""
+        self.refuse_unknown(data)
+        complete = instance is None and not partial
+        ctx = Context(network=network, instance=instance, actor=actor, complete=complete, extra=dict(extra or {}))
+        for name, spec in self.fields.items():
+            if name in data:
+                raw = data[name]
+            elif complete:
+                raw = None if spec.default is MISSING else spec.default
+            else:
+                continue
+            try:
+                ctx.values[name] = spec.clean(raw, ctx)
+            except ValidationError as exc:
+                ctx.errors[name] = exc.error_list
+        for check in self.checks:
+            check(ctx)
+        if ctx.errors:
+            raise ValidationError(ctx.errors)
+        return ctx.values
+
+    def check(self, values: Mapping[str, Any], *, network: Any = None, instance: Any = None, actor: Any = None) -> dict:
+        """Only the cross-field checks, on values already cleaned (by a form): {field: [errors]}, empty when fine."""
+        ctx = Context(network=network, instance=instance, actor=actor, values=dict(values))
+        for check in self.checks:
+            check(ctx)
+        return ctx.errors
+
+    @staticmethod
+    def row_errors(exc: ValidationError, columns: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(column, message) of each error, for an import row: the field's column, "" for the whole row."""
+        found: list[tuple[str, str]] = []
+        for name, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]:
+            column = "" if name in ("", NON_FIELD_ERRORS) else columns.get(name, name)
+            found.extend((column, str(message)) for message in messages)
+        return found
+
+
+# --- cross-field checks that several writes share --------------------------------------------------------------
+
+
+def one_of(*names: str, on: str, message: Any, code: str) -> Check:
+    """At least one of `names` must have a value (e.g. a contact: an e-mail or a phone); the error goes on `on`."""
+
+    def check(ctx: Context) -> None:
+        if ctx.ok(*names) and not any(ctx.value(name) not in EMPTY_VALUES for name in names):
+            ctx.add_error(on, message, code)
+
+    return check
+
+
+def point(latitude: str = "latitude", longitude: str = "longitude", *, message: Any) -> Check:
+    """A point has both coordinates or neither; the error goes on the missing one (code point_incomplete)."""
+
+    def check(ctx: Context) -> None:
+        if not (latitude in ctx.values or longitude in ctx.values) or not ctx.ok(latitude, longitude):
+            return
+        lat, lon = ctx.value(latitude), ctx.value(longitude)
+        if (lat is None) != (lon is None):
+            ctx.add_error(longitude if lon is None else latitude, message, "point_incomplete")
+
+    return check
+
+
+class Coordinate(Decimal):
+    """A latitude or longitude in decimal degrees within `bounds` (Italy's), to the micro-degree.
+
+    Outside the bounds: code "out_of_italy", with the params low and high.
+    """
+
+    default_messages = {
+        "invalid": _("Enter a number, such as 45.133 (a dot or a comma for decimals)."),
+        "out_of_italy": _("This point is not in Italy."),
+    }
+
+    def __init__(self, bounds: tuple[decimal.Decimal, decimal.Decimal], **kwargs: Any) -> None:
+        low, high = bounds
+        kwargs["params"] = {"low": low, "high": high, **kwargs.get("params", {})}
+        super().__init__(places=6, min_value=low, max_value=high, range_code="out_of_italy", **kwargs)
+
+
+def unique(
+    model: type[models.Model],
+    name: str,
+    *,
+    message: Any,
+    code: str = "unique",
+    lookup: str = "",
+    scope: str = "network",
+) -> Check:
+    """No other row of the network has this value of `name` (`lookup` e.g. "iexact"); skipped when it is empty."""
+
+    def check(ctx: Context) -> None:
+        value = ctx.value(name)
+        if not ctx.ok(name) or value in EMPTY_VALUES or (ctx.instance is not None and name not in ctx.values):
+            return
+        rows = model._default_manager.filter(**{scope: ctx.network, f"{name}__{lookup}" if lookup else name: value})
+        if ctx.instance is not None and ctx.instance.pk is not None:
+            rows = rows.exclude(pk=ctx.instance.pk)
+        if rows.exists():
+            ctx.add_error(name, message, code)
+
+    return check
+
+
+def filled(name: str, *, message: Any, code: str = "required") -> Check:
+    """`name` must have a value: a requirement that depends on the write (e.g. a contact when not logged in)."""
+
+    def check(ctx: Context) -> None:
+        if ctx.ok(name) and str(ctx.value(name) or "").strip() == "":
+            ctx.add_error(name, message, code)
+
+    return check
