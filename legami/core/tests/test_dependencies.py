@@ -33,17 +33,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 PROJECT = "(project)"
 
-# KNOWN EXCEPTIONS, to delete: imports that the "imports" branch of issue 7 removes (the shared file
-# import pipeline rewrites the command base and the services/tasks pairs). When merging that branch,
-# delete these entries; the test fails while an entry names an import that no longer exists.
-KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("legami.core.management.file_import", "legami.network.models"),
-        ("legami.network.services.imports", "legami.network.tasks"),
-        ("legami.needs.services.imports", "legami.needs.tasks"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Import:
@@ -190,20 +179,13 @@ def project_imports() -> list[Import]:
 
 
 def test_no_app_imports_an_app_above_it(project_imports):
-    offending = [i for i in upward_imports(project_imports) if (i.source, i.target) not in KNOWN_EXCEPTIONS]
+    offending = upward_imports(project_imports)
     assert not offending, _report("Imports against the layers (see LAYERS in this file):", offending)
 
 
 def test_no_module_cycles(project_imports):
-    allowed = [i for i in project_imports if (i.source, i.target) not in KNOWN_EXCEPTIONS]
-    found = cycles(allowed)
+    found = cycles(project_imports)
     assert not found, "\n".join(_report("Modules importing each other:", group) for group in found)
-
-
-def test_known_exceptions_still_exist(project_imports):
-    present = {(i.source, i.target) for i in project_imports}
-    stale = sorted(KNOWN_EXCEPTIONS - present)
-    assert not stale, f"These imports are gone: delete them from KNOWN_EXCEPTIONS: {stale}"
 
 
 # --- the reader itself ---------------------------------------------------------------------------

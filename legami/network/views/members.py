@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.http import site_base_url
 from legami.core.permissions import can
 from legami.network.capabilities import MANAGE_MEMBERS, VIEW_MEMBERS
 from legami.network.forms.members import InvitationForm, MemberFilterForm
@@ -63,7 +64,8 @@ def member_invite(request: HttpRequest, network) -> HttpResponse:
     form = InvitationForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, raw = invite_member(actor=request.user, network=network, **form.cleaned_data)
+            base_url = site_base_url(request)
+            invitation, raw = invite_member(actor=request.user, network=network, base_url=base_url, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -76,7 +78,7 @@ def member_invite(request: HttpRequest, network) -> HttpResponse:
                     "nav": "members",
                     "invitation": invitation,
                     "role_label": role_label(invitation.role),
-                    "link": invitation_link(raw),
+                    "link": invitation_link(raw, base_url=base_url),
                 },
             )
     context = {"nav": "members", "form": form, "invitation_days": settings.LEGAMI_INVITATION_DAYS}
