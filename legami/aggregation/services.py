@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_tasks import task
 
 from legami.aggregation import summaries
+from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import Description, describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_event, snapshot
@@ -34,7 +35,6 @@ from legami.network.models import Network
 
 logger = logging.getLogger(__name__)
 
-REVIEW = "aggregation.review_demands"
 AGGREGATION_JOB_KIND = "needs_aggregation"
 S = DemandStatus
 

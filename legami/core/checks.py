@@ -63,7 +63,7 @@ def capability_errors(declared: CapabilityRegistry, used: dict[str, list[str]]) 
             f"The capability {name!r} is used but not declared (at {', '.join(places)}).",
             hint="Declare it in its app's capabilities module, or correct the name.",
             obj=name,
-            id="legami.E010",
+            id="legami.E020",
         )
         for name, places in sorted(used.items())
         if name not in declared
@@ -73,7 +73,7 @@ def capability_errors(declared: CapabilityRegistry, used: dict[str, list[str]]) 
             f"The capability {str(capability)!r} is declared but no role holds it.",
             hint="Give it to the roles that need it (roles=... in its declaration), or remove it.",
             obj=str(capability),
-            id="legami.E011",
+            id="legami.E021",
         )
         for capability in declared
         if not capability.roles

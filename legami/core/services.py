@@ -14,11 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event, snapshot
+from legami.core.capabilities import MANAGE_PROCESSINGS
 from legami.core.models import AuditEvent, LegalBasis, Processing, SpecialCategoryCondition
 from legami.core.permissions import require
 from legami.core.validation import length_error
-
-MANAGE_PROCESSINGS = "core.manage_processings"
 
 # Fields of a processing that update_processing may change. The code is how other modules find a
 # processing (e.g. "newsletter"), so it is fixed once defined.

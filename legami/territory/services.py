@@ -17,6 +17,7 @@ from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.territory import istat
+from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.models import (
     Municipality,
     Neighbourhood,
@@ -32,7 +33,6 @@ from legami.territory.usage import DISTRICT, MUNICIPALITY, count_uses, describe_
 # A network (settings.LEGAMI_NETWORK_MODEL): territory sits below the network app and does not import it.
 Network = Any
 
-MANAGE = "territory.manage_territory"
 
 # A rough box around Italy (Lampedusa to the Vetta d'Italia, Sardinia to Otranto), to catch
 # swapped or mistyped coordinates rather than to draw borders.

@@ -90,7 +90,7 @@ def test_check_refuses_a_capability_used_in_a_template_but_not_declared(tmp_path
         "demo.view_thngs": [f"{tmp_path / 'app' / 'page.html'}:2"],
     }
     errors = checks.capability_errors(_registry(Capability("demo.view_things", "x", roles=ALL_ROLES)), used)
-    assert [(e.id, e.obj) for e in errors] == [("legami.E010", "demo.view_thngs")]
+    assert [(e.id, e.obj) for e in errors] == [("legami.E020", "demo.view_thngs")]
     assert "page.html:2" in errors[0].msg
 
 
@@ -98,11 +98,11 @@ def test_check_refuses_a_capability_no_role_holds():
     held = Capability("demo.view_things", "x", roles=ALL_ROLES)
     orphan = Capability("demo.change_things", "y", roles=())
     errors = checks.capability_errors(_registry(held, orphan), used={"demo.view_things": ["page.html:1"]})
-    assert [(e.id, e.obj) for e in errors] == [("legami.E011", "demo.change_things")]
+    assert [(e.id, e.obj) for e in errors] == [("legami.E021", "demo.change_things")]
 
 
 def test_the_project_passes_the_check_and_its_templates_name_only_declared_capabilities():
     used = checks.template_capabilities(checks.project_template_dirs())
     assert "network.view_people" in used  # the scan does read the project's templates
     assert checks.capability_errors(registry, used) == []
-    assert [m for m in run_checks() if m.id in {"legami.E010", "legami.E011"}] == []
+    assert [m for m in run_checks() if m.id in {"legami.E020", "legami.E021"}] == []
