@@ -6,7 +6,7 @@ The database comes from DATABASE_URL, which the benchmark runner points at a fre
 from legami.settings import *  # noqa: F403
 
 DEBUG = False
-ROOT_URLCONF = "legami.demo.bench_root_urls"
+ROOT_URLCONF = "legami.bench_urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 # Loopback, no TLS: the HTTPS-only switches would redirect or drop the cookies.

@@ -122,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The tenant and the model granting roles in it: core reads them through these names, as it reads the
+# user model, so that it imports no app built on it (legami.core.tenancy).
+LEGAMI_NETWORK_MODEL = "network.Network"
+LEGAMI_MEMBERSHIP_MODEL = "network.Membership"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]

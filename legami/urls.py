@@ -4,15 +4,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from legami.accounts import urls as accounts_urls
 from legami.api.urls import api
 from legami.core import views as core_views
+from legami.network import account_urls as network_account_urls
+
+# The account pages, in one "accounts" namespace: log-in, password and tokens are the accounts app's; the
+# user's networks and accepting an invitation are the network app's (accounts does not import network).
+account_patterns = [*accounts_urls.urlpatterns, *network_account_urls.urlpatterns]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("legami.accounts.urls")),
+    path("accounts/", include((account_patterns, accounts_urls.app_name))),
     path("platform/", include("legami.network.platform_urls")),
     path("api/v1/", api.urls),
     path("<slug:network_slug>/territory/", include("legami.territory.urls")),

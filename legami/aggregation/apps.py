@@ -6,3 +6,9 @@ class AggregationConfig(AppConfig):
     name = "legami.aggregation"
     label = "aggregation"
     verbose_name = _("Demand aggregation")
+
+    def ready(self) -> None:
+        from legami.aggregation import capabilities
+        from legami.core.roles import register_capabilities
+
+        register_capabilities(capabilities)

@@ -8,18 +8,16 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from legami.aggregation.capabilities import VIEW_DEMANDS as VIEW
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_read
 from legami.core.models import Job
 from legami.core.permissions import can
+from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Need, NeedStatus
 from legami.network.models import Network
 from legami.network.selectors.people import scoped_municipality_ids
 
-VIEW = "aggregation.view_demands"
-REVIEW = "aggregation.review_demands"
-VIEW_NEEDS = "needs.view_needs"
-VIEW_CASE_NEEDS = "needs.view_case_needs"
 AGGREGATION_JOB_KIND = "needs_aggregation"
 
 

@@ -18,8 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from django_tasks import task
 
 from legami.aggregation import summaries
+from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import Description, describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_event, snapshot
@@ -33,7 +35,6 @@ from legami.network.models import Network
 
 logger = logging.getLogger(__name__)
 
-REVIEW = "aggregation.review_demands"
 AGGREGATION_JOB_KIND = "needs_aggregation"
 S = DemandStatus
 
@@ -265,8 +266,6 @@ def start_aggregation(
 
 
 def _enqueue_run(job_id: int) -> None:
-    from legami.aggregation.tasks import run_aggregation_task
-
     enqueue_job(
         job_id=job_id,
         task=run_aggregation_task,
@@ -313,6 +312,19 @@ def run_aggregation(*, job: Job, engine: Any = None) -> Job:
         else:
             _finish(job, failed=False, result={**result, "settings": options})
     return job
+
+
+# The task sits beside the service that queues it: a tasks module calling back into this one would make the
+# two modules import each other. `legami.aggregation.tasks` keeps its old name for runs queued before.
+@task()
+def run_aggregation_task(job_id: int) -> dict:
+    """Run the aggregation saved in Job `job_id` and return its final status (run by `manage.py db_worker`)."""
+    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("Aggregation job %s no longer exists", job_id)
+        return {"job": job_id, "status": "missing"}
+    run_aggregation(job=job)
+    return {"job": job_id, "status": job.status}
 
 
 def _run(*, job: Job, engine: Any, options: dict) -> dict:

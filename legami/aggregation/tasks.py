@@ -1,25 +1,10 @@
-"""Background tasks of the aggregation app, run by `manage.py db_worker` (django-tasks, database backend)."""
+"""Background tasks of the aggregation app, run by `manage.py db_worker` (django-tasks, database backend).
 
-from __future__ import annotations
+The aggregation run's task is declared in `legami.aggregation.services`, beside the service that queues
+it (a tasks module calling that service back would make the two modules import each other). Its name
+here stays importable for the runs queued under it before.
+"""
 
-import logging
+from legami.aggregation.services import run_aggregation_task
 
-from django_tasks import task
-
-from legami.core.models import Job
-
-logger = logging.getLogger(__name__)
-
-
-@task()
-def run_aggregation_task(job_id: int) -> dict:
-    """Run the aggregation saved in Job `job_id` and return its final status."""
-    # Imported here: the services module enqueues this task, so a top-level import would be circular.
-    from legami.aggregation.services import run_aggregation
-
-    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("Aggregation job %s no longer exists", job_id)
-        return {"job": job_id, "status": "missing"}
-    run_aggregation(job=job)
-    return {"job": job_id, "status": job.status}
+__all__ = ["run_aggregation_task"]

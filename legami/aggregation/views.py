@@ -20,15 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.aggregation import forms as f
 from legami.aggregation import selectors, services
+from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
+from legami.aggregation.capabilities import VIEW_DEMANDS as VIEW
 from legami.aggregation.models import AggregatedDemand, DemandStatus
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.needs.models import Need
-from legami.network.decorators import network_view
 from legami.network.models import Network
 
-VIEW = "aggregation.view_demands"
-REVIEW = "aggregation.review_demands"
 NAV = "demands"
 # Only this many suggestions are listed on one page (the best first).
 MAX_SUGGESTIONS = 200

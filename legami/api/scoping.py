@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from legami.core.permissions import can, is_member
+from legami.core.tenancy import get_network_by_slug
 from legami.network.models import Network
-from legami.network.selectors import get_network_by_slug
 
 
 def network_for(request: HttpRequest, slug: str, capability: str) -> Network:

@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from legami.core import checks  # noqa: F401  (registers the system checks)
+        from legami.core import capabilities, checks  # noqa: F401  (checks: registers the system checks)
+        from legami.core.roles import register_capabilities
+
+        register_capabilities(capabilities)

@@ -1,9 +1,23 @@
-"""System checks: production must not run on the development secrets."""
+"""System checks: production must not run on the development secrets; every capability is declared and held."""
 
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.apps import apps
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
+
+from legami.core.roles import CapabilityRegistry, registry
 
 DEV_FIELD_KEY = "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE="
+
+# `caps|has:"needs.view_needs"` (the `has` filter of legami.core.templatetags.legami), either quote.
+TEMPLATE_CAPABILITY = re.compile(r"""\|\s*has\s*:\s*(?P<quote>["'])(?P<name>[^"'\s]+)(?P=quote)""")
 
 
 @register(Tags.security, deploy=True)
@@ -18,3 +32,55 @@ def check_field_keys(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def project_template_dirs() -> list[Path]:
+    """The template folders of the project: the engines' DIRS and the templates/ of the project's own apps."""
+    package = __name__.split(".")[0]
+    found: list[Path] = []
+    for engine in engines.all():
+        if isinstance(engine, DjangoTemplates):
+            found.extend(Path(d) for d in engine.engine.dirs)
+    found.extend(Path(a.path) / "templates" for a in apps.get_app_configs() if a.name.split(".")[0] == package)
+    return [d for d in dict.fromkeys(found) if d.is_dir()]
+
+
+def template_capabilities(dirs: Iterable[Path]) -> dict[str, list[str]]:
+    """Capability name -> where templates name it ("path:line"), for every `|has:"…"` in the templates under `dirs`."""
+    used: dict[str, list[str]] = {}
+    for folder in dirs:
+        for path in sorted(folder.rglob("*.html")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                for match in TEMPLATE_CAPABILITY.finditer(line):
+                    used.setdefault(match["name"], []).append(f"{path}:{number}")
+    return used
+
+
+def capability_errors(declared: CapabilityRegistry, used: dict[str, list[str]]) -> list[Error]:
+    """A capability named (in templates) but not declared, or declared but held by no role."""
+    errors = [
+        Error(
+            f"The capability {name!r} is used but not declared (at {', '.join(places)}).",
+            hint="Declare it in its app's capabilities module, or correct the name.",
+            obj=name,
+            id="legami.E020",
+        )
+        for name, places in sorted(used.items())
+        if name not in declared
+    ]
+    errors += [
+        Error(
+            f"The capability {str(capability)!r} is declared but no role holds it.",
+            hint="Give it to the roles that need it (roles=... in its declaration), or remove it.",
+            obj=str(capability),
+            id="legami.E021",
+        )
+        for capability in declared
+        if not capability.roles
+    ]
+    return errors
+
+
+@register()
+def check_capabilities(app_configs, **kwargs):
+    return capability_errors(registry, template_capabilities(project_template_dirs()))

@@ -1,16 +1,17 @@
-"""Permission helpers: who holds which role where, and `can()` over the capability table."""
+"""Permission helpers: who holds which role where, and `can()` over the role table (`legami.core.roles`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from legami.core.roles import CAPABILITIES, Role
+from legami.core.roles import Role, registry
+from legami.core.tenancy import membership_model
 
-if TYPE_CHECKING:
-    from legami.network.models import Network
+# A network (settings.LEGAMI_NETWORK_MODEL): core does not import the network app, even for typing.
+Network = Any
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,9 @@ def grants(user: Any, network: Network | None) -> tuple[Grant, ...]:
         return ()
     cache = user.__dict__.setdefault("_legami_grants", {})
     if network.pk not in cache:
-        from legami.network.models import Membership
-
         rows = (
-            Membership.objects.filter(network_id=network.pk, user_id=user.pk, is_active=True)
+            membership_model()
+            ._default_manager.filter(network_id=network.pk, user_id=user.pk, is_active=True)
             .order_by()
             .values_list("role", "organization_id", "district_id")
         )
@@ -53,16 +53,17 @@ def is_member(user: Any, network: Network | None) -> bool:
 
 
 def can(user: Any, capability: str, network: Network | None) -> bool:
-    """True when one of the user's roles in `network` grants `capability`. Unknown capabilities are refused."""
-    allowed = CAPABILITIES.get(capability)
-    if allowed is None:
-        return False
+    """True when one of the user's roles in `network` grants `capability`.
+
+    A capability no app declared raises ImproperlyConfigured (a typo must not read as "nobody may").
+    """
+    allowed = registry.roles_for(capability)
     return any(g.role in allowed for g in grants(user, network))
 
 
 def capability_grants(user: Any, capability: str, network: Network | None) -> tuple[Grant, ...]:
     """The grants through which `user` holds `capability` (to compute organisation/district scope)."""
-    allowed = CAPABILITIES.get(capability, frozenset())
+    allowed = registry.roles_for(capability)
     return tuple(g for g in grants(user, network) if g.role in allowed)
 
 
@@ -75,6 +76,6 @@ def district_scope(user: Any, capability: str, network: Network | None) -> set[i
 
 
 def require(user: Any, capability: str, network: Network | None) -> None:
-    """Raise PermissionDenied unless `user` holds `capability` in `network`."""
+    """Raise PermissionDenied unless `user` holds `capability` in `network` (ImproperlyConfigured if undeclared)."""
     if not can(user, capability, network):
         raise PermissionDenied(capability)

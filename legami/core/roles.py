@@ -1,9 +1,24 @@
-"""Roles within a network and the capabilities each role grants (deny by default).
+"""Roles within a network, and the role table: which roles hold each declared capability (deny by default).
 
-This table is the one source of truth: views, the API, templates and services all ask
-`legami.core.permissions.can()`, which reads it.
+Each app declares its capabilities once, as constants of its own `capabilities` module, each with the
+roles that hold it, and registers that module from its AppConfig.ready():
+
+    VIEW_NEEDS = Capability("needs.view_needs", _("See individual needs"), roles=OPERATORS)
+
+core imports no app: it only collects what the apps register. Views, the API, templates and services
+all ask `legami.core.permissions.can()`, which reads the table and refuses, loudly, a capability nobody
+declared; the system check `legami.core.checks.check_capabilities` finds, at start-up, the ones templates
+name without a declaration and the declared ones no role holds.
 """
 
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from types import ModuleType
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,51 +37,81 @@ class Role(models.TextChoices):
 ALL_ROLES = frozenset(Role)
 OPERATORS = frozenset({Role.COORDINATOR, Role.CASE_MANAGER, Role.COMMUNITY_WORKER})
 
-# capability -> roles that hold it in a network
-CAPABILITIES: dict[str, frozenset[Role]] = {
-    "network.view_dashboard": ALL_ROLES,
-    "network.change_network": frozenset({Role.COORDINATOR}),
-    "network.view_organizations": ALL_ROLES,
-    "network.manage_organizations": frozenset({Role.COORDINATOR}),
-    "network.view_members": frozenset(
-        {Role.COORDINATOR, Role.CASE_MANAGER, Role.COMMUNITY_WORKER, Role.PRIVACY_OFFICER}
-    ),
-    "network.manage_members": frozenset({Role.COORDINATOR}),
-    "network.view_people": OPERATORS | {Role.PRIVACY_OFFICER},
-    "network.change_people": OPERATORS,
-    "network.import_people": frozenset({Role.COORDINATOR}),
-    "network.export_people": frozenset({Role.COORDINATOR, Role.PRIVACY_OFFICER}),
-    "network.view_ties": OPERATORS,
-    "network.change_ties": OPERATORS,
-    "territory.view_territory": ALL_ROLES,
-    "territory.manage_territory": frozenset({Role.COORDINATOR}),
-    "core.view_audit": frozenset({Role.COORDINATOR, Role.PRIVACY_OFFICER}),
-    "core.manage_processings": frozenset({Role.COORDINATOR, Role.PRIVACY_OFFICER}),
-    "core.view_jobs": frozenset({Role.COORDINATOR}),
-    # needs: the individual needs are personal data (operators); the figures are for everyone in the network
-    "needs.view_needs": OPERATORS,
-    "needs.change_needs": OPERATORS,
-    "needs.view_case_needs": frozenset({Role.COORDINATOR, Role.CASE_MANAGER}),
-    "needs.import_needs": frozenset({Role.COORDINATOR}),
-    "needs.export_needs": frozenset({Role.COORDINATOR}),
-    "needs.manage_areas": frozenset({Role.COORDINATOR}),
-    "needs.view_needs_map": ALL_ROLES,
-    "needs.manage_surveys": frozenset({Role.COORDINATOR, Role.COMMUNITY_WORKER}),
-    "needs.view_survey_results": OPERATORS | {Role.EVALUATOR},
-    # aggregated demand holds no personal data; its member needs are shown to those who may see needs
-    "aggregation.view_demands": OPERATORS | {Role.PARTNER_STAFF, Role.EVALUATOR, Role.FUNDER},
-    "aggregation.review_demands": frozenset({Role.COORDINATOR, Role.COMMUNITY_WORKER}),
-}
+CAPABILITY_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
-# Capabilities whose reach a district-limited membership narrows to the people of that district.
-DISTRICT_SCOPED = frozenset(
-    {
-        "network.view_people",
-        "network.change_people",
-        "network.view_ties",
-        "network.change_ties",
-        "needs.view_needs",
-        "needs.change_needs",
-        "needs.view_case_needs",
-    }
-)
+
+class Capability(str):
+    """What a role may do in a network, named "<app>.<verb>_<thing>", with the roles that hold it.
+
+    It is a str (its name), so it goes wherever a capability's name does: `can()`, `network_view()`,
+    PermissionDenied, the permission matrix, templates (`caps|has:"needs.view_needs"`).
+    """
+
+    label: Any
+    roles: frozenset[Role]
+
+    def __new__(cls, name: str, label: Any, *, roles: Iterable[Role | str]) -> Capability:
+        if not CAPABILITY_NAME.match(name):
+            raise ImproperlyConfigured(f"A capability is named '<app>.<verb>_<thing>' in lower case, not {name!r}.")
+        capability = super().__new__(cls, name)
+        capability.label = label
+        capability.roles = frozenset(Role(role) for role in roles)
+        return capability
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, Any], dict[str, Any]]:
+        # copy and pickle rebuild it through __new__, which needs the label and the roles too.
+        return (str(self), self.label), {"roles": self.roles}
+
+
+class CapabilityRegistry:
+    """The declared capabilities and the role table `can()` reads (capability name -> roles)."""
+
+    def __init__(self) -> None:
+        self.declared: dict[str, Capability] = {}
+        self.table: dict[str, frozenset[Role]] = {}
+
+    def register(self, *capabilities: Capability) -> None:
+        """Declare capabilities; declaring one again is harmless only when it is the same declaration."""
+        for capability in capabilities:
+            if not isinstance(capability, Capability):
+                raise ImproperlyConfigured(f"{capability!r} is not a Capability: declare it with Capability(...).")
+            name = str(capability)
+            known = self.declared.get(name)
+            if known is not None and (known.roles, str(known.label)) != (capability.roles, str(capability.label)):
+                raise ImproperlyConfigured(f"The capability {name!r} is declared twice, differently.")
+            self.declared[name] = capability
+            self.table[name] = capability.roles
+
+    def register_module(self, module: ModuleType) -> list[Capability]:
+        """Declare every Capability constant of an app's `capabilities` module; returns them."""
+        found = [value for value in vars(module).values() if isinstance(value, Capability)]
+        self.register(*found)
+        return found
+
+    def roles_for(self, capability: str) -> frozenset[Role]:
+        """The roles holding `capability`; ImproperlyConfigured when no app declared it (a typo, a missing
+        registration), so that a wrong name fails at once instead of silently denying everyone."""
+        try:
+            return self.table[capability]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"The capability {capability!r} is not declared: add it to its app's capabilities module, and "
+                "register that module from the app's AppConfig.ready()."
+            ) from None
+
+    def __contains__(self, capability: object) -> bool:
+        return capability in self.declared
+
+    def __iter__(self) -> Iterator[Capability]:
+        return iter(list(self.declared.values()))
+
+
+registry = CapabilityRegistry()
+
+# capability -> roles that hold it in a network (filled from the apps' capabilities modules at start-up)
+CAPABILITIES = registry.table
+
+
+def register_capabilities(module: ModuleType) -> list[Capability]:
+    """Declare the capabilities of an app's `capabilities` module (call it from AppConfig.ready())."""
+    return registry.register_module(module)

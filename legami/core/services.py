@@ -1,22 +1,23 @@
-"""Writes of the shared kernel: the register of processings (legal bases) and people's consents."""
+"""Writes of the shared kernel: the register of processings (legal bases).
+
+People's consents to them are recorded by the network app (`legami.network.services.consents`), which
+knows whose data each operator may reach.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event, snapshot
-from legami.core.models import AuditEvent, Consent, DataClass, LegalBasis, Processing, SpecialCategoryCondition
+from legami.core.capabilities import MANAGE_PROCESSINGS
+from legami.core.models import AuditEvent, LegalBasis, Processing, SpecialCategoryCondition
 from legami.core.permissions import require
 from legami.core.validation import length_error
-
-MANAGE_PROCESSINGS = "core.manage_processings"
-CHANGE_PEOPLE = "network.change_people"
 
 # Fields of a processing that update_processing may change. The code is how other modules find a
 # processing (e.g. "newsletter"), so it is fixed once defined.
@@ -115,59 +116,3 @@ def update_processing(*, actor: Any, processing: Processing, data: dict) -> Proc
         processing.save()
         record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=processing, before=before, after=after)
     return processing
-
-
-def record_consent(*, actor: Any, person: Any, processing: Processing, given: bool, source: str = "") -> Consent:
-    """Record that `person` gave (given=True) or refused/withdrew (given=False) consent to `processing`.
-
-    Giving sets given_at and clears withdrawn_at; withdrawing sets withdrawn_at and keeps given_at, so the
-    record shows when consent was last given and when it was withdrawn.
-    """
-    from legami.network.selectors.people import person_in_scope
-
-    network = person.network
-    require(actor, CHANGE_PEOPLE, network)
-    if not person_in_scope(actor, person, CHANGE_PEOPLE):
-        raise PermissionDenied(CHANGE_PEOPLE)
-    errors: dict[str, ValidationError] = {}
-    if not isinstance(processing, Processing) or processing.network_id != person.network_id:
-        errors["processing"] = ValidationError(_("Choose a processing of this network."), code="invalid_choice")
-    elif not processing.needs_consent:
-        errors["processing"] = ValidationError(
-            _("This processing does not rest on consent (its legal basis is: %(basis)s)."),
-            code="not_consent_based",
-            params={"basis": processing.get_legal_basis_display()},
-        )
-    if not isinstance(given, bool):
-        errors["given"] = ValidationError(_("Say whether consent was given or withdrawn."), code="invalid")
-    source = "" if source is None else str(source).strip()
-    if error := length_error(Consent, "source", source):
-        errors["source"] = error
-    if errors:
-        raise ValidationError(errors)
-
-    now = timezone.now()
-    with transaction.atomic():
-        consent = Consent.objects.select_for_update().filter(person=person, processing=processing).first()
-        before = snapshot(consent)
-        if consent is None:
-            consent = Consent(person=person, processing=processing)
-        consent.given = given
-        consent.source = source
-        if given:
-            consent.given_at = now
-            consent.withdrawn_at = None
-        else:
-            consent.withdrawn_at = now
-        consent.save()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
-            obj=consent,
-            network=network,
-            object_repr=f"{person} — {processing}",
-            before=before,
-            after=snapshot(consent),
-            data_class=DataClass.PERSONAL,
-        )
-    return consent

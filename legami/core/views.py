@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from legami.network.selectors import list_public_networks
+from legami.core.tenancy import list_public_networks
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""URLs used only by the benchmarks (mounted by `legami.demo.bench_root_urls`)."""
+"""URLs used only by the benchmarks (mounted by `legami.bench_urls`)."""
 
 from django.urls import path
 

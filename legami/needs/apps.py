@@ -9,9 +9,12 @@ class NeedsConfig(AppConfig):
 
     def ready(self) -> None:
         from legami.core.imports import register
+        from legami.core.roles import register_capabilities
         from legami.core.setup import register_network_setup
+        from legami.needs import capabilities
         from legami.needs.services.areas import ensure_default_areas
         from legami.needs.services.imports import NEEDS_IMPORT
 
+        register_capabilities(capabilities)
         register_network_setup(ensure_default_areas)
         register(NEEDS_IMPORT)

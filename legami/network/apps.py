@@ -7,6 +7,11 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from legami.core.imports import register
+        from legami.core.roles import register_capabilities
+        from legami.network import capabilities
         from legami.network.services.imports import PEOPLE_IMPORT
+        from legami.network.territory_uses import register_territory_uses
 
+        register_capabilities(capabilities)
+        register_territory_uses()
         register(PEOPLE_IMPORT)

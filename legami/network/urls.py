@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from legami.core.decorators import network_view
 from legami.core.imports.views import import_urls, legacy_job_url
-from legami.network.decorators import network_view
 from legami.network.services.imports import PEOPLE_IMPORT
 from legami.network.views import (
     audit,

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from legami.core.permissions import can
-from legami.network.models import Household, Organization, Person
+from legami.territory.capabilities import VIEW_TERRITORY as VIEW
 from legami.territory.models import (
     Municipality,
     Neighbourhood,
@@ -19,8 +19,7 @@ from legami.territory.models import (
     Province,
     SocialDistrict,
 )
-
-VIEW = "territory.view_territory"
+from legami.territory.usage import MUNICIPALITY, NEIGHBOURHOOD, count_uses
 
 
 def _pk(value: Any) -> Any:
@@ -152,20 +151,9 @@ def district_municipality_ids(network: Any, district_ids: Iterable[Any]) -> Quer
 
 def municipality_usage(network: Any, municipality: Any) -> dict[str, int]:
     """How many of the network's rows still point at this Comune (what blocks removing it from the territory)."""
-    municipality_id = _pk(municipality)
-    return {
-        "neighbourhoods": Neighbourhood.objects.filter(network=network, municipality_id=municipality_id).count(),
-        "places": Place.objects.filter(network=network, municipality_id=municipality_id).count(),
-        "people": Person.objects.filter(network=network, municipality_id=municipality_id).count(),
-        "households": Household.objects.filter(network=network, municipality_id=municipality_id).count(),
-        "organizations": Organization.objects.filter(network=network, municipality_id=municipality_id).count(),
-    }
+    return count_uses(MUNICIPALITY, _pk(municipality), network=network)
 
 
 def neighbourhood_usage(neighbourhood: Neighbourhood) -> dict[str, int]:
     """How many places, people and households are in this neighbourhood."""
-    return {
-        "places": Place.objects.filter(neighbourhood=neighbourhood).count(),
-        "people": Person.objects.filter(neighbourhood=neighbourhood).count(),
-        "households": Household.objects.filter(neighbourhood=neighbourhood).count(),
-    }
+    return count_uses(NEIGHBOURHOOD, neighbourhood.pk)

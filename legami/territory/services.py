@@ -11,15 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from legami.accounts.models import Invitation
 from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
-from legami.network.models import Membership, Network
 from legami.territory import istat
+from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.models import (
     Municipality,
     Neighbourhood,
@@ -30,8 +28,11 @@ from legami.territory.models import (
     SocialDistrict,
 )
 from legami.territory.selectors import municipality_usage, neighbourhood_usage
+from legami.territory.usage import DISTRICT, MUNICIPALITY, count_uses, describe_uses
 
-MANAGE = "territory.manage_territory"
+# A network (settings.LEGAMI_NETWORK_MODEL): territory sits below the network app and does not import it.
+Network = Any
+
 
 # A rough box around Italy (Lampedusa to the Vetta d'Italia, Sardinia to Otranto), to catch
 # swapped or mistyped coordinates rather than to draw borders.
@@ -301,14 +302,7 @@ def add_municipalities(
 
 
 def _usage_text(usage: dict[str, int]) -> str:
-    templates = {
-        "neighbourhoods": lambda n: ngettext("%(count)d neighbourhood", "%(count)d neighbourhoods", n),
-        "places": lambda n: ngettext("%(count)d place", "%(count)d places", n),
-        "people": lambda n: ngettext("%(count)d person", "%(count)d people", n),
-        "households": lambda n: ngettext("%(count)d household", "%(count)d households", n),
-        "organizations": lambda n: ngettext("%(count)d organisation", "%(count)d organisations", n),
-    }
-    return ", ".join(templates[key](n) % {"count": n} for key, n in usage.items() if n)
+    return ", ".join(describe_uses(MUNICIPALITY, usage))
 
 
 def remove_municipality(*, actor: Any, network: Network, municipality: Municipality) -> None:
@@ -465,26 +459,11 @@ def update_district(
 
 def district_blockers(district: SocialDistrict) -> dict[str, int]:
     """The members limited to this district and the pending invitations for it (what blocks deleting it)."""
-    return {
-        "memberships": Membership.objects.filter(district=district, is_active=True).count(),
-        "invitations": Invitation.objects.filter(
-            district=district, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).count(),
-    }
+    return count_uses(DISTRICT, district.pk)
 
 
 def _blockers_text(blockers: dict[str, int]) -> str:
-    parts = []
-    if n := blockers["memberships"]:
-        parts.append(
-            ngettext("%(count)d member is limited to it", "%(count)d members are limited to it", n) % {"count": n}
-        )
-    if n := blockers["invitations"]:
-        parts.append(
-            ngettext("%(count)d invitation for it is pending", "%(count)d invitations for it are pending", n)
-            % {"count": n}
-        )
-    return f" {_('and')} ".join(parts)
+    return f" {_('and')} ".join(describe_uses(DISTRICT, blockers))
 
 
 def delete_district(*, actor: Any, district: SocialDistrict) -> None:

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
-from legami.network.decorators import network_view
 from legami.territory import selectors, services
+from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
+from legami.territory.capabilities import VIEW_TERRITORY as VIEW
 from legami.territory.forms import (
     DistrictForm,
     MunicipalityAddForm,
@@ -27,8 +29,6 @@ from legami.territory.forms import (
     PlaceForm,
 )
 
-VIEW = "territory.view_territory"
-MANAGE = "territory.manage_territory"
 NAV = "territory"
 
 

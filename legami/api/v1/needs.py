@@ -13,16 +13,17 @@ from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import ISTAT_CODE, ErrorOut, MunicipalityRef, NamedRef, PageNumberPagination, ValidationErrorOut
 from legami.api.scoping import network_for, require_capability
+from legami.needs.capabilities import CHANGE_NEEDS as CHANGE
+
+# The same capabilities as the needs pages: district-limited roles reach only their districts' Comuni,
+# and needs kept to the case team exist only for the case team.
+from legami.needs.capabilities import VIEW_NEEDS as VIEW
 from legami.needs.selectors.areas import areas_for_network
 from legami.needs.selectors.needs import get_need_for_user, needs_for_user
 from legami.needs.services.needs import change_need_status, record_need
 
 router = Router(tags=["needs"])
 
-# The same capabilities as the needs pages: district-limited roles reach only their districts' Comuni,
-# and needs kept to the case team exist only for the case team.
-VIEW = "needs.view_needs"
-CHANGE = "needs.change_needs"
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}

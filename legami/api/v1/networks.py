@@ -7,12 +7,12 @@ from ninja.pagination import paginate
 from legami.api.schemas import ErrorOut, NetworkOut, PageNumberPagination, ValidationErrorOut
 from legami.api.scoping import network_for
 from legami.core.permissions import roles
+
+# Every role may see the network itself (the same capability as its dashboard).
+from legami.network.capabilities import VIEW_DASHBOARD as VIEW
 from legami.network.selectors.networks import networks_with_my_roles
 
 router = Router(tags=["networks"])
-
-# Every role may see the network itself (the same capability as its dashboard).
-VIEW = "network.view_dashboard"
 
 
 @router.get(

@@ -22,6 +22,8 @@ from legami.api.schemas import (
     ValidationErrorOut,
 )
 from legami.api.scoping import network_for, require_capability
+from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
+from legami.network.capabilities import VIEW_ORGANIZATIONS as VIEW
 from legami.network.selectors.organizations import get_organization_for_user, organizations_for
 from legami.network.services.organizations import (
     can_update_organization,
@@ -32,8 +34,6 @@ from legami.network.services.organizations import (
 
 router = Router(tags=["organizations"])
 
-VIEW = "network.view_organizations"
-MANAGE = "network.manage_organizations"
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}

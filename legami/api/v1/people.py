@@ -20,15 +20,16 @@ from legami.api.schemas import (
     ValidationErrorOut,
 )
 from legami.api.scoping import network_for, require_capability
+from legami.network.capabilities import CHANGE_PEOPLE as CHANGE
+
+# The same capabilities as the registry pages: a district-limited role reaches only its districts' people.
+from legami.network.capabilities import VIEW_PEOPLE as VIEW
 from legami.network.models import Network
 from legami.network.selectors.people import get_person_for_user, people_for
 from legami.network.services.people import create_person, delete_person, update_person
 
 router = Router(tags=["people"])
 
-# The same capabilities as the registry pages: a district-limited role reaches only its districts' people.
-VIEW = "network.view_people"
-CHANGE = "network.change_people"
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.urls import include, path
 
+from legami.core.decorators import network_view
 from legami.core.imports import CellError, Column, ImportContext, ImportDeclaration, RowCheck, bounded, text
 from legami.core.imports.views import import_urls, legacy_job_url
 from legami.core.models import LegalBasis, Processing
 from legami.core.services import define_processing
-from legami.network.decorators import network_view
 from legami.urls import urlpatterns as project_urlpatterns
 
 DEFAULT_PURPOSE = "Da definire"

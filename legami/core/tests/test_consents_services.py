@@ -6,8 +6,9 @@ from django.utils import translation
 
 from legami.core.models import AuditEvent, Consent, DataClass, Processing
 from legami.core.selectors import consent_states, consents_of, processings_of
-from legami.core.services import define_processing, record_consent, update_processing
+from legami.core.services import define_processing, update_processing
 from legami.core.tests import factories as f
+from legami.network.services.consents import record_consent
 
 PROCESSING_MANAGERS = ["coordinator", "privacy_officer"]
 NOT_PROCESSING_MANAGERS = [

@@ -1,6 +1,7 @@
 """The capability table and the helpers that read it."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from legami.core.permissions import can, district_scope, forget_grants, is_member, require, roles
 from legami.core.roles import CAPABILITIES, Role
@@ -36,8 +37,16 @@ def test_can_follows_the_table(cast, persona, capability, expected):
     assert can(getattr(cast, persona), capability, cast.network) is expected
 
 
-def test_unknown_capability_is_refused(cast):
-    assert can(cast.coordinator, "network.does_not_exist", cast.network) is False
+@pytest.mark.parametrize("user", ["coordinator", "citizen", None])
+def test_an_undeclared_capability_fails_loudly(cast, user):
+    # A typo must not read as "nobody may": it stops the request instead of denying everyone.
+    actor = getattr(cast, user) if user else None
+    with pytest.raises(ImproperlyConfigured, match="'network.does_not_exist' is not declared"):
+        can(actor, "network.does_not_exist", cast.network)
+    with pytest.raises(ImproperlyConfigured):
+        require(actor, "network.does_not_exist", cast.network)
+    with pytest.raises(ImproperlyConfigured):
+        district_scope(actor, "network.does_not_exist", cast.network)
 
 
 def test_anonymous_and_none_hold_nothing(cast):

@@ -24,10 +24,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+import legami.demo.generator.needs_content as content
+import legami.demo.generator.needs_themes as theme_data
 from legami.core.models import Job
 from legami.demo import data
-from legami.demo.generator import needs_content as content
-from legami.demo.generator import needs_themes as theme_data
 from legami.demo.generator.plan import REFERENCE_DATE, HouseholdKey, PersonKey, PersonPlan, Plan
 from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
 from legami.network.models import Household, Person

@@ -21,6 +21,7 @@ from legami.demo.generator.plan import (
     date_between,
 )
 from legami.network.models import Person, Tie
+from legami.network.services import consents as consent_services
 from legami.network.services import ties as tie_services
 
 
@@ -199,11 +200,11 @@ def ensure_consents(actor, plan: Plan, people, processings, *, created: Counter)
         if (person.pk, consent.processing) in existing:
             continue
         processing = processings[consent.processing]
-        core_services.record_consent(
+        consent_services.record_consent(
             actor=actor, person=person, processing=processing, given=True, source="Modulo cartaceo allo sportello"
         )
         if consent.withdrawn:
-            core_services.record_consent(
+            consent_services.record_consent(
                 actor=actor, person=person, processing=processing, given=False, source="Richiesta via e-mail"
             )
         created["consents"] += 1

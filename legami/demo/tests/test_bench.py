@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bench_urls(settings):
-    settings.ROOT_URLCONF = "legami.demo.bench_root_urls"
+    settings.ROOT_URLCONF = "legami.bench_urls"
 
 
 def test_bare_view_is_query_free_for_anonymous_visitors(bench_urls, client):

@@ -37,11 +37,11 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from legami.core.permissions import can, district_scope
+from legami.needs.capabilities import VIEW_NEEDS
 from legami.needs.models import Channel, Need, NeedArea, NeedStatus, TargetGroup
 from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
 
-VIEW_NEEDS = "needs.view_needs"
 PERIODS = ("month", "quarter")
 MEASURES = ("needs", "people", "subjects")
 # Map positions are rounded to about 100 m: enough to place a circle, not to find a door.

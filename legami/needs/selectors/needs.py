@@ -10,12 +10,10 @@ from django.http import Http404
 
 from legami.core.audit import record_read
 from legami.core.permissions import can
+from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Need, NeedArea, NeedEvent, PrivacyLevel
 from legami.network.models import Network
 from legami.network.selectors.people import scoped_municipality_ids
-
-VIEW_NEEDS = "needs.view_needs"
-VIEW_CASE_NEEDS = "needs.view_case_needs"
 
 
 def _pk(value: Any) -> Any:

@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 
 from legami.core.charts import bar_chart
 from legami.core.permissions import can
+from legami.needs.capabilities import MANAGE_SURVEYS as MANAGE
+
+# Operators see small counts flagged; anyone else with the results (the evaluator) sees them suppressed.
+from legami.needs.capabilities import VIEW_NEEDS as SEE_SMALL_COUNTS
+from legami.needs.capabilities import VIEW_SURVEY_RESULTS as VIEW_RESULTS
 from legami.needs.models import Answer, Question, Survey, SurveyNeedRule, SurveyResponse
 from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood
 
-MANAGE = "needs.manage_surveys"
-VIEW_RESULTS = "needs.view_survey_results"
-# Operators see small counts flagged; anyone else with the results (the evaluator) sees them suppressed.
-SEE_SMALL_COUNTS = "needs.view_needs"
 TEXT_PAGE_SIZE = 20
 TEXT_PREVIEW = 5
 MAX_HISTOGRAM_BINS = 10

@@ -14,11 +14,11 @@ from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.core.validation import length_error
+from legami.needs.capabilities import MANAGE_AREAS
 from legami.needs.models import Need, NeedArea
 from legami.needs.taxonomy import DEFAULT_AREAS
 from legami.network.models import Network
 
-MANAGE_AREAS = "needs.manage_areas"
 AREA_FIELDS = ("name", "description", "position")
 MAX_POSITION = 32767
 

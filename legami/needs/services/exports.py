@@ -15,13 +15,12 @@ from legami.core.audit import record_event
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, require
+from legami.needs.capabilities import EXPORT_NEEDS, VIEW_CASE_NEEDS
 from legami.needs.models import Need, PrivacyLevel, Urgency
 from legami.needs.services.imports import NEED_IMPORT_COLUMNS
 from legami.needs.timewindows import TimeWindowError, windows_from_json
 from legami.network.models import Network
 
-EXPORT_NEEDS = "needs.export_needs"
-VIEW_CASE_NEEDS = "needs.view_case_needs"
 URGENCY_EXPORT: dict[int, str] = {
     Urgency.LOW: "bassa",
     Urgency.MEDIUM: "media",

@@ -23,13 +23,13 @@ from legami.core.imports import text as cell_text
 from legami.core.imports.pipeline import ImportOutcome, Progress, import_file, run_import_job
 from legami.core.imports.services import start_import
 from legami.core.models import AuditEvent, Job
+from legami.needs.capabilities import EXPORT_NEEDS, IMPORT_NEEDS
 from legami.needs.models import Channel, Need, NeedArea, NeedEvent, NeedStatus, PrivacyLevel, TargetGroup, Urgency
 from legami.needs.services.needs import data_class_of, validate_need_data
 from legami.needs.timewindows import TimeWindow, TimeWindowError, parse_time_windows
 from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
 
-IMPORT_NEEDS = "needs.import_needs"
 # The fields whose checks query the database: checked once per distinct combination in a file.
 _REFERENCE_FIELDS = frozenset({"area", "municipality", "neighbourhood"})
 # The IN lists of the duplicate checks stay under SQLite's limit on query parameters.
@@ -406,7 +406,7 @@ class NeedsImport(ImportDeclaration):
 
     kind, slug, namespace, nav = "needs_import", "needs", "needs", "needs"
     capability, model, template_filename = IMPORT_NEEDS, Need, "bisogni-modello"
-    list_url_name, export_url_name, export_capability = "needs:needs", "needs:needs_export", "needs.export_needs"
+    list_url_name, export_url_name, export_capability = "needs:needs", "needs:needs_export", EXPORT_NEEDS
     progress_every, batch_size = 250, 500
     checks = _NeedChecks  # (above) the file's lookups and the checks across rows
     # fmt: off

@@ -9,11 +9,10 @@ from django.db import transaction
 from legami.core.audit import record_event
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
+from legami.needs.capabilities import VIEW_NEEDS_MAP
 from legami.needs.models import Need
 from legami.needs.selectors.map import MapFilters
 from legami.network.models import Network
-
-VIEW_NEEDS_MAP = "needs.view_needs_map"
 
 
 def record_map_export(*, actor: Any, network: Network, filters: MapFilters, fmt: str, exact: bool) -> AuditEvent:

@@ -16,6 +16,7 @@ from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, require
 from legami.core.validation import max_length_of
 from legami.core.workflow import Refusal, Transition, Workflow
+from legami.needs.capabilities import CHANGE_NEEDS, VIEW_CASE_NEEDS
 from legami.needs.models import (
     Channel,
     Need,
@@ -37,9 +38,6 @@ from legami.needs.timewindows import (
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope
 from legami.territory.models import Municipality, Neighbourhood
-
-CHANGE_NEEDS = "needs.change_needs"
-VIEW_CASE_NEEDS = "needs.view_case_needs"
 
 DESCRIPTION_MAX_LENGTH = 4000
 MAX_PEOPLE_COUNT = 10000

@@ -31,6 +31,7 @@ from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
+from legami.needs.capabilities import MANAGE_SURVEYS as MANAGE
 from legami.needs.models import (
     Question,
     Survey,
@@ -38,8 +39,6 @@ from legami.needs.models import (
 from legami.network.models import Network
 
 logger = logging.getLogger(__name__)
-
-MANAGE = "needs.manage_surveys"
 
 
 def _has_questions(survey: Survey, step: Step) -> Any:

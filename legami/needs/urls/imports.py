@@ -2,10 +2,10 @@
 
 from django.urls import path
 
+from legami.core.decorators import network_view
 from legami.core.imports.views import import_urls
 from legami.needs.services.imports import NEEDS_IMPORT
 from legami.needs.views import imports
-from legami.network.decorators import network_view
 
 urlpatterns: list = [
     # import/, import/template/, import/jobs/<pk>/

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.needs.forms.areas import AreaForm
 from legami.needs.selectors.areas import areas_for_network, get_area
@@ -23,7 +24,6 @@ from legami.needs.services.areas import (
     set_area_active,
     update_area,
 )
-from legami.network.decorators import network_view
 from legami.network.models import Network
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_GET
 
+from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS
 from legami.core.imports.views import bad_format
+from legami.needs.capabilities import EXPORT_NEEDS
 from legami.needs.forms.needs import NeedFilterForm
 from legami.needs.services.exports import export_needs
-from legami.network.decorators import network_view
 from legami.network.models import Network
 
 
 @require_GET
-@network_view("needs.export_needs")
+@network_view(EXPORT_NEEDS)
 def needs_export(request: HttpRequest, network: Network) -> HttpResponseBase:
     """Download the needs the viewer may see, with the list's filters, as CSV (default) or XLSX."""
     fmt = request.GET.get("format", "csv")

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from legami.core.charts import bar_chart
+from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS, export_response
+from legami.needs.capabilities import VIEW_NEEDS_MAP
 from legami.needs.forms.map import MapFilterForm
 from legami.needs.selectors.map import (
     MEASURES,
@@ -26,10 +28,7 @@ from legami.needs.selectors.map import (
     sees_exact_figures,
 )
 from legami.needs.services.map import record_map_export
-from legami.network.decorators import network_view
 from legami.network.models import Network
-
-VIEW_NEEDS_MAP = "needs.view_needs_map"
 
 
 def _measure_labels() -> dict[str, str]:

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
+from legami.needs.capabilities import VIEW_CASE_NEEDS
 from legami.needs.forms.needs import NeedFilterForm, NeedForm, NeedStatusForm, need_initial
 from legami.needs.models import Need
 from legami.needs.selectors.needs import VIEW_NEEDS, get_need_for_user, need_history, needs_for_user
 from legami.needs.services.needs import CHANGE_NEEDS, change_need_status, delete_need, record_need, update_need
 from legami.needs.timewindows import format_time_windows, windows_from_json
-from legami.network.decorators import network_view
 from legami.network.forms.people import SEARCH_BUTTON
 from legami.network.models import Network
 from legami.network.selectors.people import IdFirstPaginator, people_matching, person_in_scope
@@ -112,7 +113,7 @@ def need_create(request: HttpRequest, network: Network) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The need has been recorded."))
-                if can(request.user, "needs.view_case_needs", network) or not need.is_case_data:
+                if can(request.user, VIEW_CASE_NEEDS, network) or not need.is_case_data:
                     return redirect("needs:need_detail", network.slug, need.pk)
                 return redirect("needs:needs", network.slug)
     else:

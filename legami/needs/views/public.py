@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.needs.forms.needs import PublicReportForm, form_stamp
 from legami.needs.services.needs import report_need
-from legami.network.decorators import network_view
 from legami.network.models import Network
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
@@ -55,7 +56,6 @@ from legami.needs.services.surveys import (
     update_question,
     update_survey,
 )
-from legami.network.decorators import network_view
 from legami.network.models import Network
 
 NAV = "surveys"

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import PlainSelect
+from legami.network.capabilities import CHANGE_PEOPLE
 from legami.network.forms.people import municipality_choices_for, neighbourhoods_in_reach
 from legami.network.models import Household
 from legami.network.selectors.people import VIEW_PEOPLE
@@ -34,8 +35,8 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, viewer: Any, network: Any, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipality_choices_for(viewer, network, "network.change_people")
-        self.fields["neighbourhood"].queryset = neighbourhoods_in_reach(viewer, network, "network.change_people")
+        self.fields["municipality"].queryset = municipality_choices_for(viewer, network, CHANGE_PEOPLE)
+        self.fields["neighbourhood"].queryset = neighbourhoods_in_reach(viewer, network, CHANGE_PEOPLE)
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values as the `data` of create_household / update_household."""

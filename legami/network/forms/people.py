@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import PlainSelect
+from legami.network.capabilities import CHANGE_PEOPLE
 from legami.network.models import Person
 from legami.network.selectors.households import households_for
 from legami.network.selectors.people import VIEW_PEOPLE, scoped_municipality_ids
@@ -138,8 +139,8 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["gender"].choices = [("", _("Not stated")), *Person.Gender.choices]
         self.fields["household_role"].choices = [("", _("None")), *Person.HouseholdRole.choices]
-        self.fields["municipality"].queryset = municipality_choices_for(viewer, network, "network.change_people")
-        self.fields["neighbourhood"].queryset = neighbourhoods_in_reach(viewer, network, "network.change_people")
+        self.fields["municipality"].queryset = municipality_choices_for(viewer, network, CHANGE_PEOPLE)
+        self.fields["neighbourhood"].queryset = neighbourhoods_in_reach(viewer, network, CHANGE_PEOPLE)
         self.fields["household"].queryset = households_for(viewer, network)
         self.fields["household"].error_messages["invalid_choice"] = _(
             "There is no household with this number that you can see."

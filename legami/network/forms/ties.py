@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.network.capabilities import CHANGE_TIES
 from legami.network.forms.people import DateInput, PickerField, describe_person
 from legami.network.models import Organization, Tie
 from legami.network.selectors.people import people_for
 from legami.network.services.ties import TIE_FIELDS
 
-CHANGE_TIES = "network.change_ties"
 ENDS = ("source", "target")
 # The label of a person end once a search turned its number box into a list of names.
 CHOSEN_LABELS = {"source": _("First person"), "target": _("Second person")}

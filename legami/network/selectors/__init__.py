@@ -1,20 +1,5 @@
-"""Reads of networks; per-domain selectors live in the modules of this package."""
+"""Reads of the network app, one module per domain (networks, members, people…).
 
-from __future__ import annotations
-
-from django.http import Http404
-
-from legami.network.models import Network
-
-
-def get_network_by_slug(slug: str) -> Network:
-    """The active network with this slug, or 404."""
-    try:
-        return Network.objects.get(slug=slug, is_active=True)
-    except Network.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def list_public_networks():
-    """Active networks, for the landing page."""
-    return Network.objects.filter(is_active=True).only("name", "slug", "summary").order_by("name")
+Finding a network by its slug and listing the public ones are in `legami.core.tenancy`: every app's
+pages resolve their network that way, territory included.
+"""

@@ -16,12 +16,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.capabilities import VIEW_AUDIT as VIEW
 from legami.core.models import AuditEvent
 from legami.core.permissions import can
 from legami.core.roles import Role
 from legami.network.models import Network
-
-VIEW = "core.view_audit"
 
 # Bookkeeping columns that change on every save and would only add noise to the list of changes.
 HIDDEN_FIELDS = frozenset({"created_at", "updated_at"})

@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from legami.core.permissions import can, district_scope, roles
+from legami.network.capabilities import VIEW_DASHBOARD, VIEW_PEOPLE
 from legami.network.models import Household, Membership, Network, Organization, Person
 from legami.territory.models import Neighbourhood, NetworkMunicipality, Place, SocialDistrict
 
@@ -56,7 +57,7 @@ def _people_in_scope(viewer: Any, network: Network) -> tuple[QuerySet, QuerySet]
     """The people and households the viewer may count, narrowed to their districts when limited."""
     people = Person.objects.filter(network=network)
     households = Household.objects.filter(network=network)
-    districts = district_scope(viewer, "network.view_people", network)
+    districts = district_scope(viewer, VIEW_PEOPLE, network)
     if districts is not None:
         municipalities = NetworkMunicipality.objects.filter(network=network, district_id__in=districts).values(
             "municipality_id"
@@ -68,7 +69,7 @@ def _people_in_scope(viewer: Any, network: Network) -> tuple[QuerySet, QuerySet]
 
 def dashboard_counts(viewer: Any, network: Network) -> dict[str, int]:
     """The figures on the dashboard, in one query; people and households only for who may see them."""
-    if not can(viewer, "network.view_dashboard", network):
+    if not can(viewer, VIEW_DASHBOARD, network):
         return {}
     figures: dict[str, Any] = {
         "organizations": _count(Organization.objects.filter(network=network)),
@@ -78,7 +79,7 @@ def dashboard_counts(viewer: Any, network: Network) -> dict[str, int]:
         "neighbourhoods": _count(Neighbourhood.objects.filter(network=network)),
         "places": _count(Place.objects.filter(network=network)),
     }
-    if can(viewer, "network.view_people", network):
+    if can(viewer, VIEW_PEOPLE, network):
         people, households = _people_in_scope(viewer, network)
         figures["people"] = _count(people)
         figures["households"] = _count(households)

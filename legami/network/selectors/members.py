@@ -11,12 +11,13 @@ from django.utils import timezone
 from legami.accounts.models import Invitation
 from legami.core.permissions import can
 from legami.core.roles import Role
+from legami.network.capabilities import VIEW_MEMBERS
 from legami.network.models import Membership, Network
 
 
 def memberships_for(viewer: Any, network: Network, *, role: str = "") -> QuerySet[Membership]:
     """Active memberships of `network` (optionally of one role), for viewers who may see members."""
-    if not can(viewer, "network.view_members", network):
+    if not can(viewer, VIEW_MEMBERS, network):
         return Membership.objects.none()
     qs = Membership.objects.filter(network=network, is_active=True).select_related("user", "organization", "district")
     if role:
@@ -26,7 +27,7 @@ def memberships_for(viewer: Any, network: Network, *, role: str = "") -> QuerySe
 
 def open_invitations_for(viewer: Any, network: Network) -> QuerySet[Invitation]:
     """Invitations of `network` neither accepted nor withdrawn (expired ones included, to be cleaned up)."""
-    if not can(viewer, "network.view_members", network):
+    if not can(viewer, VIEW_MEMBERS, network):
         return Invitation.objects.none()
     return (
         Invitation.objects.filter(network=network, accepted_at__isnull=True, revoked_at__isnull=True)

@@ -13,10 +13,9 @@ from django_stubs_ext import StrOrPromise
 
 from legami.core.permissions import can, grants
 from legami.core.roles import Role
+from legami.network.capabilities import VIEW_ORGANIZATIONS as VIEW
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.territory.models import Municipality
-
-VIEW = "network.view_organizations"
 
 # The order in which roles are shown: who leads first, then who works, evaluates, pays, supports.
 ROLE_ORDER = (

@@ -13,11 +13,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from legami.core.permissions import district_scope
+from legami.network.capabilities import VIEW_PEOPLE
 from legami.network.models import Household, Network, Person
 from legami.network.validators import normalize_tax_code
 from legami.territory.models import NetworkMunicipality
-
-VIEW_PEOPLE = "network.view_people"
 
 # Age bands of the people list: key -> (minimum age, maximum age or None).
 AGE_BANDS: dict[str, tuple[int, int | None]] = {

@@ -7,10 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from legami.network.capabilities import VIEW_TIES
 from legami.network.models import Network, Tie
 from legami.network.selectors.people import scoped_municipality_ids
-
-VIEW_TIES = "network.view_ties"
 
 
 def _pk(value: Any) -> Any:

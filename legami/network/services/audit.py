@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from legami.core.audit import record_event
+from legami.core.capabilities import VIEW_AUDIT
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.network.models import Network
@@ -15,7 +16,7 @@ from legami.network.models import Network
 @transaction.atomic
 def record_audit_export(*, actor: Any, network: Network, filters: dict[str, Any]) -> AuditEvent:
     """Record that `actor` downloaded the network's audit log with these filters (it names people)."""
-    require(actor, "core.view_audit", network)
+    require(actor, VIEW_AUDIT, network)
     return record_event(
         actor=actor,
         action=AuditEvent.Action.EXPORT,

@@ -27,15 +27,12 @@ from legami.core.imports.pipeline import ImportOutcome, Progress, import_file, r
 from legami.core.imports.services import start_import
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import require
+from legami.network.capabilities import EXPORT_PEOPLE, IMPORT_PEOPLE
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import people_for
 from legami.network.services.people import normalize_phone
 from legami.network.validators import validate_tax_code
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
-
-IMPORT_PEOPLE = "network.import_people"
-EXPORT_PEOPLE = "network.export_people"
-
 
 # Same rule as the person form (legami.network.services.people): Italian numbers, optional +39.
 _PHONE = re.compile(r"^(?:\+39)?[0-9]{6,11}$")

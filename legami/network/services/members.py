@@ -23,10 +23,9 @@ from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, forget_grants, require
 from legami.core.roles import Role
 from legami.core.validation import max_length_of
+from legami.network.capabilities import MANAGE_MEMBERS as MANAGE
 from legami.network.models import Membership, Network, Organization
 from legami.territory.models import SocialDistrict
-
-MANAGE = "network.manage_members"
 
 
 class InvitationUnavailable(ValidationError):

@@ -15,6 +15,7 @@ from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.core.setup import run_network_setup
 from legami.core.validation import max_length_of
+from legami.network.capabilities import CHANGE_NETWORK
 from legami.network.models import Network
 
 # Lowercase letters and digits in words joined by single hyphens: the slug is part of every address.
@@ -95,7 +96,7 @@ def create_network(
 @transaction.atomic
 def update_network(*, actor: Any, network: Network, data: dict) -> Network:
     """Change a network's name, descriptions and contacts (its short name never changes)."""
-    require(actor, "network.change_network", network)
+    require(actor, CHANGE_NETWORK, network)
     unknown = sorted(set(data) - set(UPDATABLE_FIELDS))
     if unknown:
         raise ValidationError(

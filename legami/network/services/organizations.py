@@ -15,11 +15,10 @@ from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, grants, require
 from legami.core.roles import Role
+from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.network.validators import normalize_tax_code, validate_tax_code
 from legami.territory.models import Municipality, NetworkMunicipality
-
-MANAGE = "network.manage_organizations"
 
 # The fields of an organisation that create/update accept in `data`.
 ORGANIZATION_FIELDS = (

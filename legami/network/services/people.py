@@ -16,12 +16,11 @@ from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
+from legami.network.capabilities import CHANGE_PEOPLE, MANAGE_MEMBERS
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope, person_in_scope
 from legami.network.validators import TaxCodeField
 from legami.territory.models import Municipality, Neighbourhood
-
-CHANGE_PEOPLE = "network.change_people"
 
 
 def normalize_phone(value: str) -> str:
@@ -243,7 +242,7 @@ def link_user(*, actor: Any, person: Person, user: Any | None) -> Person:
     """Link a person record to the account of the same person (None unlinks); coordinators only."""
     from legami.network.models import Membership
 
-    require(actor, "network.manage_members", person.network)
+    require(actor, MANAGE_MEMBERS, person.network)
     if user is not None:
         if not Membership.objects.filter(network_id=person.network_id, user=user, is_active=True).exists():
             raise ValidationError(

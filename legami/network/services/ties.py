@@ -16,10 +16,9 @@ from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import length_error
+from legami.network.capabilities import CHANGE_TIES
 from legami.network.models import Network, Organization, Person, Tie
 from legami.network.selectors.people import person_in_scope
-
-CHANGE_TIES = "network.change_ties"
 
 TIE_FIELDS = (
     "kind",

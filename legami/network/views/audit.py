@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from legami.core.capabilities import VIEW_AUDIT
+from legami.core.decorators import network_view
 from legami.core.exports import export_response
 from legami.core.models import AuditEvent
-from legami.network.decorators import network_view
 from legami.network.forms.audit import AuditFilterForm
 from legami.network.models import Network
 from legami.network.selectors.audit import (
@@ -43,7 +44,7 @@ def _export_rows(events: Iterable[AuditEvent]) -> Iterator[list]:
 
 
 @require_GET
-@network_view("core.view_audit")
+@network_view(VIEW_AUDIT)
 def audit_list(request: HttpRequest, network: Network) -> HttpResponseBase:
     """The audit events of the network, newest first, filtered and paginated, with their changes."""
     form = AuditFilterForm(request.GET or None, object_types=audit_object_types(request.user, network))

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.http import site_base_url
 from legami.core.permissions import can
-from legami.network.decorators import network_view
+from legami.network.capabilities import MANAGE_MEMBERS, VIEW_MEMBERS
 from legami.network.forms.members import InvitationForm, MemberFilterForm
 from legami.network.selectors.members import (
     get_invitation_for_user,
@@ -34,7 +35,7 @@ from legami.network.services.members import (
 
 
 @require_http_methods(["GET"])
-@network_view("network.view_members")
+@network_view(VIEW_MEMBERS)
 def member_list(request: HttpRequest, network) -> HttpResponse:
     """Active members with their roles and limitations, and the open invitations."""
     filters = MemberFilterForm(request.GET or None)
@@ -50,14 +51,14 @@ def member_list(request: HttpRequest, network) -> HttpResponse:
         "filters": filters,
         "page_obj": page_obj,
         "invitations": invitations,
-        "can_manage": can(request.user, "network.manage_members", network),
+        "can_manage": can(request.user, MANAGE_MEMBERS, network),
     }
     return render(request, "network/members/list.html", context)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@network_view("network.manage_members")
+@network_view(MANAGE_MEMBERS)
 def member_invite(request: HttpRequest, network) -> HttpResponse:
     """Invite someone with a role; the page then shows the link that was e-mailed."""
     form = InvitationForm(request.POST or None, network=network)
@@ -85,7 +86,7 @@ def member_invite(request: HttpRequest, network) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@network_view("network.manage_members")
+@network_view(MANAGE_MEMBERS)
 def invitation_revoke(request: HttpRequest, network, pk: int) -> HttpResponse:
     """Confirm (GET) and withdraw (POST) an invitation that has not been used."""
     invitation = get_invitation_for_user(request.user, network, pk)
@@ -104,7 +105,7 @@ def invitation_revoke(request: HttpRequest, network, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@network_view("network.manage_members")
+@network_view(MANAGE_MEMBERS)
 def membership_deactivate(request: HttpRequest, network, pk: int) -> HttpResponse:
     """Confirm (GET) and end (POST) a member's role; the last coordinator is kept."""
     membership = get_membership_for_user(request.user, network, pk)

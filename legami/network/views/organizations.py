@@ -11,9 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
-from legami.network.decorators import network_view
+from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
+from legami.network.capabilities import VIEW_MEMBERS
+from legami.network.capabilities import VIEW_ORGANIZATIONS as VIEW
 from legami.network.forms.organizations import (
     OrganizationCreateForm,
     OrganizationFilterForm,
@@ -35,9 +38,6 @@ from legami.network.services.organizations import (
     remove_partnership_role,
     update_organization,
 )
-
-VIEW = "network.view_organizations"
-MANAGE = "network.manage_organizations"
 
 
 @require_GET
@@ -63,7 +63,7 @@ def organization_detail(request: HttpRequest, network: Network, pk: int) -> Http
         "staff": list(staff_of(request.user, organization)),
         "can_update": can_update_organization(request.user, organization),
         "can_manage": can(request.user, MANAGE, network),
-        "can_see_staff_contacts": can(request.user, "network.view_members", network),
+        "can_see_staff_contacts": can(request.user, VIEW_MEMBERS, network),
     }
     return render(request, "network/organizations/detail.html", context)
 

@@ -11,11 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.capabilities import VIEW_AUDIT
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.core.selectors import consent_states, consents_of, get_processing
-from legami.core.services import record_consent
-from legami.network.decorators import network_view
+from legami.network.capabilities import CHANGE_PEOPLE as CHANGE
+from legami.network.capabilities import CHANGE_TIES, VIEW_TIES
+from legami.network.capabilities import VIEW_PEOPLE as VIEW
 from legami.network.forms.people import SEARCH_BUTTON, PersonFilterForm, PersonForm, person_initial
 from legami.network.forms.privacy import ConsentForm
 from legami.network.models import Network, Tie
@@ -28,10 +31,8 @@ from legami.network.selectors.people import (
     person_in_scope,
 )
 from legami.network.selectors.ties import ties_of_person
+from legami.network.services.consents import record_consent
 from legami.network.services.people import create_person, delete_person, update_person
-
-VIEW = "network.view_people"
-CHANGE = "network.change_people"
 
 
 @require_GET
@@ -60,7 +61,7 @@ def person_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespon
     housemates = []
     if person.household_id:
         housemates = list(household_members(request.user, network, person.household).exclude(pk=person.pk))
-    can_view_ties = can(request.user, "network.view_ties", network)
+    can_view_ties = can(request.user, VIEW_TIES, network)
     context = {
         "nav": "people",
         "person": person,
@@ -68,8 +69,8 @@ def person_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespon
         "ties": list(ties_of_person(request.user, network, person)) if can_view_ties else None,
         "consents": list(consents_of(person)),
         "can_change": person_in_scope(request.user, person, CHANGE),
-        "can_change_ties": can_view_ties and can(request.user, "network.change_ties", network),
-        "can_view_audit": can(request.user, "core.view_audit", network),
+        "can_change_ties": can_view_ties and can(request.user, CHANGE_TIES, network),
+        "can_view_audit": can(request.user, VIEW_AUDIT, network),
     }
     return render(request, "network/people/detail.html", context)
 

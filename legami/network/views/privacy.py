@@ -10,14 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core.capabilities import MANAGE_PROCESSINGS as MANAGE
+from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.selectors import get_processing, processings_of
 from legami.core.services import define_processing, update_processing
-from legami.network.decorators import network_view
 from legami.network.forms.privacy import ProcessingForm, processing_initial
 from legami.network.models import Network
-
-MANAGE = "core.manage_processings"
 
 
 @require_GET

@@ -8,12 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from legami.core.capabilities import VIEW_AUDIT
+from legami.core.decorators import network_view
 from legami.core.permissions import can
-from legami.network.decorators import network_view
+from legami.network.capabilities import VIEW_DASHBOARD, VIEW_MEMBERS, VIEW_ORGANIZATIONS, VIEW_PEOPLE
 from legami.network.models import Network
 from legami.network.selectors.audit import latest_audit_events
 from legami.network.selectors.dashboard import dashboard_counts, member_roles, territory_summary
 from legami.network.selectors.organizations import organizations_staffed_by, public_partners
+from legami.territory.capabilities import VIEW_TERRITORY
 
 
 @require_GET
@@ -40,17 +43,17 @@ FIGURES = (
 )
 # Where a figure links only when the viewer may open that page.
 FIGURE_LINK_CAPABILITY = {
-    "network:people": "network.view_people",
-    "network:households": "network.view_people",
-    "network:organizations": "network.view_organizations",
-    "network:members": "network.view_members",
-    "territory:overview": "territory.view_territory",
-    "territory:places": "territory.view_territory",
+    "network:people": VIEW_PEOPLE,
+    "network:households": VIEW_PEOPLE,
+    "network:organizations": VIEW_ORGANIZATIONS,
+    "network:members": VIEW_MEMBERS,
+    "territory:overview": VIEW_TERRITORY,
+    "territory:places": VIEW_TERRITORY,
 }
 
 
 @require_GET
-@network_view("network.view_dashboard")
+@network_view(VIEW_DASHBOARD)
 def dashboard(request: HttpRequest, network: Network) -> HttpResponse:
     """The member's starting page: their roles, the figures they may see, shortcuts, recent activity."""
     user = request.user
@@ -71,6 +74,6 @@ def dashboard(request: HttpRequest, network: Network) -> HttpResponse:
         "roles": member_roles(user, network),
         "figures": figures,
         "own_organizations": list(organizations_staffed_by(user, network)),
-        "events": latest_audit_events(user, network) if can(user, "core.view_audit", network) else [],
+        "events": latest_audit_events(user, network) if can(user, VIEW_AUDIT, network) else [],
     }
     return render(request, "network/public/dashboard.html", context)

@@ -2,6 +2,7 @@
 
 Anonymous visitors are sent to log in; users with no role in the network get 404 (the
 network's private pages do not exist for outsiders); members without the capability get 403.
+It lives in core so that every app, territory included, guards its network pages the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from legami.core.permissions import can, is_member
-from legami.network.selectors import get_network_by_slug
+from legami.core.tenancy import get_network_by_slug
 
 
 def network_view(capability: str | None = None) -> Callable:

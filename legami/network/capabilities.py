@@ -1,0 +1,29 @@
+"""What the network app lets a role do: the network, its organisations and members, the people registry, ties."""
+
+from django.utils.translation import gettext_lazy as _
+
+from legami.core.roles import ALL_ROLES, OPERATORS, Capability, Role
+
+VIEW_DASHBOARD = Capability("network.view_dashboard", _("See the network's dashboard"), roles=ALL_ROLES)
+CHANGE_NETWORK = Capability("network.change_network", _("Change the network's details"), roles={Role.COORDINATOR})
+VIEW_ORGANIZATIONS = Capability("network.view_organizations", _("See the partner organisations"), roles=ALL_ROLES)
+MANAGE_ORGANIZATIONS = Capability(
+    "network.manage_organizations", _("Manage the partner organisations"), roles={Role.COORDINATOR}
+)
+VIEW_MEMBERS = Capability(
+    "network.view_members",
+    _("See the members and their roles"),
+    roles={Role.COORDINATOR, Role.CASE_MANAGER, Role.COMMUNITY_WORKER, Role.PRIVACY_OFFICER},
+)
+MANAGE_MEMBERS = Capability(
+    "network.manage_members", _("Invite members and change their roles"), roles={Role.COORDINATOR}
+)
+# The people registry is personal data: operators work on it, the privacy officer reads it.
+VIEW_PEOPLE = Capability("network.view_people", _("See the people registry"), roles=OPERATORS | {Role.PRIVACY_OFFICER})
+CHANGE_PEOPLE = Capability("network.change_people", _("Record and change people and households"), roles=OPERATORS)
+IMPORT_PEOPLE = Capability("network.import_people", _("Import people from a file"), roles={Role.COORDINATOR})
+EXPORT_PEOPLE = Capability(
+    "network.export_people", _("Export the people registry"), roles={Role.COORDINATOR, Role.PRIVACY_OFFICER}
+)
+VIEW_TIES = Capability("network.view_ties", _("See the ties between people"), roles=OPERATORS)
+CHANGE_TIES = Capability("network.change_ties", _("Record and change the ties between people"), roles=OPERATORS)
