@@ -187,7 +187,12 @@ Check = Callable[[Context], None]
 
 
 class Field:
-    """One input: required or not, its default on a new row, its messages by error code."""
+    """One input: required or not, its default on a new row, its messages by error code.
+
+    `validators` are Django validators run on the parsed value when it is not empty (e.g. a model field's own,
+    so that the write says what a model's full_clean would say); every one runs, and their errors keep their
+    own messages and codes.
+    """
 
     default_messages: Mapping[str, Any] = {"required": _("This field is required.")}
     empty: Any = None
@@ -201,9 +206,11 @@ class Field:
         params: Mapping[str, Any] | None = None,
         empty_code: str = "required",
         given_empty_code: str = "",
+        validators: Sequence[Callable[[Any], None]] = (),
     ) -> None:
         self.name = ""  # set by the Rules that declares it
         self.required = required
+        self.validators = tuple(validators)
         self.default = default
         self.params = dict(params or {})
         # The code of a missing value on a new row, and of a value given empty on an edit (or a partial check).
@@ -224,7 +231,21 @@ class Field:
             if self.required:
                 raise self.empty_error(ctx)
             return self.empty
-        return self.parse(value, ctx)
+        cleaned = self.parse(value, ctx)
+        if self.validators and cleaned not in EMPTY_VALUES:
+            self.run_validators(cleaned)
+        return cleaned
+
+    def run_validators(self, value: Any) -> None:
+        """Every validator on `value`; one ValidationError with all their errors (as Django's fields do)."""
+        errors: list[ValidationError] = []
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     def empty_error(self, ctx: Context) -> ValidationError:
         """The error of a required field without a value."""
@@ -641,6 +662,20 @@ class Rules:
         if ctx.errors:
             raise ValidationError(ctx.errors)
         return ctx.values
+
+    def apply(self, obj: models.Model, data: Mapping[str, Any], *, network: Any = None, actor: Any = None) -> None:
+        """Clean `data` for the row `obj` and set the values on it (unsaved); one ValidationError otherwise.
+
+        A saved row is checked whole: the values on file are checked again with the new ones (a rule may
+        depend on a field that was not given, such as a code that must fit the kind). A row not yet saved is
+        a new one: missing fields take their defaults, required ones are asked for.
+        """
+        self.refuse_unknown(data)
+        instance = obj if obj.pk is not None else None
+        if instance is not None:
+            data = {name: getattr(instance, name) for name in self.fields} | dict(data)
+        for name, value in self.clean(data, network=network, instance=instance, actor=actor).items():
+            setattr(obj, name, value)
 
     def check(self, values: Mapping[str, Any], *, network: Any = None, instance: Any = None, actor: Any = None) -> dict:
         """Only the cross-field checks, on values already cleaned (by a form): {field: [errors]}, empty when fine."""

@@ -228,6 +228,19 @@ def test_a_value_on_file_stays_valid_and_an_unusable_row_is_refused(cast):
     assert rules.clean({"neighbourhood": old}, network=cast.network, instance=on_file) == {"neighbourhood": old}
 
 
+def test_validators_run_on_the_parsed_value_all_of_them_with_their_own_messages():
+    from django.core.validators import MaxLengthValidator, URLValidator, validate_email
+
+    email = inputs.Text(validators=(validate_email, MaxLengthValidator(20)))
+    assert email.clean(" anna@example.org ", CTX) == "anna@example.org"
+    assert email.clean("", CTX) == ""  # an empty value is not validated
+    both = refused(inputs.Text(validators=(validate_email, MaxLengthValidator(5))), "not-an-address")
+    assert [e.code for e in both.error_list] == ["invalid", "max_length"]
+    assert both.messages[0] == str(validate_email.message)
+    assert [e.code for e in refused(inputs.Text(validators=(URLValidator(),)), "not a url").error_list] == ["invalid"]
+    assert inputs.Text(validators=(URLValidator(),)).clean("https://example.org", CTX) == "https://example.org"
+
+
 # --- the declaration ----------------------------------------------------------------------------------------
 
 CONTACT = inputs.Rules(
@@ -312,3 +325,30 @@ def test_unique_check_ignores_the_row_being_edited(cast):
     assert codes(exc) == {"name": ["unique"]}
     assert rules.clean({"name": "casa"}, network=cast.network, instance=place) == {"name": "casa"}
     assert rules.clean({"name": "Casa"}, network=cast.other_network) == {"name": "Casa"}
+
+
+def test_apply_sets_a_new_rows_values_and_checks_a_saved_row_whole(cast):
+    cremona = cast.municipalities[0]
+    rules = inputs.Rules(
+        {"name": inputs.Text(required=True), "description": inputs.Text()},
+        checks=(inputs.filled("description", message="Describe it."),),
+    )
+    place = Place(network=cast.network, municipality=cremona)
+    rules.apply(place, {"name": " Casa ", "description": "Una casa"}, network=cast.network)
+    assert (place.name, place.description) == ("Casa", "Una casa")
+    with pytest.raises(ValidationError) as exc:
+        rules.apply(Place(network=cast.network), {"description": "x"}, network=cast.network)
+    assert codes(exc) == {"name": ["required"]}
+
+    saved = f.PlaceFactory(network=cast.network, municipality=cremona, name="Sala", description="")
+    # Only the name is given, but the row is checked whole: the description on file is empty.
+    with pytest.raises(ValidationError) as exc:
+        rules.apply(saved, {"name": "Sala grande"}, network=cast.network)
+    assert codes(exc) == {"description": ["required"]}
+    assert saved.name == "Sala"  # nothing set when refused
+    saved.description = "Per le riunioni"
+    rules.apply(saved, {"name": "Sala grande"}, network=cast.network)
+    assert saved.name == "Sala grande"
+    with pytest.raises(ValidationError) as exc:
+        rules.apply(saved, {"colour": "red"}, network=cast.network)
+    assert codes(exc) == {"colour": ["unknown"]}
