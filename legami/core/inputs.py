@@ -189,6 +189,9 @@ Check = Callable[[Context], None]
 class Field:
     """One input: required or not, its default on a new row, its messages by error code.
 
+    `codes` renames the codes the field raises (e.g. {"invalid": "invalid_date"}) for a write whose callers
+    already know its own codes; the message is still the one of the field's code. `empty` is the value of an
+    input given empty when the field is not required (e.g. False for a yes/no flag whose column is not null).
     `validators` are Django validators run on the parsed value when it is not empty (e.g. a model field's own,
     so that the write says what a model's full_clean would say); every one runs, and their errors keep their
     own messages and codes.
@@ -207,10 +210,15 @@ class Field:
         empty_code: str = "required",
         given_empty_code: str = "",
         validators: Sequence[Callable[[Any], None]] = (),
+        codes: Mapping[str, str] | None = None,
+        empty: Any = MISSING,
     ) -> None:
         self.name = ""  # set by the Rules that declares it
         self.required = required
         self.validators = tuple(validators)
+        self.codes = dict(codes or {})
+        if empty is not MISSING:
+            self.empty = empty
         self.default = default
         self.params = dict(params or {})
         # The code of a missing value on a new row, and of a value given empty on an edit (or a partial check).
@@ -223,7 +231,7 @@ class Field:
     def error(self, code: str, **params: Any) -> ValidationError:
         """The ValidationError of `code`, with the field's message for it."""
         message = self.messages.get(code) or self.messages.get("invalid") or _("Enter a valid value.")
-        return ValidationError(message, code=code, params=(self.params | params) or None)
+        return ValidationError(message, code=self.codes.get(code, code), params=(self.params | params) or None)
 
     def clean(self, value: Any, ctx: Context) -> Any:
         """The cleaned value, or a ValidationError with the field's message."""
@@ -279,7 +287,11 @@ class Text(Field):
     def empty_error(self, ctx: Context) -> ValidationError:
         if ctx.complete:
             return super().empty_error(ctx)
-        return ValidationError(self.messages["blank"], code="required")
+        return self.blank_error()
+
+    def blank_error(self) -> ValidationError:
+        """A value given empty, or only spaces: missing (code "required"), with the "blank" message."""
+        return ValidationError(self.messages["blank"], code=self.codes.get("required", "required"))
 
     def parse(self, value: Any, ctx: Context) -> str:
         text = str(value).strip()
@@ -291,7 +303,7 @@ class Text(Field):
             text = text.lower()
         if not text and self.required:
             # Only spaces: still a missing value (code "required"), maybe with a message of its own.
-            raise ValidationError(self.messages["blank"], code="required")
+            raise self.blank_error()
         if self.max_length is not None and len(text) > self.max_length:
             raise self.error("max_length", limit=self.max_length, n=len(text))
         return text
@@ -336,7 +348,7 @@ class Choice(Field):
         super().__init__(**kwargs)
         self.choices = choices
         self.numeric = all(isinstance(v, int) for v in choices.values)
-        if self.numeric:
+        if self.numeric and kwargs.get("empty", MISSING) is MISSING:
             self.empty = None
         self.labels = labels
         self._words: dict[str, Any] | None = None

@@ -241,6 +241,19 @@ def test_validators_run_on_the_parsed_value_all_of_them_with_their_own_messages(
     assert inputs.Text(validators=(URLValidator(),)).clean("https://example.org", CTX) == "https://example.org"
 
 
+
+def test_a_write_can_keep_its_own_codes_and_its_own_empty_value():
+    date = inputs.Date(codes={"invalid": "invalid_date"}, messages={"invalid": "Not a date."})
+    error = refused(date, "ieri")
+    assert (error.code, error.message) == ("invalid_date", "Not a date.")
+    blank = refused(inputs.Text(required=True, codes={"required": "missing"}), "  ")
+    assert blank.code == "missing"
+    flag = inputs.Boolean(empty=False)
+    assert flag.clean(None, CTX) is False and flag.clean("", CTX) is False and flag.clean("sì", CTX) is True
+    assert inputs.Boolean().clean(None, CTX) is None
+    assert inputs.Choice(Level, empty=Level.HIGH).clean("", CTX) == Level.HIGH
+    assert inputs.Choice(Level).clean("", CTX) is None
+
 # --- the declaration ----------------------------------------------------------------------------------------
 
 CONTACT = inputs.Rules(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -88,7 +88,8 @@ def _in_territory(queryset: Any, network: Network) -> Any:
 
 def _model_text(name: str, **kwargs: Any) -> inputs.Text:
     # The model field's own validators: e-mail, web address and length say what Django's full_clean says.
-    return inputs.Text(validators=Organization._meta.get_field(name).validators, **kwargs)
+    field = cast(models.Field, Organization._meta.get_field(name))
+    return inputs.Text(validators=field.validators, **kwargs)
 
 
 def _tax_code_fits_kind(ctx: inputs.Context) -> None:
@@ -116,6 +117,7 @@ ORGANIZATION_INPUTS = inputs.Rules(
             Municipality,
             scope=_in_territory,
             outside_code="not_in_territory",
+            codes={"invalid_choice": "invalid"},
             messages={
                 "invalid_choice": _("This Comune does not exist."),
                 "not_in_territory": _("This Comune is not part of the network's territory."),
