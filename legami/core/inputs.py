@@ -382,6 +382,11 @@ class Choice(Field):
         raise self.error("invalid_choice")
 
 
+def choose(choices: type[models.Choices], message: Any, **kwargs: Any) -> Choice:
+    """A required choice whose one message says what to choose, whether the value is missing or not an option."""
+    return Choice(choices, required=True, empty_code="invalid_choice", messages={"invalid_choice": message}, **kwargs)
+
+
 class Number(Field):
     """A number in Italian or English style, between `min_value` and `max_value` when given."""
 

@@ -128,6 +128,10 @@ def test_text_keeps_what_fits(text):
 def test_choice_takes_values_and_with_labels_the_words_of_both_languages():
     assert inputs.Choice(Colour).clean(" red ", CTX) == "red"
     assert refused(inputs.Choice(Colour), "green").code == "invalid_choice"
+    picked = inputs.choose(Colour, "Choose a colour.")
+    for bad in ("", None, "green"):
+        error = refused(picked, bad, inputs.Context(complete=True))
+        assert (error.code, error.message) == ("invalid_choice", "Choose a colour.")
     assert inputs.Choice(Colour, labels=True).clean("DARK BLUE", CTX) == "dark_blue"
     assert inputs.Choice(Level).clean("2", CTX) == 2 and inputs.Choice(Level).clean(1, CTX) == 1
     assert refused(inputs.Choice(Level), "3").code == "invalid_choice"
@@ -241,7 +245,6 @@ def test_validators_run_on_the_parsed_value_all_of_them_with_their_own_messages(
     assert inputs.Text(validators=(URLValidator(),)).clean("https://example.org", CTX) == "https://example.org"
 
 
-
 def test_a_write_can_keep_its_own_codes_and_its_own_empty_value():
     date = inputs.Date(codes={"invalid": "invalid_date"}, messages={"invalid": "Not a date."})
     error = refused(date, "ieri")
@@ -253,6 +256,7 @@ def test_a_write_can_keep_its_own_codes_and_its_own_empty_value():
     assert inputs.Boolean().clean(None, CTX) is None
     assert inputs.Choice(Level, empty=Level.HIGH).clean("", CTX) == Level.HIGH
     assert inputs.Choice(Level).clean("", CTX) is None
+
 
 # --- the declaration ----------------------------------------------------------------------------------------
 

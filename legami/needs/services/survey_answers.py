@@ -392,12 +392,7 @@ RULE_INPUTS = inputs.Rules(
             codes={"invalid_choice": "invalid_area", "inactive": "invalid_area"},
             messages=dict.fromkeys(("invalid_choice", "inactive"), _("Choose an area in use in this network.")),
         ),
-        "target_group": inputs.Choice(
-            TargetGroup,
-            required=True,
-            empty_code="invalid_choice",
-            messages={"invalid_choice": _("Choose a target group.")},
-        ),
+        "target_group": inputs.choose(TargetGroup, _("Choose a target group.")),
         "urgency": inputs.Choice(
             Urgency, default=Urgency.MEDIUM, empty=Urgency.MEDIUM, messages={"invalid_choice": _("Choose an urgency.")}
         ),

@@ -321,12 +321,7 @@ def _bounds_fit(ctx: inputs.Context) -> None:
 # A question of a survey. Once answered, its kind, the options chosen and the bounds around the answers stay.
 QUESTION_INPUTS = inputs.Rules(
     {
-        "kind": inputs.Choice(
-            Question.Kind,
-            required=True,
-            empty_code="invalid_choice",
-            messages={"invalid_choice": _("Choose a kind of question.")},
-        ),
+        "kind": inputs.choose(Question.Kind, _("Choose a kind of question.")),
         "text": _text(
             300,
             _("The question is longer than 300 characters."),

@@ -106,12 +106,7 @@ def _tax_code_fits_kind(ctx: inputs.Context) -> None:
 ORGANIZATION_INPUTS = inputs.Rules(
     {
         "name": _model_text("name", required=True, messages={"required": _("Enter the organisation's name.")}),
-        "kind": inputs.Choice(
-            Organization.Kind,
-            required=True,
-            empty_code="invalid_choice",
-            messages={"invalid_choice": _("Choose the kind of organisation.")},
-        ),
+        "kind": inputs.choose(Organization.Kind, _("Choose the kind of organisation.")),
         "tax_code": inputs.Text(),
         "municipality": inputs.Lookup(
             Municipality,
@@ -178,12 +173,7 @@ def _until_after_since(ctx: inputs.Context) -> None:
 # A role of an organisation in the partnership; the checks read the organisation from `extra`.
 PARTNERSHIP_INPUTS = inputs.Rules(
     {
-        "role": inputs.Choice(
-            Partnership.Role,
-            required=True,
-            empty_code="invalid_choice",
-            messages={"invalid_choice": _("Choose a role in the partnership.")},
-        ),
+        "role": inputs.choose(Partnership.Role, _("Choose a role in the partnership.")),
         "since": inputs.Date(),
         "until": inputs.Date(),
         "contribution": inputs.Text(),
