@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 DEMO_ENV := LEGAMI_DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve worker test test-sqlite test-postgres lint bench messages schema clean
+.PHONY: install demo serve worker test test-sqlite test-postgres production-check lint bench messages schema clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,12 @@ test: install lint
 	@rc=0; $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit code 5)" >&2; exit 1; fi; \
 	exit $$rc
+
+# Deploys the production configuration in a temporary directory (migrate, collectstatic, check --deploy,
+# gunicorn, worker) and fetches every role's pages from it: SQLite, then PostgreSQL on 127.0.0.1:5432
+# (LEGAMI_CHECK_DATABASES=sqlite for SQLite only). See tests/production/check.py.
+production-check: install
+	.ci/production
 
 lint: install
 	$(BIN)/ruff check .

@@ -115,3 +115,18 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def english_login(login):
+    """`login` with English pages (the request and the user's own language), so assertions name the msgids."""
+
+    def _login(user):
+        client = login(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        if user is not None:
+            user.preferred_language = "en"
+            user.save(update_fields=["preferred_language"])
+        return client
+
+    return _login

@@ -9,16 +9,30 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+_TRUE_WORDS = ("1", "true", "yes", "on")
+_FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """A switch from the environment: a known word (any case) or empty for the default; anything else stops."""
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE_WORDS:
+        return True
+    if value in _FALSE_WORDS:
+        return False
+    # A typo such as LEGAMI_HTTPS=ture must not silently turn a protection off.
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a switch value: use one of "
+        f"{', '.join(_TRUE_WORDS)} (on) or {', '.join(_FALSE_WORDS)} (off), or leave it empty for the default."
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -188,7 +202,9 @@ EMAIL_HOST_USER = os.environ.get("LEGAMI_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("LEGAMI_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("LEGAMI_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("LEGAMI_EMAIL_USE_SSL", False)
-LEGAMI_BASE_URL = os.environ.get("LEGAMI_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address for links sent outside a page (invitation e-mails). Empty: each link is
+# built from the address the request came to (its host, port and scheme).
+LEGAMI_BASE_URL = os.environ.get("LEGAMI_BASE_URL", "")
 
 LEGAMI_PAGE_SIZE = 25
 LEGAMI_INVITATION_DAYS = 14

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from legami.core.models import NetworkScopedModel
+from legami.core.models import HistoryEvent, NetworkScopedModel
 from legami.needs.models import TargetGroup
 
 
@@ -102,24 +102,17 @@ class DemandItem(models.Model):
         return f"{self.demand_id}:{self.need_id}"
 
 
-class DemandEvent(models.Model):
+class DemandEvent(HistoryEvent):
     """One step of a demand's history: status changes, renames, splits, merges, attachments."""
+
+    subject_field = "demand"
 
     demand = models.ForeignKey(
         AggregatedDemand, on_delete=models.CASCADE, related_name="events", verbose_name=_("demand")
     )
     from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
-
-    def __str__(self) -> str:
-        return f"{self.demand_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -1,6 +1,6 @@
 """Writes of demand aggregation: runs of the engine, review of the candidates, follow-up, attaching new needs.
 
-A demand's life is one table, DEMAND_TRANSITIONS; each review action is one service that checks
+A demand's life is one table, DEMAND_WORKFLOW; each review action is one service that checks
 aggregation.review_demands, runs in a transaction, writes a DemandEvent and an AuditEvent.
 The needs inside follow through part B's services (legami.needs.services.needs).
 """
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from legami.aggregation import summaries
 from legami.aggregation.describing import Description, describe, engine_settings, need_record, similarities
@@ -26,6 +26,7 @@ from legami.core.audit import record_event, snapshot
 from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import require
+from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
 from legami.needs.models import Need, NeedStatus
 from legami.needs.services.needs import mark_needs_aggregated, move_needs, release_needs
 from legami.network.models import Network
@@ -36,19 +37,50 @@ REVIEW = "aggregation.review_demands"
 AGGREGATION_JOB_KIND = "needs_aggregation"
 S = DemandStatus
 
-# The whole life of a demand. Candidates are proposed by the engine and reviewed; an accepted demand is
-# followed to its answer; an answer that proves insufficient reopens it; closed and discarded are final.
-DEMAND_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.CANDIDATE: frozenset({S.ACCEPTED, S.DISCARDED}),
-    S.ACCEPTED: frozenset({S.ANSWERED, S.DISCARDED}),
-    S.ANSWERED: frozenset({S.CLOSED, S.ACCEPTED}),
-    S.CLOSED: frozenset(),
-    S.DISCARDED: frozenset(),
-}
 # Needs taken as input by a run: not yet grouped for good.
 OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.READING)
 # Demands whose needs a run leaves alone.
 SETTLED_DEMAND_STATUSES = (S.ACCEPTED, S.ANSWERED, S.CLOSED)
+
+
+def _needs_still_open(demand: AggregatedDemand, step: Step) -> str | None:
+    """A demand is accepted only while its needs are all open (a reviewer may have moved one meanwhile)."""
+    busy = [n for n in _member_needs(demand) if n.status not in OPEN_NEED_STATUSES]
+    if not busy:
+        return None
+    return gettext("Need no. %(id)s is no longer open (“%(status)s”): remove it from the demand first.") % {
+        "id": busy[0].pk,
+        "status": NeedStatus(busy[0].status).label,
+    }
+
+
+# The whole life of a demand. Candidates are proposed by the engine and reviewed; an accepted demand is
+# followed to its answer; an answer that proves insufficient reopens it; closed and discarded are final.
+DEMAND_WORKFLOW = Workflow(
+    name="demand",
+    model=AggregatedDemand,
+    states=DemandStatus,
+    transitions=(
+        Transition(S.CANDIDATE, S.ACCEPTED, guards=(Guard(_needs_still_open, code="need_not_open"),)),
+        Transition((S.CANDIDATE, S.ACCEPTED), S.DISCARDED),
+        Transition(S.ACCEPTED, S.ANSWERED),
+        Transition(S.ANSWERED, S.CLOSED),
+        Transition(S.ANSWERED, S.ACCEPTED),
+    ),
+    capability=REVIEW,
+    refusal=Refusal(
+        gettext_lazy("A demand that is “%(current)s” cannot become “%(target)s”."),
+        code="transition",
+        params=("current", "target"),
+    ),
+    history=DemandEvent,
+    audit_snapshot=snapshot,
+    select_related=("area",),
+    saved_fields=None,
+)
+# From -> the statuses a demand may move to (the table above, read the old way).
+DEMAND_TRANSITIONS: dict[str, frozenset[str]] = DEMAND_WORKFLOW.table()
+
 # Demands whose members may still change (split, merge, remove, attach).
 EDITABLE_STATUSES = (S.CANDIDATE, S.ACCEPTED)
 MAX_TITLE = 200
@@ -84,26 +116,12 @@ def _refuse(message: str, *, field: str | None = None, code: str = "invalid") ->
 
 def _lock(demand: AggregatedDemand) -> AggregatedDemand:
     """Re-read the demand under a row lock, so that two reviewers do not act on a stale status."""
-    return AggregatedDemand.objects.select_for_update().select_related("area").get(pk=demand.pk)
+    return DEMAND_WORKFLOW.lock(demand)
 
 
 def _check_transition(demand: AggregatedDemand, to_status: str) -> None:
-    if to_status not in DEMAND_TRANSITIONS.get(demand.status, frozenset()):
-        raise _refuse(
-            gettext("A demand that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(demand.status).label, "target": S(to_status).label},
-            code="transition",
-        )
-
-
-def _event(demand: AggregatedDemand, *, actor: Any, from_status: str, to_status: str, note: str = "") -> None:
-    DemandEvent.objects.create(
-        demand=demand,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note[:MAX_NOTE],
-    )
+    """ValidationError unless the table lets the demand become `to_status` (before any other write)."""
+    DEMAND_WORKFLOW.check(demand, to_status)
 
 
 def _audit(actor: Any, demand: AggregatedDemand, *, action: str, before: dict | None, note: str = "") -> None:
@@ -125,16 +143,18 @@ def _clean_note(note: str) -> str:
     return note
 
 
-def _set_status(demand: AggregatedDemand, *, actor: Any, to_status: str, note: str, reviewed: bool = True) -> None:
-    before = snapshot(demand)
-    from_status = demand.status
-    demand.status = to_status
-    if reviewed:
-        demand.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
-        demand.reviewed_at = timezone.now()
-    demand.save()
-    _event(demand, actor=actor, from_status=from_status, to_status=to_status, note=note)
-    _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=before, note=note)
+def _set_status(demand: AggregatedDemand, *, actor: Any, to_status: str, note: str) -> None:
+    """Move a demand the caller has locked, stamped with its reviewer (the review permission was checked)."""
+    reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    DEMAND_WORKFLOW.apply(
+        demand,
+        to_status,
+        actor=actor,
+        note=note,
+        changes={"reviewed_by": reviewer, "reviewed_at": timezone.now()},
+        lock=False,
+        check_capability=False,
+    )
 
 
 def _member_needs(demand: AggregatedDemand) -> list[Need]:
@@ -346,11 +366,10 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
                 DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
                 for need, sim in zip(members, closeness, strict=True)
             )
-            _event(
+            DEMAND_WORKFLOW.record(
                 demand,
                 actor=job.actor,
-                from_status="",
-                to_status=S.CANDIDATE,
+                from_state="",
                 note=gettext("Proposed by aggregation run no. %(n)s") % {"n": job.pk},
             )
             created += 1
@@ -390,16 +409,8 @@ def accept_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> Ag
     note = _clean_note(note)
     with transaction.atomic():
         demand = _lock(demand)
-        _check_transition(demand, S.ACCEPTED)
-        needs = _member_needs(demand)
-        busy = [n for n in needs if n.status not in OPEN_NEED_STATUSES]
-        if busy:
-            raise _refuse(
-                gettext("Need no. %(id)s is no longer open (“%(status)s”): remove it from the demand first.")
-                % {"id": busy[0].pk, "status": NeedStatus(busy[0].status).label},
-                code="need_not_open",
-            )
         _set_status(demand, actor=actor, to_status=S.ACCEPTED, note=note)
+        needs = _member_needs(demand)
         mark_needs_aggregated(
             actor=actor, needs=needs, note=gettext("Accepted into the demand “%(title)s”.") % {"title": demand.title}
         )
@@ -452,11 +463,9 @@ def rename_demand(*, actor: Any, demand: AggregatedDemand, title: str) -> Aggreg
         old = demand.title
         demand.title = title
         demand.save(update_fields=["title", "updated_at"])
-        _event(
+        DEMAND_WORKFLOW.record(
             demand,
             actor=actor,
-            from_status=demand.status,
-            to_status=demand.status,
             note=gettext("Renamed (it was “%(old)s”).") % {"old": old},
         )
         # The RENAME_NOTE tells later recomputations that a person chose this title: they keep it.
@@ -514,12 +523,10 @@ def split_demand(*, actor: Any, demand: AggregatedDemand, need_ids: Sequence[Any
         _refresh(new)
         _refresh(demand)
         note = gettext("Split from “%(title)s”.") % {"title": demand.title}
-        _event(new, actor=actor, from_status="", to_status=new.status, note=note)
-        _event(
+        DEMAND_WORKFLOW.record(new, actor=actor, from_state="", note=note)
+        DEMAND_WORKFLOW.record(
             demand,
             actor=actor,
-            from_status=demand.status,
-            to_status=demand.status,
             note=ngettext("%(count)d need moved to “%(title)s”.", "%(count)d needs moved to “%(title)s”.", len(chosen))
             % {"count": len(chosen), "title": new.title},
         )
@@ -578,11 +585,9 @@ def merge_demands(
             merge_note = gettext("Merged into “%(title)s”.") % {"title": target.title}
             _set_status(other, actor=actor, to_status=S.DISCARDED, note=(f"{merge_note} {note}").strip())
         _refresh(target)
-        _event(
+        DEMAND_WORKFLOW.record(
             target,
             actor=actor,
-            from_status=target.status,
-            to_status=target.status,
             note=gettext("Merged with: %(titles)s.") % {"titles": ", ".join(o.title for o in locked)},
         )
         _audit(actor, target, action=AuditEvent.Action.UPDATE, before=None, note="merge")
@@ -615,11 +620,9 @@ def remove_need_from_demand(*, actor: Any, demand: AggregatedDemand, need: Need,
         item.delete()
         need.refresh_from_db(fields=["status"])
         _refresh(demand)
-        _event(
+        DEMAND_WORKFLOW.record(
             demand,
             actor=actor,
-            from_status=demand.status,
-            to_status=demand.status,
             note=(gettext("Need no. %(id)s removed.") % {"id": need.pk} + f" {note}").strip(),
         )
         _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="remove need")
@@ -642,7 +645,6 @@ def answer_demand(*, actor: Any, demand: AggregatedDemand, answer: str) -> Aggre
         )
     with transaction.atomic():
         demand = _lock(demand)
-        _check_transition(demand, S.ANSWERED)
         demand.answer = answer
         _set_status(demand, actor=actor, to_status=S.ANSWERED, note="")
         # In bulk, as part B's change_need_status would do one by one: a reviewer may follow a demand
@@ -662,7 +664,6 @@ def close_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> Agg
     note = _clean_note(note)
     with transaction.atomic():
         demand = _lock(demand)
-        _check_transition(demand, S.CLOSED)
         _set_status(demand, actor=actor, to_status=S.CLOSED, note=note)
     return demand
 
@@ -675,7 +676,6 @@ def reopen_demand(*, actor: Any, demand: AggregatedDemand, note: str) -> Aggrega
         raise _refuse(gettext("Say why the demand is reopened."), field="note", code="required")
     with transaction.atomic():
         demand = _lock(demand)
-        _check_transition(demand, S.ACCEPTED)
         _set_status(demand, actor=actor, to_status=S.ACCEPTED, note=note)
         _move_needs(
             actor=actor,
@@ -741,11 +741,9 @@ def attach_need(
             added_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _refresh(demand)
-        _event(
+        DEMAND_WORKFLOW.record(
             demand,
             actor=actor,
-            from_status=demand.status,
-            to_status=demand.status,
             note=(gettext("Need no. %(id)s attached.") % {"id": need.pk} + f" {note}").strip(),
         )
         _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="attach need")

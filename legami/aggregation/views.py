@@ -73,7 +73,7 @@ def demand_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespon
     demand = selectors.get_demand_for_user(request.user, network, pk)
     members = selectors.demand_member_needs(request.user, network, demand)
     can_review = can(request.user, REVIEW, network)
-    transitions = services.DEMAND_TRANSITIONS.get(demand.status, frozenset())
+    transitions = {t.target for t in services.DEMAND_WORKFLOW.available(demand, request.user, network=network)}
     context = {
         "nav": NAV,
         "demand": demand,
@@ -82,11 +82,11 @@ def demand_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespon
         "events": selectors.demand_events(demand),
         "can_review": can_review,
         "editable": can_review and demand.status in services.EDITABLE_STATUSES,
-        "can_accept": can_review and DemandStatus.ACCEPTED in transitions and demand.status == DemandStatus.CANDIDATE,
-        "can_discard": can_review and DemandStatus.DISCARDED in transitions,
-        "can_answer": can_review and DemandStatus.ANSWERED in transitions,
-        "can_close": can_review and DemandStatus.CLOSED in transitions,
-        "can_reopen": can_review and demand.status == DemandStatus.ANSWERED,
+        "can_accept": DemandStatus.ACCEPTED in transitions and demand.status == DemandStatus.CANDIDATE,
+        "can_discard": DemandStatus.DISCARDED in transitions,
+        "can_answer": DemandStatus.ANSWERED in transitions,
+        "can_close": DemandStatus.CLOSED in transitions,
+        "can_reopen": DemandStatus.ACCEPTED in transitions and demand.status == DemandStatus.ANSWERED,
         "can_rename": can_review and demand.status != DemandStatus.DISCARDED,
         "can_attach": can_review and demand.status == DemandStatus.ACCEPTED,
         "time_windows": _windows_text(demand.time_windows),

@@ -6,7 +6,7 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import models
 
@@ -59,37 +59,51 @@ def _network_id(obj: models.Model | None, network: Any) -> int | None:
     return getattr(obj, "network_id", None) if obj is not None else None
 
 
-def record_event(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model | None = None,
-    object_type: str | None = None,
-    object_id: Any = None,
-    object_repr: str | None = None,
-    network: Any = None,
-    before: dict | None = None,
-    after: dict | None = None,
-    data_class: str = DataClass.PUBLIC,
-    note: str = "",
-) -> AuditEvent:
-    """Write one audit event; call it inside the service's transaction."""
+class AuditFields(TypedDict, total=False):
+    """What an audit event says: who did what to which object, and the object before and after."""
+
+    actor: Required[Any]
+    action: Required[str]
+    obj: models.Model | None
+    object_type: str | None
+    object_id: Any
+    object_repr: str | None
+    network: Any
+    before: dict | None
+    after: dict | None
+    data_class: str
+    note: str
+
+
+def audit_event(**fields: Unpack[AuditFields]) -> AuditEvent:
+    """One audit event, not saved yet (for writes that save many at once with bulk_create)."""
+    actor, action, obj = fields["actor"], fields["action"], fields.get("obj")
+    before, after = fields.get("before"), fields.get("after")
     if action == AuditEvent.Action.UPDATE:
         before, after = diff(before, after)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        network_id=_network_id(obj, network),
+    object_id = fields.get("object_id")
+    object_repr = fields.get("object_repr")
+    return AuditEvent(
+        network_id=_network_id(obj, fields.get("network")),
         actor=user,
         actor_label=(getattr(user, "email", "") if user else "system")[:200],
         action=action,
-        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_type=fields.get("object_type") or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:300],
-        data_class=data_class,
+        data_class=fields.get("data_class", DataClass.PUBLIC),
         before=before,
         after=after,
-        note=note[:300],
+        note=fields.get("note", "")[:300],
     )
+
+
+def record_event(**fields: Unpack[AuditFields]) -> AuditEvent:
+    """Write one audit event (see AuditFields); call it inside the service's transaction."""
+    event = audit_event(**fields)
+    event.save(force_insert=True)
+    return event
 
 
 def record_read(*, actor: Any, obj: models.Model, purpose: str = "", network: Any = None) -> AuditEvent:

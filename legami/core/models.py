@@ -1,4 +1,6 @@
-"""Shared kernel models: base classes, audit events, legal bases and consents, background jobs."""
+"""Shared kernel models: base classes, audit events, workflow history, legal bases and consents, background jobs."""
+
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -83,6 +85,52 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+
+class HistoryEvent(models.Model):
+    """One step of a workflow's history: who moved a row from one state to another, when, and why.
+
+    A part's history model inherits it, adds the foreign key to its row (named by `subject_field`) and
+    overrides `from_status` and `to_status` to give them its states as choices. `from_status` is empty for
+    the step that records the row's creation; a step whose states are equal records something else that
+    happened to the row (a rename, a merge…), told by its note.
+    """
+
+    subject_field: ClassVar[str] = ""
+
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, f'{self.subject_field}_id', '')}: {self.from_status or '-'} -> {self.to_status}"
+
+    def _label(self, name: str) -> Any:
+        value = getattr(self, name)
+        return dict(self._meta.get_field(name).flatchoices).get(value, value)  # type: ignore[union-attr]
+
+    @property
+    def from_label(self) -> Any:
+        """The label of the state the step left ('' for a creation)."""
+        return self._label("from_status")
+
+    @property
+    def to_label(self) -> Any:
+        """The label of the state the step reached."""
+        return self._label("to_status")
+
+    @property
+    def changes_state(self) -> bool:
+        """True for a move between two states, False for a creation or an event that left the state as it was."""
+        return bool(self.from_status) and self.from_status != self.to_status
 
 
 class LegalBasis(models.TextChoices):

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.fields import EncryptedTextField
-from legami.core.models import NetworkScopedModel
+from legami.core.models import HistoryEvent, NetworkScopedModel
 
 
 class TargetGroup(models.TextChoices):
@@ -206,25 +206,18 @@ class Need(NetworkScopedModel):
         return self.privacy_level == PrivacyLevel.CASE_TEAM
 
 
-class NeedEvent(models.Model):
+class NeedEvent(HistoryEvent):
     """One step of a need's status history."""
+
+    subject_field = "need"
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events", verbose_name=_("need"))
     from_status = models.CharField(_("from"), max_length=20, choices=NeedStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=NeedStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("need status change")
         verbose_name_plural = _("need status changes")
-
-    def __str__(self) -> str:
-        return f"{self.need_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
 class Survey(NetworkScopedModel):

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from legami.core.imports.views import import_urls, legacy_job_url
+from legami.network.decorators import network_view
+from legami.network.services.imports import PEOPLE_IMPORT
 from legami.network.views import (
     audit,
     households,
@@ -36,12 +39,14 @@ urlpatterns = [
     path("people/", people.person_list, name="people"),
     path("people/new/", people.person_create, name="person_create"),
     path("people/export/", imports.people_export, name="people_export"),
-    path("people/import/", imports.people_import, name="people_import"),
+    # the people import: people/import/, people/import/template/, people/import/jobs/<pk>/
+    *import_urls(PEOPLE_IMPORT, guard=network_view, prefix="people/"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_update, name="person_update"),
     path("people/<int:pk>/delete/", people.person_delete, name="person_delete"),
     path("people/<int:pk>/consents/", people.person_consents, name="person_consents"),
-    path("jobs/<int:pk>/", imports.job_detail, name="job_detail"),
+    # The people import's job page was once here: the old address redirects to the new one.
+    legacy_job_url(PEOPLE_IMPORT, "jobs/<int:pk>/", guard=network_view, name="job_detail"),
     # households
     path("households/", households.household_list, name="households"),
     path("households/new/", households.household_create, name="household_create"),

@@ -143,7 +143,7 @@ def test_coordinator_journey(cast, page, check_a11y):
     submit(page, "Start the import")
     job = Job.objects.filter(network=network).exclude(pk__in=jobs_before).order_by("-pk").first()
     assert job is not None
-    page.wait_for_url(f"**{reverse('network:job_detail', args=[slug, job.pk])}")
+    page.wait_for_url(f"**{reverse('network:people_import_job', args=[slug, job.pk])}")
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, (job.status, job.errors)
     assert t("Completed") in page.inner_text("main")

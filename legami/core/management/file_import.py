@@ -1,12 +1,16 @@
 """The base of the `import_<things>` commands: the same checks and all-or-nothing write as the web import,
 without the queue: a progress bar on stderr, every bad cell printed as "row N, column C: reason", and a
-non-zero exit (nothing written) when any row is bad."""
+non-zero exit (nothing written) when any row is bad.
+
+A command is `class Command(FileImportCommand): kind = "<the declaration's kind>"`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,25 +18,20 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from legami.core.importing import ImportFileError
-from legami.network.models import Network
+from legami.core.imports.declaration import ImportDeclaration
+from legami.core.imports.pipeline import import_file
+from legami.core.imports.registry import declaration_for
 
 
 class FileImportCommand(BaseCommand):
-    """Subclasses name what they import (`things`, for the --actor help) and implement the three hooks below."""
+    """Subclasses name the kind of the import they run; the declaration says the rest."""
 
-    things = "rows"
+    kind = ""
+    things = "rows"  # for the --actor help
 
-    def import_file(self, **kwargs: Any) -> Any:
-        """The app's all-or-nothing import service (`actor=, network=, file=, file_name=, progress=`)."""
-        raise NotImplementedError
-
-    def refused_message(self, *, email: str, network: str) -> str:
-        """Why an actor without the import capability is refused."""
-        raise NotImplementedError
-
-    def success_message(self, outcome: Any, *, network: str, file_name: str) -> str:
-        """What the import did, in one line."""
-        raise NotImplementedError
+    @property
+    def declaration(self) -> ImportDeclaration:
+        return declaration_for(self.kind)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--network", required=True, help="The slug of the network.")
@@ -45,11 +44,13 @@ class FileImportCommand(BaseCommand):
         )
 
     def handle(self, *args: Any, network: str, file: Path | str, actor: str, **options: Any) -> None:
+        declaration = self.declaration
         file = Path(file)  # call_command() passes keyword options unconverted
-        try:
-            target = Network.objects.get(slug=network)
-        except Network.DoesNotExist as exc:
-            raise CommandError(_("No network with slug %(slug)s.") % {"slug": network}) from exc
+        # The network model by name: core imports no domain app.
+        network_model = apps.get_model("network", "Network")
+        target = network_model.objects.filter(slug=network).first()
+        if target is None:
+            raise CommandError(_("No network with slug %(slug)s.") % {"slug": network})
         user = None
         if actor:
             user = get_user_model().objects.filter(email__iexact=actor).first()
@@ -70,13 +71,13 @@ class FileImportCommand(BaseCommand):
 
         try:
             with file.open("rb") as handle:
-                outcome = self.import_file(
-                    actor=user, network=target, file=handle, file_name=file.name, progress=progress
+                outcome = import_file(
+                    declaration, actor=user, network=target, file=handle, file_name=file.name, progress=progress
                 )
         except ImportFileError as exc:
             raise CommandError(f"{file.name}: {exc}") from exc
         except PermissionDenied as exc:
-            raise CommandError(self.refused_message(email=actor, network=target.slug)) from exc
+            raise CommandError(str(declaration.command_refused) % {"email": actor, "network": target.slug}) from exc
         finally:
             if bar is not None:
                 bar.close()
@@ -89,4 +90,5 @@ class FileImportCommand(BaseCommand):
                 _("%(problems)d problems in %(rows)d of %(total)d rows: nothing was imported.")
                 % {"problems": len(outcome.errors), "rows": rows, "total": outcome.total}
             )
-        self.stdout.write(self.style.SUCCESS(self.success_message(outcome, network=target.slug, file_name=file.name)))
+        summary = declaration.command_summary(outcome, network=target.slug, file_name=file.name)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,4 +1,5 @@
-"""Production settings pass `check --deploy`, and an empty environment never runs in DEBUG."""
+"""Production settings pass `check --deploy`, an empty environment never runs in DEBUG, and switches read
+from the environment accept only known words."""
 
 import os
 import secrets
@@ -7,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from legami.settings import env_bool
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -63,3 +68,47 @@ def test_empty_environment_is_not_debug():
     result = _run(["-c", code], env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True"], result.stdout
+
+
+def test_a_mistyped_switch_stops_start_up_with_a_clear_message():
+    env = _clean_env(LEGAMI_HTTPS="ture")
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "LEGAMI_HTTPS='ture' is not a switch value" in result.stderr
+    for word in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        assert word in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" Yes ", True),
+        ("on", True),
+        ("0", False),
+        ("False", False),
+        ("no", False),
+        ("OFF", False),
+    ],
+)
+def test_env_bool_reads_the_known_words_in_any_case(monkeypatch, raw, expected):
+    monkeypatch.setenv("LEGAMI_TEST_SWITCH", raw)
+    assert env_bool("LEGAMI_TEST_SWITCH", not expected) is expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "   "])
+@pytest.mark.parametrize("default", [True, False])
+def test_env_bool_unset_or_empty_is_the_default(monkeypatch, raw, default):
+    monkeypatch.delenv("LEGAMI_TEST_SWITCH", raising=False)
+    if raw is not None:
+        monkeypatch.setenv("LEGAMI_TEST_SWITCH", raw)
+    assert env_bool("LEGAMI_TEST_SWITCH", default) is default
+
+
+@pytest.mark.parametrize("raw", ["ture", "2", "si", "enabled", "-1"])
+def test_env_bool_refuses_other_words(monkeypatch, raw):
+    monkeypatch.setenv("LEGAMI_TEST_SWITCH", raw)
+    with pytest.raises(ImproperlyConfigured, match="LEGAMI_TEST_SWITCH"):
+        env_bool("LEGAMI_TEST_SWITCH")

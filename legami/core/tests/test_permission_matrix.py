@@ -90,13 +90,16 @@ ROUTES: dict[str, Row] = {
     "network:person_create": Row("network.change_people"),
     "network:people_export": Row("network.export_people"),
     "network:people_import": Row("network.import_people"),
+    "network:people_import_template": Row("network.import_people"),
+    # A job's page shows its rows' errors (personal data): who may run the import only.
+    "network:people_import_job": Row("network.import_people", obj="job"),
     "network:person_detail": Row("network.view_people", obj="person"),
     "network:person_update": Row("network.change_people", obj="person"),
     "network:person_delete": Row("network.change_people", obj="person"),
     # Consents are read by whoever may read the person (the privacy officer above all).
     "network:person_consents": Row("network.view_people", obj="person"),
-    # A job's page shows its rows' errors (personal data): the job runners only.
-    "network:job_detail": Row("core.view_jobs", obj="job"),
+    # The people import's job page was once here: the same people are let through, on to the new address.
+    "network:job_detail": Row("network.import_people", obj="job", overrides={"coordinator": REDIRECT}),
     # households are part of the person registry
     "network:households": Row("network.view_people"),
     "network:household_create": Row("network.change_people"),

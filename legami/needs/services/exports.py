@@ -1,4 +1,4 @@
-"""Export of needs (CSV/XLSX) in the import's columns, so that an export imports back; the import template."""
+"""Export of needs (CSV/XLSX) in the import's columns, so that an export imports back (the template: imports.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ from legami.core.audit import record_event
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, require
-from legami.needs.models import Channel, Need, NeedArea, PrivacyLevel, TargetGroup, Urgency
+from legami.needs.models import Need, PrivacyLevel, Urgency
 from legami.needs.services.imports import NEED_IMPORT_COLUMNS
 from legami.needs.timewindows import TimeWindowError, windows_from_json
 from legami.network.models import Network
-from legami.territory.models import NetworkMunicipality
 
 EXPORT_NEEDS = "needs.export_needs"
 VIEW_CASE_NEEDS = "needs.view_case_needs"
@@ -109,56 +108,4 @@ def export_needs(
         header=NEED_IMPORT_COLUMNS,
         filename=filename,
         fmt=fmt,
-    )
-
-
-def needs_template_rows(network: Network) -> list[list[Any]]:
-    """Two example rows for the template file, using the network's own areas and Comuni where it has them."""
-    areas = list(NeedArea.objects.filter(network=network, is_active=True).order_by("position", "id")[:2])
-    codes = [a.code for a in areas] + ["conciliazione", "relazioni"]
-    link = NetworkMunicipality.objects.filter(network=network).select_related("municipality").order_by("id").first()
-    comune = link.municipality.istat_code if link else "019036"
-    today = timezone.localdate()
-    return [
-        [
-            "SP-0001",
-            codes[0],
-            TargetGroup.FAMILIES,
-            comune,
-            "",
-            "Doposcuola per due bambini di 8 e 10 anni: la mamma lavora fino alle 18.",
-            "media",
-            "sì",
-            Channel.INTERVIEW,
-            "mar e gio 16-18",
-            "",
-            "",
-            today.strftime("%d/%m/%Y"),
-            3,
-            "rete",
-        ],
-        [
-            "SP-0002",
-            codes[1],
-            TargetGroup.ELDERLY,
-            comune,
-            "",
-            "Signora anziana sola, non esce di casa da mesi: servirebbe compagnia e qualcuno per la spesa.",
-            "alta",
-            "no",
-            Channel.SENTINEL,
-            "lun-ven 9-12",
-            "",
-            "",
-            today.isoformat(),
-            1,
-            "rete",
-        ],
-    ]
-
-
-def needs_template_response(*, network: Network, fmt: str = "csv") -> HttpResponseBase:
-    """A needs file to fill in: the header and two example rows."""
-    return export_response(
-        rows=needs_template_rows(network), header=NEED_IMPORT_COLUMNS, filename="bisogni-modello", fmt=fmt
     )

@@ -1,30 +1,28 @@
-"""Import of needs (CSV/XLSX), all-or-nothing per file, run as a background job (export: exports.py).
+"""The needs import (CSV/XLSX, one need per row) and its template file; the export is in exports.py.
 
-The file's columns have Italian names (English aliases accepted); each cell is translated into the
-value a Need field takes and then checked by `validate_need_data`, the same rules as the forms.
+`NeedsImport` is the declaration; the pipeline in legami.core.imports does the rest (upload, job,
+progress, all-or-nothing, audit, pages, command). The file's columns have Italian names (English
+aliases accepted); each cell is translated into the value a Need field takes and then checked by
+`validate_need_data`, the same rules as the forms.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
-import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import translation
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import record_event, snapshot
-from legami.core.importing import ImportFileError, RowError, TableRow, check_upload, read_table
-from legami.core.jobs import enqueue_job, run_file_import
-from legami.core.models import AuditEvent, DataClass, Job
-from legami.core.permissions import district_scope, require
+from legami.core.audit import snapshot
+from legami.core.imports import CellError, Column, ImportContext, ImportDeclaration, RowCheck, bounded
+from legami.core.imports import text as cell_text
+from legami.core.imports.pipeline import ImportOutcome, Progress, import_file, run_import_job
+from legami.core.imports.services import start_import
+from legami.core.models import AuditEvent, Job
 from legami.needs.models import Channel, Need, NeedArea, NeedEvent, NeedStatus, PrivacyLevel, TargetGroup, Urgency
 from legami.needs.services.needs import data_class_of, validate_need_data
 from legami.needs.timewindows import TimeWindow, TimeWindowError, parse_time_windows
@@ -32,81 +30,8 @@ from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
 
 IMPORT_NEEDS = "needs.import_needs"
-NEEDS_IMPORT_KIND = "needs_import"
-
-# The columns of the needs file, in the order the export writes them: an export re-imports as is.
-NEED_IMPORT_COLUMNS: tuple[str, ...] = (
-    "id_esterno",
-    "area",
-    "gruppo",
-    "comune",
-    "quartiere",
-    "descrizione",
-    "urgenza",
-    "espresso",
-    "canale",
-    "fasce_orarie",
-    "lat",
-    "lon",
-    "data",
-    "persone",
-    "riservatezza",
-)
-NEED_IMPORT_REQUIRED: tuple[str, ...] = ("area", "gruppo", "comune", "descrizione", "canale")
-# Other header names accepted for each column (compared like the column names: case, spaces and dashes ignored).
-NEED_COLUMN_ALIASES: dict[str, str] = {
-    "external_id": "id_esterno",
-    "id": "id_esterno",
-    "area_code": "area",
-    "target_group": "gruppo",
-    "gruppo_target": "gruppo",
-    "destinatari": "gruppo",
-    "municipality": "comune",
-    "municipality_istat": "comune",
-    "istat": "comune",
-    "neighbourhood": "quartiere",
-    "neighborhood": "quartiere",
-    "description": "descrizione",
-    "urgency": "urgenza",
-    "expressed": "espresso",
-    "channel": "canale",
-    "time_windows": "fasce_orarie",
-    "orari": "fasce_orarie",
-    "latitude": "lat",
-    "latitudine": "lat",
-    "longitude": "lon",
-    "longitudine": "lon",
-    "date": "data",
-    "observed_on": "data",
-    "people": "persone",
-    "people_count": "persone",
-    "privacy": "riservatezza",
-    "privacy_level": "riservatezza",
-}
 # The fields whose checks query the database: checked once per distinct combination in a file.
 _REFERENCE_FIELDS = frozenset({"area", "municipality", "neighbourhood"})
-# Need field -> the column its value comes from (to point `validate_need_data`'s errors at a column).
-FIELD_COLUMNS: dict[str, str] = {
-    "external_id": "id_esterno",
-    "area": "area",
-    "target_group": "gruppo",
-    "municipality": "comune",
-    "neighbourhood": "quartiere",
-    "description": "descrizione",
-    "urgency": "urgenza",
-    "expressed": "espresso",
-    "channel": "canale",
-    "time_windows": "fasce_orarie",
-    "latitude": "lat",
-    "longitude": "lon",
-    "observed_on": "data",
-    "people_count": "persone",
-    "privacy_level": "riservatezza",
-}
-# How many bad cells a job keeps to show; the command prints them all.
-MAX_SHOWN_ERRORS = 500
-PROGRESS_EVERY = 250
-BATCH_SIZE = 500
 # The IN lists of the duplicate checks stay under SQLite's limit on query parameters.
 _LOOKUP_CHUNK = 900
 
@@ -132,38 +57,14 @@ PRIVACY_WORDS: dict[str, str] = {
     "team": PrivacyLevel.CASE_TEAM,
 }
 
-Progress = Callable[..., None]
 
-
-@dataclass
-class ImportOutcome:
-    """What an import did: `errors` non-empty means nothing was written."""
-
-    total: int = 0
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _CellError(Exception):
-    pass
+# --- the cells ---------------------------------------------------------------------------------
 
 
 def _fold(value: str) -> str:
     """Lower case, single spaces, no accents on vowels: 'Sì' and 'si', 'Équipe' and 'equipe' match."""
     text = " ".join(str(value).split()).casefold()
     return text.translate(str.maketrans("àáèéìíòóùú", "aaeeiioouu"))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return " ".join(str(value).split())
 
 
 def _choice_lookup(choices: type[Any]) -> dict[str, str]:
@@ -187,13 +88,14 @@ def _parse_urgency(value: Any) -> int:
         return Urgency.MEDIUM
     if isinstance(value, int) and not isinstance(value, bool) and value in Urgency.values:
         return value
-    text = _fold(_text(value))
+    text = _fold(cell_text(value))
     if text.isdigit() and int(text) in Urgency.values:
         return int(text)
     if text in URGENCY_WORDS:
         return URGENCY_WORDS[text]
-    raise _CellError(
-        gettext("Write 1, 2, 3 or 4, or bassa, media, alta or urgente (found “%(value)s”).") % {"value": _text(value)}
+    raise CellError(
+        gettext("Write 1, 2, 3 or 4, or bassa, media, alta or urgente (found “%(value)s”).")
+        % {"value": cell_text(value)}
     )
 
 
@@ -202,26 +104,26 @@ def _parse_expressed(value: Any) -> bool:
         return True
     if isinstance(value, bool):
         return value
-    text = _fold(_text(value))
+    text = _fold(cell_text(value))
     if text in _YES:
         return True
     if text in _NO:
         return False
-    raise _CellError(
+    raise CellError(
         gettext("Write sì (asked for by the people concerned) or no (detected by others) (found “%(value)s”).")
-        % {"value": _text(value)}
+        % {"value": cell_text(value)}
     )
 
 
 def _parse_privacy(value: Any) -> str:
-    text = _fold(_text(value))
+    text = _fold(cell_text(value))
     if not text:
         return PrivacyLevel.NETWORK
     if text in PRIVACY_WORDS:
         return PRIVACY_WORDS[text]
-    raise _CellError(
+    raise CellError(
         gettext("Write rete (the network's operators) or equipe (the case team only) (found “%(value)s”).")
-        % {"value": _text(value)}
+        % {"value": cell_text(value)}
     )
 
 
@@ -230,9 +132,9 @@ def _parse_people(value: Any) -> int:
         return 1
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if not text.isdigit():
-        raise _CellError(gettext("Write a whole number of people, such as 3 (found “%(value)s”).") % {"value": text})
+        raise CellError(gettext("Write a whole number of people, such as 3 (found “%(value)s”).") % {"value": text})
     return int(text)
 
 
@@ -240,14 +142,14 @@ def _parse_coordinate(value: Any) -> decimal.Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise _CellError(gettext("“%(value)s” is not a number.") % {"value": value})
-    text = _text(value).replace(",", ".")
+        raise CellError(gettext("“%(value)s” is not a number.") % {"value": value})
+    text = cell_text(value).replace(",", ".")
     try:
         number = decimal.Decimal(text)
     except decimal.InvalidOperation as exc:
-        raise _CellError(gettext("“%(value)s” is not a number.") % {"value": _text(value)}) from exc
+        raise CellError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)}) from exc
     if not number.is_finite():
-        raise _CellError(gettext("“%(value)s” is not a number.") % {"value": _text(value)})
+        raise CellError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)})
     return number.quantize(decimal.Decimal("0.000001"), rounding=decimal.ROUND_HALF_UP)
 
 
@@ -258,34 +160,24 @@ def _parse_date(value: Any) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise _CellError(
+    raise CellError(
         gettext("Write the date as DD/MM/YYYY or YYYY-MM-DD, and a real date (found “%(value)s”).") % {"value": text}
     )
 
 
 def _parse_windows(value: Any) -> list[TimeWindow]:
     try:
-        return parse_time_windows(_text(value))
+        return parse_time_windows(cell_text(value))
     except TimeWindowError as exc:
-        raise _CellError(
+        raise CellError(
             gettext("%(reason)s Write the days and hours like “mar e gio 16-18”.") % {"reason": exc}
         ) from exc
-
-
-def _parse_external_id(value: Any) -> str:
-    text = _text(value)
-    limit = Need._meta.get_field("external_id").max_length or 64
-    if len(text) > limit:
-        raise _CellError(
-            gettext("At most %(limit)d characters (this one has %(n)d).") % {"limit": limit, "n": len(text)}
-        )
-    return text
 
 
 def _parse_description(value: Any) -> str:
@@ -293,16 +185,17 @@ def _parse_description(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-# --- validation of the whole file ---------------------------------------------------------------
+# --- the checks across cells, rows and the database ---------------------------------------------
 
 
-class _Validator:
-    """Translates each row of a needs file into Need values and checks them, collecting every problem."""
+class _NeedChecks:
+    """Translates each row of a needs file into Need values and checks them, with the file's lookups loaded once."""
 
-    def __init__(self, network: Network, actor: Any = None) -> None:
-        self.network = network
+    def __init__(self, context: ImportContext) -> None:
+        self.context = context
+        network = self.network = context.network
         # A district-limited importer may only bring in needs of the Comuni of their districts.
-        districts = district_scope(actor, IMPORT_NEEDS, network) if actor is not None else None
+        districts = context.districts
         links = list(NetworkMunicipality.objects.filter(network=network).select_related("municipality"))
         self.reachable: set[int] | None = (
             None if districts is None else {link.municipality_id for link in links if link.district_id in districts}
@@ -325,54 +218,31 @@ class _Validator:
             self.neighbourhood_places.setdefault(key, []).append(neighbourhood.municipality.name)
         self.target_groups = _choice_lookup(TargetGroup)
         self.channels = _choice_lookup(Channel)
-        self.errors: list[RowError] = []
         self.external_ids: dict[str, int] = {}
         self._outside: dict[str, str | None] = {}
         self._checked_references: dict[tuple, dict[str, Any] | ValidationError] = {}
 
-    def error(self, row: int, column: str, message: Any) -> None:
-        self.errors.append(RowError(row, column, str(message)))
-
-    def cell(self, row: TableRow, column: str, parse: Callable[[Any], Any], bad: set[str]) -> Any:
-        try:
-            return parse(row[column])
-        except _CellError as exc:
-            self.error(row.number, column, str(exc))
-            bad.add(column)
-        return None
-
-    def check_row(self, row: TableRow) -> dict[str, Any] | None:
-        """The cleaned Need values of `row`, or None when it has a problem (recorded in `errors`)."""
-        before = len(self.errors)
-        bad: set[str] = set()
-        data: dict[str, Any] = {
-            "external_id": self.cell(row, "id_esterno", _parse_external_id, bad) or "",
-            "area": self.cell(row, "area", self._area, bad),
-            "target_group": self.cell(row, "gruppo", self._target_group, bad),
-            "description": _parse_description(row["descrizione"]),
-            "urgency": self.cell(row, "urgenza", _parse_urgency, bad),
-            "expressed": self.cell(row, "espresso", _parse_expressed, bad),
-            "channel": self.cell(row, "canale", self._channel, bad),
-            "time_windows": self.cell(row, "fasce_orarie", _parse_windows, bad),
-            "latitude": self.cell(row, "lat", _parse_coordinate, bad),
-            "longitude": self.cell(row, "lon", _parse_coordinate, bad),
-            "observed_on": self.cell(row, "data", _parse_date, bad),
-            "people_count": self.cell(row, "persone", _parse_people, bad),
-            "privacy_level": self.cell(row, "riservatezza", _parse_privacy, bad),
-        }
-        municipality = self.cell(row, "comune", self._municipality, bad)
-        data["municipality"] = municipality
-        data["neighbourhood"] = self._neighbourhood(row, municipality, bad) if "comune" not in bad else None
-        if data["external_id"]:
-            first = self.external_ids.setdefault(data["external_id"], row.number)
+    def check_row(self, row: RowCheck) -> dict[str, Any] | None:
+        """The cleaned Need values of `row`, or None when it has a problem (recorded on the row)."""
+        data = {field: row.values[column] for field, column in FIELD_COLUMNS.items()}
+        data["external_id"] = data["external_id"] or ""
+        # The cells that are looked up in the network's own lists.
+        data["area"] = row.cell("area", self.area)
+        data["target_group"] = row.cell("gruppo", self.target_group)
+        data["channel"] = row.cell("canale", self.channel)
+        data["municipality"] = row.cell("comune", self.municipality)
+        data["neighbourhood"] = self.neighbourhood(row, data["municipality"]) if "comune" not in row.bad else None
+        external_id = data.pop("external_id")
+        if external_id:
+            first = self.external_ids.setdefault(external_id, row.number)
             if first != row.number:
-                self.error(
-                    row.number, "id_esterno", gettext("The same id_esterno is already on row %(row)d.") % {"row": first}
-                )
-                bad.add("id_esterno")
-            # The database is asked once for the whole file, in finish().
-            data["external_id_checked"] = data.pop("external_id")
-        given = {k: v for k, v in data.items() if k in FIELD_COLUMNS and FIELD_COLUMNS[k] not in bad}
+                row.error("id_esterno", gettext("The same id_esterno is already on row %(row)d.") % {"row": first})
+        else:
+            # An empty id is checked by validate_need_data; a given one is checked against the database once
+            # for the whole file, in check_file().
+            data["external_id"] = ""
+        bad = set(row.bad)
+        given = {k: v for k, v in data.items() if FIELD_COLUMNS[k] not in bad}
         cleaned: dict[str, Any] = {}
         # validate_need_data's rules, in two calls: the cell values (no query) for each row, and the Comune, area and
         # neighbourhood (which cost queries) once per distinct combination, remembered for the file.
@@ -382,12 +252,12 @@ class _Validator:
         references = {k: v for k, v in given.items() if k in _REFERENCE_FIELDS}
         for part in (self._validate(own), self._validate_references(references)):
             if isinstance(part, ValidationError):
-                self._report_invalid(row.number, part, bad)
+                self._report_invalid(row, part, bad)
             else:
                 cleaned.update(part)
-        if len(self.errors) > before:
+        if not row.ok:
             return None
-        cleaned["external_id"] = data.get("external_id_checked", "")
+        cleaned["external_id"] = external_id
         return cleaned
 
     def _validate(self, data: dict[str, Any]) -> dict[str, Any] | ValidationError:
@@ -402,56 +272,56 @@ class _Validator:
             self._checked_references[key] = self._validate(data)
         return self._checked_references[key]
 
-    def _report_invalid(self, number: int, exc: ValidationError, bad: set[str]) -> None:
+    def _report_invalid(self, row: RowCheck, exc: ValidationError, bad: set[str]) -> None:
         for name, messages in exc.message_dict.items():
             column = "" if name == NON_FIELD_ERRORS else FIELD_COLUMNS.get(name, name)
             if column in bad:
                 continue
             for message in messages:
-                self.error(number, column, message)
+                row.error(column, message)
 
-    def _area(self, value: Any) -> NeedArea | None:
-        text = _text(value)
+    def area(self, value: Any) -> NeedArea | None:
+        text = cell_text(value)
         if not text:
-            raise _CellError(gettext("This field is required."))
+            raise CellError(gettext("This field is required."))
         area = self.areas.get(_fold(text))
         if area is None:
-            raise _CellError(
+            raise CellError(
                 gettext("Unknown area “%(value)s”: write the code or the name of one of the network's areas.")
                 % {"value": text}
             )
         if not area.is_active:
-            raise _CellError(gettext("The area “%(value)s” is no longer in use.") % {"value": area.name})
+            raise CellError(gettext("The area “%(value)s” is no longer in use.") % {"value": area.name})
         return area
 
-    def _target_group(self, value: Any) -> str | None:
-        text = _text(value)
+    def target_group(self, value: Any) -> str | None:
+        text = cell_text(value)
         if not text:
-            raise _CellError(gettext("This field is required."))
+            raise CellError(gettext("This field is required."))
         code = self.target_groups.get(_fold(text))
         if code is None:
-            raise _CellError(
+            raise CellError(
                 gettext("Unknown target group “%(value)s”: write one of %(choices)s.")
                 % {"value": text, "choices": ", ".join(TargetGroup.values)}
             )
         return code
 
-    def _channel(self, value: Any) -> str | None:
-        text = _text(value)
+    def channel(self, value: Any) -> str | None:
+        text = cell_text(value)
         if not text:
-            raise _CellError(gettext("This field is required."))
+            raise CellError(gettext("This field is required."))
         code = self.channels.get(_fold(text))
         if code is None:
-            raise _CellError(
+            raise CellError(
                 gettext("Unknown channel “%(value)s”: write one of %(choices)s.")
                 % {"value": text, "choices": ", ".join(Channel.values)}
             )
         return code
 
-    def _municipality(self, value: Any) -> Municipality | None:
-        text = _text(value)
+    def municipality(self, value: Any) -> Municipality | None:
+        text = cell_text(value)
         if not text:
-            raise _CellError(gettext("This field is required."))
+            raise CellError(gettext("This field is required."))
         if text.isdigit():
             # Spreadsheets drop the leading zeros of numbers: 19036 is 019036.
             code = text.zfill(6)
@@ -459,15 +329,15 @@ class _Validator:
         else:
             found = self.by_name.get(_fold(text), [])
             if len(found) > 1:
-                raise _CellError(
+                raise CellError(
                     gettext("More than one Comune of the territory is called “%(value)s”: write its ISTAT code.")
                     % {"value": text}
                 )
             municipality = found[0] if found else None
         if municipality is None:
-            raise _CellError(self._outside_message(text))
+            raise CellError(self._outside_message(text))
         if self.reachable is not None and municipality.pk not in self.reachable:
-            raise _CellError(
+            raise CellError(
                 gettext("%(name)s is not in your district: you can only import needs of your district.")
                 % {"name": municipality.name}
             )
@@ -491,8 +361,8 @@ class _Validator:
             "value": text
         }
 
-    def _neighbourhood(self, row: TableRow, municipality: Municipality | None, bad: set[str]) -> Neighbourhood | None:
-        name = _text(row["quartiere"])
+    def neighbourhood(self, row: RowCheck, municipality: Municipality | None) -> Neighbourhood | None:
+        name = cell_text(row.raw["quartiere"])
         if not name or municipality is None:
             return None
         neighbourhood = self.neighbourhoods.get((municipality.pk, _fold(name)))
@@ -510,11 +380,10 @@ class _Validator:
                 "name": name,
                 "municipality": municipality.name,
             }
-        self.error(row.number, "quartiere", message)
-        bad.add("quartiere")
+        row.error("quartiere", message)
         return None
 
-    def finish(self) -> None:
+    def check_file(self) -> None:
         """Checks against the database that are cheaper once for the whole file."""
         ids = list(self.external_ids)
         for start in range(0, len(ids), _LOOKUP_CHUNK):
@@ -522,176 +391,201 @@ class _Validator:
             for external_id in Need.objects.filter(network=self.network, external_id__in=chunk).values_list(
                 "external_id", flat=True
             ):
-                self.error(
+                self.context.error(
                     self.external_ids[external_id],
                     "id_esterno",
                     gettext("A need of this network already has this id_esterno."),
                 )
 
 
-def _sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
-    order = {name: i for i, name in enumerate(NEED_IMPORT_COLUMNS)}
-    return sorted(errors, key=lambda e: (e.row or 0, order.get(e.column, len(order)), e.message))
+# --- the declaration ---------------------------------------------------------------------------
 
 
-def _report(progress: Progress | None, processed: int, total: int, phase: str) -> None:
-    if progress is not None:
-        progress(processed, total, phase=phase)
+class NeedsImport(ImportDeclaration):
+    """One need per row, recorded as new with its first history step; areas and Comuni by code or name."""
+
+    kind, slug, namespace, nav = "needs_import", "needs", "needs", "needs"
+    capability, model, template_filename = IMPORT_NEEDS, Need, "bisogni-modello"
+    list_url_name, export_url_name, export_capability = "needs:needs", "needs:needs_export", "needs.export_needs"
+    progress_every, batch_size = 250, 500
+    checks = _NeedChecks  # (above) the file's lookups and the checks across rows
+    # fmt: off
+    columns = (
+        Column("id_esterno", _("Your own identifier of the need (at most 64 characters), unique in the network: "
+                               "it prevents importing the same need twice."), "SP-2025-014",
+               aliases=("external_id", "id"), field="external_id",
+               parse=bounded(Need._meta.get_field("external_id").max_length or 64)),
+        Column("area", _("Code or exact name of one of the network's need areas."), "conciliazione", True,
+               aliases=("area_code",), field="area"),
+        Column("gruppo", _("Target group, as a code (minors, young_people, families, adults, elderly, disability, "
+                           "migrants, caregivers, community) or its name."), "families", True,
+               aliases=("target_group", "gruppo_target", "destinatari"), field="target_group"),
+        Column("comune", _("ISTAT code (6 digits) or exact name of a Comune of the network's territory."), "019036",
+               True, aliases=("municipality", "municipality_istat", "istat"), field="municipality"),
+        Column("quartiere", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Po",
+               aliases=("neighbourhood", "neighborhood"), field="neighbourhood"),
+        Column("descrizione", _("What is needed, in plain words (at most 4000 characters)."),
+               "Doposcuola per due bambini", True, aliases=("description",), field="description",
+               parse=_parse_description),
+        Column("urgenza", _("1 to 4, or bassa, media, alta, urgente; empty means media."), "media",
+               aliases=("urgency",), field="urgency", parse=_parse_urgency),
+        Column("espresso", _("sì when the people concerned asked for it, no (or rilevato) when others detected it; "
+                             "empty means sì."), "sì", aliases=("expressed",), field="expressed",
+               parse=_parse_expressed),
+        Column("canale", _("How the need reached the network, as a code (online, interview, community_lab, survey, "
+                           "sentinel, front_office) or its name."), "interview", True, aliases=("channel",),
+               field="channel"),
+        Column("fasce_orarie", _("Days and hours when it applies; empty means any time."), "mar e gio 16-18",
+               aliases=("time_windows", "orari"), field="time_windows", parse=_parse_windows),
+        Column("lat", _("Latitude of the place, with a dot or a comma for decimals; give it together with lon."),
+               "45.1335", aliases=("latitude", "latitudine"), field="latitude", parse=_parse_coordinate),
+        Column("lon", _("Longitude of the place; give it together with lat."), "10.0227",
+               aliases=("longitude", "longitudine"), field="longitude", parse=_parse_coordinate),
+        Column("data", _("When it was expressed or detected, as DD/MM/YYYY or YYYY-MM-DD, not in the future; empty "
+                         "means today."), "14/03/2025", aliases=("date", "observed_on"), field="observed_on",
+               parse=_parse_date),
+        Column("persone", _("How many people it concerns (a whole number from 1); empty means 1."), "3",
+               aliases=("people", "people_count"), field="people_count", parse=_parse_people),
+        Column("riservatezza", _("rete: the network's operators may read it; equipe: only the case team (health "
+                                 "and other special data). Empty means rete."), "rete",
+               aliases=("privacy", "privacy_level"), field="privacy_level", parse=_parse_privacy),
+    )
+    title, list_label = _("Import needs"), _("Needs")
+    intro = _("Upload a CSV file or an Excel workbook with one need per row. The first row holds the column names "
+              "described below: the Italian names, or the English ones shown beside them.")
+    all_or_nothing = _("The import is all or nothing: if any row has a problem, no need is imported and you get the "
+                       "list of every problem, by row and column, to fix in the file.")
+    template_csv_label = _("Download a CSV file with the columns and two example rows")
+    template_xlsx_label = _("Download an Excel file with the columns and two example rows")
+    export_label = _("Download the needs already recorded, in the same format")
+    columns_note = _("Column names may be in upper or lower case; columns that are not required may be left out. "
+                     "Codes and names are matched without regard to case.")
+    columns_caption = _("The columns a needs file can have")
+    recent_caption = _("The latest needs imports of this network, newest first")
+    job_title, saving_label, done_label = _("Needs import no. %(n)s"), _("saving the needs"), _("Go to the needs")
+    refused_message = _("You are no longer allowed to import needs here.")
+    conflict_message = _("Another need with one of these id_esterno was recorded while the import was running. "
+                         "Nothing was imported: start the import again to see which rows.")
+    command_refused = _("%(email)s may not import needs into %(network)s.")
+    created_message = ngettext_lazy("%(n)s need imported.", "%(n)s needs imported.", "n")
+    # fmt: on
+
+    def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
+        _write_needs(rows, context)
+        return {}
+
+    def template_rows(self, network: Any) -> list[list[Any]]:
+        return needs_template_rows(network)
+
+    def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
+        return gettext("Imported %(created)d needs into %(network)s from %(file)s.") % {
+            "created": outcome.created,
+            "network": network,
+            "file": file_name,
+        }
 
 
-def read_needs_file(file: Any) -> list[TableRow]:
-    """The rows of a needs file (Italian or English headers); ImportFileError when the file is unusable."""
-    return read_table(
-        file,
-        columns=NEED_IMPORT_COLUMNS,
-        required=NEED_IMPORT_REQUIRED,
-        max_rows=getattr(settings, "LEGAMI_IMPORT_MAX_ROWS", 100_000),
-        aliases=NEED_COLUMN_ALIASES,
+NEEDS_IMPORT = NeedsImport()
+NEEDS_IMPORT_KIND = NeedsImport.kind
+# The columns of the needs file, in the order the export writes them: an export re-imports as is.
+NEED_IMPORT_COLUMNS: tuple[str, ...] = NeedsImport.header()
+NEED_IMPORT_REQUIRED: tuple[str, ...] = NeedsImport.required()
+# Need field -> the column its value comes from (to point `validate_need_data`'s errors at a column).
+FIELD_COLUMNS: dict[str, str] = NeedsImport.field_columns()
+
+
+def _write_needs(rows: list[dict[str, Any]], context: ImportContext) -> None:
+    """Create a batch of needs in bulk, each with its first history step and its audit event.
+
+    The rows were checked by `validate_need_data` already: this writes what `record_need` would, in
+    batches (one INSERT per batch instead of three per need); the pipeline adds the import's own event.
+    """
+    actor = context.actor
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = (getattr(user, "email", "") if user else "system")[:200]
+    note = gettext("Imported from %(file)s") % {"file": context.file_name or "-"}
+    batch = [Need(network=context.network, status=NeedStatus.NEW, reported_by=user, **row) for row in rows]
+    Need.objects.bulk_create(batch)
+    NeedEvent.objects.bulk_create(
+        NeedEvent(need=need, from_status="", to_status=NeedStatus.NEW, actor=user, note=note[:500]) for need in batch
+    )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            network_id=context.network.pk,
+            actor=user,
+            actor_label=label,
+            action=AuditEvent.Action.CREATE,
+            object_type=Need._meta.label_lower,
+            object_id=str(need.pk),
+            object_repr=str(need)[:300],
+            data_class=data_class_of(need),
+            after=snapshot(need),
+            note=note[:300],
+        )
+        for need in batch
     )
 
 
+def needs_template_rows(network: Network) -> list[list[Any]]:
+    """Two example rows for the template file, using the network's own areas and Comuni where it has them."""
+    areas = list(NeedArea.objects.filter(network=network, is_active=True).order_by("position", "id")[:2])
+    codes = [a.code for a in areas] + ["conciliazione", "relazioni"]
+    link = NetworkMunicipality.objects.filter(network=network).select_related("municipality").order_by("id").first()
+    comune = link.municipality.istat_code if link else "019036"
+    today = timezone.localdate()
+    return [
+        [
+            "SP-0001",
+            codes[0],
+            TargetGroup.FAMILIES,
+            comune,
+            "",
+            "Doposcuola per due bambini di 8 e 10 anni: la mamma lavora fino alle 18.",
+            "media",
+            "sì",
+            Channel.INTERVIEW,
+            "mar e gio 16-18",
+            "",
+            "",
+            today.strftime("%d/%m/%Y"),
+            3,
+            "rete",
+        ],
+        [
+            "SP-0002",
+            codes[1],
+            TargetGroup.ELDERLY,
+            comune,
+            "",
+            "Signora anziana sola, non esce di casa da mesi: servirebbe compagnia e qualcuno per la spesa.",
+            "alta",
+            "no",
+            Channel.SENTINEL,
+            "lun-ven 9-12",
+            "",
+            "",
+            today.isoformat(),
+            1,
+            "rete",
+        ],
+    ]
+
+
+# --- the app's services for the import (the pipeline with this declaration) ----------------------
+
+
 def import_needs_file(
-    *,
-    actor: Any,
-    network: Network,
-    file: Any,
-    file_name: str = "",
-    progress: Progress | None = None,
+    *, actor: Any, network: Network, file: Any, file_name: str = "", progress: Progress | None = None
 ) -> ImportOutcome:
-    """Validate every row of a needs file and, only if all are good, record them all in one transaction.
-
-    `actor` None is a trusted system call (the management command run by the operator); otherwise
-    the actor needs needs.import_needs. Raises ImportFileError when the file cannot be read;
-    returns the row errors (and writes nothing) when any row is bad. `progress(processed, total,
-    phase=...)` is called every PROGRESS_EVERY rows, phase "validating" then "writing".
-    """
-    if actor is not None:
-        require(actor, IMPORT_NEEDS, network)
-    rows = read_needs_file(file)
-    total = len(rows)
-    outcome = ImportOutcome(total=total)
-    _report(progress, 0, total, "validating")
-    validator = _Validator(network, actor)
-    cleaned: list[dict[str, Any]] = []
-    for index, row in enumerate(rows, start=1):
-        values = validator.check_row(row)
-        if values is not None:
-            cleaned.append(values)
-        if index % PROGRESS_EVERY == 0 and index < total:
-            _report(progress, index, total, "validating")
-    validator.finish()
-    _report(progress, total, total, "validating")
-    if validator.errors:
-        outcome.errors = _sorted_errors(validator.errors)
-        return outcome
-    try:
-        outcome.created = _write_needs(
-            actor=actor, network=network, values=cleaned, file_name=file_name, progress=progress
-        )
-    except IntegrityError as exc:
-        # Someone recorded a need with one of these ids between the checks and the write.
-        raise ImportFileError(
-            _(
-                "Another need with one of these id_esterno was recorded while the import was running. "
-                "Nothing was imported: start the import again to see which rows."
-            )
-        ) from exc
-    return outcome
-
-
-def _write_needs(
-    *, actor: Any, network: Network, values: list[dict[str, Any]], file_name: str, progress: Progress | None
-) -> int:
-    """Create the needs in bulk, each with its first history step and its audit event, plus one import event.
-
-    The rows were checked by `validate_need_data` already: this writes what `record_need` would, in
-    batches (one INSERT per batch instead of three per need).
-    """
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = (getattr(user, "email", "") if user else "system")[:200]
-    note = gettext("Imported from %(file)s") % {"file": file_name or "-"}
-    total = len(values)
-    with transaction.atomic():
-        for start in range(0, total, BATCH_SIZE):
-            batch = [
-                Need(network=network, status=NeedStatus.NEW, reported_by=user, **row)
-                for row in values[start : start + BATCH_SIZE]
-            ]
-            Need.objects.bulk_create(batch)
-            NeedEvent.objects.bulk_create(
-                NeedEvent(need=need, from_status="", to_status=NeedStatus.NEW, actor=user, note=note[:500])
-                for need in batch
-            )
-            AuditEvent.objects.bulk_create(
-                AuditEvent(
-                    network_id=network.pk,
-                    actor=user,
-                    actor_label=label,
-                    action=AuditEvent.Action.CREATE,
-                    object_type=Need._meta.label_lower,
-                    object_id=str(need.pk),
-                    object_repr=str(need)[:300],
-                    data_class=data_class_of(need),
-                    after=snapshot(need),
-                    note=note[:300],
-                )
-                for need in batch
-            )
-            _report(progress, min(start + BATCH_SIZE, total), total, "writing")
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.IMPORT,
-            network=network,
-            object_type=Need._meta.label_lower,
-            object_repr=file_name[:300],
-            after={"created": total, "file": file_name},
-            data_class=DataClass.PERSONAL,
-        )
-    return total
-
-
-# --- the background job ------------------------------------------------------------------------
+    """Check every row of a needs file and, only if all are good, record them all (see core.imports.pipeline)."""
+    return import_file(NEEDS_IMPORT, actor=actor, network=network, file=file, file_name=file_name, progress=progress)
 
 
 def start_needs_import(*, actor: Any, network: Network, uploaded_file: Any) -> Job:
     """Save an uploaded needs file to a new Job and queue its import once the transaction commits."""
-    require(actor, IMPORT_NEEDS, network)
-    name, extension = check_upload(uploaded_file)
-    with transaction.atomic():
-        job = Job(network=network, kind=NEEDS_IMPORT_KIND, actor=actor, original_name=name[:255])
-        # The stored name says nothing about what is in it; the user's name is kept for display.
-        job.file.save(f"needs-{uuid.uuid4().hex}{extension}", uploaded_file, save=False)
-        job.save()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=job,
-            object_repr=f"{NEEDS_IMPORT_KIND} {name}"[:300],
-            data_class=DataClass.PERSONAL,
-        )
-        transaction.on_commit(lambda: _enqueue_import(job.pk))
-    return job
-
-
-def _enqueue_import(job_id: int) -> None:
-    from legami.needs.tasks import import_needs_task
-
-    enqueue_job(
-        job_id=job_id,
-        task=import_needs_task,
-        error_key="file_error",
-        error_message=_("The import could not be queued. Try again later."),
-    )
+    return start_import(declaration=NEEDS_IMPORT, actor=actor, network=network, uploaded_file=uploaded_file)
 
 
 def run_needs_import(*, job: Job, progress: Progress | None = None) -> Job:
     """Run a queued needs import job: validate, write if all rows are good, record the outcome on the job."""
-    return run_file_import(
-        job=job,
-        kind=NEEDS_IMPORT_KIND,
-        import_file=import_needs_file,
-        refused_message=_("You are no longer allowed to import needs here."),
-        success_result=lambda outcome: {"created": outcome.created},
-        progress=progress,
-        max_errors=MAX_SHOWN_ERRORS,
-    )
+    return run_import_job(job=job, declaration=NEEDS_IMPORT, progress=progress)

@@ -15,6 +15,7 @@ from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, require
 from legami.core.validation import max_length_of
+from legami.core.workflow import Refusal, Transition, Workflow
 from legami.needs.models import (
     Channel,
     Need,
@@ -44,26 +45,38 @@ DESCRIPTION_MAX_LENGTH = 4000
 MAX_PEOPLE_COUNT = 10000
 ITALY_LATITUDE, ITALY_LONGITUDE = inputs.ITALY_LATITUDE, inputs.ITALY_LONGITUDE
 
-# The status workflow, in one place: from -> the statuses a need may move to.
-NEED_TRANSITIONS: dict[str, frozenset[str]] = {
-    NeedStatus.NEW: frozenset({NeedStatus.READING, NeedStatus.CLOSED}),
-    NeedStatus.READING: frozenset({NeedStatus.AGGREGATED, NeedStatus.MATCHED, NeedStatus.CLOSED}),
-    NeedStatus.AGGREGATED: frozenset({NeedStatus.READING, NeedStatus.ANSWERED, NeedStatus.CLOSED}),
-    NeedStatus.MATCHED: frozenset({NeedStatus.READING, NeedStatus.ANSWERED, NeedStatus.CLOSED}),
-    NeedStatus.ANSWERED: frozenset({NeedStatus.CLOSED, NeedStatus.READING}),
-    NeedStatus.CLOSED: frozenset({NeedStatus.READING}),
-}
-
-
-def allowed_transitions(need: Need) -> list[str]:
-    """The statuses `need` may move to next, in the workflow's order."""
-    targets = NEED_TRANSITIONS.get(need.status, frozenset())
-    return [value for value in NeedStatus.values if value in targets]
-
 
 def data_class_of(need: Need) -> str:
     """CASE for a need kept to the case team, PERSONAL otherwise (what its audit events are marked as)."""
     return DataClass.CASE if need.privacy_level == PrivacyLevel.CASE_TEAM else DataClass.PERSONAL
+
+
+S = NeedStatus
+# The status workflow, in one place.
+NEED_WORKFLOW = Workflow(
+    name="need",
+    model=Need,
+    states=NeedStatus,
+    transitions=(
+        Transition((S.NEW, S.AGGREGATED, S.MATCHED, S.ANSWERED, S.CLOSED), S.READING),
+        Transition(S.READING, S.AGGREGATED),
+        Transition(S.READING, S.MATCHED),
+        Transition((S.AGGREGATED, S.MATCHED), S.ANSWERED),
+        Transition((S.NEW, S.READING, S.AGGREGATED, S.MATCHED, S.ANSWERED), S.CLOSED),
+    ),
+    capability=CHANGE_NEEDS,
+    refusal=Refusal(_("A need cannot go from “%(from)s” to “%(to)s”."), field="to_status"),
+    history=NeedEvent,
+    data_class=data_class_of,
+    select_related=("area",),
+)
+# From -> the statuses a need may move to (the table above, read the old way).
+NEED_TRANSITIONS: dict[str, frozenset[str]] = NEED_WORKFLOW.table()
+
+
+def allowed_transitions(need: Need) -> list[str]:
+    """The statuses `need` may move to next, in the workflow's order."""
+    return NEED_WORKFLOW.targets(need.status)
 
 
 def _user(actor: Any) -> Any:
@@ -260,9 +273,7 @@ def record_need(*, actor: Any, network: Network, data: dict, check_permission: b
             _check_district(actor, network, values["municipality"])
         need = Need(network=network, status=NeedStatus.NEW, reported_by=_user(actor), **values)
         _save(need)
-        NeedEvent.objects.create(
-            need=need, from_status="", to_status=NeedStatus.NEW, actor=_user(actor), note=note[:500]
-        )
+        NEED_WORKFLOW.record(need, actor=actor, from_state="", note=note)
         record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -315,90 +326,14 @@ def delete_need(*, actor: Any, need: Need) -> None:
         )
 
 
-def _refused(need: Need, to_status: str) -> ValidationError:
-    return ValidationError(
-        {
-            "to_status": [
-                _error(
-                    _("A need cannot go from “%(from)s” to “%(to)s”."),
-                    "invalid_transition",
-                    **{"from": NeedStatus(need.status).label, "to": NeedStatus(to_status).label},
-                )
-            ]
-        }
-    )
-
-
 def change_need_status(*, actor: Any, need: Need, to_status: str, note: str = "") -> Need:
-    """Move a need to another status along NEED_TRANSITIONS, with a history step and an audit event."""
+    """Move a need to another status along NEED_WORKFLOW, with a history step and an audit event."""
     _require_reach(actor, need)
     if to_status not in NeedStatus.values:
         raise ValidationError({"to_status": [_error(_("Choose a valid status."), "invalid_choice")]})
-    with transaction.atomic():
-        locked = Need.objects.select_for_update().get(pk=need.pk)
-        if to_status not in NEED_TRANSITIONS.get(locked.status, frozenset()):
-            raise _refused(locked, to_status)
-        from_status = locked.status
-        locked.status = to_status
-        locked.save(update_fields=["status", "updated_at"])
-        NeedEvent.objects.create(
-            need=locked, from_status=from_status, to_status=to_status, actor=_user(actor), note=(note or "")[:500]
-        )
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=locked,
-            before={"status": from_status},
-            after={"status": to_status},
-            data_class=data_class_of(locked),
-            note=note,
-        )
+    locked = NEED_WORKFLOW.apply(need, to_status, actor=actor, note=note)
     need.status, need.updated_at = locked.status, locked.updated_at
     return need
-
-
-def _bulk_move(*, actor: Any, needs: list[Need], steps: dict[str, list[str]], note: str) -> int:
-    """Move each need along its status's path of `steps` (writing one history step per hop); returns how many moved."""
-    user = _user(actor)
-    events: list[NeedEvent] = []
-    audits: list[AuditEvent] = []
-    by_target: dict[str, list[int]] = {}
-    for need in needs:
-        path = steps.get(need.status)
-        if not path:
-            continue
-        current = need.status
-        for target in path:
-            events.append(NeedEvent(need=need, from_status=current, to_status=target, actor=user, note=note[:500]))
-            current = target
-        audits.append(
-            AuditEvent(
-                network_id=need.network_id,
-                actor=user,
-                actor_label=(getattr(user, "email", "") if user else "system")[:200],
-                action=AuditEvent.Action.UPDATE,
-                object_type=Need._meta.label_lower,
-                object_id=str(need.pk),
-                object_repr=str(need)[:300],
-                data_class=data_class_of(need),
-                before={"status": need.status},
-                after={"status": current},
-                note=note[:300],
-            )
-        )
-        by_target.setdefault(current, []).append(need.pk)
-        need.status = current
-    now = timezone.now()
-    for target, ids in by_target.items():
-        Need.objects.filter(pk__in=ids).update(status=target, updated_at=now)
-    NeedEvent.objects.bulk_create(events)
-    AuditEvent.objects.bulk_create(audits)
-    return len(audits)
-
-
-def _locked(needs: Iterable[Need]) -> list[Need]:
-    ids = [need.pk for need in needs]
-    return list(Need.objects.select_for_update().filter(pk__in=ids).select_related("area").order_by("pk"))
 
 
 def move_needs(*, actor: Any, needs: Iterable[Need], steps: dict[str, list[str]], note: str = "") -> int:
@@ -406,14 +341,9 @@ def move_needs(*, actor: Any, needs: Iterable[Need], steps: dict[str, list[str]]
 
     For other services (the demand review) that checked the actor's permission on the whole group.
     """
-    for start, path in steps.items():
-        current = start
-        for target in path:
-            if target not in NEED_TRANSITIONS.get(current, ()):
-                raise ValueError(f"{current} -> {target} is not a need transition")
-            current = target
+    NEED_WORKFLOW.check_path(steps)
     with transaction.atomic():
-        return _bulk_move(actor=actor, needs=_locked(needs), steps=steps, note=note)
+        return NEED_WORKFLOW.move_many(NEED_WORKFLOW.lock_many(needs), steps=steps, actor=actor, note=note)
 
 
 def mark_needs_aggregated(*, actor: Any, needs: Iterable[Need], note: str = "") -> int:
@@ -424,7 +354,7 @@ def mark_needs_aggregated(*, actor: Any, needs: Iterable[Need], note: str = "") 
     closed cannot be aggregated, and then nothing is written.
     """
     with transaction.atomic():
-        locked = _locked(needs)
+        locked = NEED_WORKFLOW.lock_many(needs)
         refused = [
             need.pk for need in locked if need.status not in (NeedStatus.NEW, NeedStatus.READING, NeedStatus.AGGREGATED)
         ]
@@ -434,13 +364,13 @@ def mark_needs_aggregated(*, actor: Any, needs: Iterable[Need], note: str = "") 
                 code="invalid_transition",
                 params={"ids": ", ".join(f"#{pk}" for pk in refused)},
             )
-        return _bulk_move(
-            actor=actor,
-            needs=locked,
+        return NEED_WORKFLOW.move_many(
+            locked,
             steps={
                 NeedStatus.NEW: [NeedStatus.READING, NeedStatus.AGGREGATED],
                 NeedStatus.READING: [NeedStatus.AGGREGATED],
             },
+            actor=actor,
             note=note,
         )
 
@@ -452,8 +382,9 @@ def release_needs(*, actor: Any, needs: Iterable[Need], note: str = "") -> int:
     closed meanwhile) are left as they are.
     """
     with transaction.atomic():
-        locked = _locked(needs)
-        return _bulk_move(actor=actor, needs=locked, steps={NeedStatus.AGGREGATED: [NeedStatus.READING]}, note=note)
+        return NEED_WORKFLOW.move_many(
+            NEED_WORKFLOW.lock_many(needs), steps={NeedStatus.AGGREGATED: [NeedStatus.READING]}, actor=actor, note=note
+        )
 
 
 PUBLIC_REPORT_FIELDS = (

@@ -30,6 +30,7 @@ from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
+from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
 from legami.needs.models import (
     Question,
     Survey,
@@ -40,12 +41,32 @@ logger = logging.getLogger(__name__)
 
 MANAGE = "needs.manage_surveys"
 
+
+def _has_questions(survey: Survey, step: Step) -> Any:
+    """A survey opens only with something to answer."""
+    if not survey.questions.exists():
+        return _("Add at least one question before opening the survey.")
+    return None
+
+
 # draft -> open -> closed, and closed -> open to reopen; a survey never goes back to draft.
-SURVEY_TRANSITIONS: dict[str, frozenset[str]] = {
-    Survey.Status.DRAFT: frozenset({Survey.Status.OPEN}),
-    Survey.Status.OPEN: frozenset({Survey.Status.CLOSED}),
-    Survey.Status.CLOSED: frozenset({Survey.Status.OPEN}),
-}
+SURVEY_WORKFLOW = Workflow(
+    name="survey",
+    model=Survey,
+    states=Survey.Status,
+    transitions=(
+        Transition(
+            (Survey.Status.DRAFT, Survey.Status.CLOSED),
+            Survey.Status.OPEN,
+            guards=(Guard(_has_questions, code="survey_no_questions"),),
+        ),
+        Transition(Survey.Status.OPEN, Survey.Status.CLOSED),
+    ),
+    capability=MANAGE,
+    refusal=Refusal(_("A survey cannot go from “%(from)s” to “%(to)s”."), code="survey_transition_refused"),
+)
+# From -> the statuses a survey may move to (the table above, read the old way).
+SURVEY_TRANSITIONS: dict[str, frozenset[str]] = SURVEY_WORKFLOW.table()
 
 
 CHOICE_KINDS = frozenset({Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE})
@@ -167,28 +188,12 @@ def delete_survey(*, actor: Any, survey: Survey) -> None:
 
 def allowed_survey_transitions(survey: Survey) -> list[str]:
     """The statuses a survey may move to from its current one."""
-    return sorted(SURVEY_TRANSITIONS.get(survey.status, frozenset()))
+    return SURVEY_WORKFLOW.targets(survey.status)
 
 
-@transaction.atomic
 def change_survey_status(*, actor: Any, survey: Survey, to_status: str) -> Survey:
-    """Open, close or reopen a survey, along SURVEY_TRANSITIONS; opening needs at least one question."""
-    require(actor, MANAGE, survey.network)
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if to_status not in SURVEY_TRANSITIONS.get(survey.status, frozenset()):
-        labels = dict(Survey.Status.choices)
-        raise ValidationError(
-            _("A survey cannot go from “%(from)s” to “%(to)s”."),
-            code="survey_transition_refused",
-            params={"from": labels.get(survey.status, survey.status), "to": labels.get(to_status, to_status)},
-        )
-    if to_status == Survey.Status.OPEN and not survey.questions.exists():
-        raise ValidationError(_("Add at least one question before opening the survey."), code="survey_no_questions")
-    before = {"status": survey.status}
-    survey.status = to_status
-    survey.save(update_fields=["status", "updated_at"])
-    record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=survey, before=before, after={"status": to_status})
-    return survey
+    """Open, close or reopen a survey, along SURVEY_WORKFLOW (which checks MANAGE); opening needs a question."""
+    return SURVEY_WORKFLOW.apply(survey, to_status, actor=actor)
 
 
 def survey_accepts_answers(survey: Survey, today: datetime.date | None = None) -> bool:

@@ -6,7 +6,7 @@ from legami.core.tests.matrix import Row
 ROUTES: dict[str, Row] = {
     "needs:needs_import": Row("needs.import_needs"),
     "needs:needs_import_template": Row("needs.import_needs"),
-    "needs:import_job": Row("needs.import_needs", obj="imports_job"),
+    "needs:needs_import_job": Row("needs.import_needs", obj="imports_job"),
     "needs:needs_export": Row("needs.export_needs"),
 }
 

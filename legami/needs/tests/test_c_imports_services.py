@@ -15,7 +15,7 @@ from legami.core.models import AuditEvent, DataClass
 from legami.core.roles import Role
 from legami.core.tests import factories as f
 from legami.needs.models import Need, NeedEvent, NeedStatus, PrivacyLevel
-from legami.needs.services.imports import NEED_IMPORT_COLUMNS, import_needs_file
+from legami.needs.services.imports import NEED_IMPORT_COLUMNS, NeedsImport, import_needs_file
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
 
 HEADER = NEED_IMPORT_COLUMNS
@@ -331,8 +331,8 @@ def test_formula_escapes_of_our_exports_are_undone(cast, territory):
 
 
 def test_progress_is_reported_while_validating_and_writing(cast, territory, monkeypatch):
-    monkeypatch.setattr("legami.needs.services.imports.PROGRESS_EVERY", 2)
-    monkeypatch.setattr("legami.needs.services.imports.BATCH_SIZE", 2)
+    monkeypatch.setattr(NeedsImport, "progress_every", 2)
+    monkeypatch.setattr(NeedsImport, "batch_size", 2)
     calls = []
     rows = [GOOD | {"id_esterno": f"R{i}"} for i in range(5)]
     outcome = import_needs_file(

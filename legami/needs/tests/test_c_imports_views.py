@@ -15,7 +15,7 @@ from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.roles import CAPABILITIES, Role
 from legami.core.tests import factories as f
 from legami.needs.models import Need, PrivacyLevel
-from legami.needs.services.imports import NEED_IMPORT_COLUMNS, import_needs_file, run_needs_import
+from legami.needs.services.imports import NEED_IMPORT_COLUMNS, NeedsImport, import_needs_file, run_needs_import
 from legami.needs.tests.factories import NeedFactory
 from legami.needs.tests.test_c_imports_services import GOOD, make_territory, needs_csv
 
@@ -42,19 +42,6 @@ def territory(cast):
 
 def url(name, cast, *args):
     return reverse(f"needs:{name}", args=[cast.network.slug, *args])
-
-
-@pytest.fixture
-def english_login(login):
-    def _login(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        if user is not None:
-            user.preferred_language = "en"
-            user.save(update_fields=["preferred_language"])
-        return client
-
-    return _login
 
 
 def read_csv(response):
@@ -105,7 +92,7 @@ def test_upload_runs_the_job_and_its_page_shows_the_outcome(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("needs_import", cast), {"file": SimpleUploadedFile("bisogni.csv", needs_csv(rows))})
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("import_job", cast, job.pk)
+    assert response.status_code == 302 and response["Location"] == url("needs_import_job", cast, job.pk)
     assert (job.kind, job.status, job.processed, job.total, job.result) == (
         "needs_import",
         Job.Status.SUCCEEDED,
@@ -116,7 +103,7 @@ def test_upload_runs_the_job_and_its_page_shows_the_outcome(
     assert not job.file and Need.objects.count() == 2
     html = client.get(response["Location"]).content.decode()
     assert "2 needs imported." in html and "hx-get" not in html
-    assert client.get(url("needs_import", cast)).content.decode().count(url("import_job", cast, job.pk)) == 1
+    assert client.get(url("needs_import", cast)).content.decode().count(url("needs_import_job", cast, job.pk)) == 1
 
 
 def test_a_bad_file_fails_the_job_with_every_problem_listed(
@@ -132,7 +119,7 @@ def test_a_bad_file_fails_the_job_with_every_problem_listed(
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and job.result == {"error_count": 2, "bad_rows": 2}
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "area"), (3, "urgenza")]
-    html = client.get(url("import_job", cast, job.pk)).content.decode()
+    html = client.get(url("needs_import_job", cast, job.pk)).content.decode()
     assert "Import failed: nothing was imported" in html and "<code>urgenza</code>" in html
     assert not Need.objects.exists()
 
@@ -143,7 +130,7 @@ def test_an_unreadable_file_fails_the_job_with_its_reason(cast, english_login, d
         client.post(url("needs_import", cast), {"file": SimpleUploadedFile("bisogni.csv", b"nome\nAnna\n")})
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and "Missing columns" in job.result["file_error"]
-    assert "Missing columns" in client.get(url("import_job", cast, job.pk)).content.decode()
+    assert "Missing columns" in client.get(url("needs_import_job", cast, job.pk)).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -159,7 +146,7 @@ def test_bad_uploads_redisplay_the_form(cast, english_login, name, content, mess
 
 
 def test_the_task_reports_progress_on_the_job(cast, territory, monkeypatch):
-    monkeypatch.setattr("legami.needs.services.imports.PROGRESS_EVERY", 1)
+    monkeypatch.setattr(NeedsImport, "progress_every", 1)
     seen = []
     rows = [GOOD | {"id_esterno": f"R{i}"} for i in range(3)]
     job = Job.objects.create(network=cast.network, kind="needs_import", actor=cast.coordinator, original_name="b.csv")
@@ -207,10 +194,10 @@ def test_running_job_page_polls_and_works_without_javascript(cast, english_login
         result={"phase": "validating"},
     )
     client = english_login(cast.coordinator)
-    html = client.get(url("import_job", cast, job.pk)).content.decode()
+    html = client.get(url("needs_import_job", cast, job.pk)).content.decode()
     assert 'hx-trigger="every 1s"' in html and "4 of 10 rows checked (40%)" in html
-    assert f'href="{url("import_job", cast, job.pk)}"' in html and html.count("<h1") == 1
-    fragment = client.get(url("import_job", cast, job.pk), HTTP_HX_REQUEST="true").content.decode()
+    assert f'href="{url("needs_import_job", cast, job.pk)}"' in html and html.count("<h1") == 1
+    fragment = client.get(url("needs_import_job", cast, job.pk), HTTP_HX_REQUEST="true").content.decode()
     assert "<h1" not in fragment and 'id="job-status"' in fragment
 
 
@@ -218,8 +205,8 @@ def test_other_jobs_are_not_found_on_the_needs_job_page(cast, english_login):
     people = Job.objects.create(network=cast.network, kind="people_import", actor=cast.coordinator)
     elsewhere = Job.objects.create(network=cast.other_network, kind="needs_import", actor=cast.outsider)
     client = english_login(cast.coordinator)
-    assert client.get(url("import_job", cast, people.pk)).status_code == 404
-    assert client.get(url("import_job", cast, elsewhere.pk)).status_code == 404
+    assert client.get(url("needs_import_job", cast, people.pk)).status_code == 404
+    assert client.get(url("needs_import_job", cast, elsewhere.pk)).status_code == 404
 
 
 # --- template download --------------------------------------------------------------------------

@@ -63,5 +63,6 @@ def test_a_finished_needs_import_leads_to_the_needs_list(cast, login):
         total=2,
         processed=2,
     )
-    html = login(cast.coordinator).get(reverse("needs:import_job", args=[cast.network.slug, job.pk])).content.decode()
+    page = reverse("needs:needs_import_job", args=[cast.network.slug, job.pk])
+    html = login(cast.coordinator).get(page).content.decode()
     assert f'<a class="btn btn-primary" href="{reverse("needs:needs", args=[cast.network.slug])}">' in html

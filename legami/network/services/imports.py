@@ -1,30 +1,32 @@
-"""Import and export of the person registry (CSV/XLSX), all-or-nothing per file, run as background jobs."""
+"""The people import (the person registry as CSV/XLSX, one person per row) and the export that round-trips into it.
+
+`PeopleImport` is the declaration; the pipeline in legami.core.imports does the rest (upload, job,
+progress, all-or-nothing, audit, pages, command). Below it: the cell rules and the checks across rows.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import partial
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponseBase
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
 from legami.core.exports import EXPORT_FORMATS, export_response
-from legami.core.importing import ImportFileError, RowError, TableRow, check_upload, read_table
-from legami.core.jobs import enqueue_job, run_file_import
+from legami.core.imports import CellError, Column, ImportContext, ImportDeclaration, RowCheck, bounded, text
+from legami.core.imports.pipeline import ImportOutcome, Progress, import_file, run_import_job
+from legami.core.imports.services import start_import
 from legami.core.models import AuditEvent, DataClass, Job
-from legami.core.permissions import district_scope, require
+from legami.core.permissions import require
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import people_for
 from legami.network.services.people import normalize_phone
@@ -33,31 +35,7 @@ from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipa
 
 IMPORT_PEOPLE = "network.import_people"
 EXPORT_PEOPLE = "network.export_people"
-PEOPLE_IMPORT_KIND = "people_import"
 
-# The columns of the people file, in the order the export writes them: an export re-imports as is.
-PERSON_IMPORT_COLUMNS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "tax_code",
-    "birth_date",
-    "gender",
-    "email",
-    "phone",
-    "address",
-    "municipality_istat",
-    "neighbourhood",
-    "household",
-    "household_role",
-)
-PERSON_IMPORT_REQUIRED: tuple[str, ...] = ("first_name", "last_name")
-# How many bad cells a job keeps to show; the command prints them all.
-MAX_SHOWN_ERRORS = 500
-PROGRESS_EVERY = 500
-BATCH_SIZE = 1000
-# The IN lists of the duplicate checks stay under SQLite's limit on query parameters.
-_LOOKUP_CHUNK = 900
-EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 # Same rule as the person form (legami.network.services.people): Italian numbers, optional +39.
 _PHONE = re.compile(r"^(?:\+39)?[0-9]{6,11}$")
@@ -67,22 +45,97 @@ _CF_DIGITS = str.maketrans("LMNPQRSTUV", "0123456789")  # omocodia: letters stan
 _CF_MONTHS = "ABCDEHLMPRST"
 _GENDERS = frozenset(Person.Gender.values)
 _HOUSEHOLD_ROLES = tuple(Person.HouseholdRole.values)
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+# The IN lists of the duplicate checks stay under SQLite's limit on query parameters.
+_LOOKUP_CHUNK = 900
+BATCH_SIZE = 1000
 
-Progress = Callable[..., None]
+
+def _limit(model: Any, name: str) -> int:
+    return getattr(model._meta.get_field(name), "max_length", None) or 0
 
 
-@dataclass
-class ImportOutcome:
-    """What an import did: `errors` non-empty means nothing was written."""
+# --- the cells ---------------------------------------------------------------------------------
 
-    total: int = 0
-    created: int = 0
-    households_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _birth_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        cell = text(value)
+        iso, italian = _ISO_DATE.match(cell), _ITALIAN_DATE.match(cell)
+        try:
+            if iso:
+                value = datetime.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            elif italian:
+                value = datetime.date(int(italian[3]), int(italian[2]), int(italian[1]))
+            else:
+                raise CellError(
+                    gettext("Write the date as YYYY-MM-DD or DD/MM/YYYY (found “%(value)s”).") % {"value": cell}
+                )
+        except ValueError as exc:
+            raise CellError(gettext("“%(value)s” is not a real date.") % {"value": cell}) from exc
+    if value > timezone.localdate():
+        raise CellError(gettext("The date of birth cannot be in the future."))
+    if value < EARLIEST_BIRTH_DATE:
+        raise CellError(gettext("The date of birth cannot be before 1900."))
+    return value
+
+
+def _gender(value: Any) -> str:
+    cell = text(value).upper()
+    if cell and cell not in _GENDERS:
+        raise CellError(gettext("Write F, M or X (found “%(value)s”).") % {"value": text(value)})
+    return cell
+
+
+def _email(value: Any) -> str:
+    cell = bounded(_limit(Person, "email"))(value)
+    if cell:
+        try:
+            validate_email(cell)
+        except ValidationError as exc:
+            raise CellError(gettext("“%(value)s” is not a valid e-mail address.") % {"value": cell}) from exc
+    return cell
+
+
+def _phone(value: Any) -> str:
+    cell = text(value)
+    if cell and not _PHONE.match(cell.replace(" ", "")):
+        raise CellError(
+            gettext("Write an Italian phone number: digits and spaces, optionally with +39 (found “%(value)s”).")
+            % {"value": cell}
+        )
+    return normalize_phone(cell)
+
+
+def _household_role(value: Any) -> str:
+    cell = text(value).lower()
+    if cell and cell not in _HOUSEHOLD_ROLES:
+        raise CellError(
+            gettext("Unknown role “%(value)s”: write one of %(choices)s.")
+            % {"value": text(value), "choices": ", ".join(_HOUSEHOLD_ROLES)}
+        )
+    return cell
+
+
+def _istat(value: Any) -> str:
+    cell = text(value)
+    if not cell:
+        return ""
+    if not cell.isdigit() or len(cell) > 6:
+        raise CellError(gettext("An ISTAT code has 6 digits (found “%(value)s”).") % {"value": cell})
+    # Spreadsheets drop the leading zeros of numbers: 19036 is 019036.
+    return cell.zfill(6)
+
+
+def _tax_code(value: Any) -> str:
+    return validate_tax_code(text(value))
+
+
+# --- the checks across cells, rows and the database ---------------------------------------------
 
 
 @dataclass
@@ -90,64 +143,6 @@ class _PersonRow:
     number: int
     values: dict[str, Any]
     household_key: str = ""
-
-
-class _CellError(Exception):
-    pass
-
-
-def _max_length(model: Any, name: str) -> int:
-    return getattr(model._meta.get_field(name), "max_length", None) or 0
-
-
-def _limit(name: str) -> int:
-    return _max_length(Person, name)
-
-
-# --- parsing of single cells -------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
-def _bounded(value: Any, limit: int) -> str:
-    text = _text(value)
-    if len(text) > limit:
-        raise _CellError(
-            gettext("At most %(limit)d characters (this one has %(n)d).") % {"limit": limit, "n": len(text)}
-        )
-    return text
-
-
-def _parse_date(value: Any) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        text = _text(value)
-        iso, italian = _ISO_DATE.match(text), _ITALIAN_DATE.match(text)
-        try:
-            if iso:
-                value = datetime.date(int(iso[1]), int(iso[2]), int(iso[3]))
-            elif italian:
-                value = datetime.date(int(italian[3]), int(italian[2]), int(italian[1]))
-            else:
-                raise _CellError(
-                    gettext("Write the date as YYYY-MM-DD or DD/MM/YYYY (found “%(value)s”).") % {"value": text}
-                )
-        except ValueError as exc:
-            raise _CellError(gettext("“%(value)s” is not a real date.") % {"value": text}) from exc
-    if value > timezone.localdate():
-        raise _CellError(gettext("The date of birth cannot be in the future."))
-    if value < EARLIEST_BIRTH_DATE:
-        raise _CellError(gettext("The date of birth cannot be before 1900."))
-    return value
 
 
 def _tax_code_birth(code: str) -> tuple[int, int, int, str] | None:
@@ -160,31 +155,18 @@ def _tax_code_birth(code: str) -> tuple[int, int, int, str] | None:
     return (day - 40, month, year, "F") if day > 40 else (day, month, year, "M")
 
 
-def _parse_istat(value: Any) -> str:
-    text = _text(value)
-    if not text:
-        return ""
-    if not text.isdigit() or len(text) > 6:
-        raise _CellError(gettext("An ISTAT code has 6 digits (found “%(value)s”).") % {"value": text})
-    # Spreadsheets drop the leading zeros of numbers: 19036 is 019036.
-    return text.zfill(6)
+class _PeopleChecks:
+    """What the checks of one people file look up once (territory, neighbourhoods) and gather across rows."""
 
-
-# --- validation of the whole file ---------------------------------------------------------------
-
-
-class _Validator:
-    """Checks every row of a people file against the network, collecting every problem."""
-
-    def __init__(self, network: Network, actor: Any = None) -> None:
-        self.network = network
+    def __init__(self, context: ImportContext) -> None:
+        self.context = context
+        network = context.network
         # A district-limited importer may only register people living in the Comuni of their districts.
-        districts = district_scope(actor, IMPORT_PEOPLE, network) if actor is not None else None
         self.reachable: set[int] | None = (
             None
-            if districts is None
+            if context.districts is None
             else set(
-                NetworkMunicipality.objects.filter(network=network, district_id__in=districts).values_list(
+                NetworkMunicipality.objects.filter(network=network, district_id__in=context.districts).values_list(
                     "municipality_id", flat=True
                 )
             )
@@ -198,145 +180,89 @@ class _Validator:
             self.neighbourhoods.setdefault(
                 (neighbourhood.municipality_id, neighbourhood.name.casefold()), neighbourhood
             )
-        self.errors: list[RowError] = []
         self.outside_codes: dict[str, list[int]] = {}
         self.tax_codes: dict[str, int] = {}
         self.household_rows: dict[str, list[int]] = {}
+        self.existing_households: dict[str, Household] = {}
 
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, str(message)))
-
-    def cell(self, row: TableRow, column: str, parse: Callable[[Any], Any]) -> Any:
-        try:
-            return parse(row[column])
-        except _CellError as exc:
-            self.error(row.number, column, str(exc))
-        except ValidationError as exc:
-            self.error(row.number, column, " ".join(str(m) for m in exc.messages))
-        return None
-
-    def check_row(self, row: TableRow) -> _PersonRow:
-        n = row.number
-        values: dict[str, Any] = {}
-        for column in ("first_name", "last_name"):
-            values[column] = self.cell(row, column, partial(_bounded, limit=_limit(column))) or ""
-            if not values[column] and _text(row[column]) == "":
-                self.error(n, column, gettext("This field is required."))
-        values["tax_code"] = self.cell(row, "tax_code", lambda v: validate_tax_code(_text(v))) or ""
-        values["birth_date"] = self.cell(row, "birth_date", _parse_date)
-        values["gender"] = self.cell(row, "gender", self._gender) or ""
-        values["email"] = self.cell(row, "email", self._email) or ""
-        values["phone"] = self.cell(row, "phone", self._phone) or ""
-        values["address"] = self.cell(row, "address", partial(_bounded, limit=_limit("address"))) or ""
+    def check_row(self, row: RowCheck) -> _PersonRow:
+        cells = row.values
+        values: dict[str, Any] = {
+            name: cells[name] or ""
+            for name in ("first_name", "last_name", "tax_code", "gender", "email", "phone", "address", "household_role")
+        }
+        values["birth_date"] = cells["birth_date"]
         values["municipality"] = self._municipality(row)
         values["neighbourhood"] = self._neighbourhood(row, values["municipality"])
-        household = self.cell(row, "household", partial(_bounded, limit=_max_length(Household, "name")))
-        values["household_role"] = self.cell(row, "household_role", self._household_role) or ""
+        household = cells["household"]
         if values["household_role"] and not household:
-            self.error(n, "household_role", gettext("A role in the household needs a household."))
-        self._check_tax_code(n, values)
-        person = _PersonRow(n, values)
+            row.error("household_role", gettext("A role in the household needs a household."))
+        self._check_tax_code(row, values)
+        person = _PersonRow(row.number, values)
         if household:
             person.household_key = household.casefold()
             values["household_name"] = household
-            self.household_rows.setdefault(person.household_key, []).append(n)
+            self.household_rows.setdefault(person.household_key, []).append(row.number)
         return person
 
-    def _gender(self, value: Any) -> str:
-        text = _text(value).upper()
-        if text and text not in _GENDERS:
-            raise _CellError(gettext("Write F, M or X (found “%(value)s”).") % {"value": _text(value)})
-        return text
-
-    def _email(self, value: Any) -> str:
-        text = _bounded(value, _limit("email"))
-        if text:
-            try:
-                validate_email(text)
-            except ValidationError as exc:
-                raise _CellError(gettext("“%(value)s” is not a valid e-mail address.") % {"value": text}) from exc
-        return text
-
-    def _phone(self, value: Any) -> str:
-        text = _text(value)
-        if text and not _PHONE.match(text.replace(" ", "")):
-            raise _CellError(
-                gettext("Write an Italian phone number: digits and spaces, optionally with +39 (found “%(value)s”).")
-                % {"value": text}
-            )
-        return normalize_phone(text)
-
-    def _household_role(self, value: Any) -> str:
-        text = _text(value).lower()
-        if text and text not in _HOUSEHOLD_ROLES:
-            raise _CellError(
-                gettext("Unknown role “%(value)s”: write one of %(choices)s.")
-                % {"value": _text(value), "choices": ", ".join(_HOUSEHOLD_ROLES)}
-            )
-        return text
-
-    def _municipality(self, row: TableRow) -> Municipality | None:
-        code = self.cell(row, "municipality_istat", _parse_istat)
+    def _municipality(self, row: RowCheck) -> Municipality | None:
+        code = row.values["municipality_istat"]
         if not code:
-            if self.reachable is not None and not _text(row["municipality_istat"]):
-                self.error(
-                    row.number,
-                    "municipality_istat",
-                    gettext("Give the Comune: you can only import people of your district."),
+            if self.reachable is not None and not text(row.raw["municipality_istat"]):
+                row.error(
+                    "municipality_istat", gettext("Give the Comune: you can only import people of your district.")
                 )
             return None
         municipality = self.territory.get(code)
         if municipality is None:
             self.outside_codes.setdefault(code, []).append(row.number)
         elif self.reachable is not None and municipality.pk not in self.reachable:
-            self.error(
-                row.number,
+            row.error(
                 "municipality_istat",
                 gettext("%(name)s is not in your district: you can only import people of your district.")
                 % {"name": municipality.name},
             )
         return municipality
 
-    def _neighbourhood(self, row: TableRow, municipality: Municipality | None) -> Neighbourhood | None:
-        name = _text(row["neighbourhood"])
+    def _neighbourhood(self, row: RowCheck, municipality: Municipality | None) -> Neighbourhood | None:
+        name = text(row.raw["neighbourhood"])
         if not name:
             return None
         if municipality is None:
-            if not _text(row["municipality_istat"]):
-                self.error(row.number, "neighbourhood", gettext("A neighbourhood needs the ISTAT code of its Comune."))
+            if not text(row.raw["municipality_istat"]):
+                row.error("neighbourhood", gettext("A neighbourhood needs the ISTAT code of its Comune."))
             return None
         neighbourhood = self.neighbourhoods.get((municipality.pk, name.casefold()))
         if neighbourhood is None:
-            self.error(
-                row.number,
+            row.error(
                 "neighbourhood",
                 gettext("There is no neighbourhood “%(name)s” in %(municipality)s.")
                 % {"name": name, "municipality": municipality.name},
             )
         return neighbourhood
 
-    def _check_tax_code(self, n: int, values: dict[str, Any]) -> None:
+    def _check_tax_code(self, row: RowCheck, values: dict[str, Any]) -> None:
         code = values["tax_code"]
         if not code:
             return
-        first = self.tax_codes.setdefault(code, n)
-        if first != n:
-            self.error(n, "tax_code", gettext("The same codice fiscale is already on row %(row)d.") % {"row": first})
+        first = self.tax_codes.setdefault(code, row.number)
+        if first != row.number:
+            row.error("tax_code", gettext("The same codice fiscale is already on row %(row)d.") % {"row": first})
         written = _tax_code_birth(code)
         if written is None:
             return
         day, month, year, gender = written
         birth_date = values["birth_date"]
         if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (day, month, year):
-            self.error(n, "birth_date", gettext("The date of birth does not match the one in the codice fiscale."))
+            row.error("birth_date", gettext("The date of birth does not match the one in the codice fiscale."))
         if values["gender"] in ("F", "M") and values["gender"] != gender:
-            self.error(n, "gender", gettext("The gender does not match the one in the codice fiscale."))
+            row.error("gender", gettext("The gender does not match the one in the codice fiscale."))
 
-    def finish(self) -> dict[str, Household]:
-        """Checks across rows and against the database; returns the existing households the file names."""
+    def check_file(self) -> None:
+        """Checks against the database, once for the whole file; remembers the existing households the file names."""
         self._check_outside_codes()
         self._check_existing_tax_codes()
-        return self._existing_households()
+        self.existing_households = self._existing_households()
 
     def _check_outside_codes(self) -> None:
         if not self.outside_codes:
@@ -358,16 +284,16 @@ class _Validator:
             else:
                 message = gettext("No Comune has the ISTAT code %(code)s.") % {"code": code}
             for n in numbers:
-                self.error(n, "municipality_istat", message)
+                self.context.error(n, "municipality_istat", message)
 
     def _check_existing_tax_codes(self) -> None:
         codes = list(self.tax_codes)
         for start in range(0, len(codes), _LOOKUP_CHUNK):
             chunk = codes[start : start + _LOOKUP_CHUNK]
-            for code in Person.objects.filter(network=self.network, tax_code__in=chunk).values_list(
+            for code in Person.objects.filter(network=self.context.network, tax_code__in=chunk).values_list(
                 "tax_code", flat=True
             ):
-                self.error(
+                self.context.error(
                     self.tax_codes[code],
                     "tax_code",
                     gettext("A person with this codice fiscale is already in the registry."),
@@ -378,98 +304,103 @@ class _Validator:
             return {}
         found: dict[str, list[Household]] = {}
         # Names are compared case-insensitively in Python: database collations disagree on that.
-        for household in Household.objects.filter(network=self.network).only("id", "name").iterator(chunk_size=2000):
+        households = Household.objects.filter(network=self.context.network).only("id", "name")
+        for household in households.iterator(chunk_size=2000):
             key = " ".join(household.name.split()).casefold()
             if key in self.household_rows:
                 found.setdefault(key, []).append(household)
         existing = {}
-        for key, households in found.items():
-            if len(households) > 1:
+        for key, named in found.items():
+            if len(named) > 1:
                 for n in self.household_rows[key]:
-                    self.error(
+                    self.context.error(
                         n,
                         "household",
                         gettext("%(count)d households of the network are called “%(name)s”: rename them first.")
-                        % {"count": len(households), "name": households[0].name},
+                        % {"count": len(named), "name": named[0].name},
                     )
             else:
-                existing[key] = households[0]
+                existing[key] = named[0]
         return existing
 
 
-def _sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
-    order = {name: i for i, name in enumerate(PERSON_IMPORT_COLUMNS)}
-    return sorted(errors, key=lambda e: (e.row or 0, order.get(e.column, len(order)), e.message))
+# --- the declaration ---------------------------------------------------------------------------
 
 
-def _report(progress: Progress | None, processed: int, total: int, phase: str) -> None:
-    if progress is not None:
-        progress(processed, total, phase=phase)
+class PeopleImport(ImportDeclaration):
+    """One person per row; people with the same household name share a household, created when new."""
 
-
-def import_people_file(
-    *,
-    actor: Any,
-    network: Network,
-    file: Any,
-    file_name: str = "",
-    progress: Progress | None = None,
-) -> ImportOutcome:
-    """Validate every row of a people file and, only if all are good, create them all in one transaction.
-
-    `actor` None is a trusted system call (the management command run by the operator); otherwise
-    the actor needs network.import_people. Raises ImportFileError when the file cannot be read;
-    returns the row errors (and writes nothing) when any row is bad. `progress(processed, total,
-    phase=...)` is called every PROGRESS_EVERY rows.
-    """
-    if actor is not None:
-        require(actor, IMPORT_PEOPLE, network)
-    rows = read_table(
-        file,
-        columns=PERSON_IMPORT_COLUMNS,
-        required=PERSON_IMPORT_REQUIRED,
-        max_rows=getattr(settings, "LEGAMI_IMPORT_MAX_ROWS", 100_000),
+    kind, slug, namespace, nav = "people_import", "people", "network", "people"
+    capability, model, template_filename = IMPORT_PEOPLE, Person, "people-template"
+    list_url_name, export_url_name, export_capability = "network:people", "network:people_export", EXPORT_PEOPLE
+    checks = _PeopleChecks  # (above) the file's lookups and the checks across rows
+    # fmt: off
+    columns = (
+        Column("first_name", _("First name."), "Maria", True,
+               parse=bounded(_limit(Person, "first_name"), required=True)),
+        Column("last_name", _("Last name."), "Rossi", True, parse=bounded(_limit(Person, "last_name"), required=True)),
+        Column("tax_code", _("Codice fiscale: 16 characters, unique in the network."), "RSSMRA80A41D150N",
+               parse=_tax_code),
+        Column("birth_date", _("Date of birth, as YYYY-MM-DD or DD/MM/YYYY; it must match the codice fiscale."),
+               "01/01/1980", parse=_birth_date),
+        Column("gender", _("F, M or X (other or not stated); it must match the codice fiscale."), "F", parse=_gender),
+        Column("email", _("E-mail address."), "maria.rossi@example.org", parse=_email),
+        Column("phone", _("Italian phone number: digits and spaces, optionally starting with +39."), "0372 123456",
+               parse=_phone),
+        Column("address", _("Street address."), "Via Roma 1", parse=bounded(_limit(Person, "address"))),
+        Column("municipality_istat", _("ISTAT code of the Comune (6 digits); the Comune must be in the network's "
+                                       "territory."), "019036", parse=_istat),
+        Column("neighbourhood", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Centro"),
+        Column("household", _("Name of the household: people with the same name go in the same household, created "
+                              "if it does not exist."), "Famiglia Rossi", parse=bounded(_limit(Household, "name"))),
+        Column("household_role", _("Role in the household: head, partner, child, parent, relative or other."), "head",
+               parse=_household_role),
     )
-    total = len(rows)
-    outcome = ImportOutcome(total=total)
-    _report(progress, 0, total, "validating")
-    validator = _Validator(network, actor)
-    checked = []
-    for index, row in enumerate(rows, start=1):
-        checked.append(validator.check_row(row))
-        if index % PROGRESS_EVERY == 0 and index < total:
-            _report(progress, index, total, "validating")
-    existing_households = validator.finish()
-    _report(progress, total, total, "validating")
-    if validator.errors:
-        outcome.errors = _sorted_errors(validator.errors)
-        return outcome
-    _report(progress, total, total, "writing")
-    try:
-        outcome.created, outcome.households_created = _write_people(
-            actor=actor, network=network, rows=checked, existing_households=existing_households, file_name=file_name
-        )
-    except IntegrityError as exc:
-        # Someone registered one of these codici fiscali between the checks and the write.
-        raise ImportFileError(
-            _(
-                "Another person with one of these codici fiscali was added while the import was running. "
-                "Nothing was imported: start the import again to see which rows."
-            )
-        ) from exc
-    return outcome
+    title, list_label = _("Import people"), _("People")
+    intro = _("Upload a CSV file or an Excel workbook with one person per row. The first row holds the column "
+              "names described below.")
+    all_or_nothing = _("The import is all or nothing: if any row has a problem, nobody is imported and you get the "
+                       "list of every problem, by row and column, to fix in the file.")
+    template_csv_label = _("Download an empty CSV file with the columns")
+    template_xlsx_label = _("Download an empty Excel file with the columns")
+    export_label = _("Download the people already registered, in the same format")
+    columns_note = _("Column names may be in upper or lower case; columns that are not required may be left out.")
+    columns_caption = _("The columns a people file can have")
+    recent_caption = _("The latest people imports of this network, newest first")
+    job_title, saving_label, done_label = _("Import no. %(n)s"), _("saving the people"), _("Go to the people")
+    refused_message = _("You are no longer allowed to import people here.")
+    conflict_message = _("Another person with one of these codici fiscali was added while the import was running. "
+                         "Nothing was imported: start the import again to see which rows.")
+    command_refused = _("%(email)s may not import people into %(network)s.")
+    created_message = ngettext_lazy("%(n)s person imported.", "%(n)s people imported.", "n")
+    # fmt: on
+
+    def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
+        return {"households_created": _write_people(rows, context)}
+
+    def summary(self, result: dict[str, Any]) -> list[str]:
+        new = int(result.get("households_created") or 0)
+        households = ngettext("%(n)s new household created.", "%(n)s new households created.", new) % {"n": new}
+        return [*super().summary(result), *([households] if new else [])]
+
+    def command_summary(self, outcome: Any, *, network: str, file_name: str) -> str:
+        new = outcome.counts.get("households_created", 0)
+        return gettext(
+            "Imported %(created)d people (%(households)d new households) into %(network)s from %(file)s."
+        ) % {"created": outcome.created, "households": new, "network": network, "file": file_name}
 
 
-def _write_people(
-    *,
-    actor: Any,
-    network: Network,
-    rows: list[_PersonRow],
-    existing_households: dict[str, Household],
-    file_name: str,
-) -> tuple[int, int]:
-    """Create the new households, then the people, then one audit event, in one transaction."""
-    households = dict(existing_households)
+PEOPLE_IMPORT = PeopleImport()
+PEOPLE_IMPORT_KIND = PeopleImport.kind
+# The columns of the people file, in the order the export writes them: an export re-imports as is.
+PERSON_IMPORT_COLUMNS: tuple[str, ...] = PeopleImport.header()
+PERSON_IMPORT_REQUIRED: tuple[str, ...] = PeopleImport.required()
+
+
+def _write_people(rows: list[_PersonRow], context: ImportContext) -> int:
+    """Create the new households, then the people (the import's transaction is open); how many households are new."""
+    network = context.network
+    households = dict(context.state.existing_households)
     new_households: dict[str, Household] = {}
     for row in rows:
         key = row.household_key
@@ -482,63 +413,34 @@ def _write_people(
                 municipality=row.values["municipality"],
                 neighbourhood=row.values["neighbourhood"],
             )
-    with transaction.atomic():
-        Household.objects.bulk_create(new_households.values(), batch_size=BATCH_SIZE)
-        households.update(new_households)
-        people = []
-        for row in rows:
-            values = {k: v for k, v in row.values.items() if k != "household_name"}
-            people.append(Person(network=network, household=households.get(row.household_key), **values))
-        Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.IMPORT,
-            network=network,
-            object_type=Person._meta.label_lower,
-            object_repr=file_name[:300],
-            after={"created": len(people), "file": file_name, "households_created": len(new_households)},
-            data_class=DataClass.PERSONAL,
-        )
-    return len(people), len(new_households)
+    Household.objects.bulk_create(new_households.values(), batch_size=BATCH_SIZE)
+    households.update(new_households)
+    people = []
+    for row in rows:
+        values = {k: v for k, v in row.values.items() if k != "household_name"}
+        people.append(Person(network=network, household=households.get(row.household_key), **values))
+    Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+    return len(new_households)
 
 
-# --- the background job ------------------------------------------------------------------------
+# --- the app's services for the import (the pipeline with this declaration) ----------------------
+
+
+def import_people_file(
+    *, actor: Any, network: Network, file: Any, file_name: str = "", progress: Progress | None = None
+) -> ImportOutcome:
+    """Check every row of a people file and, only if all are good, create them all (see core.imports.pipeline)."""
+    return import_file(PEOPLE_IMPORT, actor=actor, network=network, file=file, file_name=file_name, progress=progress)
 
 
 def start_people_import(*, actor: Any, network: Network, uploaded_file: Any) -> Job:
     """Save an uploaded people file to a new Job and queue its import once the transaction commits."""
-    require(actor, IMPORT_PEOPLE, network)
-    name, extension = check_upload(uploaded_file)
-    with transaction.atomic():
-        job = Job(network=network, kind=PEOPLE_IMPORT_KIND, actor=actor, original_name=name[:255])
-        # The stored name says nothing about the people in it; the user's name is kept for display.
-        job.file.save(f"people-{uuid.uuid4().hex}{extension}", uploaded_file, save=False)
-        job.save()
-        transaction.on_commit(lambda: _enqueue_import(job.pk))
-    return job
-
-
-def _enqueue_import(job_id: int) -> None:
-    from legami.network.tasks import import_people_task
-
-    enqueue_job(
-        job_id=job_id,
-        task=import_people_task,
-        error_key="file_error",
-        error_message=_("The import could not be queued. Try again later."),
-    )
+    return start_import(declaration=PEOPLE_IMPORT, actor=actor, network=network, uploaded_file=uploaded_file)
 
 
 def run_people_import(*, job: Job, progress: Progress | None = None) -> Job:
     """Run a queued people import job: validate, write if all rows are good, record the outcome on the job."""
-    return run_file_import(
-        job=job,
-        import_file=import_people_file,
-        refused_message=_("You are no longer allowed to import people here."),
-        success_result=lambda outcome: {"created": outcome.created, "households_created": outcome.households_created},
-        progress=progress,
-        max_errors=MAX_SHOWN_ERRORS,
-    )
+    return run_import_job(job=job, declaration=PEOPLE_IMPORT, progress=progress)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -589,8 +491,3 @@ def export_people(*, actor: Any, network: Network, fmt: str) -> HttpResponseBase
         filename=filename,
         fmt=fmt,
     )
-
-
-def people_template_response(fmt: str = "csv") -> HttpResponseBase:
-    """An empty people file (just the header) to fill in."""
-    return export_response(rows=[], header=PERSON_IMPORT_COLUMNS, filename="people-template", fmt=fmt)

@@ -38,9 +38,12 @@ def normalize_email(value: str | None) -> str:
     return (value or "").strip().lower()
 
 
-def invitation_link(raw_token: str) -> str:
-    """The absolute address at which the invitation with this secret is accepted."""
-    return settings.LEGAMI_BASE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[raw_token])
+def invitation_link(raw_token: str, *, base_url: str = "") -> str:
+    """The address at which the invitation with this secret is accepted, under `base_url` (else LEGAMI_BASE_URL)."""
+    # The view passes the site's address (core.http.site_base_url); callers without a request (the demo, the
+    # command line) fall back on the setting.
+    base = base_url or settings.LEGAMI_BASE_URL
+    return base.rstrip("/") + reverse("accounts:invitation_accept", args=[raw_token])
 
 
 def invitation_state(invitation: Invitation) -> str:
@@ -66,7 +69,7 @@ def _may_manage(actor: Any, network: Network, role: str) -> bool:
     return bool(getattr(actor, "is_superuser", False)) and role == Role.COORDINATOR
 
 
-def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
+def _send_invitation_email(invitation_id: int, raw_token: str, base_url: str) -> None:
     invitation = Invitation.objects.select_related("network", "invited_by").get(pk=invitation_id)
     # The invitee's language is unknown: write in the platform's language.
     with translation.override(settings.LANGUAGE_CODE):
@@ -74,7 +77,7 @@ def _send_invitation_email(invitation_id: int, raw_token: str) -> None:
             "invitation": invitation,
             "network": invitation.network,
             "role": role_label(invitation.role),
-            "link": invitation_link(raw_token),
+            "link": invitation_link(raw_token, base_url=base_url),
             "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
         }
         subject = str(_("Invitation to join %(network)s on legami") % {"network": invitation.network.name})
@@ -92,8 +95,10 @@ def invite_member(
     full_name: str = "",
     organization: Organization | None = None,
     district: SocialDistrict | None = None,
+    base_url: str = "",
 ) -> tuple[Invitation, str]:
-    """Invite someone to the network with a role; e-mail them the link on commit; return (invitation, raw token)."""
+    """Invite someone to the network with a role; e-mail them the link (under `base_url`) on commit; return
+    (invitation, raw token)."""
     if not _may_manage(actor, network, role):
         raise PermissionDenied(MANAGE)
     errors: dict[str, Any] = {}
@@ -153,7 +158,7 @@ def invite_member(
         after=snapshot(invitation),
         data_class=DataClass.PERSONAL,
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, raw_token))
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, raw_token, base_url))
     return invitation, raw_token
 
 

@@ -18,21 +18,6 @@ def url(name, cast, *args):
     return reverse(f"network:{name}", args=[cast.network.slug, *args])
 
 
-@pytest.fixture
-def english_login(login):
-    """`login` with English pages, so assertions do not depend on the Italian catalogue."""
-
-    def _login(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        if user is not None:
-            user.preferred_language = "en"
-            user.save(update_fields=["preferred_language"])
-        return client
-
-    return _login
-
-
 def make_job(cast, network=None, **fields):
     values = {"kind": "people_import", "actor": cast.coordinator, "original_name": "persone.csv"} | fields
     return Job.objects.create(network=network or cast.network, **values)
@@ -49,7 +34,7 @@ def test_import_page_shows_the_form_and_the_columns(cast, english_login):
     assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
     for column in PERSON_IMPORT_COLUMNS:
         assert f"<code>{column}</code>" in html
-    assert "?template=csv" in html
+    assert url("people_import_template", cast) + "?format=csv" in html
     assert response.context["nav"] == "people"
 
 
@@ -85,15 +70,18 @@ def test_anonymous_visitors_are_sent_to_log_in(cast, english_login):
 
 def test_template_file_has_only_the_header(cast, english_login):
     client = english_login(cast.coordinator)
-    response = client.get(url("people_import", cast) + "?template=csv")
+    response = client.get(url("people_import_template", cast) + "?format=csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert b"".join(response.streaming_content).decode("utf-8-sig") == ",".join(PERSON_IMPORT_COLUMNS) + "\r\n"
-    xlsx = client.get(url("people_import", cast) + "?template=xlsx")
+    xlsx = client.get(url("people_import_template", cast) + "?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in next(sheet.iter_rows())] == list(PERSON_IMPORT_COLUMNS)
     assert sheet.max_row == 1
-    assert client.get(url("people_import", cast) + "?template=pdf").status_code == 400
+    assert client.get(url("people_import_template", cast) + "?format=pdf").status_code == 400
+    # The template was once served by the import page itself: old links still lead to it.
+    old = client.get(url("people_import", cast) + "?template=xlsx")
+    assert old.status_code == 302 and old["Location"] == url("people_import_template", cast) + "?format=xlsx"
 
 
 def test_upload_starts_the_job_and_redirects_to_its_page(cast, english_login, django_capture_on_commit_callbacks):
@@ -103,7 +91,7 @@ def test_upload_starts_the_job_and_redirects_to_its_page(cast, english_login, dj
         response = client.post(url("people_import", cast), {"file": SimpleUploadedFile("persone.csv", content)})
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == url("job_detail", cast, job.pk)
+    assert response["Location"] == url("people_import_job", cast, job.pk)
     assert (job.kind, job.actor, job.original_name, job.status) == (
         "people_import",
         cast.coordinator,
@@ -138,7 +126,7 @@ def test_import_page_lists_recent_imports(cast, english_login):
     job = make_job(cast, status=Job.Status.FAILED)
     make_job(cast, network=cast.other_network, original_name="altrui.csv")
     html = english_login(cast.coordinator).get(url("people_import", cast)).content.decode()
-    assert url("job_detail", cast, job.pk) in html
+    assert url("people_import_job", cast, job.pk) in html
     assert "altrui.csv" not in html
 
 
@@ -147,22 +135,22 @@ def test_import_page_lists_recent_imports(cast, english_login):
 
 def test_running_job_full_page_polls_and_works_without_javascript(cast, english_login):
     job = make_job(cast, status=Job.Status.RUNNING, total=2000, processed=500)
-    response = english_login(cast.coordinator).get(url("job_detail", cast, job.pk))
+    response = english_login(cast.coordinator).get(url("people_import_job", cast, job.pk))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html and html.count("<h1") == 1
-    assert f'hx-get="{url("job_detail", cast, job.pk)}"' in html and 'hx-trigger="every 1s"' in html
+    assert f'hx-get="{url("people_import_job", cast, job.pk)}"' in html and 'hx-trigger="every 1s"' in html
     assert '<progress id="job-progress" class="w-100" max="2000" value="500">25%</progress>' in html
     assert "500 of 2000 rows checked (25%)" in html
     assert "Running" in html
-    assert f'<a href="{url("job_detail", cast, job.pk)}">' in html  # a plain refresh link
+    assert f'<a href="{url("people_import_job", cast, job.pk)}">' in html  # a plain refresh link
     assert 'id="job-announce"' in html
 
 
 def test_htmx_request_gets_only_the_status_fragment(cast, english_login):
     job = make_job(cast, status=Job.Status.RUNNING, total=10, processed=3)
     client = english_login(cast.coordinator)
-    response = client.get(url("job_detail", cast, job.pk), HTTP_HX_REQUEST="true")
+    response = client.get(url("people_import_job", cast, job.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html and "<h1" not in html
@@ -171,7 +159,7 @@ def test_htmx_request_gets_only_the_status_fragment(cast, english_login):
     assert "hx-swap-oob" not in html
 
     Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, processed=10, result={"created": 10})
-    html = client.get(url("job_detail", cast, job.pk), HTTP_HX_REQUEST="true").content.decode()
+    html = client.get(url("people_import_job", cast, job.pk), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html, "a finished job stops the polling"
     assert "10 people imported." in html
     assert 'id="job-announce" role="status" class="visually-hidden" hx-swap-oob="true">Import completed<' in html
@@ -190,7 +178,7 @@ def test_failed_job_lists_every_problem_and_links_back(cast, english_login):
         errors=errors,
         result={"error_count": 502, "bad_rows": 400},
     )
-    html = english_login(cast.coordinator).get(url("job_detail", cast, job.pk)).content.decode()
+    html = english_login(cast.coordinator).get(url("people_import_job", cast, job.pk)).content.decode()
     assert "Import failed: nothing was imported" in html
     assert "There are 502 problems in the file." in html and "400 rows must be corrected." in html
     assert "<td>2</td>" in html and "<code>tax_code</code>" in html and "This codice fiscale is not valid." in html
@@ -201,13 +189,13 @@ def test_failed_job_lists_every_problem_and_links_back(cast, english_login):
 
 def test_failed_job_shows_a_file_problem(cast, english_login):
     job = make_job(cast, status=Job.Status.FAILED, result={"file_error": "Missing columns: first_name."})
-    html = english_login(cast.coordinator).get(url("job_detail", cast, job.pk)).content.decode()
+    html = english_login(cast.coordinator).get(url("people_import_job", cast, job.pk)).content.decode()
     assert "Missing columns: first_name." in html and "<table" not in html
 
 
 def test_queued_job_without_total_shows_an_indeterminate_bar(cast, english_login):
     job = make_job(cast)
-    html = english_login(cast.coordinator).get(url("job_detail", cast, job.pk)).content.decode()
+    html = english_login(cast.coordinator).get(url("people_import_job", cast, job.pk)).content.decode()
     assert '<progress id="job-progress" class="w-100"></progress>' in html
     assert "Queued" in html
 
@@ -215,10 +203,10 @@ def test_queued_job_without_total_shows_an_indeterminate_bar(cast, english_login
 def test_another_networks_job_is_not_found(cast, english_login):
     foreign = make_job(cast, network=cast.other_network, actor=cast.outsider)
     client = english_login(cast.coordinator)
-    assert client.get(url("job_detail", cast, foreign.pk)).status_code == 404
-    assert client.get(url("job_detail", cast, 999999)).status_code == 404
+    assert client.get(url("people_import_job", cast, foreign.pk)).status_code == 404
+    assert client.get(url("people_import_job", cast, 999999)).status_code == 404
     # Nor through the other network's address: the coordinator is not a member there.
-    other_url = reverse("network:job_detail", args=[cast.other_network.slug, foreign.pk])
+    other_url = reverse("network:people_import_job", args=[cast.other_network.slug, foreign.pk])
     assert client.get(other_url).status_code == 404
 
 
@@ -228,7 +216,7 @@ def test_another_networks_job_is_not_found(cast, english_login):
 )
 def test_job_page_access(cast, english_login, persona, status):
     job = make_job(cast)
-    assert english_login(getattr(cast, persona)).get(url("job_detail", cast, job.pk)).status_code == status
+    assert english_login(getattr(cast, persona)).get(url("people_import_job", cast, job.pk)).status_code == status
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -275,3 +263,11 @@ def test_export_unknown_format_is_a_400_with_a_message(cast, english_login):
     assert "“pdf” is not a format we can produce." in html
     assert "?format=xlsx" in html
     assert not AuditEvent.objects.exists()
+
+
+def test_the_old_job_address_redirects_to_the_job_page(cast, english_login):
+    job = make_job(cast)
+    response = english_login(cast.coordinator).get(url("job_detail", cast, job.pk))
+    assert response.status_code == 302 and response["Location"] == url("people_import_job", cast, job.pk)
+    needs_job = make_job(cast, kind="needs_import")
+    assert english_login(cast.coordinator).get(url("job_detail", cast, needs_job.pk)).status_code == 404

@@ -39,7 +39,7 @@ def test_db_worker_runs_a_queued_people_import(cast, database_tasks, restore_sig
     job.refresh_from_db()
     task_result = DBTaskResult.objects.get()
     assert job.status == Job.Status.QUEUED and job.task_result_id == str(task_result.id)
-    assert task_result.task_path == "legami.network.tasks.import_people_task"
+    assert task_result.task_path == "legami.core.imports.tasks.run_import_task"
     assert task_result.args_kwargs == {"args": [job.pk], "kwargs": {}}
     assert Person.objects.count() == 0
 

@@ -18,6 +18,7 @@ from legami.network.services.members import (
     InvitationUnavailable,
     accept_invitation,
     deactivate_membership,
+    invitation_link,
     invitation_state,
     invite_member,
     revoke_invitation,
@@ -67,6 +68,17 @@ def test_invite_member_stores_hash_audits_and_emails_link(cast, settings, django
     assert cast.network.name in message.subject
     with translation.override(settings.LANGUAGE_CODE):
         assert str(Role.PARTNER_STAFF.label) in message.body
+
+
+def test_invite_member_emails_the_link_under_the_base_url_it_is_given(
+    cast, settings, django_capture_on_commit_callbacks
+):
+    settings.LEGAMI_BASE_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        _, raw = _invite(cast, "base@example.org", base_url="http://legami.local:8080/")
+    link = "http://legami.local:8080" + reverse("accounts:invitation_accept", args=[raw])
+    assert link in mail.outbox[0].body
+    assert invitation_link(raw, base_url="http://legami.local:8080") == link
 
 
 def test_invite_member_sends_no_email_before_commit(cast, django_capture_on_commit_callbacks):

@@ -171,6 +171,30 @@ def test_member_invite_sends_email_and_shows_link(login, cast, django_capture_on
 
 
 @pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        # Unset: the link follows the address the coordinator used, host and port included.
+        ("", "http://localhost:8123/accounts/invitations/"),
+        ("https://legami.example.org/", "https://legami.example.org/accounts/invitations/"),
+    ],
+)
+def test_member_invite_link_uses_the_setting_or_the_request(
+    login, cast, settings, django_capture_on_commit_callbacks, base_url, expected
+):
+    settings.LEGAMI_BASE_URL = base_url
+    client = login(cast.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url("member_invite", cast),
+            {"email": "porta@example.org", "role": Role.CITIZEN},
+            HTTP_HOST="localhost:8123",
+        )
+    link = response.context["link"]
+    assert link.startswith(expected), link
+    assert len(mail.outbox) == 1 and link in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
     "data",
     [
         {"email": "not-an-email", "role": Role.CITIZEN},

@@ -94,6 +94,21 @@ def test_network_create_bad_input_writes_nothing(login, cast, data, field):
     assert Network.objects.count() == before
 
 
+def test_coordinator_invite_link_follows_the_request_when_the_base_url_is_unset(
+    login, cast, django_capture_on_commit_callbacks, settings
+):
+    settings.LEGAMI_BASE_URL = ""
+    network = f.NetworkFactory(name="Rete vuota", slug="rete-vuota")
+    url = reverse("platform:coordinator_invite", args=[network.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.platform_admin).post(
+            url, {"email": "coordinatrice@example.org", "full_name": "Anna Bianchi"}, HTTP_HOST="127.0.0.1:8765"
+        )
+    link = response.context["link"]
+    assert link.startswith("http://127.0.0.1:8765/accounts/invitations/"), link
+    assert len(mail.outbox) == 1 and link in mail.outbox[0].body
+
+
 def test_coordinator_invite_sends_email_and_shows_link(login, cast, django_capture_on_commit_callbacks, settings):
     settings.LEGAMI_BASE_URL = "https://legami.example.org"
     network = f.NetworkFactory(name="Rete vuota", slug="rete-vuota")

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from legami.core.forms import add_service_errors
+from legami.core.http import site_base_url
 from legami.core.permissions import can
 from legami.network.decorators import network_view
 from legami.network.forms.members import InvitationForm, MemberFilterForm
@@ -62,7 +63,8 @@ def member_invite(request: HttpRequest, network) -> HttpResponse:
     form = InvitationForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, raw = invite_member(actor=request.user, network=network, **form.cleaned_data)
+            base_url = site_base_url(request)
+            invitation, raw = invite_member(actor=request.user, network=network, base_url=base_url, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -75,7 +77,7 @@ def member_invite(request: HttpRequest, network) -> HttpResponse:
                     "nav": "members",
                     "invitation": invitation,
                     "role_label": role_label(invitation.role),
-                    "link": invitation_link(raw),
+                    "link": invitation_link(raw, base_url=base_url),
                 },
             )
     context = {"nav": "members", "form": form, "invitation_days": settings.LEGAMI_INVITATION_DAYS}

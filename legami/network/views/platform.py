@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from legami.core.forms import add_service_errors
+from legami.core.http import site_base_url
 from legami.core.roles import Role
 from legami.network.forms.platform import CoordinatorInviteForm, NetworkCreateForm
 from legami.network.selectors.members import platform_coordinator_invitations, platform_coordinators
@@ -82,6 +83,7 @@ def coordinator_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=Role.COORDINATOR,
+                base_url=site_base_url(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -90,7 +92,7 @@ def coordinator_invite(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The invitation has been sent by e-mail to %(email)s.") % {"email": invitation.email}
             )
-            link = invitation_link(raw)
+            link = invitation_link(raw, base_url=site_base_url(request))
             form = CoordinatorInviteForm()
     context = {
         "target": target,
