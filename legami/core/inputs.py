@@ -187,7 +187,15 @@ Check = Callable[[Context], None]
 
 
 class Field:
-    """One input: required or not, its default on a new row, its messages by error code."""
+    """One input: required or not, its default on a new row, its messages by error code.
+
+    `codes` renames the codes the field raises (e.g. {"invalid": "invalid_date"}) for a write whose callers
+    already know its own codes; the message is still the one of the field's code. `empty` is the value of an
+    input given empty when the field is not required (e.g. False for a yes/no flag whose column is not null).
+    `validators` are Django validators run on the parsed value when it is not empty (e.g. a model field's own,
+    so that the write says what a model's full_clean would say); every one runs, and their errors keep their
+    own messages and codes.
+    """
 
     default_messages: Mapping[str, Any] = {"required": _("This field is required.")}
     empty: Any = None
@@ -201,9 +209,16 @@ class Field:
         params: Mapping[str, Any] | None = None,
         empty_code: str = "required",
         given_empty_code: str = "",
+        validators: Sequence[Callable[[Any], None]] = (),
+        codes: Mapping[str, str] | None = None,
+        empty: Any = MISSING,
     ) -> None:
         self.name = ""  # set by the Rules that declares it
         self.required = required
+        self.validators = tuple(validators)
+        self.codes = dict(codes or {})
+        if empty is not MISSING:
+            self.empty = empty
         self.default = default
         self.params = dict(params or {})
         # The code of a missing value on a new row, and of a value given empty on an edit (or a partial check).
@@ -216,7 +231,7 @@ class Field:
     def error(self, code: str, **params: Any) -> ValidationError:
         """The ValidationError of `code`, with the field's message for it."""
         message = self.messages.get(code) or self.messages.get("invalid") or _("Enter a valid value.")
-        return ValidationError(message, code=code, params=(self.params | params) or None)
+        return ValidationError(message, code=self.codes.get(code, code), params=(self.params | params) or None)
 
     def clean(self, value: Any, ctx: Context) -> Any:
         """The cleaned value, or a ValidationError with the field's message."""
@@ -224,7 +239,21 @@ class Field:
             if self.required:
                 raise self.empty_error(ctx)
             return self.empty
-        return self.parse(value, ctx)
+        cleaned = self.parse(value, ctx)
+        if self.validators and cleaned not in EMPTY_VALUES:
+            self.run_validators(cleaned)
+        return cleaned
+
+    def run_validators(self, value: Any) -> None:
+        """Every validator on `value`; one ValidationError with all their errors (as Django's fields do)."""
+        errors: list[ValidationError] = []
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     def empty_error(self, ctx: Context) -> ValidationError:
         """The error of a required field without a value."""
@@ -258,7 +287,11 @@ class Text(Field):
     def empty_error(self, ctx: Context) -> ValidationError:
         if ctx.complete:
             return super().empty_error(ctx)
-        return ValidationError(self.messages["blank"], code="required")
+        return self.blank_error()
+
+    def blank_error(self) -> ValidationError:
+        """A value given empty, or only spaces: missing (code "required"), with the "blank" message."""
+        return ValidationError(self.messages["blank"], code=self.codes.get("required", "required"))
 
     def parse(self, value: Any, ctx: Context) -> str:
         text = str(value).strip()
@@ -270,7 +303,7 @@ class Text(Field):
             text = text.lower()
         if not text and self.required:
             # Only spaces: still a missing value (code "required"), maybe with a message of its own.
-            raise ValidationError(self.messages["blank"], code="required")
+            raise self.blank_error()
         if self.max_length is not None and len(text) > self.max_length:
             raise self.error("max_length", limit=self.max_length, n=len(text))
         return text
@@ -315,7 +348,7 @@ class Choice(Field):
         super().__init__(**kwargs)
         self.choices = choices
         self.numeric = all(isinstance(v, int) for v in choices.values)
-        if self.numeric:
+        if self.numeric and kwargs.get("empty", MISSING) is MISSING:
             self.empty = None
         self.labels = labels
         self._words: dict[str, Any] | None = None
@@ -347,6 +380,11 @@ class Choice(Field):
         if self.labels and fold(str(value)) in self.words():
             return self.words()[fold(str(value))]
         raise self.error("invalid_choice")
+
+
+def choose(choices: type[models.Choices], message: Any, **kwargs: Any) -> Choice:
+    """A required choice whose one message says what to choose, whether the value is missing or not an option."""
+    return Choice(choices, required=True, empty_code="invalid_choice", messages={"invalid_choice": message}, **kwargs)
 
 
 class Number(Field):
@@ -641,6 +679,20 @@ class Rules:
         if ctx.errors:
             raise ValidationError(ctx.errors)
         return ctx.values
+
+    def apply(self, obj: models.Model, data: Mapping[str, Any], *, network: Any = None, actor: Any = None) -> None:
+        """Clean `data` for the row `obj` and set the values on it (unsaved); one ValidationError otherwise.
+
+        A saved row is checked whole: the values on file are checked again with the new ones (a rule may
+        depend on a field that was not given, such as a code that must fit the kind). A row not yet saved is
+        a new one: missing fields take their defaults, required ones are asked for.
+        """
+        self.refuse_unknown(data)
+        instance = obj if obj.pk is not None else None
+        if instance is not None:
+            data = {name: getattr(instance, name) for name in self.fields} | dict(data)
+        for name, value in self.clean(data, network=network, instance=instance, actor=actor).items():
+            setattr(obj, name, value)
 
     def check(self, values: Mapping[str, Any], *, network: Any = None, instance: Any = None, actor: Any = None) -> dict:
         """Only the cross-field checks, on values already cleaned (by a form): {field: [errors]}, empty when fine."""

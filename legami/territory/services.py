@@ -653,22 +653,11 @@ PLACE_INPUTS = inputs.Rules(
 PLACE_FIELDS = tuple(PLACE_INPUTS.fields)
 
 
-def _clean_place(network: Network, place: Place, data: dict[str, Any]) -> None:
-    """Apply `data` to `place` (unsaved) and raise one ValidationError with every problem found."""
-    PLACE_INPUTS.refuse_unknown(data)
-    instance = place if place.pk is not None else None
-    if instance is not None:
-        # The values on file are checked again with the new ones.
-        data = {name: getattr(place, name) for name in PLACE_FIELDS} | dict(data)
-    for name, value in PLACE_INPUTS.clean(data, network=network, instance=instance).items():
-        setattr(place, name, value)
-
-
 def create_place(*, actor: Any, network: Network, data: dict[str, Any]) -> Place:
     """Create a place (keys of `data`: the Place field names; municipality/neighbourhood as instances or ids)."""
     require(actor, MANAGE, network)
     place = Place(network=network)
-    _clean_place(network, place, data)
+    PLACE_INPUTS.apply(place, data, network=network)
     with transaction.atomic():
         place.save()
         record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=place, after=snapshot(place))
@@ -686,7 +675,7 @@ def update_place(*, actor: Any, place: Place, data: dict[str, Any]) -> Place:
             .get(pk=place.pk)
         )
         before = snapshot(current)
-        _clean_place(network, current, data)
+        PLACE_INPUTS.apply(current, data, network=network)
         current.save()
         record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=current, before=before, after=snapshot(current))
     return current

@@ -128,6 +128,10 @@ def test_text_keeps_what_fits(text):
 def test_choice_takes_values_and_with_labels_the_words_of_both_languages():
     assert inputs.Choice(Colour).clean(" red ", CTX) == "red"
     assert refused(inputs.Choice(Colour), "green").code == "invalid_choice"
+    picked = inputs.choose(Colour, "Choose a colour.")
+    for bad in ("", None, "green"):
+        error = refused(picked, bad, inputs.Context(complete=True))
+        assert (error.code, error.message) == ("invalid_choice", "Choose a colour.")
     assert inputs.Choice(Colour, labels=True).clean("DARK BLUE", CTX) == "dark_blue"
     assert inputs.Choice(Level).clean("2", CTX) == 2 and inputs.Choice(Level).clean(1, CTX) == 1
     assert refused(inputs.Choice(Level), "3").code == "invalid_choice"
@@ -228,6 +232,32 @@ def test_a_value_on_file_stays_valid_and_an_unusable_row_is_refused(cast):
     assert rules.clean({"neighbourhood": old}, network=cast.network, instance=on_file) == {"neighbourhood": old}
 
 
+def test_validators_run_on_the_parsed_value_all_of_them_with_their_own_messages():
+    from django.core.validators import MaxLengthValidator, URLValidator, validate_email
+
+    email = inputs.Text(validators=(validate_email, MaxLengthValidator(20)))
+    assert email.clean(" anna@example.org ", CTX) == "anna@example.org"
+    assert email.clean("", CTX) == ""  # an empty value is not validated
+    both = refused(inputs.Text(validators=(validate_email, MaxLengthValidator(5))), "not-an-address")
+    assert [e.code for e in both.error_list] == ["invalid", "max_length"]
+    assert both.messages[0] == str(validate_email.message)
+    assert [e.code for e in refused(inputs.Text(validators=(URLValidator(),)), "not a url").error_list] == ["invalid"]
+    assert inputs.Text(validators=(URLValidator(),)).clean("https://example.org", CTX) == "https://example.org"
+
+
+def test_a_write_can_keep_its_own_codes_and_its_own_empty_value():
+    date = inputs.Date(codes={"invalid": "invalid_date"}, messages={"invalid": "Not a date."})
+    error = refused(date, "ieri")
+    assert (error.code, error.message) == ("invalid_date", "Not a date.")
+    blank = refused(inputs.Text(required=True, codes={"required": "missing"}), "  ")
+    assert blank.code == "missing"
+    flag = inputs.Boolean(empty=False)
+    assert flag.clean(None, CTX) is False and flag.clean("", CTX) is False and flag.clean("sì", CTX) is True
+    assert inputs.Boolean().clean(None, CTX) is None
+    assert inputs.Choice(Level, empty=Level.HIGH).clean("", CTX) == Level.HIGH
+    assert inputs.Choice(Level).clean("", CTX) is None
+
+
 # --- the declaration ----------------------------------------------------------------------------------------
 
 CONTACT = inputs.Rules(
@@ -312,3 +342,30 @@ def test_unique_check_ignores_the_row_being_edited(cast):
     assert codes(exc) == {"name": ["unique"]}
     assert rules.clean({"name": "casa"}, network=cast.network, instance=place) == {"name": "casa"}
     assert rules.clean({"name": "Casa"}, network=cast.other_network) == {"name": "Casa"}
+
+
+def test_apply_sets_a_new_rows_values_and_checks_a_saved_row_whole(cast):
+    cremona = cast.municipalities[0]
+    rules = inputs.Rules(
+        {"name": inputs.Text(required=True), "description": inputs.Text()},
+        checks=(inputs.filled("description", message="Describe it."),),
+    )
+    place = Place(network=cast.network, municipality=cremona)
+    rules.apply(place, {"name": " Casa ", "description": "Una casa"}, network=cast.network)
+    assert (place.name, place.description) == ("Casa", "Una casa")
+    with pytest.raises(ValidationError) as exc:
+        rules.apply(Place(network=cast.network), {"description": "x"}, network=cast.network)
+    assert codes(exc) == {"name": ["required"]}
+
+    saved = f.PlaceFactory(network=cast.network, municipality=cremona, name="Sala", description="")
+    # Only the name is given, but the row is checked whole: the description on file is empty.
+    with pytest.raises(ValidationError) as exc:
+        rules.apply(saved, {"name": "Sala grande"}, network=cast.network)
+    assert codes(exc) == {"description": ["required"]}
+    assert saved.name == "Sala"  # nothing set when refused
+    saved.description = "Per le riunioni"
+    rules.apply(saved, {"name": "Sala grande"}, network=cast.network)
+    assert saved.name == "Sala grande"
+    with pytest.raises(ValidationError) as exc:
+        rules.apply(saved, {"colour": "red"}, network=cast.network)
+    assert codes(exc) == {"colour": ["unknown"]}

@@ -10,17 +10,38 @@ from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
-from legami.core.validation import length_error
+from legami.core.validation import max_length_of
 from legami.needs.capabilities import MANAGE_AREAS
 from legami.needs.models import Need, NeedArea
 from legami.needs.taxonomy import DEFAULT_AREAS
 from legami.network.models import Network
 
-AREA_FIELDS = ("name", "description", "position")
 MAX_POSITION = 32767
+
+# An area of the network's taxonomy; a new one without a position goes at the end of the list.
+AREA_INPUTS = inputs.Rules(
+    {
+        "name": inputs.Text(required=True, collapse=True, max_length=max_length_of(NeedArea, "name")),
+        "description": inputs.Text(),
+        "position": inputs.Integer(
+            required=True,
+            empty_code="invalid",
+            min_value=0,
+            max_value=MAX_POSITION,
+            range_code="invalid",
+            messages={"invalid": _("Enter a whole number between 0 and %(max)d.")},
+            params={"max": MAX_POSITION},
+        ),
+    },
+    checks=(
+        inputs.unique(NeedArea, "name", lookup="iexact", message=_("The network already has an area with this name.")),
+    ),
+)
+AREA_FIELDS = tuple(AREA_INPUTS.fields)
 
 
 def ensure_default_areas(*, network: Network) -> int:
@@ -59,43 +80,6 @@ def load_default_areas(*, actor: Any, network: Network) -> int:
     return created
 
 
-def _clean_area(*, network: Network, data: dict, instance: NeedArea | None = None) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(AREA_FIELDS))
-    if unknown:
-        raise ValidationError({key: [ValidationError(_("Unknown field."), code="unknown")] for key in unknown})
-    errors: dict[str, ValidationError] = {}
-    values: dict[str, Any] = {}
-    if "name" in data or instance is None:
-        name = " ".join(str(data.get("name") or "").split())
-        if not name:
-            errors["name"] = ValidationError(_("This field is required."), code="required")
-        elif (error := length_error(NeedArea, "name", name)) is not None:
-            errors["name"] = error
-        else:
-            clashes = NeedArea.objects.filter(network=network, name__iexact=name)
-            if instance is not None:
-                clashes = clashes.exclude(pk=instance.pk)
-            if clashes.exists():
-                errors["name"] = ValidationError(_("The network already has an area with this name."), code="unique")
-        values["name"] = name
-    if "description" in data:
-        values["description"] = str(data.get("description") or "").strip()
-    if "position" in data:
-        raw = data["position"]
-        try:
-            position = int(raw) if raw not in (None, "") and not isinstance(raw, bool) else None
-        except (TypeError, ValueError):
-            position = None
-        if position is None or not 0 <= position <= MAX_POSITION:
-            errors["position"] = ValidationError(
-                _("Enter a whole number between 0 and %(max)d."), code="invalid", params={"max": MAX_POSITION}
-            )
-        values["position"] = position
-    if errors:
-        raise ValidationError({name: [error] for name, error in errors.items()})
-    return values
-
-
 def _free_code(network: Network, name: str) -> str:
     base = slugify(name)[:50] or "area"
     code, suffix = base, 2
@@ -119,10 +103,11 @@ def create_area(*, actor: Any, network: Network, data: dict) -> NeedArea:
     """Add an area to the network's taxonomy (at the end of the list unless a position is given)."""
     require(actor, MANAGE_AREAS, network)
     with transaction.atomic():
-        values = _clean_area(network=network, data=data)
-        if values.get("position") is None:
+        AREA_INPUTS.refuse_unknown(data)
+        if "position" not in data:
             top = NeedArea.objects.filter(network=network).aggregate(top=Max("position"))["top"]
-            values["position"] = min((top or 0) + 1, MAX_POSITION)
+            data = {**data, "position": min((top or 0) + 1, MAX_POSITION)}
+        values = AREA_INPUTS.clean(data, network=network)
         area = NeedArea(network=network, code=_free_code(network, values["name"]), **values)
         _save(area)
         record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=area, after=snapshot(area))
@@ -133,7 +118,7 @@ def update_area(*, actor: Any, area: NeedArea, data: dict) -> NeedArea:
     """Rename, describe or move an area (its code, used by imports, stays)."""
     require(actor, MANAGE_AREAS, area.network)
     with transaction.atomic():
-        values = _clean_area(network=area.network, data=data, instance=area)
+        values = AREA_INPUTS.clean(data, network=area.network, instance=area)
         before = snapshot(area)
         for name, value in values.items():
             setattr(area, name, value)

@@ -8,11 +8,11 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
@@ -37,104 +37,181 @@ from legami.needs.services.surveys import (
     MAX_TEXT_ANSWER,
     RULE_KINDS,
     survey_accepts_answers,
-    to_decimal,
     user_of,
 )
 from legami.network.models import Network
-from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
+from legami.territory.models import Municipality, Neighbourhood
 
 logger = logging.getLogger(__name__)
-
-RULE_FIELDS = ("question", "choice", "min_value", "area", "target_group", "urgency", "description")
 
 # ------------------------------------------------------------------------------------------- answering
 
 
-def _network_municipality(network: Network, raw: Any) -> Municipality | None:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        return None
-    if not NetworkMunicipality.objects.filter(network=network, municipality_id=pk).exists():
-        return None
-    return Municipality.objects.filter(pk=pk).first()
+class AnswerField(inputs.Field):
+    """The answer to one question: its JSON value, None when unanswered (refused when the question requires one)."""
+
+    default_messages = {
+        "required": _("This question needs an answer."),
+        "one_answer": _("Give one answer only."),
+        "not_an_option": _("“%(value)s” is not one of the options."),
+    }
+
+    def __init__(self, question: Question, **kwargs: Any) -> None:
+        super().__init__(required=question.required, **kwargs)
+        self.question = question
+
+    def clean(self, value: Any, ctx: inputs.Context) -> Any:
+        answer = self.answer(value, ctx)
+        if answer is None and self.required:
+            raise self.error("required")
+        return answer
+
+    def answer(self, value: Any, ctx: inputs.Context) -> Any:
+        """One value: a list of one is that value, a longer list is refused; blank is unanswered."""
+        if isinstance(value, list | tuple):
+            value = value[0] if len(value) == 1 else (None if not value else value)
+            if isinstance(value, list | tuple):
+                raise self.error("one_answer")
+        text = "" if value is None else str(value).strip()
+        return self.parse(text, ctx) if text else None
 
 
-def _clean_answer(question: Question, raw: Any, network: Network) -> Any:
-    """The JSON value to store for `raw`, None when unanswered; ValidationError (message) when bad."""
-    kind = question.kind
-    if kind == Question.Kind.MULTIPLE_CHOICE:
-        values = [raw] if isinstance(raw, str) else list(raw or [])
+class ChoiceAnswer(AnswerField):
+    """One of the options, or (multiple choice) some of them, stored in the question's order without repeats."""
+
+    def answer(self, value: Any, ctx: inputs.Context) -> Any:
+        if self.question.kind != Question.Kind.MULTIPLE_CHOICE:
+            return super().answer(value, ctx)
+        values = [value] if isinstance(value, str) else list(value or [])
         values = [str(v) for v in values if str(v).strip()]
         if not values:
             return None
-        unknown = [v for v in values if v not in question.choices]
-        if unknown:
-            raise ValidationError(_("“%(value)s” is not one of the options."), params={"value": unknown[0]})
-        # stored in the question's order, without repeats
-        return [o for o in question.choices if o in values]
-    if isinstance(raw, list | tuple):
-        raw = raw[0] if len(raw) == 1 else (None if not raw else raw)
-        if isinstance(raw, list | tuple):
-            raise ValidationError(_("Give one answer only."))
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None
-    if kind == Question.Kind.SINGLE_CHOICE:
-        if text not in question.choices:
-            raise ValidationError(_("“%(value)s” is not one of the options."), params={"value": text})
-        return text
-    if kind in BOUNDED_KINDS:
-        try:
-            number = to_decimal(text)
-        except ValueError:
-            number = None
-        if number is None or abs(number) > MAX_NUMBER:
-            raise ValidationError(_("Enter a number."))
-        if kind == Question.Kind.SCALE and number != number.to_integral_value():
-            raise ValidationError(_("Choose a whole number on the scale."))
-        low, high = question.min_value, question.max_value
-        if (low is not None and number < low) or (high is not None and number > high):
-            if low is not None and high is not None:
-                raise ValidationError(
-                    _("Enter a number from %(min)s to %(max)s."),
-                    params={"min": _plain(low), "max": _plain(high)},
-                )
-            if low is not None:
-                raise ValidationError(_("Enter a number of at least %(min)s."), params={"min": _plain(low)})
-            assert high is not None
-            raise ValidationError(_("Enter a number of at most %(max)s."), params={"max": _plain(high)})
-        return int(number) if number == number.to_integral_value() else float(number)
-    if kind == Question.Kind.TEXT:
-        if len(text) > MAX_TEXT_ANSWER:
-            raise ValidationError(
-                _("The answer is longer than %(max)s characters (it has %(length)s)."),
-                params={"max": MAX_TEXT_ANSWER, "length": len(text)},
-            )
-        return text
-    if kind == Question.Kind.MUNICIPALITY:
-        municipality = _network_municipality(network, text)
-        if municipality is None:
-            raise ValidationError(_("Choose a Comune of the network's territory."))
-        return municipality.pk
-    if kind == Question.Kind.NEIGHBOURHOOD:
-        try:
-            pk = int(text)
-        except ValueError:
-            pk = 0
-        if not Neighbourhood.objects.filter(network=network, pk=pk).exists():
-            raise ValidationError(_("Choose one of the listed neighbourhoods."))
-        return pk
-    raise ValidationError(_("This question cannot be answered."))  # pragma: no cover - every kind is handled
+        for chosen in values:
+            self.parse(chosen, ctx)
+        return [o for o in self.question.choices if o in values]
+
+    def parse(self, value: Any, ctx: inputs.Context) -> str:
+        if value not in self.question.choices:
+            raise self.error("not_an_option", value=value)
+        return value
 
 
 def _plain(value: decimal.Decimal) -> str:
     return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
 
 
+class NumberAnswer(AnswerField):
+    """A number (a whole one on a scale) within the question's bounds; stored as an int when it is whole."""
+
+    default_messages = {
+        "invalid": _("Enter a number."),
+        "not_whole": _("Choose a whole number on the scale."),
+        "range": _("Enter a number from %(min)s to %(max)s."),
+        "min_value": _("Enter a number of at least %(min)s."),
+        "max_value": _("Enter a number of at most %(max)s."),
+    }
+
+    def parse(self, value: Any, ctx: inputs.Context) -> int | float:
+        try:
+            number = inputs.parse_number(value)
+        except ValueError:
+            number = None
+        if number is None or abs(number) > MAX_NUMBER:
+            raise self.error("invalid")
+        if self.question.kind == Question.Kind.SCALE and number != number.to_integral_value():
+            raise self.error("not_whole")
+        low, high = self.question.min_value, self.question.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            code = "range" if low is not None and high is not None else "min_value" if low is not None else "max_value"
+            ends = {"min": _plain(low) if low is not None else "", "max": _plain(high) if high is not None else ""}
+            raise self.error(code, **ends)
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
+class TextAnswer(AnswerField):
+    default_messages = {"max_length": _("The answer is longer than %(max)s characters (it has %(length)s).")}
+
+    def parse(self, value: Any, ctx: inputs.Context) -> str:
+        if len(value) > MAX_TEXT_ANSWER:
+            raise self.error("max_length", max=MAX_TEXT_ANSWER, length=len(value))
+        return value
+
+
+class PlaceAnswer(AnswerField):
+    """A Comune of the network's territory, or one of the network's neighbourhoods: stored as its id."""
+
+    def __init__(self, question: Question, **kwargs: Any) -> None:
+        super().__init__(question, **kwargs)
+        if question.kind == Question.Kind.MUNICIPALITY:
+            message = _("Choose a Comune of the network's territory.")
+            self.lookup = inputs.Lookup(Municipality, scope=_in_territory, messages={"invalid_choice": message})
+        else:
+            message = _("Choose one of the listed neighbourhoods.")
+            self.lookup = inputs.Lookup(Neighbourhood, messages={"invalid_choice": message})
+
+    def parse(self, value: Any, ctx: inputs.Context) -> int:
+        return self.lookup.parse(value, ctx).pk
+
+
+def _in_territory(queryset: Any, network: Network) -> Any:
+    return queryset.filter(network_links__network=network)
+
+
+ANSWER_FIELDS: dict[str, type[AnswerField]] = {
+    Question.Kind.SINGLE_CHOICE: ChoiceAnswer,
+    Question.Kind.MULTIPLE_CHOICE: ChoiceAnswer,
+    Question.Kind.SCALE: NumberAnswer,
+    Question.Kind.NUMBER: NumberAnswer,
+    Question.Kind.TEXT: TextAnswer,
+    Question.Kind.MUNICIPALITY: PlaceAnswer,
+    Question.Kind.NEIGHBOURHOOD: PlaceAnswer,
+}
+
+# The respondent's name and e-mail, asked by named surveys only.
+CONTACT_INPUTS: dict[str, inputs.Field] = {
+    "contact_name": inputs.Text(
+        collapse=True, max_length=200, messages={"max_length": _("The name is longer than 200 characters.")}
+    ),
+    "contact_email": inputs.Email(codes={"invalid": "invalid_email"}),
+}
+
+
 def field_name(question: Question) -> str:
     """The form field (and error key) of a question's answer."""
     return f"q_{question.pk}"
+
+
+def _no_other_questions(ctx: inputs.Context) -> None:
+    if ctx.extra["strangers"]:
+        message = _("Answers to questions that are not in this survey: %(ids)s.")
+        ctx.add_error(None, message, "unknown_questions", ids=", ".join(ctx.extra["strangers"]))
+
+
+def _place_of_response(ctx: inputs.Context) -> None:
+    """The neighbourhood lies in the Comune of the same response, and gives the Comune when there is none."""
+
+    def first(kind: str) -> tuple[Question | None, Any]:
+        answered = [q for q in ctx.extra["questions"] if q.kind == kind and ctx.value(field_name(q)) is not None]
+        return (answered[0], ctx.value(field_name(answered[0]))) if answered else (None, None)
+
+    municipality_id = first(Question.Kind.MUNICIPALITY)[1]
+    question, neighbourhood_id = first(Question.Kind.NEIGHBOURHOOD)
+    neighbourhood = Neighbourhood.objects.filter(pk=neighbourhood_id).first() if neighbourhood_id else None
+    if question is not None and neighbourhood is not None:
+        if municipality_id is not None and neighbourhood.municipality_id != municipality_id:
+            message = _("This neighbourhood is not in the Comune you chose.")
+            ctx.add_error(field_name(question), message, "neighbourhood_elsewhere")
+        municipality_id = municipality_id or neighbourhood.municipality_id
+    # Not inputs but what they tell: where the response comes from, which the response stores.
+    ctx.values["municipality_id"], ctx.values["neighbourhood"] = municipality_id, neighbourhood
+
+
+def response_inputs(survey: Survey, questions: list[Question]) -> inputs.Rules:
+    """The inputs of one response to `survey`: an answer per question, and the contact when the survey is named."""
+    fields: dict[str, inputs.Field] = {field_name(q): ANSWER_FIELDS[q.kind](q) for q in questions}
+    if not survey.anonymous:
+        fields |= CONTACT_INPUTS
+    return inputs.Rules(fields, checks=(_no_other_questions, _place_of_response))
 
 
 @transaction.atomic
@@ -153,72 +230,22 @@ def submit_survey_response(
     """
     if not survey_accepts_answers(survey):
         raise ValidationError(_("This survey is not accepting answers."), code="survey_closed")
-    network = survey.network
     questions = list(survey.questions.all())
-    errors: dict[str, list] = {}
-    cleaned: dict[int, Any] = {}
-    for question in questions:
-        try:
-            value = _clean_answer(question, answers.get(question.pk), network)
-        except ValidationError as exc:
-            errors.setdefault(field_name(question), []).append(exc)
-            continue
-        if value is None:
-            if question.required:
-                errors.setdefault(field_name(question), []).append(
-                    ValidationError(_("This question needs an answer."), code="required")
-                )
-            continue
-        cleaned[question.pk] = value
-    unknown = sorted(str(k) for k in set(answers) - {q.pk for q in questions})
-    if unknown:
-        errors.setdefault("__all__", []).append(
-            ValidationError(
-                _("Answers to questions that are not in this survey: %(ids)s."), params={"ids": ", ".join(unknown)}
-            )
-        )
-    # the neighbourhood must lie in the Comune given in the same response
-    municipality_id = next(
-        (cleaned[q.pk] for q in questions if q.kind == Question.Kind.MUNICIPALITY and q.pk in cleaned), None
-    )
-    neighbourhood_id = next(
-        (cleaned[q.pk] for q in questions if q.kind == Question.Kind.NEIGHBOURHOOD and q.pk in cleaned), None
-    )
-    neighbourhood = Neighbourhood.objects.filter(pk=neighbourhood_id).first() if neighbourhood_id else None
-    if neighbourhood is not None:
-        if municipality_id is not None and neighbourhood.municipality_id != municipality_id:
-            question = next(q for q in questions if q.kind == Question.Kind.NEIGHBOURHOOD and q.pk in cleaned)
-            errors.setdefault(field_name(question), []).append(
-                ValidationError(_("This neighbourhood is not in the Comune you chose."), code="neighbourhood_elsewhere")
-            )
-        elif municipality_id is None:
-            municipality_id = neighbourhood.municipality_id
-
-    name = email = ""
+    data = {field_name(q): answers.get(q.pk) for q in questions}
     if not survey.anonymous and contact:
-        name = " ".join(str(contact.get("name") or "").split())
-        email = str(contact.get("email") or "").strip()
-        if len(name) > 200:
-            errors.setdefault("contact_name", []).append(
-                ValidationError(_("The name is longer than 200 characters."), code="max_length")
-            )
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.setdefault("contact_email", []).append(
-                    ValidationError(_("Enter a valid e-mail address."), code="invalid_email")
-                )
-    if errors:
-        raise ValidationError(errors)
-
+        data |= {"contact_name": contact.get("name"), "contact_email": contact.get("email")}
+    strangers = sorted(str(key) for key in set(answers) - {q.pk for q in questions})
+    values = response_inputs(survey, questions).clean(
+        data, network=survey.network, extra={"questions": questions, "strangers": strangers}
+    )
+    cleaned = {q.pk: values[field_name(q)] for q in questions if values[field_name(q)] is not None}
     response = SurveyResponse.objects.create(
         survey=survey,
         respondent=None if survey.anonymous else user_of(user),
-        contact_name=name,
-        contact_email=email,
-        municipality_id=municipality_id,
-        neighbourhood=neighbourhood,
+        contact_name=values.get("contact_name", ""),
+        contact_email=values.get("contact_email", ""),
+        municipality_id=values["municipality_id"],
+        neighbourhood=values["neighbourhood"],
     )
     Answer.objects.bulk_create(
         [Answer(response=response, question_id=pk, value=value) for pk, value in cleaned.items()]
@@ -305,74 +332,91 @@ def _record_needs(*, response: SurveyResponse, rules: list[SurveyNeedRule], answ
     return created
 
 
+def _question_fits(ctx: inputs.Context) -> None:
+    """The question is one of this survey's, of a kind a rule can test; the rule keeps what its kind uses."""
+    question = ctx.value("question") if ctx.ok("question") else None
+    if question is not None and question.survey_id != ctx.extra["survey"].pk:
+        ctx.add_error("question", _("Choose a question of this survey."), "invalid_question")
+        question = None
+    elif question is not None and question.kind not in RULE_KINDS:
+        message = _("Rules apply to choice, scale and number questions only.")
+        ctx.add_error("question", message, "question_kind_unsupported")
+        question = None
+    # An option for a choice question, a value for a scale or a number; the other one is not read.
+    keep = set() if question is None else {"choice"} if question.kind in CHOICE_KINDS else {"min_value"}
+    for name, empty in (("choice", ""), ("min_value", None)):
+        if name not in keep:
+            ctx.errors.pop(name, None)
+            ctx.values[name] = empty
+    if question is not None:
+        _threshold_fits(ctx, question)
+
+
+def _threshold_fits(ctx: inputs.Context, question: Question) -> None:
+    """A choice rule tests one of the question's options; a scale or number rule a value within its bounds."""
+    if question.kind in CHOICE_KINDS:
+        if ctx.ok("choice") and ctx.value("choice") not in question.choices:
+            ctx.add_error("choice", _("Choose one of the question's options."), "invalid_option")
+        return
+    value = ctx.value("min_value")
+    if not ctx.ok("min_value"):
+        return
+    if value is None:
+        ctx.add_error("min_value", _("Enter the value from which the rule applies."), "required")
+    elif (question.min_value is not None and value < question.min_value) or (
+        question.max_value is not None and value > question.max_value
+    ):
+        ctx.add_error("min_value", _("The value lies outside the question's bounds."), "out_of_bounds")
+
+
+# A rule of a survey: an answer to one of its questions (an option, or at least a value) records a need.
+RULE_INPUTS = inputs.Rules(
+    {
+        "question": inputs.Lookup(
+            Question,
+            required=True,
+            scope="survey__network",
+            empty_code="invalid_choice",
+            codes={"invalid_choice": "invalid_question"},
+            messages={"invalid_choice": _("Choose a question of this survey.")},
+        ),
+        "choice": inputs.Text(collapse=True),
+        "min_value": inputs.Number(
+            codes={"invalid": "required"}, messages={"invalid": _("Enter the value from which the rule applies.")}
+        ),
+        "area": inputs.Lookup(
+            NeedArea,
+            required=True,
+            empty_code="invalid_choice",
+            usable=lambda area: area.is_active,
+            codes={"invalid_choice": "invalid_area", "inactive": "invalid_area"},
+            messages=dict.fromkeys(("invalid_choice", "inactive"), _("Choose an area in use in this network.")),
+        ),
+        "target_group": inputs.choose(TargetGroup, _("Choose a target group.")),
+        "urgency": inputs.Choice(
+            Urgency, default=Urgency.MEDIUM, empty=Urgency.MEDIUM, messages={"invalid_choice": _("Choose an urgency.")}
+        ),
+        "description": inputs.Text(
+            collapse=True,
+            required=True,
+            max_length=300,
+            messages={
+                "required": _("Describe the need the answer reveals."),
+                "max_length": _("The description is longer than 300 characters."),
+            },
+        ),
+    },
+    checks=(_question_fits,),
+    messages={"unknown": _("Unknown field: %(field)s.")},
+    unknown_on_all=True,
+)
+RULE_FIELDS = tuple(RULE_INPUTS.fields)
+
+
 def _clean_rule(survey: Survey, data: dict[str, Any]) -> SurveyNeedRule:
-    errors: dict[str, list] = {}
-
-    def add(where: str, message: Any, code: str, **params: Any) -> None:
-        errors.setdefault(where, []).append(ValidationError(message, code=code, params=params or None))
-
-    for key in sorted(set(data) - set(RULE_FIELDS)):
-        add("__all__", _("Unknown field: %(field)s."), "unknown_field", field=key)
-    rule = SurveyNeedRule(survey=survey)
-    question = data.get("question")
-    if not isinstance(question, Question):
-        try:
-            question = survey.questions.filter(pk=int(question)).first()  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            question = None
-    if question is None or question.survey_id != survey.pk:
-        add("question", _("Choose a question of this survey."), "invalid_question")
-    elif question.kind not in RULE_KINDS:
-        add("question", _("Rules apply to choice, scale and number questions only."), "question_kind_unsupported")
-    else:
-        rule.question = question
-        if question.kind in CHOICE_KINDS:
-            choice = " ".join(str(data.get("choice") or "").split())
-            if choice not in question.choices:
-                add("choice", _("Choose one of the question's options."), "invalid_option")
-            rule.choice = choice
-        else:
-            try:
-                value = to_decimal(data.get("min_value"))
-            except ValueError:
-                value = None
-            if value is None:
-                add("min_value", _("Enter the value from which the rule applies."), "required")
-            elif (question.min_value is not None and value < question.min_value) or (
-                question.max_value is not None and value > question.max_value
-            ):
-                add("min_value", _("The value lies outside the question's bounds."), "out_of_bounds")
-            rule.min_value = value
-    area = data.get("area")
-    if not isinstance(area, NeedArea):
-        try:
-            area = NeedArea.objects.filter(network=survey.network, pk=int(area)).first()  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            area = None
-    if area is None or area.network_id != survey.network_id or not area.is_active:
-        add("area", _("Choose an area in use in this network."), "invalid_area")
-    else:
-        rule.area = area
-    target = str(data.get("target_group") or "")
-    if target not in TargetGroup.values:
-        add("target_group", _("Choose a target group."), "invalid_choice")
-    rule.target_group = target
-    try:
-        urgency = int(data.get("urgency") or Urgency.MEDIUM)
-    except (TypeError, ValueError):
-        urgency = 0
-    if urgency not in Urgency.values:
-        add("urgency", _("Choose an urgency."), "invalid_choice")
-    rule.urgency = urgency
-    description = " ".join(str(data.get("description") or "").split())
-    if not description:
-        add("description", _("Describe the need the answer reveals."), "required")
-    elif len(description) > 300:
-        add("description", _("The description is longer than 300 characters."), "max_length")
-    rule.description = description
-    if errors:
-        raise ValidationError(errors)
-    return rule
+    """A new rule of `survey` from `data`, unsaved; one ValidationError with every problem found."""
+    values = RULE_INPUTS.clean(data, network=survey.network, extra={"survey": survey})
+    return SurveyNeedRule(survey=survey, **values)
 
 
 RULE_SNAPSHOT = ("question", "choice", "min_value", "area", "target_group", "urgency", "description")

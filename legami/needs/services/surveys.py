@@ -26,8 +26,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
-from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
@@ -67,8 +67,6 @@ SURVEY_WORKFLOW = Workflow(
 # From -> the statuses a survey may move to (the table above, read the old way).
 SURVEY_TRANSITIONS: dict[str, frozenset[str]] = SURVEY_WORKFLOW.table()
 
-SURVEY_FIELDS = ("title", "description", "anonymous", "opens_on", "closes_on")
-QUESTION_FIELDS = ("kind", "text", "help_text", "required", "choices", "min_value", "max_value")
 
 CHOICE_KINDS = frozenset({Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE})
 BOUNDED_KINDS = frozenset({Question.Kind.SCALE, Question.Kind.NUMBER})
@@ -83,29 +81,9 @@ MAX_NUMBER = decimal.Decimal("9999999999")
 EXTERNAL_ID_PREFIX = "survey-rule"
 
 
-def field_error(field: str, message: Any, code: str, **params: Any) -> ValidationError:
-    """A ValidationError on one field, with its code and parameters."""
-    return ValidationError({field: [ValidationError(message, code=code, params=params or None)]})
-
-
 def user_of(actor: Any) -> Any:
     """The actor as a user to store (None for an anonymous visitor)."""
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def to_decimal(value: Any) -> decimal.Decimal | None:
-    """A decimal from a number or text (comma or point), None when empty; ValueError when not a number."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    try:
-        number = decimal.Decimal(str(value).strip().replace(",", "."))
-    except decimal.InvalidOperation as exc:
-        raise ValueError(value) from exc
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
 
 
 def parse_options(value: Any) -> list[str]:
@@ -116,46 +94,52 @@ def parse_options(value: Any) -> list[str]:
     return [" ".join(line.split()) for line in lines if line and line.strip()]
 
 
+def _text(max_length: int, message: Any, **kwargs: Any) -> inputs.Text:
+    # Words separated by single spaces; one message for a text that is too long.
+    return inputs.Text(
+        collapse=True, max_length=max_length, messages={"max_length": message, **kwargs.pop("messages", {})}, **kwargs
+    )
+
+
 # ---------------------------------------------------------------------------------------------- surveys
 
 
-def _clean_survey(data: dict[str, Any], survey: Survey) -> None:
-    errors: dict[str, list] = {}
-    for key in sorted(set(data) - set(SURVEY_FIELDS)):
-        errors.setdefault("__all__", []).append(ValidationError(_("Unknown field: %(field)s."), params={"field": key}))
-    if "title" in data:
-        survey.title = " ".join(str(data["title"] or "").split())
-    if "description" in data:
-        survey.description = str(data["description"] or "").strip()
-    if "anonymous" in data:
-        anonymous = bool(data["anonymous"])
-        if survey.pk and anonymous != survey.anonymous and survey.responses.exists():
-            errors.setdefault("anonymous", []).append(
-                ValidationError(
-                    _("The survey already has answers: it cannot switch between anonymous and named."),
-                    code="survey_anonymity_locked",
-                )
-            )
-        else:
-            survey.anonymous = anonymous
-    for name in ("opens_on", "closes_on"):
-        if name in data:
-            try:
-                setattr(survey, name, parse_date(data[name]))
-            except ValueError:
-                errors.setdefault(name, []).append(ValidationError(_("Enter a valid date."), code="invalid_date"))
-    if not survey.title:
-        errors.setdefault("title", []).append(ValidationError(_("Enter a title."), code="required"))
-    elif len(survey.title) > 200:
-        errors.setdefault("title", []).append(
-            ValidationError(_("The title is longer than 200 characters."), code="max_length")
-        )
-    if survey.opens_on and survey.closes_on and survey.closes_on < survey.opens_on:
-        errors.setdefault("closes_on", []).append(
-            ValidationError(_("The closing date comes before the opening date."), code="survey_dates_order")
-        )
-    if errors:
-        raise ValidationError(errors)
+def _anonymity_kept(ctx: inputs.Context) -> None:
+    """Respondents answered under one promise: an answered survey stays anonymous, or named."""
+    survey = ctx.instance
+    if survey is not None and ctx.changed("anonymous") and survey.responses.exists():
+        message = _("The survey already has answers: it cannot switch between anonymous and named.")
+        ctx.add_error("anonymous", message, "survey_anonymity_locked")
+
+
+def _dates_in_order(ctx: inputs.Context) -> None:
+    opens_on, closes_on = ctx.value("opens_on"), ctx.value("closes_on")
+    if ctx.ok("opens_on", "closes_on") and opens_on and closes_on and closes_on < opens_on:
+        ctx.add_error("closes_on", _("The closing date comes before the opening date."), "survey_dates_order")
+
+
+def _date() -> inputs.Date:
+    return inputs.Date(codes={"invalid": "invalid_date"})
+
+
+SURVEY_INPUTS = inputs.Rules(
+    {
+        "title": _text(
+            200,
+            _("The title is longer than 200 characters."),
+            required=True,
+            messages={"required": _("Enter a title.")},
+        ),
+        "description": inputs.Text(),
+        "anonymous": inputs.Boolean(default=True, empty=False),
+        "opens_on": _date(),
+        "closes_on": _date(),
+    },
+    checks=(_anonymity_kept, _dates_in_order),
+    messages={"unknown": _("Unknown field: %(field)s.")},
+    unknown_on_all=True,
+)
+SURVEY_FIELDS = tuple(SURVEY_INPUTS.fields)
 
 
 def _new_token() -> str:
@@ -170,7 +154,7 @@ def create_survey(*, actor: Any, network: Network, data: dict[str, Any]) -> Surv
     """Create a draft survey with a fresh public link code."""
     require(actor, MANAGE, network)
     survey = Survey(network=network, created_by=user_of(actor), public_token=_new_token())
-    _clean_survey(data, survey)
+    SURVEY_INPUTS.apply(survey, data, network=network)
     survey.save()
     record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=survey, after=snapshot(survey, SURVEY_FIELDS))
     return survey
@@ -182,7 +166,7 @@ def update_survey(*, actor: Any, survey: Survey, data: dict[str, Any]) -> Survey
     require(actor, MANAGE, survey.network)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     before = snapshot(survey, SURVEY_FIELDS)
-    _clean_survey(data, survey)
+    SURVEY_INPUTS.apply(survey, data, network=survey.network)
     survey.save()
     record_event(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=survey, before=before, after=snapshot(survey, SURVEY_FIELDS)
@@ -224,119 +208,141 @@ def survey_accepts_answers(survey: Survey, today: datetime.date | None = None) -
 # -------------------------------------------------------------------------------------------- questions
 
 
-def _answered_values(question: Question) -> list[Any]:
-    return list(question.answers.values_list("value", flat=True)) if question.pk else []
+class OptionsField(inputs.Field):
+    """The options of a choice question: text with one option per line, or a list; blanks dropped."""
+
+    def is_empty(self, value: Any) -> bool:
+        return False
+
+    def parse(self, value: Any, ctx: inputs.Context) -> list[str]:
+        return parse_options(value if value is None or isinstance(value, str | list | tuple) else [value])
 
 
-def _clean_question(data: dict[str, Any], question: Question) -> None:
-    """Apply `data` to `question` and raise one ValidationError with every problem, answers considered."""
-    errors: dict[str, list] = {}
+def _bound() -> inputs.Number:
+    return inputs.Number(
+        min_value=-MAX_NUMBER,
+        max_value=MAX_NUMBER,
+        range_code="number_too_large",
+        codes={"invalid": "invalid_number"},
+        messages={"number_too_large": _("The number is too large.")},
+    )
 
-    def add(where: str, message: Any, code: str, **params: Any) -> None:
-        errors.setdefault(where, []).append(ValidationError(message, code=code, params=params or None))
 
-    for key in sorted(set(data) - set(QUESTION_FIELDS)):
-        add("__all__", _("Unknown field: %(field)s."), "unknown_field", field=key)
-    answered = _answered_values(question)
-    old_kind, old_choices = question.kind, list(question.choices or [])
-    old_bounds = (question.min_value, question.max_value)
+def _answered(ctx: inputs.Context) -> list[Any]:
+    """The stored answers to the question being edited (read once per write)."""
+    if "answered" not in ctx.extra:
+        question = ctx.instance
+        ctx.extra["answered"] = list(question.answers.values_list("value", flat=True)) if question else []
+    return ctx.extra["answered"]
 
-    if "kind" in data:
-        kind = str(data["kind"] or "")
-        if kind not in Question.Kind.values:
-            add("kind", _("Choose a kind of question."), "invalid_choice")
-        elif answered and kind != old_kind:
-            add("kind", _("The question already has answers: its kind cannot change."), "question_kind_locked")
-        else:
-            question.kind = kind
-    if "text" in data:
-        question.text = " ".join(str(data["text"] or "").split())
-    if "help_text" in data:
-        question.help_text = " ".join(str(data["help_text"] or "").split())
-    if "required" in data:
-        question.required = bool(data["required"])
-    if not question.text:
-        add("text", _("Enter the question."), "required")
-    elif len(question.text) > 300:
-        add("text", _("The question is longer than 300 characters."), "max_length")
-    if len(question.help_text) > 300:
-        add("help_text", _("The help text is longer than 300 characters."), "max_length")
 
-    kind = question.kind
-    if kind in CHOICE_KINDS:
-        options = parse_options(data["choices"]) if "choices" in data else old_choices
-        lowered = [o.casefold() for o in options]
-        duplicates = sorted({o for o in options if lowered.count(o.casefold()) > 1})
-        if duplicates:
-            add("choices", _("The options repeat: %(options)s."), "duplicate_options", options=", ".join(duplicates))
-        elif len(options) < 2:
-            add("choices", _("A choice question needs at least two different options."), "too_few_options")
-        elif len(options) > MAX_OPTIONS:
-            add("choices", _("A question can have at most %(max)s options."), "too_many_options", max=MAX_OPTIONS)
-        long = [o for o in options if len(o) > MAX_OPTION_LENGTH]
-        if long:
-            add("choices", _("An option is longer than 200 characters: %(option)s"), "option_too_long", option=long[0])
-        used = set()
-        for value in answered:
-            used.update(value if isinstance(value, list) else [value])
-        rule_choices = set(question.need_rules.values_list("choice", flat=True)) if question.pk else set()
-        removed = sorted(o for o in (used | rule_choices) if isinstance(o, str) and o and o not in options)
-        if removed:
-            add(
-                "choices",
-                _(
-                    "These options were already chosen in answers or are used by a rule "
-                    "and cannot be removed: %(options)s."
-                ),
-                "options_in_use",
-                options=", ".join(removed),
-            )
-        question.choices = options
-        question.min_value = question.max_value = None
-    elif kind in BOUNDED_KINDS:
-        question.choices = []
-        bounds = []
-        for name in ("min_value", "max_value"):
-            raw = data[name] if name in data else getattr(question, name)
-            try:
-                value = to_decimal(raw)
-            except ValueError:
-                add(name, _("Enter a number."), "invalid_number")
-                value = None
-            else:
-                if value is not None and abs(value) > MAX_NUMBER:
-                    add(name, _("The number is too large."), "number_too_large")
-                    value = None
-            bounds.append(value)
-            setattr(question, name, value)
-        low, high = bounds
-        if kind == Question.Kind.SCALE:
-            if low is None or high is None:
-                for name, value in (("min_value", low), ("max_value", high)):
-                    if value is None and name not in errors:
-                        add(name, _("A scale needs a minimum and a maximum."), "scale_bounds_required")
-            elif low != low.to_integral_value() or high != high.to_integral_value():
-                add("max_value", _("The ends of a scale are whole numbers."), "scale_not_whole")
-            elif low >= high:
-                add("max_value", _("The maximum must be greater than the minimum."), "bounds_order")
-            elif high - low + 1 > MAX_SCALE_POINTS:
-                add("max_value", _("A scale has at most %(max)s points."), "scale_too_wide", max=MAX_SCALE_POINTS)
-        elif low is not None and high is not None and low >= high:
-            add("max_value", _("The maximum must be greater than the minimum."), "bounds_order")
-        if answered and not errors and (low, high) != old_bounds:
-            numbers = [decimal.Decimal(str(v)) for v in answered if isinstance(v, int | float)]
-            outside = [n for n in numbers if (low is not None and n < low) or (high is not None and n > high)]
-            if outside:
-                add(
-                    "max_value" if high is not None and any(n > high for n in outside) else "min_value",
-                    _("Some answers lie outside these bounds: they cannot be narrowed that far."),
-                    "bounds_exclude_answers",
-                )
-    else:
-        question.choices = []
-        question.min_value = question.max_value = None
-    if errors:
-        raise ValidationError(errors)
+def _kind_kept(ctx: inputs.Context) -> None:
+    """An answered question keeps its kind (the rest is then checked against the kind it keeps)."""
+    if ctx.given("kind") and ctx.changed("kind") and _answered(ctx):
+        ctx.add_error("kind", _("The question already has answers: its kind cannot change."), "question_kind_locked")
+        ctx.values["kind"] = ctx.instance.kind
+
+
+def _only_what_the_kind_uses(ctx: inputs.Context) -> None:
+    """Options belong to choice questions, bounds to scales and numbers: the others are emptied, unchecked."""
+    kind = ctx.value("kind")
+    unused = {"choices", "min_value", "max_value"}
+    unused -= {"choices"} if kind in CHOICE_KINDS else {"min_value", "max_value"} if kind in BOUNDED_KINDS else set()
+    for name in unused:
+        ctx.errors.pop(name, None)
+        ctx.values[name] = [] if name == "choices" else None
+
+
+def _options_fit(ctx: inputs.Context) -> None:
+    """Two to fifty different options, none too long, and none removed that answers or rules use."""
+    if ctx.value("kind") not in CHOICE_KINDS:
+        return
+    options = ctx.value("choices") or []
+    lowered = [o.casefold() for o in options]
+    duplicates = sorted({o for o in options if lowered.count(o.casefold()) > 1})
+    if duplicates:
+        ctx.add_error(
+            "choices", _("The options repeat: %(options)s."), "duplicate_options", options=", ".join(duplicates)
+        )
+    elif len(options) < 2:
+        ctx.add_error("choices", _("A choice question needs at least two different options."), "too_few_options")
+    elif len(options) > MAX_OPTIONS:
+        ctx.add_error("choices", _("A question can have at most %(max)s options."), "too_many_options", max=MAX_OPTIONS)
+    long = [o for o in options if len(o) > MAX_OPTION_LENGTH]
+    if long:
+        message = _("An option is longer than 200 characters: %(option)s")
+        ctx.add_error("choices", message, "option_too_long", option=long[0])
+    used = set()
+    for value in _answered(ctx):
+        used.update(value if isinstance(value, list) else [value])
+    question = ctx.instance
+    rule_choices = set(question.need_rules.values_list("choice", flat=True)) if question else set()
+    removed = sorted(o for o in (used | rule_choices) if isinstance(o, str) and o and o not in options)
+    if removed:
+        message = _(
+            "These options were already chosen in answers or are used by a rule and cannot be removed: %(options)s."
+        )
+        ctx.add_error("choices", message, "options_in_use", options=", ".join(removed))
+
+
+def _scale_fits(ctx: inputs.Context, low: Any, high: Any) -> None:
+    """A scale has two whole ends, in order, at most eleven points apart."""
+    if low is None or high is None:
+        for name, value in (("min_value", low), ("max_value", high)):
+            if value is None and ctx.ok(name):
+                ctx.add_error(name, _("A scale needs a minimum and a maximum."), "scale_bounds_required")
+    elif low != low.to_integral_value() or high != high.to_integral_value():
+        ctx.add_error("max_value", _("The ends of a scale are whole numbers."), "scale_not_whole")
+    elif low >= high:
+        ctx.add_error("max_value", _("The maximum must be greater than the minimum."), "bounds_order")
+    elif high - low + 1 > MAX_SCALE_POINTS:
+        ctx.add_error("max_value", _("A scale has at most %(max)s points."), "scale_too_wide", max=MAX_SCALE_POINTS)
+
+
+def _bounds_fit(ctx: inputs.Context) -> None:
+    """The bounds of a scale or a number are in order and do not shut out a stored answer."""
+    kind = ctx.value("kind")
+    if kind not in BOUNDED_KINDS:
+        return
+    low, high = (ctx.value(name) if ctx.ok(name) else None for name in ("min_value", "max_value"))
+    if kind == Question.Kind.SCALE:
+        _scale_fits(ctx, low, high)
+    elif low is not None and high is not None and low >= high:
+        ctx.add_error("max_value", _("The maximum must be greater than the minimum."), "bounds_order")
+    question = ctx.instance
+    if ctx.errors or question is None or (low, high) == (question.min_value, question.max_value):
+        return
+    numbers = [decimal.Decimal(str(v)) for v in _answered(ctx) if isinstance(v, int | float)]
+    outside = [n for n in numbers if (low is not None and n < low) or (high is not None and n > high)]
+    if outside:
+        ctx.add_error(
+            "max_value" if high is not None and any(n > high for n in outside) else "min_value",
+            _("Some answers lie outside these bounds: they cannot be narrowed that far."),
+            "bounds_exclude_answers",
+        )
+
+
+# A question of a survey. Once answered, its kind, the options chosen and the bounds around the answers stay.
+QUESTION_INPUTS = inputs.Rules(
+    {
+        "kind": inputs.choose(Question.Kind, _("Choose a kind of question.")),
+        "text": _text(
+            300,
+            _("The question is longer than 300 characters."),
+            required=True,
+            messages={"required": _("Enter the question.")},
+        ),
+        "help_text": _text(300, _("The help text is longer than 300 characters.")),
+        "required": inputs.Boolean(default=False, empty=False),
+        "choices": OptionsField(),
+        "min_value": _bound(),
+        "max_value": _bound(),
+    },
+    checks=(_kind_kept, _only_what_the_kind_uses, _options_fit, _bounds_fit),
+    messages={"unknown": _("Unknown field: %(field)s.")},
+    unknown_on_all=True,
+)
+QUESTION_FIELDS = tuple(QUESTION_INPUTS.fields)
 
 
 def _question_snapshot(question: Question) -> dict | None:
@@ -347,8 +353,8 @@ def _question_snapshot(question: Question) -> dict | None:
 def add_question(*, actor: Any, survey: Survey, data: dict[str, Any]) -> Question:
     """Add a question at the end of a survey."""
     require(actor, MANAGE, survey.network)
-    question = Question(survey=survey, kind=data.get("kind") or "")
-    _clean_question(data, question)
+    question = Question(survey=survey)
+    QUESTION_INPUTS.apply(question, data, network=survey.network)
     last = survey.questions.aggregate(last=Max("position"))["last"]
     question.position = 0 if last is None else last + 1
     question.save()
@@ -369,7 +375,7 @@ def update_question(*, actor: Any, question: Question, data: dict[str, Any]) -> 
     require(actor, MANAGE, network)
     question = Question.objects.select_for_update().get(pk=question.pk)
     before = _question_snapshot(question)
-    _clean_question(data, question)
+    QUESTION_INPUTS.apply(question, data, network=network)
     question.save()
     record_event(
         actor=actor,

@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
-from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, grants, require
 from legami.core.roles import Role
 from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.network.validators import normalize_tax_code, validate_tax_code
-from legami.territory.models import Municipality, NetworkMunicipality
-
-# The fields of an organisation that create/update accept in `data`.
-ORGANIZATION_FIELDS = (
-    "name",
-    "kind",
-    "tax_code",
-    "municipality",
-    "address",
-    "email",
-    "phone",
-    "website",
-    "description",
-)
-TEXT_FIELDS = ("name", "tax_code", "address", "email", "phone", "website", "description")
+from legami.territory.models import Municipality
 
 # Kinds that may be identified by a person's 16-character codice fiscale (no separate legal entity).
 PERSONAL_TAX_CODE_KINDS = frozenset({Organization.Kind.INFORMAL_GROUP, Organization.Kind.BUSINESS})
@@ -95,124 +81,109 @@ def can_update_organization(user: Any, organization: Organization) -> bool:
     return any(g.role == Role.PARTNER_STAFF and g.organization_id == organization.pk for g in grants(user, network))
 
 
-def _clean_organization(network: Network, org: Organization, raw: dict[str, Any]) -> None:
-    """Apply `raw` to `org` (unsaved changes) and raise one ValidationError with every problem found."""
-    errors: dict[str, list] = {}
+def _in_territory(queryset: Any, network: Network) -> Any:
+    return queryset.filter(network_links__network=network)
 
-    def add(field: str, error: Any) -> None:
-        errors.setdefault(field, []).append(error)
 
-    unknown = sorted(set(raw) - set(ORGANIZATION_FIELDS))
-    for key in unknown:
-        add("__all__", ValidationError(_("Unknown field: %(field)s."), params={"field": key}))
+def _model_text(name: str, **kwargs: Any) -> inputs.Text:
+    # The model field's own validators: e-mail, web address and length say what Django's full_clean says.
+    field = cast(models.Field, Organization._meta.get_field(name))
+    return inputs.Text(validators=field.validators, **kwargs)
 
-    for key in TEXT_FIELDS:
-        if key in raw:
-            setattr(org, key, str(raw[key] or "").strip())
-    if "kind" in raw:
-        org.kind = raw["kind"] or ""
-    if "municipality" in raw:
-        municipality = raw["municipality"]
-        if municipality is not None and not isinstance(municipality, Municipality):
-            try:
-                municipality = Municipality.objects.filter(pk=int(municipality)).first()
-            except (TypeError, ValueError):
-                municipality = None
-            if municipality is None:
-                add("municipality", ValidationError(_("This Comune does not exist."), code="invalid"))
-        org.municipality = municipality
 
-    if not org.name:
-        add("name", ValidationError(_("Enter the organisation's name."), code="required"))
-    elif Organization.objects.filter(network=network, name__iexact=org.name).exclude(pk=org.pk).exists():
-        add("name", ValidationError(_("Another organisation in this network already has this name."), code="unique"))
-
-    if org.kind not in Organization.Kind.values:
-        add("kind", ValidationError(_("Choose the kind of organisation."), code="invalid_choice"))
-
+def _tax_code_fits_kind(ctx: inputs.Context) -> None:
+    """The codice fiscale or partita IVA is valid, and a personal one only for the kinds that may have it."""
+    if not ctx.ok("tax_code"):
+        return
+    kind = ctx.value("kind") if ctx.ok("kind") else ""
     try:
-        org.tax_code = validate_organization_tax_code(org.tax_code, org.kind)
+        ctx.values["tax_code"] = validate_organization_tax_code(ctx.value("tax_code"), kind)
     except ValidationError as exc:
-        add("tax_code", exc)
-    else:
-        if (
-            org.tax_code
-            and Organization.objects.filter(network=network, tax_code=org.tax_code).exclude(pk=org.pk).exists()
-        ):
-            add(
-                "tax_code",
-                ValidationError(_("Another organisation in this network has this tax code."), code="unique"),
-            )
+        ctx.add_error("tax_code", exc)
 
-    if (
-        org.municipality is not None
-        and "municipality" not in errors
-        and not NetworkMunicipality.objects.filter(network=network, municipality=org.municipality).exists()
-    ):
-        add(
-            "municipality",
-            ValidationError(_("This Comune is not part of the network's territory."), code="not_in_territory"),
+
+ORGANIZATION_INPUTS = inputs.Rules(
+    {
+        "name": _model_text("name", required=True, messages={"required": _("Enter the organisation's name.")}),
+        "kind": inputs.choose(Organization.Kind, _("Choose the kind of organisation.")),
+        "tax_code": inputs.Text(),
+        "municipality": inputs.Lookup(
+            Municipality,
+            scope=_in_territory,
+            outside_code="not_in_territory",
+            codes={"invalid_choice": "invalid"},
+            messages={
+                "invalid_choice": _("This Comune does not exist."),
+                "not_in_territory": _("This Comune is not part of the network's territory."),
+            },
+        ),
+        "address": _model_text("address"),
+        "email": _model_text("email"),
+        "phone": _model_text("phone"),
+        "website": _model_text("website"),
+        "description": inputs.Text(),
+    },
+    checks=(
+        inputs.unique(
+            Organization,
+            "name",
+            lookup="iexact",
+            message=_("Another organisation in this network already has this name."),
+        ),
+        _tax_code_fits_kind,
+        inputs.unique(Organization, "tax_code", message=_("Another organisation in this network has this tax code.")),
+    ),
+    messages={"unknown": _("Unknown field: %(field)s.")},
+    unknown_on_all=True,
+)
+# The fields of an organisation that create/update accept in `data`.
+ORGANIZATION_FIELDS = tuple(ORGANIZATION_INPUTS.fields)
+
+
+def _role_is_free(ctx: inputs.Context) -> None:
+    organization = ctx.extra.get("organization")
+    if ctx.given("role") and organization is not None and organization.pk is not None:
+        if Partnership.objects.filter(network=ctx.network, organization=organization, role=ctx.value("role")).exists():
+            ctx.add_error("role", _("This organisation already has this role."), "role_taken")
+
+
+def _one_lead(ctx: inputs.Context) -> None:
+    """A network has one lead partner: the current one's role must be removed first."""
+    if not ctx.given("role") or ctx.value("role") != Partnership.Role.LEAD:
+        return
+    current = (
+        Partnership.objects.filter(network=ctx.network, role=Partnership.Role.LEAD)
+        .select_related("organization")
+        .first()
+    )
+    if current is not None:
+        message = _(
+            "The partnership already has a lead partner (%(name)s): a network has only one. Remove that role first."
         )
-
-    # Field formats (e-mail, web address, lengths): the model's own validators say it best.
-    try:
-        org.full_clean(exclude=["network", "municipality", *errors], validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                add(field, ValidationError(message))
-
-    if errors:
-        raise ValidationError(errors)
+        ctx.add_error("role", message, "lead_taken", name=current.organization.name)
 
 
-def _as_date(value: Any, field: str) -> datetime.date | None:
-    try:
-        return parse_date(value)
-    except (TypeError, ValueError):  # not a date, or one that does not exist such as 2025-02-30
-        raise ValidationError({field: _("Enter a valid date.")}) from None
+def _until_after_since(ctx: inputs.Context) -> None:
+    since, until = ctx.value("since"), ctx.value("until")
+    if ctx.ok("since", "until") and since and until and until < since:
+        ctx.add_error("until", _("The end date cannot be before the start date."), "until_before_since")
 
 
-def _clean_partnership(
-    network: Network, organization: Organization | None, role: str, since: Any, until: Any, contribution: str
-) -> tuple[datetime.date | None, datetime.date | None, str]:
-    """Validate a new partnership role; return (since, until, contribution) cleaned."""
-    errors: dict[str, list] = {}
-    try:
-        since = _as_date(since, "since")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        since = None
-    try:
-        until = _as_date(until, "until")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        until = None
-    if role not in Partnership.Role.values:
-        errors.setdefault("role", []).append(_("Choose a role in the partnership."))
-    else:
-        if organization is not None and organization.pk is not None:
-            if Partnership.objects.filter(network=network, organization=organization, role=role).exists():
-                errors.setdefault("role", []).append(_("This organisation already has this role."))
-        if role == Partnership.Role.LEAD and "role" not in errors:
-            current = (
-                Partnership.objects.filter(network=network, role=Partnership.Role.LEAD)
-                .select_related("organization")
-                .first()
-            )
-            if current is not None:
-                errors.setdefault("role", []).append(
-                    _(
-                        "The partnership already has a lead partner (%(name)s): a network has only one. "
-                        "Remove that role first."
-                    )
-                    % {"name": current.organization.name}
-                )
-    if since and until and until < since:
-        errors.setdefault("until", []).append(_("The end date cannot be before the start date."))
-    if errors:
-        raise ValidationError(errors)
-    return since, until, (contribution or "").strip()
+# A role of an organisation in the partnership; the checks read the organisation from `extra`.
+PARTNERSHIP_INPUTS = inputs.Rules(
+    {
+        "role": inputs.choose(Partnership.Role, _("Choose a role in the partnership.")),
+        "since": inputs.Date(),
+        "until": inputs.Date(),
+        "contribution": inputs.Text(),
+    },
+    checks=(_role_is_free, _one_lead, _until_after_since),
+)
+
+
+def _clean_partnership(network: Network, organization: Organization | None, **data: Any) -> dict[str, Any]:
+    """The cleaned role, since, until and contribution of a new role of `organization` (None: a new one)."""
+    return PARTNERSHIP_INPUTS.clean(data, network=network, extra={"organization": organization})
 
 
 def _data_class(org: Organization) -> str:
@@ -252,16 +223,19 @@ def create_organization(
             _lock_network(network)
         org = Organization(network=network)
         errors: dict[str, list] = {}
+        first_role: dict[str, Any] = {}
         try:
-            _clean_organization(network, org, data)
+            ORGANIZATION_INPUTS.apply(org, data, network=network, actor=actor)
         except ValidationError as exc:
-            errors.update(exc.message_dict)
+            errors.update(exc.error_dict)
         if role:
             try:
-                since, until, contribution = _clean_partnership(network, None, role, since, until, contribution)
+                first_role = _clean_partnership(
+                    network, None, role=role, since=since, until=until, contribution=contribution
+                )
             except ValidationError as exc:
-                for key, messages in exc.message_dict.items():
-                    errors.setdefault(key, []).extend(messages)
+                for key, found in exc.error_dict.items():
+                    errors.setdefault(key, []).extend(found)
         elif since or until or (contribution or "").strip():
             errors.setdefault("role", []).append(_("Choose the role these dates and contribution belong to."))
         if errors:
@@ -275,9 +249,7 @@ def create_organization(
             data_class=_data_class(org),
         )
         if role:
-            partnership = Partnership(
-                network=network, organization=org, role=role, since=since, until=until, contribution=contribution
-            )
+            partnership = Partnership(network=network, organization=org, **first_role)
             _save_or_explain(partnership)
             record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=partnership, after=snapshot(partnership))
     return org
@@ -291,7 +263,7 @@ def update_organization(*, actor: Any, organization: Organization, data: dict[st
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk, network=network)
         before = snapshot(org)
-        _clean_organization(network, org, data)
+        ORGANIZATION_INPUTS.apply(org, data, network=network, actor=actor)
         _save_or_explain(org)
         record_event(
             actor=actor,
@@ -349,10 +321,10 @@ def add_partnership_role(
     require(actor, MANAGE, network)
     with transaction.atomic():
         _lock_network(network)
-        since, until, contribution = _clean_partnership(network, organization, role, since, until, contribution)
-        partnership = Partnership(
-            network=network, organization=organization, role=role, since=since, until=until, contribution=contribution
+        values = _clean_partnership(
+            network, organization, role=role, since=since, until=until, contribution=contribution
         )
+        partnership = Partnership(network=network, organization=organization, **values)
         _save_or_explain(partnership)
         record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=partnership, after=snapshot(partnership))
     return partnership
