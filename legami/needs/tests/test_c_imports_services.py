@@ -364,3 +364,19 @@ def test_the_documented_example_file_imports(cast):
     assert outcome.ok, outcome.errors
     assert Need.objects.filter(network=cast.network, privacy_level=PrivacyLevel.CASE_TEAM).count() == 1
     assert outcome.created == 3
+
+
+def test_a_neighbourhood_name_used_in_two_comuni_is_the_one_of_the_rows_comune(cast, territory):
+    also_po = f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[1], name="Po")
+    rows = [GOOD, GOOD | {"id_esterno": "SP-2", "comune": "Crema", "quartiere": "PO"}]
+    outcome = run(cast, needs_csv(rows))
+    assert outcome.ok, outcome.errors
+    assert [n.neighbourhood for n in Need.objects.order_by("external_id")] == [territory["po"], also_po]
+
+
+def test_areas_and_comuni_match_without_regard_to_case_or_accents(cast, territory):
+    NeedAreaFactory(network=cast.network, code="poverta", name="Povertà e lavoro")
+    outcome = run(cast, needs_csv([GOOD | {"area": "POVERTA E LAVORO", "comune": "cremona"}]))
+    assert outcome.ok, outcome.errors
+    need = Need.objects.get()
+    assert need.area.code == "poverta" and need.municipality == cast.municipalities[0]
