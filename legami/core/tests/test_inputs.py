@@ -231,9 +231,7 @@ def test_a_value_on_file_stays_valid_and_an_unusable_row_is_refused(cast):
 # --- lookups for a file: the rows loaded once ----------------------------------------------------------------
 
 
-def test_with_a_cache_a_lookup_loads_its_rows_once_and_matches_without_case_or_accents(
-    cast, django_assert_num_queries
-):
+def test_with_a_cache_a_lookup_loads_its_rows_once_and_matches_without_case_or_accents(cast, django_assert_num_queries):
     cremona = cast.municipalities[0]
     here = f.NeighbourhoodFactory(network=cast.network, municipality=cremona, name="Città Alta")
     f.NeighbourhoodFactory(network=cast.other_network, municipality=cremona, name="Loro")
