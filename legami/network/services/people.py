@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from codicefiscale import codicefiscale
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -29,11 +27,23 @@ def normalize_phone(value: str) -> str:
     return " ".join(value.split())
 
 
-def _birth_date_matches(code: str, birth_date: datetime.date) -> bool:
-    decoded = codicefiscale.decode(code)["birthdate"]
-    # The codice fiscale holds only two digits of the year, and the library guesses the century: a
-    # person born in 1920 decodes as 2020. Day, month and the last two digits are what the code says.
-    return (decoded.day, decoded.month, decoded.year % 100) == (birth_date.day, birth_date.month, birth_date.year % 100)
+_CF_DIGITS = str.maketrans("LMNPQRSTUV", "0123456789")  # omocodia: letters standing for digits
+_CF_MONTHS = "ABCDEHLMPRST"
+
+
+def _tax_code_birth(code: str) -> tuple[int, int, int, str] | None:
+    """(day, month, last two digits of the year, gender) written in a valid codice fiscale.
+
+    Read from the code's characters directly: the library's decode also rebuilds every omocode and the place
+    of birth, which costs a millisecond a code (20 s in an import of 20,000 people). The code holds only two
+    digits of the year, so the century is not known.
+    """
+    digits = code.translate(_CF_DIGITS)
+    try:
+        year, month, day = int(digits[6:8]), _CF_MONTHS.index(code[8]) + 1, int(digits[9:11])
+    except ValueError:
+        return None
+    return (day - 40, month, year, "F") if day > 40 else (day, month, year, "M")
 
 
 def _in_territory(queryset: Any, network: Network) -> Any:
@@ -94,13 +104,14 @@ def place_check(capability: str = CHANGE_PEOPLE) -> inputs.Check:
 def tax_code_agrees(ctx: inputs.Context) -> None:
     """The date of birth and the gender agree with what the codice fiscale says."""
     code, birth_date, gender = ctx.value("tax_code"), ctx.value("birth_date"), ctx.value("gender")
-    if not code or not ctx.ok("tax_code"):
+    if not code or not ctx.ok("tax_code") or (written := _tax_code_birth(code)) is None:
         return
-    if birth_date and ctx.ok("birth_date") and not _birth_date_matches(code, birth_date):
+    coded_gender = written[3]
+    if birth_date and ctx.ok("birth_date") and (birth_date.day, birth_date.month, birth_date.year % 100) != written[:3]:
         ctx.add_error(
             "birth_date", _("The date of birth does not match the one in the codice fiscale."), "birth_date_mismatch"
         )
-    if gender in ("F", "M") and ctx.ok("gender") and codicefiscale.decode(code)["gender"] != gender:
+    if gender in ("F", "M") and ctx.ok("gender") and coded_gender != gender:
         ctx.add_error("gender", _("The gender does not match the one in the codice fiscale."), "gender_mismatch")
 
 
