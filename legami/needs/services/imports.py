@@ -28,7 +28,9 @@ from legami.needs.services.needs import (
     data_class_of,
 )
 from legami.network.models import Network
+from legami.territory.istat import restore_istat_code
 from legami.territory.models import NetworkMunicipality
+from legami.territory.selectors import district_municipality_ids
 
 IMPORT_NEEDS = "needs.import_needs"
 # The IN lists of the duplicate checks stay under SQLite's limit on query parameters.
@@ -47,12 +49,6 @@ IMPORT_RULES = NEED_RULES.extend(
 )
 
 
-def _istat(value: Any) -> Any:
-    # Spreadsheets drop the leading zeros of numbers: 19036 is 019036.
-    text = str(value).strip() if value is not None else ""
-    return text.zfill(6) if text.isdigit() and len(text) < 6 else value
-
-
 class _NeedChecks:
     """The rules of each row, with the file's lookups loaded once, and the identifiers gathered across rows."""
 
@@ -60,13 +56,7 @@ class _NeedChecks:
         self.context = context
         # A district-limited importer may only bring in needs of the Comuni of their districts.
         self.reachable: set[int] | None = (
-            None
-            if context.districts is None
-            else set(
-                NetworkMunicipality.objects.filter(
-                    network=context.network, district_id__in=context.districts
-                ).values_list("municipality_id", flat=True)
-            )
+            None if context.districts is None else set(district_municipality_ids(context.network, context.districts))
         )
         self.external_ids: dict[str, int] = {}
 
@@ -115,7 +105,8 @@ class NeedsImport(ImportDeclaration):
                            "migrants, caregivers, community) or its name."), "families", True,
                aliases=("target_group", "gruppo_target", "destinatari"), field="target_group"),
         Column("comune", _("ISTAT code (6 digits) or exact name of a Comune of the network's territory."), "019036",
-               True, aliases=("municipality", "municipality_istat", "istat"), field="municipality", parse=_istat),
+               True, aliases=("municipality", "municipality_istat", "istat"), field="municipality",
+               parse=restore_istat_code),
         Column("quartiere", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Po",
                aliases=("neighbourhood", "neighborhood"), field="neighbourhood"),
         Column("descrizione", _("What is needed, in plain words (at most 4000 characters)."),

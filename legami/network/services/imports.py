@@ -40,7 +40,8 @@ from legami.network.services.people import (
     neighbourhood_in_municipality,
 )
 from legami.network.validators import normalize_tax_code
-from legami.territory.models import NetworkMunicipality
+from legami.territory.istat import restore_istat_code
+from legami.territory.selectors import district_municipality_ids
 
 IMPORT_PEOPLE = "network.import_people"
 EXPORT_PEOPLE = "network.export_people"
@@ -73,12 +74,6 @@ IMPORT_RULES = PERSON_INPUTS.extend(
 )
 
 
-def _istat(value: Any) -> Any:
-    # Spreadsheets drop the leading zeros of numbers: 19036 is 019036.
-    text = str(value).strip() if value is not None else ""
-    return text.zfill(6) if text.isdigit() and len(text) < 6 else value
-
-
 # --- the checks across rows and the database ------------------------------------------------------
 
 
@@ -96,13 +91,7 @@ class _PeopleChecks:
         self.context = context
         # A district-limited importer may only register people living in the Comuni of their districts.
         self.reachable: set[int] | None = (
-            None
-            if context.districts is None
-            else set(
-                NetworkMunicipality.objects.filter(
-                    network=context.network, district_id__in=context.districts
-                ).values_list("municipality_id", flat=True)
-            )
+            None if context.districts is None else set(district_municipality_ids(context.network, context.districts))
         )
         self.tax_codes: dict[str, int] = {}
         self.household_rows: dict[str, list[int]] = {}
@@ -196,7 +185,7 @@ class PeopleImport(ImportDeclaration):
         Column("indirizzo", _("Street address."), "Via Roma 1", aliases=("address",), field="address"),
         Column("comune_istat", _("ISTAT code of the Comune (6 digits); the Comune must be in the network's "
                                  "territory."), "019036", aliases=("municipality_istat",), field="municipality",
-               parse=_istat),
+               parse=restore_istat_code),
         Column("quartiere", _("Name of a neighbourhood of that Comune, as registered in the territory."), "Centro",
                aliases=("neighbourhood",), field="neighbourhood"),
         Column("nucleo", _("Name of the household: people with the same name go in the same household, created "
