@@ -68,18 +68,18 @@ ACCOUNTS = {
 }
 
 COLUMNS = (
-    "first_name",
-    "last_name",
-    "tax_code",
-    "birth_date",
-    "gender",
+    "nome",
+    "cognome",
+    "codice_fiscale",
+    "data_nascita",
+    "genere",
     "email",
-    "phone",
-    "address",
-    "municipality_istat",
-    "neighbourhood",
-    "household",
-    "household_role",
+    "telefono",
+    "indirizzo",
+    "comune_istat",
+    "quartiere",
+    "nucleo",
+    "ruolo_nucleo",
 )
 
 

@@ -10,6 +10,7 @@ imports no domain app.
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime
 import decimal
 import re
@@ -147,6 +148,8 @@ class Context:
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[ValidationError]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Shared by the writes of one file (an import): lookups load their rows once and remember each value's answer.
+    cache: dict[Any, Any] | None = None
 
     def value(self, name: str, default: Any = None) -> Any:
         """The cleaned value of `name` when given, else the instance's (what the row will hold)."""
@@ -227,6 +230,15 @@ class Field:
         for klass in reversed(type(self).__mro__):
             merged.update(getattr(klass, "default_messages", {}))
         self.messages = merged | dict(messages or {})
+
+    def but(self, **changes: Any) -> Field:
+        """A copy with some attributes changed (a file import reads a lookup by its natural key), same messages."""
+        copy = _copy.copy(self)
+        for name, value in changes.items():
+            if not hasattr(copy, name):
+                raise AttributeError(name)
+            setattr(copy, name, value)
+        return copy
 
     def error(self, code: str, **params: Any) -> ValidationError:
         """The ValidationError of `code`, with the field's message for it."""
@@ -339,18 +351,27 @@ class Phone(Text):
 
 
 class Choice(Field):
-    """One of a TextChoices/IntegerChoices' values; with `labels`, also its Italian or English label."""
+    """One of a TextChoices/IntegerChoices' values; with `labels`, also its Italian or English label, its value in
+    any case (and with spaces for underscores) and the write's own `words` (e.g. "rete" for the network level)."""
 
     default_messages = {"invalid_choice": _("Choose a valid option.")}
     empty: Any = ""
 
-    def __init__(self, choices: type[models.Choices], *, labels: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        choices: type[models.Choices],
+        *,
+        labels: bool = False,
+        words: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.choices = choices
         self.numeric = all(isinstance(v, int) for v in choices.values)
         if self.numeric and kwargs.get("empty", MISSING) is MISSING:
             self.empty = None
         self.labels = labels
+        self.extra_words = dict(words or {})
         self._words: dict[str, Any] | None = None
 
     def words(self) -> dict[str, Any]:
@@ -358,11 +379,14 @@ class Choice(Field):
         if self._words is None:
             from django.utils import translation
 
-            table: dict[str, Any] = {}
+            table: dict[str, Any] = {fold(word): value for word, value in self.extra_words.items()}
             for language in ("en", "it"):
                 with translation.override(language):
                     for value, label in self.choices.choices:
                         table.setdefault(fold(str(label)), value)
+            for value in self.choices.values:
+                table.setdefault(fold(str(value)), value)
+                table.setdefault(fold(str(value).replace("_", " ")), value)
             self._words = table
         return self._words
 
@@ -506,7 +530,12 @@ class Lookup(Field):
     `outside_code`: the code of a row that exists outside the scope (public tables such as the Comuni); without it,
     a row of another network reads "invalid_choice", as one that does not exist. A value already on the instance
     being edited stays valid (it was when it was set). `usable(row)` False refuses a row with `inactive_code`,
-    unless it is the instance's own.
+    unless it is the instance's own. `within`: a field checked before this one (e.g. "municipality" for a
+    neighbourhood) whose row the value is looked for in first, so that a name may repeat across them.
+
+    With a `Context.cache` (the rows of a file import), the rows in scope are loaded once and a natural key is
+    matched without regard to case and accents, by the first of `by` that finds a row; a value outside the scope
+    costs one query, once per distinct value.
     """
 
     default_messages = {"invalid_choice": _("Choose a valid option.")}
@@ -520,11 +549,13 @@ class Lookup(Field):
         outside_code: str = "",
         usable: Callable[[Any], bool] | None = None,
         inactive_code: str = "inactive",
+        within: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.model, self.scope, self.by = model, scope, tuple(by)
         self.outside_code, self.usable, self.inactive_code = outside_code, usable, inactive_code
+        self.within = within
 
     def scoped(self, ctx: Context) -> models.QuerySet:
         """The rows of the model the write may refer to."""
@@ -560,20 +591,62 @@ class Lookup(Field):
             return getattr(row, f"{self.scope}_id", None) == getattr(ctx.network, "pk", ctx.network)
         return self.scoped(ctx).filter(pk=row.pk).exists()
 
+    def table(self, ctx: Context) -> dict[tuple[str, str], list[Any]]:
+        """(key, folded value) -> the rows in scope with it: loaded once per cache (one file)."""
+        assert ctx.cache is not None
+        cache_key = ("lookup", id(self), getattr(ctx.network, "pk", ctx.network))
+        if cache_key not in ctx.cache:
+            index: dict[tuple[str, str], list[Any]] = {}
+            for row in self.scoped(ctx).order_by("pk"):
+                for key in self.by:
+                    index.setdefault((key, fold(str(getattr(row, key)))), []).append(row)
+            ctx.cache[cache_key] = index
+        return ctx.cache[cache_key]
+
+    def pick(self, rows: list[Any], ctx: Context) -> Any:
+        """The one row meant among `rows`: the one within the `within` field's row when there are several."""
+        parent = ctx.values.get(self.within) if self.within else None
+        if parent is not None and len(rows) > 1:
+            inside = [row for row in rows if getattr(row, f"{self.within}_id", None) == parent.pk]
+            # Only elsewhere: any of them, and the cross-field check says it is not in the parent.
+            rows = inside or rows[:1]
+        if len(rows) > 1:
+            raise self.error("ambiguous" if "ambiguous" in self.messages else "invalid_choice")
+        return rows[0] if rows else None
+
+    def from_table(self, value: Any, ctx: Context) -> Any:
+        """The row of a natural key, from the rows loaded once (see `table`); None when none has it."""
+        if isinstance(value, bool) or not str(value).strip():
+            return None
+        text, table = fold(str(value)), self.table(ctx)
+        for key in self.by:
+            if rows := table.get((key, text)):
+                return self.pick(rows, ctx)
+        if self.outside_code:
+            assert ctx.cache is not None
+            outside_key = ("outside", id(self), text)
+            if outside_key not in ctx.cache:
+                query = self.candidates(value)
+                ctx.cache[outside_key] = query is not None and self.model._default_manager.filter(query).exists()
+            if ctx.cache[outside_key]:
+                raise self.error(self.outside_code)
+        return None
+
     def parse(self, value: Any, ctx: Context) -> Any:
         row: Any
-        if isinstance(value, self.model):
+        if ctx.cache is not None and not isinstance(value, models.Model):
+            row = self.from_table(value, ctx)
+            found = row is not None
+        elif isinstance(value, self.model):
             row = value
             found = row.pk is not None and (self.on_file(ctx, row.pk) or self.in_scope(row, ctx))
             if not found and self.outside_code and row.pk is not None:
                 raise self.error(self.outside_code)
         else:
             query = self.candidates(value)
-            rows = list(self.scoped(ctx).filter(query)[:2]) if query is not None else []
-            if len(rows) > 1:
-                raise self.error("ambiguous" if "ambiguous" in self.messages else "invalid_choice")
-            found = bool(rows)
-            row = rows[0] if rows else None
+            rows = list(self.scoped(ctx).filter(query)[:20]) if query is not None else []
+            row = self.pick(rows, ctx)
+            found = row is not None
             if row is None and self.outside_code and query is not None:
                 if self.model._default_manager.filter(query).exists():
                     raise self.error(self.outside_code)
@@ -634,13 +707,22 @@ class Rules:
         return name in self.fields
 
     def extend(
-        self, fields: Mapping[str, Field] | None = None, *, checks: Sequence[Check] = (), drop: Iterable[str] = ()
+        self,
+        fields: Mapping[str, Field] | None = None,
+        *,
+        checks: Sequence[Check] = (),
+        drop: Iterable[str] = (),
+        drop_checks: Iterable[Check] = (),
     ) -> Rules:
-        """A new declaration with these fields added (or replaced) and those dropped, and more checks."""
+        """A new declaration with these fields added (or replaced) and those dropped, and more (or fewer) checks.
+
+        A replaced field keeps its place: fields are checked in order, and a `within` lookup follows its parent.
+        """
         kept = {name: f for name, f in self.fields.items() if name not in set(drop)}
+        dropped = set(drop_checks)
         return Rules(
             kept | dict(fields or {}),
-            checks=(*self.checks, *checks),
+            checks=(*(c for c in self.checks if c not in dropped), *checks),
             messages=self.messages,
             unknown_on_all=self.unknown_on_all,
         )
@@ -658,11 +740,17 @@ class Rules:
         actor: Any = None,
         partial: bool = False,
         extra: Mapping[str, Any] | None = None,
+        cache: dict[Any, Any] | None = None,
     ) -> dict[str, Any]:
-        """The cleaned values of `data`, or one ValidationError {field: [errors]} with every problem found."""
+        """The cleaned values of `data`, or one ValidationError {field: [errors]} with every problem found.
+
+        `cache`: one dict shared by the rows of a file, so that lookups load their rows once (see Lookup).
+        """
         self.refuse_unknown(data)
         complete = instance is None and not partial
-        ctx = Context(network=network, instance=instance, actor=actor, complete=complete, extra=dict(extra or {}))
+        ctx = Context(
+            network=network, instance=instance, actor=actor, complete=complete, extra=dict(extra or {}), cache=cache
+        )
         for name, spec in self.fields.items():
             if name in data:
                 raw = data[name]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -159,3 +160,10 @@ def select_rows(rows: list[IstatRow], *, province: str | None = None, region: st
             )
         return selected
     return list(rows)
+
+
+def restore_istat_code(value: Any) -> Any:
+    """A cell of a file that may hold an ISTAT code: spreadsheets drop the leading zeros of numbers, so 19036
+    (text or number) is 019036. Anything else is returned as it is (a Comune's name, say)."""
+    text = str(value).strip() if value is not None and not isinstance(value, bool) else ""
+    return text.zfill(6) if text.isdigit() and len(text) < 6 else value

@@ -52,13 +52,13 @@ def people_csv(rows: list[dict]) -> bytes:
 
 GOOD_ROWS = [
     {
-        "first_name": "Giulia",
-        "last_name": "Ferrari",
+        "nome": "Giulia",
+        "cognome": "Ferrari",
         "email": "giulia.ferrari@example.org",
-        "municipality_istat": "019036",
+        "comune_istat": "019036",
     },
-    {"first_name": "Paolo", "last_name": "Galli", "email": "paolo.galli@example.org", "municipality_istat": "019035"},
-    {"first_name": "Anna", "last_name": "Conti", "email": "anna.conti@example.org", "municipality_istat": "019036"},
+    {"nome": "Paolo", "cognome": "Galli", "email": "paolo.galli@example.org", "comune_istat": "019035"},
+    {"nome": "Anna", "cognome": "Conti", "email": "anna.conti@example.org", "comune_istat": "019036"},
 ]
 # Row 3 of the file (the header is row 1) has an e-mail address that is not one.
 BAD_ROWS = [GOOD_ROWS[0], {**GOOD_ROWS[1], "email": "paolo.galli-at-example"}, GOOD_ROWS[2]]

@@ -5,7 +5,16 @@ job with progress, the job page, the audit and the command line. See declaration
 declaration states, pipeline.py for the run, views.py for the pages and registry.py for registration.
 """
 
-from legami.core.imports.declaration import CellError, Column, ImportContext, ImportDeclaration, RowCheck, bounded, text
+from legami.core.imports.declaration import (
+    CellError,
+    Column,
+    ImportContext,
+    ImportDeclaration,
+    RowCheck,
+    bounded,
+    rule,
+    text,
+)
 from legami.core.imports.registry import declaration_for, register
 
 __all__ = [
@@ -17,5 +26,6 @@ __all__ = [
     "bounded",
     "declaration_for",
     "register",
+    "rule",
     "text",
 ]

@@ -8,7 +8,7 @@ file, the all-or-nothing run, progress, the job, its page, the audit, the comman
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext
 
+from legami.core import inputs
 from legami.core.importing import RowError, TableRow
 from legami.core.models import DataClass
 
@@ -32,8 +33,8 @@ class Column:
     """One column of the file: its header, the other headers accepted, and the help shown on the upload page.
 
     `required`: the header must be in the file. `parse`: turns the cell into a value (raising CellError or
-    ValidationError), applied to every row before `check_row`. `field`: the model field the column fills,
-    so that a service's ValidationError on that field is reported on this column.
+    ValidationError), applied to every row before `check_row`. `field`: the input of the write's rules
+    (core.inputs) the cell fills: `RowCheck.clean` checks it there, and reports that field's errors on this column.
     """
 
     name: str
@@ -52,6 +53,20 @@ def text(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return " ".join(str(value).split())
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def rule(spec: inputs.Field) -> Callable[[Any], Any]:
+    """A `parse` that checks a cell with a write's input rule (for a column that fills no field of the write); an
+    empty cell is ''."""
+
+    def parse(value: Any) -> Any:
+        return "" if _empty(value) else spec.clean(value, inputs.Context())
+
+    return parse
 
 
 def bounded(limit: int, *, required: bool = False) -> Callable[[Any], str]:
@@ -81,6 +96,8 @@ class ImportContext:
     districts: set[int] | None
     problems: list[RowError] = field(default_factory=list)
     state: Any = None
+    # What the input rules look up, loaded once for the whole file (see inputs.Lookup).
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def error(self, row: int | None, column: str, message: Any) -> None:
         self.problems.append(RowError(row, column, str(message)))
@@ -93,6 +110,7 @@ class RowCheck:
         self.number = row.number
         self.raw = row
         self.context = context
+        self.columns = columns
         self.bad: set[str] = set()
         self.values: dict[str, Any] = {}
         for column in columns:
@@ -111,6 +129,30 @@ class RowCheck:
             self.error(column, str(exc))
         except ValidationError as exc:
             self.error(column, " ".join(str(m) for m in exc.messages))
+        return None
+
+    def clean(self, rules: inputs.Rules, *, data: Mapping[str, Any] | None = None, **kwargs: Any) -> dict | None:
+        """The row's cells checked by the write's input rules as a new row (the cells of the columns with a `field`,
+        plus `data`): the cleaned values, or None with each problem reported on its column.
+
+        Empty cells are left out, so that the write's defaults apply; cells that failed their `parse` too. The
+        rules share the file's cache: their lookups load the network's rows once per file.
+        """
+        given = {
+            column.field: self.values[column.name]
+            for column in self.columns
+            if column.field and column.name not in self.bad and not _empty(self.values[column.name])
+        }
+        bad = set(self.bad)
+        try:
+            return rules.clean(
+                given | dict(data or {}), network=self.context.network, cache=self.context.cache, **kwargs
+            )
+        except ValidationError as exc:
+            columns = {column.field: column.name for column in self.columns if column.field}
+            for column, message in inputs.Rules.row_errors(exc, columns):
+                if column not in bad:
+                    self.error(column, message)
         return None
 
     @property

@@ -424,3 +424,49 @@ def test_the_command_refuses_wrong_arguments(cast, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         command(*[item for pair in options.items() for item in pair])
     assert not Processing.objects.exists()
+
+
+# --- a row checked by a write's input rules ---------------------------------------------------------------------
+
+
+def test_a_row_is_checked_by_the_writes_rules_and_each_error_lands_on_its_column():
+    from legami.core import inputs
+    from legami.core.importing import TableRow
+    from legami.core.imports import CellError, Column, ImportContext, RowCheck, rule
+
+    def shout(value):
+        if value == "boom":
+            raise CellError("Boom.")
+        return value
+
+    rules = inputs.Rules(
+        {
+            "name": inputs.Text(required=True, max_length=5),
+            "seats": inputs.Integer(min_value=1, default=20),
+            "tag": inputs.Text(required=True),
+        }
+    )
+    columns = (
+        Column("nome", field="name"),
+        Column("posti", field="seats"),
+        Column("etichetta", field="tag", parse=shout),
+        Column("nota", parse=rule(inputs.Text(max_length=3))),
+    )
+    context = ImportContext(network=None, actor=None, file_name="f.csv", districts=None)
+
+    def check(**cells):
+        row = RowCheck(TableRow(2, cells), columns, context)
+        return row, row.clean(rules)
+
+    row, values = check(nome="Anna", posti=" ", etichetta="x", nota="")
+    assert row.ok and values == {"name": "Anna", "seats": 20, "tag": "x"}  # an empty cell takes the default
+    context.problems.clear()
+    row, values = check(nome="Annabella", posti="0", etichetta="boom", nota="lunga")
+    assert values is None
+    # The failed parse is reported once (not again as "required"); the rules' errors go on their columns.
+    assert [(e.column, e.message) for e in context.problems] == [
+        ("etichetta", "Boom."),
+        ("nota", "At most 3 characters."),
+        ("nome", "At most 5 characters."),
+        ("posti", "Enter a number of at least 1."),
+    ]

@@ -258,6 +258,83 @@ def test_a_write_can_keep_its_own_codes_and_its_own_empty_value():
     assert inputs.Choice(Level).clean("", CTX) is None
 
 
+# --- lookups for a file: the rows loaded once ----------------------------------------------------------------
+
+
+def test_with_a_cache_a_lookup_loads_its_rows_once_and_matches_without_case_or_accents(cast, django_assert_num_queries):
+    cremona = cast.municipalities[0]
+    here = f.NeighbourhoodFactory(network=cast.network, municipality=cremona, name="Città Alta")
+    f.NeighbourhoodFactory(network=cast.other_network, municipality=cremona, name="Loro")
+    field = inputs.Lookup(Neighbourhood, by=("name",), messages={"invalid_choice": "Not here."})
+    ctx = inputs.Context(network=cast.network, cache={})
+    with django_assert_num_queries(1):
+        for value in ("Città Alta", "citta alta", " CITTÀ  ALTA "):
+            assert field.clean(value, ctx) == here
+        for value in ("Loro", "Nowhere", True):
+            error = refused(field, value, ctx)
+            assert (error.code, error.message) == ("invalid_choice", "Not here.")
+
+
+def test_with_a_cache_a_value_outside_the_scope_costs_one_query_once(cast, django_assert_num_queries):
+    f.MunicipalityFactory(istat_code="015146", name="Milano")
+    field = inputs.Lookup(Municipality, scope=_in_territory, by=("istat_code", "name"), outside_code="not_in_territory")
+    ctx = inputs.Context(network=cast.network, cache={})
+    assert field.clean("cremona", ctx).istat_code == "019036"
+    with django_assert_num_queries(1):
+        assert refused(field, "015146", ctx).code == "not_in_territory"
+        assert refused(field, "015146", ctx).code == "not_in_territory"
+    with django_assert_num_queries(1):
+        assert refused(field, "Atlantide", ctx).code == "invalid_choice"
+
+
+def test_within_picks_the_row_of_the_parent_when_a_name_repeats(cast):
+    cremona, crema = cast.municipalities
+    in_cremona = f.NeighbourhoodFactory(network=cast.network, municipality=cremona, name="Centro")
+    in_crema = f.NeighbourhoodFactory(network=cast.network, municipality=crema, name="Centro")
+    rules = inputs.Rules(
+        {
+            "municipality": inputs.Lookup(Municipality, scope=_in_territory, by=("istat_code",)),
+            "neighbourhood": inputs.Lookup(Neighbourhood, by=("name",), within="municipality"),
+        }
+    )
+    for cache in ({}, None):
+        found = rules.clean({"municipality": "019035", "neighbourhood": "centro"}, network=cast.network, cache=cache)
+        assert found["neighbourhood"] == in_crema
+        found = rules.clean({"municipality": "019036", "neighbourhood": "Centro"}, network=cast.network, cache=cache)
+        assert found["neighbourhood"] == in_cremona
+    # Without the parent, the name is ambiguous.
+    with pytest.raises(ValidationError) as exc:
+        rules.clean({"neighbourhood": "Centro"}, network=cast.network, cache={})
+    assert codes(exc) == {"neighbourhood": ["invalid_choice"]}
+
+
+def test_but_copies_a_field_with_its_messages_and_leaves_the_original_alone():
+    original = inputs.Choice(Colour, messages={"invalid_choice": "No such colour."})
+    labelled = original.but(labels=True)
+    assert labelled.clean("DARK BLUE", CTX) == Colour.DARK_BLUE
+    assert refused(original, "DARK BLUE").message == "No such colour."
+    assert refused(labelled, "green").message == "No such colour."
+    with pytest.raises(AttributeError):
+        original.but(colour="red")
+
+
+def test_a_choice_with_labels_takes_its_values_in_any_case_and_the_writes_own_words():
+    field = inputs.Choice(Colour, labels=True, words={"rosso": Colour.RED})
+    for value, expected in (("RED", "red"), ("dark_blue", "dark_blue"), ("Dark Blue", "dark_blue"), ("Rosso", "red")):
+        assert field.clean(value, CTX) == expected
+    assert refused(field, "verde").code == "invalid_choice"
+
+
+def test_extend_can_drop_checks():
+    def always(ctx):
+        ctx.add_error("name", "Never.", "never")
+
+    rules = inputs.Rules({"name": inputs.Text()}, checks=(always,))
+    with pytest.raises(ValidationError):
+        rules.clean({"name": "x"})
+    assert rules.extend(drop_checks=(always,)).clean({"name": "x"}) == {"name": "x"}
+
+
 # --- the declaration ----------------------------------------------------------------------------------------
 
 CONTACT = inputs.Rules(

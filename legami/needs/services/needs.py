@@ -144,7 +144,12 @@ def _lookup(model: Any, message: Any, **kwargs: Any) -> inputs.Lookup:
 
 
 _PEOPLE_COUNT_MESSAGE = _("Enter a whole number between 1 and %(max)d.")
-_UNIQUE_EXTERNAL_ID = _("Another need of this network already has this identifier.")
+UNIQUE_EXTERNAL_ID = _("Another need of this network already has this identifier.")
+OUT_OF_DISTRICT = _("Choose a Comune of your district: you can only record what is there.")
+# Only a name can be ambiguous (a file may give the Comune by name).
+_AMBIGUOUS_COMUNE = _("More than one Comune of the territory is called “%(value)s”: write its ISTAT code.")
+# Checked once per file by the import, instead of once per row.
+UNIQUE_EXTERNAL_ID_CHECK = inputs.unique(Need, "external_id", message=UNIQUE_EXTERNAL_ID)
 
 # The inputs of a need (record, update, import, API): the Need fields a service sets.
 NEED_RULES = inputs.Rules(
@@ -168,15 +173,20 @@ NEED_RULES = inputs.Rules(
             required=True,
             empty_code="invalid",
             default=True,
-            true_words=("espresso",),
-            false_words=("rilevato",),
+            true_words=("espresso", "expressed"),
+            false_words=("rilevato", "detected"),
             messages={
                 "invalid": _("Say whether the need was expressed by the people concerned or detected by others.")
             },
         ),
         "channel": _choice(Channel, _("Choose a valid channel.")),
         "privacy_level": _choice(
-            PrivacyLevel, _("Choose a valid privacy level."), default=PrivacyLevel.NETWORK, empty_code="invalid_choice"
+            PrivacyLevel,
+            _("Choose a valid privacy level."),
+            default=PrivacyLevel.NETWORK,
+            empty_code="invalid_choice",
+            # The words of the import file (with labels=True): the network's operators, or the case team.
+            words={"rete": PrivacyLevel.NETWORK, "equipe": PrivacyLevel.CASE_TEAM, "team": PrivacyLevel.CASE_TEAM},
         ),
         "person": _lookup(Person, _("Choose a person of this network.")),
         "household": _lookup(Household, _("Choose a household of this network.")),
@@ -199,6 +209,7 @@ NEED_RULES = inputs.Rules(
             messages={
                 "invalid_choice": _("Choose a Comune of the network."),
                 "not_in_territory": _("This Comune is not part of the network's territory."),
+                "ambiguous": _AMBIGUOUS_COMUNE,
             },
         ),
         "neighbourhood": _lookup(Neighbourhood, _("Choose a neighbourhood of the network.")),
@@ -218,7 +229,7 @@ NEED_RULES = inputs.Rules(
         _neighbourhood_in_municipality,
         inputs.point(message=_("Give both latitude and longitude, or neither.")),
         _observed_on,
-        inputs.unique(Need, "external_id", message=_UNIQUE_EXTERNAL_ID),
+        UNIQUE_EXTERNAL_ID_CHECK,
     ),
 )
 # The keys `data` may hold.
@@ -241,13 +252,7 @@ def _require_reach(actor: Any, need: Need) -> None:
 
 def _check_district(actor: Any, network: Network, municipality: Municipality) -> None:
     if not municipality_in_scope(actor, network, municipality, CHANGE_NEEDS):
-        raise ValidationError(
-            {
-                "municipality": [
-                    _error(_("Choose a Comune of your district: you can only record what is there."), "out_of_district")
-                ]
-            }
-        )
+        raise ValidationError({"municipality": [_error(OUT_OF_DISTRICT, "out_of_district")]})
 
 
 def _save(need: Need) -> None:
@@ -256,9 +261,7 @@ def _save(need: Need) -> None:
             need.save()
     except IntegrityError as exc:
         # Two imports of the same identifier at once: the unique index is the last word.
-        raise ValidationError(
-            {"external_id": [_error(_("Another need of this network already has this identifier."), "unique")]}
-        ) from exc
+        raise ValidationError({"external_id": [_error(UNIQUE_EXTERNAL_ID, "unique")]}) from exc
 
 
 def record_need(*, actor: Any, network: Network, data: dict, check_permission: bool = True, note: str = "") -> Need:

@@ -187,36 +187,36 @@ def test_a_windows_1252_file_keeps_its_accents(cast, territory):
 @pytest.mark.parametrize(
     ("cells", "column", "message"),
     [
-        ({"area": "giardinaggio"}, "area", "Unknown area “giardinaggio”"),
+        ({"area": "giardinaggio"}, "area", "Choose an area of this network"),
         ({"area": "vecchia"}, "area", "no longer in use"),
         ({"area": ""}, "area", "required"),
-        ({"gruppo": "alieni"}, "gruppo", "Unknown target group “alieni”"),
-        ({"comune": "999999"}, "comune", "No Comune has the ISTAT code 999999"),
-        ({"comune": "Milano"}, "comune", "There is no Comune called “Milano”"),
-        ({"comune": "019096"}, "comune", "Soncino is not part of the network's territory"),
-        ({"comune": "soncino"}, "comune", "Soncino is not part of the network's territory"),
+        ({"gruppo": "alieni"}, "gruppo", "Choose a valid target group"),
+        ({"comune": "999999"}, "comune", "Choose a Comune of the network"),
+        ({"comune": "Milano"}, "comune", "Choose a Comune of the network"),
+        ({"comune": "019096"}, "comune", "This Comune is not part of the network's territory"),
+        ({"comune": "soncino"}, "comune", "This Comune is not part of the network's territory"),
         ({"comune": ""}, "comune", "required"),
-        ({"quartiere": "Centro"}, "quartiere", "“Centro” is a neighbourhood of Crema, not of Cremona"),
-        ({"quartiere": "Nowhere"}, "quartiere", "There is no neighbourhood “Nowhere” in Cremona"),
-        ({"descrizione": ""}, "descrizione", "Describe the need"),
+        ({"quartiere": "Centro"}, "quartiere", "This neighbourhood is not in the chosen Comune"),
+        ({"quartiere": "Nowhere"}, "quartiere", "Choose a neighbourhood of the network"),
+        ({"descrizione": ""}, "descrizione", "required"),
         ({"descrizione": "x" * 4001}, "descrizione", "At most 4000 characters"),
-        ({"urgenza": "molto"}, "urgenza", "Write 1, 2, 3 or 4"),
-        ({"urgenza": "7"}, "urgenza", "Write 1, 2, 3 or 4"),
-        ({"espresso": "forse"}, "espresso", "Write sì"),
-        ({"canale": "piccione"}, "canale", "Unknown channel “piccione”"),
+        ({"urgenza": "molto"}, "urgenza", "Choose a valid urgency"),
+        ({"urgenza": "7"}, "urgenza", "Choose a valid urgency"),
+        ({"espresso": "forse"}, "espresso", "Say whether the need was expressed"),
+        ({"canale": "piccione"}, "canale", "Choose a valid channel"),
         ({"canale": ""}, "canale", "required"),
         ({"fasce_orarie": "mar 16-18 pomeriggio"}, "fasce_orarie", "pomeriggio"),
-        ({"fasce_orarie": "gio 18-16"}, "fasce_orarie", "mar e gio 16-18"),
+        ({"fasce_orarie": "gio 18-16"}, "fasce_orarie", "18"),
         ({"lat": "45.1", "lon": ""}, "lon", "Give both latitude and longitude"),
         ({"lat": "", "lon": "10.0"}, "lat", "Give both latitude and longitude"),
         ({"lat": "95", "lon": "10"}, "lat", "not in Italy"),
-        ({"lat": "nord", "lon": "10"}, "lat", "“nord” is not a number"),
-        ({"data": "31/02/2025"}, "data", "Write the date as DD/MM/YYYY"),
-        ({"data": "ieri"}, "data", "Write the date as DD/MM/YYYY"),
+        ({"lat": "nord", "lon": "10"}, "lat", "Enter a number, such as 45.133"),
+        ({"data": "31/02/2025"}, "data", "Enter a valid date"),
+        ({"data": "ieri"}, "data", "Enter a valid date"),
         ({"data": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}, "data", "future"),
         ({"persone": "tre"}, "persone", "whole number"),
         ({"persone": "0"}, "persone", "between 1 and"),
-        ({"riservatezza": "segreto"}, "riservatezza", "Write rete"),
+        ({"riservatezza": "segreto"}, "riservatezza", "Choose a valid privacy level"),
         ({"id_esterno": "x" * 65}, "id_esterno", "At most 64 characters"),
     ],
 )
@@ -260,7 +260,7 @@ def test_an_id_already_in_the_network_is_an_error_but_another_networks_is_not(ca
     )
     outcome = run(cast, needs_csv([GOOD, GOOD | {"id_esterno": "SP-2"}]))
     assert [(e.row, e.column) for e in outcome.errors] == [(2, "id_esterno")]
-    assert "already has this id_esterno" in outcome.errors[0].message
+    assert "already has this identifier" in outcome.errors[0].message
     assert Need.objects.filter(network=cast.network).count() == 1
 
 
@@ -314,7 +314,7 @@ def test_a_district_limited_importer_may_only_import_needs_of_its_district(cast,
     crema = GOOD | {"id_esterno": "SP-9", "comune": "019035", "quartiere": ""}
     outcome = import_needs_file(actor=user, network=cast.network, file=upload(needs_csv([GOOD, crema])))
     assert [(e.row, e.column) for e in outcome.errors] == [(3, "comune")]
-    assert "Crema is not in your district" in outcome.errors[0].message
+    assert "Choose a Comune of your district" in outcome.errors[0].message
     assert not Need.objects.exists()
 
 
@@ -364,3 +364,19 @@ def test_the_documented_example_file_imports(cast):
     assert outcome.ok, outcome.errors
     assert Need.objects.filter(network=cast.network, privacy_level=PrivacyLevel.CASE_TEAM).count() == 1
     assert outcome.created == 3
+
+
+def test_a_neighbourhood_name_used_in_two_comuni_is_the_one_of_the_rows_comune(cast, territory):
+    also_po = f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[1], name="Po")
+    rows = [GOOD, GOOD | {"id_esterno": "SP-2", "comune": "Crema", "quartiere": "PO"}]
+    outcome = run(cast, needs_csv(rows))
+    assert outcome.ok, outcome.errors
+    assert [n.neighbourhood for n in Need.objects.order_by("external_id")] == [territory["po"], also_po]
+
+
+def test_areas_and_comuni_match_without_regard_to_case_or_accents(cast, territory):
+    NeedAreaFactory(network=cast.network, code="poverta", name="Povertà e lavoro")
+    outcome = run(cast, needs_csv([GOOD | {"area": "POVERTA E LAVORO", "comune": "cremona"}]))
+    assert outcome.ok, outcome.errors
+    need = Need.objects.get()
+    assert need.area.code == "poverta" and need.municipality == cast.municipalities[0]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from codicefiscale import codicefiscale
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -28,11 +26,23 @@ def normalize_phone(value: str) -> str:
     return " ".join(value.split())
 
 
-def _birth_date_matches(code: str, birth_date: datetime.date) -> bool:
-    decoded = codicefiscale.decode(code)["birthdate"]
-    # The codice fiscale holds only two digits of the year, and the library guesses the century: a
-    # person born in 1920 decodes as 2020. Day, month and the last two digits are what the code says.
-    return (decoded.day, decoded.month, decoded.year % 100) == (birth_date.day, birth_date.month, birth_date.year % 100)
+_CF_DIGITS = str.maketrans("LMNPQRSTUV", "0123456789")  # omocodia: letters standing for digits
+_CF_MONTHS = "ABCDEHLMPRST"
+
+
+def _tax_code_birth(code: str) -> tuple[int, int, int, str] | None:
+    """(day, month, last two digits of the year, gender) written in a valid codice fiscale.
+
+    Read from the code's characters directly: the library's decode also rebuilds every omocode and the place
+    of birth, which costs a millisecond a code (20 s in an import of 20,000 people). The code holds only two
+    digits of the year, so the century is not known.
+    """
+    digits = code.translate(_CF_DIGITS)
+    try:
+        year, month, day = int(digits[6:8]), _CF_MONTHS.index(code[8]) + 1, int(digits[9:11])
+    except ValueError:
+        return None
+    return (day - 40, month, year, "F") if day > 40 else (day, month, year, "M")
 
 
 def _in_territory(queryset: Any, network: Network) -> Any:
@@ -56,6 +66,21 @@ PLACE_INPUTS: dict[str, inputs.Field] = {
 }
 
 
+OUT_OF_DISTRICT = _("Choose a Comune of your district: you can only register what is there.")
+TAX_CODE_TAKEN = _("Another person in this network already has this codice fiscale.")
+
+
+def neighbourhood_in_municipality(ctx: inputs.Context) -> None:
+    """The neighbourhood is one of the chosen Comune's."""
+    if not ctx.ok("municipality", "neighbourhood"):
+        return
+    municipality, neighbourhood = ctx.value("municipality"), ctx.value("neighbourhood")
+    if neighbourhood is not None and (municipality is None or neighbourhood.municipality_id != municipality.pk):
+        ctx.add_error(
+            "neighbourhood", _("This neighbourhood is not in the chosen Comune."), "neighbourhood_not_in_municipality"
+        )
+
+
 def place_check(capability: str = CHANGE_PEOPLE) -> inputs.Check:
     """The Comune and neighbourhood together, and a new Comune in the actor's districts.
 
@@ -68,38 +93,28 @@ def place_check(capability: str = CHANGE_PEOPLE) -> inputs.Check:
             return
         municipality = ctx.value("municipality")
         if ctx.changed("municipality") and not municipality_in_scope(ctx.actor, ctx.network, municipality, capability):
-            ctx.add_error(
-                "municipality",
-                _("Choose a Comune of your district: you can only register what is there."),
-                "out_of_district",
-            )
+            ctx.add_error("municipality", OUT_OF_DISTRICT, "out_of_district")
             return
-        neighbourhood = ctx.value("neighbourhood")
-        if ctx.ok("neighbourhood") and neighbourhood is not None:
-            if municipality is None or neighbourhood.municipality_id != municipality.pk:
-                ctx.add_error(
-                    "neighbourhood",
-                    _("This neighbourhood is not in the chosen Comune."),
-                    "neighbourhood_not_in_municipality",
-                )
+        neighbourhood_in_municipality(ctx)
 
     return check
 
 
-def _tax_code_agrees(ctx: inputs.Context) -> None:
+def tax_code_agrees(ctx: inputs.Context) -> None:
     """The date of birth and the gender agree with what the codice fiscale says."""
     code, birth_date, gender = ctx.value("tax_code"), ctx.value("birth_date"), ctx.value("gender")
-    if not code or not ctx.ok("tax_code"):
+    if not code or not ctx.ok("tax_code") or (written := _tax_code_birth(code)) is None:
         return
-    if birth_date and ctx.ok("birth_date") and not _birth_date_matches(code, birth_date):
+    coded_gender = written[3]
+    if birth_date and ctx.ok("birth_date") and (birth_date.day, birth_date.month, birth_date.year % 100) != written[:3]:
         ctx.add_error(
             "birth_date", _("The date of birth does not match the one in the codice fiscale."), "birth_date_mismatch"
         )
-    if gender in ("F", "M") and ctx.ok("gender") and codicefiscale.decode(code)["gender"] != gender:
+    if gender in ("F", "M") and ctx.ok("gender") and coded_gender != gender:
         ctx.add_error("gender", _("The gender does not match the one in the codice fiscale."), "gender_mismatch")
 
 
-def _household_role(ctx: inputs.Context) -> None:
+def household_role_check(ctx: inputs.Context) -> None:
     """Leaving a household also drops the role held in it; a role must be one of the list."""
     if ctx.value("household") is None:
         ctx.values["household_role"] = ""
@@ -110,6 +125,10 @@ def _household_role(ctx: inputs.Context) -> None:
 def _text(name: str = "", **kwargs: Any) -> inputs.Text:
     return inputs.Text(max_length=max_length_of(Person, name) if name else None, **kwargs)
 
+
+# The checks a file import runs its own way (once per file, or against its own district set).
+UNIQUE_TAX_CODE = inputs.unique(Person, "tax_code", message=TAX_CODE_TAKEN, code="tax_code_duplicate")
+PERSON_PLACE = place_check()
 
 PERSON_INPUTS = inputs.Rules(
     {
@@ -126,17 +145,7 @@ PERSON_INPUTS = inputs.Rules(
         "household_role": _text(),
         "notes": _text(),
     },
-    checks=(
-        inputs.unique(
-            Person,
-            "tax_code",
-            message=_("Another person in this network already has this codice fiscale."),
-            code="tax_code_duplicate",
-        ),
-        _tax_code_agrees,
-        place_check(),
-        _household_role,
-    ),
+    checks=(UNIQUE_TAX_CODE, tax_code_agrees, PERSON_PLACE, household_role_check),
 )
 # The keys `data` may hold: the editable Person fields.
 PERSON_FIELDS = tuple(PERSON_INPUTS.fields)
@@ -166,10 +175,7 @@ def _save(person: Person) -> None:
             person.save()
     except IntegrityError as exc:
         # Two operators saving the same codice fiscale at once: the unique index is the last word.
-        raise ValidationError(
-            {"tax_code": _("Another person in this network already has this codice fiscale.")},
-            code="tax_code_duplicate",
-        ) from exc
+        raise ValidationError({"tax_code": TAX_CODE_TAKEN}, code="tax_code_duplicate") from exc
 
 
 def create_person(*, actor: Any, network: Network, data: dict) -> Person:

@@ -31,7 +31,7 @@ def write(tmp_path, rows, name="people.csv"):
 
 
 def test_imports_a_good_file_with_a_progress_bar(cast, tmp_path):
-    rows = [{"first_name": f"Nome {n}", "last_name": "Rossi", "household": "Famiglia Rossi"} for n in range(600)]
+    rows = [{"nome": f"Nome {n}", "cognome": "Rossi", "nucleo": "Famiglia Rossi"} for n in range(600)]
     path = write(tmp_path, rows)
     out, err = run("--network", cast.network.slug, "--file", str(path), "--actor", cast.coordinator.email.upper())
     assert "Imported 600 people (1 new households) into rete-prova from people.csv." in out
@@ -44,7 +44,7 @@ def test_imports_a_good_file_with_a_progress_bar(cast, tmp_path):
 
 
 def test_without_an_actor_the_import_is_recorded_as_system(cast, tmp_path):
-    path = write(tmp_path, [{"first_name": "Maria", "last_name": "Rossi"}])
+    path = write(tmp_path, [{"nome": "Maria", "cognome": "Rossi"}])
     run("--network", cast.network.slug, "--file", str(path))
     event = AuditEvent.objects.get()
     assert event.actor is None and event.actor_label == "system"
@@ -54,10 +54,10 @@ def test_bad_rows_are_all_printed_and_nothing_is_written(cast, tmp_path):
     taken = cf("Neri", "Paolo", "M", "1970-03-03")
     f.PersonFactory(network=cast.network, first_name="Paolo", last_name="Neri", tax_code=taken)
     rows = [
-        {"first_name": "Maria", "last_name": "Rossi"},
-        {"first_name": "", "last_name": "Bianchi", "email": "nope"},
-        {"first_name": "Paolo", "last_name": "Neri", "tax_code": taken, "municipality_istat": "123"},
-        {"first_name": "Paolo", "last_name": "Neri", "tax_code": taken},
+        {"nome": "Maria", "cognome": "Rossi"},
+        {"nome": "", "cognome": "Bianchi", "email": "nope"},
+        {"nome": "Paolo", "cognome": "Neri", "codice_fiscale": taken, "comune_istat": "123"},
+        {"nome": "Paolo", "cognome": "Neri", "codice_fiscale": taken},
     ]
     path = write(tmp_path, rows)
     err = io.StringIO()
@@ -65,11 +65,11 @@ def test_bad_rows_are_all_printed_and_nothing_is_written(cast, tmp_path):
         call_command("import_people", "--network", cast.network.slug, "--file", str(path), stderr=err)
     lines = [line for line in err.getvalue().splitlines() if line.startswith("row ")]
     assert lines == [
-        "row 3, column first_name: This field is required.",
-        "row 3, column email: “nope” is not a valid e-mail address.",
-        "row 4, column tax_code: A person with this codice fiscale is already in the registry.",
-        "row 4, column municipality_istat: No Comune has the ISTAT code 000123.",
-        "row 5, column tax_code: The same codice fiscale is already on row 4.",
+        "row 3, column nome: This field is required.",
+        "row 3, column email: Enter a valid e-mail address.",
+        "row 4, column codice_fiscale: Another person in this network already has this codice fiscale.",
+        "row 4, column comune_istat: Choose a Comune of the network.",
+        "row 5, column codice_fiscale: The same codice fiscale is already on row 4.",
     ]
     assert Person.objects.count() == 1 and not AuditEvent.objects.exists()
 
@@ -91,7 +91,7 @@ def test_a_file_that_cannot_be_read_is_a_command_error(cast, tmp_path):
     ],
 )
 def test_wrong_arguments(cast, tmp_path, args, message):
-    path = write(tmp_path, [{"first_name": "Maria", "last_name": "Rossi"}])
+    path = write(tmp_path, [{"nome": "Maria", "cognome": "Rossi"}])
     options = {"--network": cast.network.slug, "--file": str(path)}
     options.update(dict(zip(args[::2], args[1::2], strict=True)))
     with pytest.raises(CommandError, match=message):

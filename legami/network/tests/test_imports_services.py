@@ -83,35 +83,35 @@ MARIA_CF = cf("Rossi", "Maria", "F", "1980-01-01")
 def good_rows():
     return [
         {
-            "first_name": "Maria",
-            "last_name": "Rossi",
-            "tax_code": MARIA_CF.lower(),
-            "birth_date": "1980-01-01",
-            "gender": "f",
+            "nome": "Maria",
+            "cognome": "Rossi",
+            "codice_fiscale": MARIA_CF.lower(),
+            "data_nascita": "1980-01-01",
+            "genere": "f",
             "email": "maria.rossi@example.org",
-            "phone": "+39 0372  123456",
-            "address": "Via Roma 1",
-            "municipality_istat": "019036",
-            "neighbourhood": "centro",
-            "household": "Famiglia Rossi",
-            "household_role": "head",
+            "telefono": "+39 0372  123456",
+            "indirizzo": "Via Roma 1",
+            "comune_istat": "019036",
+            "quartiere": "centro",
+            "nucleo": "Famiglia Rossi",
+            "ruolo_nucleo": "head",
         },
         {
-            "first_name": "Luca",
-            "last_name": "Rossi",
-            "birth_date": "15/06/2010",
-            "municipality_istat": "019036",
-            "household": "famiglia  rossi",
-            "household_role": "CHILD",
+            "nome": "Luca",
+            "cognome": "Rossi",
+            "data_nascita": "15/06/2010",
+            "comune_istat": "019036",
+            "nucleo": "famiglia  rossi",
+            "ruolo_nucleo": "CHILD",
         },
         {
-            "first_name": "Anna",
-            "last_name": "Bianchi",
-            "municipality_istat": "19035",
-            "household": "famiglia bianchi",
-            "household_role": "partner",
+            "nome": "Anna",
+            "cognome": "Bianchi",
+            "comune_istat": "19035",
+            "nucleo": "famiglia bianchi",
+            "ruolo_nucleo": "partner",
         },
-        {"first_name": "Giorgio", "last_name": "Verdi"},
+        {"nome": "Giorgio", "cognome": "Verdi"},
     ]
 
 
@@ -165,7 +165,7 @@ def test_semicolon_csv_and_xlsx_import_the_same(cast, centro, do_import):
     sheet.append([c.upper() for c in PERSON_IMPORT_COLUMNS])
     for row in good_rows():
         values = [row.get(c, "") for c in PERSON_IMPORT_COLUMNS]
-        if row["first_name"] == "Maria":
+        if row["nome"] == "Maria":
             values[3] = datetime.datetime(1980, 1, 1)  # a real date cell
             values[8] = 19036  # a number cell: the leading zero is lost
         sheet.append(values)
@@ -178,27 +178,37 @@ def test_semicolon_csv_and_xlsx_import_the_same(cast, centro, do_import):
     assert Person.objects.count() == 4
 
 
+def test_a_file_with_the_old_english_headers_still_imports(cast, centro, do_import):
+    english = {column: alias for alias, column in imports.PeopleImport.aliases().items()} | {"email": "email"}
+    rows = [{english[name]: value for name, value in row.items()} for row in good_rows()]
+    header = [english[name] for name in PERSON_IMPORT_COLUMNS]
+    assert header[:3] == ["first_name", "last_name", "tax_code"]
+    job = do_import(people_csv(rows, columns=header))
+    assert job.status == Job.Status.SUCCEEDED, (job.result, job.errors)
+    assert Person.objects.filter(network=cast.network).count() == 4
+
+
 def test_bad_rows_write_nothing_and_every_problem_is_reported(cast, centro, do_import):
     f.MunicipalityFactory(istat_code="015146", name="Milano")
     existing_cf = cf("Neri", "Paolo", "M", "1970-03-03")
     f.PersonFactory(network=cast.network, first_name="Paolo", last_name="Neri", tax_code=existing_cf)
     twin_cf = cf("Gialli", "Sara", "F", "1991-02-02")
     rows = [
-        {"first_name": "", "last_name": "Senza nome"},  # row 2
-        {"first_name": "Ugo", "last_name": "Falso", "tax_code": "RSSMRA80A01D150X"},  # 3
-        {"first_name": "Eva", "last_name": "Futura", "birth_date": "2999-01-01", "gender": "Q"},  # 4
-        {"first_name": "Ada", "last_name": "Posta", "email": "not-an-email", "phone": "call me"},  # 5
-        {"first_name": "Ivo", "last_name": "Milanese", "municipality_istat": "015146"},  # 6
-        {"first_name": "Ola", "last_name": "Altrove", "municipality_istat": "999999"},  # 7
-        {"first_name": "Rita", "last_name": "Quartiere", "municipality_istat": "019036", "neighbourhood": "Nowhere"},
-        {"first_name": "Tea", "last_name": "Ruolo", "household": "Famiglia Ruolo", "household_role": "boss"},  # 9
-        {"first_name": "Sara", "last_name": "Gialli", "tax_code": twin_cf},  # 10
-        {"first_name": "Sara", "last_name": "Gialla", "tax_code": twin_cf},  # 11
-        {"first_name": "Paolo", "last_name": "Neri", "tax_code": existing_cf},  # 12
-        {"first_name": "Maria", "last_name": "Rossi", "tax_code": MARIA_CF, "birth_date": "1980-01-02", "gender": "M"},
-        {"first_name": "Febo", "last_name": "Data", "birth_date": "31/02/1980"},  # 14
-        {"first_name": "Zeno", "last_name": "Ruolo", "household_role": "child"},  # 15
-        {"first_name": "Buono", "last_name": "Buonissimo"},  # 16: a good row, not written either
+        {"nome": "", "cognome": "Senza nome"},  # row 2
+        {"nome": "Ugo", "cognome": "Falso", "codice_fiscale": "RSSMRA80A01D150X"},  # 3
+        {"nome": "Eva", "cognome": "Futura", "data_nascita": "2999-01-01", "genere": "Q"},  # 4
+        {"nome": "Ada", "cognome": "Posta", "email": "not-an-email", "telefono": "call me"},  # 5
+        {"nome": "Ivo", "cognome": "Milanese", "comune_istat": "015146"},  # 6
+        {"nome": "Ola", "cognome": "Altrove", "comune_istat": "999999"},  # 7
+        {"nome": "Rita", "cognome": "Quartiere", "comune_istat": "019036", "quartiere": "Nowhere"},
+        {"nome": "Tea", "cognome": "Ruolo", "nucleo": "Famiglia Ruolo", "ruolo_nucleo": "boss"},  # 9
+        {"nome": "Sara", "cognome": "Gialli", "codice_fiscale": twin_cf},  # 10
+        {"nome": "Sara", "cognome": "Gialla", "codice_fiscale": twin_cf},  # 11
+        {"nome": "Paolo", "cognome": "Neri", "codice_fiscale": existing_cf},  # 12
+        {"nome": "Maria", "cognome": "Rossi", "codice_fiscale": MARIA_CF, "data_nascita": "1980-01-02", "genere": "M"},
+        {"nome": "Febo", "cognome": "Data", "data_nascita": "31/02/1980"},  # 14
+        {"nome": "Zeno", "cognome": "Ruolo", "ruolo_nucleo": "child"},  # 15
+        {"nome": "Buono", "cognome": "Buonissimo"},  # 16: a good row, not written either
     ]
     people_before, households_before = Person.objects.count(), Household.objects.count()
 
@@ -210,48 +220,48 @@ def test_bad_rows_write_nothing_and_every_problem_is_reported(cast, centro, do_i
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
     found = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert list(found) == [
-        (2, "first_name"),
-        (3, "tax_code"),
-        (4, "birth_date"),
-        (4, "gender"),
+        (2, "nome"),
+        (3, "codice_fiscale"),
+        (4, "data_nascita"),
+        (4, "genere"),
         (5, "email"),
-        (5, "phone"),
-        (6, "municipality_istat"),
-        (7, "municipality_istat"),
-        (8, "neighbourhood"),
-        (9, "household_role"),
-        (11, "tax_code"),
-        (12, "tax_code"),
-        (13, "birth_date"),
-        (13, "gender"),
-        (14, "birth_date"),
-        (15, "household_role"),
+        (5, "telefono"),
+        (6, "comune_istat"),
+        (7, "comune_istat"),
+        (8, "quartiere"),
+        (9, "ruolo_nucleo"),
+        (11, "codice_fiscale"),
+        (12, "codice_fiscale"),
+        (13, "data_nascita"),
+        (13, "genere"),
+        (14, "data_nascita"),
+        (15, "ruolo_nucleo"),
     ]
-    assert found[(2, "first_name")] == "This field is required."
-    assert "not valid" in found[(3, "tax_code")]
-    assert "future" in found[(4, "birth_date")]
-    assert "F, M or X" in found[(4, "gender")]
-    assert "not-an-email" in found[(5, "email")]
-    assert "call me" in found[(5, "phone")]
-    assert found[(6, "municipality_istat")] == "Milano (015146) is not part of the network's territory."
-    assert found[(7, "municipality_istat")] == "No Comune has the ISTAT code 999999."
-    assert found[(8, "neighbourhood")] == "There is no neighbourhood “Nowhere” in Cremona."
-    assert "boss" in found[(9, "household_role")]
-    assert found[(11, "tax_code")] == "The same codice fiscale is already on row 10."
-    assert found[(12, "tax_code")] == "A person with this codice fiscale is already in the registry."
-    assert "does not match" in found[(13, "birth_date")] and "does not match" in found[(13, "gender")]
-    assert "not a real date" in found[(14, "birth_date")]
-    assert "needs a household" in found[(15, "household_role")]
+    assert found[(2, "nome")] == "This field is required."
+    assert "not valid" in found[(3, "codice_fiscale")]
+    assert "future" in found[(4, "data_nascita")]
+    assert found[(4, "genere")] == "Choose a valid gender."
+    assert found[(5, "email")] == "Enter a valid e-mail address."
+    assert "Enter an Italian phone number" in found[(5, "telefono")]
+    assert found[(6, "comune_istat")] == "This Comune is not part of the network's territory."
+    assert found[(7, "comune_istat")] == "Choose a Comune of the network."
+    assert found[(8, "quartiere")] == "Choose a neighbourhood of the network."
+    assert found[(9, "ruolo_nucleo")] == "Choose a valid role."
+    assert found[(11, "codice_fiscale")] == "The same codice fiscale is already on row 10."
+    assert found[(12, "codice_fiscale")] == "Another person in this network already has this codice fiscale."
+    assert "does not match" in found[(13, "data_nascita")] and "does not match" in found[(13, "genere")]
+    assert found[(14, "data_nascita")] == "Enter a valid date."
+    assert "needs a household" in found[(15, "ruolo_nucleo")]
     assert job.result == {"error_count": 16, "bad_rows": 13}
     assert not job.file
 
 
 def test_only_the_first_500_problems_are_kept_with_the_count_of_the_rest(cast, do_import):
-    rows = [{"first_name": "", "last_name": f"Cognome {n}"} for n in range(520)]
+    rows = [{"nome": "", "cognome": f"Cognome {n}"} for n in range(520)]
     job = do_import(people_csv(rows))
     assert job.status == Job.Status.FAILED
     assert len(job.errors) == 500
-    assert job.errors[0] == {"row": 2, "column": "first_name", "message": "This field is required."}
+    assert job.errors[0] == {"row": 2, "column": "nome", "message": "This field is required."}
     assert job.result == {"error_count": 520, "bad_rows": 520}
     assert (job.processed, job.total) == (520, 520)
     assert Person.objects.count() == 0
@@ -259,24 +269,24 @@ def test_only_the_first_500_problems_are_kept_with_the_count_of_the_rest(cast, d
 
 def test_job_messages_are_in_the_importers_language(cast, django_capture_on_commit_callbacks):
     speak(cast.coordinator, "it")
-    content = people_csv([{"first_name": "", "last_name": "Rossi"}])
+    content = people_csv([{"nome": "", "cognome": "Rossi"}])
     with django_capture_on_commit_callbacks(execute=True):
         job = start_people_import(actor=cast.coordinator, network=cast.network, uploaded_file=upload(content))
     job.refresh_from_db()
     # Django's own Italian catalogue already has this message.
-    assert job.errors == [{"row": 2, "column": "first_name", "message": "Questo campo è obbligatorio."}]
+    assert job.errors == [{"row": 2, "column": "nome", "message": "Questo campo è obbligatorio."}]
 
 
 def test_a_file_that_cannot_be_read_fails_the_job_with_the_reason(cast, do_import):
-    job = do_import(b"nome,cognome\nMaria,Rossi\n")
+    job = do_import(b"name,surname\nMaria,Rossi\n")
     assert job.status == Job.Status.FAILED
-    assert "Missing columns: first_name, last_name." in job.result["file_error"]
-    assert "Unknown columns: nome, cognome." in job.result["file_error"]
+    assert "Missing columns: nome, cognome." in job.result["file_error"]
+    assert "Unknown columns: name, surname." in job.result["file_error"]
     assert Person.objects.count() == 0
 
 
 def test_progress_is_saved_every_500_rows_outside_the_write(cast):
-    rows = [{"first_name": f"Nome {n}", "last_name": "Cognome"} for n in range(1200)]
+    rows = [{"nome": f"Nome {n}", "cognome": "Cognome"} for n in range(1200)]
     job = start_people_import(
         actor=speak(cast.coordinator), network=cast.network, uploaded_file=upload(people_csv(rows))
     )
@@ -303,7 +313,7 @@ def test_progress_is_saved_every_500_rows_outside_the_write(cast):
 
 
 def test_a_finished_job_is_never_run_twice(cast, do_import):
-    job = do_import(people_csv([{"first_name": "Maria", "last_name": "Rossi"}]))
+    job = do_import(people_csv([{"nome": "Maria", "cognome": "Rossi"}]))
     assert job.status == Job.Status.SUCCEEDED
     run_people_import(job=job)
     assert Person.objects.count() == 1
@@ -331,8 +341,8 @@ def test_a_codice_fiscale_registered_meanwhile_rolls_the_whole_file_back(cast, m
     monkeypatch.setattr(imports._PeopleChecks, "_check_existing_tax_codes", lambda self: None)
     content = people_csv(
         [
-            {"first_name": "Nuovo", "last_name": "Nucleo", "household": "Nuova"},
-            {"first_name": "P", "last_name": "N", "tax_code": taken},
+            {"nome": "Nuovo", "cognome": "Nucleo", "nucleo": "Nuova"},
+            {"nome": "P", "cognome": "N", "codice_fiscale": taken},
         ]
     )
     with pytest.raises(ImportFileError, match="added while the import was running"):
@@ -346,13 +356,13 @@ def test_a_district_limited_importer_only_imports_people_of_the_district(cast):
     user = f.UserFactory(email="district_coordinator@example.org")
     f.MembershipFactory(network=cast.network, user=user, role=Role.COORDINATOR, district=cast.district)
     rows = [
-        {"first_name": "In", "last_name": "Cremona", "municipality_istat": "019036"},
-        {"first_name": "Out", "last_name": "Crema", "municipality_istat": "019035"},
-        {"first_name": "No", "last_name": "Comune"},
+        {"nome": "In", "cognome": "Cremona", "comune_istat": "019036"},
+        {"nome": "Out", "cognome": "Crema", "comune_istat": "019035"},
+        {"nome": "No", "cognome": "Comune"},
     ]
     outcome = import_people_file(actor=user, network=cast.network, file=io.BytesIO(people_csv(rows)))
-    assert [(e.row, e.column) for e in outcome.errors] == [(3, "municipality_istat"), (4, "municipality_istat")]
-    assert "Crema is not in your district" in outcome.errors[0].message
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "comune_istat"), (4, "comune_istat")]
+    assert "Choose a Comune of your district" in outcome.errors[0].message
     assert Person.objects.count() == 0
 
 

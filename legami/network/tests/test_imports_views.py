@@ -57,7 +57,7 @@ def test_import_page_shows_the_form_and_the_columns(cast, english_login):
 def test_import_page_access(cast, english_login, persona, status):
     client = english_login(getattr(cast, persona))
     assert client.get(url("people_import", cast)).status_code == status
-    upload = SimpleUploadedFile("people.csv", people_csv([{"first_name": "A", "last_name": "B"}]))
+    upload = SimpleUploadedFile("people.csv", people_csv([{"nome": "A", "cognome": "B"}]))
     assert client.post(url("people_import", cast), {"file": upload}).status_code in (status, 302)
     if status != 200:
         assert not Job.objects.exists() and not Person.objects.exists()
@@ -86,7 +86,7 @@ def test_template_file_has_only_the_header(cast, english_login):
 
 def test_upload_starts_the_job_and_redirects_to_its_page(cast, english_login, django_capture_on_commit_callbacks):
     client = english_login(cast.coordinator)
-    content = people_csv([{"first_name": "Maria", "last_name": "Rossi"}, {"first_name": "Luca", "last_name": "Bo"}])
+    content = people_csv([{"nome": "Maria", "cognome": "Rossi"}, {"nome": "Luca", "cognome": "Bo"}])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("people_import", cast), {"file": SimpleUploadedFile("persone.csv", content)})
     job = Job.objects.get()
@@ -167,7 +167,7 @@ def test_htmx_request_gets_only_the_status_fragment(cast, english_login):
 
 def test_failed_job_lists_every_problem_and_links_back(cast, english_login):
     errors = [
-        {"row": 2, "column": "tax_code", "message": "This codice fiscale is not valid."},
+        {"row": 2, "column": "codice_fiscale", "message": "This codice fiscale is not valid."},
         {"row": 5, "column": "email", "message": "“x” is not a valid e-mail address."},
     ]
     job = make_job(
@@ -181,7 +181,9 @@ def test_failed_job_lists_every_problem_and_links_back(cast, english_login):
     html = english_login(cast.coordinator).get(url("people_import_job", cast, job.pk)).content.decode()
     assert "Import failed: nothing was imported" in html
     assert "There are 502 problems in the file." in html and "400 rows must be corrected." in html
-    assert "<td>2</td>" in html and "<code>tax_code</code>" in html and "This codice fiscale is not valid." in html
+    assert (
+        "<td>2</td>" in html and "<code>codice_fiscale</code>" in html and "This codice fiscale is not valid." in html
+    )
     assert "<td>5</td>" in html and "<code>email</code>" in html
     assert "500 more are not listed." in html
     assert url("people_import", cast) in html

@@ -30,7 +30,7 @@ def restore_signals():
 
 @pytest.mark.django_db(transaction=True)
 def test_db_worker_runs_a_queued_people_import(cast, database_tasks, restore_signals):
-    content = people_csv([{"first_name": "Maria", "last_name": "Rossi"}, {"first_name": "Luca", "last_name": "Bo"}])
+    content = people_csv([{"nome": "Maria", "cognome": "Rossi"}, {"nome": "Luca", "cognome": "Bo"}])
     job = start_people_import(
         actor=cast.coordinator, network=cast.network, uploaded_file=SimpleUploadedFile("people.csv", content)
     )

@@ -277,3 +277,19 @@ def test_delete_removes_ties_and_consents_and_is_audited(cast):
     assert event.before["first_name"] == "Mario"
     assert event.network == cast.network
     assert event.data_class == DataClass.PERSONAL
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "gender", "birth"),
+    [("Rossi", "Maria", "F", "1980-01-01"), ("Neri", "Paolo", "M", "1920-12-31"), ("Bo", "Ada", "F", "2011-07-09")],
+)
+def test_the_birth_read_from_a_codice_fiscale_is_the_librarys_omocodes_included(last, first, gender, birth):
+    from codicefiscale import codicefiscale
+
+    from legami.network.services.people import _tax_code_birth
+
+    code = codicefiscale.encode(lastname=last, firstname=first, gender=gender, birthdate=birth, birthplace="Cremona")
+    for variant in codicefiscale.decode(code)["omocodes"]:
+        decoded = codicefiscale.decode(variant)
+        day, month, year = decoded["birthdate"].day, decoded["birthdate"].month, decoded["birthdate"].year % 100
+        assert _tax_code_birth(variant) == (day, month, year, decoded["gender"])

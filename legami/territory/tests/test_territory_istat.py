@@ -287,3 +287,23 @@ def test_service_error_names_the_field():
     with pytest.raises(ValidationError) as exc:
         import_istat(region="99")
     assert "region" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("19036", "019036"),
+        (19036, "019036"),
+        (" 019036 ", " 019036 "),
+        ("1", "000001"),
+        ("Cremona", "Cremona"),
+        ("1234567", "1234567"),
+        (None, None),
+        ("", ""),
+        (True, True),
+    ],
+)
+def test_a_cell_that_lost_the_leading_zeros_of_its_istat_code_gets_them_back(cell, expected):
+    from legami.territory.istat import restore_istat_code
+
+    assert restore_istat_code(cell) == expected
