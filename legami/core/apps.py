@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from legami.core import checks  # noqa: F401  (registers the system checks)
+        from legami.core.navigation import autodiscover
+
+        # Every app's navigation.py adds its pages to the menu; the apps' models are all loaded by now.
+        autodiscover()

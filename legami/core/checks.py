@@ -1,7 +1,7 @@
 """System checks: production must not run on the development secrets."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 DEV_FIELD_KEY = "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE="
 
@@ -18,3 +18,12 @@ def check_field_keys(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.urls)
+def check_navigation(app_configs, **kwargs):
+    """A menu entry whose route or capability does not exist fails at start-up, not on a page."""
+    from legami.core.navigation import registry
+    from legami.core.roles import CAPABILITIES
+
+    return [Error(problem, id="legami.E010") for problem in registry.problems(known_capabilities=CAPABILITIES)]

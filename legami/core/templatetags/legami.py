@@ -1,7 +1,9 @@
-"""Template helpers: capability checks, accessible form fields, query strings."""
+"""Template helpers: capability checks, accessible form fields, query strings, the menu."""
 
 from django import forms, template
 from django.utils.http import urlencode
+
+from legami.core.navigation import Menu, registry
 
 register = template.Library()
 
@@ -59,3 +61,12 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return urlencode(sorted(query.lists()), doseq=True)
+
+
+@register.simple_tag(takes_context=True)
+def network_menu(context) -> Menu:
+    """`{% network_menu as menu %}`: the registered entries the viewer may use in this network, by group."""
+    network, caps = context.get("network"), context.get("caps")
+    if network is None or not caps or not caps.member:
+        return Menu((), ())
+    return registry.menu(slug=network.slug, allowed=caps.has, current=context.get("nav"))
