@@ -1,5 +1,8 @@
 """Template helpers: capability checks, accessible form fields, query strings, the menu."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms, template
 from django.utils.http import urlencode
 
@@ -70,3 +73,30 @@ def network_menu(context) -> Menu:
     if network is None or not caps or not caps.member:
         return Menu((), ())
     return registry.menu(slug=network.slug, allowed=caps.has, current=context.get("nav"))
+
+
+def summary_items(*forms_: forms.BaseForm | None, errors: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    """The lines of an error summary: the forms' own errors, then each field's, linked to the field."""
+    items: list[dict[str, Any]] = []
+    for form in forms_:
+        if not form:  # an absent form: None, or "" for a variable the template does not have
+            continue
+        if not isinstance(form, forms.BaseForm):
+            raise TypeError(f"error_summary takes forms, not {type(form).__name__}")
+        if not form.errors:
+            continue
+        items += [{"href": "", "label": "", "message": e} for e in form.non_field_errors()]
+        for field in form:
+            # A group of radios or checkboxes has no single input to point at: link to its fieldset.
+            target = "" if field.is_hidden else (field.id_for_label or field.auto_id or "")
+            label = "" if field.is_hidden else field.label
+            items += [{"href": f"#{target}" if target else "", "label": label, "message": e} for e in field.errors]
+    items += [{"href": "", "label": "", "message": e} for e in errors if e]
+    return items
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(*forms_, error=None, errors=(), title=None) -> dict[str, Any]:
+    """`{% error_summary form %}`, `{% error_summary form other %}`, `{% error_summary error=error %}`:
+    the page's one error summary (nothing when there is no error), with an optional heading."""
+    return {"items": summary_items(*forms_, errors=[error, *errors]), "title": title}
