@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms, template
+from django.template import TemplateSyntaxError
 from django.utils.http import urlencode
 
 from legami.core.navigation import Menu, registry
@@ -100,3 +101,18 @@ def error_summary(*forms_, error=None, errors=(), title=None) -> dict[str, Any]:
     """`{% error_summary form %}`, `{% error_summary form other %}`, `{% error_summary error=error %}`:
     the page's one error summary (nothing when there is no error), with an optional heading."""
     return {"items": summary_items(*forms_, errors=[error, *errors]), "title": title}
+
+
+def breadcrumb_items(*parts: Any) -> list[tuple[Any, str]]:
+    """(label, url) pairs from `label, url, label, url, …, current`: the current page comes last, with
+    no link; a step with an empty label is left out (e.g. one the viewer has no page for)."""
+    if len(parts) % 2 != 1:
+        raise TemplateSyntaxError("breadcrumb takes label, url pairs and then the current page's label")
+    steps = [(parts[i], parts[i + 1] or "") for i in range(0, len(parts) - 1, 2)]
+    return [(label, url) for label, url in steps if label] + [(parts[-1], "")]
+
+
+@register.inclusion_tag("components/breadcrumb.html")
+def breadcrumb(*parts: Any) -> dict[str, Any]:
+    """`{% breadcrumb _("People") people_url person.full_name %}`: the page's one breadcrumb."""
+    return {"crumbs": breadcrumb_items(*parts)}
