@@ -84,3 +84,12 @@ def capability_errors(declared: CapabilityRegistry, used: dict[str, list[str]]) 
 @register()
 def check_capabilities(app_configs, **kwargs):
     return capability_errors(registry, template_capabilities(project_template_dirs()))
+
+
+@register(Tags.urls)
+def check_navigation(app_configs, **kwargs):
+    """A menu entry whose route or capability does not exist fails at start-up, not on a page."""
+    from legami.core.navigation import registry
+    from legami.core.roles import CAPABILITIES
+
+    return [Error(problem, id="legami.E010") for problem in registry.problems(known_capabilities=CAPABILITIES)]

@@ -69,7 +69,9 @@ def test_member_list_names_districts_once_and_styles_the_role_filter(login, cast
     assert f"<td>{cast.district.name}</td>" in body
     assert "District:" not in body
     # The role filter is drawn like every other field (with a border), not as a bare select.
-    assert 'class="col-auto legami-field"' in body
+    # (components/field.html: the select sits in a .legami-field wrapper that gives it its border).
+    field = body[body.index('<div class="mb-4 legami-field') : body.index("</select>")]
+    assert 'name="role"' in field and "form-select" in field
 
 
 def test_member_list_filter_by_role(login, cast):
