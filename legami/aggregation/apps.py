@@ -6,3 +6,9 @@ class AggregationConfig(AppConfig):
     name = "legami.aggregation"
     label = "aggregation"
     verbose_name = _("Demand aggregation")
+
+    def ready(self) -> None:
+        from legami.aggregation.panels import dashboard_panels
+        from legami.core.panels import DASHBOARD
+
+        DASHBOARD.register(dashboard_panels)
