@@ -29,6 +29,8 @@ def _hidden_note() -> str:
 
 def dashboard_panels(viewer: Any, network: Any) -> Iterator[Panel]:
     """Needs and surveys: this month's needs (hidden under k for non-operators), the needs to read, open surveys."""
+    if not can(viewer, "network.view_dashboard", network):
+        return
     slug = network.slug
     figures: list[PanelFigure] = []
     links: list[PanelLink] = []

@@ -307,6 +307,14 @@ class PublicReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.user is None and not data.get("contact_name"):
+            self.add_error("contact_name", _("Tell us your name, so that we can answer you."))
+        if self.user is None and not (data.get("contact_email") or data.get("contact_phone")):
+            self.add_error("contact_email", _("Leave an e-mail address or a phone number, so that we can answer you."))
+        if self.errors:
+            # Show only what the person can fix: a form with field errors is refused anyway, and the
+            # anti-bot checks below run on the next submission (with a fresh stamp, see the view).
+            return data
         if data.get("website"):
             raise forms.ValidationError(_("The form could not be sent. Please try again."), code="bot")
         try:
@@ -317,10 +325,6 @@ class PublicReportForm(forms.Form):
             ) from None
         if time.time() - float(started) < MIN_FILL_SECONDS:
             raise forms.ValidationError(_("The form was sent too quickly. Please send it again."), code="too_fast")
-        if self.user is None and not data.get("contact_name"):
-            self.add_error("contact_name", _("Tell us your name, so that we can answer you."))
-        if self.user is None and not (data.get("contact_email") or data.get("contact_phone")):
-            self.add_error("contact_email", _("Leave an e-mail address or a phone number, so that we can answer you."))
         return data
 
     def service_data(self) -> dict[str, Any]:
