@@ -40,7 +40,7 @@ def dashboard_panels(viewer: Any, network: Any) -> Iterator[Panel]:
         map_url = reverse("needs:map", args=[slug]) + f"?date_from={first_day.isoformat()}"
         figures.append(
             PanelFigure(
-                _("Needs read this month"),
+                _("Needs this month"),
                 _("hidden") if total.suppressed else total.needs or 0,
                 map_url,
                 _hidden_note() if total.suppressed else "",

@@ -40,11 +40,11 @@ def _this_month_needs(cast, n, **extra):
 def test_operators_see_this_months_needs_exactly_and_the_new_ones_to_read(cast, login):
     _this_month_needs(cast, 2, status=NeedStatus.READING)
     figures = _figures(_needs_card(cast.coordinator, cast.network))
-    assert figures["Needs read this month"].value == 2
+    assert figures["Needs this month"].value == 2
     assert figures["New needs to read"].value == 1  # last month's need is still new
     assert figures["New needs to read"].url.endswith("?status=new")
     # the figure drills down to the map with the same filter, which shows the same total
-    response = login(cast.coordinator).get(figures["Needs read this month"].url)
+    response = login(cast.coordinator).get(figures["Needs this month"].url)
     assert response.status_code == 200 and response.context["shown"]["totals"][0] == "2"
 
 
@@ -54,8 +54,8 @@ def test_a_small_figure_is_hidden_from_non_operators(cast, login, persona, setti
     _this_month_needs(cast, 2)
     viewer = getattr(cast, persona)
     figures = _figures(_needs_card(viewer, cast.network))
-    assert figures["Needs read this month"].value == "hidden"
-    assert "Fewer than 5 people" in figures["Needs read this month"].note
+    assert figures["Needs this month"].value == "hidden"
+    assert "Fewer than 5 people" in figures["Needs this month"].note
     assert "New needs to read" not in figures  # the individual needs are for operators only
     body = login(viewer).get(reverse("network:dashboard", args=[cast.network.slug])).content.decode()
     assert "Fewer than 5 people" in body
@@ -63,7 +63,7 @@ def test_a_small_figure_is_hidden_from_non_operators(cast, login, persona, setti
 
 def test_a_figure_of_k_people_or_more_reaches_non_operators(cast):
     _this_month_needs(cast, 5)
-    assert _figures(_needs_card(cast.funder, cast.network))["Needs read this month"].value == 5
+    assert _figures(_needs_card(cast.funder, cast.network))["Needs this month"].value == 5
 
 
 def test_open_surveys_are_counted_for_survey_readers_only(cast):
