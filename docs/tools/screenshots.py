@@ -5,7 +5,7 @@ Usage (from the project root, with the demo served on its own database and port)
 
     export LEGAMI_DEBUG=1 DATABASE_URL=sqlite:////tmp/docs-demo.sqlite3
     .venv/bin/python manage.py migrate --no-input
-    .venv/bin/python manage.py import_territory --province CR
+    .venv/bin/python manage.py import_territory
     .venv/bin/python manage.py load_demo
     .venv/bin/python manage.py runserver 127.0.0.1:8100 --noreload &
     .venv/bin/python manage.py db_worker --interval 1 &      # runs the people imports

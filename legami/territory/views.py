@@ -120,6 +120,7 @@ def municipality_add(request: HttpRequest, network: Any) -> HttpResponse:
         "province": province,
         "selected": selected,
         "query_string": request.GET.urlencode(),
+        "loaded_count": selectors.loaded_municipality_count(),
     }
     if request.htmx and request.method == "GET":
         return render(request, "territory/municipality_add.html#results", context)
