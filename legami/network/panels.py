@@ -23,10 +23,17 @@ def _figure(viewer: Any, network: Any, label: str, value: int, url_name: str, ca
     return PanelFigure(label, value, url)
 
 
+def _links(viewer: Any, network: Any, entries: list[tuple[str, str, str | None]]) -> list[PanelLink]:
+    """The (label, URL name, capability or None for every member) entries the viewer may open, in order."""
+    return [
+        PanelLink(label, reverse(url_name, args=[network.slug]))
+        for label, url_name, capability in entries
+        if capability is None or can(viewer, capability, network)
+    ]
+
+
 def _people(viewer: Any, network: Any, counts: dict[str, int]) -> Panel:
-    slug = network.slug
     figures: list[PanelFigure] = []
-    links: list[PanelLink] = []
     if "people" in counts:
         figures += [
             _figure(viewer, network, _("People"), counts["people"], "network:people", "network.view_people"),
@@ -34,17 +41,18 @@ def _people(viewer: Any, network: Any, counts: dict[str, int]) -> Panel:
                 viewer, network, _("Households"), counts["households"], "network:households", "network.view_people"
             ),
         ]
-    if can(viewer, "network.change_people", network):
-        links.append(PanelLink(_("Add a person"), reverse("network:person_create", args=[slug])))
-    if can(viewer, "network.view_people", network):
-        links.append(PanelLink(_("Person registry"), reverse("network:people", args=[slug])))
-        links.append(PanelLink(_("Households"), reverse("network:households", args=[slug])))
-    if can(viewer, "network.view_ties", network):
-        links.append(PanelLink(_("Ties"), reverse("network:ties", args=[slug])))
-    if can(viewer, "network.import_people", network):
-        links.append(PanelLink(_("Import people from a file"), reverse("network:people_import", args=[slug])))
-    if can(viewer, "network.export_people", network):
-        links.append(PanelLink(_("Export the person registry"), reverse("network:people_export", args=[slug])))
+    links = _links(
+        viewer,
+        network,
+        [
+            (_("Add a person"), "network:person_create", "network.change_people"),
+            (_("Person registry"), "network:people", "network.view_people"),
+            (_("Households"), "network:households", "network.view_people"),
+            (_("Ties"), "network:ties", "network.view_ties"),
+            (_("Import people from a file"), "network:people_import", "network.import_people"),
+            (_("Export the person registry"), "network:people_export", "network.export_people"),
+        ],
+    )
     return Panel(
         key="people",
         title=_("People and households"),
@@ -78,14 +86,17 @@ def _partnership(viewer: Any, network: Any, counts: dict[str, int]) -> Panel:
         )
         for organization in organizations_staffed_by(viewer, network)
     ]
-    links.append(PanelLink(_("Partner organisations"), reverse("network:organizations", args=[slug])))
-    if can(viewer, "network.manage_organizations", network):
-        links.append(PanelLink(_("Add an organisation"), reverse("network:organization_create", args=[slug])))
-    if can(viewer, "network.view_members", network):
-        links.append(PanelLink(_("Members"), reverse("network:members", args=[slug])))
-    if can(viewer, "network.manage_members", network):
-        links.append(PanelLink(_("Invite a member"), reverse("network:member_invite", args=[slug])))
-    links.append(PanelLink(_("Public page of the network"), reverse("network:home", args=[slug])))
+    links += _links(
+        viewer,
+        network,
+        [
+            (_("Partner organisations"), "network:organizations", None),
+            (_("Add an organisation"), "network:organization_create", "network.manage_organizations"),
+            (_("Members"), "network:members", "network.view_members"),
+            (_("Invite a member"), "network:member_invite", "network.manage_members"),
+            (_("Public page of the network"), "network:home", None),
+        ],
+    )
     return Panel(
         key="partnership",
         title=_("The partnership"),
@@ -104,28 +115,30 @@ def _territory(viewer: Any, network: Any, counts: dict[str, int]) -> Panel:
         _figure(viewer, network, _("Neighbourhoods"), counts["neighbourhoods"], "territory:overview", capability),
         _figure(viewer, network, _("Places"), counts["places"], "territory:places", capability),
     )
-    links: tuple[PanelLink, ...] = ()
-    if can(viewer, capability, network):
-        links = (
-            PanelLink(_("Territory"), reverse("territory:overview", args=[network.slug])),
-            PanelLink(_("Places"), reverse("territory:places", args=[network.slug])),
-        )
+    links = _links(
+        viewer,
+        network,
+        [(_("Territory"), "territory:overview", capability), (_("Places"), "territory:places", capability)],
+    )
     return Panel(
         key="territory",
         title=_("Territory"),
         order=50,
         description=_("The Comuni where the network works, its districts, neighbourhoods and places."),
         figures=figures,
-        links=links,
+        links=tuple(links),
     )
 
 
 def _privacy(viewer: Any, network: Any) -> Panel:
-    links = []
-    if can(viewer, "core.view_audit", network):
-        links.append(PanelLink(_("Audit log"), reverse("network:audit", args=[network.slug])))
-    if can(viewer, "core.manage_processings", network):
-        links.append(PanelLink(_("Register of processings"), reverse("network:processings", args=[network.slug])))
+    links = _links(
+        viewer,
+        network,
+        [
+            (_("Audit log"), "network:audit", "core.view_audit"),
+            (_("Register of processings"), "network:processings", "core.manage_processings"),
+        ],
+    )
     return Panel(
         key="privacy",
         title=_("Privacy and audit"),

@@ -10,17 +10,6 @@ from legami.accounts.models import Invitation
 from legami.core.panels import DASHBOARD
 from legami.core.roles import Role
 
-MEMBERS = [
-    "coordinator",
-    "case_manager",
-    "community_worker",
-    "partner_staff",
-    "evaluator",
-    "funder",
-    "citizen",
-    "privacy_officer",
-    "district_case_manager",
-]
 # The cards each role gets, in the order shown (needs, demand, people, partnership, territory, privacy).
 EXPECTED = {
     "coordinator": ["needs", "demands", "people", "partnership", "territory", "privacy"],
@@ -33,6 +22,7 @@ EXPECTED = {
     "privacy_officer": ["needs", "people", "partnership", "territory", "privacy"],
     "district_case_manager": ["needs", "demands", "people", "partnership", "territory"],
 }
+MEMBERS = list(EXPECTED)
 
 
 @pytest.fixture(autouse=True)
