@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt
 # Creates the SQLite database, loads the demo network and serves it with a background worker.
 demo: install
 	$(DEMO_ENV) $(MANAGE) migrate --no-input
-	$(DEMO_ENV) $(MANAGE) import_territory --region 03
+	$(DEMO_ENV) $(MANAGE) import_territory
 	$(DEMO_ENV) $(MANAGE) load_demo
 	$(DEMO_ENV) $(MANAGE) db_worker --interval 1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \

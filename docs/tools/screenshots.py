@@ -5,7 +5,7 @@ Usage (from the project root, with the demo served on its own database and port)
 
     export LEGAMI_DEBUG=1 DATABASE_URL=sqlite:////tmp/docs-demo.sqlite3
     .venv/bin/python manage.py migrate --no-input
-    .venv/bin/python manage.py import_territory --province CR
+    .venv/bin/python manage.py import_territory
     .venv/bin/python manage.py load_demo
     .venv/bin/python manage.py runserver 127.0.0.1:8100 --noreload &
     .venv/bin/python manage.py db_worker --interval 1 &      # runs the people imports
@@ -197,6 +197,13 @@ def shot_from(page: Page, name: str, selector: str, margin: int = 16) -> None:
     print(f"  {name}.png  ({page.url}, from {selector})")
 
 
+def open_details(page: Page, selector: str) -> None:
+    """Open a section shown on demand (<details>) unless it is open already."""
+    details = page.locator(selector).first
+    if details.get_attribute("open") is None:
+        details.locator("summary").first.click()
+
+
 def public_path(page: Page, selector: str) -> str:
     """The path of a link shown in a read-only field (it carries LEGAMI_BASE_URL, not this server)."""
     return "/" + page.input_value(selector).split("/", 3)[3]
@@ -278,9 +285,11 @@ def anonymous(ctx: Context) -> None:
     shot(page, "need-report-form")
     page.goto(network_url("needs/map/public/"))
     shot(page, "needs-map-public")
+    open_details(page, "main details.legami-filters-panel")
     page.select_option("#id_municipality", label="Cremona")
     page.click("main form.legami-filters button[type=submit]")
     page.wait_for_load_state("networkidle")
+    open_details(page, "#cross-heading ~ details")
     shot_from(page, "needs-map-public-table", "#cross-heading")
     page.context.close()
 
@@ -425,6 +434,7 @@ def coordinator(ctx: Context) -> None:
 
     # the needs map (exact figures): one Comune, so that the figures go down to its neighbourhoods
     page.goto(network_url("needs/map/"))
+    open_details(page, "main details.legami-filters-panel")
     page.select_option("#id_municipality", label="Cremona")
     page.click("main form.legami-filters button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -517,7 +527,7 @@ def partner_staff(ctx: Context) -> None:
     page = login(ctx, "partner_staff")
     page.goto(network_url("dashboard/"))
     shot(page, "partner-staff-dashboard")
-    organization = first_href(page, "main .legami-shortcuts a[href*='/partners/']")
+    organization = first_href(page, "main .legami-panel-links a[href*='/partners/']")
     page.goto(organization)
     shot(page, "partner-staff-organization")
     page.goto(organization + "edit/")

@@ -12,3 +12,7 @@ class AggregationConfig(AppConfig):
         from legami.core.roles import register_capabilities
 
         register_capabilities(capabilities)
+        from legami.aggregation.panels import dashboard_panels
+        from legami.core.panels import DASHBOARD
+
+        DASHBOARD.register(dashboard_panels)

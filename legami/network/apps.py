@@ -15,3 +15,7 @@ class NetworkConfig(AppConfig):
         register_capabilities(capabilities)
         register_territory_uses()
         register(PEOPLE_IMPORT)
+        from legami.core.panels import DASHBOARD
+        from legami.network.panels import dashboard_panels
+
+        DASHBOARD.register(dashboard_panels)

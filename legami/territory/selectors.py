@@ -114,6 +114,11 @@ def get_territory_link_for_user(viewer: Any, network: Any, municipality_pk: Any)
     return _get_for_user(viewer, network, territory_links_of(network), municipality_id=municipality_pk)
 
 
+def loaded_municipality_count() -> int:
+    """How many Comuni of the ISTAT list the platform has loaded (shared by every network), one query."""
+    return Municipality.objects.count()
+
+
 def search_municipalities(query: str = "", province: Any = None, *, network: Any = None) -> QuerySet[Municipality]:
     """The ISTAT list of Comuni matching `query` (name, ISTAT or cadastral code), for picking.
 

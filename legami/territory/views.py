@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -50,9 +51,18 @@ def overview(request: HttpRequest, network: Any) -> HttpResponse:
     districts = list(selectors.districts_of(network))
     unassigned = list(selectors.unassigned_links_of(network))
     neighbourhoods = list(selectors.neighbourhoods_of(network))
+    # The summary at the top counts each district's Comuni and neighbourhoods from what is already loaded.
+    per_municipality = Counter(n.municipality_id for n in neighbourhoods)
+    district_rows = [
+        (d, len(d.members.all()), sum(per_municipality[link.municipality_id] for link in d.members.all()))
+        for d in districts
+    ]
+    unassigned_neighbourhoods = sum(per_municipality[link.municipality_id] for link in unassigned)
     context = {
         "nav": NAV,
         "districts": districts,
+        "district_rows": district_rows,
+        "unassigned_neighbourhoods": unassigned_neighbourhoods,
         "unassigned": unassigned,
         "neighbourhoods": neighbourhoods,
         "municipality_count": len(unassigned) + sum(len(d.members.all()) for d in districts),
@@ -110,6 +120,7 @@ def municipality_add(request: HttpRequest, network: Any) -> HttpResponse:
         "province": province,
         "selected": selected,
         "query_string": request.GET.urlencode(),
+        "loaded_count": selectors.loaded_municipality_count(),
     }
     if request.htmx and request.method == "GET":
         return render(request, "territory/municipality_add.html#results", context)

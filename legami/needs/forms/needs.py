@@ -307,6 +307,14 @@ class PublicReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.user is None:
+            # The service's own contact rules, so that the form and the service say the same.
+            for name, errors in REPORT_RULES.check(data).items():
+                self.add_error(name, errors)
+        if self.errors:
+            # Show only what the person can fix: a form with field errors is refused anyway, and the
+            # anti-bot checks below run on the next submission (with a fresh stamp, see the view).
+            return data
         if data.get("website"):
             raise forms.ValidationError(_("The form could not be sent. Please try again."), code="bot")
         try:
@@ -317,10 +325,6 @@ class PublicReportForm(forms.Form):
             ) from None
         if time.time() - float(started) < MIN_FILL_SECONDS:
             raise forms.ValidationError(_("The form was sent too quickly. Please send it again."), code="too_fast")
-        if self.user is None:
-            # The service's own contact rules, so that the form and the service say the same.
-            for name, errors in REPORT_RULES.check(data).items():
-                self.add_error(name, errors)
         return data
 
     def service_data(self) -> dict[str, Any]:

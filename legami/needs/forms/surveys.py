@@ -136,7 +136,9 @@ class SurveyAnswerForm(forms.Form):
 
     @staticmethod
     def _field(question: Question, municipalities: list[Municipality], neighbourhoods: list[Neighbourhood]) -> Any:
-        common = {"label": question.text, "required": False, "help_text": question.help_text}
+        # `required` only marks the field (the label's marker, the input's required attribute): the service
+        # checks the answers, with its own messages (see full_clean).
+        common = {"label": question.text, "required": question.required, "help_text": question.help_text}
         kind = question.kind
         if kind == Question.Kind.SINGLE_CHOICE:
             return forms.ChoiceField(choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, **common)
@@ -161,6 +163,11 @@ class SurveyAnswerForm(forms.Form):
                 grouped.setdefault(n.municipality.name, []).append((str(n.pk), n.name))
             return forms.ChoiceField(choices=[("", "—"), *grouped.items()], widget=PlainSelect, **common)
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
+
+    @property
+    def has_required_questions(self) -> bool:
+        """True when some question must be answered (the page then explains the marker)."""
+        return any(question.required for question in self.questions)
 
     def visible_fields(self) -> list:
         # the honeypot is rendered apart, hidden from people (see answer.html)

@@ -30,6 +30,7 @@ from django.db.models import (
     Func,
     IntegerField,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -505,6 +506,26 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
         markers=markers,
         unplaced=unplaced,
     )
+
+
+def needs_total(viewer: Any, network: Network, filters: MapFilters) -> Figure:
+    """The total of the map's figures for `filters` in one query: exact for operators, else hidden under k.
+
+    The same needs, scope and rule as the map's own total (suppress_table), so a summary elsewhere (the
+    dashboard) shows what the map shows when followed with the same filters.
+    """
+    exact = sees_exact_figures(viewer, network)
+    qs = filter_needs(map_needs(viewer, network, exact=exact), filters)
+    subject = Coalesce(F("person_id") * 2, F("household_id") * 2 + 1, F("id") * -1)
+    row = qs.order_by().aggregate(
+        needs=Count("pk"),
+        people=Coalesce(Sum("people_count"), Value(0)),
+        subjects=Count(ExpressionWrapper(subject, output_field=IntegerField()), distinct=True),
+    )
+    total = Figure(row["needs"], row["people"], row["subjects"])
+    if not exact and _under_k(total, settings.LEGAMI_K_ANONYMITY):
+        total.hide()
+    return total
 
 
 def place_positions(

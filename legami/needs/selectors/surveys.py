@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -49,6 +49,24 @@ def surveys_for_user(user: Any, network: Network) -> QuerySet[Survey]:
             question_count=_count_of(Question, "survey"),
             response_count=_count_of(SurveyResponse, "survey"),
         )
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_surveys_count(user: Any, network: Network) -> int:
+    """How many of the network's surveys are open, for managers and results readers (one query)."""
+    if not (can(user, MANAGE, network) or can(user, VIEW_RESULTS, network)):
+        return 0
+    return Survey.objects.filter(network=network, status=Survey.Status.OPEN).count()
+
+
+def public_open_surveys(network: Network) -> list[Survey]:
+    """The surveys anyone may answer today through their public link, the newest first (one query)."""
+    today = timezone.localdate()
+    return list(
+        Survey.objects.filter(network=network, status=Survey.Status.OPEN)
+        .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today))
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
         .order_by("-created_at", "-id")
     )
 

@@ -117,6 +117,8 @@ def _charts(figures: NeedsFigures, measure: str) -> dict[str, Any]:
         "target": bar_chart(figures.by_target.chart_items(measure), title=_("Needs by target group"), unit=unit),
         "status": bar_chart(figures.by_status.chart_items(measure), title=_("Needs by status"), unit=unit),
         "origin": bar_chart(figures.by_origin.chart_items(measure), title=_("Expressed and detected needs"), unit=unit),
+        "channel": bar_chart(figures.by_channel.chart_items(measure), title=_("Needs by channel"), unit=unit),
+        "period": bar_chart(figures.by_period.chart_items(measure), title=_("Needs over time"), unit=unit),
     }
 
 

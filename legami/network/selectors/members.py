@@ -36,6 +36,15 @@ def open_invitations_for(viewer: Any, network: Network) -> QuerySet[Invitation]:
     )
 
 
+def pending_invitations_count(viewer: Any, network: Network) -> int:
+    """How many invitations of `network` can still be accepted (not accepted, withdrawn or expired), one query."""
+    if not can(viewer, VIEW_MEMBERS, network):
+        return 0
+    return Invitation.objects.filter(
+        network=network, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+
+
 def get_membership_for_user(viewer: Any, network: Network, pk: int) -> Membership:
     """An active membership of `network` that `viewer` may see, or 404."""
     try:

@@ -252,9 +252,13 @@ def test_unknown_region_is_a_clear_error_and_writes_nothing():
 
 
 @pytest.mark.django_db
-def test_a_scope_is_required():
-    with pytest.raises(CommandError, match="one of the arguments"):
-        run()
+def test_without_a_scope_every_comune_in_italy_is_loaded():
+    output = run()
+    assert Municipality.objects.count() == ITALY_COMUNI
+    assert Province.objects.count() == 107 and Region.objects.count() == 20
+    assert f"Comuni (all): {ITALY_COMUNI} created" in output
+    # again: nothing to change
+    assert f"Comuni (all): 0 created, {ITALY_COMUNI} unchanged, 0 updated." in run()
 
 
 @pytest.mark.django_db

