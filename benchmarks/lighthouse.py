@@ -130,9 +130,11 @@ def _lighthouse(command: str, url: str, cookie: str | None, report: Path) -> dic
     ]
     if cookie:
         args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    subprocess.run(
-        args, check=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    )
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    # On a loaded machine Chromium now and then misses Lighthouse's deadlines: one more try, then give up.
+    if subprocess.run(args, check=False, env=env).returncode != 0:
+        print(f"!! Lighthouse failed on {url}, trying once more", file=sys.stderr, flush=True)
+        subprocess.run(args, check=True, env=env)
     data = json.loads(report.read_text())
     audits = data["audits"]
     return {
