@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 DEMO_ENV := LEGAMI_DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve worker test test-sqlite test-postgres production-check lint bench messages schema clean
+.PHONY: install demo serve worker test test-sqlite test-postgres production-check lint bench bench-lighthouse theme messages schema clean
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,16 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# Lighthouse (mobile, performance) on the production configuration: see benchmarks/lighthouse.py.
+# Needs Lighthouse (npm) and Chromium; LIGHTHOUSE=path/to/lighthouse if it is not on PATH.
+bench-lighthouse: install
+	$(BIN)/python -m benchmarks.lighthouse
+
+# Rebuilds legami/static/legami/theme.min.{css,js} from Bootstrap Italia's sources (needs Node; a
+# developer's step, never an install or run step): see theme/README.md. Commit the two files.
+theme:
+	cd theme && npm ci --no-audit --no-fund && node build.mjs
 
 # Regenerates the Italian catalogue (then translate the new entries) and compiles it.
 messages: install
