@@ -132,7 +132,8 @@ print(json.dumps({"paths": paths, "accounts": accounts, "password": data.PASSWOR
 """
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
-STATIC_REF = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+# A static file's address, without the fragment that names an icon inside an SVG sprite (sprites.svg#it-user).
+STATIC_REF = re.compile(r'(?:href|src)="(/static/[^"#]+)')
 
 
 class CheckFailed(AssertionError):
@@ -411,8 +412,8 @@ def check_static(run: Run, port: int, statics: set[str]) -> None:
     """Static files by hashed name, cached for a year, compressed when the browser accepts it."""
     run.expect(bool(statics), "the pages reference no static file")
     run.expect(
-        any(re.search(r"/static/css/bootstrap-italia\.min\.[0-9a-f]{12}\.css$", s) for s in statics),
-        "the pages do not reference the hashed bootstrap-italia.min.<hash>.css",
+        any(re.search(r"/static/legami/theme\.min\.[0-9a-f]{12}\.css$", s) for s in statics),
+        "the pages do not reference the hashed legami/theme.min.<hash>.css",
     )
     encodings: set[str] = set()
     for path in sorted(statics):
@@ -473,7 +474,7 @@ def check_server_error(run: Run, port: int, database: str, env: dict[str, str]) 
     run.expect(page.status == 500, f"with the database out of reach / answered {page.status}, not 500")
     run.expect("Errore del server" in page.text, "the 500 is not legami's page")
     run.expect(
-        bool(re.search(r"/static/css/bootstrap-italia\.min\.[0-9a-f]{12}\.css", page.text)),
+        bool(re.search(r"/static/legami/theme\.min\.[0-9a-f]{12}\.css", page.text)),
         "the 500 page does not reference the hashed stylesheet",
     )
     again = Browser(port).get("/")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from legami.core.tests import factories as f
 
 MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-HASHED_CSS = re.compile(r'href="/static/css/bootstrap-italia\.min\.[0-9a-f]{12}\.css"')
+HASHED_CSS = re.compile(r'href="/static/legami/theme\.min\.[0-9a-f]{12}\.css"')
 ERROR_TEMPLATES = ["400.html", "403.html", "403_csrf.html", "404.html", "500.html"]
 
 
