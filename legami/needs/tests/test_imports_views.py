@@ -17,7 +17,7 @@ from legami.core.tests import factories as f
 from legami.needs.models import Need, PrivacyLevel
 from legami.needs.services.imports import NEED_IMPORT_COLUMNS, NeedsImport, import_needs_file, run_needs_import
 from legami.needs.tests.factories import NeedFactory
-from legami.needs.tests.test_c_imports_services import GOOD, make_territory, needs_csv
+from legami.needs.tests.test_imports_services import GOOD, make_territory, needs_csv
 
 ALL = [
     "coordinator",
