@@ -14,7 +14,6 @@ import copy as _copy
 import datetime
 import decimal
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,114 +24,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The parsers live in core.parsing; they are named here too (inputs.parse_date …), where writes look for them.
+from legami.core.parsing import EMPTY_VALUES, fold, parse_bool, parse_date, parse_number, parse_time  # noqa: F401
+
 MISSING: Any = object()
-EMPTY_VALUES = (None, "")
 
 # A generous box around Italy (Lampedusa to the Vetta d'Italia, Sardinia's west coast to Otranto).
 ITALY_LATITUDE = (decimal.Decimal("35.0"), decimal.Decimal("47.2"))
 ITALY_LONGITUDE = (decimal.Decimal("6.5"), decimal.Decimal("18.6"))
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_ITALIAN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?:[:.](\d{2}))?$")
 _PHONE = re.compile(r"^(?:\+39)?[0-9]{6,11}$")
-TRUE_WORDS = frozenset({"1", "true", "yes", "y", "si", "sì", "s", "on", "vero", "x"})
-FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "falso"})
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: how words of a file or a form are compared."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(text.casefold().split())
-
-
-# --- the parsers: one for each kind of value, shared by every write ------------------------------------------
-
-
-def parse_date(value: Any) -> datetime.date | None:
-    """The one date parser: a date, a datetime, 31/12/2025, 31-12-2025, 31.12.2025 or 2025-12-31; None when empty.
-
-    ValueError for anything else, including dates that do not exist (30/02/2025).
-    """
-    if value in EMPTY_VALUES:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(value)
-    text = value.strip()
-    if match := _ISO_DATE.match(text):
-        year, month, day = match.groups()
-    elif match := _ITALIAN_DATE.match(text):
-        day, month, year = match.groups()
-    else:
-        raise ValueError(value)
-    return datetime.date(int(year), int(month), int(day))
-
-
-def parse_time(value: Any) -> datetime.time | None:
-    """A time from a time, 16:30, 16.30, 16:30:00 or 16; None when empty; ValueError otherwise."""
-    if value in EMPTY_VALUES:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.time()
-    if isinstance(value, datetime.time):
-        return value
-    match = _TIME.match(str(value).strip())
-    if match is None:
-        raise ValueError(value)
-    hour, minute, second = (int(part or 0) for part in match.groups())
-    return datetime.time(hour, minute, second)
-
-
-def parse_number(value: Any) -> decimal.Decimal | None:
-    """A finite number from an int, a Decimal, a float or text in Italian (1.234,5) or English (1234.5) style.
-
-    A lone separator (one comma or one dot) is the decimal one; with both, the last one is. None when empty.
-    """
-    if value in EMPTY_VALUES:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, float):
-        value = repr(value)
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        thousands = "." if text.rfind(",") > text.rfind(".") else ","
-        text = text.replace(thousands, "").replace(",", ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(".") > 1 or text.count(",") > 1:
-        # 1.234.567: thousands only.
-        text = text.replace(".", "").replace(",", "")
-    try:
-        number = decimal.Decimal(text)
-    except decimal.InvalidOperation as exc:
-        raise ValueError(value) from exc
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
-
-
-def parse_bool(value: Any, *, true_words: Iterable[str] = (), false_words: Iterable[str] = ()) -> bool | None:
-    """True or False from a bool, 0/1 or a word (sì/no, yes/no, vero/falso...); None when empty; ValueError else."""
-    if isinstance(value, bool):
-        return value
-    if value in EMPTY_VALUES:
-        return None
-    if isinstance(value, int):
-        if value in (0, 1):
-            return bool(value)
-        raise ValueError(value)
-    text = fold(str(value))
-    if text in TRUE_WORDS or text in {fold(w) for w in true_words}:
-        return True
-    if text in FALSE_WORDS or text in {fold(w) for w in false_words}:
-        return False
-    raise ValueError(value)
-
 
 # --- the context of one write --------------------------------------------------------------------------------
 
