@@ -402,14 +402,33 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
     k = settings.LEGAMI_K_ANONYMITY
     qs = filter_needs(map_needs(viewer, network, exact=exact), filters)
     by_neighbourhood = filters.municipality is not None
-    place_field = "neighbourhood_id" if by_neighbourhood else "municipality_id"
 
-    rows = _need_rows(qs, place_field)
-    people = rows[:, _PEOPLE].astype(np.int64)
+    rows = _need_rows(qs, "neighbourhood_id" if by_neighbourhood else "municipality_id")
     subject_keys, subjects = _dense(rows[:, _SUBJECT].astype(np.int64))
-    counts = _Counts(people=people, subjects=subjects, n_subjects=max(len(subject_keys), 1))
-    total = counts.total()
+    counts = _Counts(people=rows[:, _PEOPLE].astype(np.int64), subjects=subjects, n_subjects=max(len(subject_keys), 1))
+    cross = _cross_table(rows, counts, by_neighbourhood=by_neighbourhood)
+    breakdowns = _breakdowns(rows, counts, filters)
+    if not exact:
+        suppress_cross_table(cross, k)
+        for table in breakdowns.values():
+            suppress_table(table, k)
 
+    if _positions_need_own_query(viewer, network, filters, exact=exact):
+        positions = place_positions(network, by_neighbourhood=by_neighbourhood, municipality=filters.municipality)
+    else:
+        # The counted needs are exactly those place_positions reads: their points are already here.
+        points = rows[~np.isnan(rows[:, _LAT]) & ~np.isnan(rows[:, _LON])]
+        if by_neighbourhood:
+            points = points[points[:, _PLACE] > 0]
+        positions = _positions(
+            network, _point_sums(points), by_neighbourhood=by_neighbourhood, municipality=filters.municipality
+        )
+    markers, unplaced = _markers(cross.columns, positions)
+    return NeedsFigures(exact=exact, k=k, cross=cross, markers=markers, unplaced=unplaced, **breakdowns)
+
+
+def _cross_table(rows: np.ndarray, counts: _Counts, *, by_neighbourhood: bool) -> CrossTable:
+    """Areas by Comune (or by neighbourhood of one Comune), with the row, column and grand totals."""
     area_keys, area_ids = _dense(rows[:, _AREA].astype(np.int64))
     place_keys, place_ids = _dense(rows[:, _PLACE].astype(np.int64))
     area_list = area_keys.tolist()
@@ -422,7 +441,7 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
     place_names = dict(place_model.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
     no_place = str(_("Neighbourhood not given")) if by_neighbourhood else ""
     area_figures = counts.figures(area_ids, len(area_list))
-    rows_ = sorted(
+    lines = sorted(
         (Line(pk, areas[pk][0], figure) for pk, figure in zip(area_list, area_figures, strict=True)),
         key=lambda ln: (areas[ln.key][1], ln.label.lower()),
     )
@@ -441,49 +460,42 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
         for code, figure in enumerate(cell_figures)
         if figure.needs
     }
-    cross = CrossTable(
-        rows=rows_,
+    return CrossTable(
+        rows=lines,
         columns=columns,
         cells=cells,
-        total=total,
+        total=counts.total(),
         place_kind="neighbourhood" if by_neighbourhood else "municipality",
     )
 
+
+def _breakdowns(rows: np.ndarray, counts: _Counts, filters: MapFilters) -> dict[str, Table]:
+    """The one-way tables: by target group, status, channel, expressed or detected, and month or quarter."""
+    total = counts.total()
     dims = rows[:, _DIMS].astype(np.int64)
     channel, status, target = dims % _WIDTH, dims // _WIDTH % _WIDTH, dims // _WIDTH**2 % _WIDTH
     expressed, months = dims // _WIDTH**3 % 2, dims // (_WIDTH**3 * 2)
-    target_labels = dict(TargetGroup.choices)
-    status_labels = dict(NeedStatus.choices)
-    channel_labels = dict(Channel.choices)
 
     def choice_table(codes: np.ndarray, values: Sequence[str], labels: dict[str, Any]) -> Table:
         lines = _lines(counts, codes, lambda c: str(labels.get(_choice(values, c), "")), lambda c: c)
         return Table([Line(_choice(values, ln.key), ln.label, ln.figure) for ln in lines], Figure(**vars(total)))
 
-    by_target = choice_table(target, _TARGETS, target_labels)
-    by_status = choice_table(status, _STATUSES, status_labels)
-    by_channel = choice_table(channel, _CHANNELS, channel_labels)
     origin_lines = _lines(counts, expressed, lambda c: str(_("Expressed") if c else _("Detected")), lambda c: -c)
-    by_origin = Table([Line(bool(ln.key), ln.label, ln.figure) for ln in origin_lines], Figure(**vars(total)))
     periods = months // 3 * 3 if filters.period == "quarter" else months
     period_lines = _lines(counts, periods, lambda c: _period_label(_month_start(c), filters.period), lambda c: c)
-    by_period = Table([Line(_month_start(ln.key), ln.label, ln.figure) for ln in period_lines], Figure(**vars(total)))
+    return {
+        "by_target": choice_table(target, _TARGETS, dict(TargetGroup.choices)),
+        "by_status": choice_table(status, _STATUSES, dict(NeedStatus.choices)),
+        "by_origin": Table([Line(bool(ln.key), ln.label, ln.figure) for ln in origin_lines], Figure(**vars(total))),
+        "by_channel": choice_table(channel, _CHANNELS, dict(Channel.choices)),
+        "by_period": Table(
+            [Line(_month_start(ln.key), ln.label, ln.figure) for ln in period_lines], Figure(**vars(total))
+        ),
+    }
 
-    if not exact:
-        suppress_cross_table(cross, k)
-        for table in (by_target, by_status, by_channel, by_origin, by_period):
-            suppress_table(table, k)
 
-    if _positions_need_own_query(viewer, network, filters, exact=exact):
-        positions = place_positions(network, by_neighbourhood=by_neighbourhood, municipality=filters.municipality)
-    else:
-        # The counted needs are exactly those place_positions reads: their points are already here.
-        points = rows[~np.isnan(rows[:, _LAT]) & ~np.isnan(rows[:, _LON])]
-        if by_neighbourhood:
-            points = points[points[:, _PLACE] > 0]
-        positions = _positions(
-            network, _point_sums(points), by_neighbourhood=by_neighbourhood, municipality=filters.municipality
-        )
+def _markers(columns: list[Line], positions: dict[Any, tuple[float, float]]) -> tuple[list[MapMarker], list[str]]:
+    """A circle for each place with a shown figure and a position; the names of places with needs but no position."""
     markers: list[MapMarker] = []
     unplaced: list[str] = []
     for column in columns:
@@ -494,18 +506,7 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
             unplaced.append(column.label)
         elif not column.figure.suppressed:
             markers.append(MapMarker(column.key, column.label, point[0], point[1], column.figure))
-    return NeedsFigures(
-        exact=exact,
-        k=k,
-        cross=cross,
-        by_target=by_target,
-        by_status=by_status,
-        by_origin=by_origin,
-        by_channel=by_channel,
-        by_period=by_period,
-        markers=markers,
-        unplaced=unplaced,
-    )
+    return markers, unplaced
 
 
 def needs_total(viewer: Any, network: Network, filters: MapFilters) -> Figure:
