@@ -257,7 +257,36 @@ def survey_results(
         .values_list("question_id", "value")
     ):
         by_question.setdefault(question_id, []).append(value)
+    names = _place_names(questions, by_question)
+    results = []
+    for question in questions:
+        values = by_question[question.pk]
+        result = QuestionResult(question=question, answered=len(values))
+        if question.kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
+            _choice_result(result, values, k, suppress)
+        elif question.kind == Question.Kind.SCALE:
+            _scale_result(result, values, k, suppress)
+        elif question.kind == Question.Kind.NUMBER:
+            _number_result(result, values, k, suppress)
+        elif question.kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD):
+            counter = Counter(names.get((question.kind, v), str(v)) for v in values)
+            _place_result(result, counter, k, suppress)
+        else:
+            page = text_page if text_question == question.pk else None
+            _text_result(result, values, k, suppress, page=page, paged=text_question == question.pk)
+        results.append(result)
+    return SurveyResults(
+        survey=survey,
+        response_count=response_count,
+        k=k,
+        suppress_small=suppress,
+        questions=results,
+        response_count_small=0 < response_count < k,
+    )
 
+
+def _place_names(questions: list[Question], by_question: dict[int, list[Any]]) -> dict[tuple[str, int], str]:
+    """The names of the Comuni and neighbourhoods chosen in the answers, keyed by (question kind, pk)."""
     place_ids = {
         kind: {v for q in questions if q.kind == kind for v in by_question[q.pk] if isinstance(v, int)}
         for kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD)
@@ -273,65 +302,63 @@ def survey_results(
             "pk", "name", "municipality__name"
         ):
             names[(Question.Kind.NEIGHBOURHOOD, pk)] = f"{name} ({comune})"
+    return names
 
-    results = []
-    for question in questions:
-        values = by_question[question.pk]
-        result = QuestionResult(question=question, answered=len(values))
-        title = question.text
-        if question.kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
-            counter: Counter = Counter()
-            for value in values:
-                counter.update(value if isinstance(value, list) else [value])
-            labels = list(question.choices) + sorted(str(x) for x in counter if x not in question.choices)
-            result.cells = _cells(counter, labels, len(values), k, suppress)
-            result.chart = _chart(result.cells, title)
-        elif question.kind == Question.Kind.SCALE:
-            counter = Counter(int(v) for v in values if _numeric(v) is not None)
-            low = int(question.min_value) if question.min_value is not None else min(counter, default=0)
-            high = int(question.max_value) if question.max_value is not None else max(counter, default=0)
-            str_counter = Counter({str(key): n for key, n in counter.items()})
-            result.cells = _cells(str_counter, [str(i) for i in range(low, high + 1)], len(values), k, suppress)
-            result.chart = _chart(result.cells, title)
-            numbers = [n for n in (_numeric(v) for v in values) if n is not None]
-            result.stats = _stats(numbers, k, suppress)
-        elif question.kind == Question.Kind.NUMBER:
-            numbers = [n for n in (_numeric(v) for v in values) if n is not None]
-            result.stats = _stats(numbers, k, suppress)
-            if numbers and result.stats is not None:
-                bins = _histogram(numbers, question)
-                counter = Counter({label: len(members) for label, members in bins})
-                result.cells = _cells(counter, [label for label, _m in bins], len(numbers), k, suppress)
-                result.chart = _chart(result.cells, title)
-            result.suppressed = result.stats is None and bool(numbers)
-        elif question.kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD):
-            counter = Counter(names.get((question.kind, v), str(v)) for v in values)
-            # Most answered first; the cells suppressed for this viewer come last in alphabetical order, so
-            # that their place in the list does not rank what the table hides.
-            hidden = {label for label, n in counter.items() if suppress and n < k}
-            labels = [label for label, _n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))]
-            labels = [label for label in labels if label not in hidden] + sorted(hidden)
-            result.cells = _cells(counter, labels, len(values), k, suppress)
-            result.chart = _chart(result.cells, title)
-        else:  # free text: newest first
-            texts = [str(v) for v in values]
-            result.text_total = len(texts)
-            if suppress and len(texts) < k:
-                result.suppressed = bool(texts)
-                result.texts = []
-            elif text_question == question.pk:
-                result.texts = Paginator(texts, TEXT_PAGE_SIZE).get_page(text_page)
-            else:
-                result.texts = texts[:TEXT_PREVIEW]
-        results.append(result)
-    return SurveyResults(
-        survey=survey,
-        response_count=response_count,
-        k=k,
-        suppress_small=suppress,
-        questions=results,
-        response_count_small=0 < response_count < k,
-    )
+
+def _choice_result(result: QuestionResult, values: list[Any], k: int, suppress: bool) -> None:
+    question = result.question
+    counter: Counter = Counter()
+    for value in values:
+        counter.update(value if isinstance(value, list) else [value])
+    labels = list(question.choices) + sorted(str(x) for x in counter if x not in question.choices)
+    result.cells = _cells(counter, labels, len(values), k, suppress)
+    result.chart = _chart(result.cells, question.text)
+
+
+def _scale_result(result: QuestionResult, values: list[Any], k: int, suppress: bool) -> None:
+    question = result.question
+    counter = Counter(int(v) for v in values if _numeric(v) is not None)
+    low = int(question.min_value) if question.min_value is not None else min(counter, default=0)
+    high = int(question.max_value) if question.max_value is not None else max(counter, default=0)
+    str_counter = Counter({str(key): n for key, n in counter.items()})
+    result.cells = _cells(str_counter, [str(i) for i in range(low, high + 1)], len(values), k, suppress)
+    result.chart = _chart(result.cells, question.text)
+    numbers = [n for n in (_numeric(v) for v in values) if n is not None]
+    result.stats = _stats(numbers, k, suppress)
+
+
+def _number_result(result: QuestionResult, values: list[Any], k: int, suppress: bool) -> None:
+    numbers = [n for n in (_numeric(v) for v in values) if n is not None]
+    result.stats = _stats(numbers, k, suppress)
+    if numbers and result.stats is not None:
+        bins = _histogram(numbers, result.question)
+        counter = Counter({label: len(members) for label, members in bins})
+        result.cells = _cells(counter, [label for label, _m in bins], len(numbers), k, suppress)
+        result.chart = _chart(result.cells, result.question.text)
+    result.suppressed = result.stats is None and bool(numbers)
+
+
+def _place_result(result: QuestionResult, counter: Counter, k: int, suppress: bool) -> None:
+    # Most answered first; the cells suppressed for this viewer come last in alphabetical order, so
+    # that their place in the list does not rank what the table hides.
+    hidden = {label for label, n in counter.items() if suppress and n < k}
+    labels = [label for label, _n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))]
+    labels = [label for label in labels if label not in hidden] + sorted(hidden)
+    result.cells = _cells(counter, labels, result.answered, k, suppress)
+    result.chart = _chart(result.cells, result.question.text)
+
+
+def _text_result(result: QuestionResult, values: list[Any], k: int, suppress: bool, *, page: Any, paged: bool) -> None:
+    """Free text, newest first: a preview, or one page of all the answers when `paged`."""
+    texts = [str(v) for v in values]
+    result.text_total = len(texts)
+    if suppress and len(texts) < k:
+        result.suppressed = bool(texts)
+        result.texts = []
+    elif paged:
+        result.texts = Paginator(texts, TEXT_PAGE_SIZE).get_page(page)
+    else:
+        result.texts = texts[:TEXT_PREVIEW]
 
 
 def _stats(numbers: list[Decimal], k: int, suppress: bool) -> dict[str, Any] | None:
