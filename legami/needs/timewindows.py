@@ -114,8 +114,13 @@ def parse_time_windows(text: str) -> list[TimeWindow]:
     """Parse "mar e gio 16-18", "lun-ven 9-12", "mon 16:00-18:00;thu 16:00-18:00"; empty text → []."""
     if text is None or not str(text).strip():
         return []
+    return normalize(_WindowParser(_tokens(str(text))).windows())
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """The text as (kind, value) tokens: word, time, dash, soft or hard separator."""
     # "16h-18h" and "16:00h" → the digits alone.
-    text = re.sub(r"(\d)\s*h\b", r"\1", str(text), flags=re.IGNORECASE)
+    text = re.sub(r"(\d)\s*h\b", r"\1", text, flags=re.IGNORECASE)
     tokens: list[tuple[str, str]] = []
     position = 0
     while position < len(text):
@@ -126,87 +131,99 @@ def parse_time_windows(text: str) -> list[TimeWindow]:
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind)))
         position = match.end()
+    return tokens
 
-    windows: list[TimeWindow] = []
-    pending: list[int] = []  # days named since the last time span
-    last_days: list[int] = []  # the days the last time span applied to ("lun 9-12, 14-16")
-    index = 0
 
-    orphans: list[tuple[int, int, str]] = []  # spans written before their days ("dalle 16 alle 18 il martedì")
+class _WindowParser:
+    """Reads the tokens left to right, gathering days until a time span applies to them."""
 
-    def flush_whole_days() -> None:
-        if orphans:
-            if not pending:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.result: list[TimeWindow] = []
+        self.pending: list[int] = []  # days named since the last time span
+        self.last_days: list[int] = []  # the days the last time span applied to ("lun 9-12, 14-16")
+        self.orphans: list[tuple[int, int, str]] = []  # spans written before their days ("dalle 16 alle 18 il martedì")
+
+    def windows(self) -> list[TimeWindow]:
+        index = 0
+        while index < len(self.tokens):
+            kind, value = self.tokens[index]
+            if kind == "word":
+                index = self._word(index, value)
+            elif kind == "time":
+                index = self._span(index, value)
+            elif kind == "dash":
+                raise TimeWindowError(gettext("“%(part)s” is not a day or a time.") % {"part": value})
+            elif kind == "soft":
+                # "mar, gio 16-18" lists days; "lun 9-12, 14-16" adds a span to the same days.
+                index += 1
+            else:  # hard separator: a new group of days
+                self._flush_whole_days()
+                self.last_days = []
+                index += 1
+        self._flush_whole_days()
+        return self.result
+
+    def _is_day(self, index: int) -> bool:
+        return (
+            index < len(self.tokens) and self.tokens[index][0] == "word" and _fold(self.tokens[index][1]) in _DAY_NAMES
+        )
+
+    def _word(self, index: int, value: str) -> int:
+        word = _fold(value)
+        if word in _DAY_NAMES:
+            day = _DAY_NAMES[word]
+            # A range of days: "lun-ven", "lunedì–venerdì", "da lunedì a venerdì".
+            following = self.tokens[index + 1] if index + 1 < len(self.tokens) else ("", "")
+            if (following[0] == "dash" or _fold(following[1]) in {"a", "to"}) and self._is_day(index + 2):
+                self.pending.extend(_day_span(day, _DAY_NAMES[_fold(self.tokens[index + 2][1])]))
+                return index + 3
+            self.pending.append(day)
+        elif not (word in _AND_WORDS or word in _FILLER_WORDS or word == "da"):
+            raise TimeWindowError(gettext("“%(part)s” is not a day or a time.") % {"part": value})
+        return index + 1
+
+    def _span(self, index: int, value: str) -> int:
+        start = _parse_time(value)
+        # The end: "16-18", "16 – 18", "dalle 16 alle 18", "from 4 to 6".
+        following = index + 1
+        if following < len(self.tokens) and (
+            self.tokens[following][0] == "dash" or _fold(self.tokens[following][1]) in _RANGE_WORDS
+        ):
+            following += 1
+        if following >= len(self.tokens) or self.tokens[following][0] != "time":
+            raise TimeWindowError(gettext("“%(part)s” has no end time (write e.g. 16-18).") % {"part": value})
+        end_text = self.tokens[following][1]
+        end = _parse_time(end_text)
+        if end <= start:
+            raise TimeWindowError(
+                gettext("“%(part)s” ends before it starts or crosses midnight: split it into two windows.")
+                % {"part": f"{value}-{end_text}"}
+            )
+        days = list(self.pending) or list(self.last_days)
+        if not days:
+            self.orphans.append((start, end, f"{value}-{end_text}"))
+            return following + 1
+        self.result.extend(TimeWindow(day, start, end) for day in days)
+        self.last_days = days
+        self.pending.clear()
+        return following + 1
+
+    def _flush_whole_days(self) -> None:
+        if self.orphans:
+            if not self.pending:
                 raise TimeWindowError(
                     gettext("“%(part)s” has no day: write it after the days, e.g. mar e gio 16-18.")
-                    % {"part": orphans[0][2]}
+                    % {"part": self.orphans[0][2]}
                 )
-            windows.extend(TimeWindow(day, start, end) for start, end, _text in orphans for day in pending)
-            orphans.clear()
+            self.result.extend(
+                TimeWindow(day, start, end) for start, end, _text in self.orphans for day in self.pending
+            )
+            self.orphans.clear()
         else:
             # Days named with no hours ("sabato") mean the whole day.
-            windows.extend(TimeWindow(day, 0, MINUTES_PER_DAY) for day in pending)
-        pending.clear()
-
-    while index < len(tokens):
-        kind, value = tokens[index]
-        if kind == "word":
-            word = _fold(value)
-            if word in _DAY_NAMES:
-                day = _DAY_NAMES[word]
-                # A range of days: "lun-ven", "lunedì–venerdì", "da lunedì a venerdì".
-                if (
-                    index + 2 < len(tokens)
-                    and (tokens[index + 1][0] == "dash" or _fold(tokens[index + 1][1]) in {"a", "to"})
-                    and tokens[index + 2][0] == "word"
-                    and _fold(tokens[index + 2][1]) in _DAY_NAMES
-                ):
-                    pending.extend(_day_span(day, _DAY_NAMES[_fold(tokens[index + 2][1])]))
-                    index += 3
-                    continue
-                pending.append(day)
-            elif word in _AND_WORDS or word in _FILLER_WORDS or word == "da":
-                pass
-            else:
-                raise TimeWindowError(gettext("“%(part)s” is not a day or a time.") % {"part": value})
-            index += 1
-        elif kind == "time":
-            start = _parse_time(value)
-            # The end: "16-18", "16 – 18", "dalle 16 alle 18", "from 4 to 6".
-            following = index + 1
-            if following < len(tokens) and (
-                tokens[following][0] == "dash" or _fold(tokens[following][1]) in _RANGE_WORDS
-            ):
-                following += 1
-            if following >= len(tokens) or tokens[following][0] != "time":
-                raise TimeWindowError(gettext("“%(part)s” has no end time (write e.g. 16-18).") % {"part": value})
-            end_text = tokens[following][1]
-            end = _parse_time(end_text)
-            if end <= start:
-                raise TimeWindowError(
-                    gettext("“%(part)s” ends before it starts or crosses midnight: split it into two windows.")
-                    % {"part": f"{value}-{end_text}"}
-                )
-            days = list(pending) or list(last_days)
-            if not days:
-                orphans.append((start, end, f"{value}-{end_text}"))
-                index = following + 1
-                continue
-            windows.extend(TimeWindow(day, start, end) for day in days)
-            last_days = days
-            pending.clear()
-            index = following + 1
-        elif kind == "dash":
-            raise TimeWindowError(gettext("“%(part)s” is not a day or a time.") % {"part": value})
-        elif kind == "soft":
-            # "mar, gio 16-18" lists days; "lun 9-12, 14-16" adds a span to the same days.
-            index += 1
-        else:  # hard separator: a new group of days
-            flush_whole_days()
-            last_days = []
-            index += 1
-    flush_whole_days()
-    return normalize(windows)
+            self.result.extend(TimeWindow(day, 0, MINUTES_PER_DAY) for day in self.pending)
+        self.pending.clear()
 
 
 def normalize(windows: Iterable[TimeWindow]) -> list[TimeWindow]:
