@@ -77,14 +77,9 @@ def bar_chart(
     title_id = f"chart-{uid}-title"
     desc_id = f"chart-{uid}-desc"
 
-    desc_parts = [f"{label}: {_with_unit(value, unit)}" for label, value in shown]
-    if not shown:
-        desc_parts = [_("No data.")]
-    description = "; ".join(desc_parts)
+    description = "; ".join(f"{label}: {_with_unit(value, unit)}" for label, value in shown) or str(_("No data."))
     if hidden:
-        description += ". " + ngettext(
-            "%(count)s more item is not shown.", "%(count)s more items are not shown.", hidden
-        ) % {"count": hidden}
+        description += ". " + _more_items(hidden)
 
     rows_count = max(len(shown), 1) + (1 if hidden else 0)
     height = rows_count * ROW_HEIGHT + 4
@@ -99,32 +94,37 @@ def bar_chart(
     ]
     if not shown:
         parts.append(f'<text x="0" y="{LABEL_BASELINE}">{escape(_("No data."))}</text>')
-    for index, (label, value) in enumerate(shown):
-        top = index * ROW_HEIGHT
-        if largest > 0 and math.isfinite(value) and value > 0:
-            percent = max(value / largest * 100, MIN_VISIBLE_PERCENT)
-        else:
-            percent = 0.0
-        # The label and its value form one line of text; the bar is drawn under it (aria-hidden:
-        # the numbers are already in the text and in <desc>).
-        parts.append(
-            f'<g class="legami-chart-row"><text x="0" y="{top + LABEL_BASELINE}">'
-            f"<tspan>{escape(_shorten(label))}</tspan>"
-            f'<tspan dx="8" font-weight="700">{escape(_with_unit(value, unit))}</tspan></text>'
-            f'<rect x="0" y="{top + BAR_OFFSET}" width="100%" height="{BAR_HEIGHT}" '
-            f'fill="{TRACK_COLOUR}" aria-hidden="true"/>'
-        )
-        if percent:
-            parts.append(
-                f'<rect x="0" y="{top + BAR_OFFSET}" width="{percent:.2f}%" height="{BAR_HEIGHT}" '
-                f'fill="{BAR_COLOUR}" aria-hidden="true"/>'
-            )
-        parts.append("</g>")
+    parts.extend(_bar(index * ROW_HEIGHT, label, value, largest, unit) for index, (label, value) in enumerate(shown))
     if hidden:
         top = len(shown) * ROW_HEIGHT
-        note = ngettext("%(count)s more item is not shown.", "%(count)s more items are not shown.", hidden) % {
-            "count": hidden
-        }
-        parts.append(f'<text x="0" y="{top + LABEL_BASELINE}" font-style="italic">{escape(note)}</text>')
+        parts.append(f'<text x="0" y="{top + LABEL_BASELINE}" font-style="italic">{escape(_more_items(hidden))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every piece of text above went through escape()
+
+
+def _more_items(hidden: int) -> str:
+    return ngettext("%(count)s more item is not shown.", "%(count)s more items are not shown.", hidden) % {
+        "count": hidden
+    }
+
+
+def _bar(top: int, label: str, value: float, largest: float, unit: str) -> str:
+    """One row: the label and its value as one line of text, the bar under it (aria-hidden: the numbers are
+    already in the text and in <desc>)."""
+    if largest > 0 and math.isfinite(value) and value > 0:
+        percent = max(value / largest * 100, MIN_VISIBLE_PERCENT)
+    else:
+        percent = 0.0
+    bar = (
+        f'<rect x="0" y="{top + BAR_OFFSET}" width="{percent:.2f}%" height="{BAR_HEIGHT}" '
+        f'fill="{BAR_COLOUR}" aria-hidden="true"/>'
+        if percent
+        else ""
+    )
+    return (
+        f'<g class="legami-chart-row"><text x="0" y="{top + LABEL_BASELINE}">'
+        f"<tspan>{escape(_shorten(label))}</tspan>"
+        f'<tspan dx="8" font-weight="700">{escape(_with_unit(value, unit))}</tspan></text>'
+        f'<rect x="0" y="{top + BAR_OFFSET}" width="100%" height="{BAR_HEIGHT}" '
+        f'fill="{TRACK_COLOUR}" aria-hidden="true"/>{bar}</g>'
+    )
