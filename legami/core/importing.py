@@ -228,14 +228,7 @@ def _collect(
     max_rows: int | None,
     aliases: Mapping[str, str],
 ) -> list[TableRow]:
-    header: Sequence[Any] | None = None
-    header_number = 0
-    for number, values in enumerate(raw_rows, start=1):
-        if not _is_blank(values):
-            header, header_number = values, number
-            break
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
+    header, header_number = _header(raw_rows)
     positions = _match_header(header, wanted, must_have, aliases)
     width = len(header)
     unnamed = [i for i, cell in enumerate(header) if not normalize_header(cell)]
@@ -267,21 +260,33 @@ def _collect(
                 row[name] = _clean(values[index])
         rows.append(TableRow(number, row))
     if bad_width:
-        shown = ", ".join(str(n) for n in bad_width[:_SHOWN_BAD_ROWS])
-        if len(bad_width) > _SHOWN_BAD_ROWS:
-            shown += " …"
-        raise ImportFileError(
-            format_lazy(
-                _(
-                    "Some rows have more values than the header has columns (rows {rows}). A value probably "
-                    "contains the separator: put it in double quotes."
-                ),
-                rows=shown,
-            )
-        )
+        raise _too_wide(bad_width)
     if not rows:
         raise ImportFileError(_("The file has a header but no data rows."))
     return rows
+
+
+def _header(raw_rows: Iterator[Sequence[Any]]) -> tuple[Sequence[Any], int]:
+    """The first row that is not blank, and its number; the rows after it stay in `raw_rows`."""
+    for number, values in enumerate(raw_rows, start=1):
+        if not _is_blank(values):
+            return values, number
+    raise ImportFileError(_("The file is empty."))
+
+
+def _too_wide(bad_width: list[int]) -> ImportFileError:
+    shown = ", ".join(str(n) for n in bad_width[:_SHOWN_BAD_ROWS])
+    if len(bad_width) > _SHOWN_BAD_ROWS:
+        shown += " …"
+    return ImportFileError(
+        format_lazy(
+            _(
+                "Some rows have more values than the header has columns (rows {rows}). A value probably "
+                "contains the separator: put it in double quotes."
+            ),
+            rows=shown,
+        )
+    )
 
 
 def _column_letter(index: int) -> str:
