@@ -112,23 +112,7 @@ class _Loader:
             "organisations", lambda: ensure_organizations(coordinator, network, comuni, created=created)
         )
         processings = self.step("processings", lambda: ensure_processings(coordinator, network, created=created))
-        accounts = [Account(data.ADMIN_EMAIL, "Amministrazione piattaforma", _("Platform administrator"), "")]
-        users = {}
-        for email, full_name, role, org_key, district_name in data.ACCOUNTS:
-            organization = organizations[org_key] if org_key else None
-            district = SocialDistrict.objects.get(network=network, name=district_name) if district_name else None
-            users[email] = ensure_account(
-                inviter=admin if role == Role.COORDINATOR else coordinator,
-                network=network,
-                email=email,
-                full_name=full_name,
-                role=role,
-                organization=organization,
-                district=district,
-                created=created,
-            )
-            scope = organization.name if organization else district.name if district else ""
-            accounts.append(Account(email, full_name, str(Role(role).label), scope))
+        accounts, users = self.accounts(admin, coordinator, network, organizations)
         plan = self.step(
             "plan",
             lambda: build_plan(municipalities=sorted(comuni), people=self.target, seed=self.seed),
@@ -167,6 +151,28 @@ class _Loader:
             timings=self.timings,
             notes=self.notes,
         )
+
+    def accounts(self, admin, coordinator, network, organizations) -> tuple[list[Account], dict[str, Any]]:
+        """The demo's accounts, one per role, each with its membership; returns the list shown at the end."""
+        created = self.created
+        accounts = [Account(data.ADMIN_EMAIL, "Amministrazione piattaforma", _("Platform administrator"), "")]
+        users = {}
+        for email, full_name, role, org_key, district_name in data.ACCOUNTS:
+            organization = organizations[org_key] if org_key else None
+            district = SocialDistrict.objects.get(network=network, name=district_name) if district_name else None
+            users[email] = ensure_account(
+                inviter=admin if role == Role.COORDINATOR else coordinator,
+                network=network,
+                email=email,
+                full_name=full_name,
+                role=role,
+                organization=organization,
+                district=district,
+                created=created,
+            )
+            scope = organization.name if organization else district.name if district else ""
+            accounts.append(Account(email, full_name, str(Role(role).label), scope))
+        return accounts, users
 
     def needs_and_demands(self, network, plan: Plan, comuni, neighbourhoods, people, users) -> None:
         """Needs, surveys with their answers, and one aggregation run with a few accepted demands."""
