@@ -25,10 +25,8 @@ from legami.network.services import consents as consent_services
 from legami.network.services import ties as tie_services
 
 
-def plan_ties(
-    rng: random.Random, *, households: list[HouseholdPlan], people: list[PersonPlan], organization_keys: list[str]
-) -> list[TiePlan]:
-    """Family ties inside each household, then friendships, mutual help, neighbours and volunteering."""
+def _family_ties(rng: random.Random, households: list[HouseholdPlan]) -> list[TiePlan]:
+    """The head of each household tied to every other member; partners since a plausible year."""
     ties: list[TiePlan] = []
     for household in households:
         head, others = household.members[0], household.members[1:]
@@ -40,6 +38,43 @@ def plan_ties(
                 if since > REFERENCE_DATE:
                     since = None
             ties.append(TiePlan(Tie.Kind.FAMILY, head.key, member.key, since=since))
+    return ties
+
+
+def _volunteering(
+    rng: random.Random, adults: list[PersonPlan], organization_keys: list[str], *, rounds: int
+) -> list[TiePlan]:
+    """Adults up to 80 volunteering with the network's associations, each person at most once."""
+    ties: list[TiePlan] = []
+    volunteers_orgs = ["argento", "lavoro", "parrocchia", "trama", "serio", "argine", "vicinato"]
+    volunteers_orgs = [key for key in volunteers_orgs if key in organization_keys]
+    candidates = [p for p in adults if p.age <= 80]
+    chosen: set[PersonKey] = set()
+    for _round in range(rounds):
+        if not candidates or not volunteers_orgs:
+            break
+        person = rng.choice(candidates)
+        if person.key in chosen:
+            continue
+        chosen.add(person.key)
+        since = date_between(rng, datetime.date(2015, 1, 1), datetime.date(2025, 10, 1))
+        ties.append(
+            TiePlan(
+                Tie.Kind.VOLUNTEERING,
+                person.key,
+                rng.choice(volunteers_orgs),
+                direction=Tie.Direction.OUTGOING,
+                since=since,
+            )
+        )
+    return ties
+
+
+def plan_ties(
+    rng: random.Random, *, households: list[HouseholdPlan], people: list[PersonPlan], organization_keys: list[str]
+) -> list[TiePlan]:
+    """Family ties inside each household, then friendships, mutual help, neighbours and volunteering."""
+    ties = _family_ties(rng, households)
     adults = [p for p in people if p.age >= 18]
     by_municipality: dict[str, list[PersonPlan]] = {}
     for person in adults:
@@ -92,27 +127,7 @@ def plan_ties(
     for _round in range(n // 20):
         if areas:
             pair(Tie.Kind.NEIGHBOUR, by_neighbourhood[rng.choice(areas)])
-    volunteers_orgs = ["argento", "lavoro", "parrocchia", "trama", "serio", "argine", "vicinato"]
-    volunteers_orgs = [key for key in volunteers_orgs if key in organization_keys]
-    candidates = [p for p in adults if p.age <= 80]
-    chosen: set[PersonKey] = set()
-    for _round in range(n // 30):
-        if not candidates or not volunteers_orgs:
-            break
-        person = rng.choice(candidates)
-        if person.key in chosen:
-            continue
-        chosen.add(person.key)
-        since = date_between(rng, datetime.date(2015, 1, 1), datetime.date(2025, 10, 1))
-        ties.append(
-            TiePlan(
-                Tie.Kind.VOLUNTEERING,
-                person.key,
-                rng.choice(volunteers_orgs),
-                direction=Tie.Direction.OUTGOING,
-                since=since,
-            )
-        )
+    ties.extend(_volunteering(rng, adults, organization_keys, rounds=n // 30))
     return ties
 
 
