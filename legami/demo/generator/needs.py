@@ -411,6 +411,31 @@ def _import_register(network, plans: list[NeedPlan], *, actor, created: Counter)
     created["needs imported"] += outcome.created
 
 
+def _need_data(plan: NeedPlan, areas, people, households, comuni, neighbourhoods) -> dict[str, Any]:
+    """The values record_need is given for one planned need."""
+    from legami.needs.timewindows import TimeWindow
+
+    return {
+        "area": areas[plan.area],
+        "target_group": plan.target_group,
+        "description": plan.description,
+        "urgency": plan.urgency,
+        "expressed": plan.expressed,
+        "channel": plan.channel,
+        "privacy_level": plan.privacy_level,
+        "person": people.get(plan.person) if plan.person else None,
+        "household": households.get(plan.household) if plan.household else None,
+        "people_count": plan.people_count,
+        "municipality": comuni[plan.municipality],
+        "neighbourhood": neighbourhoods.get((plan.municipality, plan.neighbourhood)) if plan.neighbourhood else None,
+        "latitude": plan.latitude,
+        "longitude": plan.longitude,
+        "time_windows": [TimeWindow(day, start, end) for day, start, end in plan.windows],
+        "observed_on": plan.observed_on,
+        "external_id": plan.external_id,
+    }
+
+
 def ensure_needs(
     network,
     needs: list[NeedPlan],
@@ -424,7 +449,6 @@ def ensure_needs(
 ) -> None:
     """Every planned need not yet recorded (matched on external_id), walked to its planned status."""
     from legami.needs.services.needs import move_needs, record_need
-    from legami.needs.timewindows import TimeWindow
 
     areas = ensure_areas(network, created=created)
     existing = set(
@@ -454,27 +478,7 @@ def ensure_needs(
                 actor=actor,
                 network=network,
                 check_permission=actor is not None,
-                data={
-                    "area": areas[plan.area],
-                    "target_group": plan.target_group,
-                    "description": plan.description,
-                    "urgency": plan.urgency,
-                    "expressed": plan.expressed,
-                    "channel": plan.channel,
-                    "privacy_level": plan.privacy_level,
-                    "person": people.get(plan.person) if plan.person else None,
-                    "household": households.get(plan.household) if plan.household else None,
-                    "people_count": plan.people_count,
-                    "municipality": comuni[plan.municipality],
-                    "neighbourhood": neighbourhoods.get((plan.municipality, plan.neighbourhood))
-                    if plan.neighbourhood
-                    else None,
-                    "latitude": plan.latitude,
-                    "longitude": plan.longitude,
-                    "time_windows": [TimeWindow(day, start, end) for day, start, end in plan.windows],
-                    "observed_on": plan.observed_on,
-                    "external_id": plan.external_id,
-                },
+                data=_need_data(plan, areas, people, households, comuni, neighbourhoods),
             )
             created["needs"] += 1
         # The statuses are moved by whoever reads the needs: the case manager for case data, else the coordinator.
