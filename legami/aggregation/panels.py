@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from legami.aggregation.capabilities import REVIEW_DEMANDS, VIEW_DEMANDS
 from legami.aggregation.models import DemandStatus
-from legami.aggregation.selectors import demand_status_counts
+from legami.aggregation.selectors.demands import demand_status_counts
 from legami.core.panels import Panel, PanelFigure, PanelLink
 from legami.core.permissions import can
 

@@ -2,24 +2,24 @@
 
 from django.urls import path
 
-from legami.aggregation import views
+from legami.aggregation.views import demands, runs, suggestions
 
 app_name = "aggregation"
 
 urlpatterns = [
-    path("", views.demand_list, name="demands"),
-    path("runs/", views.run_list, name="runs"),
-    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
-    path("new-needs/", views.suggestions, name="suggestions"),
-    path("<int:pk>/", views.demand_detail, name="demand_detail"),
-    path("<int:pk>/accept/", views.demand_accept, name="demand_accept"),
-    path("<int:pk>/discard/", views.demand_discard, name="demand_discard"),
-    path("<int:pk>/rename/", views.demand_rename, name="demand_rename"),
-    path("<int:pk>/split/", views.demand_split, name="demand_split"),
-    path("<int:pk>/merge/", views.demand_merge, name="demand_merge"),
-    path("<int:pk>/remove-need/", views.demand_remove_need, name="demand_remove_need"),
-    path("<int:pk>/attach/", views.demand_attach, name="demand_attach"),
-    path("<int:pk>/answer/", views.demand_answer, name="demand_answer"),
-    path("<int:pk>/close/", views.demand_close, name="demand_close"),
-    path("<int:pk>/reopen/", views.demand_reopen, name="demand_reopen"),
+    path("", demands.demand_list, name="demands"),
+    path("runs/", runs.run_list, name="runs"),
+    path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
+    path("new-needs/", suggestions.suggestions, name="suggestions"),
+    path("<int:pk>/", demands.demand_detail, name="demand_detail"),
+    path("<int:pk>/accept/", demands.demand_accept, name="demand_accept"),
+    path("<int:pk>/discard/", demands.demand_discard, name="demand_discard"),
+    path("<int:pk>/rename/", demands.demand_rename, name="demand_rename"),
+    path("<int:pk>/split/", demands.demand_split, name="demand_split"),
+    path("<int:pk>/merge/", demands.demand_merge, name="demand_merge"),
+    path("<int:pk>/remove-need/", demands.demand_remove_need, name="demand_remove_need"),
+    path("<int:pk>/attach/", demands.demand_attach, name="demand_attach"),
+    path("<int:pk>/answer/", demands.demand_answer, name="demand_answer"),
+    path("<int:pk>/close/", demands.demand_close, name="demand_close"),
+    path("<int:pk>/reopen/", demands.demand_reopen, name="demand_reopen"),
 ]

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from legami.accounts.models import PersonalAccessToken
-from legami.accounts.selectors import get_token_for_user, tokens_for
-from legami.accounts.services import change_password, create_token, record_login, revoke_token
+from legami.accounts.selectors.tokens import get_token_for_user, tokens_for
+from legami.accounts.services.accounts import change_password, record_login
+from legami.accounts.services.tokens import create_token, revoke_token
 from legami.core.models import AuditEvent
 from legami.core.tests.factories import PASSWORD
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legami.accounts.models import Invitation, PersonalAccessToken, User
-from legami.accounts.services import create_token
+from legami.accounts.services.tokens import create_token
 from legami.core.models import AuditEvent
 from legami.core.roles import Role
 from legami.core.tests import factories as f

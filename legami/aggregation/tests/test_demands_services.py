@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from legami.aggregation import describing, services
+from legami.aggregation import describing
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
-from legami.aggregation.selectors import suggest_attachments
+from legami.aggregation.selectors.suggestions import suggest_attachments
+from legami.aggregation.services import attachments, demands, runs
 from legami.core.models import AuditEvent, Job
 from legami.needs.models import NeedEvent, NeedStatus, PrivacyLevel
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
@@ -61,10 +62,10 @@ def _demand(cast, area, status=S.CANDIDATE, n=3, **kwargs):
 
 
 def _run(cast, **kwargs):
-    job = services.start_aggregation(actor=cast.coordinator, network=cast.network, **kwargs)
+    job = runs.start_aggregation(actor=cast.coordinator, network=cast.network, **kwargs)
     job.refresh_from_db()
     if job.status == Job.Status.QUEUED:  # the immediate backend runs it on commit; outside a commit, run here
-        services.run_aggregation(job=job)
+        runs.run_aggregation(job=job)
         job.refresh_from_db()
     return job
 
@@ -147,7 +148,7 @@ def test_a_rerun_replaces_candidates_and_keeps_accepted_demands_out(cast, area):
         _need(cast, area, text)
     _run(cast)
     first = AggregatedDemand.objects.get(network=cast.network)
-    services.accept_demand(actor=cast.coordinator, demand=first)
+    demands.accept_demand(actor=cast.coordinator, demand=first)
     others = [_need(cast, area, "Servono pasti caldi a domicilio per anziani soli") for _ in range(2)]
     _need(cast, area, "pasti caldi a domicilio per anziano solo")
     job = _run(cast)
@@ -164,9 +165,9 @@ def test_a_rerun_replaces_candidates_and_keeps_accepted_demands_out(cast, area):
 
 
 def test_a_second_run_is_refused_while_one_is_queued(cast, area):
-    Job.objects.create(network=cast.network, kind=services.AGGREGATION_JOB_KIND, actor=cast.coordinator)
+    Job.objects.create(network=cast.network, kind=runs.AGGREGATION_JOB_KIND, actor=cast.coordinator)
     with pytest.raises(ValidationError) as exc:
-        services.start_aggregation(actor=cast.coordinator, network=cast.network)
+        runs.start_aggregation(actor=cast.coordinator, network=cast.network)
     assert exc.value.code == "busy"
 
 
@@ -180,30 +181,30 @@ def test_a_second_run_is_refused_while_one_is_queued(cast, area):
 )
 def test_bad_run_settings_are_refused(cast, kwargs, field):
     with pytest.raises(ValidationError) as exc:
-        services.start_aggregation(actor=cast.coordinator, network=cast.network, **kwargs)
+        runs.start_aggregation(actor=cast.coordinator, network=cast.network, **kwargs)
     assert field in exc.value.message_dict
-    assert not Job.objects.filter(kind=services.AGGREGATION_JOB_KIND).exists()
+    assert not Job.objects.filter(kind=runs.AGGREGATION_JOB_KIND).exists()
 
 
 @pytest.mark.parametrize("persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "outsider"])
 def test_only_reviewers_start_a_run(cast, persona):
     with pytest.raises(PermissionDenied):
-        services.start_aggregation(actor=getattr(cast, persona), network=cast.network)
+        runs.start_aggregation(actor=getattr(cast, persona), network=cast.network)
 
 
 def test_a_failing_engine_fails_the_job_readably_and_changes_nothing(cast, area):
     demand, _needs = _demand(cast, area)
-    job = Job.objects.create(network=cast.network, kind=services.AGGREGATION_JOB_KIND, actor=cast.coordinator)
+    job = Job.objects.create(network=cast.network, kind=runs.AGGREGATION_JOB_KIND, actor=cast.coordinator)
 
     class Broken:
-        NeedRecord = services._engine().NeedRecord
-        EngineSettings = services._engine().EngineSettings
+        NeedRecord = runs._engine().NeedRecord
+        EngineSettings = runs._engine().EngineSettings
 
         @staticmethod
         def aggregate(records, settings, progress=None):
             raise RuntimeError("boom")
 
-    services.run_aggregation(job=job, engine=Broken)
+    runs.run_aggregation(job=job, engine=Broken)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "RuntimeError" in job.result["error"]
@@ -212,8 +213,8 @@ def test_a_failing_engine_fails_the_job_readably_and_changes_nothing(cast, area)
 
 def test_a_fake_engine_drives_progress_and_groups(cast, area):
     needs = [_need(cast, area, f"bisogno {i}") for i in range(4)]
-    job = Job.objects.create(network=cast.network, kind=services.AGGREGATION_JOB_KIND, actor=cast.coordinator)
-    engine = services._engine()
+    job = Job.objects.create(network=cast.network, kind=runs.AGGREGATION_JOB_KIND, actor=cast.coordinator)
+    engine = runs._engine()
     calls = []
 
     class Fake:
@@ -231,7 +232,7 @@ def test_a_fake_engine_drives_progress_and_groups(cast, area):
                 engine.Group(members=[3], keywords=[], common_windows=(), cohesion=1.0),
             ]
 
-    services.run_aggregation(job=job, engine=Fake)
+    runs.run_aggregation(job=job, engine=Fake)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert job.processed == job.total == 4
@@ -241,23 +242,38 @@ def test_a_fake_engine_drives_progress_and_groups(cast, area):
     assert all(0.0 <= value <= 1.0 for value in demand.items.values_list("similarity", flat=True))
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "legami.aggregation.services.runs.run_aggregation_task",  # where it is declared, stored by new runs
+        "legami.aggregation.services.run_aggregation_task",  # stored by runs queued before services became a package
+        "legami.aggregation.tasks.run_aggregation_task",  # stored by runs queued before that
+    ],
+)
+def test_every_stored_task_path_of_a_run_still_resolves(path):
+    from django.utils.module_loading import import_string
+
+    assert runs.run_aggregation_task.module_path == "legami.aggregation.services.runs.run_aggregation_task"
+    assert import_string(path) is runs.run_aggregation_task
+
+
 # --- transitions --------------------------------------------------------------------------------
 
-ALLOWED = sorted((a, b) for a, targets in services.DEMAND_TRANSITIONS.items() for b in targets)
-REFUSED = [(a, b) for a in S.values for b in S.values if b not in services.DEMAND_TRANSITIONS[a]]
+ALLOWED = sorted((a, b) for a, targets in demands.DEMAND_TRANSITIONS.items() for b in targets)
+REFUSED = [(a, b) for a in S.values for b in S.values if b not in demands.DEMAND_TRANSITIONS[a]]
 
 
 def _move(cast, demand, to_status):
     actor = cast.community_worker
     if to_status == S.ACCEPTED and demand.status == S.ANSWERED:
-        return services.reopen_demand(actor=actor, demand=demand, note="La risposta non basta")
+        return demands.reopen_demand(actor=actor, demand=demand, note="La risposta non basta")
     return {
-        S.ACCEPTED: lambda: services.accept_demand(actor=actor, demand=demand),
-        S.DISCARDED: lambda: services.discard_demand(actor=actor, demand=demand),
-        S.ANSWERED: lambda: services.answer_demand(actor=actor, demand=demand, answer="Doposcuola in oratorio"),
-        S.CLOSED: lambda: services.close_demand(actor=actor, demand=demand),
+        S.ACCEPTED: lambda: demands.accept_demand(actor=actor, demand=demand),
+        S.DISCARDED: lambda: demands.discard_demand(actor=actor, demand=demand),
+        S.ANSWERED: lambda: demands.answer_demand(actor=actor, demand=demand, answer="Doposcuola in oratorio"),
+        S.CLOSED: lambda: demands.close_demand(actor=actor, demand=demand),
         # No service moves a demand back to candidate: the table refuses it from every status.
-        S.CANDIDATE: lambda: services._check_transition(demand, S.CANDIDATE),
+        S.CANDIDATE: lambda: demands._check_transition(demand, S.CANDIDATE),
     }[to_status]()
 
 
@@ -296,12 +312,12 @@ def test_refused_transition(cast, area, from_status, to_status):
 def test_only_reviewers_accept(cast, area, persona):
     demand, _needs = _demand(cast, area)
     with pytest.raises(PermissionDenied):
-        services.accept_demand(actor=getattr(cast, persona), demand=demand)
+        demands.accept_demand(actor=getattr(cast, persona), demand=demand)
 
 
 def test_accept_writes_need_history(cast, area):
     demand, needs = _demand(cast, area)
-    services.accept_demand(actor=cast.coordinator, demand=demand, note="Va bene")
+    demands.accept_demand(actor=cast.coordinator, demand=demand, note="Va bene")
     assert NeedEvent.objects.filter(need=needs[0], to_status=NeedStatus.AGGREGATED).exists()
     demand.refresh_from_db()
     assert demand.reviewed_by == cast.coordinator and demand.reviewed_at
@@ -309,7 +325,7 @@ def test_accept_writes_need_history(cast, area):
 
 def test_answer_reaches_case_team_needs_for_a_community_worker(cast, area):
     demand, needs = _demand(cast, area, status=S.ACCEPTED, privacy_level=PrivacyLevel.CASE_TEAM)
-    services.answer_demand(actor=cast.community_worker, demand=demand, answer="Doposcuola in oratorio")
+    demands.answer_demand(actor=cast.community_worker, demand=demand, answer="Doposcuola in oratorio")
     assert {n.status for n in type(needs[0]).objects.filter(pk__in=[n.pk for n in needs])} == {NeedStatus.ANSWERED}
 
 
@@ -317,7 +333,7 @@ def test_answer_reaches_case_team_needs_for_a_community_worker(cast, area):
 def test_bad_answers_are_refused(cast, area, answer):
     demand, _needs = _demand(cast, area, status=S.ACCEPTED)
     with pytest.raises(ValidationError) as exc:
-        services.answer_demand(actor=cast.coordinator, demand=demand, answer=answer)
+        demands.answer_demand(actor=cast.coordinator, demand=demand, answer=answer)
     assert "answer" in exc.value.message_dict
     demand.refresh_from_db()
     assert demand.status == S.ACCEPTED
@@ -326,7 +342,7 @@ def test_bad_answers_are_refused(cast, area, answer):
 def test_reopen_needs_a_reason(cast, area):
     demand, _needs = _demand(cast, area, status=S.ANSWERED)
     with pytest.raises(ValidationError):
-        services.reopen_demand(actor=cast.coordinator, demand=demand, note="")
+        demands.reopen_demand(actor=cast.coordinator, demand=demand, note="")
 
 
 # --- rename, split, merge, remove ---------------------------------------------------------------
@@ -334,7 +350,7 @@ def test_reopen_needs_a_reason(cast, area):
 
 def test_rename(cast, area):
     demand, _needs = _demand(cast, area)
-    services.rename_demand(actor=cast.coordinator, demand=demand, title="  Doposcuola  al Po ")
+    demands.rename_demand(actor=cast.coordinator, demand=demand, title="  Doposcuola  al Po ")
     demand.refresh_from_db()
     assert demand.title == "Doposcuola al Po"
 
@@ -343,7 +359,7 @@ def test_rename(cast, area):
 def test_rename_refuses_empty_or_too_long(cast, area, title):
     demand, _needs = _demand(cast, area)
     with pytest.raises(ValidationError) as exc:
-        services.rename_demand(actor=cast.coordinator, demand=demand, title=title)
+        demands.rename_demand(actor=cast.coordinator, demand=demand, title=title)
     assert "title" in exc.value.message_dict
     demand.refresh_from_db()
     assert demand.title == "Doposcuola — Cremona"
@@ -352,13 +368,13 @@ def test_rename_refuses_empty_or_too_long(cast, area, title):
 def test_rename_refuses_a_discarded_demand(cast, area):
     demand, _needs = _demand(cast, area, status=S.DISCARDED)
     with pytest.raises(ValidationError):
-        services.rename_demand(actor=cast.coordinator, demand=demand, title="Nuovo")
+        demands.rename_demand(actor=cast.coordinator, demand=demand, title="Nuovo")
 
 
 @pytest.mark.parametrize("status", [S.CANDIDATE, S.ACCEPTED])
 def test_split_moves_the_chosen_needs_into_a_new_demand_with_the_same_status(cast, area, status):
     demand, needs = _demand(cast, area, status=status, n=4)
-    new = services.split_demand(actor=cast.coordinator, demand=demand, need_ids=[needs[0].pk, str(needs[1].pk)])
+    new = demands.split_demand(actor=cast.coordinator, demand=demand, need_ids=[needs[0].pk, str(needs[1].pk)])
     demand.refresh_from_db()
     assert new.status == status
     assert set(new.items.values_list("need_id", flat=True)) == {needs[0].pk, needs[1].pk}
@@ -368,8 +384,8 @@ def test_split_moves_the_chosen_needs_into_a_new_demand_with_the_same_status(cas
 
 def test_split_keeps_a_title_chosen_by_a_person(cast, area):
     demand, needs = _demand(cast, area, n=4)
-    services.rename_demand(actor=cast.coordinator, demand=demand, title="Il nostro doposcuola")
-    services.split_demand(actor=cast.coordinator, demand=demand, need_ids=[needs[0].pk])
+    demands.rename_demand(actor=cast.coordinator, demand=demand, title="Il nostro doposcuola")
+    demands.split_demand(actor=cast.coordinator, demand=demand, need_ids=[needs[0].pk])
     demand.refresh_from_db()
     assert demand.title == "Il nostro doposcuola"
 
@@ -380,7 +396,7 @@ def test_split_refuses_bad_selections(cast, area, choice):
     outside = _need(cast, area, "altro")
     ids = {"none": [], "all": [n.pk for n in needs], "stray": [outside.pk], "garbage": ["abc"]}[choice]
     with pytest.raises(ValidationError) as exc:
-        services.split_demand(actor=cast.coordinator, demand=demand, need_ids=ids)
+        demands.split_demand(actor=cast.coordinator, demand=demand, need_ids=ids)
     assert "needs" in exc.value.message_dict
     assert AggregatedDemand.objects.count() == 1
 
@@ -388,13 +404,13 @@ def test_split_refuses_bad_selections(cast, area, choice):
 def test_split_refuses_an_answered_demand(cast, area):
     demand, needs = _demand(cast, area, status=S.ANSWERED)
     with pytest.raises(ValidationError):
-        services.split_demand(actor=cast.coordinator, demand=demand, need_ids=[needs[0].pk])
+        demands.split_demand(actor=cast.coordinator, demand=demand, need_ids=[needs[0].pk])
 
 
 def test_merge_moves_needs_and_discards_the_other(cast, area):
     target, _a = _demand(cast, area)
     other, b = _demand(cast, area, n=2)
-    services.merge_demands(actor=cast.coordinator, target=target, others=[other])
+    demands.merge_demands(actor=cast.coordinator, target=target, others=[other])
     target.refresh_from_db()
     other.refresh_from_db()
     assert target.need_count == 5
@@ -405,7 +421,7 @@ def test_merge_moves_needs_and_discards_the_other(cast, area):
 def test_merge_into_an_accepted_demand_aggregates_the_moved_needs(cast, area):
     target, _a = _demand(cast, area, status=S.ACCEPTED)
     other, b = _demand(cast, area, n=2)
-    services.merge_demands(actor=cast.coordinator, target=target, others=[other])
+    demands.merge_demands(actor=cast.coordinator, target=target, others=[other])
     assert {n.status for n in type(b[0]).objects.filter(pk__in=[n.pk for n in b])} == {NeedStatus.AGGREGATED}
 
 
@@ -413,7 +429,7 @@ def test_merge_refuses_across_areas(cast, area):
     target, _a = _demand(cast, area)
     other, _b = _demand(cast, NeedAreaFactory(network=cast.network, code="casa", name="Casa"), n=2)
     with pytest.raises(ValidationError) as exc:
-        services.merge_demands(actor=cast.coordinator, target=target, others=[other])
+        demands.merge_demands(actor=cast.coordinator, target=target, others=[other])
     assert exc.value.error_dict["others"][0].code == "area"
     other.refresh_from_db()
     assert other.status == S.CANDIDATE and other.items.count() == 2
@@ -425,11 +441,11 @@ def test_merge_refuses_incompatible_groups_itself_and_nothing(cast, area):
     other.target_group = "elderly"
     other.save()
     with pytest.raises(ValidationError):
-        services.merge_demands(actor=cast.coordinator, target=target, others=[other])
+        demands.merge_demands(actor=cast.coordinator, target=target, others=[other])
     with pytest.raises(ValidationError):
-        services.merge_demands(actor=cast.coordinator, target=target, others=[target])
+        demands.merge_demands(actor=cast.coordinator, target=target, others=[target])
     with pytest.raises(ValidationError):
-        services.merge_demands(actor=cast.coordinator, target=target, others=[])
+        demands.merge_demands(actor=cast.coordinator, target=target, others=[])
 
 
 def test_merge_refuses_a_demand_of_another_network(cast, area):
@@ -439,12 +455,12 @@ def test_merge_refuses_a_demand_of_another_network(cast, area):
         network=cast.other_network, title="x", summary="x", area=foreign_area, target_group="families"
     )
     with pytest.raises(ValidationError):
-        services.merge_demands(actor=cast.coordinator, target=target, others=[foreign])
+        demands.merge_demands(actor=cast.coordinator, target=target, others=[foreign])
 
 
 def test_remove_need_from_an_accepted_demand_releases_it(cast, area):
     demand, needs = _demand(cast, area, status=S.ACCEPTED)
-    services.remove_need_from_demand(actor=cast.coordinator, demand=demand, need=needs[0])
+    demands.remove_need_from_demand(actor=cast.coordinator, demand=demand, need=needs[0])
     needs[0].refresh_from_db()
     demand.refresh_from_db()
     assert needs[0].status == NeedStatus.READING
@@ -454,9 +470,9 @@ def test_remove_need_from_an_accepted_demand_releases_it(cast, area):
 def test_remove_refuses_the_last_need_and_a_stranger(cast, area):
     demand, needs = _demand(cast, area, n=1)
     with pytest.raises(ValidationError):
-        services.remove_need_from_demand(actor=cast.coordinator, demand=demand, need=needs[0])
+        demands.remove_need_from_demand(actor=cast.coordinator, demand=demand, need=needs[0])
     with pytest.raises(ValidationError):
-        services.remove_need_from_demand(actor=cast.coordinator, demand=demand, need=_need(cast, area, "x"))
+        demands.remove_need_from_demand(actor=cast.coordinator, demand=demand, need=_need(cast, area, "x"))
 
 
 # --- attaching new needs ------------------------------------------------------------------------
@@ -469,7 +485,7 @@ def test_suggest_and_attach_a_fitting_need(cast, area):
     found = suggest_attachments(cast.network)
     assert [(s.need.pk, s.demand.pk) for s in found] == [(newcomer.pk, demand.pk)]
     assert unrelated.pk not in [s.need.pk for s in found]
-    item = services.attach_need(actor=cast.community_worker, demand=demand, need=newcomer)
+    item = attachments.attach_need(actor=cast.community_worker, demand=demand, need=newcomer)
     assert item.source == DemandItem.Source.ATTACHED and item.similarity > 0
     newcomer.refresh_from_db()
     demand.refresh_from_db()
@@ -481,11 +497,11 @@ def test_attach_refuses_a_need_that_does_not_fit_unless_forced_with_a_note(cast,
     demand, _needs = _demand(cast, area, status=S.ACCEPTED)
     odd = _need(cast, area, "Vorrei un corso di cucina", time_windows=[{"day": 6, "start": "09:00", "end": "10:00"}])
     with pytest.raises(ValidationError) as exc:
-        services.attach_need(actor=cast.coordinator, demand=demand, need=odd)
+        attachments.attach_need(actor=cast.coordinator, demand=demand, need=odd)
     assert exc.value.error_dict["need"][0].code == "does_not_fit"
     with pytest.raises(ValidationError):
-        services.attach_need(actor=cast.coordinator, demand=demand, need=odd, force=True)
-    item = services.attach_need(actor=cast.coordinator, demand=demand, need=odd, force=True, note="Stessa famiglia")
+        attachments.attach_need(actor=cast.coordinator, demand=demand, need=odd, force=True)
+    item = attachments.attach_need(actor=cast.coordinator, demand=demand, need=odd, force=True, note="Stessa famiglia")
     assert item.source == DemandItem.Source.MANUAL
 
 
@@ -493,23 +509,23 @@ def test_attach_refuses_other_networks_taken_needs_and_non_accepted_demands(cast
     demand, needs = _demand(cast, area, status=S.ACCEPTED)
     foreign = NeedFactory(network=cast.other_network, description=DOPOSCUOLA[0])
     with pytest.raises(ValidationError) as exc:
-        services.attach_need(actor=cast.coordinator, demand=demand, need=foreign)
+        attachments.attach_need(actor=cast.coordinator, demand=demand, need=foreign)
     assert exc.value.error_dict["need"][0].code == "network"
     other, other_needs = _demand(cast, area)
     with pytest.raises(ValidationError) as exc:
-        services.attach_need(actor=cast.coordinator, demand=demand, need=other_needs[0])
+        attachments.attach_need(actor=cast.coordinator, demand=demand, need=other_needs[0])
     assert exc.value.error_dict["need"][0].code == "taken"
     with pytest.raises(ValidationError):
-        services.attach_need(actor=cast.coordinator, demand=other, need=_need(cast, area, DOPOSCUOLA[0]))
+        attachments.attach_need(actor=cast.coordinator, demand=other, need=_need(cast, area, DOPOSCUOLA[0]))
     closed = _need(cast, area, DOPOSCUOLA[0], status=NeedStatus.CLOSED)
     with pytest.raises(ValidationError):
-        services.attach_need(actor=cast.coordinator, demand=demand, need=closed)
+        attachments.attach_need(actor=cast.coordinator, demand=demand, need=closed)
 
 
 def test_people_count_uses_decimal_free_points(cast, area):
     """Needs with points are read as floats by the engine (DecimalField on the model)."""
     need = _need(cast, area, "x", latitude=Decimal("45.133"), longitude=Decimal("10.022"))
-    record = services.need_record(need)
+    record = describing.need_record(need)
     assert record.lat == pytest.approx(45.133) and record.lon == pytest.approx(10.022)
     assert record.windows and record.municipality == str(cast.municipalities[0].pk)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from legami.accounts.models import PersonalAccessToken
-from legami.accounts.services import create_token, revoke_token
+from legami.accounts.services.tokens import create_token, revoke_token
 from legami.api.auth import LAST_USED_RESOLUTION, find_active_token, touch_token
 from legami.api.tests.helpers import BASE, ApiClient, make_token, network_url
 from legami.network.models import Organization

@@ -559,16 +559,15 @@ SMALL_ACCEPTED_DEMANDS = 2
 
 def ensure_demands(network, *, reviewer, small: bool, created: Counter, notes: list[str]) -> None:
     """Run the aggregation once, then accept a few of the best candidates and answer one of them."""
-    from legami.aggregation import services as aggregation_services
     from legami.aggregation.models import AggregatedDemand, DemandStatus
+    from legami.aggregation.services.demands import accept_demand, answer_demand
+    from legami.aggregation.services.runs import AGGREGATION_JOB_KIND, run_aggregation, start_aggregation
 
-    ran = Job.objects.filter(
-        network=network, kind=aggregation_services.AGGREGATION_JOB_KIND, status=Job.Status.SUCCEEDED
-    ).exists()
+    ran = Job.objects.filter(network=network, kind=AGGREGATION_JOB_KIND, status=Job.Status.SUCCEEDED).exists()
     if not ran:
-        job = aggregation_services.start_aggregation(actor=reviewer, network=network)
+        job = start_aggregation(actor=reviewer, network=network)
         # Synchronously: the queued task finds the job already run and does nothing.
-        job = aggregation_services.run_aggregation(job=job)
+        job = run_aggregation(job=job)
         created["aggregation runs"] += 1
         if job.status != Job.Status.SUCCEEDED:
             notes.append(
@@ -592,14 +591,12 @@ def ensure_demands(network, *, reviewer, small: bool, created: Counter, notes: l
             if len(chosen) < wanted and candidate not in chosen:
                 chosen.append(candidate)
         for demand in chosen:
-            aggregation_services.accept_demand(
-                actor=reviewer, demand=demand, note="Domanda riconosciuta al tavolo di rete."
-            )
+            accept_demand(actor=reviewer, demand=demand, note="Domanda riconosciuta al tavolo di rete.")
             created["accepted demands"] += 1
     if not demands.filter(status__in=[DemandStatus.ANSWERED, DemandStatus.CLOSED]).exists():
         first = (
             demands.filter(status=DemandStatus.ACCEPTED).select_related("area").order_by("-need_count", "id").first()
         )
         if first is not None:
-            aggregation_services.answer_demand(actor=reviewer, demand=first, answer=answer_for(first))
+            answer_demand(actor=reviewer, demand=first, answer=answer_for(first))
             created["answered demands"] += 1

@@ -268,17 +268,17 @@ def test_an_interrupted_demo_gets_its_missing_needs_back(province):
 
 
 def test_a_failed_aggregation_run_is_reported_and_accepts_nothing(province, monkeypatch):
-    from legami.aggregation import services as aggregation_services
+    from legami.aggregation.services import runs
 
     class BrokenEngine:
-        NeedRecord = aggregation_services._engine().NeedRecord
-        EngineSettings = aggregation_services._engine().EngineSettings
+        NeedRecord = runs._engine().NeedRecord
+        EngineSettings = runs._engine().EngineSettings
 
         @staticmethod
         def aggregate(*args, **kwargs):
             raise RuntimeError("broken")
 
-    monkeypatch.setattr(aggregation_services, "_engine", lambda: BrokenEngine)
+    monkeypatch.setattr(runs, "_engine", lambda: BrokenEngine)
 
     result = load_demo(small=True)
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from legami.accounts import services as account_services
-from legami.accounts.forms import InvitationSignupForm
-from legami.accounts.selectors import account_exists
+from legami.accounts.forms.accounts import InvitationSignupForm
+from legami.accounts.selectors.accounts import account_exists
+from legami.accounts.services.accounts import record_login
 from legami.core.forms import add_service_errors
 from legami.network.selectors.members import get_invitation_by_token
 from legami.network.selectors.networks import networks_with_my_roles
@@ -60,7 +60,7 @@ def _unavailable_page(request, reason: str, status: int, invitation=None) -> Htt
 def _accepted(request, membership, *, logged_in_now: bool) -> HttpResponse:
     if logged_in_now:
         auth_login(request, membership.user, backend=INVITATION_BACKEND)
-        account_services.record_login(user=membership.user)
+        record_login(user=membership.user)
     messages.success(request, _("Welcome to %(network)s.") % {"network": membership.network.name})
     return redirect("network:dashboard", network_slug=membership.network.slug)
 

@@ -1,4 +1,4 @@
-"""Writes of demand aggregation: runs of the engine, review of the candidates, follow-up, attaching new needs.
+"""Writes of demand aggregation: a demand's life (DEMAND_WORKFLOW), its review and its follow-up.
 
 A demand's life is one table, DEMAND_WORKFLOW; each review action is one service that checks
 aggregation.review_demands, runs in a transaction, writes a DemandEvent and an AuditEvent.
@@ -7,41 +7,30 @@ The needs inside follow through part B's services (legami.needs.services.needs).
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
-from django_tasks import task
 
 from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
-from legami.aggregation.describing import Description, describe, engine_settings, need_record, similarities
+from legami.aggregation.describing import Description, describe
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_event, snapshot
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
-from legami.core.models import AuditEvent, DataClass, Job
+from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
 from legami.needs.models import Need, NeedStatus
 from legami.needs.services.needs import mark_needs_aggregated, move_needs, release_needs
-from legami.network.models import Network
 
-logger = logging.getLogger(__name__)
-
-AGGREGATION_JOB_KIND = "needs_aggregation"
 S = DemandStatus
 
 # Needs taken as input by a run: not yet grouped for good.
 OPEN_NEED_STATUSES = (NeedStatus.NEW, NeedStatus.READING)
-# Demands whose needs a run leaves alone.
-SETTLED_DEMAND_STATUSES = (S.ACCEPTED, S.ANSWERED, S.CLOSED)
 
 
 def _needs_still_open(demand: AggregatedDemand, step: Step) -> str | None:
@@ -87,11 +76,6 @@ EDITABLE_STATUSES = (S.CANDIDATE, S.ACCEPTED)
 MAX_TITLE = 200
 MAX_NOTE = 500
 MAX_ANSWER = 4000
-MIN_DISTANCE_KM, MAX_DISTANCE_KM = 0.1, 50.0
-MIN_GROUP, MAX_GROUP = 2, 100
-PROGRESS_SECONDS = 1.0
-
-Progress = Callable[[int, int], None]
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -205,211 +189,6 @@ def _refresh(demand: AggregatedDemand) -> None:
     if items:
         demand.cohesion = round(sum(i.similarity for i in items) / len(items), 4)
     demand.save()
-
-
-# --- runs ---------------------------------------------------------------------------------------
-
-
-def _check_run_settings(distance_km: Any, min_group_size: Any) -> tuple[float, int]:
-    errors: dict[str, list[str]] = {}
-    try:
-        distance = float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
-        if not MIN_DISTANCE_KM <= distance <= MAX_DISTANCE_KM:
-            raise ValueError
-    except (TypeError, ValueError):
-        distance = 0.0
-        errors["distance_km"] = [
-            gettext("Choose a distance between %(low)s and %(high)s km.") % {"low": "0,1", "high": "50"}
-        ]
-    try:
-        size = int(min_group_size if min_group_size is not None else MIN_GROUP)
-        if not MIN_GROUP <= size <= MAX_GROUP:
-            raise ValueError
-    except (TypeError, ValueError):
-        size = 0
-        errors["min_group_size"] = [
-            gettext("A group must have between %(low)d and %(high)d needs.") % {"low": MIN_GROUP, "high": MAX_GROUP}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    return distance, size
-
-
-def start_aggregation(
-    *, actor: Any, network: Network, distance_km: float | None = None, min_group_size: int | None = None
-) -> Job:
-    """Queue a run of the engine over the network's open needs; refused while another run is queued or running."""
-    require(actor, REVIEW, network)
-    distance, size = _check_run_settings(distance_km, min_group_size)
-    with transaction.atomic():
-        # The network row serialises concurrent starts (a no-op on SQLite, whose writes are serial anyway).
-        Network.objects.select_for_update().filter(pk=network.pk).first()
-        busy = Job.objects.filter(
-            network=network, kind=AGGREGATION_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-        ).exists()
-        if busy:
-            raise _refuse(gettext("An aggregation run is already under way: wait for it to finish."), code="busy")
-        job = Job.objects.create(
-            network=network,
-            kind=AGGREGATION_JOB_KIND,
-            actor=actor,
-            result={"settings": {"distance_km": distance, "min_group_size": size}},
-        )
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=job,
-            after={"kind": AGGREGATION_JOB_KIND, "distance_km": distance, "min_group_size": size},
-        )
-        transaction.on_commit(lambda: _enqueue_run(job.pk))
-    return job
-
-
-def _enqueue_run(job_id: int) -> None:
-    enqueue_job(
-        job_id=job_id,
-        task=run_aggregation_task,
-        error_key="error",
-        error_message=gettext("The run could not be queued. Try again later."),
-    )
-
-
-def _input_needs(network: Network) -> list[Need]:
-    return list(
-        Need.objects.filter(network=network, status__in=OPEN_NEED_STATUSES)
-        .exclude(demand_item__demand__status__in=SETTLED_DEMAND_STATUSES)
-        .select_related("area", "municipality", "neighbourhood")
-        .order_by("id")
-    )
-
-
-def run_aggregation(*, job: Job, engine: Any = None) -> Job:
-    """Run a queued aggregation job: group the open needs, replace the network's candidates, record the outcome."""
-    if not claim_job(job):
-        # Already run (a retried task, or a second worker).
-        return job
-    actor = job.actor
-    language = job_language(job)
-    options = (job.result or {}).get("settings", {})
-    with translation.override(language):
-        try:
-            if actor is not None:
-                require(actor, REVIEW, job.network)
-            result = _run(job=job, engine=engine or _engine(), options=options)
-        except PermissionDenied:
-            _finish(job, failed=True, result={"error": gettext("You are no longer allowed to run the aggregation.")})
-        except Exception as exc:
-            logger.exception("Aggregation job %s failed", job.pk)
-            _finish(
-                job,
-                failed=True,
-                result={
-                    "error": gettext("The run stopped because of an unexpected error (%(error)s). Nothing was changed.")
-                    % {"error": type(exc).__name__},
-                    "settings": options,
-                },
-            )
-        else:
-            _finish(job, failed=False, result={**result, "settings": options})
-    return job
-
-
-# The task sits beside the service that queues it: a tasks module calling back into this one would make the
-# two modules import each other. `legami.aggregation.tasks` keeps its old name for runs queued before.
-@task()
-def run_aggregation_task(job_id: int) -> dict:
-    """Run the aggregation saved in Job `job_id` and return its final status (run by `manage.py db_worker`)."""
-    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("Aggregation job %s no longer exists", job_id)
-        return {"job": job_id, "status": "missing"}
-    run_aggregation(job=job)
-    return {"job": job_id, "status": job.status}
-
-
-def _run(*, job: Job, engine: Any, options: dict) -> dict:
-    network = job.network
-    needs = _input_needs(network)
-    total = len(needs)
-    Job.objects.filter(pk=job.pk).update(total=total, processed=0)
-    records = [need_record(n, engine) for n in needs]
-    run_settings = engine_settings(
-        engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
-    )
-    last = {"at": 0.0, "done": 0}
-
-    def progress(done: int, of: int) -> None:
-        # One short UPDATE at most every PROGRESS_SECONDS, whatever the engine's pace.
-        now = time.monotonic()
-        if done >= of or now - last["at"] >= PROGRESS_SECONDS:
-            last["at"], last["done"] = now, done
-            Job.objects.filter(pk=job.pk).update(processed=min(done, of), total=of)
-
-    groups = engine.aggregate(records, run_settings, progress=progress)
-    min_size = getattr(run_settings, "min_group_size", MIN_GROUP)
-    distance = getattr(run_settings, "distance_km", None)
-    kept = [g for g in groups if len(g.members) >= max(min_size, 2)]
-    with transaction.atomic():
-        replaced = AggregatedDemand.objects.filter(network=network, status=S.CANDIDATE)
-        replaced_count = replaced.count()
-        replaced.delete()
-        created = 0
-        grouped = 0
-        for group in kept:
-            members = [needs[i] for i in group.members]
-            closeness = similarities(engine, [records[i] for i in group.members], run_settings, group)
-            description = describe(
-                members,
-                area_name=members[0].area.name,
-                keywords=list(group.keywords),
-                windows=list(group.common_windows),
-                distance_km=distance,
-            )
-            demand = AggregatedDemand(
-                network=network,
-                status=S.CANDIDATE,
-                area_id=members[0].area_id,
-                cohesion=float(group.cohesion),
-                job=job,
-            )
-            _apply(demand, description, keep_title=False)
-            demand.save()
-            DemandItem.objects.bulk_create(
-                DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
-                for need, sim in zip(members, closeness, strict=True)
-            )
-            DEMAND_WORKFLOW.record(
-                demand,
-                actor=job.actor,
-                from_state="",
-                note=gettext("Proposed by aggregation run no. %(n)s") % {"n": job.pk},
-            )
-            created += 1
-            grouped += len(members)
-        # Needs of the deleted candidates are free again: their items went with the demands.
-        record_event(
-            actor=job.actor,
-            action=AuditEvent.Action.CREATE,
-            object_type=AggregatedDemand._meta.label_lower,
-            object_repr=f"run #{job.pk}",
-            network=network,
-            after={"candidates": created, "replaced": replaced_count, "needs": total, "grouped": grouped},
-        )
-    from legami.aggregation.selectors import suggest_attachments
-
-    suggestions = len(suggest_attachments(network, engine=engine))
-    return {
-        "needs": total,
-        "candidates": created,
-        "grouped_needs": grouped,
-        "replaced": replaced_count,
-        "suggestions": suggestions,
-    }
-
-
-def _finish(job: Job, *, failed: bool, result: dict) -> None:
-    needs = job.total if failed else result.get("needs", job.total)
-    finish_job(job, failed=failed, result=result, processed=job.processed if failed else needs, total=needs)
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -696,72 +475,3 @@ def reopen_demand(*, actor: Any, demand: AggregatedDemand, note: str) -> Aggrega
             note=note,
         )
     return demand
-
-
-# --- attaching new needs ------------------------------------------------------------------------
-
-
-def attach_need(
-    *, actor: Any, demand: AggregatedDemand, need: Need, force: bool = False, note: str = "", engine: Any = None
-) -> DemandItem:
-    """Attach an open need to an accepted demand if it fits (or with `force` and a note); it becomes aggregated."""
-    require(actor, REVIEW, demand.network)
-    note = _clean_note(note)
-    engine = engine or _engine()
-    with transaction.atomic():
-        demand = _lock(demand)
-        if demand.status != S.ACCEPTED:
-            raise _refuse(gettext("New needs can be attached only to accepted demands."), code="not_accepted")
-        need = (
-            Need.objects.select_for_update(of=("self",)).select_related("municipality", "neighbourhood").get(pk=need.pk)
-        )
-        if need.network_id != demand.network_id:
-            raise _refuse(gettext("That need is not in this network."), field="need", code="network")
-        if DemandItem.objects.filter(need=need).exists():
-            raise _refuse(
-                gettext("Need no. %(id)s is already in a demand.") % {"id": need.pk}, field="need", code="taken"
-            )
-        if need.status not in OPEN_NEED_STATUSES:
-            raise _refuse(
-                gettext("Need no. %(id)s is “%(status)s”: only new needs or needs being read can be attached.")
-                % {"id": need.pk, "status": NeedStatus(need.status).label},
-                field="need",
-                code="not_open",
-            )
-        members = _member_needs(demand)
-        similarity = engine.fits(
-            [need_record(n, engine) for n in members], need_record(need, engine), engine_settings(engine)
-        )
-        if similarity is None:
-            if not force:
-                raise _refuse(
-                    gettext(
-                        "Need no. %(id)s does not fit this demand (area, group, place, hours or description differ). "
-                        "To attach it anyway, tick “attach anyway” and say why."
-                    )
-                    % {"id": need.pk},
-                    field="need",
-                    code="does_not_fit",
-                )
-            if not note:
-                raise _refuse(gettext("Say why the need is attached anyway."), field="note", code="required")
-        item = DemandItem.objects.create(
-            demand=demand,
-            need=need,
-            source=DemandItem.Source.ATTACHED if similarity is not None else DemandItem.Source.MANUAL,
-            similarity=float(similarity or 0.0),
-            added_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        _refresh(demand)
-        DEMAND_WORKFLOW.record(
-            demand,
-            actor=actor,
-            note=(gettext("Need no. %(id)s attached.") % {"id": need.pk} + f" {note}").strip(),
-        )
-        _audit(actor, demand, action=AuditEvent.Action.UPDATE, before=None, note="attach need")
-        mark_needs_aggregated(
-            actor=actor,
-            needs=[need],
-            note=gettext("Attached to the demand “%(title)s”.") % {"title": demand.title},
-        )
-    return item

@@ -1,40 +1,22 @@
-"""Writes on accounts: log-in records and personal access tokens."""
+"""Writes on accounts: personal access tokens."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.accounts.models import PersonalAccessToken
+from legami.accounts.services.accounts import _require_authenticated
 from legami.core.audit import record_event, snapshot
-from legami.core.models import AuditEvent, DataClass
+from legami.core.models import AuditEvent
 from legami.core.validation import max_length_of
 
 TOKEN_MAX_DAYS = 365
-
-
-def _require_authenticated(actor: Any) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("accounts.login_required")
-
-
-@transaction.atomic
-def record_login(*, user: Any) -> AuditEvent:
-    """Write the audit event of a successful log-in."""
-    _require_authenticated(user)
-    return record_event(
-        actor=user,
-        action=AuditEvent.Action.LOGIN,
-        obj=user,
-        object_repr=user.email,
-        data_class=DataClass.PERSONAL,
-    )
 
 
 @transaction.atomic
@@ -81,25 +63,3 @@ def revoke_token(*, actor: Any, token: PersonalAccessToken) -> PersonalAccessTok
     record_event(actor=actor, action=AuditEvent.Action.REVOKE, obj=locked, before=before, after=snapshot(locked))
     token.revoked_at = locked.revoked_at
     return locked
-
-
-@transaction.atomic
-def change_password(*, actor: Any, old_password: str, new_password: str) -> None:
-    """Change `actor`'s own password after checking the current one and the password rules."""
-    _require_authenticated(actor)
-    if not actor.check_password(old_password or ""):
-        raise ValidationError({"old_password": _("The current password is not correct.")})
-    try:
-        validate_password(new_password or "", user=actor)
-    except ValidationError as exc:
-        raise ValidationError({"new_password1": exc.messages}) from exc
-    actor.set_password(new_password)
-    actor.save(update_fields=["password"])
-    record_event(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=actor,
-        object_repr=actor.email,
-        data_class=DataClass.PERSONAL,
-        note="password changed",
-    )

@@ -1,10 +1,11 @@
-"""Forms of the account pages; the services do the real validation and the writes."""
+"""Forms of the account pages: log in, change the password, sign up to accept an invitation.
+
+The services do the real validation and the writes.
+"""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
-
-from legami.accounts.services import TOKEN_MAX_DAYS
 
 
 class LoginForm(AuthenticationForm):
@@ -60,18 +61,3 @@ class InvitationSignupForm(forms.Form):
         if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
             self.add_error("password_confirm", _("The two passwords do not match."))
         return data
-
-
-class TokenCreateForm(forms.Form):
-    """Name and optional lifetime of a new personal access token."""
-
-    name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the app using it.")
-    )
-    expires_in_days = forms.IntegerField(
-        label=_("Expires after (days)"),
-        required=False,
-        min_value=1,
-        max_value=TOKEN_MAX_DAYS,
-        help_text=_("From 1 to 365 days. Leave empty for a token that does not expire."),
-    )

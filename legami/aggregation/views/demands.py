@@ -1,4 +1,4 @@
-"""Pages of demand aggregation: the demands, their review and follow-up, the engine's runs, new needs to attach."""
+"""Pages of demand aggregation: the demands, their review and follow-up (one page per action)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,42 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from legami.aggregation import forms as f
-from legami.aggregation import selectors, services
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.capabilities import VIEW_DEMANDS as VIEW
+from legami.aggregation.forms.demands import (
+    AnswerForm,
+    AttachForm,
+    DemandFilterForm,
+    MergeForm,
+    NoteForm,
+    RemoveNeedForm,
+    RenameForm,
+    ReopenForm,
+    SplitForm,
+)
 from legami.aggregation.models import AggregatedDemand, DemandStatus
+from legami.aggregation.selectors.demands import (
+    demand_events,
+    demand_member_needs,
+    demand_status_counts,
+    demands_for_user,
+    get_demand_for_user,
+    merge_candidates,
+)
+from legami.aggregation.services.attachments import attach_need
+from legami.aggregation.services.demands import (
+    DEMAND_WORKFLOW,
+    EDITABLE_STATUSES,
+    accept_demand,
+    answer_demand,
+    close_demand,
+    discard_demand,
+    merge_demands,
+    remove_need_from_demand,
+    rename_demand,
+    reopen_demand,
+    split_demand,
+)
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
@@ -30,8 +61,6 @@ from legami.needs.models import Need
 from legami.network.models import Network
 
 NAV = "demands"
-# Only this many suggestions are listed on one page (the best first).
-MAX_SUGGESTIONS = 200
 
 
 def _need_url(network: Network) -> Callable[[int], str] | None:
@@ -47,11 +76,11 @@ def _need_url(network: Network) -> Callable[[int], str] | None:
 @network_view(VIEW)
 def demand_list(request: HttpRequest, network: Network) -> HttpResponse:
     """The demands by status (tabs), with filters by area, Comune and target group."""
-    form = f.DemandFilterForm(request.GET, network=network)
+    form = DemandFilterForm(request.GET, network=network)
     filters = form.filters()
     status = filters.pop("status")
-    counts = selectors.demand_status_counts(request.user, network, **filters)
-    demands = selectors.demands_for_user(request.user, network, status=status, **filters)
+    counts = demand_status_counts(request.user, network, **filters)
+    demands = demands_for_user(request.user, network, status=status, **filters)
     page_obj = Paginator(demands, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = [("", _("All"), sum(counts.values()))] + [(s.value, s.label, counts[s.value]) for s in DemandStatus]
     context = {
@@ -70,18 +99,18 @@ def demand_list(request: HttpRequest, network: Network) -> HttpResponse:
 @network_view(VIEW)
 def demand_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """A demand: summary, reasons, figures, history, the review actions and (for operators) its needs."""
-    demand = selectors.get_demand_for_user(request.user, network, pk)
-    members = selectors.demand_member_needs(request.user, network, demand)
+    demand = get_demand_for_user(request.user, network, pk)
+    members = demand_member_needs(request.user, network, demand)
     can_review = can(request.user, REVIEW, network)
-    transitions = {t.target for t in services.DEMAND_WORKFLOW.available(demand, request.user, network=network)}
+    transitions = {t.target for t in DEMAND_WORKFLOW.available(demand, request.user, network=network)}
     context = {
         "nav": NAV,
         "demand": demand,
         "members": members,
         "need_url": _need_url(network),
-        "events": selectors.demand_events(demand),
+        "events": demand_events(demand),
         "can_review": can_review,
-        "editable": can_review and demand.status in services.EDITABLE_STATUSES,
+        "editable": can_review and demand.status in EDITABLE_STATUSES,
         "can_accept": DemandStatus.ACCEPTED in transitions and demand.status == DemandStatus.CANDIDATE,
         "can_discard": DemandStatus.DISCARDED in transitions,
         "can_answer": DemandStatus.ANSWERED in transitions,
@@ -194,7 +223,7 @@ ACTIONS: dict[str, Action] = {
 
 
 def _member_choices(request: HttpRequest, network: Network, demand: AggregatedDemand) -> list[tuple[str, str]]:
-    members = selectors.demand_member_needs(request.user, network, demand) or []
+    members = demand_member_needs(request.user, network, demand) or []
     choices = []
     for member in members:
         need = member.need
@@ -212,51 +241,51 @@ def _short(text: str, limit: int = 80) -> str:
 def _build_form(name: str, request: HttpRequest, network: Network, demand: AggregatedDemand) -> Any:
     data = request.POST if request.method == "POST" else None
     if name in ("accept", "discard", "close"):
-        return f.NoteForm(data)
+        return NoteForm(data)
     if name == "reopen":
-        return f.ReopenForm(data)
+        return ReopenForm(data)
     if name == "rename":
-        return f.RenameForm(data, initial={"title": demand.title})
+        return RenameForm(data, initial={"title": demand.title})
     if name == "answer":
-        return f.AnswerForm(data, initial={"answer": demand.answer})
+        return AnswerForm(data, initial={"answer": demand.answer})
     if name == "split":
-        return f.SplitForm(data, choices=_member_choices(request, network, demand))
+        return SplitForm(data, choices=_member_choices(request, network, demand))
     if name == "merge":
-        return f.MergeForm(data, candidates=selectors.merge_candidates(demand))
+        return MergeForm(data, candidates=merge_candidates(demand))
     if name == "remove_need":
-        return f.RemoveNeedForm(data, choices=_member_choices(request, network, demand))
-    return f.AttachForm(data)
+        return RemoveNeedForm(data, choices=_member_choices(request, network, demand))
+    return AttachForm(data)
 
 
 def _perform(name: str, request: HttpRequest, network: Network, demand: AggregatedDemand, data: dict) -> Any:
     actor = request.user
     if name == "accept":
-        return services.accept_demand(actor=actor, demand=demand, note=data["note"])
+        return accept_demand(actor=actor, demand=demand, note=data["note"])
     if name == "discard":
-        return services.discard_demand(actor=actor, demand=demand, note=data["note"])
+        return discard_demand(actor=actor, demand=demand, note=data["note"])
     if name == "close":
-        return services.close_demand(actor=actor, demand=demand, note=data["note"])
+        return close_demand(actor=actor, demand=demand, note=data["note"])
     if name == "reopen":
-        return services.reopen_demand(actor=actor, demand=demand, note=data["note"])
+        return reopen_demand(actor=actor, demand=demand, note=data["note"])
     if name == "rename":
-        return services.rename_demand(actor=actor, demand=demand, title=data["title"])
+        return rename_demand(actor=actor, demand=demand, title=data["title"])
     if name == "answer":
-        return services.answer_demand(actor=actor, demand=demand, answer=data["answer"])
+        return answer_demand(actor=actor, demand=demand, answer=data["answer"])
     if name == "split":
-        return services.split_demand(actor=actor, demand=demand, need_ids=data["needs"])
+        return split_demand(actor=actor, demand=demand, need_ids=data["needs"])
     if name == "merge":
-        return services.merge_demands(actor=actor, target=demand, others=[data["other"]], note=data["note"])
+        return merge_demands(actor=actor, target=demand, others=[data["other"]], note=data["note"])
     if name == "remove_need":
         need = Need.objects.get(pk=data["need"])
-        return services.remove_need_from_demand(actor=actor, demand=demand, need=need, note=data["note"])
+        return remove_need_from_demand(actor=actor, demand=demand, need=need, note=data["note"])
     need = Need.objects.filter(pk=data["need"], network=network).first()
     if need is None:
         raise ValidationError({"need": [_("There is no need with this number in the network.")]})
-    return services.attach_need(actor=actor, demand=demand, need=need, force=data["force"], note=data["note"])
+    return attach_need(actor=actor, demand=demand, need=need, force=data["force"], note=data["note"])
 
 
 def _action(request: HttpRequest, network: Network, pk: int, name: str) -> HttpResponseBase:
-    demand = selectors.get_demand_for_user(request.user, network, pk)
+    demand = get_demand_for_user(request.user, network, pk)
     action = ACTIONS[name]
     form = _build_form(name, request, network, demand)
     if request.method == "POST" and form.is_valid():
@@ -285,96 +314,30 @@ def _action_view(name: str) -> Callable[..., HttpResponseBase]:
 
 
 demand_accept = _action_view("accept")
+
+
 demand_discard = _action_view("discard")
+
+
 demand_rename = _action_view("rename")
+
+
 demand_split = _action_view("split")
+
+
 demand_merge = _action_view("merge")
+
+
 demand_remove_need = _action_view("remove_need")
+
+
 demand_attach = _action_view("attach")
+
+
 demand_answer = _action_view("answer")
+
+
 demand_close = _action_view("close")
+
+
 demand_reopen = _action_view("reopen")
-
-
-# --- runs ---------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@network_view(REVIEW)
-def run_list(request: HttpRequest, network: Network) -> HttpResponseBase:
-    """Start a run of the engine (distance, smallest group) and see the last runs with their results."""
-    form = f.RunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.start_aggregation(
-                actor=request.user,
-                network=network,
-                distance_km=float(form.cleaned_data["distance_km"]),
-                min_group_size=form.cleaned_data["min_group_size"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The aggregation has started."))
-            return redirect("aggregation:run_detail", network.slug, job.pk)
-    context = {"nav": NAV, "form": form, "jobs": selectors.aggregation_jobs(network)}
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "aggregation/runs.html", context, status=status)
-
-
-@require_GET
-@network_view(REVIEW)
-def run_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
-    """A run's progress and outcome; HTMX polls it every second for just the status fragment."""
-    job = selectors.get_aggregation_job(network, pk)
-    context = {"nav": NAV, "job": job, "result": job.result or {}}
-    template = "aggregation/run_detail.html"
-    if getattr(request, "htmx", False):
-        return render(request, f"{template}#run-status", context)
-    return render(request, template, context)
-
-
-# --- new needs to attach ------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@network_view(REVIEW)
-def suggestions(request: HttpRequest, network: Network) -> HttpResponseBase:
-    """Open needs that fit an accepted demand, each with a one-click attach."""
-    error = ""
-    if request.method == "POST":
-        form = f.SuggestionAttachForm(request.POST)
-        if form.is_valid():
-            demand = AggregatedDemand.objects.filter(network=network, pk=form.cleaned_data["demand"]).first()
-            need = Need.objects.filter(network=network, pk=form.cleaned_data["need"]).first()
-            if demand is None or need is None:
-                error = _("That need or demand is not in this network.")
-            else:
-                try:
-                    services.attach_need(actor=request.user, demand=demand, need=need)
-                except ValidationError as exc:
-                    error = " ".join(exc.messages)
-                else:
-                    messages.success(
-                        request,
-                        _("Need no. %(id)s has been attached to “%(title)s”.") % {"id": need.pk, "title": demand.title},
-                    )
-                    return redirect("aggregation:suggestions", network.slug)
-        else:
-            error = _("The request was not valid: reload the page and try again.")
-    found = selectors.suggest_attachments(network)
-    # Case-team descriptions stay on the need's own page (where reading them is recorded).
-    rows = [
-        {"suggestion": s, "description": None if s.need.is_case_data else s.need.description}
-        for s in found[:MAX_SUGGESTIONS]
-    ]
-    context = {
-        "nav": NAV,
-        "rows": rows,
-        "total": len(found),
-        "error": error,
-        "need_url": _need_url(network),
-    }
-    for row in rows:
-        row["url"] = context["need_url"](row["suggestion"].need.pk) if context["need_url"] else ""
-    return render(request, "aggregation/suggestions.html", context, status=400 if error else 200)

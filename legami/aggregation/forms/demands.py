@@ -1,15 +1,14 @@
-"""Forms of demand aggregation: list filters, run settings and the review actions."""
+"""Forms of demand aggregation: the list's filters and the review actions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from legami.aggregation.models import AggregatedDemand, DemandStatus
-from legami.aggregation.services import MAX_ANSWER, MAX_GROUP, MAX_NOTE, MAX_TITLE, MIN_GROUP
+from legami.aggregation.services.demands import MAX_ANSWER, MAX_NOTE, MAX_TITLE
 from legami.core.widgets import PlainSelect
 from legami.needs.models import NeedArea, TargetGroup
 from legami.territory.models import Municipality
@@ -56,29 +55,6 @@ class DemandFilterForm(forms.Form):
             "municipality": data.get("municipality"),
             "target_group": data.get("target_group") or "",
         }
-
-
-class RunForm(forms.Form):
-    """The settings of an aggregation run."""
-
-    distance_km = forms.DecimalField(
-        label=_("Distance (km)"),
-        min_value=0.1,
-        max_value=50,
-        decimal_places=1,
-        help_text=_("Needs with a point on the map are grouped when they are at most this far apart."),
-    )
-    min_group_size = forms.IntegerField(
-        label=_("Smallest group"),
-        min_value=MIN_GROUP,
-        max_value=MAX_GROUP,
-        initial=MIN_GROUP,
-        help_text=_("How many similar needs make a candidate demand."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["distance_km"].initial = settings.LEGAMI_AGGREGATION_DISTANCE_KM
 
 
 class NoteForm(forms.Form):
@@ -158,10 +134,3 @@ class AttachForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=MAX_NOTE, help_text=_("Required when attaching anyway.")
     )
-
-
-class SuggestionAttachForm(forms.Form):
-    """The one-click attach of a suggestion."""
-
-    need = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    demand = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -1,4 +1,4 @@
-"""Reads for the account pages: the viewer's own tokens, whether an e-mail has an account."""
+"""Reads for the account pages: the viewer's own personal access tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from legami.accounts.models import PersonalAccessToken, User
+from legami.accounts.models import PersonalAccessToken
 
 
 def tokens_for(viewer: Any) -> QuerySet[PersonalAccessToken]:
@@ -23,8 +23,3 @@ def get_token_for_user(viewer: Any, pk: int) -> PersonalAccessToken:
         return tokens_for(viewer).get(pk=pk)
     except PersonalAccessToken.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def account_exists(email: str) -> bool:
-    """True when an account already uses this e-mail address (compared case-insensitively)."""
-    return User.objects.filter(email__iexact=(email or "").strip()).exists()

@@ -1,0 +1,1 @@
+"""Forms of the account pages, one module per feature."""

@@ -1,0 +1,1 @@
+"""Reads for the account pages, one module per feature."""

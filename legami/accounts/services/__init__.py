@@ -1,0 +1,1 @@
+"""Writes on accounts, one module per feature."""

@@ -1,0 +1,1 @@
+"""Forms of demand aggregation, one module per feature."""

@@ -1,0 +1,34 @@
+"""Forms of demand aggregation: the settings of a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from legami.aggregation.services.runs import MAX_GROUP, MIN_GROUP
+
+
+class RunForm(forms.Form):
+    """The settings of an aggregation run."""
+
+    distance_km = forms.DecimalField(
+        label=_("Distance (km)"),
+        min_value=0.1,
+        max_value=50,
+        decimal_places=1,
+        help_text=_("Needs with a point on the map are grouped when they are at most this far apart."),
+    )
+    min_group_size = forms.IntegerField(
+        label=_("Smallest group"),
+        min_value=MIN_GROUP,
+        max_value=MAX_GROUP,
+        initial=MIN_GROUP,
+        help_text=_("How many similar needs make a candidate demand."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["distance_km"].initial = settings.LEGAMI_AGGREGATION_DISTANCE_KM

@@ -1,0 +1,1 @@
+"""Reads of demand aggregation, one module per feature."""

@@ -1,0 +1,1 @@
+"""Pages of demand aggregation, one module per feature."""
