@@ -8,6 +8,9 @@ from django.utils.translation import pgettext_lazy
 from legami.core.models import HistoryEvent, NetworkScopedModel
 from legami.needs.models import TargetGroup
 
+# The kind of the Job rows that record the engine's runs.
+AGGREGATION_JOB_KIND = "needs_aggregation"
+
 
 class DemandStatus(models.TextChoices):
     CANDIDATE = "candidate", _("Candidate")

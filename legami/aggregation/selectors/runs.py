@@ -6,10 +6,9 @@ from typing import Any
 
 from django.http import Http404
 
+from legami.aggregation.models import AGGREGATION_JOB_KIND
 from legami.core.models import Job
 from legami.network.models import Network
-
-AGGREGATION_JOB_KIND = "needs_aggregation"
 
 
 def aggregation_jobs(network: Network, *, limit: int = 10) -> list[Job]:

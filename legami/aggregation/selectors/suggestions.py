@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
 from legami.aggregation.models import AggregatedDemand, DemandStatus
-from legami.core.permissions import can
-from legami.needs.capabilities import VIEW_NEEDS
 from legami.needs.models import Need, NeedStatus
 from legami.network.models import Network
-from legami.network.selectors.people import scoped_municipality_ids
 
 
 @dataclass
@@ -75,16 +70,3 @@ def suggest_attachments(network: Network, *, engine: Any = None, limit: int | No
             suggestions.append(Suggestion(need=need, demand=best[1], similarity=round(best[0], 4)))
     suggestions.sort(key=lambda s: (-s.similarity, s.need.pk))
     return suggestions[:limit] if limit is not None else suggestions
-
-
-def open_needs_of_viewer(user: Any, network: Network) -> QuerySet[Need]:
-    """Open needs not in a demand that the viewer may see (to attach by number)."""
-    if not can(user, VIEW_NEEDS, network):
-        return Need.objects.none()
-    needs = Need.objects.filter(
-        network=network, status__in=[NeedStatus.NEW, NeedStatus.READING], demand_item__isnull=True
-    )
-    scope = scoped_municipality_ids(user, network, VIEW_NEEDS)
-    if scope is not None:
-        needs = needs.filter(municipality_id__in=scope)
-    return needs

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django_tasks import task
 
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import describe, engine_settings, need_record, similarities
-from legami.aggregation.models import AggregatedDemand, DemandItem, DemandStatus
+from legami.aggregation.models import AGGREGATION_JOB_KIND, AggregatedDemand, DemandItem, DemandStatus
 from legami.aggregation.services.demands import (
     DEMAND_WORKFLOW,
     OPEN_NEED_STATUSES,
@@ -33,7 +32,6 @@ from legami.network.models import Network
 
 logger = logging.getLogger(__name__)
 
-AGGREGATION_JOB_KIND = "needs_aggregation"
 S = DemandStatus
 
 # Demands whose needs a run leaves alone.
@@ -41,8 +39,6 @@ SETTLED_DEMAND_STATUSES = (S.ACCEPTED, S.ANSWERED, S.CLOSED)
 MIN_DISTANCE_KM, MAX_DISTANCE_KM = 0.1, 50.0
 MIN_GROUP, MAX_GROUP = 2, 100
 PROGRESS_SECONDS = 1.0
-
-Progress = Callable[[int, int], None]
 
 
 def _check_run_settings(distance_km: Any, min_group_size: Any) -> tuple[float, int]:
