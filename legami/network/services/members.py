@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from legami.accounts.models import Invitation
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, forget_grants, require
@@ -84,6 +84,54 @@ def _send_invitation_email(invitation_id: int, raw_token: str, base_url: str) ->
     send_mail(subject, body, None, [invitation.email])
 
 
+def not_invited_yet(ctx: inputs.Context) -> None:
+    """No invitation with this role still open for this e-mail address, and no member with it already."""
+    if not ctx.ok("email", "role"):
+        return
+    email, role = ctx.value("email"), ctx.value("role")
+    open_invitations = Invitation.objects.filter(
+        network=ctx.network,
+        email__iexact=email,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if open_invitations.exists():
+        ctx.add_error(
+            "email", _("An invitation with this role is already pending for this e-mail address."), "duplicate"
+        )
+    elif Membership.objects.filter(network=ctx.network, user__email__iexact=email, role=role, is_active=True).exists():
+        ctx.add_error("email", _("This person is already a member of the network with this role."), "already_member")
+
+
+INVALID_EMAIL = _("Enter a valid e-mail address.")
+
+INVITATION_INPUTS = inputs.Rules(
+    {
+        # Stored trimmed and in lower case (see normalize_email); an empty address is not a valid one either.
+        "email": inputs.Email(
+            required=True, lower=True, codes={"required": "invalid"}, messages={"required": INVALID_EMAIL}
+        ),
+        "role": inputs.choose(Role, _("Choose one of the roles in the list.")),
+        "organization": inputs.Lookup(
+            Organization,
+            codes={"invalid_choice": "other_network"},
+            messages={"invalid_choice": _("This organisation is not part of the network.")},
+        ),
+        "district": inputs.Lookup(
+            SocialDistrict,
+            codes={"invalid_choice": "other_network"},
+            messages={"invalid_choice": _("This district is not part of the network.")},
+        ),
+        "full_name": inputs.Text(
+            max_length=max_length_of(Invitation, "full_name"), messages={"max_length": _("The name is too long.")}
+        ),
+    },
+    checks=(not_invited_yet,),
+)
+
+
 @transaction.atomic
 def invite_member(
     *,
@@ -100,54 +148,15 @@ def invite_member(
     (invitation, raw token)."""
     if not _may_manage(actor, network, role):
         raise PermissionDenied(MANAGE)
-    errors: dict[str, Any] = {}
-    email = normalize_email(email)
-    full_name = (full_name or "").strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = ValidationError(_("Enter a valid e-mail address."), code="invalid")
-    if role not in Role.values:
-        errors["role"] = ValidationError(_("Choose one of the roles in the list."), code="invalid_choice")
-    if organization is not None and organization.network_id != network.pk:
-        errors["organization"] = ValidationError(
-            _("This organisation is not part of the network."), code="other_network"
-        )
-    if district is not None and district.network_id != network.pk:
-        errors["district"] = ValidationError(_("This district is not part of the network."), code="other_network")
-    if len(full_name) > max_length_of(Invitation, "full_name"):
-        errors["full_name"] = ValidationError(_("The name is too long."), code="max_length")
-    if "email" not in errors and "role" not in errors:
-        open_invitations = Invitation.objects.filter(
-            network=network,
-            email__iexact=email,
-            role=role,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        if open_invitations.exists():
-            errors["email"] = ValidationError(
-                _("An invitation with this role is already pending for this e-mail address."), code="duplicate"
-            )
-        elif Membership.objects.filter(network=network, user__email__iexact=email, role=role, is_active=True).exists():
-            errors["email"] = ValidationError(
-                _("This person is already a member of the network with this role."), code="already_member"
-            )
-    if errors:
-        raise ValidationError(errors)
-
+    data = {"email": email, "role": role, "full_name": full_name, "organization": organization, "district": district}
+    values = INVITATION_INPUTS.clean(data, network=network, actor=actor)
     raw_token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         network=network,
-        email=email,
-        full_name=full_name,
-        role=role,
-        organization=organization,
-        district=district,
         token_hash=token_hash,
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.LEGAMI_INVITATION_DAYS),
+        **values,
     )
     record_event(
         actor=actor,

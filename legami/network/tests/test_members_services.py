@@ -154,6 +154,61 @@ def test_invite_member_bad_input_writes_nothing(cast, kwargs, field):
     assert _counts() == before
 
 
+def _codes(exc):
+    return {field: [error.code for error in errors] for field, errors in exc.value.error_dict.items()}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "code"),
+    [
+        ({"email": "not-an-email"}, "email", "invalid"),
+        ({"email": ""}, "email", "invalid"),
+        ({"email": "   "}, "email", "invalid"),
+        ({"email": None}, "email", "invalid"),
+        ({"role": "superhero"}, "role", "invalid_choice"),
+        ({"role": ""}, "role", "invalid_choice"),
+        ({"full_name": "x" * 201}, "full_name", "max_length"),
+        ({"organization": "foreign"}, "organization", "other_network"),
+        ({"district": "foreign"}, "district", "other_network"),
+    ],
+)
+def test_invite_member_bad_input_names_the_field_and_the_code(cast, kwargs, field, code):
+    foreign = {
+        "organization": lambda: f.OrganizationFactory(network=cast.other_network),
+        "district": lambda: f.SocialDistrictFactory(network=cast.other_network),
+    }
+    kwargs = {k: foreign[k]() if v == "foreign" else v for k, v in kwargs.items()}
+    data = {"email": "ok@example.org", "role": Role.CASE_MANAGER, **kwargs}
+    before = _counts()
+    with pytest.raises(ValidationError) as exc:
+        invite_member(actor=cast.coordinator, network=cast.network, **data)
+    assert _codes(exc) == {field: [code]}
+    assert _counts() == before
+
+
+def test_an_empty_email_reads_as_an_invalid_one(cast):
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        invite_member(actor=cast.coordinator, network=cast.network, email=" ", role=Role.CITIZEN)
+    assert exc.value.message_dict == {"email": ["Enter a valid e-mail address."]}
+
+
+def test_invite_member_good_input_is_stored_normalised(cast):
+    invitation, _ = invite_member(
+        actor=cast.coordinator,
+        network=cast.network,
+        email=" Nome.Cognome@Example.ORG ",
+        role=Role.CASE_MANAGER,
+        full_name=" " + "x" * 200 + " ",
+        district=cast.district,
+    )
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.full_name, invitation.role) == (
+        "nome.cognome@example.org",
+        "x" * 200,
+        Role.CASE_MANAGER,
+    )
+
+
 def test_invite_member_refuses_organization_of_another_network(cast):
     foreign = f.OrganizationFactory(network=cast.other_network)
     before = _counts()
