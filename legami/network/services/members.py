@@ -6,8 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from legami.accounts.models import Invitation
+from legami.accounts.models import Invitation, User
 from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
@@ -181,9 +179,8 @@ def _unavailable(invitation: Invitation) -> InvitationUnavailable:
     return InvitationUnavailable(message, code=code)
 
 
-@transaction.atomic
-def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", password: str = "") -> Membership:
-    """Accept an invitation as `user` (who must own its e-mail) or as a new account; return the membership."""
+def _open_invitation(raw_token: str) -> Invitation:
+    """The invitation of this secret, locked for the acceptance; refused when unknown or no longer open."""
     try:
         invitation = (
             Invitation.objects.select_for_update()
@@ -196,64 +193,90 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
         raise _unavailable(invitation)
     if not invitation.network.is_active:
         raise InvitationUnavailable(_("This network is no longer active."), code="revoked")
+    return invitation
 
-    User = get_user_model()
-    created_user = None
-    if user is not None and getattr(user, "is_authenticated", False):
-        if normalize_email(user.email) != normalize_email(invitation.email):
-            raise PermissionDenied("invitation.email")
-    else:
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(
-                {"email": _("An account with this e-mail address already exists: log in to accept the invitation.")}
-            )
-        full_name = (full_name or "").strip()
-        candidate = User(email=invitation.email, username=invitation.email, full_name=full_name)
-        errors: dict[str, Any] = {}
-        if not full_name:
-            errors["full_name"] = _("Enter your full name.")
-        elif len(full_name) > max_length_of(User, "full_name"):
-            errors["full_name"] = _("The name is too long.")
-        try:
-            validate_password(password or "", user=candidate)
-        except ValidationError as exc:
-            errors["password"] = exc.messages
-        if errors:
-            raise ValidationError(errors)
-        user = User.objects.create_user(
-            username=invitation.email[: User._meta.get_field("username").max_length],
-            email=invitation.email,
-            password=password,
-            full_name=full_name,
-        )
-        created_user = user
 
+def _require_invitee(user: Any, invitation: Invitation) -> None:
+    """A logged-in user accepts only an invitation sent to their own e-mail address."""
+    if normalize_email(user.email) != normalize_email(invitation.email):
+        raise PermissionDenied("invitation.email")
+
+
+def _refuse_existing_account(invitation: Invitation) -> None:
+    """Whoever already has an account with the invitation's e-mail logs in to accept it: nothing else is checked."""
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        message = _("An account with this e-mail address already exists: log in to accept the invitation.")
+        raise ValidationError({"email": ValidationError(message, code="account_exists")})
+
+
+def _account_being_created(ctx: inputs.Context) -> Any:
+    """The new account (unsaved), for the password validators: a password like its e-mail or name is refused."""
+    email = ctx.extra["email"]
+    return User(email=email, username=email, full_name=ctx.value("full_name", ""))
+
+
+# What someone without an account types to accept an invitation; the account's e-mail is the invitation's.
+NEW_ACCOUNT_INPUTS = inputs.Rules(
+    {
+        "full_name": inputs.Text(
+            required=True,
+            max_length=max_length_of(User, "full_name"),
+            messages={"required": _("Enter your full name."), "max_length": _("The name is too long.")},
+        ),
+        "password": inputs.Password(account=_account_being_created),
+    }
+)
+
+
+def _create_account(invitation: Invitation, *, full_name: str, password: str) -> Any:
+    """The account of someone accepting `invitation` without one, with the invitation's e-mail."""
+    _refuse_existing_account(invitation)
+    values = NEW_ACCOUNT_INPUTS.clean({"full_name": full_name, "password": password}, extra={"email": invitation.email})
+    return User.objects.create_user(
+        username=invitation.email[: User._meta.get_field("username").max_length], email=invitation.email, **values
+    )
+
+
+def _join(invitation: Invitation, user: Any) -> tuple[Membership, bool]:
+    """The membership the invitation gives `user`, and whether it is new (someone may have given it meanwhile)."""
     membership = Membership.objects.filter(
         network=invitation.network, user=user, role=invitation.role, is_active=True
     ).first()
-    if membership is None:
-        membership = Membership.objects.create(
-            network=invitation.network,
-            user=user,
-            role=invitation.role,
-            organization_id=invitation.organization_id,
-            district_id=invitation.district_id,
-        )
-        new_membership = True
-    else:
+    if membership is not None:
         # Someone gave them the role meanwhile: the invitation is simply used up.
-        new_membership = False
+        return membership, False
+    membership = Membership.objects.create(
+        network=invitation.network,
+        user=user,
+        role=invitation.role,
+        organization_id=invitation.organization_id,
+        district_id=invitation.district_id,
+    )
+    return membership, True
+
+
+@transaction.atomic
+def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", password: str = "") -> Membership:
+    """Accept an invitation as `user` (who must own its e-mail) or as a new account; return the membership."""
+    invitation = _open_invitation(raw_token)
+    created_user = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        _require_invitee(user, invitation)
+    else:
+        user = created_user = _create_account(invitation, full_name=full_name, password=password)
+    membership, new_membership = _join(invitation, user)
     before = snapshot(invitation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
 
+    network = invitation.network
     if created_user is not None:
         record_event(
             actor=user,
             action=AuditEvent.Action.CREATE,
             obj=user,
-            network=invitation.network,
+            network=network,
             after=snapshot(user, fields=["id", "email", "full_name"]),
             data_class=DataClass.PERSONAL,
             note="account created from an invitation",
@@ -262,7 +285,7 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
         actor=user,
         action=AuditEvent.Action.ACCEPT,
         obj=invitation,
-        network=invitation.network,
+        network=network,
         before=before,
         after=snapshot(invitation),
         data_class=DataClass.PERSONAL,
@@ -272,7 +295,7 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
             actor=user,
             action=AuditEvent.Action.CREATE,
             obj=membership,
-            network=invitation.network,
+            network=network,
             after=snapshot(membership),
             data_class=DataClass.PERSONAL,
         )

@@ -354,6 +354,54 @@ def test_accept_invitation_bad_input_writes_nothing(cast, full_name, password, f
     assert invitation_state(invitation) == "pending"
 
 
+@pytest.mark.parametrize(
+    ("full_name", "password", "field", "code"),
+    [
+        ("", GOOD_PASSWORD, "full_name", "required"),
+        ("   ", GOOD_PASSWORD, "full_name", "required"),
+        ("x" * 201, GOOD_PASSWORD, "full_name", "max_length"),
+        ("Mario Rossi", "", "password", "password_too_short"),
+        ("Mario Rossi", "corta", "password", "password_too_short"),
+        ("Mario Rossi", "8301957264", "password", "password_entirely_numeric"),
+        ("Mario Rossi", "password123", "password", "password_too_common"),
+        ("Nuovo", "nuovo@example.org", "password", "password_too_similar"),
+    ],
+)
+def test_accept_invitation_bad_input_names_the_field_and_the_code(cast, full_name, password, field, code):
+    _, raw = _invite(cast)
+    with pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name=full_name, password=password)
+    assert list(_codes(exc)) == [field]
+    assert code in _codes(exc)[field]
+    assert not User.objects.filter(email="nuovo@example.org").exists()
+
+
+def test_accept_invitation_says_what_is_missing_in_the_words_it_always_used(cast):
+    _, raw = _invite(cast)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name=" ", password="x" * 201)
+    assert exc.value.message_dict["full_name"] == ["Enter your full name."]
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name="x" * 201, password=GOOD_PASSWORD)
+    assert exc.value.message_dict == {"full_name": ["The name is too long."]}
+
+
+def test_an_existing_account_is_the_one_error_whatever_else_was_typed(cast):
+    _, raw = _invite(cast, email="evaluator@example.org")
+    with pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name="", password="corta")
+    assert _codes(exc) == {"email": ["account_exists"]}
+
+
+def test_accept_invitation_keeps_the_password_as_typed_and_trims_the_name(cast):
+    _, raw = _invite(cast)
+    password = " " + GOOD_PASSWORD + " "
+    membership = accept_invitation(raw_token=raw, full_name="  Nuova Persona ", password=password)
+    user = User.objects.get(pk=membership.user_id)
+    assert user.full_name == "Nuova Persona"
+    assert user.check_password(password) and not user.check_password(GOOD_PASSWORD)
+
+
 def test_accept_unknown_token(cast):
     with pytest.raises(ValidationError) as exc:
         accept_invitation(raw_token="not-a-token", full_name="X", password=GOOD_PASSWORD)
