@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -249,6 +250,30 @@ class Phone(Text):
         if text and not _PHONE.match(text.replace(" ", "")):
             raise self.error("invalid_phone")
         return text
+
+
+class Password(Field):
+    """A new password, kept exactly as typed (spaces count), checked by the site's password validators
+    (AUTH_PASSWORD_VALIDATORS) with their own messages and codes (password_too_short, password_too_common ...).
+
+    `account(ctx)` is the (unsaved) account the password is for, so that one too like its name or e-mail is
+    refused; the fields it reads are declared before this one. Without `required`, an empty password is checked
+    too: the validators say why it will not do.
+    """
+
+    empty = ""
+
+    def __init__(self, *, account: Callable[[Context], Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.account = account
+
+    def is_empty(self, value: Any) -> bool:
+        return self.required and value in EMPTY_VALUES
+
+    def parse(self, value: Any, ctx: Context) -> str:
+        password = "" if value is None else str(value)
+        validate_password(password, user=self.account(ctx) if self.account is not None else None)
+        return password
 
 
 class Choice(Field):

@@ -180,6 +180,30 @@ def test_time_email_and_phone():
     assert refused(inputs.Phone(), "chiamami").code == "invalid_phone"
 
 
+def _password_codes(field: inputs.Field, value, ctx=CTX) -> list[str]:
+    return [error.code for error in refused(field, value, ctx).error_list]
+
+
+def test_password_is_kept_as_typed_and_checked_by_the_sites_validators():
+    from django.contrib.auth import get_user_model
+
+    def account(ctx):
+        return get_user_model()(email=ctx.extra["email"], username=ctx.extra["email"])
+
+    field = inputs.Password(account=account)
+    ctx = inputs.Context(extra={"email": "anna.rossi@example.org"})
+    assert field.clean(" una password robusta 42 ", ctx) == " una password robusta 42 "
+    assert _password_codes(field, "corta", ctx) == ["password_too_short"]
+    assert "password_entirely_numeric" in _password_codes(field, "8301957264", ctx)
+    assert "password_too_common" in _password_codes(field, "password123", ctx)
+    assert "password_too_similar" in _password_codes(field, "anna.rossi@example.org", ctx)
+    # Without `required`, an empty password is one the validators refuse, with their own message.
+    assert _password_codes(inputs.Password(), "") == ["password_too_short"]
+    assert _password_codes(inputs.Password(), None) == ["password_too_short"]
+    missing = refused(inputs.Password(required=True), "", inputs.Context(complete=True))
+    assert (missing.code, str(missing.message)) == ("required", "This field is required.")
+
+
 # --- scoped lookups -----------------------------------------------------------------------------------------
 
 

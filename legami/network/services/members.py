@@ -6,18 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from legami.accounts.models import Invitation
+from legami.accounts.models import Invitation, User
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, forget_grants, require
@@ -84,6 +82,54 @@ def _send_invitation_email(invitation_id: int, raw_token: str, base_url: str) ->
     send_mail(subject, body, None, [invitation.email])
 
 
+def not_invited_yet(ctx: inputs.Context) -> None:
+    """No invitation with this role still open for this e-mail address, and no member with it already."""
+    if not ctx.ok("email", "role"):
+        return
+    email, role = ctx.value("email"), ctx.value("role")
+    open_invitations = Invitation.objects.filter(
+        network=ctx.network,
+        email__iexact=email,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if open_invitations.exists():
+        ctx.add_error(
+            "email", _("An invitation with this role is already pending for this e-mail address."), "duplicate"
+        )
+    elif Membership.objects.filter(network=ctx.network, user__email__iexact=email, role=role, is_active=True).exists():
+        ctx.add_error("email", _("This person is already a member of the network with this role."), "already_member")
+
+
+INVALID_EMAIL = _("Enter a valid e-mail address.")
+
+INVITATION_INPUTS = inputs.Rules(
+    {
+        # Stored trimmed and in lower case (see normalize_email); an empty address is not a valid one either.
+        "email": inputs.Email(
+            required=True, lower=True, codes={"required": "invalid"}, messages={"required": INVALID_EMAIL}
+        ),
+        "role": inputs.choose(Role, _("Choose one of the roles in the list.")),
+        "organization": inputs.Lookup(
+            Organization,
+            codes={"invalid_choice": "other_network"},
+            messages={"invalid_choice": _("This organisation is not part of the network.")},
+        ),
+        "district": inputs.Lookup(
+            SocialDistrict,
+            codes={"invalid_choice": "other_network"},
+            messages={"invalid_choice": _("This district is not part of the network.")},
+        ),
+        "full_name": inputs.Text(
+            max_length=max_length_of(Invitation, "full_name"), messages={"max_length": _("The name is too long.")}
+        ),
+    },
+    checks=(not_invited_yet,),
+)
+
+
 @transaction.atomic
 def invite_member(
     *,
@@ -100,54 +146,15 @@ def invite_member(
     (invitation, raw token)."""
     if not _may_manage(actor, network, role):
         raise PermissionDenied(MANAGE)
-    errors: dict[str, Any] = {}
-    email = normalize_email(email)
-    full_name = (full_name or "").strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = ValidationError(_("Enter a valid e-mail address."), code="invalid")
-    if role not in Role.values:
-        errors["role"] = ValidationError(_("Choose one of the roles in the list."), code="invalid_choice")
-    if organization is not None and organization.network_id != network.pk:
-        errors["organization"] = ValidationError(
-            _("This organisation is not part of the network."), code="other_network"
-        )
-    if district is not None and district.network_id != network.pk:
-        errors["district"] = ValidationError(_("This district is not part of the network."), code="other_network")
-    if len(full_name) > max_length_of(Invitation, "full_name"):
-        errors["full_name"] = ValidationError(_("The name is too long."), code="max_length")
-    if "email" not in errors and "role" not in errors:
-        open_invitations = Invitation.objects.filter(
-            network=network,
-            email__iexact=email,
-            role=role,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        if open_invitations.exists():
-            errors["email"] = ValidationError(
-                _("An invitation with this role is already pending for this e-mail address."), code="duplicate"
-            )
-        elif Membership.objects.filter(network=network, user__email__iexact=email, role=role, is_active=True).exists():
-            errors["email"] = ValidationError(
-                _("This person is already a member of the network with this role."), code="already_member"
-            )
-    if errors:
-        raise ValidationError(errors)
-
+    data = {"email": email, "role": role, "full_name": full_name, "organization": organization, "district": district}
+    values = INVITATION_INPUTS.clean(data, network=network, actor=actor)
     raw_token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         network=network,
-        email=email,
-        full_name=full_name,
-        role=role,
-        organization=organization,
-        district=district,
         token_hash=token_hash,
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.LEGAMI_INVITATION_DAYS),
+        **values,
     )
     record_event(
         actor=actor,
@@ -172,9 +179,8 @@ def _unavailable(invitation: Invitation) -> InvitationUnavailable:
     return InvitationUnavailable(message, code=code)
 
 
-@transaction.atomic
-def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", password: str = "") -> Membership:
-    """Accept an invitation as `user` (who must own its e-mail) or as a new account; return the membership."""
+def _open_invitation(raw_token: str) -> Invitation:
+    """The invitation of this secret, locked for the acceptance; refused when unknown or no longer open."""
     try:
         invitation = (
             Invitation.objects.select_for_update()
@@ -187,64 +193,90 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
         raise _unavailable(invitation)
     if not invitation.network.is_active:
         raise InvitationUnavailable(_("This network is no longer active."), code="revoked")
+    return invitation
 
-    User = get_user_model()
-    created_user = None
-    if user is not None and getattr(user, "is_authenticated", False):
-        if normalize_email(user.email) != normalize_email(invitation.email):
-            raise PermissionDenied("invitation.email")
-    else:
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(
-                {"email": _("An account with this e-mail address already exists: log in to accept the invitation.")}
-            )
-        full_name = (full_name or "").strip()
-        candidate = User(email=invitation.email, username=invitation.email, full_name=full_name)
-        errors: dict[str, Any] = {}
-        if not full_name:
-            errors["full_name"] = _("Enter your full name.")
-        elif len(full_name) > max_length_of(User, "full_name"):
-            errors["full_name"] = _("The name is too long.")
-        try:
-            validate_password(password or "", user=candidate)
-        except ValidationError as exc:
-            errors["password"] = exc.messages
-        if errors:
-            raise ValidationError(errors)
-        user = User.objects.create_user(
-            username=invitation.email[: User._meta.get_field("username").max_length],
-            email=invitation.email,
-            password=password,
-            full_name=full_name,
-        )
-        created_user = user
 
+def _require_invitee(user: Any, invitation: Invitation) -> None:
+    """A logged-in user accepts only an invitation sent to their own e-mail address."""
+    if normalize_email(user.email) != normalize_email(invitation.email):
+        raise PermissionDenied("invitation.email")
+
+
+def _refuse_existing_account(invitation: Invitation) -> None:
+    """Whoever already has an account with the invitation's e-mail logs in to accept it: nothing else is checked."""
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        message = _("An account with this e-mail address already exists: log in to accept the invitation.")
+        raise ValidationError({"email": ValidationError(message, code="account_exists")})
+
+
+def _account_being_created(ctx: inputs.Context) -> Any:
+    """The new account (unsaved), for the password validators: a password like its e-mail or name is refused."""
+    email = ctx.extra["email"]
+    return User(email=email, username=email, full_name=ctx.value("full_name", ""))
+
+
+# What someone without an account types to accept an invitation; the account's e-mail is the invitation's.
+NEW_ACCOUNT_INPUTS = inputs.Rules(
+    {
+        "full_name": inputs.Text(
+            required=True,
+            max_length=max_length_of(User, "full_name"),
+            messages={"required": _("Enter your full name."), "max_length": _("The name is too long.")},
+        ),
+        "password": inputs.Password(account=_account_being_created),
+    }
+)
+
+
+def _create_account(invitation: Invitation, *, full_name: str, password: str) -> Any:
+    """The account of someone accepting `invitation` without one, with the invitation's e-mail."""
+    _refuse_existing_account(invitation)
+    values = NEW_ACCOUNT_INPUTS.clean({"full_name": full_name, "password": password}, extra={"email": invitation.email})
+    return User.objects.create_user(
+        username=invitation.email[: User._meta.get_field("username").max_length], email=invitation.email, **values
+    )
+
+
+def _join(invitation: Invitation, user: Any) -> tuple[Membership, bool]:
+    """The membership the invitation gives `user`, and whether it is new (someone may have given it meanwhile)."""
     membership = Membership.objects.filter(
         network=invitation.network, user=user, role=invitation.role, is_active=True
     ).first()
-    if membership is None:
-        membership = Membership.objects.create(
-            network=invitation.network,
-            user=user,
-            role=invitation.role,
-            organization_id=invitation.organization_id,
-            district_id=invitation.district_id,
-        )
-        new_membership = True
-    else:
+    if membership is not None:
         # Someone gave them the role meanwhile: the invitation is simply used up.
-        new_membership = False
+        return membership, False
+    membership = Membership.objects.create(
+        network=invitation.network,
+        user=user,
+        role=invitation.role,
+        organization_id=invitation.organization_id,
+        district_id=invitation.district_id,
+    )
+    return membership, True
+
+
+@transaction.atomic
+def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", password: str = "") -> Membership:
+    """Accept an invitation as `user` (who must own its e-mail) or as a new account; return the membership."""
+    invitation = _open_invitation(raw_token)
+    created_user = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        _require_invitee(user, invitation)
+    else:
+        user = created_user = _create_account(invitation, full_name=full_name, password=password)
+    membership, new_membership = _join(invitation, user)
     before = snapshot(invitation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
 
+    network = invitation.network
     if created_user is not None:
         record_event(
             actor=user,
             action=AuditEvent.Action.CREATE,
             obj=user,
-            network=invitation.network,
+            network=network,
             after=snapshot(user, fields=["id", "email", "full_name"]),
             data_class=DataClass.PERSONAL,
             note="account created from an invitation",
@@ -253,7 +285,7 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
         actor=user,
         action=AuditEvent.Action.ACCEPT,
         obj=invitation,
-        network=invitation.network,
+        network=network,
         before=before,
         after=snapshot(invitation),
         data_class=DataClass.PERSONAL,
@@ -263,7 +295,7 @@ def accept_invitation(*, raw_token: str, user: Any = None, full_name: str = "", 
             actor=user,
             action=AuditEvent.Action.CREATE,
             obj=membership,
-            network=invitation.network,
+            network=network,
             after=snapshot(membership),
             data_class=DataClass.PERSONAL,
         )

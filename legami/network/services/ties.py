@@ -5,69 +5,93 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
-from legami.core.inputs import parse_date
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
-from legami.core.validation import length_error
+from legami.core.validation import max_length_of
 from legami.network.capabilities import CHANGE_TIES
 from legami.network.models import Network, Organization, Person, Tie
 from legami.network.selectors.people import person_in_scope
 
-TIE_FIELDS = (
-    "kind",
-    "direction",
-    "source_person",
-    "source_organization",
-    "target_person",
-    "target_organization",
-    "since",
-    "until",
-    "note",
-)
+ENDS = ("source", "target")
 
 
-def _check_end(*, actor: Any, network: Network, values: dict, end: str, errors: dict) -> None:
-    """Exactly one of `<end>_person` / `<end>_organization`, of this network and within the actor's reach."""
-    person, organization = values[f"{end}_person"], values[f"{end}_organization"]
-    field = f"{end}_person"
-    if person is not None and organization is not None:
-        errors[field] = ValidationError(_("Choose either a person or an organisation, not both."), code="both_ends")
-        return
-    if person is None and organization is None:
-        errors[field] = ValidationError(_("Choose a person or an organisation."), code="no_end")
-        return
-    if person is not None:
-        if not isinstance(person, Person) or person.network_id != network.pk:
-            errors[field] = ValidationError(_("Choose a person of this network."), code="invalid_choice")
-        elif not person_in_scope(actor, person, CHANGE_TIES):
-            errors[field] = ValidationError(
-                _("This person lives outside your district: you cannot record their ties."), code="out_of_district"
+def _present(ctx: inputs.Context, name: str) -> bool:
+    """`name` holds a row: a valid one, the one on file, or one its lookup refused."""
+    return name in ctx.errors or ctx.value(name) is not None
+
+
+def end_check(end: str) -> inputs.Check:
+    """Exactly one of `<end>_person` / `<end>_organization`; a person within the actor's reach."""
+    person_field, organization_field = f"{end}_person", f"{end}_organization"
+
+    def check(ctx: inputs.Context) -> None:
+        has_person = _present(ctx, person_field)
+        if has_person == _present(ctx, organization_field):
+            # One of the two first: whether the rows given are the network's is for later.
+            ctx.errors.pop(person_field, None)
+            ctx.errors.pop(organization_field, None)
+            if has_person:
+                ctx.add_error(person_field, _("Choose either a person or an organisation, not both."), "both_ends")
+            else:
+                ctx.add_error(person_field, _("Choose a person or an organisation."), "no_end")
+        elif (
+            has_person and ctx.ok(person_field) and not person_in_scope(ctx.actor, ctx.value(person_field), CHANGE_TIES)
+        ):
+            ctx.add_error(
+                person_field,
+                _("This person lives outside your district: you cannot record their ties."),
+                "out_of_district",
             )
-    elif not isinstance(organization, Organization) or organization.network_id != network.pk:
-        errors[f"{end}_organization"] = ValidationError(
-            _("Choose an organisation of this network."), code="invalid_choice"
+
+    return check
+
+
+def two_different_ends(ctx: inputs.Context) -> None:
+    """A tie links two different people, or two different organisations."""
+    if not ctx.ok("source_person", "target_person"):
+        return
+    if ctx.value("source_person") is not None and ctx.value("source_person") == ctx.value("target_person"):
+        ctx.add_error("target_person", _("A tie links two different people: choose someone else."), "same_person")
+    elif (
+        ctx.ok("source_organization", "target_organization")
+        and ctx.value("source_organization") is not None
+        and ctx.value("source_organization") == ctx.value("target_organization")
+    ):
+        ctx.add_error(
+            "target_organization",
+            _("A tie links two different organisations: choose another one."),
+            "same_organization",
         )
+
+
+def ends_after_start(ctx: inputs.Context) -> None:
+    """The end date, when given, is not before the start date."""
+    since, until = ctx.value("since"), ctx.value("until")
+    if ctx.ok("since", "until") and since and until and until < since:
+        ctx.add_error("until", _("The end date cannot be before the start date."), "until_before_since")
 
 
 def _is_active(until: datetime.date | None) -> bool:
     return until is None or until >= timezone.localdate()
 
 
-def _duplicate_exists(network: Network, values: dict, instance: Tie | None) -> bool:
-    """An active tie of the same kind between the same ends (in either order when one of them is mutual)."""
-    ends = {
-        "source_person": values["source_person"],
-        "source_organization": values["source_organization"],
-        "target_person": values["target_person"],
-        "target_organization": values["target_organization"],
-    }
+def no_active_duplicate(ctx: inputs.Context) -> None:
+    """No other active tie of the same kind between the same ends (in either order when one of them is mutual).
+
+    Checked last, on a write with no other error.
+    """
+    if ctx.errors or not _is_active(ctx.value("until")):
+        return
+    names = ("source_person", "source_organization", "target_person", "target_organization")
+    ends = {name: ctx.value(name) for name in names}
     same = Q(**ends)
     reversed_ends = Q(
         source_person=ends["target_person"],
@@ -75,74 +99,59 @@ def _duplicate_exists(network: Network, values: dict, instance: Tie | None) -> b
         target_person=ends["source_person"],
         target_organization=ends["source_organization"],
     )
-    if values["direction"] == Tie.Direction.MUTUAL:
+    if ctx.value("direction") == Tie.Direction.MUTUAL:
         match = same | reversed_ends
     else:
         match = same | (reversed_ends & Q(direction=Tie.Direction.MUTUAL))
-    qs = Tie.objects.filter(match, network=network, kind=values["kind"]).filter(
+    ties = Tie.objects.filter(match, network=ctx.network, kind=ctx.value("kind")).filter(
         Q(until__isnull=True) | Q(until__gte=timezone.localdate())
     )
-    if instance is not None:
-        qs = qs.exclude(pk=instance.pk)
-    return qs.exists()
+    if ctx.instance is not None:
+        ties = ties.exclude(pk=ctx.instance.pk)
+    if ties.exists():
+        ctx.add_error(None, _("These two already have an active tie of this kind."), "duplicate")
+
+
+def _person() -> inputs.Lookup:
+    return inputs.Lookup(Person, messages={"invalid_choice": _("Choose a person of this network.")})
+
+
+def _organization() -> inputs.Lookup:
+    return inputs.Lookup(Organization, messages={"invalid_choice": _("Choose an organisation of this network.")})
+
+
+TIE_INPUTS = inputs.Rules(
+    {
+        "kind": inputs.Choice(Tie.Kind, required=True, messages={"invalid_choice": _("Choose a valid kind of tie.")}),
+        "direction": inputs.Choice(
+            Tie.Direction,
+            default=Tie.Direction.MUTUAL,
+            empty=Tie.Direction.MUTUAL,
+            messages={"invalid_choice": _("Choose a valid direction.")},
+        ),
+        "source_person": _person(),
+        "source_organization": _organization(),
+        "target_person": _person(),
+        "target_organization": _organization(),
+        "since": inputs.Date(),
+        "until": inputs.Date(),
+        "note": inputs.Text(max_length=max_length_of(Tie, "note")),
+    },
+    checks=(*(end_check(end) for end in ENDS), two_different_ends, ends_after_start, no_active_duplicate),
+)
+# The keys `data` may hold: the editable Tie fields.
+TIE_FIELDS = tuple(TIE_INPUTS.fields)
 
 
 def clean_tie_data(*, actor: Any, network: Network, data: dict, instance: Tie | None = None) -> dict[str, Any]:
-    """Validate `data` (Tie field names) for `network` and return the complete values; nothing is written."""
-    unknown = sorted(set(data) - set(TIE_FIELDS))
-    if unknown:
-        raise ValidationError({key: ValidationError(_("Unknown field."), code="unknown") for key in unknown})
+    """Validate `data` (Tie field names) for `network` and return the complete values; nothing is written.
+
+    On an edit the values on file are checked again with the new ones.
+    """
+    TIE_INPUTS.refuse_unknown(data)
     if instance is not None:
-        values = {name: getattr(instance, name) for name in TIE_FIELDS}
-    else:
-        values = {name: None for name in TIE_FIELDS} | {"kind": "", "direction": Tie.Direction.MUTUAL, "note": ""}
-    values.update(data)
-    errors: dict[str, ValidationError] = {}
-
-    values["kind"] = values["kind"] or ""
-    if not values["kind"]:
-        errors["kind"] = ValidationError(_("This field is required."), code="required")
-    elif values["kind"] not in Tie.Kind.values:
-        errors["kind"] = ValidationError(_("Choose a valid kind of tie."), code="invalid_choice")
-    values["direction"] = values["direction"] or Tie.Direction.MUTUAL
-    if values["direction"] not in Tie.Direction.values:
-        errors["direction"] = ValidationError(_("Choose a valid direction."), code="invalid_choice")
-    values["note"] = "" if values["note"] is None else str(values["note"]).strip()
-    if error := length_error(Tie, "note", values["note"]):
-        errors["note"] = error
-
-    for end in ("source", "target"):
-        _check_end(actor=actor, network=network, values=values, end=end, errors=errors)
-    if "source_person" not in errors and "target_person" not in errors:
-        if values["source_person"] is not None and values["source_person"] == values["target_person"]:
-            errors["target_person"] = ValidationError(
-                _("A tie links two different people: choose someone else."), code="same_person"
-            )
-        elif (
-            values["source_organization"] is not None and values["source_organization"] == values["target_organization"]
-        ):
-            errors["target_organization"] = ValidationError(
-                _("A tie links two different organisations: choose another one."), code="same_organization"
-            )
-
-    for name in ("since", "until"):
-        try:
-            values[name] = parse_date(values[name])
-        except (TypeError, ValueError):
-            errors[name] = ValidationError(_("Enter a valid date."), code="invalid")
-    if "since" not in errors and "until" not in errors:
-        if values["since"] and values["until"] and values["until"] < values["since"]:
-            errors["until"] = ValidationError(
-                _("The end date cannot be before the start date."), code="until_before_since"
-            )
-
-    if not errors and _is_active(values["until"]) and _duplicate_exists(network, values, instance):
-        errors[NON_FIELD_ERRORS] = ValidationError(
-            _("These two already have an active tie of this kind."), code="duplicate"
-        )
-    if errors:
-        raise ValidationError(errors)
-    return values
+        data = {name: getattr(instance, name) for name in TIE_FIELDS} | dict(data)
+    return TIE_INPUTS.clean(data, network=network, actor=actor, instance=instance)
 
 
 def _require_reach(actor: Any, tie: Tie) -> None:

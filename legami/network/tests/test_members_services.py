@@ -154,6 +154,61 @@ def test_invite_member_bad_input_writes_nothing(cast, kwargs, field):
     assert _counts() == before
 
 
+def _codes(exc):
+    return {field: [error.code for error in errors] for field, errors in exc.value.error_dict.items()}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "code"),
+    [
+        ({"email": "not-an-email"}, "email", "invalid"),
+        ({"email": ""}, "email", "invalid"),
+        ({"email": "   "}, "email", "invalid"),
+        ({"email": None}, "email", "invalid"),
+        ({"role": "superhero"}, "role", "invalid_choice"),
+        ({"role": ""}, "role", "invalid_choice"),
+        ({"full_name": "x" * 201}, "full_name", "max_length"),
+        ({"organization": "foreign"}, "organization", "other_network"),
+        ({"district": "foreign"}, "district", "other_network"),
+    ],
+)
+def test_invite_member_bad_input_names_the_field_and_the_code(cast, kwargs, field, code):
+    foreign = {
+        "organization": lambda: f.OrganizationFactory(network=cast.other_network),
+        "district": lambda: f.SocialDistrictFactory(network=cast.other_network),
+    }
+    kwargs = {k: foreign[k]() if v == "foreign" else v for k, v in kwargs.items()}
+    data = {"email": "ok@example.org", "role": Role.CASE_MANAGER, **kwargs}
+    before = _counts()
+    with pytest.raises(ValidationError) as exc:
+        invite_member(actor=cast.coordinator, network=cast.network, **data)
+    assert _codes(exc) == {field: [code]}
+    assert _counts() == before
+
+
+def test_an_empty_email_reads_as_an_invalid_one(cast):
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        invite_member(actor=cast.coordinator, network=cast.network, email=" ", role=Role.CITIZEN)
+    assert exc.value.message_dict == {"email": ["Enter a valid e-mail address."]}
+
+
+def test_invite_member_good_input_is_stored_normalised(cast):
+    invitation, _ = invite_member(
+        actor=cast.coordinator,
+        network=cast.network,
+        email=" Nome.Cognome@Example.ORG ",
+        role=Role.CASE_MANAGER,
+        full_name=" " + "x" * 200 + " ",
+        district=cast.district,
+    )
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.full_name, invitation.role) == (
+        "nome.cognome@example.org",
+        "x" * 200,
+        Role.CASE_MANAGER,
+    )
+
+
 def test_invite_member_refuses_organization_of_another_network(cast):
     foreign = f.OrganizationFactory(network=cast.other_network)
     before = _counts()
@@ -297,6 +352,54 @@ def test_accept_invitation_bad_input_writes_nothing(cast, full_name, password, f
     assert (User.objects.count(), Membership.objects.count(), AuditEvent.objects.count()) == before
     invitation.refresh_from_db()
     assert invitation_state(invitation) == "pending"
+
+
+@pytest.mark.parametrize(
+    ("full_name", "password", "field", "code"),
+    [
+        ("", GOOD_PASSWORD, "full_name", "required"),
+        ("   ", GOOD_PASSWORD, "full_name", "required"),
+        ("x" * 201, GOOD_PASSWORD, "full_name", "max_length"),
+        ("Mario Rossi", "", "password", "password_too_short"),
+        ("Mario Rossi", "corta", "password", "password_too_short"),
+        ("Mario Rossi", "8301957264", "password", "password_entirely_numeric"),
+        ("Mario Rossi", "password123", "password", "password_too_common"),
+        ("Nuovo", "nuovo@example.org", "password", "password_too_similar"),
+    ],
+)
+def test_accept_invitation_bad_input_names_the_field_and_the_code(cast, full_name, password, field, code):
+    _, raw = _invite(cast)
+    with pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name=full_name, password=password)
+    assert list(_codes(exc)) == [field]
+    assert code in _codes(exc)[field]
+    assert not User.objects.filter(email="nuovo@example.org").exists()
+
+
+def test_accept_invitation_says_what_is_missing_in_the_words_it_always_used(cast):
+    _, raw = _invite(cast)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name=" ", password="x" * 201)
+    assert exc.value.message_dict["full_name"] == ["Enter your full name."]
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name="x" * 201, password=GOOD_PASSWORD)
+    assert exc.value.message_dict == {"full_name": ["The name is too long."]}
+
+
+def test_an_existing_account_is_the_one_error_whatever_else_was_typed(cast):
+    _, raw = _invite(cast, email="evaluator@example.org")
+    with pytest.raises(ValidationError) as exc:
+        accept_invitation(raw_token=raw, full_name="", password="corta")
+    assert _codes(exc) == {"email": ["account_exists"]}
+
+
+def test_accept_invitation_keeps_the_password_as_typed_and_trims_the_name(cast):
+    _, raw = _invite(cast)
+    password = " " + GOOD_PASSWORD + " "
+    membership = accept_invitation(raw_token=raw, full_name="  Nuova Persona ", password=password)
+    user = User.objects.get(pk=membership.user_id)
+    assert user.full_name == "Nuova Persona"
+    assert user.check_password(password) and not user.check_password(GOOD_PASSWORD)
 
 
 def test_accept_unknown_token(cast):

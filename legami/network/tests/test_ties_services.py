@@ -107,6 +107,58 @@ def test_create_tie_bad_input(cast, people, extra, field, code):
     assert AuditEvent.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "extra, stored",
+    [
+        ({"direction": ""}, {"direction": "mutual"}),
+        ({"direction": "outgoing"}, {"direction": "outgoing"}),
+        ({"kind": "neighbour"}, {"kind": "neighbour"}),
+        ({"source_person": "anna_number"}, {"source_person": "anna"}),
+        ({"since": "01/03/2024", "until": "01/03/2024"}, {"since": "2024-03-01", "until": "2024-03-01"}),
+        ({"note": " " + "x" * 300 + " "}, {"note": "x" * 300}),
+        ({"target_person": None, "target_organization": "org"}, {"target_person": None, "target_organization": "org"}),
+    ],
+)
+def test_create_tie_good_input(cast, people, extra, stored):
+    replacements = {"org": cast.organization, "anna": people["anna"], "anna_number": str(people["anna"].pk)}
+    extra = {k: replacements.get(v, v) if isinstance(v, str) else v for k, v in extra.items()}
+    tie = create_tie(actor=cast.coordinator, network=cast.network, data=tie_data(people, **extra))
+    tie.refresh_from_db()
+    for name, value in stored.items():
+        value = replacements.get(value, value) if isinstance(value, str) else value
+        if name in ("since", "until"):
+            value = datetime.date.fromisoformat(value)
+        assert getattr(tie, name) == value, name
+
+
+def test_both_ends_given_is_the_one_error_of_that_end(cast, people):
+    # Whether the rows chosen are the network's is not said until one of the two is left.
+    data = tie_data(
+        people,
+        source_person=f.PersonFactory(network=cast.other_network),
+        source_organization=f.OrganizationFactory(network=cast.other_network),
+    )
+    with pytest.raises(ValidationError) as exc_info:
+        create_tie(actor=cast.coordinator, network=cast.network, data=data)
+    assert codes(exc_info) == {"source_person": ["both_ends"]}
+
+
+def test_update_tie_bad_input_names_the_field_and_the_code(cast, people):
+    tie = create_tie(actor=cast.coordinator, network=cast.network, data=tie_data(people))
+    for data, expected in [
+        ({"kind": ""}, {"kind": ["required"]}),
+        ({"until": "31/02/2024"}, {"until": ["invalid"]}),
+        ({"since": datetime.date(2030, 1, 1), "until": datetime.date(2029, 1, 1)}, {"until": ["until_before_since"]}),
+        ({"source_person": None}, {"source_person": ["no_end"]}),
+        ({"target_organization": cast.organization}, {"target_person": ["both_ends"]}),
+    ]:
+        with pytest.raises(ValidationError) as exc_info:
+            update_tie(actor=cast.coordinator, tie=tie, data=data)
+        assert codes(exc_info) == expected, data
+    tie.refresh_from_db()
+    assert (tie.kind, tie.until, tie.target_organization) == ("friendship", None, None)
+
+
 def test_same_organisation_twice_is_refused(cast):
     with pytest.raises(ValidationError) as exc_info:
         create_tie(
