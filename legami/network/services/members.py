@@ -109,7 +109,11 @@ INVITATION_INPUTS = inputs.Rules(
     {
         # Stored trimmed and in lower case (see normalize_email); an empty address is not a valid one either.
         "email": inputs.Email(
-            required=True, lower=True, codes={"required": "invalid"}, messages={"required": INVALID_EMAIL}
+            required=True,
+            lower=True,
+            max_length=max_length_of(Invitation, "email"),
+            codes={"required": "invalid"},
+            messages={"required": INVALID_EMAIL},
         ),
         "role": inputs.choose(Role, _("Choose one of the roles in the list.")),
         "organization": inputs.Lookup(

@@ -141,6 +141,7 @@ def test_platform_admin_may_invite_a_coordinator_only(cast, django_capture_on_co
     [
         ({"email": "not-an-email"}, "email"),
         ({"email": ""}, "email"),
+        ({"email": "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "it"}, "email"),  # valid, but longer than 254
         ({"role": "superhero"}, "role"),
         ({"full_name": "x" * 201}, "full_name"),
     ],
