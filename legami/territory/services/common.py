@@ -1,61 +1,40 @@
-"""What several territory writes share: the network type, the Comuni of the ISTAT list, names in messages."""
+"""What several territory writes share: the network type, the Comuni as inputs, and names in messages."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.territory.models import Municipality, NetworkMunicipality
-from legami.territory.usage import MUNICIPALITY, describe_uses
 
 # A network (settings.LEGAMI_NETWORK_MODEL): territory sits below the network app and does not import it.
 Network = Any
 
 
-def raise_if(errors: dict[str, list]) -> None:
-    if errors:
-        raise ValidationError(errors)
+def in_territory(queryset: models.QuerySet, network: Network) -> models.QuerySet:
+    """The Comuni of `queryset` that are in the network's territory (the scope of a Comune a row is in)."""
+    return queryset.filter(network_links__network=network)
 
 
-def resolve_municipalities(values: Iterable[Any] | None) -> list[Municipality]:
-    """Municipalities given as instances, ids or 6-digit ISTAT codes; refuses any not in the ISTAT table."""
-    ids: set[int] = set()
-    codes: set[str] = set()
-    unknown: list[str] = []
-    for value in values or ():
-        if isinstance(value, Municipality):
-            if value.pk is None:
-                unknown.append(str(value))
-            else:
-                ids.add(value.pk)
-        elif isinstance(value, int) and not isinstance(value, bool):
-            ids.add(value)
-        elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 6:
-            codes.add(value.strip())
-        else:
-            unknown.append(str(value))
-    found = list(
-        Municipality.objects.filter(models.Q(pk__in=ids) | models.Q(istat_code__in=codes))
-        .select_related("province")
-        .order_by("name", "pk")
+def _istat_list(queryset: models.QuerySet, network: Network) -> models.QuerySet:
+    # Every Comune of the ISTAT list, whatever the network: a write may bring one into the territory.
+    return queryset.order_by("name", "pk")
+
+
+def istat_municipalities(*, messages: dict[str, Any] | None = None, **kwargs: Any) -> inputs.LookupMany:
+    """Comuni of the ISTAT list, as instances, ids or ISTAT codes, by name; refuses those not in the list."""
+    return inputs.LookupMany(
+        Municipality,
+        scope=_istat_list,
+        by=("istat_code",),
+        messages={"invalid_choice": _("These Comuni are not in the ISTAT list: %(values)s.")} | dict(messages or {}),
+        codes={"invalid_choice": "unknown_municipality"},
+        **kwargs,
     )
-    unknown += [str(i) for i in sorted(ids - {m.pk for m in found})]
-    unknown += sorted(codes - {m.istat_code for m in found})
-    if unknown:
-        raise ValidationError(
-            {
-                "municipalities": ValidationError(
-                    _("These Comuni are not in the ISTAT list: %(values)s."),
-                    code="unknown_municipality",
-                    params={"values": ", ".join(unknown)},
-                )
-            }
-        )
-    return found
 
 
 def others(queryset: models.QuerySet, pk: Any) -> models.QuerySet:
@@ -64,13 +43,10 @@ def others(queryset: models.QuerySet, pk: Any) -> models.QuerySet:
 
 
 def link_label(link: NetworkMunicipality) -> str:
+    """A Comune of the territory and its district, as a message names it: "Crema (Ambito Cremasco)"."""
     district = link.district.name if link.district is not None else "-"
     return f"{link.municipality.name} ({district})"
 
 
 def list_names(names: Iterable[str]) -> str:
     return ", ".join(names)
-
-
-def usage_text(usage: dict[str, int]) -> str:
-    return ", ".join(describe_uses(MUNICIPALITY, usage))

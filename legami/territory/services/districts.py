@@ -10,20 +10,65 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
+from legami.core.validation import max_length_of
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.models import Municipality, NetworkMunicipality, SocialDistrict
-from legami.territory.services.common import (
-    Network,
-    link_label,
-    list_names,
-    others,
-    raise_if,
-    resolve_municipalities,
-)
+from legami.territory.services.common import Network, istat_municipalities, link_label, list_names
 from legami.territory.usage import DISTRICT, count_uses, describe_uses
+
+
+def _in_no_other_district(ctx: inputs.Context) -> None:
+    """A Comune can be in only one district: the chosen ones are in no other district of the network."""
+    if not ctx.given("municipalities"):
+        return
+    links = NetworkMunicipality.objects.filter(
+        network=ctx.network, municipality__in=ctx.values["municipalities"], district__isnull=False
+    )
+    if ctx.instance is not None:
+        links = links.exclude(district_id=ctx.instance.pk)
+    elsewhere = [
+        link_label(link) for link in links.select_related("municipality", "district").order_by("municipality__name")
+    ]
+    if elsewhere:
+        ctx.add_error(
+            "municipalities",
+            _(
+                "Already in another district: %(names)s. A Comune can be in only one district: "
+                "take it out of the other district first."
+            ),
+            "other_district",
+            names=list_names(elsewhere),
+        )
+
+
+# A district's name, its regional code and, when given, its Comuni (of the ISTAT list, in no other district).
+DISTRICT_INPUTS = inputs.Rules(
+    {
+        "name": inputs.Text(
+            required=True,
+            max_length=max_length_of(SocialDistrict, "name"),
+            messages={
+                "required": _("Enter the name of the district."),
+                "max_length": _("The name can be at most 150 characters long."),
+            },
+        ),
+        "code": inputs.Text(
+            max_length=max_length_of(SocialDistrict, "code"),
+            messages={"max_length": _("The code can be at most 30 characters long.")},
+        ),
+        "municipalities": istat_municipalities(),
+    },
+    checks=(
+        inputs.unique(
+            SocialDistrict, "name", lookup="iexact", message=_("This network already has a district with this name.")
+        ),
+        _in_no_other_district,
+    ),
+)
 
 
 def _district_snapshot(district: SocialDistrict) -> dict[str, Any]:
@@ -32,51 +77,6 @@ def _district_snapshot(district: SocialDistrict) -> dict[str, Any]:
         NetworkMunicipality.objects.filter(district=district).values_list("municipality__istat_code", flat=True)
     )
     return data
-
-
-def _clean_district(
-    network: Network, district_pk: int | None, name: str, code: str, municipalities: Iterable[Any] | None
-) -> tuple[str, str, list[Municipality] | None]:
-    errors: dict[str, list] = {}
-    name = (name or "").strip()
-    code = (code or "").strip()
-    if not name:
-        errors["name"] = [_("Enter the name of the district.")]
-    elif len(name) > 150:
-        errors["name"] = [_("The name can be at most 150 characters long.")]
-    elif others(SocialDistrict.objects.filter(network=network, name__iexact=name), district_pk).exists():
-        errors["name"] = [_("This network already has a district with this name.")]
-    if len(code) > 30:
-        errors["code"] = [_("The code can be at most 30 characters long.")]
-    resolved: list[Municipality] | None = None
-    if municipalities is not None:
-        try:
-            resolved = resolve_municipalities(municipalities)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        else:
-            elsewhere = [
-                link_label(link)
-                for link in NetworkMunicipality.objects.filter(
-                    network=network, municipality__in=resolved, district__isnull=False
-                )
-                .exclude(district_id=district_pk)
-                .select_related("municipality", "district")
-                .order_by("municipality__name")
-            ]
-            if elsewhere:
-                errors["municipalities"] = [
-                    ValidationError(
-                        _(
-                            "Already in another district: %(names)s. A Comune can be in only one district: "
-                            "take it out of the other district first."
-                        ),
-                        code="other_district",
-                        params={"names": list_names(elsewhere)},
-                    )
-                ]
-    raise_if(errors)
-    return name, code, resolved
 
 
 def _set_district_members(
@@ -108,10 +108,10 @@ def create_district(
 ) -> SocialDistrict:
     """Create a social district (ambito) from Comuni, adding to the territory those not yet in it."""
     require(actor, MANAGE, network)
-    name, code, resolved = _clean_district(network, None, name, code, municipalities)
+    values = DISTRICT_INPUTS.clean({"name": name, "code": code, "municipalities": municipalities}, network=network)
     with transaction.atomic():
-        district = SocialDistrict.objects.create(network=network, name=name, code=code)
-        _set_district_members(actor=actor, network=network, district=district, municipalities=resolved or [])
+        district = SocialDistrict.objects.create(network=network, name=values["name"], code=values["code"])
+        _set_district_members(actor=actor, network=network, district=district, municipalities=values["municipalities"])
         record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=district, after=_district_snapshot(district))
     return district
 
@@ -127,14 +127,17 @@ def update_district(
     """Rename a district and, when `municipalities` is given, make it exactly that set of Comuni."""
     network = district.network
     require(actor, MANAGE, network)
-    name, code, resolved = _clean_district(network, district.pk, name, code, municipalities)
+    data = {"name": name, "code": code} | ({} if municipalities is None else {"municipalities": municipalities})
+    values = DISTRICT_INPUTS.clean(data, network=network, instance=district)
     with transaction.atomic():
         district = SocialDistrict.objects.select_for_update().get(pk=district.pk)
         before = _district_snapshot(district)
-        district.name, district.code = name, code
+        district.name, district.code = values["name"], values["code"]
         district.save(update_fields=["name", "code", "updated_at"])
-        if resolved is not None:
-            _set_district_members(actor=actor, network=network, district=district, municipalities=resolved)
+        if "municipalities" in values:
+            _set_district_members(
+                actor=actor, network=network, district=district, municipalities=values["municipalities"]
+            )
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

@@ -9,19 +9,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.models import Municipality, NetworkMunicipality, SocialDistrict
 from legami.territory.selectors.municipalities import municipality_usage
-from legami.territory.services.common import (
-    Network,
-    link_label,
-    list_names,
-    raise_if,
-    resolve_municipalities,
-    usage_text,
+from legami.territory.services.common import Network, istat_municipalities, link_label, list_names
+from legami.territory.usage import MUNICIPALITY, describe_uses
+
+# The Comuni added to the territory, and the district of the network they go into (if any).
+TERRITORY_INPUTS = inputs.Rules(
+    {
+        "municipalities": istat_municipalities(required=True, messages={"required": _("Choose at least one Comune.")}),
+        "district": inputs.Lookup(
+            SocialDistrict, messages={"invalid_choice": _("This district does not belong to this network.")}
+        ),
+    }
 )
 
 
@@ -29,23 +34,34 @@ def _pk(value: Any) -> Any:
     return getattr(value, "pk", value)
 
 
+def _refuse_other_districts(
+    municipalities: list[Municipality], existing: dict[Any, NetworkMunicipality], district: SocialDistrict
+) -> None:
+    """A Comune can be in only one district: none of `municipalities` may be in a district other than `district`."""
+    elsewhere = [
+        link_label(link)
+        for m in municipalities
+        if (link := existing.get(m.pk)) is not None and link.district_id not in (None, district.pk)
+    ]
+    if elsewhere:
+        raise ValidationError(
+            {
+                "municipalities": ValidationError(
+                    _("Already in another district: %(names)s. A Comune can be in only one district."),
+                    code="other_district",
+                    params={"names": list_names(elsewhere)},
+                )
+            }
+        )
+
+
 def add_municipalities(
     *, actor: Any, network: Network, municipalities: Iterable[Any], district: SocialDistrict | None = None
 ) -> list[NetworkMunicipality]:
     """Add Comuni from the ISTAT list to the network's territory (optionally into a district); returns the new rows."""
     require(actor, MANAGE, network)
-    errors: dict[str, list] = {}
-    resolved: list[Municipality] = []
-    try:
-        resolved = resolve_municipalities(municipalities)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if not resolved and not errors:
-        errors["municipalities"] = [_("Choose at least one Comune.")]
-    if district is not None and district.network_id != network.pk:
-        errors["district"] = [_("This district does not belong to this network.")]
-    raise_if(errors)
-
+    values = TERRITORY_INPUTS.clean({"municipalities": municipalities, "district": district}, network=network)
+    resolved, district = values["municipalities"], values["district"]
     existing = {
         link.municipality_id: link
         for link in NetworkMunicipality.objects.filter(network=network, municipality__in=resolved).select_related(
@@ -53,22 +69,7 @@ def add_municipalities(
         )
     }
     if district is not None:
-        elsewhere = [
-            link_label(link)
-            for m in resolved
-            if (link := existing.get(m.pk)) is not None and link.district_id not in (None, district.pk)
-        ]
-        if elsewhere:
-            raise ValidationError(
-                {
-                    "municipalities": ValidationError(
-                        _("Already in another district: %(names)s. A Comune can be in only one district."),
-                        code="other_district",
-                        params={"names": list_names(elsewhere)},
-                    )
-                }
-            )
-
+        _refuse_other_districts(resolved, existing, district)
     added: list[NetworkMunicipality] = []
     with transaction.atomic():
         for municipality in resolved:
@@ -94,6 +95,10 @@ def add_municipalities(
     return added
 
 
+def _usage_text(usage: dict[str, int]) -> str:
+    return ", ".join(describe_uses(MUNICIPALITY, usage))
+
+
 def remove_municipality(*, actor: Any, network: Network, municipality: Municipality) -> None:
     """Take a Comune out of the network's territory; refused while the network's rows still use it."""
     require(actor, MANAGE, network)
@@ -115,7 +120,7 @@ def remove_municipality(*, actor: Any, network: Network, municipality: Municipal
                 "municipality": ValidationError(
                     _("%(name)s is still used by %(uses)s of this network: move or delete them first."),
                     code="in_use",
-                    params={"name": link.municipality.name, "uses": usage_text(usage)},
+                    params={"name": link.municipality.name, "uses": _usage_text(usage)},
                 )
             }
         )

@@ -4,73 +4,74 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
+from legami.core.validation import max_length_of
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
-from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality
+from legami.territory.models import Municipality, Neighbourhood
 from legami.territory.selectors.neighbourhoods import neighbourhood_usage
-from legami.territory.services.common import Network, others, raise_if, usage_text
+from legami.territory.services.common import Network, in_territory, others
+from legami.territory.usage import NEIGHBOURHOOD, describe_uses
 
 
-def _resolve_municipality(value: Any) -> Municipality | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Municipality):
-        return value if value.pk is not None and Municipality.objects.filter(pk=value.pk).exists() else None
-    try:
-        return Municipality.objects.filter(pk=int(value)).first()
-    except (TypeError, ValueError):
-        return None
+def _name_unique_in_its_comune(ctx: inputs.Context) -> None:
+    municipality = ctx.value("municipality")
+    if ctx.ok("name", "municipality") and municipality is not None:
+        namesakes = Neighbourhood.objects.filter(
+            network=ctx.network, municipality=municipality, name__iexact=ctx.value("name")
+        )
+        if others(namesakes, getattr(ctx.instance, "pk", None)).exists():
+            ctx.add_error("name", _("This Comune already has a neighbourhood with this name."), "unique")
 
 
-def _in_territory(network: Network, municipality: Municipality) -> bool:
-    return NetworkMunicipality.objects.filter(network=network, municipality=municipality).exists()
+def _stays_in_its_comune_while_in_use(ctx: inputs.Context) -> None:
+    """A neighbourhood with places, people or households in it keeps its Comune (they are in that Comune)."""
+    if ctx.instance is None or not ctx.ok("municipality") or not ctx.changed("municipality"):
+        return
+    usage = neighbourhood_usage(ctx.instance)
+    if any(usage.values()):
+        ctx.add_error(
+            "municipality",
+            _(
+                "The neighbourhood cannot move to another Comune while %(uses)s are in it: "
+                "create a new neighbourhood instead."
+            ),
+            "in_use",
+            uses=", ".join(describe_uses(NEIGHBOURHOOD, usage)),
+        )
 
 
-def _clean_neighbourhood(
-    network: Network, neighbourhood: Neighbourhood | None, municipality: Any, name: str, description: str
-) -> tuple[Municipality, str, str]:
-    errors: dict[str, list] = {}
-    name = (name or "").strip()
-    description = (description or "").strip()
-    resolved = _resolve_municipality(municipality)
-    if resolved is None:
-        errors["municipality"] = [_("Choose the Comune of the neighbourhood.")]
-    elif not _in_territory(network, resolved):
-        errors["municipality"] = [_("This Comune is not in the network's territory: add it first.")]
-    if not name:
-        errors["name"] = [_("Enter the name of the neighbourhood.")]
-    elif len(name) > 150:
-        errors["name"] = [_("The name can be at most 150 characters long.")]
-    elif (
-        resolved is not None
-        and others(
-            Neighbourhood.objects.filter(network=network, municipality=resolved, name__iexact=name),
-            getattr(neighbourhood, "pk", None),
-        ).exists()
-    ):
-        errors["name"] = [_("This Comune already has a neighbourhood with this name.")]
-    if neighbourhood is not None and resolved is not None and resolved.pk != neighbourhood.municipality_id:
-        usage = neighbourhood_usage(neighbourhood)
-        if any(usage.values()):
-            errors.setdefault("municipality", []).append(
-                ValidationError(
-                    _(
-                        "The neighbourhood cannot move to another Comune while %(uses)s are in it: "
-                        "create a new neighbourhood instead."
-                    ),
-                    code="in_use",
-                    params={"uses": usage_text(usage)},
-                )
-            )
-    raise_if(errors)
-    assert resolved is not None
-    return resolved, name, description
+# A neighbourhood: its Comune (one of the network's territory), its name (once per Comune), a description.
+NEIGHBOURHOOD_INPUTS = inputs.Rules(
+    {
+        "municipality": inputs.Lookup(
+            Municipality,
+            required=True,
+            scope=in_territory,
+            outside_code="not_in_territory",
+            messages={
+                "required": _("Choose the Comune of the neighbourhood."),
+                "invalid_choice": _("Choose the Comune of the neighbourhood."),
+                "not_in_territory": _("This Comune is not in the network's territory: add it first."),
+            },
+        ),
+        "name": inputs.Text(
+            required=True,
+            max_length=max_length_of(Neighbourhood, "name"),
+            messages={
+                "required": _("Enter the name of the neighbourhood."),
+                "max_length": _("The name can be at most 150 characters long."),
+            },
+        ),
+        "description": inputs.Text(),
+    },
+    checks=(_name_unique_in_its_comune, _stays_in_its_comune_while_in_use),
+)
 
 
 def create_neighbourhood(
@@ -78,11 +79,11 @@ def create_neighbourhood(
 ) -> Neighbourhood:
     """Create a neighbourhood (quartiere, frazione) in one of the network's Comuni."""
     require(actor, MANAGE, network)
-    municipality, name, description = _clean_neighbourhood(network, None, municipality, name, description)
+    neighbourhood = Neighbourhood(network=network)
+    data = {"municipality": municipality, "name": name, "description": description}
+    NEIGHBOURHOOD_INPUTS.apply(neighbourhood, data, network=network)
     with transaction.atomic():
-        neighbourhood = Neighbourhood.objects.create(
-            network=network, municipality=municipality, name=name, description=description
-        )
+        neighbourhood.save()
         record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=neighbourhood, after=snapshot(neighbourhood))
     return neighbourhood
 
@@ -93,11 +94,11 @@ def update_neighbourhood(
     """Rename or describe a neighbourhood (it moves Comune only while nothing is in it)."""
     network = neighbourhood.network
     require(actor, MANAGE, network)
-    municipality, name, description = _clean_neighbourhood(network, neighbourhood, municipality, name, description)
+    data = {"municipality": municipality, "name": name, "description": description}
     with transaction.atomic():
         neighbourhood = Neighbourhood.objects.select_for_update().get(pk=neighbourhood.pk)
         before = snapshot(neighbourhood)
-        neighbourhood.municipality, neighbourhood.name, neighbourhood.description = municipality, name, description
+        NEIGHBOURHOOD_INPUTS.apply(neighbourhood, data, network=network)
         neighbourhood.save(update_fields=["municipality", "name", "description", "updated_at"])
         record_event(
             actor=actor,

@@ -14,7 +14,7 @@ from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.models import Municipality, Neighbourhood, Place
-from legami.territory.services.common import Network, others
+from legami.territory.services.common import Network, in_territory, others
 
 # A rough box around Italy (Lampedusa to the Vetta d'Italia, Sardinia to Otranto), to catch
 # swapped or mistyped coordinates rather than to draw borders.
@@ -71,7 +71,7 @@ PLACE_INPUTS = inputs.Rules(
         "municipality": inputs.Lookup(
             Municipality,
             required=True,
-            scope=lambda queryset, network: queryset.filter(network_links__network=network),
+            scope=in_territory,
             outside_code="not_in_territory",
             messages={
                 "required": _("Choose the Comune of the place."),

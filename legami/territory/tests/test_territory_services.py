@@ -54,6 +54,11 @@ def messages_of(exc, field):
     return " ".join(exc.value.message_dict[field])
 
 
+def codes_of(exc):
+    """Each field's error codes: what a form, the API and an import read."""
+    return {field: [error.code for error in errors] for field, errors in exc.value.error_dict.items()}
+
+
 def link_of(network, municipality):
     return NetworkMunicipality.objects.get(network=network, municipality=municipality)
 
@@ -143,6 +148,41 @@ def test_add_municipalities_refuses_a_district_of_another_network(cast, make_mun
         )
     assert "district" in exc.value.message_dict
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("municipalities", "district", "expected"),
+    [
+        ([], None, {"municipalities": ["required"]}),
+        (["999999", 999999, "Milano"], None, {"municipalities": ["unknown_municipality"]}),
+        (["new"], "foreign", {"district": ["invalid_choice"]}),
+        ([], "foreign", {"municipalities": ["required"], "district": ["invalid_choice"]}),
+        (["new", "crema"], "mine", {"municipalities": ["other_district"]}),
+    ],
+)
+def test_add_municipalities_refuses_with_a_field_and_a_code(
+    cast, make_municipality, municipalities, district, expected
+):
+    values = {"new": make_municipality(), "crema": cast.municipalities[1]}
+    districts = {"mine": cast.district, "foreign": f.SocialDistrictFactory(network=cast.other_network), None: None}
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        add_municipalities(
+            actor=cast.coordinator,
+            network=cast.network,
+            municipalities=[values.get(m, m) for m in municipalities],
+            district=districts[district],
+        )
+    assert codes_of(exc) == expected
+    assert counts() == before
+
+
+def test_add_municipalities_takes_instances_ids_and_istat_codes_once_each(cast, make_municipality):
+    a, b, c = make_municipality("Soresina"), make_municipality("Soncino"), make_municipality("Casalbuttano")
+    added = add_municipalities(
+        actor=cast.coordinator, network=cast.network, municipalities=[a, b.pk, f" {c.istat_code} ", a.pk]
+    )
+    assert sorted(link.municipality.name for link in added) == ["Casalbuttano", "Soncino", "Soresina"]
 
 
 @pytest.mark.parametrize("persona", REFUSED)
@@ -273,6 +313,38 @@ def test_create_district_refuses_unknown_comuni(cast):
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"name": ""}, {"name": ["required"]}),
+        ({"name": "   "}, {"name": ["required"]}),
+        ({"name": "x" * 151}, {"name": ["max_length"]}),
+        ({"name": "AMBITO cremonese"}, {"name": ["unique"]}),
+        ({"code": "x" * 31}, {"code": ["max_length"]}),
+        ({"municipalities": [0, "Atlantide"]}, {"municipalities": ["unknown_municipality"]}),
+        ({"municipalities": ["crema"]}, {"municipalities": ["other_district"]}),
+        ({"name": "", "code": "x" * 31}, {"name": ["required"], "code": ["max_length"]}),
+    ],
+)
+def test_create_district_refuses_with_a_field_and_a_code(cast, data, expected):
+    data = {"name": "Nuovo"} | data
+    data["municipalities"] = [cast.municipalities[1] if m == "crema" else m for m in data.get("municipalities", [])]
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        create_district(actor=cast.coordinator, network=cast.network, **data)
+    assert codes_of(exc) == expected
+    assert counts() == before
+
+
+def test_create_district_takes_comuni_by_istat_code(cast, make_municipality):
+    soresina = make_municipality("Soresina")
+    district = create_district(
+        actor=cast.coordinator, network=cast.network, name="Nuovo", code="", municipalities=[soresina.istat_code]
+    )
+    assert link_of(cast.network, soresina).district == district
+    assert district.code == ""
+
+
 def test_same_district_name_in_another_network_is_fine(cast):
     other_coordinator = cast.outsider
     district = create_district(actor=other_coordinator, network=cast.other_network, name="Ambito Cremonese")
@@ -334,6 +406,33 @@ def test_update_district_refuses_the_name_of_another_district(cast):
     with pytest.raises(ValidationError) as exc:
         update_district(actor=cast.coordinator, district=cast.district, name="AMBITO CREMASCO")
     assert "already has a district" in messages_of(exc, "name")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"name": ""}, {"name": ["required"]}),
+        ({"name": "Ambito Cremasco"}, {"name": ["unique"]}),
+        ({"name": "Rinominato", "code": "x" * 31}, {"code": ["max_length"]}),
+        ({"name": "Rinominato", "municipalities": ["crema"]}, {"municipalities": ["other_district"]}),
+        ({"name": "Rinominato", "municipalities": [987654321]}, {"municipalities": ["unknown_municipality"]}),
+    ],
+)
+def test_update_district_refuses_with_a_field_and_a_code(cast, data, expected):
+    if "municipalities" in data:
+        data["municipalities"] = [cast.municipalities[1] if m == "crema" else m for m in data["municipalities"]]
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        update_district(actor=cast.coordinator, district=cast.district, **data)
+    assert codes_of(exc) == expected
+    assert counts() == before
+    cast.district.refresh_from_db()
+    assert cast.district.name == "Ambito Cremonese"
+
+
+def test_update_district_may_take_its_comuni_out(cast):
+    update_district(actor=cast.coordinator, district=cast.district, name="Ambito Cremonese", municipalities=[])
+    assert link_of(cast.network, cast.municipalities[0]).district is None
 
 
 @pytest.mark.parametrize("persona", REFUSED)
@@ -427,6 +526,33 @@ def test_create_neighbourhood_bad_input(cast, make_municipality, municipality, n
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    ("municipality", "name", "expected"),
+    [
+        ("outside", "Borgo", {"municipality": ["not_in_territory"]}),
+        (None, "Borgo", {"municipality": ["required"]}),
+        ("", "Borgo", {"municipality": ["required"]}),
+        (987654321, "Borgo", {"municipality": ["invalid_choice"]}),
+        ("not-a-number", "Borgo", {"municipality": ["invalid_choice"]}),
+        ("cremona", "", {"name": ["required"]}),
+        ("cremona", "   ", {"name": ["required"]}),
+        ("cremona", "y" * 151, {"name": ["max_length"]}),
+        ("cremona", " cascinetto ", {"name": ["unique"]}),
+        (None, "", {"municipality": ["required"], "name": ["required"]}),
+    ],
+)
+def test_create_neighbourhood_refuses_with_a_field_and_a_code(cast, make_municipality, municipality, name, expected):
+    f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Cascinetto")
+    values = {"outside": make_municipality(), "cremona": cast.municipalities[0]}
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        create_neighbourhood(
+            actor=cast.coordinator, network=cast.network, municipality=values.get(municipality, municipality), name=name
+        )
+    assert codes_of(exc) == expected
+    assert counts() == before
+
+
 def test_same_neighbourhood_name_in_another_comune_is_fine(cast):
     f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Centro")
     n = create_neighbourhood(
@@ -465,6 +591,44 @@ def test_update_neighbourhood_cannot_change_comune_while_in_use(cast):
     assert counts() == before
     n.refresh_from_db()
     assert n.municipality == cast.municipalities[0]
+
+
+def test_update_neighbourhood_refuses_a_move_while_in_use_with_a_field_and_a_code(cast):
+    n = f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Borgo")
+    f.PersonFactory(network=cast.network, municipality=cast.municipalities[0], neighbourhood=n)
+    with pytest.raises(ValidationError) as exc:
+        update_neighbourhood(actor=cast.coordinator, neighbourhood=n, municipality=cast.municipalities[1], name="Borgo")
+    assert codes_of(exc) == {"municipality": ["in_use"]}
+    assert "1 person" in messages_of(exc, "municipality")
+
+
+def test_update_neighbourhood_in_use_keeps_its_comune_and_name_and_changes_the_rest(cast):
+    n = f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Borgo")
+    f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0], neighbourhood=n)
+    updated = update_neighbourhood(
+        actor=cast.coordinator,
+        neighbourhood=n,
+        municipality=cast.municipalities[0].pk,
+        name=" Borgo ",
+        description=" Vicino al fiume ",
+    )
+    assert (updated.municipality, updated.name, updated.description) == (
+        cast.municipalities[0],
+        "Borgo",
+        "Vicino al fiume",
+    )
+
+
+def test_update_neighbourhood_refuses_the_name_of_another_in_its_comune(cast):
+    f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Centro")
+    n = f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Borgo")
+    with pytest.raises(ValidationError) as exc:
+        update_neighbourhood(
+            actor=cast.coordinator, neighbourhood=n, municipality=cast.municipalities[0], name="CENTRO"
+        )
+    assert codes_of(exc) == {"name": ["unique"]}
+    n.refresh_from_db()
+    assert n.name == "Borgo"
 
 
 @pytest.mark.parametrize("persona", REFUSED)
