@@ -98,7 +98,7 @@ def _network(admin, notes: list[str]):
 def _add_territory(admin, coordinator, network, municipalities, notes: list[str]) -> None:
     from legami.territory.models import NetworkMunicipality
 
-    add = _service("legami.territory.services", "add_municipalities")
+    add = _service("legami.territory.services.municipalities", "add_municipalities")
     if add is None:
         notes.append("territory service add_municipalities missing: network Comuni created directly")
         NetworkMunicipality.objects.bulk_create(

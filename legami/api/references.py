@@ -12,7 +12,8 @@ from legami.api.errors import field_error
 from legami.network.models import Household, Network
 from legami.network.selectors.households import get_household_for_user
 from legami.territory.models import Municipality, Neighbourhood
-from legami.territory.selectors import neighbourhoods_of, search_municipalities
+from legami.territory.selectors.municipalities import search_municipalities
+from legami.territory.selectors.neighbourhoods import neighbourhoods_of
 
 
 def municipality_by_istat_code(code: str | None, *, loc: Sequence[str]) -> Municipality | None:

@@ -22,6 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -581,6 +582,104 @@ class Lookup(Field):
         if self.usable is not None and not self.usable(row) and not self.on_file(ctx, row.pk):
             raise self.error(self.inactive_code)
         return row
+
+
+class LookupMany(Lookup):
+    """Several rows of `model` within the scope, from a list of values, all found in one query.
+
+    An instance or a whole number is a primary key; a text is looked for by the keys of `by` in turn (a text of
+    digits is a primary key when `by` holds "pk"; the other keys should be unique columns, matched without regard
+    to case). The answer is a list of the rows found, each once, in the scope's order (the model's ordering
+    unless the scope orders them). The values that find no row are named together in one error: code
+    "invalid_choice", with the param `values` (them, in the order given, comma-separated) for a message that
+    says which. Empty (None, "", an empty list) is an empty list; `required` asks for at least one.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        scope: str | Callable[[models.QuerySet, Any], models.QuerySet] | None = "network",
+        by: Sequence[str] = ("pk",),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(model, scope=scope, by=by, **kwargs)
+        if self.outside_code or self.usable is not None or self.within:
+            raise TypeError("LookupMany takes no outside_code, usable or within")
+
+    @staticmethod
+    def listed(value: Any) -> list[Any]:
+        """`value` as a list: a single value is a list of one, an empty one an empty list."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return []
+        if isinstance(value, str | bytes | models.Model) or not isinstance(value, Iterable):
+            return [value]
+        return list(value)
+
+    def clean(self, value: Any, ctx: Context) -> list[Any]:
+        values = self.listed(value)
+        if not values:
+            if self.required:
+                raise self.empty_error(ctx)
+            return []
+        return self.parse(values, ctx)
+
+    def keys_of(self, value: Any) -> list[tuple[str, Any]]:
+        """The (key, value) pairs that may find `value`, in the order they are tried."""
+        if isinstance(value, self.model):
+            return [] if value.pk is None else [("pk", value.pk)]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return [("pk", value)]
+        if not isinstance(value, str):
+            return []
+        text = value.strip()
+        if not text:
+            return []
+        return [
+            ("pk", int(text)) if key == "pk" else (key, text.lower())
+            for key in self.by
+            if key != "pk" or (text.isascii() and text.isdigit())
+        ]
+
+    def rows_of(self, pairs: set[tuple[str, Any]], ctx: Context) -> list[Any]:
+        """The rows in scope that any of `pairs` finds: one query (`__in`, however long the list)."""
+        wanted: dict[str, set[Any]] = {}
+        for key, found_by in pairs:
+            # A number no primary key can hold finds nothing (and SQLite cannot even take it).
+            if key != "pk" or not isinstance(found_by, int) or -(2**63) <= found_by < 2**63:
+                wanted.setdefault(key, set()).add(found_by)
+        if not wanted:
+            return []
+        queryset, query = self.scoped(ctx), models.Q()
+        for key, found_by in wanted.items():
+            if key == "pk":
+                query |= models.Q(pk__in=found_by)
+            else:
+                queryset = queryset.alias(**{f"_folded_{key}": Lower(key)})
+                query |= models.Q(**{f"_folded_{key}__in": found_by})
+        return list(queryset.filter(query))
+
+    def parse(self, value: Any, ctx: Context) -> list[Any]:
+        values = list(value)
+        keys = [self.keys_of(item) for item in values]
+        rows = self.rows_of({pair for pairs in keys for pair in pairs}, ctx)
+        index: dict[tuple[str, Any], Any] = {}
+        for row in rows:
+            index.setdefault(("pk", row.pk), row)
+            for key in self.by:
+                if key != "pk":
+                    index.setdefault((key, str(getattr(row, key)).lower()), row)
+        chosen: set[Any] = set()
+        missing: list[str] = []
+        for item, pairs in zip(values, keys, strict=True):
+            row = next((index[pair] for pair in pairs if pair in index), None)
+            if row is None:
+                missing.append(item.strip() if isinstance(item, str) else str(item))
+            else:
+                chosen.add(row.pk)
+        if missing:
+            raise self.error("invalid_choice", values=", ".join(dict.fromkeys(missing)))
+        return list({row.pk: row for row in rows if row.pk in chosen}.values())
 
 
 def refuse_unknown(

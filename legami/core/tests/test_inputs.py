@@ -332,6 +332,55 @@ def test_within_picks_the_row_of_the_parent_when_a_name_repeats(cast):
     assert codes(exc) == {"neighbourhood": ["invalid_choice"]}
 
 
+# --- several rows at once -------------------------------------------------------------------------------------
+
+
+def test_lookup_many_finds_each_row_once_in_one_query_in_the_scopes_order(cast, django_assert_num_queries):
+    cremona, crema = cast.municipalities
+    rules = inputs.Rules({"municipalities": inputs.LookupMany(Municipality, scope=None, by=("istat_code",))})
+    with django_assert_num_queries(1):
+        found = rules.clean({"municipalities": [cremona, crema.pk, " 019036 ", "019035"]})
+    assert found == {"municipalities": [crema, cremona]}  # by name, the model's ordering
+    assert rules.clean({"municipalities": "019035"}) == {"municipalities": [crema]}
+    for empty in (None, "", [], ()):
+        assert rules.clean({"municipalities": empty}) == {"municipalities": []}
+    here = f.NeighbourhoodFactory(network=cast.network, municipality=cremona, name="Centro")
+    by_pk_or_name = inputs.LookupMany(Neighbourhood, by=("pk", "name"))
+    assert by_pk_or_name.clean([str(here.pk), "CENTRO"], inputs.Context(network=cast.network)) == [here]
+
+
+def test_lookup_many_names_every_value_it_does_not_find_in_one_error(cast):
+    cremona = cast.municipalities[0]
+    f.MunicipalityFactory(istat_code="015146", name="Milano")
+    theirs = f.NeighbourhoodFactory(network=cast.other_network, municipality=cremona, name="Loro")
+    rules = inputs.Rules(
+        {
+            "municipalities": inputs.LookupMany(
+                Municipality,
+                scope=_in_territory,
+                by=("istat_code",),
+                messages={"invalid_choice": "Not here: %(values)s."},
+                codes={"invalid_choice": "unknown_municipality"},
+            ),
+            "neighbourhoods": inputs.LookupMany(Neighbourhood, by=("name",)),
+        }
+    )
+    with pytest.raises(ValidationError) as exc:
+        rules.clean(
+            {
+                "municipalities": [cremona, "015146", "Atlantide", 10**30, True, "015146", "²"],
+                "neighbourhoods": [theirs, "Loro"],
+            },
+            network=cast.network,
+        )
+    assert codes(exc) == {"municipalities": ["unknown_municipality"], "neighbourhoods": ["invalid_choice"]}
+    assert exc.value.message_dict["municipalities"] == [f"Not here: 015146, Atlantide, {10**30}, True, ²."]
+    required = inputs.LookupMany(Municipality, scope=None, required=True, messages={"required": "At least one."})
+    assert (refused(required, []).code, refused(required, None).message) == ("required", "At least one.")
+    with pytest.raises(TypeError):
+        inputs.LookupMany(Municipality, outside_code="not_in_territory")
+
+
 def test_but_copies_a_field_with_its_messages_and_leaves_the_original_alone():
     original = inputs.Choice(Colour, messages={"invalid_choice": "No such colour."})
     labelled = original.but(labels=True)

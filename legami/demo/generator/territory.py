@@ -5,22 +5,26 @@ from __future__ import annotations
 from collections import Counter
 
 from legami.demo import data
-from legami.territory import services as territory_services
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place, SocialDistrict
+from legami.territory.services.districts import create_district
+from legami.territory.services.istat_import import import_istat
+from legami.territory.services.municipalities import add_municipalities
+from legami.territory.services.neighbourhoods import create_neighbourhood
+from legami.territory.services.places import create_place
 
 
 def ensure_territory(admin, actor, network, *, created: Counter) -> dict[str, Municipality]:
     """The province's Comuni by name, each linked to its district in the network."""
     comuni = {m.name: m for m in Municipality.objects.filter(province__abbreviation="CR")}
     if len(comuni) < 100:
-        territory_services.import_istat(province="CR", actor=admin)
+        import_istat(province="CR", actor=admin)
         comuni = {m.name: m for m in Municipality.objects.filter(province__abbreviation="CR")}
     existing = {d.name: d for d in SocialDistrict.objects.filter(network=network)}
     for name in (data.CREMONESE, data.CREMASCO, data.CASALASCO):
         members = [comuni[c] for c in sorted(comuni) if data.district_of(c) == name]
         district = existing.get(name)
         if district is None:
-            territory_services.create_district(
+            create_district(
                 actor=actor, network=network, name=name, code=data.DISTRICT_CODES[name], municipalities=members
             )
             created["districts"] += 1
@@ -32,9 +36,7 @@ def ensure_territory(admin, actor, network, *, created: Counter) -> dict[str, Mu
         )
         missing = [m for m in members if m.pk not in linked]
         if missing:
-            territory_services.add_municipalities(
-                actor=actor, network=network, municipalities=missing, district=district
-            )
+            add_municipalities(actor=actor, network=network, municipalities=missing, district=district)
             created["district members"] += len(missing)
     return comuni
 
@@ -47,7 +49,7 @@ def ensure_neighbourhoods(actor, network, comuni, *, created: Counter) -> dict[t
     }
     for comune, name, description in data.NEIGHBOURHOODS:
         if (comune, name) not in existing:
-            existing[(comune, name)] = territory_services.create_neighbourhood(
+            existing[(comune, name)] = create_neighbourhood(
                 actor=actor, network=network, municipality=comuni[comune], name=name, description=description
             )
             created["neighbourhoods"] += 1
@@ -60,7 +62,7 @@ def ensure_places(actor, network, comuni, neighbourhoods, *, created: Counter) -
     for comune, area, name, kind, address, latitude, longitude, description in data.PLACES:
         if (comune, name) in existing:
             continue
-        territory_services.create_place(
+        create_place(
             actor=actor,
             network=network,
             data={

@@ -15,8 +15,8 @@ from legami.needs.models import Need, SurveyNeedRule
 from legami.network.models import Household, Membership, Network, Organization, Partnership, Person, Tie
 from legami.network.services.organizations import partita_iva_is_valid
 from legami.network.validators import validate_tax_code
-from legami.territory import services as territory_services
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place, SocialDistrict
+from legami.territory.services.istat_import import import_istat
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ MODELS = (
 @pytest.fixture
 def province():
     """The ISTAT Comuni of the province of Cremona, as `make demo` imports them before load_demo."""
-    territory_services.import_istat(province="CR")
+    import_istat(province="CR")
     return {m.name: m for m in Municipality.objects.filter(province__abbreviation="CR")}
 
 

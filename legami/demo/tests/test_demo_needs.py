@@ -36,8 +36,8 @@ from legami.needs.models import (
 from legami.needs.taxonomy import DEFAULT_AREAS
 from legami.needs.timewindows import windows_from_json
 from legami.network.models import Network
-from legami.territory import services as territory_services
 from legami.territory.models import Municipality
+from legami.territory.services.istat_import import import_istat
 
 NEED_MODELS = (
     NeedArea,
@@ -59,7 +59,7 @@ AREA_CODES = {code for code, _name, _description in DEFAULT_AREAS}
 @pytest.fixture
 def province(db):
     """The ISTAT Comuni of the province of Cremona, as `make demo` imports them before load_demo."""
-    territory_services.import_istat(province="CR")
+    import_istat(province="CR")
     return sorted(m.name for m in Municipality.objects.filter(province__abbreviation="CR"))
 
 

@@ -13,7 +13,7 @@ from legami.core.widgets import PlainSelect
 from legami.needs.models import Channel, NeedArea, NeedStatus, TargetGroup
 from legami.needs.selectors.map import MEASURES, PERIODS, VIEW_NEEDS, MapFilters
 from legami.territory.models import NetworkMunicipality, SocialDistrict
-from legami.territory.selectors import municipalities_of
+from legami.territory.selectors.municipalities import municipalities_of
 
 ORIGIN_CHOICES = [
     ("", _("Expressed and detected")),

@@ -24,7 +24,8 @@ from legami.network.forms.people import (
 )
 from legami.network.selectors.households import households_for
 from legami.network.selectors.people import people_for
-from legami.territory.selectors import municipalities_of, neighbourhoods_of
+from legami.territory.selectors.municipalities import municipalities_of
+from legami.territory.selectors.neighbourhoods import neighbourhoods_of
 
 # The fields of the operator form, in the order the service takes them.
 FORM_FIELDS = (

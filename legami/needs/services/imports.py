@@ -31,7 +31,7 @@ from legami.needs.services.needs import (
 from legami.network.models import Network
 from legami.territory.istat import restore_istat_code
 from legami.territory.models import NetworkMunicipality
-from legami.territory.selectors import district_municipality_ids
+from legami.territory.selectors.districts import district_municipality_ids
 
 # The IN lists of the duplicate checks stay under SQLite's limit on query parameters.
 _LOOKUP_CHUNK = 900

@@ -13,7 +13,8 @@ from legami.network.models import Person
 from legami.network.selectors.households import households_for
 from legami.network.selectors.people import VIEW_PEOPLE, scoped_municipality_ids
 from legami.network.services.people import PERSON_FIELDS
-from legami.territory.selectors import municipalities_of, neighbourhoods_of
+from legami.territory.selectors.municipalities import municipalities_of
+from legami.territory.selectors.neighbourhoods import neighbourhoods_of
 
 # Name of the submit button that asks a form to look people (or households) up instead of saving.
 SEARCH_BUTTON = "_search"

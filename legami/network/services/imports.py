@@ -42,7 +42,7 @@ from legami.network.services.people import (
 )
 from legami.network.validators import normalize_tax_code
 from legami.territory.istat import restore_istat_code
-from legami.territory.selectors import district_municipality_ids
+from legami.territory.selectors.districts import district_municipality_ids
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 # The IN lists of the duplicate checks stay under SQLite's limit on query parameters.

