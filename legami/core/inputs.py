@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The parsers live in core.parsing; they are named here too (inputs.parse_date …), where writes look for them.
-from legami.core.parsing import EMPTY_VALUES, fold, parse_bool, parse_date, parse_number, parse_time  # noqa: F401
+from legami.core.parsing import EMPTY_VALUES, fold, parse_bool, parse_date, parse_id, parse_number, parse_time  # noqa: F401
 
 MISSING: Any = object()
 
@@ -320,8 +320,9 @@ class Choice(Field):
     def parse(self, value: Any, ctx: Context) -> Any:
         if self.numeric:
             number = value if isinstance(value, int) and not isinstance(value, bool) else None
-            if number is None and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                number = int(value.strip())
+            text = value.strip() if isinstance(value, str) else ""
+            if number is None and text.lstrip("-").isascii() and text.lstrip("-").isdigit():
+                number = int(text)
             if number in self.choices.values:
                 return number
         else:
@@ -498,10 +499,8 @@ class Lookup(Field):
         q = models.Q()
         for key in self.by:
             if key == "pk":
-                if isinstance(value, int) and not isinstance(value, bool):
-                    q |= models.Q(pk=value)
-                elif isinstance(value, str) and value.strip().isdigit():
-                    q |= models.Q(pk=int(value.strip()))
+                if isinstance(value, int | str) and (pk := parse_id(value)) is not None:
+                    q |= models.Q(pk=pk)
             elif isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
                 q |= models.Q(**{f"{key}__iexact": str(value).strip()})
         return q or None
@@ -635,11 +634,8 @@ class LookupMany(Lookup):
         text = value.strip()
         if not text:
             return []
-        return [
-            ("pk", int(text)) if key == "pk" else (key, text.lower())
-            for key in self.by
-            if key != "pk" or (text.isascii() and text.isdigit())
-        ]
+        pk = parse_id(text)
+        return [("pk", pk) if key == "pk" else (key, text.lower()) for key in self.by if key != "pk" or pk is not None]
 
     def rows_of(self, pairs: set[tuple[str, Any]], ctx: Context) -> list[Any]:
         """The rows in scope that any of `pairs` finds: one query (`__in`, however long the list)."""

@@ -17,6 +17,7 @@ EMPTY_VALUES = (None, "")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _ITALIAN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?:[:.](\d{2}))?$")
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "si", "sì", "s", "on", "vero", "x"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "falso"})
 
@@ -113,3 +114,18 @@ def parse_bool(value: Any, *, true_words: Iterable[str] = (), false_words: Itera
     if text in FALSE_WORDS or text in {fold(w) for w in false_words}:
         return False
     raise ValueError(value)
+
+
+def parse_id(value: Any) -> int | None:
+    """A row's id from a form, a file or a query string: ASCII digits within a database integer, else None.
+
+    "²" passes str.isdigit() but not int(), and 2**63 passes int() but not the database: neither is an id.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_ID else None
+    text = str(value).strip() if value is not None else ""
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    return None

@@ -222,6 +222,30 @@ def test_lookup_finds_the_networks_rows_by_instance_pk_or_natural_key(cast, djan
     assert field.clean("centro", ctx) == here
 
 
+@pytest.mark.parametrize("value", ["²", "-²", "٣"])
+def test_a_numeric_choice_refuses_digits_int_cannot_read(value):
+    assert refused(inputs.Choice(Level), value).code == "invalid_choice"
+
+
+@pytest.mark.parametrize("value", ["²", "٣", str(2**63), 2**63, -1, True, "1.0", " "])
+def test_a_lookup_by_number_refuses_what_is_not_a_database_id(cast, value):
+    """Unicode digits that int() cannot read, ids beyond a bigint and booleans are not found, never a crash."""
+    f.NeighbourhoodFactory(network=cast.network, municipality=cast.municipalities[0], name="Centro")
+    field = inputs.Lookup(Neighbourhood, by=("pk",))
+    assert refused(field, value, inputs.Context(network=cast.network)).code in ("invalid_choice", "required")
+    many = inputs.LookupMany(Neighbourhood, by=("pk",))
+    assert refused(many, [value], inputs.Context(network=cast.network)).code in ("invalid_choice", "required")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12", 12), (" 7 ", 7), (0, 0), (2**63 - 1, 2**63 - 1), ("²", None), ("٣", None), (str(2**63), None)]
+    + [(-3, None), ("-3", None), (True, None), (None, None), ("", None), ("1e3", None)],
+)
+def test_parse_id(value, expected):
+    assert inputs.parse_id(value) == expected
+
+
 def test_lookup_refuses_another_networks_rows_as_if_they_did_not_exist(cast):
     cremona = cast.municipalities[0]
     theirs = f.NeighbourhoodFactory(network=cast.other_network, municipality=cremona, name="Loro")

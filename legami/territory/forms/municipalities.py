@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.parsing import parse_id
 from legami.territory.selectors.districts import districts_of
 from legami.territory.selectors.municipalities import provinces
 
@@ -28,10 +29,10 @@ class IdListField(forms.Field):
             value = [value]
         ids = []
         for item in value:
-            text = str(item).strip()
-            if not text.isdigit():
+            pk = parse_id(item)
+            if pk is None:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            ids.append(int(text))
+            ids.append(pk)
         return list(dict.fromkeys(ids))
 
 

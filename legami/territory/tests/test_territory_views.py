@@ -243,6 +243,17 @@ def test_municipality_add_without_a_tick_explains(cast, istat_list, login):
     assert NetworkMunicipality.objects.count() == before
 
 
+@pytest.mark.parametrize("bad", ["²", str(2**63), "abc"])
+def test_municipality_add_refuses_a_tick_that_is_not_an_id(cast, istat_list, login, bad):
+    before = NetworkMunicipality.objects.count()
+    response = login(cast.coordinator).post(
+        url(cast, "municipality_add") + "?q=so", {"municipalities": [istat_list[0].pk, bad]}
+    )
+    assert response.status_code == 200
+    assert "The choice is not valid." in html(response)
+    assert NetworkMunicipality.objects.count() == before
+
+
 def test_municipality_add_refusal_keeps_the_ticks(cast, istat_list, login):
     crema = cast.municipalities[1]
     soresina = istat_list[0]

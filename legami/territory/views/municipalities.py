@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.parsing import parse_id
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.capabilities import VIEW_TERRITORY as VIEW
 from legami.territory.forms.municipalities import MunicipalityAddForm, MunicipalitySearchForm
@@ -98,7 +99,7 @@ def municipality_add(request: HttpRequest, network: Any) -> HttpResponse:
             return redirect(overview_url(network))
 
     # Keep the ticks from a refused POST, so that the user fixes the problem without ticking again.
-    selected = {int(v) for v in request.POST.getlist("municipalities") if v.isdigit()}
+    selected = {pk for pk in map(parse_id, request.POST.getlist("municipalities")) if pk is not None}
     context = {
         "nav": NAV,
         "search": search,
