@@ -326,6 +326,36 @@ def split_demand(*, actor: Any, demand: AggregatedDemand, need_ids: Sequence[Any
     return new
 
 
+def _mergeable(other: AggregatedDemand, *, into: AggregatedDemand) -> AggregatedDemand:
+    """`other` if it may be merged into `into` (same network and area, compatible groups and status), else refuse."""
+    if other.pk == into.pk:
+        raise _refuse(gettext("A demand cannot be merged into itself."), field="others", code="self")
+    if other.network_id != into.network_id:
+        raise _refuse(gettext("That demand is not in this network."), field="others", code="network")
+    if other.area_id != into.area_id:
+        raise _refuse(
+            gettext("“%(title)s” is in another area (%(area)s): only demands of the same area can be merged.")
+            % {"title": other.title, "area": other.area.name},
+            field="others",
+            code="area",
+        )
+    if not _engine().compatible_targets(other.target_group, into.target_group):
+        raise _refuse(
+            gettext("“%(title)s” concerns %(group)s: it cannot be answered together with this demand.")
+            % {"title": other.title, "group": summaries.target_group_label(other.target_group)},
+            field="others",
+            code="target_group",
+        )
+    if other.status not in (S.CANDIDATE, into.status):
+        raise _refuse(
+            gettext("“%(title)s” is “%(status)s”: only candidates, or demands in the same status, can be merged.")
+            % {"title": other.title, "status": S(other.status).label},
+            field="others",
+            code="status",
+        )
+    return other
+
+
 def merge_demands(
     *, actor: Any, target: AggregatedDemand, others: Sequence[AggregatedDemand], note: str = ""
 ) -> AggregatedDemand:
@@ -338,37 +368,7 @@ def merge_demands(
         target = _lock(target)
         if target.status not in EDITABLE_STATUSES:
             raise _refuse(gettext("Only candidate or accepted demands can receive other demands."), code="not_editable")
-        locked = []
-        for other in others:
-            other = _lock(other)
-            if other.pk == target.pk:
-                raise _refuse(gettext("A demand cannot be merged into itself."), field="others", code="self")
-            if other.network_id != target.network_id:
-                raise _refuse(gettext("That demand is not in this network."), field="others", code="network")
-            if other.area_id != target.area_id:
-                raise _refuse(
-                    gettext("“%(title)s” is in another area (%(area)s): only demands of the same area can be merged.")
-                    % {"title": other.title, "area": other.area.name},
-                    field="others",
-                    code="area",
-                )
-            if not _engine().compatible_targets(other.target_group, target.target_group):
-                raise _refuse(
-                    gettext("“%(title)s” concerns %(group)s: it cannot be answered together with this demand.")
-                    % {"title": other.title, "group": summaries.target_group_label(other.target_group)},
-                    field="others",
-                    code="target_group",
-                )
-            if other.status not in (S.CANDIDATE, target.status):
-                raise _refuse(
-                    gettext(
-                        "“%(title)s” is “%(status)s”: only candidates, or demands in the same status, can be merged."
-                    )
-                    % {"title": other.title, "status": S(other.status).label},
-                    field="others",
-                    code="status",
-                )
-            locked.append(other)
+        locked = [_mergeable(_lock(other), into=target) for other in others]
         moved: list[Need] = []
         for other in locked:
             moved.extend(_member_needs(other))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -167,16 +168,7 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
     run_settings = engine_settings(
         engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
     )
-    last = {"at": 0.0, "done": 0}
-
-    def progress(done: int, of: int) -> None:
-        # One short UPDATE at most every PROGRESS_SECONDS, whatever the engine's pace.
-        now = time.monotonic()
-        if done >= of or now - last["at"] >= PROGRESS_SECONDS:
-            last["at"], last["done"] = now, done
-            Job.objects.filter(pk=job.pk).update(processed=min(done, of), total=of)
-
-    groups = engine.aggregate(records, run_settings, progress=progress)
+    groups = engine.aggregate(records, run_settings, progress=_progress_of(job))
     min_size = getattr(run_settings, "min_group_size", MIN_GROUP)
     distance = getattr(run_settings, "distance_km", None)
     kept = [g for g in groups if len(g.members) >= max(min_size, 2)]
@@ -184,39 +176,11 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         replaced = AggregatedDemand.objects.filter(network=network, status=S.CANDIDATE)
         replaced_count = replaced.count()
         replaced.delete()
-        created = 0
-        grouped = 0
         for group in kept:
             members = [needs[i] for i in group.members]
             closeness = similarities(engine, [records[i] for i in group.members], run_settings, group)
-            description = describe(
-                members,
-                area_name=members[0].area.name,
-                keywords=list(group.keywords),
-                windows=list(group.common_windows),
-                distance_km=distance,
-            )
-            demand = AggregatedDemand(
-                network=network,
-                status=S.CANDIDATE,
-                area_id=members[0].area_id,
-                cohesion=float(group.cohesion),
-                job=job,
-            )
-            _apply(demand, description, keep_title=False)
-            demand.save()
-            DemandItem.objects.bulk_create(
-                DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
-                for need, sim in zip(members, closeness, strict=True)
-            )
-            DEMAND_WORKFLOW.record(
-                demand,
-                actor=job.actor,
-                from_state="",
-                note=gettext("Proposed by aggregation run no. %(n)s") % {"n": job.pk},
-            )
-            created += 1
-            grouped += len(members)
+            _propose(job, group, members, closeness, distance_km=distance)
+        created, grouped = len(kept), sum(len(group.members) for group in kept)
         # Needs of the deleted candidates are free again: their items went with the demands.
         record_event(
             actor=job.actor,
@@ -236,6 +200,42 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         "replaced": replaced_count,
         "suggestions": suggestions,
     }
+
+
+def _progress_of(job: Job) -> Callable[[int, int], None]:
+    """The engine's progress callback: one short UPDATE at most every PROGRESS_SECONDS, whatever its pace."""
+    last = {"at": 0.0}
+
+    def progress(done: int, of: int) -> None:
+        now = time.monotonic()
+        if done >= of or now - last["at"] >= PROGRESS_SECONDS:
+            last["at"] = now
+            Job.objects.filter(pk=job.pk).update(processed=min(done, of), total=of)
+
+    return progress
+
+
+def _propose(job: Job, group: Any, members: list[Need], closeness: list[float], *, distance_km: Any) -> None:
+    """One candidate demand for a group the engine found, with its items and the first step of its history."""
+    description = describe(
+        members,
+        area_name=members[0].area.name,
+        keywords=list(group.keywords),
+        windows=list(group.common_windows),
+        distance_km=distance_km,
+    )
+    demand = AggregatedDemand(
+        network=job.network, status=S.CANDIDATE, area_id=members[0].area_id, cohesion=float(group.cohesion), job=job
+    )
+    _apply(demand, description, keep_title=False)
+    demand.save()
+    DemandItem.objects.bulk_create(
+        DemandItem(demand=demand, need=need, source=DemandItem.Source.ENGINE, similarity=sim)
+        for need, sim in zip(members, closeness, strict=True)
+    )
+    DEMAND_WORKFLOW.record(
+        demand, actor=job.actor, from_state="", note=gettext("Proposed by aggregation run no. %(n)s") % {"n": job.pk}
+    )
 
 
 def _finish(job: Job, *, failed: bool, result: dict) -> None:
