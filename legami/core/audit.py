@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Required, TypedDict, Unpack
 
 from django.db import models
@@ -111,6 +111,32 @@ def record_read(*, actor: Any, obj: models.Model, purpose: str = "", network: An
     return record_event(
         actor=actor, action=AuditEvent.Action.READ, obj=obj, network=network, data_class=DataClass.CASE, note=purpose
     )
+
+
+def change_and_record(
+    *,
+    actor: Any,
+    obj: models.Model,
+    values: dict[str, Any],
+    data_class: str = DataClass.PUBLIC,
+    save: Callable[[Any], None] | None = None,
+) -> bool:
+    """Set `values` on `obj`; if that changed anything, save it (with `save(obj)` when given) and write its
+    UPDATE event with the before and after. Returns whether it changed. Call it inside the service's transaction."""
+    before = snapshot(obj)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    after = snapshot(obj)
+    if after == before:
+        return False
+    if save is not None:
+        save(obj)
+    else:
+        obj.save()
+    record_event(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=obj, before=before, after=after, data_class=data_class
+    )
+    return True
 
 
 def delete_and_record(

@@ -13,7 +13,7 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import record_event, snapshot
+from legami.core.audit import change_and_record, record_event, snapshot
 from legami.core.capabilities import MANAGE_PROCESSINGS
 from legami.core.models import AuditEvent, LegalBasis, Processing, SpecialCategoryCondition
 from legami.core.permissions import require
@@ -107,12 +107,5 @@ def update_processing(*, actor: Any, processing: Processing, data: dict) -> Proc
         )
     values = _clean_processing(dict(data))
     with transaction.atomic():
-        before = snapshot(processing)
-        for key, value in values.items():
-            setattr(processing, key, value)
-        after = snapshot(processing)
-        if after == before:
-            return processing
-        processing.save()
-        record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=processing, before=before, after=after)
+        change_and_record(actor=actor, obj=processing, values=values)
     return processing

@@ -1,6 +1,6 @@
 """The audit trail helpers."""
 
-from legami.core.audit import record_event, record_read, snapshot
+from legami.core.audit import change_and_record, record_event, record_read, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.tests import factories as f
 
@@ -38,3 +38,25 @@ def test_read_of_case_data_is_recorded_as_case_class(cast):
     assert event.data_class == DataClass.CASE
     assert event.note == "pact review"
     assert AuditEvent.objects.filter(action="read", object_id=str(person.pk)).count() == 1
+
+
+def test_change_and_record_saves_and_audits_only_a_real_change(cast):
+    person = f.PersonFactory(network=cast.network, first_name="Anna", last_name="Bianchi")
+    count = AuditEvent.objects.count
+    before = count()
+    assert not change_and_record(actor=cast.coordinator, obj=person, values={"first_name": "Anna"})
+    assert count() == before
+    saved = []
+    changed = change_and_record(
+        actor=cast.coordinator,
+        obj=person,
+        values={"first_name": "Annalisa"},
+        data_class=DataClass.PERSONAL,
+        save=lambda obj: (saved.append(obj.pk), obj.save()),
+    )
+    assert changed and saved == [person.pk]
+    person.refresh_from_db()
+    assert person.first_name == "Annalisa"
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.data_class) == (AuditEvent.Action.UPDATE, DataClass.PERSONAL)
+    assert (event.before, event.after) == ({"first_name": "Anna"}, {"first_name": "Annalisa"})

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from legami.core import inputs
-from legami.core.audit import delete_and_record, record_event, snapshot
+from legami.core.audit import change_and_record, delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
@@ -119,14 +119,7 @@ def update_area(*, actor: Any, area: NeedArea, data: dict) -> NeedArea:
     require(actor, MANAGE_AREAS, area.network)
     with transaction.atomic():
         values = AREA_INPUTS.clean(data, network=area.network, instance=area)
-        before = snapshot(area)
-        for name, value in values.items():
-            setattr(area, name, value)
-        after = snapshot(area)
-        if after == before:
-            return area
-        _save(area)
-        record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=area, before=before, after=after)
+        change_and_record(actor=actor, obj=area, values=values, save=_save)
     return area
 
 

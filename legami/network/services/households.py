@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from legami.core import inputs
-from legami.core.audit import record_event, snapshot
+from legami.core.audit import change_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
@@ -62,21 +62,7 @@ def update_household(*, actor: Any, household: Household, data: dict) -> Househo
     _require_reach(actor, household)
     with transaction.atomic():
         values = _clean(actor=actor, network=household.network, data=data, instance=household)
-        before = snapshot(household)
-        for name, value in values.items():
-            setattr(household, name, value)
-        after = snapshot(household)
-        if after == before:
-            return household
-        household.save()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=household,
-            before=before,
-            after=after,
-            data_class=DataClass.PERSONAL,
-        )
+        change_and_record(actor=actor, obj=household, values=values, data_class=DataClass.PERSONAL)
     return household
 
 

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from legami.core import inputs
-from legami.core.audit import record_event, snapshot
+from legami.core.audit import change_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
@@ -200,21 +200,7 @@ def update_person(*, actor: Any, person: Person, data: dict) -> Person:
     _require_reach(actor, person)
     with transaction.atomic():
         values = clean_person_data(actor=actor, network=person.network, data=data, instance=person)
-        before = snapshot(person)
-        for name, value in values.items():
-            setattr(person, name, value)
-        after = snapshot(person)
-        if after == before:
-            return person
-        _save(person)
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=person,
-            before=before,
-            after=after,
-            data_class=DataClass.PERSONAL,
-        )
+        change_and_record(actor=actor, obj=person, values=values, data_class=DataClass.PERSONAL, save=_save)
     return person
 
 

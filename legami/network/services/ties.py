@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.core import inputs
-from legami.core.audit import delete_and_record, record_event, snapshot
+from legami.core.audit import change_and_record, delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
@@ -178,21 +178,7 @@ def update_tie(*, actor: Any, tie: Tie, data: dict) -> Tie:
     _require_reach(actor, tie)
     with transaction.atomic():
         values = clean_tie_data(actor=actor, network=tie.network, data=data, instance=tie)
-        before = snapshot(tie)
-        for name, value in values.items():
-            setattr(tie, name, value)
-        after = snapshot(tie)
-        if after == before:
-            return tie
-        tie.save()
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=tie,
-            before=before,
-            after=after,
-            data_class=DataClass.PERSONAL,
-        )
+        change_and_record(actor=actor, obj=tie, values=values, data_class=DataClass.PERSONAL)
     return tie
 
 
