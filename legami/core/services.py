@@ -13,48 +13,44 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import change_and_record, record_event, snapshot
 from legami.core.capabilities import MANAGE_PROCESSINGS
 from legami.core.models import AuditEvent, LegalBasis, Processing, SpecialCategoryCondition
 from legami.core.permissions import require
-from legami.core.validation import length_error
-
-# Fields of a processing that update_processing may change. The code is how other modules find a
-# processing (e.g. "newsletter"), so it is fixed once defined.
-PROCESSING_FIELDS = ("name", "purpose", "legal_basis", "special_category_condition", "retention")
+from legami.core.validation import max_length_of
 
 
-def _clean_processing(values: dict[str, Any]) -> dict[str, Any]:
-    errors: dict[str, ValidationError] = {}
-    for name in ("code", *PROCESSING_FIELDS):
-        if name in values:
-            values[name] = "" if values[name] is None else str(values[name]).strip()
-    for name in ("code", "name", "purpose", "legal_basis"):
-        if name in values and not values[name]:
-            errors[name] = ValidationError(_("This field is required."), code="required")
-    for name in ("code", "name", "retention"):
-        if name in values and name not in errors and (error := length_error(Processing, name, values[name])):
-            errors[name] = error
-    if values.get("code") and "code" not in errors:
+def _code_is_a_slug(ctx: inputs.Context) -> None:
+    if ctx.ok("code") and ctx.value("code"):
         try:
-            validate_slug(values["code"])
+            validate_slug(ctx.value("code"))
         except ValidationError:
-            errors["code"] = ValidationError(
-                _("Use only lower-case letters, digits, hyphens and underscores."), code="invalid"
-            )
-        else:
-            values["code"] = values["code"].lower()
-    if values.get("legal_basis") and values["legal_basis"] not in LegalBasis.values:
-        errors["legal_basis"] = ValidationError(_("Choose a legal basis from the list."), code="invalid_choice")
-    if values.get("special_category_condition") and (
-        values["special_category_condition"] not in SpecialCategoryCondition.values
-    ):
-        errors["special_category_condition"] = ValidationError(
-            _("Choose a condition from the list."), code="invalid_choice"
-        )
-    if errors:
-        raise ValidationError(errors)
-    return values
+            ctx.add_error("code", _("Use only lower-case letters, digits, hyphens and underscores."), "invalid")
+
+
+_CODE_UNIQUE = inputs.unique(
+    Processing, "code", message=_("The network already has a processing with this code."), code="duplicate"
+)
+PROCESSING_INPUTS = inputs.Rules(
+    {
+        "code": inputs.Text(required=True, lower=True, max_length=max_length_of(Processing, "code")),
+        "name": inputs.Text(required=True, max_length=max_length_of(Processing, "name")),
+        "purpose": inputs.Text(required=True),
+        "legal_basis": inputs.Choice(
+            LegalBasis, required=True, messages={"invalid_choice": _("Choose a legal basis from the list.")}
+        ),
+        "special_category_condition": inputs.Choice(
+            SpecialCategoryCondition, messages={"invalid_choice": _("Choose a condition from the list.")}
+        ),
+        "retention": inputs.Text(max_length=max_length_of(Processing, "retention")),
+    },
+    checks=(_code_is_a_slug, _CODE_UNIQUE),
+    messages={"unknown": _("This field cannot be changed.")},
+)
+# The code is how other modules find a processing (e.g. "newsletter"), so it is fixed once defined.
+PROCESSING_UPDATE_INPUTS = PROCESSING_INPUTS.extend(drop=["code"], drop_checks=[_code_is_a_slug, _CODE_UNIQUE])
+PROCESSING_FIELDS = tuple(PROCESSING_UPDATE_INPUTS.fields)
 
 
 def _duplicate_code_error() -> ValidationError:
@@ -76,7 +72,7 @@ def define_processing(
 ) -> Processing:
     """Add a processing to the network's register, with its purpose and legal basis."""
     require(actor, MANAGE_PROCESSINGS, network)
-    values = _clean_processing(
+    values = PROCESSING_INPUTS.clean(
         {
             "code": code,
             "name": name,
@@ -84,10 +80,9 @@ def define_processing(
             "legal_basis": legal_basis,
             "special_category_condition": special_category_condition,
             "retention": retention,
-        }
+        },
+        network=network,
     )
-    if Processing.objects.filter(network=network, code=values["code"]).exists():
-        raise _duplicate_code_error()
     try:
         with transaction.atomic():
             processing = Processing.objects.create(network=network, **values)
@@ -100,12 +95,7 @@ def define_processing(
 def update_processing(*, actor: Any, processing: Processing, data: dict) -> Processing:
     """Change the name, purpose, legal basis, Art. 9 condition or retention of a processing."""
     require(actor, MANAGE_PROCESSINGS, processing.network)
-    unknown = sorted(set(data) - set(PROCESSING_FIELDS))
-    if unknown:
-        raise ValidationError(
-            {key: ValidationError(_("This field cannot be changed."), code="unknown") for key in unknown}
-        )
-    values = _clean_processing(dict(data))
+    values = PROCESSING_UPDATE_INPUTS.clean(data, network=processing.network, instance=processing)
     with transaction.atomic():
         change_and_record(actor=actor, obj=processing, values=values)
     return processing
