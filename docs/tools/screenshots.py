@@ -46,7 +46,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=it-IT",  # the date fields then read gg/mm/aaaa, as an Italian user sees them
 ]
 WIDTH = 1280
 VIEWPORT_HEIGHT = 900
