@@ -39,6 +39,14 @@
     }
   }
 
+  // Names are typed by people (a neighbourhood, an area): Leaflet reads a string as HTML, so give it a
+  // text node, never a string.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = String(value);
+    return span;
+  }
+
   var largest = Math.max.apply(null, data.markers.map(function (m) { return m.value; })) || 1;
   data.markers.forEach(function (m) {
     // Area, not radius, proportional to the figure.
@@ -46,10 +54,10 @@
     var circle = L.circleMarker([m.lat, m.lon], {
       radius: radius, color: "#003366", weight: 2, fillColor: "#0066cc", fillOpacity: 0.55
     }).addTo(map);
-    circle.bindTooltip(m.text, { direction: "top" });
+    circle.bindTooltip(text(m.text), { direction: "top" });
     if (!tiles.url) {
       L.tooltip({ permanent: true, direction: "right", offset: [radius, 0], className: "legami-map-label" })
-        .setLatLng([m.lat, m.lon]).setContent(m.name).addTo(map);
+        .setLatLng([m.lat, m.lon]).setContent(text(m.name)).addTo(map);
     }
   });
   map.fitBounds(bounds);
