@@ -5,7 +5,7 @@ docs/api/openapi.json, which must not change with the language of whoever regene
 """
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,6 +13,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import ConfigDict
 
+from legami.core.parsing import MAX_ID
 from legami.network.models import Organization, Partnership
 
 # The model choices spelled out, so the schema lists the allowed values and type checkers see them;
@@ -34,6 +35,9 @@ HouseholdRole = Literal["", "head", "partner", "child", "parent", "relative", "o
 
 ISTAT_CODE = r"^\d{6}$"
 PAGE_SIZE = 50
+# A row's id: a positive integer a database column holds (a larger one would reach the database and fail there).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 MAX_PAGE_SIZE = 200
 # Beyond this the OFFSET would overflow the database's integer: refuse it as bad input, not a crash.
 MAX_PAGE = 1_000_000

@@ -11,7 +11,15 @@ from pydantic import ConfigDict, Field
 
 from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
-from legami.api.schemas import ISTAT_CODE, ErrorOut, MunicipalityRef, NamedRef, PageNumberPagination, ValidationErrorOut
+from legami.api.schemas import (
+    ISTAT_CODE,
+    ErrorOut,
+    Id,
+    MunicipalityRef,
+    NamedRef,
+    PageNumberPagination,
+    ValidationErrorOut,
+)
 from legami.api.scoping import network_for, require_capability
 from legami.needs.capabilities import CHANGE_NEEDS as CHANGE
 
@@ -49,7 +57,7 @@ class TimeWindowSchema(Schema):
 class NeedAreaOut(Schema):
     """One area of the network's need taxonomy."""
 
-    id: int
+    id: Id
     code: str = Field(..., description="A stable code (used by imports).")
     name: str
     description: str
@@ -60,7 +68,7 @@ class NeedAreaOut(Schema):
 class NeedOut(Schema):
     """A need. Personal data; a need with privacy_level `case_team` is case data, and every read of it is audited."""
 
-    id: int
+    id: Id
     area: NamedRef
     target_group: TargetGroup
     description: str | None = Field(
@@ -129,18 +137,18 @@ class NeedIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    area: int = Field(..., description="Id of one of the network's need areas in use.")
+    area: Id = Field(..., description="Id of one of the network's need areas in use.")
     target_group: TargetGroup
     description: str = Field(..., min_length=1, max_length=4000)
     urgency: int = Field(2, ge=1, le=4, description="1 low, 2 medium, 3 high, 4 urgent.")
     expressed: bool = True
     channel: Channel
     privacy_level: PrivacyLevel = "network"
-    person: int | None = Field(None, description="Id of a person of the network's registry.")
-    household: int | None = Field(None, description="Id of one of the network's households.")
+    person: Id | None = Field(None, description="Id of a person of the network's registry.")
+    household: Id | None = Field(None, description="Id of one of the network's households.")
     people_count: int = Field(1, ge=1, le=10000)
     municipality: str = Field(..., pattern=ISTAT_CODE, description="ISTAT code of a Comune of the network.")
-    neighbourhood: int | None = Field(None, description="Id of one of the network's neighbourhoods in that Comune.")
+    neighbourhood: Id | None = Field(None, description="Id of one of the network's neighbourhoods in that Comune.")
     latitude: float | None = Field(None, description="With longitude, a point in Italy.")
     longitude: float | None = None
     time_windows: str | list[TimeWindowSchema] = Field(
@@ -164,10 +172,10 @@ class NeedStatusIn(Schema):
 
 
 class NeedFilters(Schema):
-    area: int | None = Field(None, description="Only needs of this area (id).")
+    area: Id | None = Field(None, description="Only needs of this area (id).")
     target_group: TargetGroup | None = None
     municipality: str | None = Field(None, pattern=ISTAT_CODE, description="Only needs in this Comune (ISTAT code).")
-    neighbourhood: int | None = Field(None, description="Only needs of this neighbourhood (id).")
+    neighbourhood: Id | None = Field(None, description="Only needs of this neighbourhood (id).")
     status: NeedStatus | None = None
     expressed: bool | None = Field(None, description="True: expressed needs only; false: detected ones only.")
     channel: Channel | None = None
@@ -234,7 +242,7 @@ def create(request: HttpRequest, slug: str, payload: NeedIn):
     operation_id="needs_get",
     summary="One need (reading a case-team need is written to the audit log)",
 )
-def get(request: HttpRequest, slug: str, id: int):
+def get(request: HttpRequest, slug: str, id: Id):
     network = network_for(request, slug, VIEW)
     return get_need_for_user(request.user, network, id, purpose="API")
 
@@ -245,7 +253,7 @@ def get(request: HttpRequest, slug: str, id: int):
     operation_id="needs_change_status",
     summary="Move a need to another status (409 when its present status does not allow it)",
 )
-def change_status(request: HttpRequest, slug: str, id: int, payload: NeedStatusIn):
+def change_status(request: HttpRequest, slug: str, id: Id, payload: NeedStatusIn):
     network = network_for(request, slug, VIEW)
     require_capability(request, CHANGE, network)
     need = get_need_for_user(request.user, network, id, purpose="API status change")

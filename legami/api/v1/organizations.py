@@ -13,6 +13,7 @@ from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
     ErrorOut,
+    Id,
     OrganizationIn,
     OrganizationKind,
     OrganizationOut,
@@ -98,7 +99,7 @@ def create(request: HttpRequest, slug: str, payload: OrganizationIn):
     operation_id="organizations_get",
     summary="One organisation",
 )
-def get(request: HttpRequest, slug: str, id: int):
+def get(request: HttpRequest, slug: str, id: Id):
     network = network_for(request, slug, VIEW)
     return get_organization_for_user(request.user, network, id)
 
@@ -109,7 +110,7 @@ def get(request: HttpRequest, slug: str, id: int):
     operation_id="organizations_update",
     summary="Change an organisation (coordinators, or its own partner staff)",
 )
-def update(request: HttpRequest, slug: str, id: int, payload: OrganizationPatch):
+def update(request: HttpRequest, slug: str, id: Id, payload: OrganizationPatch):
     network = network_for(request, slug, VIEW)
     organization = get_organization_for_user(request.user, network, id)
     # Asked before the input is resolved, so that a refused caller learns nothing from the 422s.
@@ -127,7 +128,7 @@ def update(request: HttpRequest, slug: str, id: int, payload: OrganizationPatch)
     operation_id="organizations_delete",
     summary="Delete an organisation and its roles (refused with 409 while people work for it)",
 )
-def delete(request: HttpRequest, slug: str, id: int):
+def delete(request: HttpRequest, slug: str, id: Id):
     network = network_for(request, slug, VIEW)
     require_capability(request, MANAGE, network)
     organization = get_organization_for_user(request.user, network, id)

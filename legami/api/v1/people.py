@@ -13,6 +13,7 @@ from legami.api.references import household_of_network, municipality_by_istat_co
 from legami.api.schemas import (
     ISTAT_CODE,
     ErrorOut,
+    Id,
     PageNumberPagination,
     PersonIn,
     PersonOut,
@@ -42,8 +43,8 @@ class PeopleFilters(Schema):
     municipality: str | None = Field(
         None, pattern=ISTAT_CODE, description="Only people living in this Comune (ISTAT code)."
     )
-    neighbourhood: int | None = Field(None, description="Only people of this neighbourhood (id).")
-    household: int | None = Field(None, description="Only the members of this household (id).")
+    neighbourhood: Id | None = Field(None, description="Only people of this neighbourhood (id).")
+    household: Id | None = Field(None, description="Only the members of this household (id).")
 
 
 def _service_data(request: HttpRequest, network: Network, payload: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +99,7 @@ def create(request: HttpRequest, slug: str, payload: PersonIn):
     operation_id="people_get",
     summary="One person",
 )
-def get(request: HttpRequest, slug: str, id: int):
+def get(request: HttpRequest, slug: str, id: Id):
     network = network_for(request, slug, VIEW)
     return get_person_for_user(request.user, network, id)
 
@@ -109,7 +110,7 @@ def get(request: HttpRequest, slug: str, id: int):
     operation_id="people_update",
     summary="Change some fields of a person",
 )
-def update(request: HttpRequest, slug: str, id: int, payload: PersonPatch):
+def update(request: HttpRequest, slug: str, id: Id, payload: PersonPatch):
     network = network_for(request, slug, VIEW)
     require_capability(request, CHANGE, network)
     person = get_person_for_user(request.user, network, id)
@@ -125,7 +126,7 @@ def update(request: HttpRequest, slug: str, id: int, payload: PersonPatch):
     operation_id="people_delete",
     summary="Remove a person from the registry (409 while other records refer to them)",
 )
-def delete(request: HttpRequest, slug: str, id: int):
+def delete(request: HttpRequest, slug: str, id: Id):
     network = network_for(request, slug, VIEW)
     require_capability(request, CHANGE, network)
     person = get_person_for_user(request.user, network, id)
