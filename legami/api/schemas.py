@@ -74,6 +74,11 @@ class ValidationErrorOut(Schema):
     detail: list[ValidationErrorItem] = Field(..., description="Every problem found, one per field and message.")
 
 
+# The error answers every endpoint documents: reads, and writes (which also refuse a malformed or too large body).
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 413: ErrorOut, **READ_ERRORS}
+
+
 # --- pagination ---------------------------------------------------------------------------------
 
 

@@ -31,3 +31,11 @@ def test_a_page_outside_the_api_keeps_the_html_404(cast, login):
     response = login(cast.coordinator).get("/nope-not-a-network/needs/nope/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_body_over_the_limit_answers_413_in_json(cast, api_as, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"description": "' + "x" * 2000 + '"}'
+    response = api_as(cast.coordinator).post(f"/api/v1/networks/{cast.network.slug}/needs/", raw_body=body)
+    assert response.status_code == 413
+    assert "1000" in response.json()["detail"]

@@ -13,12 +13,13 @@ from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
     ISTAT_CODE,
+    READ_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     Id,
     MunicipalityRef,
     NamedRef,
     PageNumberPagination,
-    ValidationErrorOut,
 )
 from legami.api.scoping import network_for, require_capability
 from legami.needs.capabilities import CHANGE_NEEDS as CHANGE
@@ -32,9 +33,6 @@ from legami.needs.services.needs import change_need_status, record_need
 
 router = Router(tags=["needs"])
 
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}
 
 # The model choices spelled out (see the note in legami/api/schemas.py); a test keeps them equal.
 TargetGroup = Literal[

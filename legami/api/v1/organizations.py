@@ -12,6 +12,8 @@ from pydantic import Field
 from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     Id,
     OrganizationIn,
@@ -20,7 +22,6 @@ from legami.api.schemas import (
     OrganizationPatch,
     PageNumberPagination,
     PartnershipRole,
-    ValidationErrorOut,
 )
 from legami.api.scoping import network_for, require_capability
 from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
@@ -35,9 +36,6 @@ from legami.network.services.organizations import (
 
 router = Router(tags=["organizations"])
 
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}
 
 # Fields of the create payload that the service takes as keyword arguments (the first role), not in `data`.
 PARTNERSHIP_FIELDS = ("role", "since", "until", "contribution")

@@ -12,13 +12,14 @@ from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import household_of_network, municipality_by_istat_code, neighbourhood_of_network
 from legami.api.schemas import (
     ISTAT_CODE,
+    READ_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     Id,
     PageNumberPagination,
     PersonIn,
     PersonOut,
     PersonPatch,
-    ValidationErrorOut,
 )
 from legami.api.scoping import network_for, require_capability
 from legami.network.capabilities import CHANGE_PEOPLE as CHANGE
@@ -30,10 +31,6 @@ from legami.network.selectors.people import get_person_for_user, people_for
 from legami.network.services.people import create_person, delete_person, update_person
 
 router = Router(tags=["people"])
-
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}
 
 
 class PeopleFilters(Schema):
