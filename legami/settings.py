@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "bootstrap_italia_template",
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "legami.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -182,6 +185,41 @@ LEGAMI_IMPORT_MAX_ROWS = int(os.environ.get("LEGAMI_IMPORT_MAX_ROWS", 100_000))
 # Empty (the default) draws maps without a background: nothing is fetched from outside.
 LEGAMI_MAP_TILES_URL = os.environ.get("LEGAMI_MAP_TILES_URL", "")
 LEGAMI_MAP_TILES_ATTRIBUTION = os.environ.get("LEGAMI_MAP_TILES_ATTRIBUTION", "")
+
+
+def _tiles_origin(template: str) -> str:
+    """The origin a tile URL template fetches from, for the CSP ("https://{s}.tile.example.org/…" → "https://*.tile.example.org")."""
+    if not template:
+        return ""
+    scheme, _sep, rest = template.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    if scheme not in ("http", "https") or not host or "{" in host:
+        raise ImproperlyConfigured(
+            f"LEGAMI_MAP_TILES_URL: {template!r} is not an http(s) URL template with a fixed host."
+        )
+    return f"{scheme}://{host}"
+
+
+# Content Security Policy (django-csp): scripts, styles, fonts and data only from this site; no inline script
+# or style, no framing. Browsers send what it blocks to /csp-report/, which logs it (logger "legami.csp").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *filter(None, [_tiles_origin(LEGAMI_MAP_TILES_URL)])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    },
+}
+# Browser features no page of legami uses.
+LEGAMI_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
 # Figures shown outside the case team hide any cell about fewer people than this.
 LEGAMI_K_ANONYMITY = int(os.environ.get("LEGAMI_K_ANONYMITY", 5))
 # Demand aggregation: how near two needs must be (km) when both have a point on the map.

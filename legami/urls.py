@@ -16,6 +16,7 @@ account_patterns = [*accounts_urls.urlpatterns, *network_account_urls.urlpattern
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("csp-report/", core_views.csp_report, name="csp_report"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include((account_patterns, accounts_urls.app_name))),

@@ -85,6 +85,15 @@ def page(browser, live_server) -> Iterator:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # What the Content Security Policy refuses (an inline script or style, a foreign resource) is a defect too.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.js_errors = errors  # type: ignore[attr-defined]
     try:
         yield page

@@ -131,3 +131,16 @@ def test_a_payload_in_names_never_runs_on_the_public_pages(page, cast, settings)
     page.goto(f"{map_url}?municipality={cremona.pk}")
     assert PAYLOAD in page.locator(".legami-map-label").first.inner_text()
     assert not page.js_errors, page.js_errors
+
+
+def test_the_content_security_policy_is_sent_and_enforced(page, cast):
+    response = page.goto(reverse("needs:report", args=[cast.network.slug]))
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    # A script that a payload could smuggle in as an inline element is refused, and the refusal is seen.
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = true';"
+        " document.body.appendChild(s); }"
+    )
+    assert page.evaluate("() => window.ran === undefined")
+    assert any("Content Security Policy" in error for error in page.js_errors), page.js_errors
