@@ -100,11 +100,14 @@ class Field:
     input given empty when the field is not required (e.g. False for a yes/no flag whose column is not null).
     `validators` are Django validators run on the parsed value when it is not empty (e.g. a model field's own,
     so that the write says what a model's full_clean would say); every one runs, and their errors keep their
-    own messages and codes.
+    own messages and codes. `strict` takes only None or a value of the field's own `types` (an int for an Integer,
+    a bool for a Boolean ...), never text to read: for a service whose callers hand it typed values; anything else,
+    "" included, is "invalid".
     """
 
     default_messages: Mapping[str, Any] = {"required": _("This field is required.")}
     empty: Any = None
+    types: tuple[type, ...] = ()  # what a `strict` field takes
 
     def __init__(
         self,
@@ -118,9 +121,13 @@ class Field:
         validators: Sequence[Callable[[Any], None]] = (),
         codes: Mapping[str, str] | None = None,
         empty: Any = MISSING,
+        strict: bool = False,
     ) -> None:
+        if strict and not self.types:
+            raise TypeError(f"{type(self).__name__} cannot be strict")
         self.name = ""  # set by the Rules that declares it
         self.required = required
+        self.strict = strict
         self.validators = tuple(validators)
         self.codes = dict(codes or {})
         if empty is not MISSING:
@@ -150,6 +157,8 @@ class Field:
 
     def clean(self, value: Any, ctx: Context) -> Any:
         """The cleaned value, or a ValidationError with the field's message."""
+        if self.strict and value is not None and not self.typed(value):
+            raise self.error("invalid")
         if self.is_empty(value):
             if self.required:
                 raise self.empty_error(ctx)
@@ -169,6 +178,10 @@ class Field:
                 errors.extend(exc.error_list)
         if errors:
             raise ValidationError(errors)
+
+    def typed(self, value: Any) -> bool:
+        """Whether `value` is of the field's own types (a bool is not a number)."""
+        return isinstance(value, self.types) and (bool in self.types or not isinstance(value, bool))
 
     def empty_error(self, ctx: Context) -> ValidationError:
         """The error of a required field without a value."""
@@ -193,6 +206,7 @@ class Text(Field):
         "null_characters": _("Null characters are not allowed."),
     }
     empty = ""
+    types = (str,)
 
     def __init__(self, *, max_length: int | None = None, collapse: bool = False, lower: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
@@ -347,6 +361,7 @@ class Number(Field):
         "min_value": _("Enter a number of at least %(min)s."),
         "max_value": _("Enter a number of at most %(max)s."),
     }
+    types: tuple[type, ...] = (int, float, decimal.Decimal)
 
     def __init__(self, *, min_value: Any = None, max_value: Any = None, range_code: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -374,6 +389,7 @@ class Integer(Number):
     """A whole number (1.234 in Italian style is a thousand and more)."""
 
     default_messages = {"invalid": _("Enter a whole number.")}
+    types = (int,)
 
     def parse(self, value: Any, ctx: Context) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,3}(\.\d{3})+\s*", value):
@@ -401,6 +417,7 @@ class Boolean(Field):
     """Yes or no, from a bool, 0/1 or a word (sì/no, yes/no, vero/falso, and the write's own `true_words`...)."""
 
     default_messages = {"invalid": _("Answer yes or no.")}
+    types = (bool,)
 
     def __init__(self, *, true_words: Iterable[str] = (), false_words: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -423,6 +440,7 @@ class Date(Field):
     """A date (see parse_date); `past` refuses a date after today."""
 
     default_messages = {"invalid": _("Enter a valid date."), "future": _("The date cannot be in the future.")}
+    types = (datetime.date,)
 
     def __init__(self, *, past: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -442,6 +460,7 @@ class Time(Field):
     """A time of day (see parse_time)."""
 
     default_messages = {"invalid": _("Enter a valid time, such as 16:30.")}
+    types = (datetime.time,)
 
     def parse(self, value: Any, ctx: Context) -> datetime.time | None:
         try:

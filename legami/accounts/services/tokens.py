@@ -12,30 +12,41 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.accounts.models import PersonalAccessToken
 from legami.accounts.services.accounts import _require_authenticated
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.validation import max_length_of
 
 TOKEN_MAX_DAYS = 365
+_LIFETIME = _("The token may last from 1 to %(max)d days.")
+
+# A new token: a name to recognise it by, and an optional lifetime in days (a whole number, as the form gives it).
+TOKEN_INPUTS = inputs.Rules(
+    {
+        "name": inputs.Text(
+            required=True,
+            max_length=max_length_of(PersonalAccessToken, "name"),
+            messages={
+                "required": _("Give the token a name, to recognise it later."),
+                "max_length": _("The name is too long."),
+            },
+        ),
+        "expires_in_days": inputs.Integer(
+            strict=True,
+            min_value=1,
+            max_value=TOKEN_MAX_DAYS,
+            messages={"invalid": _("Enter a whole number of days."), "min_value": _LIFETIME, "max_value": _LIFETIME},
+        ),
+    }
+)
 
 
 @transaction.atomic
 def create_token(*, actor: Any, name: str, expires_in_days: int | None = None) -> tuple[PersonalAccessToken, str]:
     """Create a personal access token for `actor`; return it with its raw secret (shown once, never stored)."""
     _require_authenticated(actor)
-    errors: dict[str, Any] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = _("Give the token a name, to recognise it later.")
-    elif len(name) > max_length_of(PersonalAccessToken, "name"):
-        errors["name"] = _("The name is too long.")
-    if expires_in_days is not None:
-        if isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int):
-            errors["expires_in_days"] = _("Enter a whole number of days.")
-        elif not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
-            errors["expires_in_days"] = _("The token may last from 1 to %(max)d days.") % {"max": TOKEN_MAX_DAYS}
-    if errors:
-        raise ValidationError(errors)
+    values = TOKEN_INPUTS.clean({"name": name, "expires_in_days": expires_in_days})
+    name, expires_in_days = values["name"], values["expires_in_days"]
     raw, token_hash, hint = PersonalAccessToken.new_token()
     token = PersonalAccessToken.objects.create(
         user=actor,

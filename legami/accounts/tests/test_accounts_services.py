@@ -77,6 +77,28 @@ def test_create_token_bad_input_writes_nothing(cast, name, days, field):
     assert AuditEvent.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "days", "field", "code", "message"),
+    [
+        ("  ", None, "name", "required", "Give the token a name, to recognise it later."),
+        ("x" * 101, None, "name", "max_length", "The name is too long."),
+        ("ok", "10", "expires_in_days", "invalid", "Enter a whole number of days."),
+        ("ok", 0, "expires_in_days", "min_value", "The token may last from 1 to 365 days."),
+        ("ok", 366, "expires_in_days", "max_value", "The token may last from 1 to 365 days."),
+    ],
+)
+def test_token_input_rules_name_the_field_and_the_code(cast, name, days, field, code, message):
+    with pytest.raises(ValidationError) as exc:
+        create_token(actor=cast.coordinator, name=name, expires_in_days=days)
+    assert [(e.code, e.messages[0]) for e in exc.value.error_dict[field]] == [(code, message)]
+
+
+def test_token_input_rules_take_the_longest_name_and_lifetime(cast):
+    token, _ = create_token(actor=cast.coordinator, name="x" * 100, expires_in_days=365)
+    assert len(token.name) == 100
+    assert abs((token.expires_at - (timezone.now() + timedelta(days=365))).total_seconds()) < 60
+
+
 def test_revoke_token(cast):
     token, _ = create_token(actor=cast.coordinator, name="Da revocare")
     revoke_token(actor=cast.coordinator, token=token)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
@@ -24,6 +26,7 @@ from legami.aggregation.services.demands import (
     _engine,
     _refuse,
 )
+from legami.core import inputs
 from legami.core.audit import record_event
 from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, Job
@@ -42,29 +45,41 @@ MIN_GROUP, MAX_GROUP = 2, 100
 PROGRESS_SECONDS = 1.0
 
 
+_DISTANCE = _("Choose a distance between %(low)s and %(high)s km.")
+_GROUP = _("A group must have between %(low)d and %(high)d needs.")
+
+# The settings of a run: how far apart needs may be, and how many make a group; one message each, whatever is wrong.
+RUN_INPUTS = inputs.Rules(
+    {
+        "distance_km": inputs.Decimal(
+            required=True,
+            empty_code="invalid",
+            min_value=Decimal(str(MIN_DISTANCE_KM)),
+            max_value=Decimal(str(MAX_DISTANCE_KM)),
+            messages={"invalid": _DISTANCE, "min_value": _DISTANCE, "max_value": _DISTANCE},
+            params={"low": "0,1", "high": "50"},
+        ),
+        "min_group_size": inputs.Integer(
+            required=True,
+            empty_code="invalid",
+            min_value=MIN_GROUP,
+            max_value=MAX_GROUP,
+            messages={"invalid": _GROUP, "min_value": _GROUP, "max_value": _GROUP},
+            params={"low": MIN_GROUP, "high": MAX_GROUP},
+        ),
+    }
+)
+
+
 def _check_run_settings(distance_km: Any, min_group_size: Any) -> tuple[float, int]:
-    errors: dict[str, list[str]] = {}
-    try:
-        distance = float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
-        if not MIN_DISTANCE_KM <= distance <= MAX_DISTANCE_KM:
-            raise ValueError
-    except (TypeError, ValueError):
-        distance = 0.0
-        errors["distance_km"] = [
-            gettext("Choose a distance between %(low)s and %(high)s km.") % {"low": "0,1", "high": "50"}
-        ]
-    try:
-        size = int(min_group_size if min_group_size is not None else MIN_GROUP)
-        if not MIN_GROUP <= size <= MAX_GROUP:
-            raise ValueError
-    except (TypeError, ValueError):
-        size = 0
-        errors["min_group_size"] = [
-            gettext("A group must have between %(low)d and %(high)d needs.") % {"low": MIN_GROUP, "high": MAX_GROUP}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    return distance, size
+    """The distance (the site's default when not given) and the smallest group of a run, checked by RUN_INPUTS."""
+    values = RUN_INPUTS.clean(
+        {
+            "distance_km": settings.LEGAMI_AGGREGATION_DISTANCE_KM if distance_km is None else distance_km,
+            "min_group_size": MIN_GROUP if min_group_size is None else min_group_size,
+        }
+    )
+    return float(values["distance_km"]), values["min_group_size"]
 
 
 def start_aggregation(

@@ -186,6 +186,37 @@ def test_bad_run_settings_are_refused(cast, kwargs, field):
     assert not Job.objects.filter(kind=runs.AGGREGATION_JOB_KIND).exists()
 
 
+@pytest.mark.parametrize(
+    "kwargs, field, code",
+    [
+        ({"distance_km": "due"}, "distance_km", "invalid"),
+        ({"distance_km": 0.09}, "distance_km", "min_value"),
+        ({"distance_km": 50.1}, "distance_km", "max_value"),
+        ({"min_group_size": 2.5}, "min_group_size", "invalid"),
+        ({"min_group_size": 1}, "min_group_size", "min_value"),
+        ({"min_group_size": 101}, "min_group_size", "max_value"),
+    ],
+)
+def test_run_settings_rules_name_the_field_and_the_code(cast, kwargs, field, code):
+    with pytest.raises(ValidationError) as exc:
+        runs.start_aggregation(actor=cast.coordinator, network=cast.network, **kwargs)
+    assert [e.code for e in exc.value.error_dict[field]] == [code]
+    message = {
+        "distance_km": "Choose a distance between 0,1 and 50 km.",
+        "min_group_size": "A group must have between 2 and 100 needs.",
+    }[field]
+    assert exc.value.message_dict == {field: [message]}
+
+
+def test_run_settings_take_the_ends_of_their_ranges(cast):
+    job = runs.start_aggregation(actor=cast.coordinator, network=cast.network, distance_km=0.1, min_group_size=100)
+    assert job.result["settings"] == {"distance_km": 0.1, "min_group_size": 100}
+    job.status = Job.Status.SUCCEEDED
+    job.save()
+    job = runs.start_aggregation(actor=cast.coordinator, network=cast.network, distance_km=50, min_group_size=2)
+    assert job.result["settings"] == {"distance_km": 50.0, "min_group_size": 2}
+
+
 @pytest.mark.parametrize("persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "outsider"])
 def test_only_reviewers_start_a_run(cast, persona):
     with pytest.raises(PermissionDenied):

@@ -224,6 +224,17 @@ def test_consent_bad_input(cast, person, newsletter):
     assert AuditEvent.objects.count() == 0
 
 
+def test_consent_rules_missing_answers_and_the_longest_source(cast, person, newsletter):
+    with pytest.raises(ValidationError) as exc_info:
+        record_consent(actor=cast.coordinator, person=person, processing=None, given=None)
+    assert codes(exc_info) == {"processing": ["invalid_choice"], "given": ["invalid"]}
+    assert Consent.objects.count() == 0
+    consent = record_consent(
+        actor=cast.coordinator, person=person, processing=newsletter, given=False, source=f" {'x' * 200} "
+    )
+    assert (consent.given, consent.source) == (False, "x" * 200)
+
+
 @pytest.mark.parametrize("persona", CONSENT_RECORDERS)
 def test_operators_record_consents(cast, person, newsletter, persona):
     record_consent(actor=getattr(cast, persona), person=person, processing=newsletter, given=True)

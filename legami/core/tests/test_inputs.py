@@ -306,6 +306,27 @@ def test_a_write_can_keep_its_own_codes_and_its_own_empty_value():
     assert inputs.Choice(Level).clean("", CTX) is None
 
 
+def test_a_strict_field_takes_only_values_of_its_own_type_never_text():
+    days = inputs.Integer(strict=True, min_value=1)
+    assert days.clean(30, CTX) == 30 and days.clean(None, CTX) is None
+    for bad in ("30", "", True, 30.0, decimal.Decimal(30)):
+        assert refused(days, bad).code == "invalid"
+    assert refused(days, 0).code == "min_value"
+    flag = inputs.Boolean(strict=True, required=True, empty_code="invalid")
+    assert flag.clean(False, CTX) is False
+    for bad in ("yes", "sì", 1, 0, "", None):
+        assert refused(flag, bad, inputs.Context(complete=True)).code == "invalid"
+    assert inputs.Decimal(strict=True).clean(2.5, CTX) == decimal.Decimal("2.5")
+    assert refused(inputs.Decimal(strict=True), "2,5").code == "invalid"
+    assert inputs.Date(strict=True).clean(datetime.date(2025, 1, 2), CTX) == datetime.date(2025, 1, 2)
+    assert refused(inputs.Date(strict=True), "2025-01-02").code == "invalid"
+    assert refused(inputs.Text(strict=True), 12).code == "invalid"
+    # Not the text it would read: the field's own message for a wrong value.
+    assert refused(inputs.Integer(strict=True, messages={"invalid": "Days."}), "3").message == "Days."
+    with pytest.raises(TypeError):
+        inputs.Choice(Colour, strict=True)
+
+
 # --- lookups for a file: the rows loaded once ----------------------------------------------------------------
 
 

@@ -4,17 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, Consent, DataClass, Processing
 from legami.core.permissions import require
-from legami.core.validation import length_error
+from legami.core.validation import max_length_of
 from legami.network.capabilities import CHANGE_PEOPLE
 from legami.network.selectors.people import person_in_scope
+
+
+def _rests_on_consent(ctx: inputs.Context) -> None:
+    """Consent is recorded only for a processing whose legal basis is consent."""
+    processing = ctx.value("processing")
+    if ctx.given("processing") and not processing.needs_consent:
+        message = _("This processing does not rest on consent (its legal basis is: %(basis)s).")
+        ctx.add_error("processing", message, "not_consent_based", basis=processing.get_legal_basis_display())
+
+
+# A person's answer about one of the network's processings: given or not (a bool, as the form gives it), and how.
+CONSENT_INPUTS = inputs.Rules(
+    {
+        "processing": inputs.Lookup(
+            Processing,
+            required=True,
+            empty_code="invalid_choice",
+            messages={"invalid_choice": _("Choose a processing of this network.")},
+        ),
+        "given": inputs.Boolean(
+            strict=True,
+            required=True,
+            empty_code="invalid",
+            messages={"invalid": _("Say whether consent was given or withdrawn.")},
+        ),
+        "source": inputs.Text(max_length=max_length_of(Consent, "source")),
+    },
+    checks=(_rests_on_consent,),
+)
 
 
 def record_consent(*, actor: Any, person: Any, processing: Processing, given: bool, source: str = "") -> Consent:
@@ -27,22 +57,8 @@ def record_consent(*, actor: Any, person: Any, processing: Processing, given: bo
     require(actor, CHANGE_PEOPLE, network)
     if not person_in_scope(actor, person, CHANGE_PEOPLE):
         raise PermissionDenied(CHANGE_PEOPLE)
-    errors: dict[str, ValidationError] = {}
-    if not isinstance(processing, Processing) or processing.network_id != person.network_id:
-        errors["processing"] = ValidationError(_("Choose a processing of this network."), code="invalid_choice")
-    elif not processing.needs_consent:
-        errors["processing"] = ValidationError(
-            _("This processing does not rest on consent (its legal basis is: %(basis)s)."),
-            code="not_consent_based",
-            params={"basis": processing.get_legal_basis_display()},
-        )
-    if not isinstance(given, bool):
-        errors["given"] = ValidationError(_("Say whether consent was given or withdrawn."), code="invalid")
-    source = "" if source is None else str(source).strip()
-    if error := length_error(Consent, "source", source):
-        errors["source"] = error
-    if errors:
-        raise ValidationError(errors)
+    values = CONSENT_INPUTS.clean({"processing": processing, "given": given, "source": source}, network=network)
+    processing, given, source = values["processing"], values["given"], values["source"]
 
     now = timezone.now()
     with transaction.atomic():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
@@ -21,15 +22,11 @@ from legami.network.models import Network
 # Lowercase letters and digits in words joined by single hyphens: the slug is part of every address.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MIN_LENGTH = 2
-UPDATABLE_FIELDS = ("name", "summary", "description", "contact_email", "website")
 
 
-def validate_network_slug(slug: str) -> str:
-    """Return the slug if it is a valid, free, non-reserved network slug, else raise ValidationError."""
-    slug = (slug or "").strip()
+def validate_network_slug(slug: str) -> None:
+    """Refuse a short name that is badly written, too short or long, reserved or taken (one error, the first)."""
     max_length = max_length_of(Network, "slug")
-    if not slug:
-        raise ValidationError(_("Enter a short name for the address."), code="required")
     if not SLUG_RE.match(slug):
         raise ValidationError(
             _("Use only lowercase letters, digits and single hyphens (for example: welfare-cremona)."),
@@ -45,11 +42,36 @@ def validate_network_slug(slug: str) -> str:
         raise ValidationError(_("This short name is reserved by the platform: choose another."), code="reserved")
     if Network.objects.filter(slug__iexact=slug).exists():
         raise ValidationError(_("Another network already uses this short name."), code="unique")
-    return slug
 
 
-def _clean_text(value: Any) -> str:
-    return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+def _model_text(name: str, **kwargs: Any) -> inputs.Text:
+    # The model field's own validators (length, e-mail, web address): the messages and codes of its full_clean.
+    field = cast(models.Field, Network._meta.get_field(name))
+    return inputs.Text(validators=field.validators, **kwargs)
+
+
+# A network: its short name is checked once, at creation (it is part of every address and never changes).
+NETWORK_INPUTS = inputs.Rules(
+    {
+        "slug": inputs.Text(
+            required=True,
+            messages={"required": _("Enter a short name for the address.")},
+            validators=[validate_network_slug],
+        ),
+        "name": _model_text(
+            "name",
+            required=True,
+            codes={"required": "blank"},
+            messages={"required": models.Field.default_error_messages["blank"]},
+        ),
+        "summary": _model_text("summary"),
+        "description": _model_text("description"),
+        "contact_email": _model_text("contact_email", lower=True),
+        "website": _model_text("website"),
+    },
+    messages={"unknown": _("This field cannot be changed here.")},
+)
+NETWORK_UPDATE_INPUTS = NETWORK_INPUTS.extend(drop=["slug"])
 
 
 @transaction.atomic
@@ -66,26 +88,17 @@ def create_network(
     """Create a network (platform admins only)."""
     if not getattr(actor, "is_superuser", False):
         raise PermissionDenied("platform.create_network")
-    errors: dict[str, list[ValidationError]] = {}
-    try:
-        slug = validate_network_slug(slug)
-    except ValidationError as exc:
-        errors["slug"] = exc.error_list
-    network = Network(
-        name=_clean_text(name),
-        slug=slug,
-        summary=_clean_text(summary),
-        description=_clean_text(description),
-        contact_email=_clean_text(contact_email).lower(),
-        website=_clean_text(website),
+    values = NETWORK_INPUTS.clean(
+        {
+            "slug": slug,
+            "name": name,
+            "summary": summary,
+            "description": description,
+            "contact_email": contact_email,
+            "website": website,
+        }
     )
-    try:
-        network.full_clean(exclude=["slug"], validate_unique=False)
-    except ValidationError as exc:
-        for field, field_errors in exc.error_dict.items():
-            errors.setdefault(field, []).extend(field_errors)
-    if errors:
-        raise ValidationError(errors)
+    network = Network(**values)
     network.save()
     record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=network, network=network, after=snapshot(network))
     # What the other apps give every new network (the needs app: the standard need areas).
@@ -97,19 +110,13 @@ def create_network(
 def update_network(*, actor: Any, network: Network, data: dict) -> Network:
     """Change a network's name, descriptions and contacts (its short name never changes)."""
     require(actor, CHANGE_NETWORK, network)
-    unknown = sorted(set(data) - set(UPDATABLE_FIELDS))
-    if unknown:
-        raise ValidationError(
-            {field: _("This field cannot be changed here.") for field in unknown},
-        )
     locked = Network.objects.select_for_update().get(pk=network.pk)
     before = snapshot(locked)
-    for field, value in data.items():
-        value = _clean_text(value)
-        if field == "contact_email":
-            value = value.lower()
-        setattr(locked, field, value)
-    locked.full_clean(validate_unique=False)
+    # The values on file are checked again with the new ones; only the given ones are set and saved.
+    on_file = {name: getattr(locked, name) for name in NETWORK_UPDATE_INPUTS.fields}
+    values = NETWORK_UPDATE_INPUTS.clean(on_file | dict(data), instance=locked)
+    for field in data:
+        setattr(locked, field, values[field])
     locked.save(update_fields=[*data.keys(), "updated_at"])
     record_event(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=locked, network=locked, before=before, after=snapshot(locked)

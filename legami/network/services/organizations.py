@@ -164,6 +164,9 @@ def _one_lead(ctx: inputs.Context) -> None:
 
 
 def _until_after_since(ctx: inputs.Context) -> None:
+    # Only with a role chosen (even a wrong one): without one, the dates are not looked at (see _role_for_details).
+    if not (ctx.value("role") or "role" in ctx.errors):
+        return
     since, until = ctx.value("since"), ctx.value("until")
     if ctx.ok("since", "until") and since and until and until < since:
         ctx.add_error("until", _("The end date cannot be before the start date."), "until_before_since")
@@ -179,11 +182,28 @@ PARTNERSHIP_INPUTS = inputs.Rules(
     },
     checks=(_role_is_free, _one_lead, _until_after_since),
 )
+PARTNERSHIP_FIELDS = tuple(PARTNERSHIP_INPUTS.fields)
+_ROLE_DETAILS = ("since", "until", "contribution")
 
 
-def _clean_partnership(network: Network, organization: Organization | None, **data: Any) -> dict[str, Any]:
-    """The cleaned role, since, until and contribution of a new role of `organization` (None: a new one)."""
-    return PARTNERSHIP_INPUTS.clean(data, network=network, extra={"organization": organization})
+def _role_for_details(ctx: inputs.Context) -> None:
+    """Dates or a contribution belong to a role: without one, the role is asked for (and they are not looked at)."""
+    if ctx.value("role") or "role" in ctx.errors:
+        return
+    if any(name in ctx.errors or ctx.value(name) for name in _ROLE_DETAILS):
+        for name in _ROLE_DETAILS:
+            ctx.errors.pop(name, None)
+        ctx.add_error("role", _("Choose the role these dates and contribution belong to."))
+
+
+# A new organisation with, optionally, its first role: the organisation's fields and the role's, checked together.
+ORGANIZATION_CREATE_INPUTS = ORGANIZATION_INPUTS.extend(
+    {
+        "role": inputs.Choice(Partnership.Role, messages={"invalid_choice": _("Choose a role in the partnership.")}),
+        **{name: PARTNERSHIP_INPUTS[name] for name in _ROLE_DETAILS},
+    },
+    checks=(_one_lead, _until_after_since, _role_for_details),
+)
 
 
 def _data_class(org: Organization) -> str:
@@ -221,25 +241,12 @@ def create_organization(
     with transaction.atomic():
         if role:
             _lock_network(network)
-        org = Organization(network=network)
-        errors: dict[str, list] = {}
-        first_role: dict[str, Any] = {}
-        try:
-            ORGANIZATION_INPUTS.apply(org, data, network=network, actor=actor)
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-        if role:
-            try:
-                first_role = _clean_partnership(
-                    network, None, role=role, since=since, until=until, contribution=contribution
-                )
-            except ValidationError as exc:
-                for key, found in exc.error_dict.items():
-                    errors.setdefault(key, []).extend(found)
-        elif since or until or (contribution or "").strip():
-            errors.setdefault("role", []).append(_("Choose the role these dates and contribution belong to."))
-        if errors:
-            raise ValidationError(errors)
+        # The first role comes as arguments, not in `data`.
+        ORGANIZATION_INPUTS.refuse_unknown(data)
+        given_role = {"role": role, "since": since, "until": until, "contribution": contribution}
+        values = ORGANIZATION_CREATE_INPUTS.clean({**data, **given_role}, network=network, actor=actor)
+        first_role = {name: values.pop(name) for name in PARTNERSHIP_FIELDS}
+        org = Organization(network=network, **values)
         _save_or_explain(org)
         record_event(
             actor=actor,
@@ -248,7 +255,7 @@ def create_organization(
             after=snapshot(org),
             data_class=_data_class(org),
         )
-        if role:
+        if first_role["role"]:
             partnership = Partnership(network=network, organization=org, **first_role)
             _save_or_explain(partnership)
             record_event(actor=actor, action=AuditEvent.Action.CREATE, obj=partnership, after=snapshot(partnership))
@@ -321,8 +328,10 @@ def add_partnership_role(
     require(actor, MANAGE, network)
     with transaction.atomic():
         _lock_network(network)
-        values = _clean_partnership(
-            network, organization, role=role, since=since, until=until, contribution=contribution
+        values = PARTNERSHIP_INPUTS.clean(
+            {"role": role, "since": since, "until": until, "contribution": contribution},
+            network=network,
+            extra={"organization": organization},
         )
         partnership = Partnership(network=network, organization=organization, **values)
         _save_or_explain(partnership)

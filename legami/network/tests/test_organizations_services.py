@@ -276,6 +276,55 @@ def test_create_with_a_second_lead_is_refused_and_writes_nothing(cast):
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"role": "boss"}, {"role": ["invalid_choice"]}),
+        ({"since": datetime.date(2025, 1, 1)}, {"role": ["invalid"]}),
+        ({"contribution": "Spazi"}, {"role": ["invalid"]}),
+        # Without a role, its dates are not looked at: only the role is asked for.
+        ({"since": "ieri", "until": datetime.date(2020, 1, 1)}, {"role": ["invalid"]}),
+        ({"role": Partnership.Role.PARTNER, "since": "ieri"}, {"since": ["invalid"]}),
+        (
+            {"role": Partnership.Role.PARTNER, "since": datetime.date(2025, 2, 1), "until": datetime.date(2025, 1, 1)},
+            {"until": ["until_before_since"]},
+        ),
+        ({"role": "boss", "since": datetime.date(2025, 2, 1), "until": datetime.date(2025, 1, 1)}, None),
+    ],
+)
+def test_create_first_role_rules_name_the_field_and_the_code(cast, kwargs, expected):
+    expected = expected or {"role": ["invalid_choice"], "until": ["until_before_since"]}
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        create_organization(actor=cast.coordinator, network=cast.network, data=data(), **kwargs)
+    assert {name: [e.code for e in errors] for name, errors in exc.value.error_dict.items()} == expected
+    if kwargs.keys() <= {"since", "until", "contribution"}:
+        assert exc.value.message_dict["role"] == ["Choose the role these dates and contribution belong to."]
+    assert counts() == before
+
+
+def test_create_first_role_with_its_details_and_without_any(cast):
+    org = create_organization(
+        actor=cast.coordinator,
+        network=cast.network,
+        data=data(),
+        role=Partnership.Role.SUPPORTER,
+        since="01/02/2024",
+        contribution="  ",
+    )
+    assert list(org.partnerships.values_list("role", "since", "contribution")) == [
+        ("supporter", datetime.date(2024, 2, 1), "")
+    ]
+    alone = create_organization(actor=cast.coordinator, network=cast.network, data=data(name="Senza ruolo"))
+    assert not alone.partnerships.exists()
+
+
+def test_create_refuses_first_role_fields_inside_data(cast):
+    with pytest.raises(ValidationError) as exc:
+        create_organization(actor=cast.coordinator, network=cast.network, data=data(role=Partnership.Role.PARTNER))
+    assert [e.code for e in exc.value.error_dict["__all__"]] == ["unknown"]
+
+
 # --- update ---------------------------------------------------------------------------------------
 
 

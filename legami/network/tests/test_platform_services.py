@@ -95,6 +95,41 @@ def test_create_network_bad_fields_write_nothing(cast, kwargs, field):
     assert _counts() == before
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "field", "code"),
+    [
+        ({"name": "   "}, "name", "blank"),
+        ({"name": "x" * 201}, "name", "max_length"),
+        ({"summary": "x" * 301}, "summary", "max_length"),
+        ({"contact_email": "not an email"}, "contact_email", "invalid"),
+        ({"website": "not a url"}, "website", "invalid"),
+    ],
+)
+def test_network_input_rules_name_the_field_and_the_code(cast, kwargs, field, code):
+    with pytest.raises(ValidationError) as exc:
+        create_network(actor=cast.platform_admin, **{"name": "Rete", "slug": "rete-nuova", **kwargs})
+    assert [e.code for e in exc.value.error_dict[field]] == [code]
+    if code == "blank":
+        assert exc.value.message_dict[field] == ["This field cannot be blank."]
+    with pytest.raises(ValidationError) as exc:
+        update_network(actor=cast.coordinator, network=cast.network, data=kwargs)
+    assert [e.code for e in exc.value.error_dict[field]] == [code]
+
+
+def test_network_input_rules_take_the_longest_values_and_refuse_other_fields_on_update(cast):
+    network = create_network(
+        actor=cast.platform_admin, name="x" * 200, slug="r" * 60, summary="s" * 300, contact_email=" A@B.IT "
+    )
+    assert (network.name, network.slug, network.contact_email) == ("x" * 200, "r" * 60, "a@b.it")
+    with pytest.raises(ValidationError) as exc:
+        update_network(actor=cast.coordinator, network=cast.network, data={"slug": "nuovo", "is_active": False})
+    assert {name: [e.code for e in errors] for name, errors in exc.value.error_dict.items()} == {
+        "is_active": ["unknown"],
+        "slug": ["unknown"],
+    }
+    assert exc.value.message_dict["slug"] == ["This field cannot be changed here."]
+
+
 def test_create_network_reports_every_bad_field_at_once(cast):
     with pytest.raises(ValidationError) as exc:
         create_network(actor=cast.platform_admin, name="", slug="admin")
