@@ -882,6 +882,13 @@ class Coordinate(Decimal):
         super().__init__(places=6, min_value=low, max_value=high, range_code="out_of_italy", **kwargs)
 
 
+def model_text(model: type[models.Model], name: str, **kwargs: Any) -> Text:
+    """A Text checked by the model field's own validators (length, e-mail, web address ...), so that the write
+    says what the model's full_clean would say, with the same messages and codes."""
+    field = model._meta.get_field(name)
+    return Text(validators=getattr(field, "validators", ()), **kwargs)
+
+
 def unique(
     model: type[models.Model],
     name: str,

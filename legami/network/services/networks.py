@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,12 +44,6 @@ def validate_network_slug(slug: str) -> None:
         raise ValidationError(_("Another network already uses this short name."), code="unique")
 
 
-def _model_text(name: str, **kwargs: Any) -> inputs.Text:
-    # The model field's own validators (length, e-mail, web address): the messages and codes of its full_clean.
-    field = cast(models.Field, Network._meta.get_field(name))
-    return inputs.Text(validators=field.validators, **kwargs)
-
-
 # A network: its short name is checked once, at creation (it is part of every address and never changes).
 NETWORK_INPUTS = inputs.Rules(
     {
@@ -58,16 +52,17 @@ NETWORK_INPUTS = inputs.Rules(
             messages={"required": _("Enter a short name for the address.")},
             validators=[validate_network_slug],
         ),
-        "name": _model_text(
+        "name": inputs.model_text(
+            Network,
             "name",
             required=True,
             codes={"required": "blank"},
             messages={"required": models.Field.default_error_messages["blank"]},
         ),
-        "summary": _model_text("summary"),
-        "description": _model_text("description"),
-        "contact_email": _model_text("contact_email", lower=True),
-        "website": _model_text("website"),
+        "summary": inputs.model_text(Network, "summary"),
+        "description": inputs.model_text(Network, "description"),
+        "contact_email": inputs.model_text(Network, "contact_email", lower=True),
+        "website": inputs.model_text(Network, "website"),
     },
     messages={"unknown": _("This field cannot be changed here.")},
 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -85,12 +85,6 @@ def _in_territory(queryset: Any, network: Network) -> Any:
     return queryset.filter(network_links__network=network)
 
 
-def _model_text(name: str, **kwargs: Any) -> inputs.Text:
-    # The model field's own validators: e-mail, web address and length say what Django's full_clean says.
-    field = cast(models.Field, Organization._meta.get_field(name))
-    return inputs.Text(validators=field.validators, **kwargs)
-
-
 def _tax_code_fits_kind(ctx: inputs.Context) -> None:
     """The codice fiscale or partita IVA is valid, and a personal one only for the kinds that may have it."""
     if not ctx.ok("tax_code"):
@@ -104,7 +98,9 @@ def _tax_code_fits_kind(ctx: inputs.Context) -> None:
 
 ORGANIZATION_INPUTS = inputs.Rules(
     {
-        "name": _model_text("name", required=True, messages={"required": _("Enter the organisation's name.")}),
+        "name": inputs.model_text(
+            Organization, "name", required=True, messages={"required": _("Enter the organisation's name.")}
+        ),
         "kind": inputs.choose(Organization.Kind, _("Choose the kind of organisation.")),
         "tax_code": inputs.Text(),
         "municipality": inputs.Lookup(
@@ -117,10 +113,10 @@ ORGANIZATION_INPUTS = inputs.Rules(
                 "not_in_territory": _("This Comune is not part of the network's territory."),
             },
         ),
-        "address": _model_text("address"),
-        "email": _model_text("email"),
-        "phone": _model_text("phone"),
-        "website": _model_text("website"),
+        "address": inputs.model_text(Organization, "address"),
+        "email": inputs.model_text(Organization, "email"),
+        "phone": inputs.model_text(Organization, "phone"),
+        "website": inputs.model_text(Organization, "website"),
         "description": inputs.Text(),
     },
     checks=(
