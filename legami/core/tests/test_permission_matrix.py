@@ -45,6 +45,8 @@ ROUTES: dict[str, Row] = {
     # platform-wide pages
     "home": Row(PUBLIC),
     "healthz": Row(PUBLIC),
+    # Browsers post what the Content Security Policy blocked: POST only, open to all (reports carry no session).
+    "csp_report": Row(PUBLIC, overrides=dict.fromkeys(PERSONAS, 405)),
     # accounts
     "accounts:home": Row(AUTHENTICATED),
     # A logged-in user has nothing to do on the log-in page: it sends them on.
