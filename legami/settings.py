@@ -4,6 +4,7 @@ Production: set LEGAMI_SECRET_KEY, LEGAMI_ALLOWED_HOSTS, DATABASE_URL and LEGAMI
 Development (`make demo`) sets LEGAMI_DEBUG=1.
 """
 
+import datetime
 import os
 from importlib.util import find_spec
 from pathlib import Path
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "bootstrap_italia_template",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a refused log-in of a locked-out account or address into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "legami.urls"
@@ -131,8 +135,22 @@ AUTH_USER_MODEL = "accounts.User"
 LEGAMI_NETWORK_MODEL = "network.Network"
 LEGAMI_MEMBERSHIP_MODEL = "network.Membership"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a log-in while its account or its address is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Log-in throttling (django-axes): after LEGAMI_LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, log-ins from there are refused for LEGAMI_LOGIN_COOLOFF_MINUTES, the right password included
+# (answer 429, an Italian page saying when to try again). Every failure is in the audit log.
+AXES_FAILURE_LIMIT = int(os.environ.get("LEGAMI_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("LEGAMI_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "legami.accounts.views.accounts.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_DISABLE_ACCESS_LOG = True  # legami's audit log records log-ins and failures; axes keeps only the counts
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "home"
@@ -271,7 +289,11 @@ CSRF_COOKIE_SECURE = LEGAMI_HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("LEGAMI_HSTS_SECONDS", 31536000 if LEGAMI_HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = LEGAMI_HTTPS
 SECURE_HSTS_PRELOAD = LEGAMI_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LEGAMI_BEHIND_PROXY") else None
+LEGAMI_BEHIND_PROXY = env_bool("LEGAMI_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if LEGAMI_BEHIND_PROXY else None
+# The visitor's address for log-in throttling: behind the proxy, the address it appended to X-Forwarded-For
+# (every request would otherwise come from the proxy, and one lock-out would lock out everyone).
+AXES_CLIENT_IP_CALLABLE = "legami.core.http.client_address"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True

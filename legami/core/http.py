@@ -11,3 +11,13 @@ def site_base_url(request: HttpRequest) -> str:
     # Scheme, host and port as the visitor used them: the host is checked against ALLOWED_HOSTS and, behind
     # a proxy (LEGAMI_BEHIND_PROXY), the scheme comes from X-Forwarded-Proto.
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's IP address. Behind the proxy (LEGAMI_BEHIND_PROXY) it is the last one of X-Forwarded-For,
+    the one the proxy appended itself: the earlier ones are whatever the visitor chose to send."""
+    if settings.LEGAMI_BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
+    return str(request.META.get("REMOTE_ADDR", ""))

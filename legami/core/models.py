@@ -44,6 +44,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Imported")
         INVITE = "invite", _("Invited")
         LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Log-in refused")
         ACCEPT = "accept", _("Accepted")
         REVOKE = "revoke", _("Revoked")
 

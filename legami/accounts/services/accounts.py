@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from legami.accounts.models import User
 from legami.core.audit import record_event
 from legami.core.models import AuditEvent, DataClass
 
@@ -28,6 +29,25 @@ def record_login(*, user: Any) -> AuditEvent:
         obj=user,
         object_repr=user.email,
         data_class=DataClass.PERSONAL,
+    )
+
+
+@transaction.atomic
+def record_failed_login(*, username: Any, locked_out: bool = False) -> AuditEvent:
+    """Write the audit event of a refused log-in: the address typed (and its account, if there is one).
+
+    The password is never passed here. `locked_out`: refused because the account or the address is paused.
+    """
+    typed = str(username or "")[:254]
+    account = User.objects.filter(email__iexact=typed).first() if typed else None
+    return record_event(
+        actor=None,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        obj=account,
+        object_type=None if account else User._meta.label_lower,
+        object_repr=typed,
+        data_class=DataClass.PERSONAL,
+        note="locked out" if locked_out else "wrong e-mail or password",
     )
 
 

@@ -6,11 +6,13 @@ The account's other pages (the user's networks, accepting an invitation) are the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
@@ -56,3 +58,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return redirect(self.get_success_url())
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
+    """The page of a refused log-in while the account or the address is locked out (django-axes calls it)."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
