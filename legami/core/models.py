@@ -254,3 +254,13 @@ class Job(NetworkScopedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class UsedFormStamp(models.Model):
+    """A public form's stamp that has been accepted once (see legami.core.formguard); kept for a day."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"form stamp used at {self.used_at:%Y-%m-%d %H:%M}"

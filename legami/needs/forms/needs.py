@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import formguard
 from legami.core.widgets import PlainSelect
 from legami.needs.models import Channel, Need, NeedStatus, PrivacyLevel, TargetGroup, Urgency
 from legami.needs.selectors.needs import VIEW_NEEDS, active_areas
@@ -237,14 +236,12 @@ class NeedStatusForm(forms.Form):
 
 # --- the public report form -------------------------------------------------------------------
 
-# A human takes a few seconds to read and fill the form; bots post at once.
-MIN_FILL_SECONDS = 3
 _STAMP_SALT = "legami.needs.report"
 
 
 def form_stamp() -> str:
-    """A signed timestamp put in the form when it is shown (checked on submission)."""
-    return signing.dumps(time.time(), salt=_STAMP_SALT)
+    """The signed stamp put in the form when it is shown (see legami.core.formguard)."""
+    return formguard.new_stamp(_STAMP_SALT)
 
 
 class PublicReportForm(forms.Form):
@@ -318,14 +315,8 @@ class PublicReportForm(forms.Form):
             return data
         if data.get("website"):
             raise forms.ValidationError(_("The form could not be sent. Please try again."), code="bot")
-        try:
-            started = signing.loads(data.get("stamp") or "", salt=_STAMP_SALT, max_age=24 * 3600)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                _("The form has expired. Check your answers and send it again."), code="stale"
-            ) from None
-        if time.time() - float(started) < MIN_FILL_SECONDS:
-            raise forms.ValidationError(_("The form was sent too quickly. Please send it again."), code="too_fast")
+        # Not too old, not too fast, and used once (a page's stamp cannot be replayed to post many times).
+        formguard.spend_stamp(formguard.check_stamp(data.get("stamp") or "", salt=_STAMP_SALT))
         return data
 
     def service_data(self) -> dict[str, Any]:

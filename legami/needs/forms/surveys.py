@@ -11,6 +11,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import formguard
 from legami.core.widgets import PlainSelect
 from legami.needs.models import NeedArea, Question, Survey, TargetGroup, Urgency
 from legami.needs.services.survey_answers import field_name
@@ -105,11 +106,16 @@ class NeedRuleForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
+SURVEY_STAMP_SALT = "legami.needs.survey"
+
+
 class SurveyAnswerForm(forms.Form):
     """One field per question (named q_<id>), plus optional contact fields and a honeypot."""
 
     # Bots fill every field; people never see this one (hidden with CSS and from screen readers).
     website = forms.CharField(required=False, label=_("Leave this field empty"))
+    # When the page was shown, signed: the answers are taken once, and not faster than a person could give them.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -133,6 +139,8 @@ class SurveyAnswerForm(forms.Form):
                 help_text=_("Optional: only if you want to be contacted about your answers."),
             )
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if not self.is_bound:
+            self.initial["stamp"] = formguard.new_stamp(SURVEY_STAMP_SALT)
 
     @staticmethod
     def _field(question: Question, municipalities: list[Municipality], neighbourhoods: list[Neighbourhood]) -> Any:
@@ -181,6 +189,15 @@ class SurveyAnswerForm(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+    def checked_stamp(self) -> str:
+        """The nonce of the page's stamp, if genuine, fresh and not too fast (else a ValidationError)."""
+        return formguard.check_stamp(self.data.get("stamp") or "", salt=SURVEY_STAMP_SALT)
+
+    def refresh_stamp(self) -> None:
+        """A new stamp for the page shown again, so that correcting the answers is not "too fast"."""
+        self.data = self.data.copy()
+        self.data["stamp"] = formguard.new_stamp(SURVEY_STAMP_SALT)
 
     def raw_answers(self) -> dict[int, Any]:
         """The raw answers by question id, straight from the POST data (the service validates them)."""

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from legami.core.models import AuditEvent
 from legami.core.tests import factories as f
+from legami.core.tests import stamps
 from legami.needs.forms.needs import _STAMP_SALT
 from legami.needs.models import Need, NeedArea, NeedEvent
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
@@ -24,9 +25,13 @@ def url(cast, name, *args):
     return reverse(f"needs:{name}", args=[cast.network.slug, *args])
 
 
+def stamp_from(seconds_ago: float) -> str:
+    return stamps.stamp_from(_STAMP_SALT, seconds_ago)
+
+
 def old_stamp() -> str:
     """A form stamp from a minute ago (a human filled the form)."""
-    return signing.dumps(time.time() - 60, salt=_STAMP_SALT)
+    return stamp_from(60)
 
 
 def test_list_filters_and_hides_case_needs(cast, area, login):
@@ -247,9 +252,36 @@ def test_report_bad_input(cast, area, client, extra, field):
 
 
 def test_report_too_fast_is_refused(cast, area, client):
-    stamp = signing.dumps(time.time(), salt=_STAMP_SALT)
-    response = client.post(url(cast, "report"), _report(cast, area, stamp=stamp))
+    response = client.post(url(cast, "report"), _report(cast, area, stamp=stamp_from(0)))
     assert response.status_code == 400 and not Need.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("stamp", "code"),
+    [
+        (lambda: stamp_from(25 * 3600), "stale"),  # a day and more: the page was shown too long ago
+        (lambda: signing.dumps(time.time() - 60, salt=_STAMP_SALT), "stale"),  # the old format, no nonce
+        (lambda: signing.dumps({"t": time.time() - 60, "n": "x"}, salt="another.form"), "stale"),
+        (lambda: "garbage", "stale"),
+    ],
+)
+def test_report_with_a_stamp_that_is_not_this_forms_is_refused(cast, area, client, stamp, code):
+    response = client.post(url(cast, "report"), _report(cast, area, stamp=stamp()))
+    assert response.status_code == 400 and not Need.objects.exists()
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [code]
+
+
+def test_one_stamp_sends_one_report_only(cast, area, client):
+    stamp = old_stamp()
+    assert client.post(url(cast, "report"), _report(cast, area, stamp=stamp)).status_code == 302
+    for _ in range(3):
+        response = client.post(url(cast, "report"), _report(cast, area, stamp=stamp))
+        assert response.status_code == 400
+        assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["reused"]
+    assert Need.objects.count() == 1
+    # The page shown again carries a fresh stamp, which works once.
+    fresh = response.context["form"].data["stamp"]
+    assert fresh != stamp
 
 
 def test_report_phone_instead_of_email(cast, area, client):

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from legami.core.models import AuditEvent
+from legami.core.tests import stamps
+from legami.needs.forms.surveys import SURVEY_STAMP_SALT
 from legami.needs.models import Question, Survey, SurveyResponse
 from legami.needs.tests.factories import QuestionFactory, SurveyFactory
 
@@ -20,11 +22,16 @@ def answer_url(cast, survey):
     return reverse("needs:survey_answer", args=[cast.network.slug, survey.public_token])
 
 
+def _stamp(seconds_ago=60, nonce=None):
+    return stamps.stamp_from(SURVEY_STAMP_SALT, seconds_ago, nonce)
+
+
 def test_anonymous_visitor_answers_and_is_thanked(cast, survey, login):
     client = login(None)
     single, comune = survey.questions.all()
     response = client.post(
-        answer_url(cast, survey), {f"q_{single.pk}": "Sì", f"q_{comune.pk}": cast.municipalities[0].pk}
+        answer_url(cast, survey),
+        {f"q_{single.pk}": "Sì", f"q_{comune.pk}": cast.municipalities[0].pk, "stamp": _stamp()},
     )
     assert response.status_code == 302
     assert response.url == reverse("needs:survey_thanks", args=[cast.network.slug, survey.public_token])
@@ -35,7 +42,7 @@ def test_anonymous_visitor_answers_and_is_thanked(cast, survey, login):
 def test_bad_answer_shows_the_error_beside_the_question(cast, survey, login):
     client = login(None)
     single, _comune = survey.questions.all()
-    response = client.post(answer_url(cast, survey), {f"q_{single.pk}": "Forse"})
+    response = client.post(answer_url(cast, survey), {f"q_{single.pk}": "Forse", "stamp": _stamp()})
     assert response.status_code == 200
     page = response.content.decode()
     assert "is not one of the options" in page and f'id="id_q_{single.pk}_error"' in page
@@ -102,3 +109,44 @@ def test_results_page_and_audited_export(cast, survey, login):
         client.get(reverse("needs:survey_export", args=[cast.network.slug, survey.pk]) + "?format=pdf").status_code
         == 404
     )
+
+
+def test_one_page_takes_one_set_of_answers(cast, survey, login):
+    client = login(None)
+    single, comune = survey.questions.all()
+    answers = {f"q_{single.pk}": "Sì", f"q_{comune.pk}": cast.municipalities[0].pk, "stamp": _stamp()}
+    assert client.post(answer_url(cast, survey), answers).status_code == 302
+    for _ in range(3):
+        response = client.post(answer_url(cast, survey), answers)
+        assert response.status_code == 200 and "already been sent" in response.content.decode()
+    assert SurveyResponse.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("stamp", "message"),
+    [
+        (lambda: _stamp(0), "too quickly"),
+        (lambda: _stamp(25 * 3600), "expired"),
+        (lambda: "", "expired"),
+        (lambda: stamps.stamp_from("legami.needs.report"), "expired"),  # another form's stamp
+    ],
+)
+def test_answers_without_a_fit_stamp_are_not_kept(cast, survey, login, stamp, message):
+    client = login(None)
+    single, comune = survey.questions.all()
+    answers = {f"q_{single.pk}": "Sì", f"q_{comune.pk}": cast.municipalities[0].pk, "stamp": stamp()}
+    response = client.post(answer_url(cast, survey), answers)
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    assert not SurveyResponse.objects.exists()
+    # The page shown again carries a fresh stamp; sent a minute later, the same answers are kept.
+    assert response.context["form"].data["stamp"] != answers["stamp"]
+
+
+def test_a_refused_answer_does_not_spend_the_stamp(cast, survey, login):
+    client = login(None)
+    single, comune = survey.questions.all()
+    stamp = _stamp()
+    assert client.post(answer_url(cast, survey), {f"q_{single.pk}": "Forse", "stamp": stamp}).status_code == 200
+    good = {f"q_{single.pk}": "Sì", f"q_{comune.pk}": cast.municipalities[0].pk, "stamp": stamp}
+    assert client.post(answer_url(cast, survey), good).status_code == 302

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from legami.core import formguard
 from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.forms import add_service_errors
@@ -344,15 +346,19 @@ def survey_answer(request: HttpRequest, network: Network, token: str) -> HttpRes
             # a bot filled the hidden field: say thanks, keep nothing
             return redirect("needs:survey_thanks", network.slug, survey.public_token)
         try:
-            submit_survey_response(
-                survey=survey,
-                answers=form.raw_answers(),
-                user=request.user if request.user.is_authenticated else None,
-                contact=form.contact(),
-            )
+            nonce = form.checked_stamp()
+            with transaction.atomic():  # the stamp is spent only with the answers it brought
+                formguard.spend_stamp(nonce)
+                submit_survey_response(
+                    survey=survey,
+                    answers=form.raw_answers(),
+                    user=request.user if request.user.is_authenticated else None,
+                    contact=form.contact(),
+                )
         except ValidationError as exc:
             form.is_valid()
             add_service_errors(form, exc)
+            form.refresh_stamp()
         else:
             return redirect("needs:survey_thanks", network.slug, survey.public_token)
     else:
