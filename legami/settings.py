@@ -198,6 +198,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LEGAMI_IMPORT_MAX_BYTES = int(os.environ.get("LEGAMI_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 LEGAMI_IMPORT_MAX_ROWS = int(os.environ.get("LEGAMI_IMPORT_MAX_ROWS", 100_000))
+# An Excel workbook is a ZIP archive: what it may unpack to (its parts together).
+LEGAMI_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("LEGAMI_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
 
 # Maps: a tile server URL template ("https://tile.example.org/{z}/{x}/{y}.png") and its attribution.
 # Empty (the default) draws maps without a background: nothing is fetched from outside.

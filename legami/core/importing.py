@@ -185,10 +185,36 @@ def _csv_rows(text: str) -> Iterator[list[Any]]:
         ) from exc
 
 
+def _refuse_zip_bombs(data: bytes) -> None:
+    """A workbook is a ZIP archive: refuse one whose parts, unpacked, exceed LEGAMI_IMPORT_MAX_UNPACKED_BYTES.
+
+    A few hundred KB can unpack to hundreds of MB (it took a worker to 882 MB). The sizes are the archive's own
+    declarations, and reading a part never goes past its declared size, so this bounds what the reader unpacks.
+    """
+    limit = settings.LEGAMI_IMPORT_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not an archive: the reader says the format is not recognised
+    if unpacked > limit:
+        raise ImportFileError(
+            format_lazy(
+                _(
+                    "The workbook unpacks to {size}, more than the {limit} an import may take: save it as CSV, "
+                    "or split it into smaller files."
+                ),
+                size=filesizeformat(unpacked),
+                limit=filesizeformat(limit),
+            )
+        )
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
     import openpyxl  # imported here: only XLSX uploads pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_zip_bombs(data)
     try:
         # data_only: the values Excel computed, never the formulas themselves.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -192,3 +192,28 @@ def test_row_error_reads_as_row_column_reason():
     assert str(error) == "row 7, column born: Not a date."
     assert error.as_dict() == {"row": 7, "column": "born", "message": "Not a date."}
     assert str(RowError(None, "", "Whole file.")) == "Whole file."
+
+
+def _with_padding(content: bytes, padding_bytes: int) -> bytes:
+    """The workbook with one more part made of zeros: a few KB in the archive, `padding_bytes` unpacked."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/padding.bin", b"\0" * padding_bytes)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(settings):
+    settings.LEGAMI_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    bomb = _with_padding(xlsx([["name", "city", "born"], ["Anna", "Crema", None]]), 2 * 1024 * 1024)
+    assert len(bomb) < 20 * 1024  # small on the wire
+    with pytest.raises(ImportFileError, match=r"unpacks to 2\.0\s+MB, more than the 1\.0\s+MB"):
+        read_table(upload(bomb, "people.xlsx"), columns=COLUMNS)
+
+
+def test_a_workbook_within_the_unpacked_limit_is_read(settings):
+    settings.LEGAMI_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    content = _with_padding(xlsx([["name", "city", "born"], ["Anna", "Crema", None]]), 100 * 1024)
+    rows = read_table(upload(content, "people.xlsx"), columns=COLUMNS)
+    assert [row["name"] for row in rows] == ["Anna"]
