@@ -8,7 +8,7 @@ how close each member is to the rest of its group.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from legami.aggregation import engine as default_engine
 from legami.aggregation import summaries
 from legami.aggregation.engine.text import TextModel
 from legami.needs import timewindows as tw
-from legami.needs.models import Need
+from legami.needs.models import Need, PrivacyLevel
 
 
 def need_record(need: Need, engine: Any = None) -> Any:
@@ -83,6 +83,28 @@ class Description:
     people_count: int
 
 
+def keyword_sources(needs: Sequence[Need]) -> tuple[list[str], list[Hashable]]:
+    """The descriptions a demand's words (keywords, concept) may come from, and whose each is.
+
+    Case-team needs give none: their words are for the case team, and a demand is read by partners, evaluators
+    and funders. A person or a household counts once however many needs they have, so that no word of one
+    person's story becomes a keyword because they told it three times.
+    """
+    descriptions: list[str] = []
+    subjects: list[Hashable] = []
+    for need in needs:
+        if need.privacy_level == PrivacyLevel.CASE_TEAM:
+            continue
+        descriptions.append(need.description or "")
+        if need.person_id:
+            subjects.append(("person", need.person_id))
+        elif need.household_id:
+            subjects.append(("household", need.household_id))
+        else:
+            subjects.append(("need", need.pk))
+    return descriptions, subjects
+
+
 def describe(
     needs: Sequence[Need],
     *,
@@ -94,9 +116,9 @@ def describe(
 ) -> Description:
     if windows is None:
         windows = common_windows(needs)
-    descriptions = [n.description or "" for n in needs]
+    descriptions, subjects = keyword_sources(needs)
     if not keywords_checked:
-        keywords = summaries.shared_keywords(keywords, descriptions)
+        keywords = summaries.shared_keywords(keywords, descriptions, subjects=subjects)
     comuni_by_id = {n.municipality_id: n.municipality.name for n in needs}
     comuni = sorted(comuni_by_id.values())
     neighbourhoods = {n.neighbourhood_id for n in needs}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -130,27 +130,46 @@ def without_place_names(keywords: Iterable[str], places: Iterable[str]) -> list[
     return [keyword for keyword in keywords if _fold(keyword) not in words]
 
 
-def shared_keywords(keywords: Iterable[str], descriptions: Sequence[str], *, min_needs: int = 2) -> list[str]:
-    """The keywords that occur in at least `min_needs` of the descriptions (a word of one need may identify it)."""
+def shared_keywords(
+    keywords: Iterable[str],
+    descriptions: Sequence[str],
+    *,
+    subjects: Sequence[Hashable] | None = None,
+    min_needs: int = 2,
+) -> list[str]:
+    """The keywords that occur in the descriptions of at least `min_needs` different subjects (a word of one
+    need, or of one person's several needs, may identify them). `subjects[i]` is whose description i is
+    (a person, a household, or the need itself); without it, each description is its own subject."""
     term_sets = [description_terms(text) for text in descriptions]
+    owners = list(subjects) if subjects is not None else list(range(len(descriptions)))
     kept: list[str] = []
     for keyword in keywords:
         folded = _fold(keyword)
         if folded in TIME_WORDS:
             continue
-        if sum(1 for terms in term_sets if folded in terms) >= min_needs and keyword not in kept:
+        sharing = {owners[i] for i, terms in enumerate(term_sets) if folded in terms}
+        if len(sharing) >= min_needs and keyword not in kept:
             kept.append(keyword)
     return kept[:MAX_KEYWORDS]
 
 
 def recompute_keywords(
-    descriptions: Sequence[str], *, preferred: Sequence[str] = (), limit: int = MAX_KEYWORDS
+    descriptions: Sequence[str],
+    *,
+    subjects: Sequence[Hashable] | None = None,
+    preferred: Sequence[str] = (),
+    limit: int = MAX_KEYWORDS,
 ) -> list[str]:
-    """Keywords for a changed group: the former ones still shared by several needs, then the most shared lemmas."""
-    kept = shared_keywords(preferred, descriptions)
+    """Keywords for a changed group: the former ones still shared by several subjects, then the lemmas shared
+    by most subjects (see shared_keywords)."""
+    kept = shared_keywords(preferred, descriptions, subjects=subjects)
+    owners = list(subjects) if subjects is not None else list(range(len(descriptions)))
+    lemmas_of: dict[Hashable, set[str]] = {}
+    for owner, text in zip(owners, descriptions, strict=True):
+        lemmas_of.setdefault(owner, set()).update(_lemmas(text))
     counts: Counter[str] = Counter()
-    for text in descriptions:
-        counts.update(_lemmas(text))
+    for lemmas in lemmas_of.values():
+        counts.update(lemmas)
     folded_kept = {_fold(k) for k in kept}
     for lemma, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         if len(kept) >= limit or n < 2:

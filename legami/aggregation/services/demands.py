@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
-from legami.aggregation.describing import Description, describe
+from legami.aggregation.describing import Description, describe, keyword_sources
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
@@ -179,10 +179,11 @@ def _refresh(demand: AggregatedDemand) -> None:
     """Recompute a demand's figures, summary and reasons from the needs now in it, and save it."""
     needs = _member_needs(demand)
     items = list(demand.items.all())
+    descriptions, subjects = keyword_sources(needs)
     description = describe(
         needs,
         area_name=demand.area.name,
-        keywords=summaries.recompute_keywords([n.description or "" for n in needs], preferred=demand.keywords),
+        keywords=summaries.recompute_keywords(descriptions, subjects=subjects, preferred=demand.keywords),
         keywords_checked=True,
     )
     _apply(demand, description, keep_title=not _auto_title(demand))
