@@ -80,7 +80,7 @@ def test_others_cannot_start_a_run(cast, login, persona):
 
 @pytest.mark.parametrize("persona", ["evaluator", "funder", "partner_staff"])
 def test_member_needs_are_hidden_from_figure_readers(cast, area, login, persona):
-    demand = make_demand(cast, area)
+    demand = make_demand(cast, area, n=5)
     response = login(getattr(cast, persona)).get(url(cast, "demand_detail", demand))
     assert response.status_code == 200
     body = response.content.decode()
@@ -237,3 +237,26 @@ def test_attach_page_refuses_a_need_of_another_network(cast, area, login):
     response = login(cast.coordinator).post(url(cast, "demand_attach", demand), {"need": foreign.pk})
     assert response.status_code == 400
     assert not DemandItem.objects.filter(need=foreign).exists()
+
+
+@pytest.mark.parametrize("persona", ["evaluator", "funder", "partner_staff"])
+def test_a_group_under_five_people_shows_no_figure_nor_summary_to_figure_readers(cast, area, login, persona):
+    small = make_demand(cast, area, n=2)
+    small.summary = "2 persone con disabilità di Cremona chiedono un trasporto"
+    small.save()
+    large = make_demand(cast, area, n=5)
+    client = login(getattr(cast, persona))
+    for page in (client.get(url(cast, "demand_detail", small)), client.get(url(cast, "demands"))):
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert small.summary not in body and "fewer than 5" in body
+        assert '<dd class="col-sm-7">2</dd>' not in body and '<td class="text-end">2</td>' not in body
+    assert large.summary in client.get(url(cast, "demands")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "community_worker", "case_manager"])
+def test_operators_see_the_exact_figures_of_a_small_group(cast, area, login, persona):
+    small = make_demand(cast, area, n=2)
+    body = login(getattr(cast, persona)).get(url(cast, "demand_detail", small)).content.decode()
+    assert small.summary in body and "fewer than" not in body
+    assert '<dd class="col-sm-7">2</dd>' in body

@@ -38,7 +38,9 @@ from legami.aggregation.selectors.demands import (
     demand_status_counts,
     demands_for_user,
     get_demand_for_user,
+    mark_small_groups,
     merge_candidates,
+    small_group_threshold,
 )
 from legami.aggregation.services.attachments import attach_need
 from legami.aggregation.services.demands import (
@@ -82,6 +84,8 @@ def demand_list(request: HttpRequest, network: Network) -> HttpResponse:
     counts = demand_status_counts(request.user, network, **filters)
     demands = demands_for_user(request.user, network, status=status, **filters)
     page_obj = Paginator(demands, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    threshold = small_group_threshold(request.user, network)
+    mark_small_groups(page_obj.object_list, threshold)
     tabs = [("", _("All"), sum(counts.values()))] + [(s.value, s.label, counts[s.value]) for s in DemandStatus]
     context = {
         "nav": NAV,
@@ -91,6 +95,7 @@ def demand_list(request: HttpRequest, network: Network) -> HttpResponse:
         "status": status,
         "filtered": any(filters.values()),
         "can_review": can(request.user, REVIEW, network),
+        "k": threshold,
     }
     return render(request, "aggregation/list.html", context)
 
@@ -100,6 +105,8 @@ def demand_list(request: HttpRequest, network: Network) -> HttpResponse:
 def demand_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """A demand: summary, reasons, figures, history, the review actions and (for operators) its needs."""
     demand = get_demand_for_user(request.user, network, pk)
+    threshold = small_group_threshold(request.user, network)
+    mark_small_groups([demand], threshold)
     members = demand_member_needs(request.user, network, demand)
     can_review = can(request.user, REVIEW, network)
     transitions = {t.target for t in DEMAND_WORKFLOW.available(demand, request.user, network=network)}
@@ -119,6 +126,7 @@ def demand_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespon
         "can_rename": can_review and demand.status != DemandStatus.DISCARDED,
         "can_attach": can_review and demand.status == DemandStatus.ACCEPTED,
         "time_windows": _windows_text(demand.time_windows),
+        "k": threshold,
     }
     if members is not None:
         for member in members:
