@@ -167,6 +167,9 @@ class QuestionResult:
     texts: list[str] | Page | None = None
     text_total: int = 0
     suppressed: bool = False
+    # Free text is read word for word: a respondent may write a diagnosis there. Only roles that see individual
+    # needs read it; the others get the number of answers.
+    texts_withheld: bool = False
 
 
 @dataclass
@@ -352,8 +355,8 @@ def _text_result(result: QuestionResult, values: list[Any], k: int, suppress: bo
     """Free text, newest first: a preview, or one page of all the answers when `paged`."""
     texts = [str(v) for v in values]
     result.text_total = len(texts)
-    if suppress and len(texts) < k:
-        result.suppressed = bool(texts)
+    if suppress:
+        result.texts_withheld = bool(texts)
         result.texts = []
     elif paged:
         result.texts = Paginator(texts, TEXT_PAGE_SIZE).get_page(page)

@@ -150,3 +150,29 @@ def test_a_refused_answer_does_not_spend_the_stamp(cast, survey, login):
     assert client.post(answer_url(cast, survey), {f"q_{single.pk}": "Forse", "stamp": stamp}).status_code == 200
     good = {f"q_{single.pk}": "Sì", f"q_{comune.pk}": cast.municipalities[0].pk, "stamp": stamp}
     assert client.post(answer_url(cast, survey), good).status_code == 302
+
+
+def _text_answers(cast, count):
+    from legami.needs.tests.factories import AnswerFactory, SurveyResponseFactory
+
+    survey = SurveyFactory(network=cast.network, title="Come stai?", status=Survey.Status.OPEN)
+    question = QuestionFactory(survey=survey, kind=Question.Kind.TEXT, text="Racconta", choices=[])
+    for number in range(count):
+        AnswerFactory(response=SurveyResponseFactory(survey=survey), question=question, value=f"diagnosi {number}")
+    return reverse("needs:survey_results", args=[cast.network.slug, survey.pk])
+
+
+def test_an_evaluator_counts_written_answers_but_never_reads_them(cast, login):
+    results = _text_answers(cast, 6)
+    body = login(cast.evaluator).get(results).content.decode()
+    assert "diagnosi" not in body
+    assert "6 written answers: the words people write are read only by those who work with them." in body
+    # Not even by asking for the page of all the answers.
+    assert "diagnosi" not in login(cast.evaluator).get(results + "?question=1").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "community_worker"])
+def test_operators_read_the_written_answers(cast, login, persona):
+    results = _text_answers(cast, 6)
+    body = login(getattr(cast, persona)).get(results).content.decode()
+    assert "diagnosi 5" in body and "written answers:" not in body
