@@ -38,8 +38,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from legami.core.permissions import can, district_scope
-from legami.needs.capabilities import VIEW_NEEDS
-from legami.needs.models import Channel, Need, NeedArea, NeedStatus, TargetGroup
+from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
+from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
 from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
 
@@ -170,8 +170,12 @@ def sees_exact_figures(viewer: Any, network: Network, *, public: bool = False) -
 
 
 def map_needs(viewer: Any, network: Network, *, exact: bool) -> QuerySet[Need]:
-    """The needs the figures count: all of the network's (case-team ones too), district-scoped for exact viewers."""
+    """The needs the figures count: all of the network's (case-team ones too) for suppressed figures; for exact
+    figures, only those the viewer could list (their districts; case-team needs only with the case capability),
+    so that comparing the figures with the list reveals nothing."""
     qs = Need.objects.filter(network=network)
+    if exact and not can(viewer, VIEW_CASE_NEEDS, network):
+        qs = qs.exclude(privacy_level=PrivacyLevel.CASE_TEAM)
     if exact:
         districts = district_scope(viewer, VIEW_NEEDS, network)
         if districts is not None:

@@ -82,6 +82,20 @@ def test_exact_counts_for_an_operator(cast, data):
     assert [(ln.label, ln.figure.needs) for ln in figures.by_period.lines] == [("2025-01", 11), ("2025-04", 2)]
 
 
+def test_an_operator_without_the_case_capability_counts_only_what_their_list_shows(cast, data, login):
+    """The community worker's list hides the 2 case-team needs of Crema: so do their exact figures and export,
+    or the difference would reveal them."""
+    figures = needs_figures(cast.community_worker, cast.network, MapFilters())
+    assert figures.exact
+    assert _fig(figures.total) == (11, 21, 6, False)
+    assert [c.label for c in figures.cross.columns] == ["Cremona"]
+    export = login(cast.community_worker).get(reverse("needs:map_export", args=[cast.network.slug]))
+    content = b"".join(export.streaming_content).decode()
+    assert "Crema," not in content and "Total,Total,11,21,6" in content
+    # The coordinator, who may read them, counts them.
+    assert _fig(needs_figures(cast.coordinator, cast.network, MapFilters()).total)[0] == 13
+
+
 def test_trend_by_quarter(cast, data):
     figures = needs_figures(cast.coordinator, cast.network, MapFilters(period="quarter"))
     assert [(ln.label, ln.figure.needs) for ln in figures.by_period.lines] == [("2025 T1", 11), ("2025 T2", 2)]
