@@ -257,7 +257,12 @@ LEGAMI_FIELD_KEYS = env_list("LEGAMI_FIELD_KEYS", "") or [
     "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE="
 ]
 
-EMAIL_BACKEND = os.environ.get("LEGAMI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without an e-mail server, development prints whole messages; production logs only that one was not sent (an
+# invitation's text holds its link, a secret), and check --deploy warns (legami.W002).
+EMAIL_BACKEND = os.environ.get(
+    "LEGAMI_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "legami.core.mail.UnsentEmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("LEGAMI_DEFAULT_FROM_EMAIL", "legami <noreply@localhost>")
 EMAIL_HOST = os.environ.get("LEGAMI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("LEGAMI_EMAIL_PORT", "25"))

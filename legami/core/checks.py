@@ -34,6 +34,22 @@ def check_field_keys(app_configs, **kwargs):
     return []
 
 
+@register(Tags.security, deploy=True)
+def check_email_backend(app_configs, **kwargs):
+    from legami.core.mail import NOT_SENDING
+
+    if settings.EMAIL_BACKEND in NOT_SENDING:
+        return [
+            Warning(
+                f"E-mails are not sent (EMAIL_BACKEND is {settings.EMAIL_BACKEND}): invitations reach nobody.",
+                hint="Set LEGAMI_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and LEGAMI_EMAIL_HOST "
+                "(see docs/operations.md).",
+                id="legami.W002",
+            )
+        ]
+    return []
+
+
 def project_template_dirs() -> list[Path]:
     """The template folders of the project: the engines' DIRS and the templates/ of the project's own apps."""
     package = __name__.split(".")[0]

@@ -191,6 +191,9 @@ def production_env(database_url: str, workdir: Path) -> dict[str, str]:
             "LEGAMI_STATIC_ROOT": str(workdir / "static"),
             "LEGAMI_MEDIA_ROOT": str(workdir / "media"),
             "LEGAMI_LOG_LEVEL": "WARNING",
+            # As docs/operations.md says: a real e-mail server (nothing is sent during the check).
+            "LEGAMI_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "LEGAMI_EMAIL_HOST": "127.0.0.1",
         }
     )
     return env

@@ -40,6 +40,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         LEGAMI_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
         LEGAMI_FIELD_KEYS=Fernet.generate_key().decode(),
         LEGAMI_ALLOWED_HOSTS="legami.example.org",
+        LEGAMI_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         # A throwaway database: the check must not need (nor touch) the developer's one.
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     )
@@ -55,6 +56,7 @@ def test_check_deploy_flags_the_development_secrets(tmp_path):
     assert result.returncode != 0, output
     assert "security.W009" in output  # the insecure development SECRET_KEY
     assert "legami.W001" in output  # case data would be encrypted with the public development key
+    assert "legami.W002" in output  # no e-mail server: invitations would reach nobody
 
 
 def test_empty_environment_is_not_debug():
