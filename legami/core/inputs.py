@@ -538,7 +538,8 @@ class Lookup(Field):
 
     def table(self, ctx: Context) -> dict[tuple[str, str], list[Any]]:
         """(key, folded value) -> the rows in scope with it: loaded once per cache (one file)."""
-        assert ctx.cache is not None
+        if ctx.cache is None:
+            raise RuntimeError("Lookup.table needs a Context with a cache")
         cache_key = ("lookup", id(self), getattr(ctx.network, "pk", ctx.network))
         if cache_key not in ctx.cache:
             index: dict[tuple[str, str], list[Any]] = {}
@@ -568,7 +569,8 @@ class Lookup(Field):
             if rows := table.get((key, text)):
                 return self.pick(rows, ctx)
         if self.outside_code:
-            assert ctx.cache is not None
+            if ctx.cache is None:
+                raise RuntimeError("Lookup.table needs a Context with a cache")
             outside_key = ("outside", id(self), text)
             if outside_key not in ctx.cache:
                 query = self.candidates(value)

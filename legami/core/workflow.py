@@ -228,7 +228,8 @@ class Workflow:
         )
 
     def _event(self, row: Any, *, actor: Any, from_state: str, to_state: str, note: str) -> HistoryEvent:
-        assert self.history is not None
+        if self.history is None:
+            raise RuntimeError(f"The workflow {self.name!r} has no history model")
         limit = self.history._meta.get_field("note").max_length or len(note)
         return self.history(
             **{self.history.subject_field: row},

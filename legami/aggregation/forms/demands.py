@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -39,11 +39,9 @@ class DemandFilterForm(forms.Form):
 
     def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area_field = self.fields["area"]
-        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field = cast(forms.ModelChoiceField, self.fields["area"])
         area_field.queryset = NeedArea.objects.filter(network=network).order_by("position", "name")
-        comune_field = self.fields["municipality"]
-        assert isinstance(comune_field, forms.ModelChoiceField)
+        comune_field = cast(forms.ModelChoiceField, self.fields["municipality"])
         comune_field.queryset = Municipality.objects.filter(network_links__network=network).order_by("name")
 
     def filters(self) -> dict[str, Any]:
@@ -93,8 +91,7 @@ class SplitForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["needs"]
-        assert isinstance(field, forms.MultipleChoiceField)
+        field = cast(forms.MultipleChoiceField, self.fields["needs"])
         field.choices = choices
 
 
@@ -109,8 +106,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["other"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["other"])
         field.queryset = candidates
         field.label_from_instance = lambda d: f"{d.title} ({d.get_status_display()}, {d.need_count})"
 
@@ -121,8 +117,7 @@ class RemoveNeedForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["need"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["need"])
         field.choices = [("", _("Choose a need")), *choices]
 
 
