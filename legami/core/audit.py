@@ -156,3 +156,25 @@ def delete_and_record(
         before=before,
         data_class=data_class,
     )
+
+
+def record_admin_change(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """Copy a write of the admin site (Django's LogEntry) into the audit log: who, what, which object, and the
+    admin's description of the change (the fields changed, not their values)."""
+    if not created:
+        return
+    from django.contrib.admin.models import ADDITION, DELETION
+
+    action = {ADDITION: AuditEvent.Action.CREATE, DELETION: AuditEvent.Action.DELETE}.get(
+        instance.action_flag, AuditEvent.Action.UPDATE
+    )
+    content_type = instance.content_type
+    record_event(
+        actor=instance.user,
+        action=action,
+        object_type=f"{content_type.app_label}.{content_type.model}" if content_type else "admin",
+        object_id=instance.object_id or "",
+        object_repr=(instance.object_repr or "")[:200],
+        data_class=DataClass.PERSONAL,
+        note=f"admin: {instance.get_change_message()}"[:300],
+    )

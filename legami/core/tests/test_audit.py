@@ -60,3 +60,32 @@ def test_change_and_record_saves_and_audits_only_a_real_change(cast):
     event = AuditEvent.objects.latest("pk")
     assert (event.action, event.data_class) == (AuditEvent.Action.UPDATE, DataClass.PERSONAL)
     assert (event.before, event.after) == ({"first_name": "Anna"}, {"first_name": "Annalisa"})
+
+
+def test_a_change_made_in_the_admin_site_is_audited(cast):
+    from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+
+    target = cast.citizen
+    LogEntry.objects.log_actions(
+        cast.platform_admin.pk,
+        [target],
+        CHANGE,
+        change_message=[{"changed": {"fields": ["Superuser status"]}}],
+        single_object=True,
+    )
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.actor, event.object_type) == (
+        AuditEvent.Action.UPDATE,
+        cast.platform_admin,
+        "accounts.user",
+    )
+    assert event.object_id == str(target.pk) and "Superuser status" in event.note and event.note.startswith("admin:")
+    LogEntry.objects.log_actions(cast.platform_admin.pk, [cast.organization], DELETION, single_object=True)
+    assert AuditEvent.objects.latest("pk").action == AuditEvent.Action.DELETE
+
+
+def test_the_admin_site_deletes_one_row_at_a_time():
+    from django.contrib import admin
+
+    # A bulk delete writes its log entries in bulk, which no signal sees: the action is off.
+    assert "delete_selected" not in dict(admin.site.actions)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
-from legami.core.models import AuditEvent
+from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.needs.models import (
     Answer,
@@ -249,6 +249,16 @@ def submit_survey_response(
     )
     Answer.objects.bulk_create(
         [Answer(response=response, question_id=pk, value=value) for pk, value in cleaned.items()]
+    )
+    # Who answered and when, never what: the answers may be personal, and they are in the survey's results.
+    record_event(
+        actor=response.respondent,
+        action=AuditEvent.Action.CREATE,
+        obj=response,
+        network=survey.network,
+        object_repr=f"{survey.title}"[:200],
+        data_class=DataClass.PUBLIC if survey.anonymous else DataClass.PERSONAL,
+        note="survey answers",
     )
     _record_needs(response=response, rules=list(survey.need_rules.select_related("area", "question")), answers=cleaned)
     return response

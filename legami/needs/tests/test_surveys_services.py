@@ -502,3 +502,23 @@ def test_suppressed_counts_are_neither_charted_nor_ranked_for_the_evaluator(cast
     assert "Cremona" in result.chart and "Soresina" not in result.chart and ">Crema<" not in result.chart
     operator = next(r for r in survey_results(cast.coordinator, survey).questions if r.question == question)
     assert [(c.label, c.count) for c in operator.cells] == [("Cremona", 6), ("Crema", 3), ("Soresina", 1)]
+
+
+def test_each_set_of_answers_is_audited_without_its_content_or_an_anonymous_respondent(cast, full):
+    survey, qs = full  # anonymous
+    response = sa.submit_survey_response(
+        survey=survey, answers=answers(qs, single="Sì", text="ho la talassemia"), user=cast.citizen
+    )
+    event = AuditEvent.objects.get(object_type="needs.surveyresponse", object_id=str(response.pk))
+    assert (event.action, event.actor, event.data_class) == (AuditEvent.Action.CREATE, None, "public")
+    assert "talassemia" not in f"{event.before}{event.after}{event.note}{event.object_repr}"
+
+
+def test_a_named_respondent_is_the_actor_of_their_answers(cast):
+    survey = make_survey(cast, anonymous=False)
+    single = q(cast, survey, kind=Question.Kind.SINGLE_CHOICE, choices="Sì\nNo")
+    s.change_survey_status(actor=cast.coordinator, survey=survey, to_status=Survey.Status.OPEN)
+    survey.refresh_from_db()
+    response = sa.submit_survey_response(survey=survey, answers={single.pk: "Sì"}, user=cast.citizen)
+    event = AuditEvent.objects.get(object_type="needs.surveyresponse", object_id=str(response.pk))
+    assert (event.actor, event.data_class, event.note) == (cast.citizen, "personal", "survey answers")
