@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
+import hmac
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, Required, TypedDict, Unpack
 
+from django.conf import settings
 from django.db import models
 
 from legami.core.models import AuditEvent, DataClass
@@ -39,18 +42,43 @@ def snapshot(obj: models.Model | None, fields: Iterable[str] | None = None) -> d
         if fields is not None and field.name not in fields:
             continue
         if field.name in REDACTED_FIELDS or getattr(field, "audit_redacted", False):
-            data[field.name] = "[redacted]"
+            data[field.name] = _fingerprint(getattr(obj, field.attname))
             continue
         data[field.attname] = _jsonable(getattr(obj, field.attname))
     return data
 
 
+REDACTED = "[redacted]"
+CHANGED = "[redacted: changed]"
+_FINGERPRINT = "[redacted:"
+
+
+def _fingerprint(value: Any) -> str:
+    """What a snapshot keeps of a secret or encrypted field: a keyed digest, only so that a change is seen.
+
+    It never reaches the audit log: `_settle` writes "[redacted]" and, where the value changed,
+    "[redacted: changed]".
+    """
+    if value in (None, ""):
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), str(value).encode(), hashlib.sha256).hexdigest()[:16]
+    return f"{_FINGERPRINT}{digest}]"
+
+
+def _settle(data: dict | None, *, changed: bool = False) -> dict | None:
+    if not data:
+        return data
+    marker = CHANGED if changed else REDACTED
+    return {k: marker if isinstance(v, str) and v.startswith(_FINGERPRINT) else v for k, v in data.items()}
+
+
 def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
-    """Only the keys that changed, so that update events stay small and readable."""
+    """Only the keys that changed, so that update events stay small and readable; a secret or encrypted field
+    that changed shows as "[redacted]" → "[redacted: changed]", never its value."""
     if not before or not after:
-        return before, after
+        return _settle(before), _settle(after)
     changed = {k for k in after if before.get(k) != after.get(k)}
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+    return _settle({k: before.get(k) for k in changed}), _settle({k: after[k] for k in changed}, changed=True)
 
 
 def _network_id(obj: models.Model | None, network: Any) -> int | None:
@@ -81,6 +109,8 @@ def audit_event(**fields: Unpack[AuditFields]) -> AuditEvent:
     before, after = fields.get("before"), fields.get("after")
     if action == AuditEvent.Action.UPDATE:
         before, after = diff(before, after)
+    else:
+        before, after = _settle(before), _settle(after)
     user = actor if getattr(actor, "is_authenticated", False) else None
     object_id = fields.get("object_id")
     object_repr = fields.get("object_repr")

@@ -161,9 +161,10 @@ class Need(NetworkScopedModel):
         related_name="reported_needs",
         verbose_name=_("reported by"),
     )
-    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Who to call back: personal data, encrypted at rest (the length is checked by the write's input rules).
+    contact_name = EncryptedTextField(_("contact name"), max_length=200, blank=True)
+    contact_email = EncryptedTextField(_("contact e-mail"), max_length=254, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=30, blank=True)
     # the identifier the need had in the file it was imported from, if any
     external_id = models.CharField(_("external id"), max_length=64, blank=True)
     survey_response = models.ForeignKey(
@@ -300,8 +301,8 @@ class SurveyResponse(models.Model):
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_name = EncryptedTextField(_("contact name"), max_length=200, blank=True)
+    contact_email = EncryptedTextField(_("contact e-mail"), max_length=254, blank=True)
     # where the respondent lives, from the survey's Comune / neighbourhood questions
     municipality = models.ForeignKey(
         "territory.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

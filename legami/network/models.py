@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.fields import EncryptedTextField
 from legami.core.models import NetworkScopedModel, TimeStampedModel
 from legami.core.roles import Role
 
@@ -247,7 +248,8 @@ class Person(NetworkScopedModel):
         related_name="people",
         verbose_name=_("user"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    # People write health details here whatever the guide says: encrypted at rest, never in the audit in clear.
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

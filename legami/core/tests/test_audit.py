@@ -20,9 +20,23 @@ def test_update_event_keeps_only_changed_fields(cast):
     assert event.object_id == str(person.pk)
 
 
-def test_snapshot_redacts_secrets(cast):
-    data = snapshot(cast.coordinator)
-    assert data["password"] == "[redacted]"
+def test_secrets_and_encrypted_fields_never_reach_the_trail_in_clear(cast):
+    person = f.PersonFactory(network=cast.network, notes="diabete")
+    data = snapshot(person)
+    assert "diabete" not in str(data) and cast.coordinator.password not in str(snapshot(cast.coordinator))
+    created = record_event(actor=cast.coordinator, action=AuditEvent.Action.CREATE, obj=person, after=data)
+    assert created.after["notes"] == "[redacted]"
+    person.notes = "diabete e ipertensione"
+    person.first_name = "Lia"
+    event = record_event(
+        actor=cast.coordinator, action=AuditEvent.Action.UPDATE, obj=person, before=data, after=snapshot(person)
+    )
+    assert event.before["notes"] == "[redacted]" and event.after["notes"] == "[redacted: changed]"
+    assert "diabete" not in f"{event.before}{event.after}"
+    unchanged = record_event(
+        actor=cast.coordinator, action=AuditEvent.Action.UPDATE, obj=person, before=data, after=data
+    )
+    assert unchanged.after == {}
 
 
 def test_system_actor_is_labelled(cast):

@@ -297,15 +297,12 @@ def update_need(*, actor: Any, need: Need, data: dict) -> Need:
             _check_district(actor, need.network, values["municipality"])
         before = snapshot(need) or {}
         was_case = need.is_case_data
-        old_description = need.description
         for name, value in values.items():
             setattr(need, name, value)
         after = snapshot(need) or {}
-        if after == before and need.description == old_description:
+        if after == before:
             return need
-        if need.description != old_description:
-            # The description is encrypted and redacted in the trail: say that it changed, never what it says.
-            before["description"], after["description"] = "[redacted]", "[redacted: changed]"
+        # Encrypted fields (the description, the contacts) reach the trail as "[redacted: changed]", never in clear.
         _save(need)
         record_event(
             actor=actor,
