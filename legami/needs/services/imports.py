@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import snapshot
+from legami.core.audit import audit_event, snapshot
 from legami.core.imports import Column, ImportContext, ImportDeclaration, RowCheck
 from legami.core.imports.pipeline import ImportOutcome, Progress, import_file, run_import_job
 from legami.core.imports.services import start_import
@@ -184,7 +184,6 @@ def _write_needs(rows: list[dict[str, Any]], context: ImportContext) -> None:
     """
     actor = context.actor
     user = actor if getattr(actor, "is_authenticated", False) else None
-    label = (getattr(user, "email", "") if user else "system")[:200]
     note = gettext("Imported from %(file)s") % {"file": context.file_name or "-"}
     batch = [Need(network=context.network, status=NeedStatus.NEW, reported_by=user, **row) for row in rows]
     Need.objects.bulk_create(batch)
@@ -192,17 +191,14 @@ def _write_needs(rows: list[dict[str, Any]], context: ImportContext) -> None:
         NeedEvent(need=need, from_status="", to_status=NeedStatus.NEW, actor=user, note=note[:500]) for need in batch
     )
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            network_id=context.network.pk,
-            actor=user,
-            actor_label=label,
+        audit_event(
+            actor=actor,
             action=AuditEvent.Action.CREATE,
-            object_type=Need._meta.label_lower,
-            object_id=str(need.pk),
-            object_repr=str(need)[:300],
+            obj=need,
+            network=context.network,
             data_class=data_class_of(need),
             after=snapshot(need),
-            note=note[:300],
+            note=note,
         )
         for need in batch
     )
