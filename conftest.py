@@ -62,6 +62,14 @@ def _english_messages():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test counts its own rate limits (legami.core.ratelimit keeps them in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_and_tasks(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -17,6 +17,8 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from legami.accounts.models import PersonalAccessToken
+from legami.api.errors import RateLimited
+from legami.core import ratelimit
 
 # last_used_at is informational: refreshing it at most once a minute spares a write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -46,6 +48,13 @@ def touch_token(token: PersonalAccessToken) -> None:
     token.last_used_at = now
 
 
+def _count(key: str) -> None:
+    """One request of this client against the API's rate limit (LEGAMI_API_REQUESTS_PER_MINUTE)."""
+    wait = ratelimit.hit(f"api:{key}", limit=settings.LEGAMI_API_REQUESTS_PER_MINUTE, window=60)
+    if wait:
+        raise RateLimited(wait)
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer lgm_...`: a personal access token of an active user."""
 
@@ -57,6 +66,7 @@ class TokenAuth(HttpBearer):
             # A client that sends a token means to use it: a bad one is refused outright rather than
             # falling back to a session cookie that happens to travel with the request.
             raise AuthenticationError()
+        _count(f"token:{found.pk}")
         touch_token(found)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
@@ -77,6 +87,7 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if request.user.is_authenticated:
+            _count(f"user:{request.user.pk}")
             return request.user
         return None
 

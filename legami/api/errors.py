@@ -60,6 +60,14 @@ def conflict_errors() -> Iterator[None]:
         raise HttpError(409, " ".join(str(m) for m in exc.messages)) from exc
 
 
+class RateLimited(Exception):
+    """Too many requests for this token or user in the current minute; retry after `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 def install_exception_handlers(api: NinjaAPI) -> None:
     """Register the handlers that give every refusal a JSON body."""
 
@@ -76,6 +84,16 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(request, {"detail": str(_("You do not have permission to do this."))}, status=403)
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        message = _("Too many requests: at most %(limit)s a minute. Try again in %(seconds)s seconds.") % {
+            "limit": settings.LEGAMI_API_REQUESTS_PER_MINUTE,
+            "seconds": exc.seconds,
+        }
+        response = api.create_response(request, {"detail": str(message)}, status=429)
+        response["Retry-After"] = str(exc.seconds)
+        return response
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

@@ -75,7 +75,7 @@ class ValidationErrorOut(Schema):
 
 
 # The error answers every endpoint documents: reads, and writes (which also refuse a malformed or too large body).
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 413: ErrorOut, **READ_ERRORS}
 
 

@@ -1,7 +1,8 @@
 """Public forms against floods. The form carries a signed stamp, made when the page is shown; on submission
 the stamp must be genuine and less than a day old, the form must not have been filled faster than a person
 could (a few seconds), and each stamp is accepted once: a script cannot replay one page's stamp to post many
-times. Used by the public need report and the survey answer page; the honeypot field stays each form's own."""
+times. Used by the public need report and the survey answer page; the honeypot field stays each form's own.
+`too_many_posts` limits how often one address may send a public form (LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ import datetime
 import secrets
 import time
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core import ratelimit
+from legami.core.http import client_address
 from legami.core.models import UsedFormStamp
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -53,3 +59,17 @@ def spend_stamp(nonce: str) -> None:
         raise ValidationError(
             _("This form has already been sent. To send another one, open the page again."), code="reused"
         ) from None
+
+
+def too_many_posts(request: HttpRequest, form: str) -> HttpResponse | None:
+    """The 429 page when this address has sent `form` more than LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR times this
+    hour; None while it is within the limit (each call counts one post)."""
+    wait = ratelimit.hit(
+        f"form:{form}:{client_address(request)}", limit=settings.LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR, window=3600
+    )
+    if not wait:
+        return None
+    minutes = max(1, round(wait / 60))
+    response = render(request, "components/too_many_posts.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

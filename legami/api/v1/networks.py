@@ -17,7 +17,7 @@ router = Router(tags=["networks"])
 
 @router.get(
     "/",
-    response={200: list[NetworkOut], 401: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[NetworkOut], 401: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
     operation_id="networks_list",
     summary="The networks where the caller has a role",
 )
@@ -28,7 +28,7 @@ def list_networks(request: HttpRequest):
 
 @router.get(
     "/{slug}/",
-    response={200: NetworkOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: NetworkOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     operation_id="networks_get",
     summary="One network, with the caller's roles in it",
 )

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core import formguard
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.needs.forms.needs import PublicReportForm, form_stamp
@@ -18,6 +19,8 @@ from legami.network.models import Network
 @network_view()
 def report(request: HttpRequest, network: Network) -> HttpResponse:
     """Report a need: subject, who, where, what and when; a contact when not logged in."""
+    if request.method == "POST" and (limited := formguard.too_many_posts(request, "report")):
+        return limited
     form = PublicReportForm(request.POST or None, network=network, user=request.user)
     if request.method == "POST":
         if form.is_valid():

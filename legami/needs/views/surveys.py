@@ -341,6 +341,8 @@ def survey_answer(request: HttpRequest, network: Network, token: str) -> HttpRes
     else:
         preview = False
     if request.method == "POST" and not preview:
+        if limited := formguard.too_many_posts(request, "survey"):
+            return limited
         form = _answer_form(request, network, survey, request.POST)
         if form.is_spam():
             # a bot filled the hidden field: say thanks, keep nothing
