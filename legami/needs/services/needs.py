@@ -38,6 +38,7 @@ from legami.needs.timewindows import (
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope
 from legami.territory.models import Municipality, Neighbourhood
+from legami.territory.services.common import territory_municipality
 
 DESCRIPTION_MAX_LENGTH = 4000
 MAX_PEOPLE_COUNT = 10000
@@ -104,10 +105,6 @@ class TimeWindowsField(inputs.Field):
             raise _error(str(exc), "invalid") from exc
         except (TypeError, ValueError, AttributeError):
             raise self.error("invalid") from None
-
-
-def _in_territory(queryset: Any, network: Network) -> Any:
-    return queryset.filter(network_links__network=network)
 
 
 def _neighbourhood_in_municipality(ctx: inputs.Context) -> None:
@@ -200,17 +197,10 @@ NEED_RULES = inputs.Rules(
             params={"max": MAX_PEOPLE_COUNT},
             messages={"invalid": _PEOPLE_COUNT_MESSAGE},
         ),
-        "municipality": inputs.Lookup(
-            Municipality,
+        "municipality": territory_municipality(
             required=True,
             given_empty_code="invalid_choice",
-            scope=_in_territory,
-            outside_code="not_in_territory",
-            messages={
-                "invalid_choice": _("Choose a Comune of the network."),
-                "not_in_territory": _("This Comune is not part of the network's territory."),
-                "ambiguous": _AMBIGUOUS_COMUNE,
-            },
+            messages={"invalid_choice": _("Choose a Comune of the network."), "ambiguous": _AMBIGUOUS_COMUNE},
         ),
         "neighbourhood": _lookup(Neighbourhood, _("Choose a neighbourhood of the network.")),
         "latitude": inputs.Coordinate(ITALY_LATITUDE),

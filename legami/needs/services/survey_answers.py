@@ -39,8 +39,8 @@ from legami.needs.services.surveys import (
     survey_accepts_answers,
     user_of,
 )
-from legami.network.models import Network
 from legami.territory.models import Municipality, Neighbourhood
+from legami.territory.services.common import in_territory
 
 logger = logging.getLogger(__name__)
 
@@ -144,17 +144,13 @@ class PlaceAnswer(AnswerField):
         super().__init__(question, **kwargs)
         if question.kind == Question.Kind.MUNICIPALITY:
             message = _("Choose a Comune of the network's territory.")
-            self.lookup = inputs.Lookup(Municipality, scope=_in_territory, messages={"invalid_choice": message})
+            self.lookup = inputs.Lookup(Municipality, scope=in_territory, messages={"invalid_choice": message})
         else:
             message = _("Choose one of the listed neighbourhoods.")
             self.lookup = inputs.Lookup(Neighbourhood, messages={"invalid_choice": message})
 
     def parse(self, value: Any, ctx: inputs.Context) -> int:
         return self.lookup.parse(value, ctx).pk
-
-
-def _in_territory(queryset: Any, network: Network) -> Any:
-    return queryset.filter(network_links__network=network)
 
 
 ANSWER_FIELDS: dict[str, type[AnswerField]] = {

@@ -18,7 +18,7 @@ from legami.core.roles import Role
 from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.network.validators import normalize_tax_code, validate_tax_code
-from legami.territory.models import Municipality
+from legami.territory.services.common import territory_municipality
 
 # Kinds that may be identified by a person's 16-character codice fiscale (no separate legal entity).
 PERSONAL_TAX_CODE_KINDS = frozenset({Organization.Kind.INFORMAL_GROUP, Organization.Kind.BUSINESS})
@@ -81,10 +81,6 @@ def can_update_organization(user: Any, organization: Organization) -> bool:
     return any(g.role == Role.PARTNER_STAFF and g.organization_id == organization.pk for g in grants(user, network))
 
 
-def _in_territory(queryset: Any, network: Network) -> Any:
-    return queryset.filter(network_links__network=network)
-
-
 def _tax_code_fits_kind(ctx: inputs.Context) -> None:
     """The codice fiscale or partita IVA is valid, and a personal one only for the kinds that may have it."""
     if not ctx.ok("tax_code"):
@@ -103,15 +99,8 @@ ORGANIZATION_INPUTS = inputs.Rules(
         ),
         "kind": inputs.choose(Organization.Kind, _("Choose the kind of organisation.")),
         "tax_code": inputs.Text(),
-        "municipality": inputs.Lookup(
-            Municipality,
-            scope=_in_territory,
-            outside_code="not_in_territory",
-            codes={"invalid_choice": "invalid"},
-            messages={
-                "invalid_choice": _("This Comune does not exist."),
-                "not_in_territory": _("This Comune is not part of the network's territory."),
-            },
+        "municipality": territory_municipality(
+            codes={"invalid_choice": "invalid"}, messages={"invalid_choice": _("This Comune does not exist.")}
         ),
         "address": inputs.model_text(Organization, "address"),
         "email": inputs.model_text(Organization, "email"),

@@ -18,7 +18,8 @@ from legami.network.capabilities import CHANGE_PEOPLE, MANAGE_MEMBERS
 from legami.network.models import Household, Network, Person
 from legami.network.selectors.people import municipality_in_scope, person_in_scope
 from legami.network.validators import TaxCodeField
-from legami.territory.models import Municipality, Neighbourhood
+from legami.territory.models import Neighbourhood
+from legami.territory.services.common import territory_municipality
 
 
 def normalize_phone(value: str) -> str:
@@ -45,21 +46,9 @@ def _tax_code_birth(code: str) -> tuple[int, int, int, str] | None:
     return (day - 40, month, year, "F") if day > 40 else (day, month, year, "M")
 
 
-def _in_territory(queryset: Any, network: Network) -> Any:
-    return queryset.filter(network_links__network=network)
-
-
 # The place fields of people and households: a Comune of the territory, a neighbourhood of the network.
 PLACE_INPUTS: dict[str, inputs.Field] = {
-    "municipality": inputs.Lookup(
-        Municipality,
-        scope=_in_territory,
-        outside_code="not_in_territory",
-        messages={
-            "invalid_choice": _("Choose a Comune of the network."),
-            "not_in_territory": _("This Comune is not part of the network's territory."),
-        },
-    ),
+    "municipality": territory_municipality(messages={"invalid_choice": _("Choose a Comune of the network.")}),
     "neighbourhood": inputs.Lookup(
         Neighbourhood, messages={"invalid_choice": _("Choose a neighbourhood of the network.")}
     ),

@@ -20,6 +20,15 @@ def in_territory(queryset: models.QuerySet, network: Network) -> models.QuerySet
     return queryset.filter(network_links__network=network)
 
 
+def territory_municipality(*, messages: dict[str, Any] | None = None, **kwargs: Any) -> inputs.Lookup:
+    """The input of a Comune that must be in the network's territory: one outside it is refused with the code
+    `not_in_territory` (a Comune that does not exist, with `invalid_choice`). `messages` says both the write's way."""
+    default = {"not_in_territory": _("This Comune is not part of the network's territory.")}
+    return inputs.Lookup(
+        Municipality, scope=in_territory, outside_code="not_in_territory", messages=default | (messages or {}), **kwargs
+    )
+
+
 def _istat_list(queryset: models.QuerySet, network: Network) -> models.QuerySet:
     # Every Comune of the ISTAT list, whatever the network: a write may bring one into the territory.
     return queryset.order_by("name", "pk")

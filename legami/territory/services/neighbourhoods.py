@@ -13,9 +13,9 @@ from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
-from legami.territory.models import Municipality, Neighbourhood
+from legami.territory.models import Neighbourhood
 from legami.territory.selectors.neighbourhoods import neighbourhood_usage
-from legami.territory.services.common import Network, in_territory, others
+from legami.territory.services.common import Network, others, territory_municipality
 from legami.territory.usage import NEIGHBOURHOOD, describe_uses
 
 
@@ -49,11 +49,8 @@ def _stays_in_its_comune_while_in_use(ctx: inputs.Context) -> None:
 # A neighbourhood: its Comune (one of the network's territory), its name (once per Comune), a description.
 NEIGHBOURHOOD_INPUTS = inputs.Rules(
     {
-        "municipality": inputs.Lookup(
-            Municipality,
+        "municipality": territory_municipality(
             required=True,
-            scope=in_territory,
-            outside_code="not_in_territory",
             messages={
                 "required": _("Choose the Comune of the neighbourhood."),
                 "invalid_choice": _("Choose the Comune of the neighbourhood."),

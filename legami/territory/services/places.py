@@ -13,8 +13,8 @@ from legami.core.audit import delete_and_record, record_event, snapshot
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
-from legami.territory.models import Municipality, Neighbourhood, Place
-from legami.territory.services.common import Network, in_territory, others
+from legami.territory.models import Neighbourhood, Place
+from legami.territory.services.common import Network, others, territory_municipality
 
 # A rough box around Italy (Lampedusa to the Vetta d'Italia, Sardinia to Otranto), to catch
 # swapped or mistyped coordinates rather than to draw borders.
@@ -68,11 +68,8 @@ PLACE_INPUTS = inputs.Rules(
             required=True,
             messages=dict.fromkeys(("required", "invalid_choice"), _("Choose the kind of place.")),
         ),
-        "municipality": inputs.Lookup(
-            Municipality,
+        "municipality": territory_municipality(
             required=True,
-            scope=in_territory,
-            outside_code="not_in_territory",
             messages={
                 "required": _("Choose the Comune of the place."),
                 "invalid_choice": _("Choose the Comune of the place."),
