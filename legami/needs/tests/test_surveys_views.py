@@ -139,7 +139,7 @@ def test_answers_without_a_fit_stamp_are_not_kept(cast, survey, login, stamp, me
     page = response.content.decode()
     assert response.status_code == 200 and message in page
     assert not SurveyResponse.objects.exists()
-    # The page shown again carries a fresh stamp; sent a minute later, the same answers are kept.
+    # The page shown again carries a fresh stamp (not the refused one).
     assert response.context["form"].data["stamp"] != answers["stamp"]
 
 
