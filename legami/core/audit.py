@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable
 from typing import Any, Required, TypedDict, Unpack
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
-from legami.core.models import AuditEvent, DataClass
+from legami.core import audit_chain
+from legami.core.models import AppendOnlyError, AuditChain, AuditEvent, DataClass
 
 # Fields never copied into the audit trail (secrets, or data that must not be duplicated in clear).
 REDACTED_FIELDS = frozenset({"password", "token_hash"})
@@ -132,8 +134,102 @@ def audit_event(**fields: Unpack[AuditFields]) -> AuditEvent:
 def record_event(**fields: Unpack[AuditFields]) -> AuditEvent:
     """Write one audit event (see AuditFields); call it inside the service's transaction."""
     event = audit_event(**fields)
-    event.save(force_insert=True)
+    append([event])
     return event
+
+
+def record_verification(*, actor: Any, result: audit_chain.ChainResult) -> AuditEvent:
+    """Write the outcome of a chain's verification into that chain (its network's, or the platform's)."""
+    broken = result.broken
+    return record_event(
+        actor=actor,
+        action=AuditEvent.Action.VERIFY,
+        object_type="core.auditchain",
+        object_id=result.chain,
+        object_repr=result.network_label,
+        network=result.network_id,
+        after=result.as_dict(),
+        note="ok" if broken is None else f"{broken.problem} at {broken.sequence}",
+    )
+
+
+def _lock_head(key: str, network_id: int | None) -> AuditChain:
+    """The chain's head, locked until the transaction ends (created on the chain's first event)."""
+    heads = AuditChain.objects.select_for_update()
+    try:
+        return heads.get(key=key)
+    except AuditChain.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():
+            AuditChain.objects.create(key=key, network_id=network_id, last_sequence=0, last_hash=audit_chain.GENESIS)
+    except IntegrityError:
+        pass  # another writer created it first: its row is the one to lock
+    return heads.get(key=key)
+
+
+def _seal(event: AuditEvent, head: AuditChain) -> None:
+    event.chain = head.key
+    event.sequence = head.last_sequence + 1
+    event.prev_hash = head.last_hash
+    if event.created_at is None:
+        event.created_at = timezone.now()
+    # The digests are of the values as the database will give them back.
+    event.before = audit_chain.normalise_json(event.before)
+    event.after = audit_chain.normalise_json(event.after)
+    event.salt = audit_chain.new_salt()
+    content = {name: getattr(event, name) for name in audit_chain.PERSONAL_FIELDS}
+    event.content_digest = audit_chain.content_digest({"salt": event.salt, **content})
+    event.entry_hash = audit_chain.entry_hash(
+        {name: getattr(event, name) for name in audit_chain.VERIFIED_FIELDS if name not in ("id", "erased_at")}
+    )
+    head.last_sequence, head.last_hash = event.sequence, event.entry_hash
+
+
+def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """The one way events reach the audit log: each is given its chain, its sequence and its hashes, in order.
+
+    Each chain's head is locked (select_for_update) until the caller's transaction ends, so concurrent writers
+    of one network take their turns; the chains are locked in key order, the same for everyone.
+    """
+    events = list(events)
+    if not events:
+        return events
+    by_chain: dict[str, list[AuditEvent]] = {}
+    for event in events:
+        if not event._state.adding or event.entry_hash:
+            raise AppendOnlyError("An audit event is appended once.")
+        by_chain.setdefault(audit_chain.chain_key(event.network_id), []).append(event)
+    with transaction.atomic():
+        for key in sorted(by_chain):
+            chained = by_chain[key]
+            head = _lock_head(key, chained[0].network_id)
+            for event in chained:
+                _seal(event, head)
+            AuditChain.objects.filter(pk=head.pk).update(last_sequence=head.last_sequence, last_hash=head.last_hash)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+    return events
+
+
+def erase_personal_data(events: Any, *, batch_size: int = 1000) -> int:
+    """Blank the personal content (object label, before, after, note) of `events` (a queryset or a list) and mark
+    them erased; the chain still verifies. Writes no event: the caller records why. Returns how many were erased.
+    """
+    ids = events.values_list("pk", flat=True) if isinstance(events, models.QuerySet) else [e.pk for e in events]
+    ids = list(ids)
+    erased = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(ids), batch_size):
+            # The one sanctioned change of an event: through the base manager, past AuditEventQuerySet's refusal
+            # (on PostgreSQL the table's trigger lets exactly this shape through).
+            erased += AuditEvent._base_manager.filter(pk__in=ids[start : start + batch_size], erased_at=None).update(
+                object_repr="", before=None, after=None, note="", salt="", erased_at=now
+            )
+    return erased
 
 
 def record_read(*, actor: Any, obj: models.Model, purpose: str = "", network: Any = None) -> AuditEvent:

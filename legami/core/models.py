@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,30 @@ class DataClass(models.TextChoices):
     CASE = "case", _("Case data")
 
 
+class AppendOnlyError(Exception):
+    """An audit event may be appended (legami.core.audit.append) and its personal content erased
+    (legami.core.audit.erase_personal_data); nothing else may change or delete one."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would change or remove events, and inserts that skip the chain."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self) -> Any:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> int:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        if any(not obj.entry_hash for obj in objs):
+            raise AppendOnlyError("Audit events are written through legami.core.audit.append().")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEvent(models.Model):
     """One write (or one read of case data): who, what, when, before and after."""
 
@@ -47,6 +72,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("Log-in refused")
         ACCEPT = "accept", _("Accepted")
         REVOKE = "revoke", _("Revoked")
+        VERIFY = "verify", _("Chain verified")
 
     network = models.ForeignKey(
         "network.Network",
@@ -73,7 +99,19 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set by append() (not auto_now_add, which would change it after the event was sealed).
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
+    # The hash chain (legami.core.audit_chain). `chain` is written at append time and kept when the network
+    # is deleted (its foreign key becomes NULL): the chain still verifies.
+    chain = models.CharField(_("chain"), max_length=40, editable=False)
+    sequence = models.PositiveBigIntegerField(_("sequence"), editable=False)
+    salt = models.CharField(max_length=32, blank=True, editable=False)
+    content_digest = models.CharField(max_length=64, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -81,11 +119,40 @@ class AuditEvent(models.Model):
             models.Index(fields=["network", "-created_at"]),
             models.Index(fields=["object_type", "object_id"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["chain", "sequence"], name="core_auditevent_chain_sequence")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        if not self.entry_hash:
+            raise AppendOnlyError("Audit events are written through legami.core.audit.append().")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain of the audit log: its last sequence and hash, locked by every append."""
+
+    key = models.CharField(_("chain"), max_length=40, unique=True)
+    network = models.ForeignKey(
+        "network.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("network")
+    )
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.last_sequence}"
 
 
 class HistoryEvent(models.Model):

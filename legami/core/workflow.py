@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import audit_event
+from legami.core.audit import append, audit_event
 from legami.core.models import AuditEvent, DataClass, HistoryEvent
 from legami.core.permissions import can, require
 
@@ -299,7 +299,7 @@ class Workflow:
                 row.save(update_fields=[self.state_field, *self.saved_fields, *(changes or {})])
             if self.history is not None:
                 self.record(row, actor=actor, from_state=from_state, to_state=to_state, note=step.note)
-            self._audit(row, actor=actor, before=before, note=step.note).save(force_insert=True)
+            append([self._audit(row, actor=actor, before=before, note=step.note)])
             for hook in transition.on_commit:
                 transaction.on_commit(functools.partial(hook, row, step))
         return row
@@ -333,5 +333,5 @@ class Workflow:
             self.model._default_manager.filter(pk__in=ids).update(**{self.state_field: target}, **timestamps)
         if self.history is not None:
             self.history._default_manager.bulk_create(events)
-        AuditEvent.objects.bulk_create(audits)
+        append(audits)
         return len(audits)

@@ -60,6 +60,7 @@ urlpatterns = [
     path("ties/<int:pk>/delete/", ties.tie_delete, name="tie_delete"),
     # privacy: audit log and register of processings (legal bases)
     path("audit/", audit.audit_list, name="audit"),
+    path("audit/verify/", audit.audit_verify, name="audit_verify"),
     path("privacy/processings/", privacy.processing_list, name="processings"),
     path("privacy/processings/new/", privacy.processing_create, name="processing_create"),
     path("privacy/processings/<int:pk>/edit/", privacy.processing_update, name="processing_update"),

@@ -115,6 +115,8 @@ ROUTES: dict[str, Row] = {
     "network:tie_delete": Row("network.change_ties", obj="tie"),
     # privacy
     "network:audit": Row("core.view_audit"),
+    # Verifying the audit chain is POST only: whoever may read the log and opens it with GET is told so.
+    "network:audit_verify": Row("core.view_audit", overrides={"coordinator": 405, "privacy_officer": 405}),
     "network:processings": Row("core.manage_processings"),
     "network:processing_create": Row("core.manage_processings"),
     "network:processing_update": Row("core.manage_processings", obj="processing"),

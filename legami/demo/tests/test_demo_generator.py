@@ -10,6 +10,7 @@ from legami.accounts.models import Invitation, User
 from legami.aggregation.models import AggregatedDemand
 from legami.core.models import AuditEvent, Consent, Processing
 from legami.core.roles import Role
+from legami.core.tests.audit_tools import wipe_audit_log
 from legami.demo import data
 from legami.demo.generator import SMALL_PEOPLE, build_plan, demo_digest, load_demo, organization_tax_code
 from legami.needs.models import Need, SurveyNeedRule
@@ -60,7 +61,7 @@ def wipe_demo() -> None:
     Need.objects.filter(network__in=networks).delete()
     networks.delete()
     User.objects.filter(email__endswith="@legami.demo").delete()
-    AuditEvent.objects.all().delete()
+    wipe_audit_log()
 
 
 def test_small_demo_is_created_through_the_services(province):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import audit_event, snapshot
+from legami.core.audit import append, audit_event, snapshot
 from legami.core.imports import Column, ImportContext, ImportDeclaration, RowCheck
 from legami.core.imports.pipeline import ImportOutcome, Progress, import_file, run_import_job
 from legami.core.imports.services import start_import
@@ -190,7 +190,7 @@ def _write_needs(rows: list[dict[str, Any]], context: ImportContext) -> None:
     NeedEvent.objects.bulk_create(
         NeedEvent(need=need, from_status="", to_status=NeedStatus.NEW, actor=user, note=note[:500]) for need in batch
     )
-    AuditEvent.objects.bulk_create(
+    append(
         audit_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,

@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.audit_chain import Problem
 from legami.core.capabilities import VIEW_AUDIT as VIEW
 from legami.core.models import AuditEvent
 from legami.core.permissions import can
@@ -191,3 +192,48 @@ def describe_events(events: list[AuditEvent], *, changes: bool = False) -> list[
         if changes:
             event.changes = audit_changes(event)  # type: ignore[attr-defined]
     return events
+
+
+PROBLEMS = {
+    Problem.CONTENT_CHANGED: _("its content was changed"),
+    Problem.LINK_BROKEN: _("its link to the event before it is broken"),
+    Problem.MISSING: _("an event is missing"),
+    Problem.INSERTED: _("an event was inserted"),
+    Problem.OUT_OF_ORDER: _("the events are out of order"),
+}
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """The last verification of a network's audit chain, as its page shows it."""
+
+    when: datetime.datetime
+    who: str
+    ok: bool
+    checked: int
+    sequence: int | None = None
+    event_id: int | None = None
+    problem: str = ""
+
+
+def last_verification(viewer: Any, network: Network) -> ChainState | None:
+    """The network's last recorded verification of its audit chain (None: never verified, or not for this viewer)."""
+    if not can(viewer, VIEW, network):
+        return None
+    event = (
+        AuditEvent.objects.filter(network=network, action=AuditEvent.Action.VERIFY, object_type="core.auditchain")
+        .order_by("-sequence")
+        .first()
+    )
+    if event is None or not isinstance(event.after, dict):
+        return None
+    broken = event.after.get("broken") or {}
+    return ChainState(
+        when=event.created_at,
+        who=str(_("the scheduled check")) if event.actor_label == "system" else event.actor_label,
+        ok=bool(event.after.get("ok")),
+        checked=int(event.after.get("checked") or 0),
+        sequence=broken.get("sequence"),
+        event_id=broken.get("event_id"),
+        problem=str(PROBLEMS.get(broken.get("problem", ""), broken.get("problem", ""))),
+    )

@@ -1,4 +1,4 @@
-"""Writes about the audit log itself: downloading it is an audited act."""
+"""Writes about the audit log itself: downloading it and verifying its chain are audited acts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from legami.core.audit import record_event
+from legami.core.audit import record_event, record_verification
+from legami.core.audit_chain import ChainResult, verify_chain
 from legami.core.capabilities import VIEW_AUDIT
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
@@ -26,3 +27,12 @@ def record_audit_export(*, actor: Any, network: Network, filters: dict[str, Any]
         after={"filters": {k: str(v) for k, v in filters.items() if v not in (None, "")}},
         data_class=DataClass.PERSONAL,
     )
+
+
+@transaction.atomic
+def verify_audit_chain(*, actor: Any, network: Network) -> ChainResult:
+    """Verify the network's audit chain now and record the outcome (who verified, when, the first broken link)."""
+    require(actor, VIEW_AUDIT, network)
+    result = verify_chain(network)
+    record_verification(actor=actor, result=result)
+    return result
