@@ -262,6 +262,10 @@ LEGAMI_FIELD_KEYS = env_list("LEGAMI_FIELD_KEYS", "") or [
     "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE="
 ]
 
+# Keys for the encrypted backups of `manage.py backup` / `restore` (comma separated Fernet keys: the first
+# encrypts, any decrypts). No default: a backup without a key is refused.
+LEGAMI_BACKUP_KEY = env_list("LEGAMI_BACKUP_KEY", "")
+
 # Without an e-mail server, development prints whole messages; production logs only that one was not sent (an
 # invitation's text holds its link, a secret), and check --deploy warns (legami.W002).
 EMAIL_BACKEND = os.environ.get(
