@@ -208,3 +208,9 @@ def record_admin_change(sender: Any, instance: Any, created: bool = False, **kwa
         data_class=DataClass.PERSONAL,
         note=f"admin: {instance.get_change_message()}"[:300],
     )
+
+
+def erase_personal_data(events: models.QuerySet[AuditEvent]) -> int:
+    """Blank what `events` say about their object (its label, the before and after), keeping who did what and when;
+    returns how many events were changed. Used when a person is anonymised."""
+    return events.update(object_repr="", before=None, after=None)
