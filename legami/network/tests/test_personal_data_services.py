@@ -24,6 +24,7 @@ from legami.network.models import Household, Person, Tie
 from legami.network.selectors.dashboard import dashboard_counts
 from legami.network.selectors.retention import consenting_people, people_due_for_anonymisation
 from legami.network.services.consents import record_consent
+from legami.network.services.people import update_person
 from legami.network.services.personal_data import (
     anonymise_expired_people,
     anonymise_person,
@@ -359,6 +360,21 @@ def test_anonymising_twice_is_refused_and_changes_nothing(cast):
     assert error.value.error_list[0].code == "already_anonymised"
     assert "already anonymised" in error.value.messages[0]
     assert AuditEvent.objects.count() == count
+
+
+def test_an_anonymised_person_can_no_longer_be_changed_nor_given_consents(cast):
+    person = _planted(cast)
+    anonymise_person(actor=cast.privacy_officer, person=person)
+    person.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        update_person(actor=cast.coordinator, person=person, data={"first_name": "MkFirst"})
+    assert error.value.error_list[0].code == "anonymised"
+    newsletter = Processing.objects.get(code="newsletter")
+    with pytest.raises(ValidationError) as error:
+        record_consent(actor=cast.coordinator, person=person, processing=newsletter, given=True)
+    assert error.value.error_list[0].code == "anonymised"
+    person.refresh_from_db()
+    assert person.first_name == "" and Consent.objects.get(person=person).source == ""
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "case_manager", "evaluator", "outsider"])

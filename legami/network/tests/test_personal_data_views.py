@@ -116,6 +116,14 @@ def test_anonymise_confirms_then_anonymises_and_says_so(cast, english_login):
     assert "The person has been anonymised" in page and "This person was anonymised on" in page
     assert MARKERS["first_name"] not in page and MARKERS["email"] not in page
     assert url("person_anonymise", cast, person.pk) not in page  # no button for what is done
+    page = english_login(cast.coordinator).get(url("person_detail", cast, person.pk)).content.decode()
+    assert url("person_update", cast, person.pk) not in page  # nor for changing who is nobody now
+    client = english_login(cast.coordinator)
+    response = client.post(url("person_update", cast, person.pk), {"first_name": "Di nuovo"}, follow=True)
+    assert response.redirect_chain[-1][0] == url("person_detail", cast, person.pk)
+    assert "their record can no longer be changed" in response.content.decode()
+    person.refresh_from_db()
+    assert person.first_name == ""
 
 
 def test_anonymising_an_anonymised_person_is_refused_with_a_clear_message(cast, english_login):
