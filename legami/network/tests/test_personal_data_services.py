@@ -581,3 +581,48 @@ def test_the_consenting_list_is_refused_to_who_may_not_export_people(cast, perso
     newsletter = f.ProcessingFactory(network=cast.network, legal_basis="consent")
     with pytest.raises(PermissionDenied):
         export_consenting_people(actor=getattr(cast, persona), processing=newsletter)
+
+
+def test_the_export_runs_the_same_number_of_queries_however_much_a_person_has(cast):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    person = _planted(cast)
+    export_person_data(actor=cast.privacy_officer, person=person)  # the actor's roles are read once, then kept
+    with CaptureQueriesContext(conn) as few:
+        export_person_data(actor=cast.privacy_officer, person=Person.objects.get(pk=person.pk))
+    area = person.needs.first().area
+    for _ in range(10):
+        need = NeedFactory(network=cast.network, area=area, person=person, municipality=cast.municipalities[0])
+        NeedEvent.objects.create(need=need, from_status="", to_status="new")
+        f.TieFactory(network=cast.network, source_person=person)
+        f.ConsentFactory(person=person, processing=f.ProcessingFactory(network=cast.network))
+    with CaptureQueriesContext(conn) as many:
+        export_person_data(actor=cast.privacy_officer, person=Person.objects.get(pk=person.pk))
+    assert len(many) == len(few), "\n".join(q["sql"][:150] for q in many.captured_queries)
+
+
+def test_define_processing_reads_the_retention_in_months(cast):
+    from legami.core.services import define_processing
+
+    processing = define_processing(
+        actor=cast.privacy_officer,
+        network=cast.network,
+        code="registro",
+        name="Registro",
+        purpose="Anagrafe",
+        legal_basis="public_task",
+        retention_months="1.200",  # Italian thousands
+    )
+    assert processing.retention_months == 1200
+    with pytest.raises(ValidationError) as error:
+        define_processing(
+            actor=cast.privacy_officer,
+            network=cast.network,
+            code="altro",
+            name="Altro",
+            purpose="Anagrafe",
+            legal_basis="public_task",
+            retention_months=0,
+        )
+    assert error.value.error_dict["retention_months"][0].code == "min_value"
