@@ -59,6 +59,11 @@ def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
         yield writer.writerow([_csv_value(v) for v in row])
 
 
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A whole table as CSV text: UTF-8 BOM first, cells neutralised as spreadsheet formulas (for files in a ZIP)."""
+    return "".join(_csv_lines(header, rows))
+
+
 def _with_extension(filename: str, fmt: str) -> str:
     return filename if filename.lower().endswith(f".{fmt}") else f"{filename}.{fmt}"
 

@@ -237,10 +237,23 @@ class Processing(NetworkScopedModel):
         _("special-category condition"), max_length=40, choices=SpecialCategoryCondition.choices, blank=True
     )
     retention = models.CharField(_("retention period"), max_length=200, blank=True)
+    # The period in whole months after a person's last activity, for the scheduled anonymisation (empty: not set).
+    retention_months = models.PositiveIntegerField(
+        _("retention in months"),
+        null=True,
+        blank=True,
+        help_text=_("After how many months without activity the people under this processing are anonymised."),
+    )
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["network", "code"], name="processing_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "code"], name="processing_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(retention_months__isnull=True) | models.Q(retention_months__gte=1),
+                name="processing_retention_months_positive",
+            ),
+        ]
         verbose_name = _("processing")
         verbose_name_plural = _("processings")
 

@@ -44,6 +44,15 @@ PROCESSING_INPUTS = inputs.Rules(
             SpecialCategoryCondition, messages={"invalid_choice": _("Choose a condition from the list.")}
         ),
         "retention": inputs.Text(max_length=max_length_of(Processing, "retention")),
+        "retention_months": inputs.Integer(
+            min_value=1,
+            max_value=1200,
+            messages={
+                "invalid": _("Write the retention as a whole number of months, e.g. 60."),
+                "min_value": _("The retention is at least one month; leave it empty if it is not set."),
+                "max_value": _("The retention is at most 1200 months (100 years)."),
+            },
+        ),
     },
     checks=(_code_is_a_slug, _CODE_UNIQUE),
     messages={"unknown": _("This field cannot be changed.")},
@@ -69,6 +78,7 @@ def define_processing(
     legal_basis: str,
     special_category_condition: str = "",
     retention: str = "",
+    retention_months: Any = None,
 ) -> Processing:
     """Add a processing to the network's register, with its purpose and legal basis."""
     require(actor, MANAGE_PROCESSINGS, network)
@@ -80,6 +90,7 @@ def define_processing(
             "legal_basis": legal_basis,
             "special_category_condition": special_category_condition,
             "retention": retention,
+            "retention_months": retention_months,
         },
         network=network,
     )

@@ -250,6 +250,8 @@ class Person(NetworkScopedModel):
     )
     # People write health details here whatever the guide says: encrypted at rest, never in the audit in clear.
     notes = EncryptedTextField(_("notes"), blank=True)
+    # Set once, when what identified the person was removed (end of retention or a request): irreversible.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

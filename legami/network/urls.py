@@ -12,6 +12,7 @@ from legami.network.views import (
     members,
     organizations,
     people,
+    personal_data,
     privacy,
     public,
     ties,
@@ -45,6 +46,9 @@ urlpatterns = [
     path("people/<int:pk>/edit/", people.person_update, name="person_update"),
     path("people/<int:pk>/delete/", people.person_delete, name="person_delete"),
     path("people/<int:pk>/consents/", people.person_consents, name="person_consents"),
+    # a person's rights (GDPR Art. 15, 17, 20): the privacy officer's export and anonymisation
+    path("people/<int:pk>/data-export/", personal_data.person_data_export, name="person_data_export"),
+    path("people/<int:pk>/anonymise/", personal_data.person_anonymise, name="person_anonymise"),
     # The people import's job page was once here: the old address redirects to the new one.
     legacy_job_url(PEOPLE_IMPORT, "jobs/<int:pk>/", guard=network_view, name="job_detail"),
     # households
@@ -64,4 +68,5 @@ urlpatterns = [
     path("privacy/processings/", privacy.processing_list, name="processings"),
     path("privacy/processings/new/", privacy.processing_create, name="processing_create"),
     path("privacy/processings/<int:pk>/edit/", privacy.processing_update, name="processing_update"),
+    path("privacy/processings/<int:pk>/consenting/", personal_data.processing_consenting, name="processing_consenting"),
 ]

@@ -145,6 +145,7 @@ EXTRA_MODULES = (
     "legami.needs.tests.matrix_surveys",
     "legami.needs.tests.matrix_map",
     "legami.aggregation.tests.matrix",
+    "legami.network.tests.matrix_personal_data",
 )
 
 

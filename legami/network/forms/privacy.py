@@ -35,6 +35,17 @@ class ProcessingForm(forms.Form):
         required=False,
         help_text=_("For example: 5 years after the end of the project."),
     )
+    # Text, not a number field: the input rules read it (Italian or English digits) and say what is wrong.
+    retention_months = forms.CharField(
+        label=_("Retention in months"),
+        max_length=10,
+        required=False,
+        help_text=_(
+            "After how many months without activity a person is anonymised. "
+            "Leave it empty if nobody is to be anonymised automatically."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, processing: Processing | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +56,15 @@ class ProcessingForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values as keyword arguments of define_processing / `data` of update_processing."""
-        names = ("code", "name", "purpose", "legal_basis", "special_category_condition", "retention")
+        names = (
+            "code",
+            "name",
+            "purpose",
+            "legal_basis",
+            "special_category_condition",
+            "retention",
+            "retention_months",
+        )
         return {name: self.cleaned_data[name] for name in names if name in self.fields}
 
 
@@ -53,7 +72,7 @@ def processing_initial(processing: Processing) -> dict[str, Any]:
     """The form's initial values for an existing processing."""
     return {
         name: getattr(processing, name)
-        for name in ("name", "purpose", "legal_basis", "special_category_condition", "retention")
+        for name in ("name", "purpose", "legal_basis", "special_category_condition", "retention", "retention_months")
     }
 
 

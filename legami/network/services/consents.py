@@ -16,6 +16,7 @@ from legami.core.permissions import require
 from legami.core.validation import max_length_of
 from legami.network.capabilities import CHANGE_PEOPLE
 from legami.network.selectors.people import person_in_scope
+from legami.network.services.people import refuse_anonymised
 
 
 def _rests_on_consent(ctx: inputs.Context) -> None:
@@ -57,6 +58,7 @@ def record_consent(*, actor: Any, person: Any, processing: Processing, given: bo
     require(actor, CHANGE_PEOPLE, network)
     if not person_in_scope(actor, person, CHANGE_PEOPLE):
         raise PermissionDenied(CHANGE_PEOPLE)
+    refuse_anonymised(person)
     values = CONSENT_INPUTS.clean({"processing": processing, "given": given, "source": source}, network=network)
     processing, given, source = values["processing"], values["given"], values["source"]
 

@@ -158,6 +158,14 @@ def _require_reach(actor: Any, person: Person) -> None:
         raise PermissionDenied(CHANGE_PEOPLE)
 
 
+def refuse_anonymised(person: Person) -> None:
+    """An anonymised person is nobody any more: writing about them again would undo the anonymisation."""
+    if person.anonymised_at is not None:
+        raise ValidationError(
+            _("This person has been anonymised: their record can no longer be changed."), code="anonymised"
+        )
+
+
 def _save(person: Person) -> None:
     try:
         with transaction.atomic():
@@ -185,8 +193,9 @@ def create_person(*, actor: Any, network: Network, data: dict) -> Person:
 
 
 def update_person(*, actor: Any, person: Person, data: dict) -> Person:
-    """Change some fields of a person (only the keys present in `data`)."""
+    """Change some fields of a person (only the keys present in `data`); an anonymised person stays as they are."""
     _require_reach(actor, person)
+    refuse_anonymised(person)
     with transaction.atomic():
         values = clean_person_data(actor=actor, network=person.network, data=data, instance=person)
         change_and_record(actor=actor, obj=person, values=values, data_class=DataClass.PERSONAL, save=_save)

@@ -121,6 +121,10 @@ def person_create(request: HttpRequest, network: Network) -> HttpResponse:
 def person_update(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Edit a person, including joining or leaving a household."""
     person = get_person_for_user(request.user, network, pk, capability=CHANGE)
+    if person.anonymised_at is not None:
+        # Nothing to edit: the page would only invite writing about them again.
+        messages.error(request, _("This person has been anonymised: their record can no longer be changed."))
+        return redirect("network:person_detail", network.slug, person.pk)
     kwargs = {"viewer": request.user, "network": network}
     if _searching(request):
         form = PersonForm(initial=request.POST.dict(), household_matches=_household_search(request, network), **kwargs)

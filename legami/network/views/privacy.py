@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from legami.core.capabilities import MANAGE_PROCESSINGS as MANAGE
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.permissions import can
 from legami.core.selectors import get_processing, processings_of
 from legami.core.services import define_processing, update_processing
+from legami.network.capabilities import EXPORT_PEOPLE
 from legami.network.forms.privacy import ProcessingForm, processing_initial
 from legami.network.models import Network
 
@@ -27,7 +29,12 @@ def processing_list(request: HttpRequest, network: Network) -> HttpResponse:
         given_count=Count("consents", filter=Q(consents__given=True)),
         withdrawn_count=Count("consents", filter=Q(consents__given=False)),
     )
-    return render(request, "network/privacy/list.html", {"nav": "privacy", "processings": processings})
+    context = {
+        "nav": "privacy",
+        "processings": processings,
+        "can_export_consenting": can(request.user, EXPORT_PEOPLE, network),
+    }
+    return render(request, "network/privacy/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
