@@ -174,6 +174,8 @@ LEGAMI_TWO_FACTOR_COOLOFF = datetime.timedelta(minutes=float(os.environ.get("LEG
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = os.environ.get("LEGAMI_TWO_FACTOR_ISSUER", "legami")
+# The admin site lists the devices but never shows their keys nor a QR code to scan (a second phone).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Password reset by e-mail: the link works for an hour, and once (it dies when the password changes). One e-mail
 # address may ask this many links an hour (and one connection LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR times).
 PASSWORD_RESET_TIMEOUT = 60 * 60

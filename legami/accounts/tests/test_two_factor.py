@@ -530,3 +530,29 @@ def test_check_deploy_warns_when_it_is_optional(settings):
     assert check_two_factor(None) == []
     settings.LEGAMI_TWO_FACTOR = "optional"
     assert [w.id for w in check_two_factor(None)] == ["legami.W020"]
+
+
+def test_check_deploy_fails_at_warning_level_when_it_is_optional(tmp_path):
+    from cryptography.fernet import Fernet
+
+    from legami.core.tests.test_deploy import _clean_env, _run
+
+    env = _clean_env(
+        LEGAMI_SECRET_KEY="x" * 20 + "A1!b2@C3#d4$E5%f6^G7&h8*I9(j0)K-_=+L",
+        LEGAMI_FIELD_KEYS=Fernet.generate_key().decode(),
+        LEGAMI_ALLOWED_HOSTS="legami.example.org",
+        LEGAMI_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        LEGAMI_TWO_FACTOR="optional",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "legami.W020" in result.stdout + result.stderr
+
+
+def test_a_mistyped_two_factor_setting_stops_start_up():
+    from legami.core.tests.test_deploy import _clean_env, _run
+
+    result = _run(["manage.py", "check"], _clean_env(LEGAMI_TWO_FACTOR="requried"))
+    assert result.returncode != 0
+    assert "LEGAMI_TWO_FACTOR='requried': use required (the default) or optional." in result.stderr
