@@ -209,7 +209,7 @@ def verify_recovery_code(*, user: Any, code: str) -> StaticDevice:
     _require_authenticated(user)
     clean = clean_recovery_code(code)
     _check_not_paused(user)
-    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = StaticDevice.objects.filter(user=user, confirmed=True, token_set__token=clean).order_by("pk").first()
     if device is None or not device.verify_token(clean):
         _refuse(user, "wrong recovery code")
         raise ValidationError({"code": _("This recovery code is not right, or it has already been used.")})

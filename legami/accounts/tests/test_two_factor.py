@@ -440,6 +440,16 @@ def test_bad_recovery_codes_are_explained_and_not_counted(cast, typed, message):
     assert _failures(cast.coordinator) == []
 
 
+def test_a_recovery_code_of_someone_else_does_not_work(cast):
+    _with_recovery_codes(cast.case_manager)
+    authenticator(cast.coordinator)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        verify_recovery_code(user=cast.coordinator, code="aaaa2222")
+    assert StaticToken.objects.filter(token="aaaa2222").exists()
+
+
 def test_recovery_code_service_deletes_the_code(cast):
     _with_recovery_codes(cast.coordinator)
     verify_recovery_code(user=cast.coordinator, code="bbbb3333")

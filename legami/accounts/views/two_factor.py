@@ -109,7 +109,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if _verified(request):
         return redirect(_next(request))
     if not has_two_factor(request.user):
-        return redirect(reverse("accounts:two_factor_setup") + "?" + request.GET.urlencode())
+        query = request.GET.urlencode()
+        return redirect(reverse("accounts:two_factor_setup") + (f"?{query}" if query else ""))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
