@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-DEMO_ENV := LEGAMI_DEBUG=1
+# The demo logs in with the password alone (LEGAMI_TWO_FACTOR=optional): production asks every role that sees
+# case data for a two-factor code too.
+DEMO_ENV := LEGAMI_DEBUG=1 LEGAMI_TWO_FACTOR=optional
 PYTEST_ARGS ?=
 
 .PHONY: install demo serve worker test test-sqlite test-postgres production-check lint bench bench-lighthouse theme messages schema clean

@@ -70,6 +70,35 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_verified_force_login(request, monkeypatch):
+    """A session made by `force_login` has passed the second step too (a code-less test device stands for the
+    authenticator), so that tests of everything else need not type codes. Tests marked `two_factor_flow` get
+    Django's plain force_login and go through the real thing."""
+    if request.node.get_closest_marker("two_factor_flow"):
+        return
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+def verify_session(client, user) -> None:
+    """Mark `client`'s session as having passed the second step for `user`."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="test-verified", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
 def _media_and_tasks(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -186,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             DATABASE_URL=args.database_url or f"sqlite:///{workdir / 'demo.sqlite3'}",
             DJANGO_SETTINGS_MODULE="legami.settings",
             LEGAMI_HTTPS="0",
+            # It measures pages, not the log-in: the coordinator logs in with the password alone, as in the demo.
+            LEGAMI_TWO_FACTOR="optional",
             LEGAMI_STATIC_ROOT=str(workdir / "static"),
             LEGAMI_MEDIA_ROOT=str(workdir / "media"),
         )

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "bootstrap_italia_template",
@@ -84,6 +87,9 @@ MIDDLEWARE = [
     "legami.api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed the second step (request.user.is_verified()), then who must pass it first.
+    "django_otp.middleware.OTPMiddleware",
+    "legami.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -151,6 +157,29 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_DISABLE_ACCESS_LOG = True  # legami's audit log records log-ins and failures; axes keeps only the counts
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# Two-factor log-in (django-otp: an authenticator app's 6-digit codes, and 10 single-use recovery codes): "required"
+# makes every user holding a role that sees case or personal data (core.roles.registry.case_data_roles()), and
+# platform staff, turn it on and use it; "optional" (the demo) asks only those who turned it on. check --deploy
+# warns when it is optional (legami.W020).
+LEGAMI_TWO_FACTOR = (os.environ.get("LEGAMI_TWO_FACTOR") or "required").strip().lower()
+if LEGAMI_TWO_FACTOR not in ("required", "optional"):
+    raise ImproperlyConfigured(
+        f"LEGAMI_TWO_FACTOR={os.environ['LEGAMI_TWO_FACTOR']!r}: use required (the default) or optional."
+    )
+# Wrong codes: after this many in a row the account's second step is paused for the minutes below.
+LEGAMI_TWO_FACTOR_FAILURE_LIMIT = int(os.environ.get("LEGAMI_TWO_FACTOR_FAILURE_LIMIT", 5))
+LEGAMI_TWO_FACTOR_COOLOFF = datetime.timedelta(minutes=float(os.environ.get("LEGAMI_TWO_FACTOR_COOLOFF_MINUTES", 15)))
+# legami counts wrong codes itself (above, in the database, across processes): django-otp's own growing delays
+# would only confuse the count.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = os.environ.get("LEGAMI_TWO_FACTOR_ISSUER", "legami")
+# The admin site lists the devices but never shows their keys nor a QR code to scan (a second phone).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Password reset by e-mail: the link works for an hour, and once (it dies when the password changes). One e-mail
+# address may ask this many links an hour (and one connection LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR times).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+LEGAMI_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("LEGAMI_PASSWORD_RESETS_PER_HOUR", 3))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "home"

@@ -3,7 +3,7 @@
 
 Usage (from the project root, with the demo served on its own database and port):
 
-    export LEGAMI_DEBUG=1 DATABASE_URL=sqlite:////tmp/docs-demo.sqlite3
+    export LEGAMI_DEBUG=1 LEGAMI_TWO_FACTOR=optional DATABASE_URL=sqlite:////tmp/docs-demo.sqlite3
     .venv/bin/python manage.py migrate --no-input
     .venv/bin/python manage.py import_territory
     .venv/bin/python manage.py load_demo

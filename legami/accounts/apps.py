@@ -18,5 +18,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
 
+        from legami.accounts import checks  # noqa: F401  (registers the system checks)
+
         # Every refused log-in (the site's form, the admin's) goes to the audit log; axes counts it too.
         user_login_failed.connect(_audit_failed_login, dispatch_uid="legami.accounts.audit_failed_login")

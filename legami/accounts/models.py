@@ -147,3 +147,24 @@ class PersonalAccessToken(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class TwoFactorThrottle(models.Model):
+    """Wrong codes in a row at the second step of a user's log-in (codes and recovery codes together).
+
+    In the database rather than the cache, so that every server process sees the same count. Reset by a right
+    code; the pause ends LEGAMI_TWO_FACTOR_COOLOFF after the last wrong one.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_throttle", verbose_name=_("user")
+    )
+    failures = models.PositiveIntegerField(_("wrong codes in a row"), default=0)
+    last_failure_at = models.DateTimeField(_("last wrong code"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor pause")
+        verbose_name_plural = _("two-factor pauses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.failures}"

@@ -49,18 +49,21 @@ class Capability(str):
 
     label: Any
     roles: frozenset[Role]
+    # It shows case data or people's personal data: whoever holds it must log in with two factors.
+    case_data: bool
 
-    def __new__(cls, name: str, label: Any, *, roles: Iterable[Role | str]) -> Capability:
+    def __new__(cls, name: str, label: Any, *, roles: Iterable[Role | str], case_data: bool = False) -> Capability:
         if not CAPABILITY_NAME.match(name):
             raise ImproperlyConfigured(f"A capability is named '<app>.<verb>_<thing>' in lower case, not {name!r}.")
         capability = super().__new__(cls, name)
         capability.label = label
         capability.roles = frozenset(Role(role) for role in roles)
+        capability.case_data = bool(case_data)
         return capability
 
     def __getnewargs_ex__(self) -> tuple[tuple[str, Any], dict[str, Any]]:
-        # copy and pickle rebuild it through __new__, which needs the label and the roles too.
-        return (str(self), self.label), {"roles": self.roles}
+        # copy and pickle rebuild it through __new__, which needs the label, the roles and the flag too.
+        return (str(self), self.label), {"roles": self.roles, "case_data": self.case_data}
 
 
 class CapabilityRegistry:
@@ -77,7 +80,11 @@ class CapabilityRegistry:
                 raise ImproperlyConfigured(f"{capability!r} is not a Capability: declare it with Capability(...).")
             name = str(capability)
             known = self.declared.get(name)
-            if known is not None and (known.roles, str(known.label)) != (capability.roles, str(capability.label)):
+            if known is not None and (known.roles, str(known.label), known.case_data) != (
+                capability.roles,
+                str(capability.label),
+                capability.case_data,
+            ):
                 raise ImproperlyConfigured(f"The capability {name!r} is declared twice, differently.")
             self.declared[name] = capability
             self.table[name] = capability.roles
@@ -98,6 +105,13 @@ class CapabilityRegistry:
                 f"The capability {capability!r} is not declared: add it to its app's capabilities module, and "
                 "register that module from the app's AppConfig.ready()."
             ) from None
+
+    def case_data_roles(self) -> frozenset[Role]:
+        """The roles holding at least one capability that shows case or personal data (they log in with two
+        factors, see legami.accounts.two_factor)."""
+        return frozenset(
+            role for capability in self.declared.values() if capability.case_data for role in capability.roles
+        )
 
     def __contains__(self, capability: object) -> bool:
         return capability in self.declared

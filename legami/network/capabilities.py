@@ -19,13 +19,18 @@ MANAGE_MEMBERS = Capability(
     "network.manage_members", _("Invite members and change their roles"), roles={Role.COORDINATOR}
 )
 # The people registry is personal data: operators work on it, the privacy officer reads it.
-VIEW_PEOPLE = Capability("network.view_people", _("See the people registry"), roles=OPERATORS | {Role.PRIVACY_OFFICER})
+VIEW_PEOPLE = Capability(
+    "network.view_people", _("See the people registry"), roles=OPERATORS | {Role.PRIVACY_OFFICER}, case_data=True
+)
 CHANGE_PEOPLE = Capability("network.change_people", _("Record and change people and households"), roles=OPERATORS)
 IMPORT_PEOPLE = Capability("network.import_people", _("Import people from a file"), roles={Role.COORDINATOR})
 EXPORT_PEOPLE = Capability(
-    "network.export_people", _("Export the people registry"), roles={Role.COORDINATOR, Role.PRIVACY_OFFICER}
+    "network.export_people",
+    _("Export the people registry"),
+    roles={Role.COORDINATOR, Role.PRIVACY_OFFICER},
+    case_data=True,
 )
-VIEW_TIES = Capability("network.view_ties", _("See the ties between people"), roles=OPERATORS)
+VIEW_TIES = Capability("network.view_ties", _("See the ties between people"), roles=OPERATORS, case_data=True)
 CHANGE_TIES = Capability("network.change_ties", _("Record and change the ties between people"), roles=OPERATORS)
 # A person's rights (GDPR Art. 15, 17, 20) are answered by the privacy officer: they alone read everything the
 # network holds about one person, case data included, and remove what identifies them.

@@ -32,6 +32,9 @@ def _objects(cast) -> dict:
 PAGES = {
     "landing": ("home", lambda cast, objs: [], None),
     "login": ("accounts:login", lambda cast, objs: [], None),
+    "password reset": ("accounts:password_reset", lambda cast, objs: [], None),
+    "password reset sent": ("accounts:password_reset_done", lambda cast, objs: [], None),
+    "two-factor section": ("accounts:two_factor", lambda cast, objs: [], "coordinator"),
     "public home (anonymous)": ("network:home", lambda cast, objs: [cast.network.slug], None),
     "public home": ("network:home", lambda cast, objs: [cast.network.slug], "coordinator"),
     "dashboard": ("network:dashboard", lambda cast, objs: [cast.network.slug], "coordinator"),

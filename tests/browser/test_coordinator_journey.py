@@ -13,11 +13,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from legami.accounts.models import Invitation
+from legami.accounts.tests.otp import authenticator, code
 from legami.core.models import Job
 from legami.core.tests.factories import PASSWORD
 from legami.network.models import Organization, Person
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.two_factor_flow]
 
 
 def t(msgid: str) -> str:
@@ -69,13 +70,18 @@ def test_coordinator_journey(cast, page, check_a11y):
     slug = network.slug
     people_before = Person.objects.filter(network=network).count()
 
-    # 1. Log in through the form, landing on the dashboard.
+    # 1. Log in through the form, then the code of the authenticator app, landing on the dashboard.
+    device = authenticator(cast.coordinator)
     dashboard = reverse("network:dashboard", args=[slug])
     page.goto(f"{reverse('accounts:login')}?next={dashboard}")
     check_a11y.soft(page)
     page.get_by_label(label("E-mail address")).fill(cast.coordinator.email)
     page.get_by_label(label("Password")).fill(PASSWORD)
     submit(page, "Log in")
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    check_a11y.soft(page)
+    page.get_by_label(label("Code from the app")).fill(code(device))
+    submit(page, "Verify")
     page.wait_for_url(f"**{dashboard}")
     check_a11y.soft(page)
 

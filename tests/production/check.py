@@ -87,10 +87,14 @@ PAGES: list[tuple[str, str, object]] = [
 ]
 
 # Run inside `manage.py shell` with the production settings: the addresses of the pages above (reversed,
-# not spelled out here) and the demo's accounts, as JSON.
+# not spelled out here), the demo's accounts and, for those that must log in with two factors, the key of an
+# authenticator made for them here (the check computes its codes, as the phone would), as JSON.
 FIXTURES_SNIPPET = """
 import json
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from legami.accounts.models import User
+from legami.accounts.selectors.two_factor import two_factor_required
 from legami.aggregation.models import AggregatedDemand
 from legami.demo import data
 from legami.needs.models import Need, PrivacyLevel, Survey
@@ -103,6 +107,7 @@ survey = Survey.objects.filter(network=n, status=Survey.Status.OPEN).order_by("p
 paths = {
     "home": reverse("home"),
     "login": reverse("accounts:login"),
+    "two_factor_verify": reverse("accounts:two_factor_verify"),
     "account": reverse("accounts:home"),
     "platform": reverse("platform:networks"),
     "network_home": reverse("network:home", args=[s]),
@@ -128,7 +133,13 @@ paths = {
     "unknown": "/nessuna-rete-con-questo-nome/",
 }
 accounts = {"admin": data.ADMIN_EMAIL, **{role: email for email, _name, role, _o, _d in data.ACCOUNTS}}
-print(json.dumps({"paths": paths, "accounts": accounts, "password": data.PASSWORD}))
+keys = {}
+for who, email in accounts.items():
+    user = User.objects.get(email=email)
+    if two_factor_required(user):
+        TOTPDevice.objects.filter(user=user).delete()
+        keys[who] = TOTPDevice.objects.create(user=user, name="production check", confirmed=True).key
+print(json.dumps({"paths": paths, "accounts": accounts, "password": data.PASSWORD, "two_factor": keys}))
 """
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
@@ -348,24 +359,65 @@ def expected_status(who: str, rule: object) -> set[int]:
     return {found} if who in roles else {403}  # type: ignore[operator]
 
 
-def log_in(run: Run, browser: Browser, paths: dict, email: str, password: str) -> bool:
+def _csrf(page: Page) -> str | None:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    return found.group(1) if found else None
+
+
+def totp_code(key_hex: str) -> str:
+    """The code an authenticator app with this key shows now (django-otp's own TOTP, 6 digits, 30 s)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(key_hex))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def log_in(run: Run, browser: Browser, paths: dict, email: str, password: str, totp_key: str | None = None) -> bool:
+    """The log-in form; then, for a role that must use it, the two-factor code (computed from `totp_key`)."""
     form = browser.get(paths["login"])
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    token = _csrf(form)
     if not run.expect(form.status == 200 and token is not None, f"login form for {email}: {form.status}"):
         return False
     answer = browser.request(
         "POST",
         paths["login"],
-        body={"csrfmiddlewaretoken": token.group(1), "username": email, "password": password},  # type: ignore[union-attr]
+        body={"csrfmiddlewaretoken": token, "username": email, "password": password},  # type: ignore[dict-item]
     )
     session = [c for c in answer.set_cookies if c.startswith("sessionid=")]
     run.expect(
         bool(session) and "Secure" in session[0] and "HttpOnly" in session[0],
         f"{email}: the session cookie must be Secure and HttpOnly ({session})",
     )
+    if totp_key is None:
+        return run.expect(
+            answer.status == 302 and answer.headers.get("location") == paths["account"],
+            f"{email} could not log in: {answer.status} {answer.headers.get('location')}",
+        )
+    verify = paths["two_factor_verify"]
+    if not run.expect(
+        answer.status == 302 and answer.headers.get("location", "").startswith(verify),
+        f"{email}: the password did not lead to the two-factor code: {answer.status} {answer.headers.get('location')}",
+    ):
+        return False
+    # Before the code, the pages are closed: the account page sends back to the code.
+    early = browser.get(paths["account"])
+    run.expect(
+        early.status == 302 and early.headers.get("location", "").startswith(verify),
+        f"{email}: before the code the account page answered {early.status} {early.headers.get('location')}",
+    )
+    form = browser.get(answer.headers["location"])
+    token = _csrf(form)
+    if not run.expect(form.status == 200 and token is not None, f"two-factor form for {email}: {form.status}"):
+        return False
+    answer = browser.request(
+        "POST",
+        verify,
+        body={"csrfmiddlewaretoken": token, "code": totp_code(totp_key), "next": paths["account"]},  # type: ignore[dict-item]
+    )
     return run.expect(
         answer.status == 302 and answer.headers.get("location") == paths["account"],
-        f"{email} could not log in: {answer.status} {answer.headers.get('location')}",
+        f"{email}: the two-factor code was refused: {answer.status} {answer.headers.get('location')}",
     )
 
 
@@ -375,7 +427,14 @@ def check_pages(run: Run, port: int, fixtures: dict) -> set[str]:
     personas = ["anonymous", "admin", *ROLES]
     for who in personas:
         browser = Browser(port)
-        if who != "anonymous" and not log_in(run, browser, paths, fixtures["accounts"][who], fixtures["password"]):
+        if who != "anonymous" and not log_in(
+            run,
+            browser,
+            paths,
+            fixtures["accounts"][who],
+            fixtures["password"],
+            fixtures["two_factor"].get(who),
+        ):
             continue
         seen = []
         for label, key, rule in PAGES:

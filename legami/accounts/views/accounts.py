@@ -6,6 +6,8 @@ The account's other pages (the user's networks, accepting an invitation) are the
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -13,12 +15,18 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
 from legami.accounts.forms.accounts import LegamiPasswordChangeForm, LoginForm
+from legami.accounts.selectors.two_factor import has_two_factor, two_factor_required
 from legami.accounts.services.accounts import change_password, record_login
 from legami.core.forms import add_service_errors
+
+
+def second_step_url_after_login(target: str) -> str:
+    """The page of the second step, which then goes on to `target` (where the log-in would have gone)."""
+    return reverse("accounts:two_factor_verify") + "?" + urlencode({"next": target})
 
 
 class LoginView(auth_views.LoginView):
@@ -30,7 +38,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record_login(user=form.get_user())
+        user = form.get_user()
+        record_login(user=user)
+        if two_factor_required(user) or has_two_factor(user):
+            # The password was the first step: the code (or turning the verification on) comes next, then the page.
+            return redirect(second_step_url_after_login(response["Location"]))
         return response
 
 

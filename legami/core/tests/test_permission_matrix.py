@@ -19,9 +19,12 @@ case manager sees what any case manager sees. A route with no row here fails the
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from legami.accounts.models import Invitation, PersonalAccessToken
 from legami.core.models import Job, LegalBasis, Processing
@@ -54,6 +57,20 @@ ROUTES: dict[str, Row] = {
     # Log-out changes state: POST only, so GET is refused whoever asks.
     "accounts:logout": Row(PUBLIC, overrides=dict.fromkeys(PERSONAS, 405)),
     "accounts:password_change": Row(AUTHENTICATED),
+    # Password reset by e-mail: open to everyone (a logged-in user may ask for a link too).
+    "accounts:password_reset": Row(PUBLIC),
+    "accounts:password_reset_done": Row(PUBLIC),
+    "accounts:password_reset_complete": Row(PUBLIC),
+    # A good link moves its token into the session and sends on to the form, whoever opens it.
+    "accounts:password_reset_confirm": Row(
+        PUBLIC, obj="password_reset_link", overrides=dict.fromkeys(PERSONAS, REDIRECT)
+    ),
+    # Two-factor verification (every session of the matrix has passed it: see the root conftest).
+    "accounts:two_factor": Row(AUTHENTICATED),
+    "accounts:two_factor_setup": Row(AUTHENTICATED),
+    # The second step of the log-in: a session that has passed it is sent on.
+    "accounts:two_factor_verify": Row(AUTHENTICATED, overrides=dict.fromkeys(AUTHENTICATED_PERSONAS, REDIRECT)),
+    "accounts:two_factor_recovery": Row(AUTHENTICATED, overrides=dict.fromkeys(AUTHENTICATED_PERSONAS, REDIRECT)),
     # The invitation (for an e-mail with no account yet) is for its invitee only: whoever is logged in
     # as somebody else is refused; the anonymous invitee sees the sign-up form.
     "accounts:invitation_accept": Row(
@@ -243,6 +260,10 @@ def _objects(cast) -> dict:
             expires_at=timezone.now() + timedelta(days=14),
         ),
         "invitation_token": raw_invitation,
+        "password_reset_link": (
+            urlsafe_base64_encode(force_bytes(volunteer.pk)),
+            default_token_generator.make_token(volunteer),
+        ),
         "token": PersonalAccessToken.objects.create(
             user=cast.coordinator, name="Script", token_hash=token_hash, hint=hint
         ),
@@ -272,6 +293,8 @@ def _url(name: str, row: Row, cast, objects: dict) -> str:
         kwargs["network_slug"] = cast.network.slug
     if row.obj == "invitation_token":
         kwargs["token"] = objects["invitation_token"]
+    elif row.obj == "password_reset_link":
+        kwargs["uidb64"], kwargs["token"] = objects["password_reset_link"]
     elif row.obj and row.obj.endswith("_token"):
         kwargs["token"] = objects[row.obj]
     elif row.obj:
