@@ -35,8 +35,14 @@ CHANGE_TIES = Capability("network.change_ties", _("Record and change the ties be
 # A person's rights (GDPR Art. 15, 17, 20) are answered by the privacy officer: they alone read everything the
 # network holds about one person, case data included, and remove what identifies them.
 EXPORT_PERSON_DATA = Capability(
-    "network.export_person_data", _("Export all the data held about one person"), roles={Role.PRIVACY_OFFICER}
+    "network.export_person_data",
+    _("Export all the data held about one person"),
+    roles={Role.PRIVACY_OFFICER},
+    case_data=True,
 )
 ANONYMISE_PEOPLE = Capability(
-    "network.anonymise_people", _("Anonymise a person (irreversible)"), roles={Role.PRIVACY_OFFICER}
+    "network.anonymise_people",
+    _("Anonymise a person (irreversible)"),
+    roles={Role.PRIVACY_OFFICER},
+    case_data=True,
 )

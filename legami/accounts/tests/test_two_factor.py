@@ -82,7 +82,13 @@ def test_the_roles_that_see_case_data():
         Role.PRIVACY_OFFICER,
     }
     flagged = {str(c) for c in registry if c.case_data}
-    assert {"needs.view_case_needs", "network.view_people", "core.view_audit"} <= flagged
+    assert {
+        "needs.view_case_needs",
+        "network.view_people",
+        "network.export_person_data",
+        "network.anonymise_people",
+        "core.view_audit",
+    } <= flagged
 
 
 def test_the_flag_survives_copy_and_pickle_and_a_different_redeclaration_is_refused():
