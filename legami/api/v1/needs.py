@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
+from legami.api.auth import requires
 from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
@@ -21,7 +22,7 @@ from legami.api.schemas import (
     NamedRef,
     PageNumberPagination,
 )
-from legami.api.scoping import network_for, require_capability
+from legami.api.scoping import scoped_network
 from legami.needs.capabilities import CHANGE_NEEDS as CHANGE
 
 # The same capabilities as the needs pages: district-limited roles reach only their districts' Comuni,
@@ -187,9 +188,10 @@ class NeedFilters(Schema):
     response={200: list[NeedAreaOut], **READ_ERRORS},
     operation_id="need_areas_list",
     summary="The network's need areas, in order (in use or not)",
+    auth=requires(VIEW),
 )
 def list_areas(request: HttpRequest, slug: str):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     return list(areas_for_network(network))
 
 
@@ -198,10 +200,11 @@ def list_areas(request: HttpRequest, slug: str):
     response={200: list[NeedSummaryOut], **READ_ERRORS},
     operation_id="needs_list",
     summary="The needs of the network the caller may see, newest first",
+    auth=requires(VIEW),
 )
 @paginate(PageNumberPagination)
 def list_needs(request: HttpRequest, slug: str, filters: Query[NeedFilters]):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     municipality = municipality_by_istat_code(filters.municipality, loc=("query", "municipality"))
     return needs_for_user(
         request.user,
@@ -224,9 +227,10 @@ def list_needs(request: HttpRequest, slug: str, filters: Query[NeedFilters]):
     response={201: NeedOut, **WRITE_ERRORS},
     operation_id="needs_create",
     summary="Record a need",
+    auth=requires(CHANGE),
 )
 def create(request: HttpRequest, slug: str, payload: NeedIn):
-    network = network_for(request, slug, CHANGE)
+    network = scoped_network(request)
     data = payload.dict()
     data["municipality"] = municipality_by_istat_code(data["municipality"], loc=(*BODY, "municipality"))
     with service_errors():
@@ -239,9 +243,10 @@ def create(request: HttpRequest, slug: str, payload: NeedIn):
     response={200: NeedOut, **READ_ERRORS},
     operation_id="needs_get",
     summary="One need (reading a case-team need is written to the audit log)",
+    auth=requires(VIEW),
 )
 def get(request: HttpRequest, slug: str, id: Id):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     return get_need_for_user(request.user, network, id, purpose="API")
 
 
@@ -250,10 +255,10 @@ def get(request: HttpRequest, slug: str, id: Id):
     response={200: NeedOut, 409: ErrorOut, **WRITE_ERRORS},
     operation_id="needs_change_status",
     summary="Move a need to another status (409 when its present status does not allow it)",
+    auth=requires(CHANGE),
 )
 def change_status(request: HttpRequest, slug: str, id: Id, payload: NeedStatusIn):
-    network = network_for(request, slug, VIEW)
-    require_capability(request, CHANGE, network)
+    network = scoped_network(request)
     need = get_need_for_user(request.user, network, id, purpose="API status change")
     with conflict_errors():
         change_need_status(actor=request.user, need=need, to_status=payload.to_status, note=payload.note)

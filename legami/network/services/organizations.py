@@ -15,6 +15,7 @@ from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, grants, require
 from legami.core.roles import Role
+from legami.network.capabilities import CHANGE_ORGANIZATIONS
 from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.network.validators import normalize_tax_code, validate_tax_code
@@ -78,6 +79,8 @@ def can_update_organization(user: Any, organization: Organization) -> bool:
     network = organization.network
     if can(user, MANAGE, network):
         return True
+    if not can(user, CHANGE_ORGANIZATIONS, network):
+        return False
     return any(g.role == Role.PARTNER_STAFF and g.organization_id == organization.pk for g in grants(user, network))
 
 
