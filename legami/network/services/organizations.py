@@ -129,6 +129,7 @@ ORGANIZATION_FIELDS = tuple(ORGANIZATION_INPUTS.fields)
 
 
 def _role_is_free(ctx: inputs.Context) -> None:
+    """An organisation holds each role once (code role_taken)."""
     organization = ctx.extra.get("organization")
     if ctx.given("role") and organization is not None and organization.pk is not None:
         if Partnership.objects.filter(network=ctx.network, organization=organization, role=ctx.value("role")).exists():
@@ -136,7 +137,7 @@ def _role_is_free(ctx: inputs.Context) -> None:
 
 
 def _one_lead(ctx: inputs.Context) -> None:
-    """A network has one lead partner: the current one's role must be removed first."""
+    """A network has one lead partner: the current one's role must be removed first (code lead_taken)."""
     if not ctx.given("role") or ctx.value("role") != Partnership.Role.LEAD:
         return
     current = (
@@ -152,6 +153,7 @@ def _one_lead(ctx: inputs.Context) -> None:
 
 
 def _until_after_since(ctx: inputs.Context) -> None:
+    """A role's end date is not before its start date (code until_before_since)."""
     # Only with a role chosen (even a wrong one): without one, the dates are not looked at (see _role_for_details).
     if not (ctx.value("role") or "role" in ctx.errors):
         return
