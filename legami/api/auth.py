@@ -25,6 +25,7 @@ from legami.accounts.models import PersonalAccessToken
 from legami.api.errors import RateLimited
 from legami.api.scoping import admit
 from legami.core import ratelimit
+from legami.core.http import client_address
 
 # last_used_at is informational: refreshing it at most once a minute spares a write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -74,6 +75,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = find_active_token(token.strip())
         if found is None:
+            # Guessing tokens is bounded per address (LEGAMI_API_REFUSED_TOKENS_PER_MINUTE), then 429.
+            limit = settings.LEGAMI_API_REFUSED_TOKENS_PER_MINUTE
+            wait = ratelimit.hit(f"api-refused-token:{client_address(request)}", limit=limit, window=60)
+            if wait:
+                raise RateLimited(wait, limit)
             # A client that sends a token means to use it: a bad one is refused outright rather than
             # falling back to a session cookie that happens to travel with the request.
             raise AuthenticationError()
