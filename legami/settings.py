@@ -266,9 +266,11 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": "/csp-report/",
     },
 }
-# Rate limits (legami.core.ratelimit): API requests per token (or logged-in user) per minute, and posts of
-# each public form (need report, survey answers) per address per hour; 0 turns one off.
+# Rate limits (legami.core.ratelimit): API requests per token (or logged-in user) per minute, refused API tokens
+# per address per minute, and posts of each public form (need report, survey answers) per address per hour;
+# 0 turns one off.
 LEGAMI_API_REQUESTS_PER_MINUTE = int(os.environ.get("LEGAMI_API_REQUESTS_PER_MINUTE", 600))
+LEGAMI_API_REFUSED_TOKENS_PER_MINUTE = int(os.environ.get("LEGAMI_API_REFUSED_TOKENS_PER_MINUTE", 30))
 LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR = int(os.environ.get("LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR", 30))
 
 # Browser features no page of legami uses.

@@ -3,6 +3,11 @@
 Tokens are looked up by their SHA-256 hash (the secret itself is never stored). A session is accepted
 as an alternative so that the web UI's own scripts can call the API; like every cookie-based
 authentication it is CSRF-checked on unsafe methods.
+
+Permission before validation: an operation under /networks/{slug}/ declares `auth=requires(CAPABILITY)`.
+django-ninja runs authentication before it reads the path, the query or the body, so the caller's
+membership (404 for an outsider) and capability (403) are settled before any input is validated: a refused
+caller never sees a 422 naming the fields. The handler reads the network with `scoped_network(request)`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from legami.accounts.models import PersonalAccessToken
 from legami.api.errors import RateLimited
+from legami.api.scoping import admit
 from legami.core import ratelimit
+from legami.core.http import client_address
 
 # last_used_at is informational: refreshing it at most once a minute spares a write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -56,13 +63,23 @@ def _count(key: str) -> None:
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer lgm_...`: a personal access token of an active user."""
+    """`Authorization: Bearer lgm_...`: a personal access token of an active user; with a `capability`, also a
+    member of the path's network holding it (see `requires`)."""
 
     openapi_scheme = "bearer"
+
+    def __init__(self, capability: str | None = None) -> None:
+        super().__init__()
+        self.capability = capability
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = find_active_token(token.strip())
         if found is None:
+            # Guessing tokens is bounded per address (LEGAMI_API_REFUSED_TOKENS_PER_MINUTE), then 429.
+            limit = settings.LEGAMI_API_REFUSED_TOKENS_PER_MINUTE
+            wait = ratelimit.hit(f"api-refused-token:{client_address(request)}", limit=limit, window=60)
+            if wait:
+                raise RateLimited(wait, limit)
             # A client that sends a token means to use it: a bad one is refused outright rather than
             # falling back to a session cookie that happens to travel with the request.
             raise AuthenticationError()
@@ -70,6 +87,7 @@ class TokenAuth(HttpBearer):
         touch_token(found)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
+        admit(request, self.capability)
         return found.user
 
 
@@ -77,6 +95,10 @@ class SessionAuth(APIKeyCookie):
     """The Django session of a logged-in user; unsafe methods must carry the CSRF token."""
 
     param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, csrf: bool = True, capability: str | None = None) -> None:
+        super().__init__(csrf=csrf)
+        self.capability = capability
 
     def _get_key(self, request: HttpRequest) -> str | None:
         # Without a logged-in session there is nothing to protect, and the answer must be 401 (not the
@@ -88,6 +110,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if request.user.is_authenticated:
             _count(f"user:{request.user.pk}")
+            admit(request, self.capability)
             return request.user
         return None
 
@@ -97,3 +120,15 @@ session_auth = SessionAuth(csrf=True)
 
 # Token first: API clients are the main users; the session serves the browser.
 api_auth = [token_auth, session_auth]
+
+
+def requires(capability: str) -> list[Any]:
+    """The `auth` of an operation under /networks/{slug}/: an authenticated caller who is a member of the network
+    (else 404) holding `capability` there (else 403), checked before any input is read."""
+    return [TokenAuth(capability), SessionAuth(csrf=True, capability=capability)]
+
+
+def capability_of(operation: Any) -> str | None:
+    """The capability an operation's authentication asks for (None: authentication only)."""
+    found = {getattr(callback, "capability", None) for callback in operation.auth_callbacks}
+    return found.pop() if len(found) == 1 else None

@@ -61,11 +61,13 @@ def conflict_errors() -> Iterator[None]:
 
 
 class RateLimited(Exception):
-    """Too many requests for this token or user in the current minute; retry after `seconds`."""
+    """Too many requests for this token or user (or refused tokens from this address) in the current minute, at
+    most `limit` (LEGAMI_API_REQUESTS_PER_MINUTE unless said); retry after `seconds`."""
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(self, seconds: int, limit: int | None = None) -> None:
         super().__init__(seconds)
         self.seconds = seconds
+        self.limit = settings.LEGAMI_API_REQUESTS_PER_MINUTE if limit is None else limit
 
 
 def install_exception_handlers(api: NinjaAPI) -> None:
@@ -88,7 +90,7 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RateLimited)
     def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         message = _("Too many requests: at most %(limit)s a minute. Try again in %(seconds)s seconds.") % {
-            "limit": settings.LEGAMI_API_REQUESTS_PER_MINUTE,
+            "limit": exc.limit,
             "seconds": exc.seconds,
         }
         response = api.create_response(request, {"detail": str(message)}, status=429)

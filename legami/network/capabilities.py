@@ -10,6 +10,13 @@ VIEW_ORGANIZATIONS = Capability("network.view_organizations", _("See the partner
 MANAGE_ORGANIZATIONS = Capability(
     "network.manage_organizations", _("Manage the partner organisations"), roles={Role.COORDINATOR}
 )
+# Changing an organisation's details: coordinators any, a partner's staff only their own (the object's rule,
+# can_update_organization); the API asks for it before it reads the input.
+CHANGE_ORGANIZATIONS = Capability(
+    "network.change_organizations",
+    _("Change the details of partner organisations (a partner's staff: their own)"),
+    roles={Role.COORDINATOR, Role.PARTNER_STAFF},
+)
 VIEW_MEMBERS = Capability(
     "network.view_members",
     _("See the members and their roles"),

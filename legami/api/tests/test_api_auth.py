@@ -207,3 +207,18 @@ def test_tokens_from_the_account_service_work_until_revoked(cast):
     assert api.get(network_url(cast.network)).json()["roles"] == ["community_worker"]
     revoke_token(actor=cast.community_worker, token=token)
     _assert_unauthorized(api.get(network_url(cast.network)))
+
+
+def test_refused_tokens_are_limited_per_address(cast, settings):
+    settings.LEGAMI_API_REFUSED_TOKENS_PER_MINUTE = 3
+    url = f"/api/v1/networks/{cast.network.slug}/"
+    guesser = Client(headers={"Authorization": "Bearer lgm_guess", "Accept-Language": "en"}, REMOTE_ADDR="203.0.113.7")
+    assert [guesser.get(url).status_code for _ in range(3)] == [401, 401, 401]
+    refused = guesser.get(url)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "at most 3 a minute" in refused.json()["detail"]
+    # Another address guesses apart; a valid token is never counted, from any address.
+    elsewhere = Client(headers={"Authorization": "Bearer lgm_guess"}, REMOTE_ADDR="203.0.113.8")
+    assert elsewhere.get(url).status_code == 401
+    valid = Client(headers={"Authorization": f"Bearer {make_token(cast.coordinator)}"}, REMOTE_ADDR="203.0.113.7")
+    assert valid.get(url).status_code == 200

@@ -5,9 +5,11 @@ session. Under /networks/{slug}/ the capabilities are those of the web UI: a cal
 the network gets 404, a member without the capability 403.
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
 
-from legami.api.auth import api_auth
+from legami.api.auth import api_auth, capability_of
 from legami.api.errors import install_exception_handlers
 from legami.api.v1 import needs, networks, organizations, people
 
@@ -27,7 +29,32 @@ problem (`loc` says where, `msg` says why); nothing is written then.
 **Pages.** Lists take `page` and `page_size` (at most 200) and return `count`, the total.
 """
 
-api = NinjaAPI(
+
+class LegamiAPI(NinjaAPI):
+    """The API, whose schema also names the capability each operation asks for (`x-capability`)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        capabilities = {
+            operation.operation_id: capability_of(operation)
+            for _prefix, router in self._routers
+            for view in router.path_operations.values()
+            for operation in view.operations
+        }
+        for item in schema["paths"].values():
+            for operation in item.values():
+                capability = capabilities.get(operation.get("operationId"))
+                if capability:
+                    roles = ", ".join(sorted(role.value for role in capability.roles))
+                    operation["x-capability"] = str(capability)
+                    operation["description"] = (
+                        f"Needs the capability `{capability}` in the network (roles: {roles}): checked before "
+                        "the input is read, so a non-member gets 404 and a member without it 403."
+                    )
+        return schema
+
+
+api = LegamiAPI(
     title="legami API",
     version="1.0.0",
     description=DESCRIPTION,

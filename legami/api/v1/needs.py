@@ -9,19 +9,23 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
+from legami.api.auth import requires
 from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
     ISTAT_CODE,
     READ_ERRORS,
+    UNKNOWN_MUNICIPALITY,
     WRITE_ERRORS,
     ErrorOut,
     Id,
     MunicipalityRef,
     NamedRef,
     PageNumberPagination,
+    declared,
+    with_server_rules,
 )
-from legami.api.scoping import network_for, require_capability
+from legami.api.scoping import scoped_network
 from legami.needs.capabilities import CHANGE_NEEDS as CHANGE
 
 # The same capabilities as the needs pages: district-limited roles reach only their districts' Comuni,
@@ -29,7 +33,7 @@ from legami.needs.capabilities import CHANGE_NEEDS as CHANGE
 from legami.needs.capabilities import VIEW_NEEDS as VIEW
 from legami.needs.selectors.areas import areas_for_network
 from legami.needs.selectors.needs import get_need_for_user, needs_for_user
-from legami.needs.services.needs import change_need_status, record_need
+from legami.needs.services.needs import NEED_RULES, change_need_status, record_need
 
 router = Router(tags=["needs"])
 
@@ -130,34 +134,47 @@ class NeedSummaryOut(NeedOut):
         return None if obj.is_case_data else obj.contact_phone
 
 
+NEED = declared(NEED_RULES)
+NEED_SERVER_RULES = NEED.server_rules(
+    set(NEED.rules.fields) - {"survey_response"},
+    resolved=["municipality"],
+    more=[
+        UNKNOWN_MUNICIPALITY,
+        {"field": "time_windows", "code": "invalid", "rule": "Each slot ends after it starts."},
+    ],
+)
+
+
 class NeedIn(Schema):
     """A new need (status `new`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = with_server_rules(NEED_SERVER_RULES)
 
-    area: Id = Field(..., description="Id of one of the network's need areas in use.")
+    area: int = NEED.field("area", description="Id of one of the network's need areas in use.")
     target_group: TargetGroup
-    description: str = Field(..., min_length=1, max_length=4000)
-    urgency: int = Field(2, ge=1, le=4, description="1 low, 2 medium, 3 high, 4 urgent.")
-    expressed: bool = True
+    description: str = NEED.field("description")
+    urgency: int = NEED.field("urgency", ge=1, le=4, description="1 low, 2 medium, 3 high, 4 urgent.")
+    expressed: bool = NEED.field("expressed")
     channel: Channel
-    privacy_level: PrivacyLevel = "network"
-    person: Id | None = Field(None, description="Id of a person of the network's registry.")
-    household: Id | None = Field(None, description="Id of one of the network's households.")
-    people_count: int = Field(1, ge=1, le=10000)
+    privacy_level: PrivacyLevel = NEED.field("privacy_level")
+    person: int | None = NEED.field("person", description="Id of a person of the network's registry.")
+    household: int | None = NEED.field("household", description="Id of one of the network's households.")
+    people_count: int = NEED.field("people_count")
     municipality: str = Field(..., pattern=ISTAT_CODE, description="ISTAT code of a Comune of the network.")
-    neighbourhood: Id | None = Field(None, description="Id of one of the network's neighbourhoods in that Comune.")
-    latitude: float | None = Field(None, description="With longitude, a point in Italy.")
-    longitude: float | None = None
+    neighbourhood: int | None = NEED.field(
+        "neighbourhood", description="Id of one of the network's neighbourhoods in that Comune."
+    )
+    latitude: float | None = NEED.field("latitude", description="With longitude, a point in Italy.")
+    longitude: float | None = NEED.field("longitude")
     time_windows: str | list[TimeWindowSchema] = Field(
         default_factory=list,
         description="When it applies: a list of slots, or text such as `mar e gio 16-18` or `mon 16:00-18:00`.",
     )
-    observed_on: datetime.date | None = Field(None, description="Not in the future; empty: today.")
-    contact_name: str = Field("", max_length=200)
-    contact_email: str = Field("", max_length=254)
-    contact_phone: str = Field("", max_length=30)
-    external_id: str = Field("", max_length=64, description="The id the need has in another system, unique.")
+    observed_on: datetime.date | None = NEED.field("observed_on", description="Not in the future; empty: today.")
+    contact_name: str = NEED.field("contact_name")
+    contact_email: str = NEED.field("contact_email")
+    contact_phone: str = NEED.field("contact_phone")
+    external_id: str = NEED.field("external_id", description="The id the need has in another system, unique.")
 
 
 class NeedStatusIn(Schema):
@@ -187,9 +204,10 @@ class NeedFilters(Schema):
     response={200: list[NeedAreaOut], **READ_ERRORS},
     operation_id="need_areas_list",
     summary="The network's need areas, in order (in use or not)",
+    auth=requires(VIEW),
 )
 def list_areas(request: HttpRequest, slug: str):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     return list(areas_for_network(network))
 
 
@@ -198,10 +216,11 @@ def list_areas(request: HttpRequest, slug: str):
     response={200: list[NeedSummaryOut], **READ_ERRORS},
     operation_id="needs_list",
     summary="The needs of the network the caller may see, newest first",
+    auth=requires(VIEW),
 )
 @paginate(PageNumberPagination)
 def list_needs(request: HttpRequest, slug: str, filters: Query[NeedFilters]):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     municipality = municipality_by_istat_code(filters.municipality, loc=("query", "municipality"))
     return needs_for_user(
         request.user,
@@ -224,9 +243,10 @@ def list_needs(request: HttpRequest, slug: str, filters: Query[NeedFilters]):
     response={201: NeedOut, **WRITE_ERRORS},
     operation_id="needs_create",
     summary="Record a need",
+    auth=requires(CHANGE),
 )
 def create(request: HttpRequest, slug: str, payload: NeedIn):
-    network = network_for(request, slug, CHANGE)
+    network = scoped_network(request)
     data = payload.dict()
     data["municipality"] = municipality_by_istat_code(data["municipality"], loc=(*BODY, "municipality"))
     with service_errors():
@@ -239,9 +259,10 @@ def create(request: HttpRequest, slug: str, payload: NeedIn):
     response={200: NeedOut, **READ_ERRORS},
     operation_id="needs_get",
     summary="One need (reading a case-team need is written to the audit log)",
+    auth=requires(VIEW),
 )
 def get(request: HttpRequest, slug: str, id: Id):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     return get_need_for_user(request.user, network, id, purpose="API")
 
 
@@ -250,10 +271,10 @@ def get(request: HttpRequest, slug: str, id: Id):
     response={200: NeedOut, 409: ErrorOut, **WRITE_ERRORS},
     operation_id="needs_change_status",
     summary="Move a need to another status (409 when its present status does not allow it)",
+    auth=requires(CHANGE),
 )
 def change_status(request: HttpRequest, slug: str, id: Id, payload: NeedStatusIn):
-    network = network_for(request, slug, VIEW)
-    require_capability(request, CHANGE, network)
+    network = scoped_network(request)
     need = get_need_for_user(request.user, network, id, purpose="API status change")
     with conflict_errors():
         change_need_status(actor=request.user, need=need, to_status=payload.to_status, note=payload.note)

@@ -4,8 +4,9 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
+from legami.api.auth import requires
 from legami.api.schemas import ErrorOut, NetworkOut, PageNumberPagination, ValidationErrorOut
-from legami.api.scoping import network_for
+from legami.api.scoping import scoped_network
 from legami.core.permissions import roles
 
 # Every role may see the network itself (the same capability as its dashboard).
@@ -31,8 +32,9 @@ def list_networks(request: HttpRequest):
     response={200: NetworkOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     operation_id="networks_get",
     summary="One network, with the caller's roles in it",
+    auth=requires(VIEW),
 )
 def get_network(request: HttpRequest, slug: str):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     network.caller_roles = roles(request.user, network)  # type: ignore[attr-defined]
     return network

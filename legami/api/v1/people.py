@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from legami.api.auth import requires
 from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import household_of_network, municipality_by_istat_code, neighbourhood_of_network
 from legami.api.schemas import (
@@ -21,7 +22,7 @@ from legami.api.schemas import (
     PersonOut,
     PersonPatch,
 )
-from legami.api.scoping import network_for, require_capability
+from legami.api.scoping import scoped_network
 from legami.network.capabilities import CHANGE_PEOPLE as CHANGE
 
 # The same capabilities as the registry pages: a district-limited role reaches only its districts' people.
@@ -61,10 +62,11 @@ def _service_data(request: HttpRequest, network: Network, payload: dict[str, Any
     response={200: list[PersonOut], **READ_ERRORS},
     operation_id="people_list",
     summary="The people of the network the caller may see",
+    auth=requires(VIEW),
 )
 @paginate(PageNumberPagination)
 def list_people(request: HttpRequest, slug: str, filters: Query[PeopleFilters]):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     municipality = municipality_by_istat_code(filters.municipality, loc=("query", "municipality"))
     return people_for(
         request.user,
@@ -81,9 +83,10 @@ def list_people(request: HttpRequest, slug: str, filters: Query[PeopleFilters]):
     response={201: PersonOut, **WRITE_ERRORS},
     operation_id="people_create",
     summary="Add a person to the registry",
+    auth=requires(CHANGE),
 )
 def create(request: HttpRequest, slug: str, payload: PersonIn):
-    network = network_for(request, slug, CHANGE)
+    network = scoped_network(request)
     data = _service_data(request, network, payload.dict())
     with service_errors():
         person = create_person(actor=request.user, network=network, data=data)
@@ -95,9 +98,10 @@ def create(request: HttpRequest, slug: str, payload: PersonIn):
     response={200: PersonOut, **READ_ERRORS},
     operation_id="people_get",
     summary="One person",
+    auth=requires(VIEW),
 )
 def get(request: HttpRequest, slug: str, id: Id):
-    network = network_for(request, slug, VIEW)
+    network = scoped_network(request)
     return get_person_for_user(request.user, network, id)
 
 
@@ -106,10 +110,10 @@ def get(request: HttpRequest, slug: str, id: Id):
     response={200: PersonOut, **WRITE_ERRORS},
     operation_id="people_update",
     summary="Change some fields of a person",
+    auth=requires(CHANGE),
 )
 def update(request: HttpRequest, slug: str, id: Id, payload: PersonPatch):
-    network = network_for(request, slug, VIEW)
-    require_capability(request, CHANGE, network)
+    network = scoped_network(request)
     person = get_person_for_user(request.user, network, id)
     data = _service_data(request, network, payload.dict(exclude_unset=True))
     with service_errors():
@@ -122,10 +126,10 @@ def update(request: HttpRequest, slug: str, id: Id, payload: PersonPatch):
     response={204: None, 409: ErrorOut, **READ_ERRORS},
     operation_id="people_delete",
     summary="Remove a person from the registry (409 while other records refer to them)",
+    auth=requires(CHANGE),
 )
 def delete(request: HttpRequest, slug: str, id: Id):
-    network = network_for(request, slug, VIEW)
-    require_capability(request, CHANGE, network)
+    network = scoped_network(request)
     person = get_person_for_user(request.user, network, id)
     with conflict_errors():
         delete_person(actor=request.user, person=person)

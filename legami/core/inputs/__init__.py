@@ -34,7 +34,7 @@ from legami.core.inputs.fields import (
     model_text,
 )
 from legami.core.inputs.lookups import Lookup, LookupMany
-from legami.core.inputs.rules import Rules, filled, one_of, point, refuse_unknown, unique
+from legami.core.inputs.rules import Rules, described, filled, one_of, point, refuse_unknown, unique
 
 # The parsers live in core.parsing; they are named here too (inputs.parse_date …), where writes look for them.
 from legami.core.parsing import EMPTY_VALUES, fold, parse_bool, parse_date, parse_id, parse_number, parse_time
@@ -63,6 +63,7 @@ __all__ = [
     "Text",
     "Time",
     "choose",
+    "described",
     "filled",
     "fold",
     "model_text",

@@ -158,6 +158,13 @@ class Rules:
 # --- cross-field checks that several writes share --------------------------------------------------------------
 
 
+def described(check: Check, field: str, code: str, message: Any) -> Check:
+    """`check`, carrying the field, the code and the message of the error it adds (`check.rule`), so that a
+    description of the write (the API's schema) can state the rule."""
+    check.rule = {"field": field, "code": code, "rule": message}  # type: ignore[attr-defined]
+    return check
+
+
 def one_of(*names: str, on: str, message: Any, code: str) -> Check:
     """At least one of `names` must have a value (e.g. a contact: an e-mail or a phone); the error goes on `on`."""
 
@@ -165,7 +172,7 @@ def one_of(*names: str, on: str, message: Any, code: str) -> Check:
         if ctx.ok(*names) and not any(ctx.value(name) not in EMPTY_VALUES for name in names):
             ctx.add_error(on, message, code)
 
-    return check
+    return described(check, on, code, message)
 
 
 def point(latitude: str = "latitude", longitude: str = "longitude", *, message: Any) -> Check:
@@ -178,7 +185,7 @@ def point(latitude: str = "latitude", longitude: str = "longitude", *, message: 
         if (lat is None) != (lon is None):
             ctx.add_error(longitude if lon is None else latitude, message, "point_incomplete")
 
-    return check
+    return described(check, f"{latitude}, {longitude}", "point_incomplete", message)
 
 
 def unique(
@@ -202,7 +209,7 @@ def unique(
         if rows.exists():
             ctx.add_error(name, message, code)
 
-    return check
+    return described(check, name, code, message)
 
 
 def filled(name: str, *, message: Any, code: str = "required") -> Check:
@@ -212,4 +219,4 @@ def filled(name: str, *, message: Any, code: str = "required") -> Check:
         if ctx.ok(name) and str(ctx.value(name) or "").strip() == "":
             ctx.add_error(name, message, code)
 
-    return check
+    return described(check, name, code, message)

@@ -15,6 +15,7 @@ from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, grants, require
 from legami.core.roles import Role
+from legami.network.capabilities import CHANGE_ORGANIZATIONS
 from legami.network.capabilities import MANAGE_ORGANIZATIONS as MANAGE
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.network.validators import normalize_tax_code, validate_tax_code
@@ -78,6 +79,8 @@ def can_update_organization(user: Any, organization: Organization) -> bool:
     network = organization.network
     if can(user, MANAGE, network):
         return True
+    if not can(user, CHANGE_ORGANIZATIONS, network):
+        return False
     return any(g.role == Role.PARTNER_STAFF and g.organization_id == organization.pk for g in grants(user, network))
 
 
@@ -126,6 +129,7 @@ ORGANIZATION_FIELDS = tuple(ORGANIZATION_INPUTS.fields)
 
 
 def _role_is_free(ctx: inputs.Context) -> None:
+    """An organisation holds each role once (code role_taken)."""
     organization = ctx.extra.get("organization")
     if ctx.given("role") and organization is not None and organization.pk is not None:
         if Partnership.objects.filter(network=ctx.network, organization=organization, role=ctx.value("role")).exists():
@@ -133,7 +137,7 @@ def _role_is_free(ctx: inputs.Context) -> None:
 
 
 def _one_lead(ctx: inputs.Context) -> None:
-    """A network has one lead partner: the current one's role must be removed first."""
+    """A network has one lead partner: the current one's role must be removed first (code lead_taken)."""
     if not ctx.given("role") or ctx.value("role") != Partnership.Role.LEAD:
         return
     current = (
@@ -149,6 +153,7 @@ def _one_lead(ctx: inputs.Context) -> None:
 
 
 def _until_after_since(ctx: inputs.Context) -> None:
+    """A role's end date is not before its start date (code until_before_since)."""
     # Only with a role chosen (even a wrong one): without one, the dates are not looked at (see _role_for_details).
     if not (ctx.value("role") or "role" in ctx.errors):
         return

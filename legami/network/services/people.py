@@ -78,6 +78,8 @@ def place_check(capability: str = CHANGE_PEOPLE) -> inputs.Check:
     """
 
     def check(ctx: inputs.Context) -> None:
+        """A new Comune is one of the caller's districts (code out_of_district); the neighbourhood is in the
+        Comune (code neighbourhood_not_in_municipality)."""
         if not ctx.ok("municipality"):
             return
         municipality = ctx.value("municipality")
@@ -90,7 +92,8 @@ def place_check(capability: str = CHANGE_PEOPLE) -> inputs.Check:
 
 
 def tax_code_agrees(ctx: inputs.Context) -> None:
-    """The date of birth and the gender agree with what the codice fiscale says."""
+    """The date of birth and the gender agree with what the codice fiscale says (birth_date_mismatch,
+    gender_mismatch)."""
     code, birth_date, gender = ctx.value("tax_code"), ctx.value("birth_date"), ctx.value("gender")
     if not code or not ctx.ok("tax_code") or (written := _tax_code_birth(code)) is None:
         return

@@ -1,0 +1,115 @@
+"""schemathesis against a live server: the committed schema, a coordinator's personal token, a seeded network.
+
+For every operation of docs/api/openapi.json, a bounded number of generated requests (POSITIVE_EXAMPLES that
+fit the schema, NEGATIVE_EXAMPLES that break it) go to the server, and each answer must pass: no server error,
+a status code and a content type the schema documents for the operation, a body that matches its schema, and
+a refusal (4xx) of every request the schema says is invalid. All failures are collected and reported together.
+
+Run it alone: `python -m pytest -p no:cacheprovider legami/api/tests/test_schemathesis.py` (and with
+DATABASE_URL for PostgreSQL); the figures are in docs/api.md.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.conf import settings
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from legami.api.openapi import SCHEMA_PATH
+from legami.api.tests.helpers import make_token
+from legami.core.tests import factories as f
+from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
+
+# LEGAMI_SCHEMATHESIS_SCALE=10 multiplies both for a deeper run by hand (about ten times as long).
+SCALE = int(os.environ.get("LEGAMI_SCHEMATHESIS_SCALE", "1"))
+POSITIVE_EXAMPLES = 20 * SCALE
+NEGATIVE_EXAMPLES = 10 * SCALE
+MODES = ((GenerationMode.POSITIVE, POSITIVE_EXAMPLES), (GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+
+def _schema():
+    return schemathesis.openapi.from_path(Path(settings.BASE_DIR) / SCHEMA_PATH)
+
+
+def _seed(cast) -> None:
+    """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations."""
+    network, cremona = cast.network, cast.municipalities[0]
+    areas = [NeedAreaFactory(network=network, code=f"area-{n}") for n in range(3)]
+    household = f.HouseholdFactory(network=network, name="Famiglia Rossi", municipality=cremona)
+    f.NeighbourhoodFactory(municipality=cremona, name="Centro")
+    for n in range(4):
+        f.PersonFactory(network=network, first_name=f"Persona{n}", last_name="Prova", household=household)
+        f.OrganizationFactory(network=network, name=f"Associazione {n}")
+    for n in range(6):
+        NeedFactory(network=network, area=areas[n % 3], municipality=cremona, privacy_level="network")
+
+
+def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
+    """Send `examples` generated requests of `mode` for `operation`; each failing check is added to `failures`."""
+    sent = 0
+
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
+    @hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=SCALE == 1,  # the same requests on every run of CI; a deeper run explores
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def each(case):
+        nonlocal sent
+        sent += 1
+        response = case.call(base_url=base_url, headers=headers, timeout=30)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup: every failing check at once
+            curl = case.as_curl_command(headers={"Authorization": "[token]"})
+            failures.append([f"{operation.label} [{mode.value}]", *str(exc).splitlines()[:10], curl])
+
+    each()
+    return sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_holds_to_its_schema(live_server, cast, settings):
+    settings.LEGAMI_API_REQUESTS_PER_MINUTE = 100_000  # this run, not the rate limit, is under test
+    _seed(cast)
+    headers = {"Authorization": f"Bearer {make_token(cast.coordinator)}", "Accept-Language": "en"}
+    failures: list = []
+    operations = sent = 0
+    for result in _schema().get_all_operations():
+        operation = result.ok()
+        operations += 1
+        fixed = {"slug": cast.network.slug} if "{slug}" in operation.path else {}
+        for mode, examples in MODES:
+            sent += _run(
+                operation,
+                mode,
+                examples,
+                base_url=live_server.url,
+                headers=headers,
+                path_parameters=fixed,
+                failures=failures,
+            )
+    print(f"schemathesis: {operations} operations, {sent} requests")
+    assert operations == 17
+    assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])
