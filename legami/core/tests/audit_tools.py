@@ -101,3 +101,11 @@ def wipe_audit_log() -> None:
     with triggers_off() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         cursor.execute(f"DELETE FROM {HEADS}")  # noqa: S608
+
+
+def assert_chains_ok() -> int:
+    """Fail with the first broken link of any chain; returns how many events the chains hold (for restores)."""
+    results = audit_chain.verify_chains()
+    broken = [f"{r.chain}: {r.broken}" for r in results if not r.ok]
+    assert not broken, "Broken audit chains:\n" + "\n".join(broken)
+    return sum(r.checked for r in results)

@@ -14,7 +14,8 @@ from legami.core.tenancy import network_model
 def describe(result: ChainResult) -> str:
     """One line for a chain's verification (the command prints it, cron mails it)."""
     where = result.network_label if result.network_label == result.chain else f"{result.network_label} ({result.chain})"
-    line = f"{where}: {result.checked} events checked, last {result.last_sequence} {result.last_hash[:16]}"
+    erased = f" ({result.erased} with personal data erased)" if result.erased else ""
+    line = f"{where}: {result.checked} events checked{erased}, last {result.last_sequence} {result.last_hash[:16]}"
     broken = result.broken
     if broken is None:
         return f"{line}: ok"
