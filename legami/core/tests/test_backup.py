@@ -274,3 +274,32 @@ def test_another_engines_backup_is_refused(data, tmp_path):
     with pytest.raises(bk.BackupError, match="This is a backup of a .* database; the database to restore into is"):
         bk.restore(path, target=target)
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_backup_that_fails_half_way_leaves_no_file(data, tmp_path, monkeypatch):
+    written = []
+    real = bk._Writer.data
+
+    def fail_on_the_third_chunk(self, chunk, compress):
+        if len(written) == 2:
+            raise OSError("No space left on device")
+        written.append(1)
+        return real(self, chunk, compress)
+
+    monkeypatch.setattr(bk._Writer, "data", fail_on_the_third_chunk)
+    with pytest.raises(OSError, match="No space left"):
+        bk.backup(tmp_path / "nightly.legami-backup", chunk_size=16 * 1024)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_into_a_missing_folder_is_refused(data, tmp_path):
+    with pytest.raises(CommandError, match="No folder .*missing to write the backup in"):
+        call_command("backup", output=str(tmp_path / "missing" / "nightly.legami-backup"))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_backup_inside_a_transaction_is_refused(tmp_path):
+    """SQLite's backup would wait for ever on the transaction's lock, and pg_dump would miss its writes."""
+    with pytest.raises(bk.BackupError, match="inside a database transaction"):
+        bk.backup(tmp_path / "nightly.legami-backup")
+    assert list(tmp_path.iterdir()) == []
