@@ -303,3 +303,18 @@ def test_a_backup_inside_a_transaction_is_refused(tmp_path):
     with pytest.raises(bk.BackupError, match="inside a database transaction"):
         bk.backup(tmp_path / "nightly.legami-backup")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_commands_read_the_key_from_the_environment_and_restore_the_configured_database(data, tmp_path, scratch):
+    path = _backup(tmp_path)
+    env = {**os.environ, "LEGAMI_DEBUG": "1", "DATABASE_URL": _database_url(scratch), "LEGAMI_BACKUP_KEY": ""}
+    manage = [sys.executable, "manage.py", "restore", str(path)]
+
+    refused = subprocess.run([*manage, "--check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "LEGAMI_BACKUP_KEY non è impostata" in refused.stderr  # in Italian
+
+    env["LEGAMI_BACKUP_KEY"] = f"{Fernet.generate_key().decode()}, {KEY}"  # a newer key first, as after a change
+    restored = subprocess.run(manage, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert restored.returncode == 0, restored.stderr
+    assert "Ripristinata" in restored.stdout
+    assert _counts_in(scratch) == _source_counts()
