@@ -254,6 +254,9 @@ def _chunks(stream: IO[bytes], size: int) -> Iterator[bytes]:
 def backup(output: Path, *, using: str = "default", chunk_size: int = CHUNK_SIZE) -> BackupInfo:
     """Write an encrypted backup of the database `using` to `output` (a temporary file renamed at the end)."""
     fernet, key_id = _encryption_key()
+    if connections[using].in_atomic_block:
+        # SQLite's backup would wait for ever on the open transaction's lock; pg_dump would not see its writes.
+        raise BackupError(_("A backup cannot be made inside a database transaction."))
     settings_dict = connections[using].settings_dict
     engine = engine_of(settings_dict)
     output = Path(output)

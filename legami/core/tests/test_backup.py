@@ -272,3 +272,47 @@ def test_another_engines_backup_is_refused(data, tmp_path):
     with pytest.raises(bk.BackupError, match="This is a backup of a .* database; the database to restore into is"):
         bk.restore(path, target=target)
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_backup_that_fails_half_way_leaves_no_file(data, tmp_path, monkeypatch):
+    written = []
+    real = bk._Writer.data
+
+    def fail_on_the_third_chunk(self, chunk, compress):
+        if len(written) == 2:
+            raise OSError("No space left on device")
+        written.append(1)
+        return real(self, chunk, compress)
+
+    monkeypatch.setattr(bk._Writer, "data", fail_on_the_third_chunk)
+    with pytest.raises(OSError, match="No space left"):
+        bk.backup(tmp_path / "nightly.legami-backup", chunk_size=16 * 1024)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_into_a_missing_folder_is_refused(data, tmp_path):
+    with pytest.raises(CommandError, match="No folder .*missing to write the backup in"):
+        call_command("backup", output=str(tmp_path / "missing" / "nightly.legami-backup"))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_backup_inside_a_transaction_is_refused(tmp_path):
+    """SQLite's backup would wait for ever on the transaction's lock, and pg_dump would miss its writes."""
+    with pytest.raises(bk.BackupError, match="inside a database transaction"):
+        bk.backup(tmp_path / "nightly.legami-backup")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_commands_read_the_key_from_the_environment_and_restore_the_configured_database(data, tmp_path, scratch):
+    path = _backup(tmp_path)
+    env = {**os.environ, "LEGAMI_DEBUG": "1", "DATABASE_URL": _database_url(scratch), "LEGAMI_BACKUP_KEY": ""}
+    manage = [sys.executable, "manage.py", "restore", str(path)]
+
+    refused = subprocess.run([*manage, "--check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "LEGAMI_BACKUP_KEY non è impostata" in refused.stderr  # in Italian
+
+    env["LEGAMI_BACKUP_KEY"] = f"{Fernet.generate_key().decode()}, {KEY}"  # a newer key first, as after a change
+    restored = subprocess.run(manage, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert restored.returncode == 0, restored.stderr
+    assert "Ripristinata" in restored.stdout
+    assert _counts_in(scratch) == _source_counts()
