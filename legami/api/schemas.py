@@ -55,7 +55,7 @@ def _iso_day(value: Any) -> Any:
     """Only a date or its ISO text (2025-12-31): pydantic alone would also read a number as a Unix time."""
     if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
         return value
-    raise ValueError("Enter a date as YYYY-MM-DD.")
+    raise ValueError("Input should be a valid date, written YYYY-MM-DD")
 
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
