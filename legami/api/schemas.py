@@ -10,6 +10,7 @@ schema's `x-server-rules`, each with the error code (`type`) a 422 carries when 
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 from legami.core import inputs
 from legami.core.parsing import MAX_ID
@@ -48,6 +49,18 @@ ISTAT_CODE = r"^\d{6}$"
 PAGE_SIZE = 50
 # A row's id: a positive integer a database column holds (a larger one would reach the database and fail there).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _iso_day(value: Any) -> Any:
+    """Only a date or its ISO text (2025-12-31): pydantic alone would also read a number as a Unix time."""
+    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("Input should be a valid date, written YYYY-MM-DD")
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A date the caller sends (body or query): the schema's `format: date`, and nothing else.
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
 
 MAX_PAGE_SIZE = 200
 # Beyond this the OFFSET would overflow the database's integer: refuse it as bad input, not a crash.
@@ -406,8 +419,8 @@ class OrganizationIn(Schema):
     website: str = ORGANIZATION.field("website")
     description: str = ORGANIZATION.field("description")
     role: PartnershipRole | None = Field(None, description="Its first role in the partnership (optional).")
-    since: datetime.date | None = Field(None, description="When the role started (needs `role`).")
-    until: datetime.date | None = Field(None, description="When the role ended (needs `role`).")
+    since: Day | None = Field(None, description="When the role started (needs `role`).")
+    until: Day | None = Field(None, description="When the role ended (needs `role`).")
     contribution: str = ORGANIZATION.field(
         "contribution", description="What it contributes in that role (needs `role`)."
     )
@@ -480,7 +493,7 @@ class PersonIn(Schema):
     tax_code: str = PERSON.field(
         "tax_code", max_length=TAX_CODE_LENGTH, description="Codice fiscale; checked, stored upper-case."
     )
-    birth_date: datetime.date | None = PERSON.field("birth_date", description="Not after today.")
+    birth_date: Day | None = PERSON.field("birth_date", description="Not after today.")
     gender: Gender = PERSON.field("gender")
     email: str = PERSON.field("email")
     phone: str = PERSON.field("phone")
@@ -501,7 +514,7 @@ class PersonPatch(Schema):
     first_name: str = PERSON.field("first_name", None)
     last_name: str = PERSON.field("last_name", None)
     tax_code: str = PERSON.field("tax_code", None, max_length=TAX_CODE_LENGTH)
-    birth_date: datetime.date | None = PERSON.field("birth_date", None, description="Not after today.")
+    birth_date: Day | None = PERSON.field("birth_date", None, description="Not after today.")
     gender: Gender = PERSON.field("gender", None)
     email: str = PERSON.field("email", None)
     phone: str = PERSON.field("phone", None)

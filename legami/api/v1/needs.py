@@ -17,6 +17,7 @@ from legami.api.schemas import (
     READ_ERRORS,
     UNKNOWN_MUNICIPALITY,
     WRITE_ERRORS,
+    Day,
     ErrorOut,
     Id,
     MunicipalityRef,
@@ -170,7 +171,7 @@ class NeedIn(Schema):
         default_factory=list,
         description="When it applies: a list of slots, or text such as `mar e gio 16-18` or `mon 16:00-18:00`.",
     )
-    observed_on: datetime.date | None = NEED.field("observed_on", description="Not in the future; empty: today.")
+    observed_on: Day | None = NEED.field("observed_on", description="Not in the future; empty: today.")
     contact_name: str = NEED.field("contact_name")
     contact_email: str = NEED.field("contact_email")
     contact_phone: str = NEED.field("contact_phone")
@@ -195,8 +196,8 @@ class NeedFilters(Schema):
     expressed: bool | None = Field(None, description="True: expressed needs only; false: detected ones only.")
     channel: Channel | None = None
     urgency: int | None = Field(None, ge=1, le=4)
-    date_from: datetime.date | None = Field(None, description="Observed on or after this day.")
-    date_to: datetime.date | None = Field(None, description="Observed on or before this day.")
+    date_from: Day | None = Field(None, description="Observed on or after this day.")
+    date_to: Day | None = Field(None, description="Observed on or before this day.")
 
 
 @router.get(
