@@ -50,7 +50,7 @@ production-check: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(wildcard legami/*/services.py legami/*/selectors.py legami/*/services legami/*/selectors) legami/aggregation/engine legami/aggregation/describing.py legami/needs/timewindows.py legami/core/charts.py legami/core/workflow.py legami/core/inputs legami/core/parsing.py legami/core/imports legami/core/navigation.py
+	$(BIN)/mypy $(wildcard legami/*/services.py legami/*/selectors.py legami/*/services legami/*/selectors) legami/aggregation/engine legami/aggregation/describing.py legami/needs/timewindows.py legami/core/charts.py legami/core/workflow.py legami/core/inputs legami/core/parsing.py legami/core/imports legami/core/navigation.py legami/core/smallnumbers.py
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -299,6 +299,9 @@ def survey_results_view(request: HttpRequest, network: Network, pk: int) -> Http
         "results": results,
         "text_question": text_question,
         "can_manage": can(request.user, MANAGE, network),
+        # The breadcrumb links the survey only for its managers; set, so that no lookup fails (Django logs a
+        # failed lookup at DEBUG with the whole context, the answers included).
+        "survey_url": "",
     }
     return render(request, "needs/surveys/results.html", context)
 
