@@ -354,10 +354,11 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
     survey.save()
     text = QuestionFactory(survey=survey, kind=Question.Kind.TEXT, choices=[], text="Che cosa le serve?")
     choice = survey.questions.get(kind=Question.Kind.SINGLE_CHOICE)
+    comune = survey.questions.get(kind=Question.Kind.MUNICIPALITY)
     for _i in range(5):  # enough answers for every figure to be shown
         AnswerFactory(response=SurveyResponseFactory(survey=survey), question=choice, value="Sì")
     response = m.fill(SurveyResponseFactory(survey=survey), "needs.SurveyResponse", ["contact_name", "contact_email"])
-    for question in (text, choice):
+    for question in (text, choice, comune):
         m.fill(AnswerFactory.build(response=response, question=question), "needs.Answer", ["value"])
     # A member, a pending invitation, a token and an import job with personal data in them.
     member = m.fill(f.UserFactory(), "accounts.User", ["email", "username", "full_name"])

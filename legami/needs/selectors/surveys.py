@@ -283,7 +283,9 @@ def survey_results(
         elif question.kind == Question.Kind.NUMBER:
             _number_result(result, values, k, suppress)
         elif question.kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD):
-            counter = Counter(names.get((question.kind, v), str(v)) for v in values)
+            # A value that names no Comune or neighbourhood of the network is the respondent's own words.
+            other = _("Other answers") if suppress else None
+            counter = Counter(names.get((question.kind, v), other or str(v)) for v in values)
             _place_result(result, counter, k, suppress)
         else:
             page = text_page if text_question == question.pk else None

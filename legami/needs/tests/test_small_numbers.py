@@ -132,3 +132,15 @@ def test_the_results_page_logs_no_failed_lookup_with_the_answers_in_it(cast, eng
         assert english_login(cast.evaluator).get(results).status_code == 200
     assert "leucemia" not in caplog.text
     assert not [r for r in caplog.records if r.name == "django.template"]
+
+
+def test_a_place_answer_that_names_no_place_is_pooled_for_the_evaluator(cast, english_login):
+    survey = SurveyFactory(network=cast.network, status=Survey.Status.OPEN)
+    question = QuestionFactory(survey=survey, kind=Question.Kind.MUNICIPALITY, choices=[], text="Dove vivi?")
+    for value in [cast.municipalities[0].pk] * 5 + ["Casa di cura San Rocco"] * 5:
+        AnswerFactory(response=SurveyResponseFactory(survey=survey), question=question, value=value)
+    results = reverse("needs:survey_results", args=[cast.network.slug, survey.pk])
+    evaluator = english_login(cast.evaluator).get(results).content.decode()
+    assert "San Rocco" not in evaluator
+    assert _cells(evaluator) == [("Cremona", "5"), ("Other answers", "5")]
+    assert "Casa di cura San Rocco" in english_login(cast.coordinator).get(results).content.decode()
