@@ -539,6 +539,10 @@ def every_log_line():
     handler = _Everything()
     loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
     saved = [(logger, logger.level) for logger in loggers]
+    # The loggers' own handlers (the console) keep their usual level: the DEBUG lines are for this check only.
+    others = {h: h.level for logger in loggers for h in logger.handlers}
+    for other in others:
+        other.setLevel(max(other.level, logging.WARNING))
     for logger in loggers:
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
@@ -546,6 +550,8 @@ def every_log_line():
     for logger, level in saved:
         logger.removeHandler(handler)
         logger.setLevel(level)
+    for other, level in others.items():
+        other.setLevel(level)
 
 
 def test_no_marker_reaches_anyone_who_may_not_read_it(
@@ -617,3 +623,19 @@ def test_no_marker_reaches_anyone_who_may_not_read_it(
     assert not unseen, "Markers no allowed reader ever saw (planted where no page shows them?):\n" + "\n".join(unseen)
     assert set(key for key, _o in markers.planted.values()) == set(FIELDS), "A declared field has no marker."
     print(f"leak test: {check.responses} responses, {len(mail.outbox)} e-mails, {len(every_log_line.lines)} log lines")
+
+
+def test_the_check_finds_a_marker_in_a_workbook_and_names_who_got_it(cast):
+    """The search itself: a marker inside an XLSX export, read by a funder who may not read it, is a leak."""
+    from legami.core.exports import export_response
+
+    markers = Markers()
+    person = f.PersonFactory(network=cast.network)
+    marker = markers.new("network.Person.notes", person)
+    response = export_response(rows=[["x", marker.upper()]], header=["a", "b"], filename="t", fmt="xlsx")
+    check = Check(markers)
+    funder = readers(cast)["funder"]
+    check.response(funder, response, "/export.xlsx")
+    assert check.leaks == [f"{marker} (network.Person.notes of Person #{person.pk}) reached funder at /export.xlsx"]
+    check.read(readers(cast)["coordinator"], marker, "/page")
+    assert check.seen_by_allowed == {marker}
