@@ -144,3 +144,12 @@ def test_a_place_answer_that_names_no_place_is_pooled_for_the_evaluator(cast, en
     assert "San Rocco" not in evaluator
     assert _cells(evaluator) == [("Cremona", "5"), ("Other answers", "5")]
     assert "Casa di cura San Rocco" in english_login(cast.coordinator).get(results).content.decode()
+
+
+def test_the_survey_list_hides_four_responses_from_the_evaluator_and_shows_five(cast, english_login):
+    _survey(cast, ["Sì"] * 4)
+    surveys = reverse("needs:surveys", args=[cast.network.slug])
+    assert "<td>fewer than 5</td>" in english_login(cast.evaluator).get(surveys).content.decode()
+    assert "<td>4</td>" in english_login(cast.coordinator).get(surveys).content.decode()
+    _survey(cast, ["Sì"] * 5)
+    assert "<td>5</td>" in english_login(cast.evaluator).get(surveys).content.decode()
