@@ -153,3 +153,13 @@ def test_the_survey_list_hides_four_responses_from_the_evaluator_and_shows_five(
     assert "<td>4</td>" in english_login(cast.coordinator).get(surveys).content.decode()
     _survey(cast, ["Sì"] * 5)
     assert "<td>5</td>" in english_login(cast.evaluator).get(surveys).content.decode()
+
+
+@pytest.mark.parametrize("persona", HIDDEN_FROM)
+def test_the_dashboard_hides_four_needs_this_month_and_shows_five(cast, english_login, persona):
+    _needs_in_crema(cast, 4)
+    dashboard = reverse("network:dashboard", args=[cast.network.slug])
+    assert "Fewer than 5 people" in english_login(getattr(cast, persona)).get(dashboard).content.decode()
+    assert "Fewer than 5 people" not in english_login(cast.coordinator).get(dashboard).content.decode()
+    _needs_in_crema(cast, 1)
+    assert "Fewer than 5 people" not in english_login(getattr(cast, persona)).get(dashboard).content.decode()
