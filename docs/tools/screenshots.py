@@ -268,6 +268,9 @@ def anonymous(ctx: Context) -> None:
     shot(page, "network-public")
     page.goto("/accounts/login/")
     shot(page, "login")
+    page.goto("/accounts/password/reset/")
+    page.fill("main form input[type=email]", "anna.esempio@example.org")
+    shot(page, "password-reset")
 
     # needs: the public report form, the public figures, an open survey's public page
     page.goto(network_url("needs/report/"))
@@ -562,6 +565,12 @@ def funder(ctx: Context) -> None:
 def citizen(ctx: Context) -> None:
     page = login(ctx, "citizen")
     shot(page, "citizen-account")
+    # Two-factor verification, optional for a citizen in the demo: the state, then the set-up page (not
+    # confirmed, so that the next run still logs in with the password alone).
+    page.goto("/accounts/two-factor/")
+    shot(page, "two-factor-state")
+    page.goto("/accounts/two-factor/setup/")
+    shot(page, "two-factor-setup")
     page.goto(network_url())
     shot(page, "citizen-network-home")
     page.goto(network_url("dashboard/"))
@@ -578,9 +587,17 @@ def privacy_officer(ctx: Context) -> None:
     shot(page, "processing-edit")
     page.goto(network_url("audit/?data_class=personal"))
     shot(page, "privacy-audit-personal")
+    page.click("form[action$='/audit/verify/'] button[type=submit]")
+    page.wait_for_load_state("load")
+    shot(page, "privacy-audit-verified")
     page.goto(network_url("people/"))
     shot(page, "privacy-people")
-    page.goto(first_href(page, "main table a[href*='/people/']") + "consents/")
+    person = first_href(page, "main table a[href*='/people/']")
+    page.goto(person)
+    shot(page, "privacy-person")
+    page.goto(person + "anonymise/")
+    shot(page, "privacy-person-anonymise")
+    page.goto(person + "consents/")
     shot(page, "privacy-person-consents")
     page.context.close()
 

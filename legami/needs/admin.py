@@ -20,5 +20,6 @@ class NeedAdmin(ViewOnlyAdmin):
     list_filter = ("status", "target_group", "channel", "expressed", "privacy_level")
     list_select_related = ("network", "area", "municipality")
     # The description is encrypted and may be case data: the admin does not show it.
-    exclude = ("description", "contact_name", "contact_email", "contact_phone")
+    # The external id is the need's number in another system (a case file): it goes with the need, not here.
+    exclude = ("description", "contact_name", "contact_email", "contact_phone", "external_id")
     raw_id_fields = ("person", "household", "survey_response", "reported_by")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from legami.core import smallnumbers
 from legami.core.panels import Panel, PanelFigure, PanelLink
 from legami.core.permissions import can
 from legami.needs.capabilities import (
@@ -31,9 +31,7 @@ ORDER = 10
 
 
 def _hidden_note() -> str:
-    return _("Fewer than %(k)d people: hidden to protect them, as on the needs map.") % {
-        "k": settings.LEGAMI_K_ANONYMITY
-    }
+    return _("Fewer than %(k)d people: hidden to protect them, as on the needs map.") % {"k": smallnumbers.k()}
 
 
 def dashboard_panels(viewer: Any, network: Any) -> Iterator[Panel]:

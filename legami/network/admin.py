@@ -72,3 +72,5 @@ class TieAdmin(ViewOnlyAdmin):
     list_display = ("id", "network", "kind", "direction", "since", "until")
     list_filter = ("kind", "network")
     list_select_related = ("network",)
+    # What operators write about two people's relation (a care arrangement…) stays in the application.
+    exclude = ("note",)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from legami.aggregation.capabilities import VIEW_DEMANDS as VIEW
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
+from legami.core import smallnumbers
 from legami.core.audit import record_read
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
@@ -20,15 +20,15 @@ from legami.network.selectors.people import scoped_municipality_ids
 
 
 def small_group_threshold(viewer: Any, network: Network) -> int | None:
-    """Under how many people a demand's figures and summary are hidden from `viewer`: the map's rule (the
-    k of LEGAMI_K_ANONYMITY) for roles that do not see individual needs; None for those who do."""
-    return None if can(viewer, VIEW_NEEDS, network) else settings.LEGAMI_K_ANONYMITY
+    """Under how many people a demand's figures, summary and keywords are hidden from `viewer`: the one rule
+    of legami.core.smallnumbers (k for roles that do not work with the people; None for those who do)."""
+    return smallnumbers.limit_for(viewer, network)
 
 
 def mark_small_groups(demands: Any, threshold: int | None) -> None:
     """Set `demand.small` on each demand: True when its figures must be hidden from this viewer."""
     for demand in demands:
-        demand.small = threshold is not None and (demand.people_count or 0) < threshold
+        demand.small = smallnumbers.hidden(demand.people_count, threshold)
 
 
 def demands_for_user(

@@ -1,6 +1,7 @@
 """Reads for the needs map and dashboard: counts grouped in SQL, with k-anonymity for whoever is not an operator.
 
-Operators holding `needs.view_needs` see exact figures on the internal page, limited to their districts'
+Operators (who see small numbers, legami.core.smallnumbers, and hold `needs.view_needs`) see exact figures
+on the internal page, limited to their districts'
 Comuni when their membership is. Everyone else (the public page, evaluators, funders, partner staff,
 citizens, the privacy officer) sees network-wide figures where every cell of fewer than k people (or k
 distinct subjects) is suppressed, together with enough other cells that no suppressed figure can be
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db import connections
 from django.db.models import (
     Avg,
@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
+from legami.core import smallnumbers
 from legami.core.permissions import can, district_scope
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
@@ -165,8 +166,9 @@ class NeedsFigures:
 
 
 def sees_exact_figures(viewer: Any, network: Network, *, public: bool = False) -> bool:
-    """True when the viewer gets exact figures: an operator (needs.view_needs) off the public page."""
-    return not public and can(viewer, VIEW_NEEDS, network)
+    """True when the viewer gets exact figures: off the public page, one who sees small numbers (the one rule of
+    legami.core.smallnumbers) and lists the needs they count (needs.view_needs)."""
+    return not public and smallnumbers.sees_small_numbers(viewer, network) and can(viewer, VIEW_NEEDS, network)
 
 
 def map_needs(viewer: Any, network: Network, *, exact: bool) -> QuerySet[Need]:
@@ -403,7 +405,7 @@ def _month_start(code: Any) -> datetime.date:
 def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public: bool = False) -> NeedsFigures:
     """The dashboard's figures for `viewer`: exact for operators off the public page, else suppressed (k-anonymity)."""
     exact = sees_exact_figures(viewer, network, public=public)
-    k = settings.LEGAMI_K_ANONYMITY
+    k = smallnumbers.k()
     qs = filter_needs(map_needs(viewer, network, exact=exact), filters)
     by_neighbourhood = filters.municipality is not None
 
@@ -528,7 +530,7 @@ def needs_total(viewer: Any, network: Network, filters: MapFilters) -> Figure:
         subjects=Count(ExpressionWrapper(subject, output_field=IntegerField()), distinct=True),
     )
     total = Figure(row["needs"], row["people"], row["subjects"])
-    if not exact and _under_k(total, settings.LEGAMI_K_ANONYMITY):
+    if not exact and _under_k(total, smallnumbers.k()):
         total.hide()
     return total
 
@@ -580,7 +582,7 @@ def _positions(
     municipality: int | None,
 ) -> dict[Hashable, tuple[float, float]]:
     """Positions from the needs' point sums (places with at least k points) and the network's places (one query)."""
-    k = settings.LEGAMI_K_ANONYMITY
+    k = smallnumbers.k()
     key = "neighbourhood_id" if by_neighbourhood else "municipality_id"
     places = Place.objects.filter(network=network, latitude__isnull=False, longitude__isnull=False)
     if municipality is not None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -17,12 +16,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legami.core import smallnumbers
 from legami.core.charts import bar_chart
 from legami.core.permissions import can
 from legami.needs.capabilities import MANAGE_SURVEYS as MANAGE
-
-# Operators see small counts flagged; anyone else with the results (the evaluator) sees them suppressed.
-from legami.needs.capabilities import VIEW_NEEDS as SEE_SMALL_COUNTS
 from legami.needs.capabilities import VIEW_SURVEY_RESULTS as VIEW_RESULTS
 from legami.needs.models import Answer, Question, Survey, SurveyNeedRule, SurveyResponse
 from legami.network.models import Network
@@ -155,6 +152,10 @@ class Cell:
     count: int | None  # None when suppressed
     percent: float | None
     small: bool = False  # under k: flagged for operators, suppressed for others
+    # Hidden although not small: the one other cell hidden with a lone small one, so that the total does not
+    # give the small one away (statistical offices' secondary suppression, as on the needs map). Pages show
+    # both alike: were they told apart, the total would again say what each one is.
+    protected: bool = False
 
 
 @dataclass
@@ -170,6 +171,8 @@ class QuestionResult:
     # Free text is read word for word: a respondent may write a diagnosis there. Only roles that see individual
     # needs read it; the others get the number of answers.
     texts_withheld: bool = False
+    # Fewer than k answers to this question, for a viewer who does not see small numbers: the count is not shown.
+    answered_hidden: bool = False
 
 
 @dataclass
@@ -191,6 +194,12 @@ def _cells(counter: Counter, labels: list[str], total: int, k: int, suppress: bo
             cells.append(Cell(label, None, None, small=True))
         else:
             cells.append(Cell(label, count, round(count / total * 100, 1) if total else 0.0, small=small))
+    hidden = [cell for cell in cells if cell.count is None]
+    shown = [cell for cell in cells if cell.count]
+    if suppress and len(hidden) == 1 and shown:
+        # One hidden cell is the total minus the others: hide the smallest other one too.
+        spare = min(shown, key=lambda cell: cell.count or 0)
+        spare.count, spare.percent, spare.protected = None, None, True
     return cells
 
 
@@ -249,8 +258,10 @@ def survey_results(
     The answers are read in one query and summed in Python; one more query lists the labels of
     Comuni and neighbourhoods. `text_question` pages through the free-text answers of that question.
     """
-    k = int(getattr(settings, "LEGAMI_K_ANONYMITY", 5))
-    suppress = not can(viewer, SEE_SMALL_COUNTS, survey.network)
+    # The one rule of small numbers: who works with the people sees small counts flagged, anyone else with the
+    # results (the evaluator) sees them suppressed, and reads no answer in the respondent's own words.
+    k = smallnumbers.k()
+    suppress = not smallnumbers.sees_small_numbers(viewer, survey.network)
     questions = list(survey.questions.all())
     response_count = survey.responses.count()
     by_question: dict[int, list[Any]] = {q.pk: [] for q in questions}
@@ -272,11 +283,14 @@ def survey_results(
         elif question.kind == Question.Kind.NUMBER:
             _number_result(result, values, k, suppress)
         elif question.kind in (Question.Kind.MUNICIPALITY, Question.Kind.NEIGHBOURHOOD):
-            counter = Counter(names.get((question.kind, v), str(v)) for v in values)
+            # A value that names no Comune or neighbourhood of the network is the respondent's own words.
+            other = _("Other answers") if suppress else None
+            counter = Counter(names.get((question.kind, v), other or str(v)) for v in values)
             _place_result(result, counter, k, suppress)
         else:
             page = text_page if text_question == question.pk else None
             _text_result(result, values, k, suppress, page=page, paged=text_question == question.pk)
+        result.answered_hidden = suppress and smallnumbers.is_small(result.answered)
         results.append(result)
     return SurveyResults(
         survey=survey,
@@ -284,7 +298,7 @@ def survey_results(
         k=k,
         suppress_small=suppress,
         questions=results,
-        response_count_small=0 < response_count < k,
+        response_count_small=smallnumbers.is_small(response_count),
     )
 
 
@@ -313,7 +327,14 @@ def _choice_result(result: QuestionResult, values: list[Any], k: int, suppress: 
     counter: Counter = Counter()
     for value in values:
         counter.update(value if isinstance(value, list) else [value])
-    labels = list(question.choices) + sorted(str(x) for x in counter if x not in question.choices)
+    off_list = sorted(str(x) for x in counter if x not in question.choices)
+    if suppress and off_list:
+        # An answer that is not among the options is the respondent's own words (an option renamed, an old
+        # import): read only by roles that see individual needs; the others get them pooled, and counted.
+        other = _("Other answers")
+        counter[other] = sum(counter.pop(x) for x in list(counter) if x not in question.choices)
+        off_list = [other]
+    labels = list(question.choices) + off_list
     result.cells = _cells(counter, labels, len(values), k, suppress)
     result.chart = _chart(result.cells, question.text)
 

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from legami.core import smallnumbers
 from legami.core.charts import bar_chart
 from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS, export_response
@@ -132,7 +133,7 @@ def _dashboard(request: HttpRequest, network: Network, *, public: bool) -> HttpR
         filters = form.filters()
         measure = form.chosen_measure
         figures = needs_figures(request.user, network, filters, public=public)
-    hidden = _suppressed_label(settings.LEGAMI_K_ANONYMITY)
+    hidden = _suppressed_label(smallnumbers.k())
     query = request.GET.urlencode()
     export_name = "needs:map_public_export" if public else "needs:map_export"
     export_url = reverse(export_name, args=[network.slug])
@@ -149,7 +150,7 @@ def _dashboard(request: HttpRequest, network: Network, *, public: bool) -> HttpR
         "map_payload": _map_payload(figures, measure) if figures else None,
         "suppressed_label": hidden,
         "shown": _presented(figures, measure, hidden) if figures else None,
-        "k": settings.LEGAMI_K_ANONYMITY,
+        "k": smallnumbers.k(),
         "export_url": export_url,
         "query": query,
         "page_url": reverse("needs:map_public" if public else "needs:map", args=[network.slug]),

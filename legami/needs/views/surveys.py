@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from legami.core import formguard
+from legami.core import formguard, smallnumbers
 from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.forms import add_service_errors
@@ -70,7 +70,15 @@ def survey_list(request: HttpRequest, network: Network) -> HttpResponse:
     page_obj = Paginator(surveys_for_user(request.user, network), settings.LEGAMI_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"nav": NAV, "page_obj": page_obj, "can_manage": can(request.user, MANAGE, network)}
+    limit = smallnumbers.limit_for(request.user, network)
+    for survey in page_obj.object_list:
+        survey.responses_hidden = smallnumbers.hidden(survey.response_count, limit)
+    context = {
+        "nav": NAV,
+        "page_obj": page_obj,
+        "can_manage": can(request.user, MANAGE, network),
+        "k": smallnumbers.k(),
+    }
     return render(request, "needs/surveys/list.html", context)
 
 
@@ -299,6 +307,9 @@ def survey_results_view(request: HttpRequest, network: Network, pk: int) -> Http
         "results": results,
         "text_question": text_question,
         "can_manage": can(request.user, MANAGE, network),
+        # The breadcrumb links the survey only for its managers; set, so that no lookup fails (Django logs a
+        # failed lookup at DEBUG with the whole context, the answers included).
+        "survey_url": "",
     }
     return render(request, "needs/surveys/results.html", context)
 

@@ -1,0 +1,641 @@
+"""The leak test: a unique marker in every field that can hold personal or case data, read by everyone.
+
+FIELDS declares every text-like field (CharField, TextField, EmailField, JSONField, encrypted fields) of the
+project's models that can hold personal or case data, with the rule that says who may read it;
+NOT_PERSONAL lists the others, each with the reason. A field in neither list fails
+`test_every_text_field_is_declared`, so that a new field cannot slip by.
+
+`test_no_marker_reaches_anyone_who_may_not_read_it` plants a unique marker in every declared field of
+planted objects (a person and her household, notes, consents, a tie, needs of the network and of the
+case team, a need in another district, a survey's written and off-list answers and its respondent's contacts,
+an audit event, an invitation, a member, an import job, an API token), then requests, as each of the 12
+personas, every route of the permission matrix (for its own objects and for each planted one), every
+export in each format, every GET of the API with the persona's personal token, and the admin site as the
+platform admin; it captures the e-mails sent and every log line. A marker found where its field's rule
+does not let the reader read it fails the test, naming the marker, the field, the persona and the URL.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core import mail
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from legami.accounts.models import Invitation, PersonalAccessToken
+from legami.core.audit import audit_event
+from legami.core.fields import EncryptedTextField
+from legami.core.models import AuditEvent, Job
+from legami.core.roles import CAPABILITIES, Role
+from legami.core.tests import factories as f
+from legami.core.tests.matrix import PERSONA_ROLES, PERSONAS
+from legami.core.tests.test_permission_matrix import ROUTES, _objects, _url
+
+# ------------------------------------------------------------------------------------------ the rules
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads: a persona of the cast, or the addressee of an e-mail, or the server's log."""
+
+    name: str
+    roles: frozenset = frozenset()
+    superuser: bool = False
+    email: str = ""
+    user_id: int | None = None
+    # The Comuni a district-limited role reaches (None: the whole network).
+    comuni: frozenset | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may read a field of an object: `check(reader, obj)`, said in words in `text`."""
+
+    text: str
+    check: Callable[[Reader, Any], bool]
+
+    def __or__(self, other: Rule) -> Rule:
+        return Rule(f"{self.text} or {other.text}", lambda r, o: self.check(r, o) or other.check(r, o))
+
+
+def holds(capability: str) -> Rule:
+    """The reader holds the capability in the network."""
+    return Rule(capability, lambda r, _o: bool(r.roles & CAPABILITIES[capability]))
+
+
+def _comune(obj: Any) -> int | None:
+    for path in ("municipality_id", "person.municipality_id", "source_person.municipality_id"):
+        value: Any = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return value
+    return None
+
+
+def in_reach(rule: Rule) -> Rule:
+    """`rule`, and the object lies in the districts a district-limited reader reaches."""
+    return Rule(
+        f"{rule.text} (in their districts)",
+        lambda r, o: rule.check(r, o) and (r.comuni is None or _comune(o) in r.comuni),
+    )
+
+
+def _need_of(obj: Any) -> Any:
+    return getattr(obj, "need", obj)
+
+
+def _need_readers(reader: Reader, obj: Any) -> bool:
+    need = _need_of(obj)
+    capability = "needs.view_case_needs" if need.is_case_data else "needs.view_needs"
+    return bool(reader.roles & CAPABILITIES[capability]) and (
+        reader.comuni is None or need.municipality_id in reader.comuni
+    )
+
+
+NEED_READERS = Rule("needs.view_needs (needs.view_case_needs for the case team's), in their districts", _need_readers)
+PLATFORM_ADMIN = Rule("the platform admin (admin site)", lambda r, _o: r.superuser)
+AUDIT = holds("core.view_audit")
+PEOPLE = in_reach(holds("network.view_people"))
+NOBODY = Rule("nobody", lambda _r, _o: False)
+
+
+def _is_user(reader: Reader, obj: Any) -> bool:
+    return reader.user_id is not None and reader.user_id == getattr(obj, "user_id", obj.pk)
+
+
+def _job_readers(reader: Reader, job: Any) -> bool:
+    capability = {"people_import": "network.import_people", "needs_import": "needs.import_needs"}.get(job.kind)
+    return capability is not None and bool(reader.roles & CAPABILITIES[capability])
+
+
+ITSELF = Rule("the user themself", _is_user)
+ADDRESSEE = Rule("the invitee", lambda r, o: bool(r.email) and r.email.lower() == o.email.lower())
+JOB_READERS = Rule("who may run the job's import", _job_readers)
+
+# "<app_label>.<Model>.<field>" -> who may read it. Every field here gets a marker in the planted objects.
+FIELDS: dict[str, Rule] = {
+    # accounts: the people who log in, their invitations and tokens
+    "accounts.User.email": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
+    "accounts.User.username": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
+    "accounts.User.full_name": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
+    "accounts.Invitation.email": ADDRESSEE | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
+    "accounts.Invitation.full_name": ADDRESSEE | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
+    "accounts.PersonalAccessToken.name": ITSELF | PLATFORM_ADMIN,
+    # core: the audit trail (case data never enters it in clear), consents, import jobs
+    "core.AuditEvent.actor_label": AUDIT,
+    "core.AuditEvent.object_repr": AUDIT,
+    "core.AuditEvent.before": AUDIT,
+    "core.AuditEvent.after": AUDIT,
+    "core.AuditEvent.note": AUDIT,
+    "core.Consent.source": PEOPLE | AUDIT,
+    "core.Job.original_name": JOB_READERS | AUDIT,
+    "core.Job.errors": JOB_READERS,
+    # network: the person registry
+    "network.Household.name": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Household.address": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.first_name": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.last_name": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.tax_code": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.email": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.phone": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.address": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    # Encrypted: health details land here; never in the audit, never in the admin.
+    "network.Person.notes": PEOPLE,
+    "network.Tie.note": in_reach(holds("network.view_ties")) | AUDIT,
+    # needs: encrypted description and contacts; case-team needs for the case team only
+    "needs.Need.description": NEED_READERS,
+    "needs.Need.contact_name": NEED_READERS,
+    "needs.Need.contact_email": NEED_READERS,
+    "needs.Need.contact_phone": NEED_READERS,
+    # The id a need has in another system (a case file number): with the need, and in the audit.
+    "needs.Need.external_id": NEED_READERS | AUDIT,
+    "needs.NeedEvent.note": NEED_READERS | AUDIT,
+    # A survey's respondent (non-anonymous surveys): who manages surveys, through the export.
+    "needs.SurveyResponse.contact_name": holds("needs.manage_surveys"),
+    "needs.SurveyResponse.contact_email": holds("needs.manage_surveys"),
+    # Written answers, and choices that are not among the question's options, are the respondent's words.
+    "needs.Answer.value": holds("needs.view_needs"),
+}
+
+# "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
+NOT_PERSONAL: dict[str, str] = {
+    "accounts.User.password": "a salted hash, shown to nobody",
+    "accounts.User.first_name": "Django's, unused: no form or service of legami fills it (full_name is the name)",
+    "accounts.User.last_name": "Django's, unused: no form or service of legami fills it (full_name is the name)",
+    "accounts.Invitation.role": "a role's code",
+    "accounts.Invitation.token_hash": "a hash of the link's secret",
+    "accounts.PersonalAccessToken.token_hash": "a hash of the secret",
+    "accounts.PersonalAccessToken.hint": "the secret's first characters, so its owner can tell tokens apart",
+    "aggregation.AggregatedDemand.title": "made by the engine from an area, a target group and a place",
+    "aggregation.AggregatedDemand.summary": "counts and words shared by two people, never the case team's "
+    "(the needs' markers check what reaches it)",
+    "aggregation.AggregatedDemand.reasons": "why the engine grouped: areas, places, time slots",
+    "aggregation.AggregatedDemand.keywords": "words shared by two people, never the case team's "
+    "(the needs' markers check what reaches it)",
+    "aggregation.AggregatedDemand.time_windows": "weekly time slots",
+    "aggregation.AggregatedDemand.answer": "how the partnership answered the demand",
+    "aggregation.DemandEvent.note": "what a reviewer did to a demand (renamed, merged, answered)",
+    "core.AuditEvent.object_type": "a model's name",
+    "core.AuditEvent.object_id": "a row's id",
+    "core.Job.kind": "the job's kind",
+    "core.Job.result": "counts and settings",
+    "core.Job.task_result_id": "the task's id",
+    "core.Processing.code": "the register of processings is the network's public statement",
+    "core.Processing.name": "the register of processings is the network's public statement",
+    "core.Processing.purpose": "the register of processings is the network's public statement",
+    "core.Processing.retention": "the register of processings is the network's public statement",
+    "core.UsedFormStamp.nonce": "a random value",
+    "needs.NeedArea.code": "the network's taxonomy",
+    "needs.NeedArea.name": "the network's taxonomy",
+    "needs.NeedArea.description": "the network's taxonomy",
+    "needs.Need.time_windows": "weekly time slots",
+    "needs.Survey.title": "the questionnaire, public through its link",
+    "needs.Survey.description": "the questionnaire, public through its link",
+    "needs.Survey.public_token": "the public link's code",
+    "needs.Question.text": "the questionnaire, public through its link",
+    "needs.Question.help_text": "the questionnaire, public through its link",
+    "needs.Question.choices": "the questionnaire's options, public through its link",
+    "needs.SurveyNeedRule.choice": "one of the question's options",
+    "needs.SurveyNeedRule.description": "the text the rule gives the needs it records",
+    "network.Network.name": "the partnership's public details",
+    "network.Network.slug": "the partnership's public details",
+    "network.Network.summary": "the partnership's public details",
+    "network.Network.description": "the partnership's public details",
+    "network.Network.contact_email": "the partnership's public details",
+    "network.Network.website": "the partnership's public details",
+    "network.Organization.name": "an organisation's public details",
+    "network.Organization.tax_code": "an organisation's public details",
+    "network.Organization.address": "an organisation's public details",
+    "network.Organization.email": "an organisation's public details",
+    "network.Organization.phone": "an organisation's public details",
+    "network.Organization.website": "an organisation's public details",
+    "network.Organization.description": "an organisation's public details",
+    "network.Partnership.contribution": "what an organisation brings to the partnership",
+    "territory.Region.istat_code": "ISTAT's public list",
+    "territory.Region.name": "ISTAT's public list",
+    "territory.Province.istat_code": "ISTAT's public list",
+    "territory.Province.name": "ISTAT's public list",
+    "territory.Province.abbreviation": "ISTAT's public list",
+    "territory.Municipality.istat_code": "ISTAT's public list",
+    "territory.Municipality.cadastral_code": "ISTAT's public list",
+    "territory.Municipality.name": "ISTAT's public list",
+    "territory.SocialDistrict.name": "the network's territory",
+    "territory.SocialDistrict.code": "the network's territory",
+    "territory.Neighbourhood.name": "the network's territory",
+    "territory.Neighbourhood.description": "the network's territory",
+    "territory.Place.name": "a public place of the territory (a community house, a school)",
+    "territory.Place.address": "a public place of the territory (a community house, a school)",
+    "territory.Place.description": "a public place of the territory (a community house, a school)",
+}
+
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, EncryptedTextField)
+
+
+def project_text_fields() -> list[str]:
+    """Every text-like field of the project's models ("<app>.<Model>.<field>"); a field with choices holds
+    one of its codes, never free text, and is left out."""
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("legami.") or ".tests." in model.__module__:
+            continue
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, TEXT_FIELDS) and not model_field.choices:
+                found.append(f"{model._meta.app_label}.{model.__name__}.{model_field.name}")
+    return found
+
+
+def test_every_text_field_is_declared():
+    fields = project_text_fields()
+    missing = sorted(set(fields) - set(FIELDS) - set(NOT_PERSONAL))
+    assert not missing, (
+        "Text fields the leak test does not know: add each to FIELDS in legami/core/tests/test_leaks.py with "
+        "the rule of who may read it (and a marker in plant()), or to NOT_PERSONAL with the reason:\n  "
+        + "\n  ".join(missing)
+    )
+    stale = sorted((set(FIELDS) | set(NOT_PERSONAL)) - set(fields))
+    assert not stale, "Declared fields that no longer exist: remove them:\n  " + "\n  ".join(stale)
+    assert not set(FIELDS) & set(NOT_PERSONAL), "A field is declared both personal and not personal."
+
+
+# --------------------------------------------------------------------------------------- the planting
+
+
+@dataclass
+class Markers:
+    """Each marker, with its field ("<app>.<Model>.<field>") and the object that holds it."""
+
+    planted: dict[str, tuple[str, Any]] = field(default_factory=dict)
+
+    def new(self, key: str, obj: Any = None) -> str:
+        # Letters only, so that no tokeniser splits it; one fixed length, so that none is another's prefix.
+        n = len(self.planted)
+        marker = "zqleak" + chr(97 + n // 26 // 26 % 26) + chr(97 + n // 26 % 26) + chr(97 + n % 26)
+        self.planted[marker] = (key, obj)
+        return marker
+
+    def fill(self, obj: Any, key_prefix: str, names: list[str], save: bool = True) -> Any:
+        """Put a new marker in each named field of `obj` (e-mails as addresses)."""
+        for name in names:
+            marker = self.new(f"{key_prefix}.{name}", obj)
+            if "email" in name or name == "username":
+                marker = f"{marker}@example.org"
+            if name == "tax_code":
+                marker = marker.upper()
+            setattr(obj, name, marker)
+        if save:
+            obj.save()
+        return obj
+
+
+def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
+    """Planted objects with a marker in every declared field; returns the markers and, per object key of the
+    matrix, the planted objects its routes are also requested for."""
+    from legami.aggregation.models import DemandItem
+    from legami.needs.models import NeedEvent, PrivacyLevel, Question
+    from legami.needs.tests.factories import AnswerFactory, NeedFactory, QuestionFactory, SurveyResponseFactory
+
+    m = Markers()
+    network = cast.network
+    cremona, crema = cast.municipalities
+    people_keys = ["first_name", "last_name", "tax_code", "email", "phone", "address", "notes"]
+    household = m.fill(
+        f.HouseholdFactory(network=network, municipality=cremona), "network.Household", ["name", "address"]
+    )
+    person = m.fill(
+        f.PersonFactory(network=network, municipality=cremona, household=household), "network.Person", people_keys
+    )
+    # A person in a case team: her needs are the case team's.
+    case_person = m.fill(f.PersonFactory(network=network, municipality=cremona), "network.Person", people_keys)
+    # Someone in the other district: the district-limited case manager must not read her.
+    far_person = m.fill(f.PersonFactory(network=network, municipality=crema), "network.Person", people_keys)
+    processing = f.ProcessingFactory(network=network, legal_basis="consent")
+    m.fill(f.ConsentFactory(person=person, processing=processing), "core.Consent", ["source"])
+    tie = m.fill(
+        f.TieFactory(network=network, source_person=person, target_person=case_person), "network.Tie", ["note"]
+    )
+    need_keys = ["description", "contact_name", "contact_email", "contact_phone", "external_id"]
+    area = objects["needs_need"].area
+    needs = []
+    for who, privacy, comune in (
+        (person, PrivacyLevel.NETWORK, cremona),
+        (case_person, PrivacyLevel.CASE_TEAM, cremona),
+        (case_person, PrivacyLevel.CASE_TEAM, cremona),
+        (far_person, PrivacyLevel.NETWORK, crema),
+    ):
+        need = m.fill(
+            NeedFactory(network=network, area=area, municipality=comune, person=who, privacy_level=privacy),
+            "needs.Need",
+            need_keys,
+        )
+        event = NeedEvent(need=need, from_status="new", to_status="reading", actor=cast.coordinator)
+        m.fill(event, "needs.NeedEvent", ["note"])
+        needs.append(need)
+    # The case team's needs inside a demand every member may read.
+    demand = objects["aggregation_demand"]
+    for need in needs[:3]:
+        DemandItem.objects.create(demand=demand, need=need, similarity=0.5)
+    # A survey that asks for a name, with a written answer and a choice that is not among the options.
+    survey = objects["survey_survey"]
+    survey.anonymous = False
+    survey.save()
+    text = QuestionFactory(survey=survey, kind=Question.Kind.TEXT, choices=[], text="Che cosa le serve?")
+    choice = survey.questions.get(kind=Question.Kind.SINGLE_CHOICE)
+    comune = survey.questions.get(kind=Question.Kind.MUNICIPALITY)
+    for _i in range(5):  # enough answers for every figure to be shown
+        AnswerFactory(response=SurveyResponseFactory(survey=survey), question=choice, value="Sì")
+    response = m.fill(SurveyResponseFactory(survey=survey), "needs.SurveyResponse", ["contact_name", "contact_email"])
+    for question in (text, choice, comune):
+        m.fill(AnswerFactory.build(response=response, question=question), "needs.Answer", ["value"])
+    # A member, a pending invitation, a token and an import job with personal data in them.
+    member = m.fill(f.UserFactory(), "accounts.User", ["email", "username", "full_name"])
+    f.MembershipFactory(network=network, user=member, role=Role.CITIZEN)
+    _raw, token_hash = Invitation.new_token()
+    invitation = Invitation(
+        network=network,
+        role=Role.CITIZEN,
+        token_hash=token_hash,
+        invited_by=cast.coordinator,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+    m.fill(invitation, "accounts.Invitation", ["email", "full_name"])
+    _raw, token_hash, hint = PersonalAccessToken.new_token()
+    token = PersonalAccessToken(user=cast.case_manager, token_hash=token_hash, hint=hint)
+    m.fill(token, "accounts.PersonalAccessToken", ["name"])
+    job = Job(network=network, kind="people_import", actor=cast.coordinator, status=Job.Status.FAILED)
+    job.original_name = m.new("core.Job.original_name", job) + ".csv"
+    job.errors = [{"row": 2, "column": "nome", "message": m.new("core.Job.errors", job)}]
+    job.result = {"error_count": 1}
+    job.save()
+    # An audit event whose snapshot holds personal data (the privacy officer's and coordinator's to read).
+    event = audit_event(
+        actor=cast.coordinator,
+        action=AuditEvent.Action.UPDATE,
+        obj=person,
+        before={"first_name": "x"},
+        after={"first_name": "y"},
+    )
+    m.fill(event, "core.AuditEvent", ["actor_label", "object_repr", "note"], save=False)
+    event.before = {"first_name": m.new("core.AuditEvent.before", event)}
+    event.after = {"first_name": m.new("core.AuditEvent.after", event)}
+    event.save(force_insert=True)
+    alternatives = {
+        "person": [person, case_person, far_person],
+        "household": [household],
+        "tie": [tie],
+        "needs_need": needs,
+        "job": [job],
+        "token": [token],
+    }
+    return m, alternatives
+
+
+# ------------------------------------------------------------------------------------------ the reading
+
+
+def readers(cast) -> dict[str, Reader]:
+    """Each persona as a reader: its roles in the cast's network and the Comuni it reaches."""
+    from legami.territory.models import NetworkMunicipality
+
+    reach = frozenset(
+        NetworkMunicipality.objects.filter(district=cast.district).values_list("municipality_id", flat=True)
+    )
+    found = {}
+    for persona in PERSONAS:
+        user = getattr(cast, persona)
+        found[persona] = Reader(
+            name=persona,
+            roles=frozenset(PERSONA_ROLES[persona]),
+            superuser=bool(user and user.is_superuser),
+            email=user.email if user else "",
+            user_id=user.pk if user else None,
+            comuni=reach if persona == "district_case_manager" else None,
+        )
+    return found
+
+
+def body_text(response) -> str:
+    """The whole answer as lower-case text: pages, JSON and CSV as they are, XLSX unpacked."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"".join(archive.read(name) for name in archive.namelist())
+    return content.decode("utf-8", errors="replace").lower()
+
+
+@dataclass
+class Check:
+    markers: Markers
+    leaks: list[str] = field(default_factory=list)
+    seen_by_allowed: set[str] = field(default_factory=set)
+    responses: int = 0
+    ok_pages: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def read(self, reader: Reader, text: str, where: str) -> None:
+        """Every marker in `text` must be readable by `reader`."""
+        if "zqleak" not in text:
+            return
+        for marker, (key, obj) in self.markers.planted.items():
+            if marker not in text:
+                continue
+            if FIELDS[key].check(reader, obj):
+                self.seen_by_allowed.add(marker)
+            else:
+                self.leaks.append(
+                    f"{marker} ({key} of {type(obj).__name__} #{obj.pk}) reached {reader.name} at {where}"
+                )
+
+    def response(self, reader: Reader, response, where: str) -> None:
+        self.responses += 1
+        if response.status_code == 200:
+            self.ok_pages[reader.name] += 1
+        self.read(reader, body_text(response), where)
+
+
+def _login(client: Client, user) -> None:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _route_urls(cast, objects: dict, alternatives: dict) -> list[str]:
+    urls = []
+    for name, row in sorted(ROUTES.items()):
+        variants = [objects]
+        for other in alternatives.get(row.obj or "", []):
+            variants.append({**objects, row.obj: other})
+        for variant in variants:
+            url = _url(name, row, cast, variant)
+            urls.append(url)
+            if name.endswith("_export"):
+                urls += [f"{url}?format={fmt}" for fmt in EXPORT_FORMATS]
+            if name == "needs:survey_results":
+                for question in variant["survey_survey"].questions.all():
+                    urls.append(f"{url}?question={question.pk}")
+    return urls
+
+
+def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
+    """Every GET of the API, its {slug} and {id} filled with the network and each planted object."""
+    from legami.api.v1 import api
+
+    ids = {
+        "people": [objects["person"], *alternatives["person"]],
+        "needs": [objects["needs_need"], *alternatives["needs_need"]],
+        "organizations": [cast.organization],
+    }
+    urls = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        if "get" not in operations:
+            continue
+        path = path.replace("{slug}", cast.network.slug)
+        if "{id}" in path:
+            kind = path.split("/{id}")[0].rsplit("/", 1)[-1]
+            urls += [path.replace("{id}", str(obj.pk)) for obj in ids[kind]]
+        else:
+            urls.append(path)
+    return urls
+
+
+def _admin_urls(objects: list) -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        for obj in objects:
+            if isinstance(obj, model):
+                urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+    return urls
+
+
+class _Everything(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name}: {record.getMessage()} {record.exc_text or ''}")
+
+
+@pytest.fixture
+def every_log_line():
+    """Every log line of every logger, at DEBUG, whatever the loggers' own levels and propagation."""
+    handler = _Everything()
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
+    saved = [(logger, logger.level) for logger in loggers]
+    # The loggers' own handlers (the console) keep their usual level: the DEBUG lines are for this check only.
+    others = {h: h.level for logger in loggers for h in logger.handlers}
+    for other in others:
+        other.setLevel(max(other.level, logging.WARNING))
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+    yield handler
+    for logger, level in saved:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    for other, level in others.items():
+        other.setLevel(level)
+
+
+def test_no_marker_reaches_anyone_who_may_not_read_it(
+    cast, every_log_line, settings, django_capture_on_commit_callbacks
+):
+    settings.LEGAMI_API_REQUESTS_PER_MINUTE = 100_000
+    objects = _objects(cast)
+    markers, alternatives = plant(cast, objects)
+    check = Check(markers)
+    cast_readers = readers(cast)
+    client = Client(raise_request_exception=False)
+    # An invitation through the page, whose invitee's name is a marker: its e-mail is read by the invitee.
+    _login(client, cast.coordinator)
+    name = markers.new("accounts.Invitation.full_name", None)
+    address = f"{markers.new('accounts.Invitation.email', None)}@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("network:member_invite", args=[cast.network.slug]),
+            {"email": address, "full_name": name, "role": Role.CITIZEN},
+        )
+    assert response.status_code in (200, 302), response.status_code
+    invitation = Invitation.objects.get(email=address)
+    for key, marker in (("accounts.Invitation.full_name", name), ("accounts.Invitation.email", address.split("@")[0])):
+        markers.planted[marker] = (key, invitation)
+    routes = _route_urls(cast, objects, alternatives)
+    for persona in PERSONAS:
+        reader = cast_readers[persona]
+        _login(client, getattr(cast, persona))
+        for url in routes:
+            check.response(reader, client.get(url), url)
+    # The API, with each persona's own token.
+    api_urls = _api_urls(cast, objects, alternatives)
+    for persona in PERSONAS:
+        user = getattr(cast, persona)
+        if user is None:
+            continue
+        raw, token_hash, hint = PersonalAccessToken.new_token()
+        PersonalAccessToken.objects.create(user=user, name="leak test", token_hash=token_hash, hint=hint)
+        api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")
+        for url in api_urls:
+            check.response(cast_readers[persona], api.get(url), url)
+    # The admin site, as the platform admin.
+    _login(client, cast.platform_admin)
+    planted = {id(obj): obj for _key, obj in markers.planted.values()}
+    for url in _admin_urls(list(planted.values())):
+        check.response(cast_readers["platform_admin"], client.get(url), url)
+    assert mail.outbox, "No e-mail was sent: the e-mails cannot be checked."
+    for message in mail.outbox:
+        for recipient in message.recipients():
+            reader = next(
+                (r for r in cast_readers.values() if r.email == recipient), Reader(recipient, email=recipient)
+            )
+            text = f"{message.subject}\n{message.body}\n" + "".join(str(a[0]) for a in message.alternatives)
+            check.read(reader, text.lower(), f"e-mail {message.subject!r}")
+    # The log: read by whoever runs the server, who holds no role: no marker at all.
+    server = Reader("the server's log")
+    for line in every_log_line.lines:
+        check.read(server, line.lower(), f"the log ({line.split(':', 1)[0]})")
+
+    assert not check.leaks, f"{len(check.leaks)} leaks:\n" + "\n".join(sorted(set(check.leaks)))
+    # Guards: the test looked at enough to mean something.
+    assert check.responses >= 1000, check.responses
+    members = [p for p in PERSONAS if PERSONA_ROLES[p]]
+    thin = {p: check.ok_pages[p] for p in members if check.ok_pages[p] < 20}
+    assert not thin, f"Members with fewer than 20 pages read: {thin}"
+    unseen = sorted(
+        f"{marker} ({key})" for marker, (key, _o) in markers.planted.items() if marker not in check.seen_by_allowed
+    )
+    assert not unseen, "Markers no allowed reader ever saw (planted where no page shows them?):\n" + "\n".join(unseen)
+    assert set(key for key, _o in markers.planted.values()) == set(FIELDS), "A declared field has no marker."
+    print(f"leak test: {check.responses} responses, {len(mail.outbox)} e-mails, {len(every_log_line.lines)} log lines")
+
+
+def test_the_check_finds_a_marker_in_a_workbook_and_names_who_got_it(cast):
+    """The search itself: a marker inside an XLSX export, read by a funder who may not read it, is a leak."""
+    from legami.core.exports import export_response
+
+    markers = Markers()
+    person = f.PersonFactory(network=cast.network)
+    marker = markers.new("network.Person.notes", person)
+    response = export_response(rows=[["x", marker.upper()]], header=["a", "b"], filename="t", fmt="xlsx")
+    check = Check(markers)
+    funder = readers(cast)["funder"]
+    check.response(funder, response, "/export.xlsx")
+    assert check.leaks == [f"{marker} (network.Person.notes of Person #{person.pk}) reached funder at /export.xlsx"]
+    check.read(readers(cast)["coordinator"], marker, "/page")
+    assert check.seen_by_allowed == {marker}
