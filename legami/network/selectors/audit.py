@@ -189,9 +189,27 @@ def describe_events(events: list[AuditEvent], *, changes: bool = False) -> list[
     """Give each event the readable name of its object type (and, with `changes`, its list of changes)."""
     for event in events:
         event.object_type_label = object_type_label(event.object_type)  # type: ignore[attr-defined]
-        if changes:
+        if changes and event.action == AuditEvent.Action.VERIFY:
+            # A verification's record is the outcome, said in words, not the result's keys.
+            event.changes = []  # type: ignore[attr-defined]
+            event.note = verification_outcome(event.after)
+        elif changes:
             event.changes = audit_changes(event)  # type: ignore[attr-defined]
     return events
+
+
+def verification_outcome(result: Any) -> str:
+    """A recorded verification's outcome in a sentence ("" when the record holds none)."""
+    if not isinstance(result, dict):
+        return ""
+    broken = result.get("broken") or {}
+    if result.get("ok"):
+        return str(_("Intact: %(checked)s events checked.") % {"checked": result.get("checked") or 0})
+    problem = broken.get("problem", "")
+    return str(
+        _("Altered from event no. %(sequence)s: %(problem)s.")
+        % {"sequence": broken.get("sequence", "?"), "problem": PROBLEMS.get(problem, problem)}
+    )
 
 
 PROBLEMS = {

@@ -65,6 +65,18 @@ def test_a_broken_chain_is_named_on_the_page(cast, login):
     assert "Altered" in page and "the log has been altered at event no. 2 (its content was changed)" in page
 
 
+def test_the_list_words_each_verification_not_its_keys(cast, login):
+    written = events(cast, 2)
+    client = login(cast.privacy_officer)
+    client.post(verify(cast))
+    audit_tools.tamper(written[0], note="rewritten")
+    client.post(verify(cast))
+    rows = client.get(audit(cast) + "?action=verify").content.decode()
+    assert "Note: Intact: 2 events checked." in rows
+    assert "Note: Altered from event no. 1: its content was changed." in rows
+    assert "last_hash" not in rows and "checked:" not in rows.lower()
+
+
 def test_the_scheduled_check_shows_as_such(cast, login):
     events(cast, 1)
     call_command("verify_audit", "--network", cast.network.slug, stdout=StringIO())
