@@ -304,4 +304,3 @@ def record_admin_change(sender: Any, instance: Any, created: bool = False, **kwa
         data_class=DataClass.PERSONAL,
         note=f"admin: {instance.get_change_message()}"[:300],
     )
-
