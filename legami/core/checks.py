@@ -50,6 +50,30 @@ def check_email_backend(app_configs, **kwargs):
     return []
 
 
+@register(Tags.security, deploy=True)
+def check_backup_key(app_configs, **kwargs):
+    backup_keys = set(settings.LEGAMI_BACKUP_KEY)
+    if not backup_keys:
+        return [
+            Warning(
+                "LEGAMI_BACKUP_KEY is not set: manage.py backup refuses to run, so no encrypted backup can be made.",
+                hint="Generate a key of its own (not one of LEGAMI_FIELD_KEYS) and keep a copy away from the "
+                "backups (see docs/operations.md, Backups).",
+                id="legami.W003",
+            )
+        ]
+    if backup_keys & set(settings.LEGAMI_FIELD_KEYS):
+        return [
+            Warning(
+                "LEGAMI_BACKUP_KEY repeats a key of LEGAMI_FIELD_KEYS: whoever holds a backup and its key would "
+                "also read the encrypted case data in it.",
+                hint="Give backups a key of their own.",
+                id="legami.W004",
+            )
+        ]
+    return []
+
+
 def project_template_dirs() -> list[Path]:
     """The template folders of the project: the engines' DIRS and the templates/ of the project's own apps."""
     package = __name__.split(".")[0]

@@ -7,7 +7,8 @@ For each database, in a fresh temporary directory and with an environment holdin
 settings, it runs the production steps (migrate, collectstatic, check --deploy), loads the small demo (one
 account per role), starts gunicorn on a loopback port and the background worker, and then, speaking to
 gunicorn as the reverse proxy would (X-Forwarded-Proto: https), fetches the main pages as an anonymous
-visitor and as each role, a 404, the hashed static files, and a 500 with the database out of reach.
+visitor and as each role, a 404, the hashed static files, and a 500 with the database out of reach; then
+it runs the administrator's routine: `verify_audit`, `backup` and `restore --check` of that backup.
 gunicorn and the worker are stopped at the end whatever happens; the PostgreSQL database
 `legami_prod_smoke` is created and dropped. Prints every step, then a summary; exit status 1 on any failure.
 """
@@ -197,6 +198,7 @@ def production_env(database_url: str, workdir: Path) -> dict[str, str]:
             "DATABASE_URL": database_url,
             "LEGAMI_SECRET_KEY": secrets.token_urlsafe(50),
             "LEGAMI_FIELD_KEYS": Fernet.generate_key().decode(),
+            "LEGAMI_BACKUP_KEY": Fernet.generate_key().decode(),
             "LEGAMI_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LEGAMI_BEHIND_PROXY": "1",
             "LEGAMI_STATIC_ROOT": str(workdir / "static"),
@@ -608,6 +610,12 @@ def run_on(database: str) -> Run:
                 manage(run, env, *step, label=" ".join(step[:2]) if step[0] == "load_demo" else step[0])
             output = manage(run, env, "shell", "-c", FIXTURES_SNIPPET, label="page addresses")
             serve_and_check(run, env, workdir, json.loads(output.strip().splitlines()[-1]))
+            # The administrator's routine (docs/operations.md): the daily audit check and the nightly backup,
+            # read back whole, after the pages have written their events.
+            manage(run, env, "verify_audit")
+            backup = workdir / "legami.legami-backup"
+            manage(run, env, "backup", "--output", str(backup))
+            manage(run, env, "restore", "--check", str(backup), label="restore --check")
     except CheckFailed as exc:
         log(str(exc))
     except Exception as exc:  # any surprise fails the run and is reported with the rest

@@ -39,6 +39,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = _clean_env(
         LEGAMI_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
         LEGAMI_FIELD_KEYS=Fernet.generate_key().decode(),
+        LEGAMI_BACKUP_KEY=Fernet.generate_key().decode(),
         LEGAMI_ALLOWED_HOSTS="legami.example.org",
         LEGAMI_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         # A throwaway database: the check must not need (nor touch) the developer's one.
@@ -57,6 +58,20 @@ def test_check_deploy_flags_the_development_secrets(tmp_path):
     assert "security.W009" in output  # the insecure development SECRET_KEY
     assert "legami.W001" in output  # case data would be encrypted with the public development key
     assert "legami.W002" in output  # no e-mail server: invitations would reach nobody
+    assert "legami.W003" in output  # no backup key: no backup can be made
+
+
+def test_a_backup_key_must_not_be_a_field_key(settings):
+    from legami.core.checks import check_backup_key
+
+    field_key, backup_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.LEGAMI_FIELD_KEYS = [field_key]
+    settings.LEGAMI_BACKUP_KEY = [backup_key, field_key]
+    assert [w.id for w in check_backup_key(None)] == ["legami.W004"]
+    settings.LEGAMI_BACKUP_KEY = [backup_key]
+    assert check_backup_key(None) == []
+    settings.LEGAMI_BACKUP_KEY = []
+    assert [w.id for w in check_backup_key(None)] == ["legami.W003"]
 
 
 def test_empty_environment_is_not_debug():
