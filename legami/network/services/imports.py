@@ -309,7 +309,8 @@ def export_people(*, actor: Any, network: Network, fmt: str) -> HttpResponseBase
         raise ValidationError(
             {"format": _("Unknown format “%(fmt)s”: choose csv or xlsx.") % {"fmt": fmt}}, code="invalid_format"
         )
-    people = people_for(actor, network, capability=EXPORT_PEOPLE)
+    # Anonymised people stay in the registry for the figures, but there is nobody left to export or re-import.
+    people = people_for(actor, network, capability=EXPORT_PEOPLE).filter(anonymised_at__isnull=True)
     count = people.count()
     with transaction.atomic():
         record_event(

@@ -24,6 +24,7 @@ from legami.network.services.imports import (
     run_people_import,
     start_people_import,
 )
+from legami.network.services.personal_data import anonymise_person
 
 
 def cf(last: str, first: str, gender: str, birth: str, place: str = "Cremona") -> str:
@@ -443,6 +444,15 @@ def test_export_respects_the_district_of_a_limited_exporter(cast):
     rows = export_rows(export_people(actor=officer, network=cast.network, fmt="csv"))
     assert [r[0] for r in rows[1:]] == ["Cremonese"]
     assert AuditEvent.objects.get().after["count"] == 1
+
+
+def test_export_leaves_out_anonymised_people(cast):
+    f.PersonFactory(network=cast.network, first_name="Restante")
+    gone = f.PersonFactory(network=cast.network, first_name="Anonimizzata")
+    anonymise_person(actor=cast.privacy_officer, person=gone)
+    rows = export_rows(export_people(actor=cast.coordinator, network=cast.network, fmt="csv"))
+    assert [r[0] for r in rows[1:]] == ["Restante"]
+    assert AuditEvent.objects.filter(action="export").get().after["count"] == 1
 
 
 @pytest.mark.parametrize("persona", ["case_manager", "community_worker", "citizen", "outsider"])
