@@ -8,7 +8,7 @@ Usage (from the project root, with the demo served on its own database and port)
     .venv/bin/python manage.py import_territory
     .venv/bin/python manage.py load_demo
     .venv/bin/python manage.py runserver 127.0.0.1:8100 --noreload &
-    .venv/bin/python manage.py db_worker --interval 1 &      # runs the people imports
+    .venv/bin/python manage.py db_worker --interval 1 &      # runs the imports and the audit verification
     .venv/bin/python docs/tools/screenshots.py --base-url http://127.0.0.1:8100
 
 Options: `--only coordinator,citizen` takes the shots of some roles only; `--list` prints the roles.
@@ -245,6 +245,17 @@ def wait_for_job(page: Page) -> None:
         page.wait_for_timeout(1000)
         page.reload()
     print("  warning: the import did not finish: is `manage.py db_worker` running?", file=sys.stderr)
+
+
+def wait_for_verification(page: Page) -> None:
+    """Reload the audit page until the verification it queued has finished (the worker must be running)."""
+    deadline = time.monotonic() + JOB_WAIT_S
+    while time.monotonic() < deadline:
+        if page.locator(".legami-audit-pending").count() == 0:
+            return
+        page.wait_for_timeout(1000)
+        page.reload()
+    print("  warning: the verification did not finish: is `manage.py db_worker` running?", file=sys.stderr)
 
 
 def upload(page: Page, ctx: Context, name: str, content: str) -> None:
@@ -589,6 +600,7 @@ def privacy_officer(ctx: Context) -> None:
     shot(page, "privacy-audit-personal")
     page.click("form[action$='/audit/verify/'] button[type=submit]")
     page.wait_for_load_state("load")
+    wait_for_verification(page)
     shot(page, "privacy-audit-verified")
     page.goto(network_url("people/"))
     shot(page, "privacy-people")

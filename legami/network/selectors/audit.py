@@ -18,10 +18,25 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit_chain import Problem
 from legami.core.capabilities import VIEW_AUDIT as VIEW
-from legami.core.models import AuditEvent
+from legami.core.models import AuditEvent, Job
 from legami.core.permissions import can
 from legami.core.roles import Role
 from legami.network.models import Network
+
+# The kind of the Job that verifies a network's audit chain in the background (a big chain takes minutes).
+VERIFY_JOB_KIND = "audit_verification"
+# A verification job still queued or running after this long was lost (a worker stopped): it no longer holds
+# back a new one.
+PENDING_FOR_AT_MOST = datetime.timedelta(hours=6)
+
+
+class VerifyError(models.TextChoices):
+    """Why a verification job did not finish: stored as its code, read in the viewer's language."""
+
+    NOT_QUEUED = "not_queued", _("It could not be queued. Try again later.")
+    REFUSED = "refused", _("Whoever asked for it may no longer verify this log.")
+    STOPPED = "stopped", _("It stopped because of an unexpected error.")
+
 
 # Bookkeeping columns that change on every save and would only add noise to the list of changes.
 HIDDEN_FIELDS = frozenset({"created_at", "updated_at"})
@@ -255,3 +270,45 @@ def last_verification(viewer: Any, network: Network) -> ChainState | None:
         event_id=broken.get("event_id"),
         problem=str(PROBLEMS.get(broken.get("problem", ""), broken.get("problem", ""))),
     )
+
+
+def pending_verification_jobs(network: Network) -> QuerySet[Job]:
+    """The network's verification jobs queued or running (and not lost), newest first."""
+    since = timezone.now() - PENDING_FOR_AT_MOST
+    pending = (Job.Status.QUEUED, Job.Status.RUNNING)
+    return Job.objects.filter(
+        network=network, kind=VERIFY_JOB_KIND, status__in=pending, created_at__gte=since
+    ).order_by("-created_at", "-pk")
+
+
+def pending_verification(viewer: Any, network: Network) -> Job | None:
+    """The verification of the network's audit chain under way (queued or running), for viewers of the log."""
+    if not can(viewer, VIEW, network):
+        return None
+    return pending_verification_jobs(network).select_related("actor").first()
+
+
+@dataclass(frozen=True)
+class FailedVerification:
+    """A verification job that did not finish, as the audit page tells it."""
+
+    when: datetime.datetime
+    who: str
+    error: str
+
+
+def failed_verification(viewer: Any, network: Network) -> FailedVerification | None:
+    """The network's latest verification job if it failed (shown until the next one), for viewers of the log."""
+    if not can(viewer, VIEW, network):
+        return None
+    job = (
+        Job.objects.filter(network=network, kind=VERIFY_JOB_KIND)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if job is None or job.status != Job.Status.FAILED:
+        return None
+    code = (job.result or {}).get("error", "")
+    error = VerifyError(code).label if code in VerifyError.values else str(code)
+    return FailedVerification(when=job.created_at, who=job.actor.email if job.actor else "—", error=str(error))

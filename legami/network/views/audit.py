@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from legami.core.capabilities import VIEW_AUDIT
@@ -21,14 +20,15 @@ from legami.core.models import AuditEvent
 from legami.network.forms.audit import AuditFilterForm
 from legami.network.models import Network
 from legami.network.selectors.audit import (
-    PROBLEMS,
     audit_changes,
     audit_events_for,
     audit_object_types,
     describe_events,
+    failed_verification,
     last_verification,
+    pending_verification,
 )
-from legami.network.services.audit import record_audit_export, verify_audit_chain
+from legami.network.services.audit import record_audit_export, start_audit_verification
 
 
 def _export_rows(events: Iterable[AuditEvent]) -> Iterator[list]:
@@ -79,6 +79,8 @@ def audit_list(request: HttpRequest, network: Network) -> HttpResponseBase:
         "page_obj": page_obj,
         "export_available": True,
         "verification": last_verification(request.user, network),
+        "pending_job": pending_verification(request.user, network),
+        "failed_job": failed_verification(request.user, network),
     }
     return render(request, "network/audit/list.html", context)
 
@@ -86,20 +88,14 @@ def audit_list(request: HttpRequest, network: Network) -> HttpResponseBase:
 @network_view(VIEW_AUDIT)
 @require_POST
 def audit_verify(request: HttpRequest, network: Network) -> HttpResponseBase:
-    """Verify the network's audit chain now, record it, and go back to the log with the outcome."""
-    result = verify_audit_chain(actor=request.user, network=network)
-    broken = result.broken
-    if broken is None:
-        message = ngettext(
-            "The audit log is intact: %(n)s event checked, none altered.",
-            "The audit log is intact: %(n)s events checked, none altered.",
-            result.checked,
+    """Queue a verification of the network's audit chain (one at a time) and go back to the log, which shows it."""
+    _job, started = start_audit_verification(actor=request.user, network=network)
+    if started:
+        messages.success(
+            request, _("The verification has started. It runs in the background: its outcome will show on this page.")
         )
-        messages.success(request, message % {"n": result.checked})
     else:
-        messages.error(
-            request,
-            _("The audit log has been altered at event no. %(sequence)s: %(problem)s.")
-            % {"sequence": broken.sequence, "problem": PROBLEMS.get(broken.problem, broken.problem)},
+        messages.info(
+            request, _("A verification of this log is already under way: its outcome will show on this page.")
         )
     return redirect("network:audit", network.slug)
