@@ -6,9 +6,7 @@ import logging
 
 from django_tasks import task
 
-from legami.core.models import Job
 from legami.network.models import Network
-from legami.network.services.audit import run_audit_verification
 from legami.network.services.personal_data import anonymise_expired_people
 
 logger = logging.getLogger(__name__)
@@ -28,14 +26,3 @@ def anonymise_expired_task(network_slug: str = "") -> dict:
         if run.anonymised:
             logger.info("anonymise_expired: %s: %s people anonymised", run.network.slug, run.anonymised)
     return {run.network.slug: {"due": run.due, "anonymised": run.anonymised} for run in runs}
-
-
-@task()
-def verify_audit_task(job_id: int) -> dict:
-    """Verify a network's audit chain for the verification Job `job_id`; return the job's final status."""
-    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("Audit verification job %s no longer exists", job_id)
-        return {"job": job_id, "status": "missing"}
-    run_audit_verification(job)
-    return {"job": job_id, "status": job.status}

@@ -5,10 +5,12 @@ The page verifies in the background (a Job run by a worker); `manage.py verify_a
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_tasks import task
 
 from legami.core.audit import record_event, record_verification
 from legami.core.audit_chain import ChainResult, verify_chain
@@ -18,6 +20,8 @@ from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import require
 from legami.network.models import Network
 from legami.network.selectors.audit import VERIFY_JOB_KIND, VerifyError, pending_verification_jobs
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -67,8 +71,6 @@ def start_audit_verification(*, actor: Any, network: Network) -> tuple[Job, bool
 
 
 def _enqueue(job_id: int) -> None:
-    from legami.network.tasks import verify_audit_task
-
     enqueue_job(
         job_id=job_id,
         task=verify_audit_task,
@@ -99,3 +101,14 @@ def run_audit_verification(job: Job) -> Job:
         outcome = {"ok": result.ok, "checked": result.checked, "broken": broken}
         finish_job(job, failed=False, result=outcome, processed=result.checked, total=result.checked)
     return job
+
+
+@task()
+def verify_audit_task(job_id: int) -> dict:
+    """Verify a network's audit chain for the verification Job `job_id`; return the job's final status."""
+    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("Audit verification job %s no longer exists", job_id)
+        return {"job": job_id, "status": "missing"}
+    run_audit_verification(job)
+    return {"job": job_id, "status": job.status}

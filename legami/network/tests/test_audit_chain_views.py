@@ -183,7 +183,7 @@ def test_a_job_that_cannot_be_queued_fails_and_says_so(cast, login, django_captu
     def refuse(*args, **kwargs):
         raise RuntimeError("queue down")
 
-    monkeypatch.setattr("legami.network.tasks.verify_audit_task", SimpleNamespace(enqueue=refuse))
+    monkeypatch.setattr("legami.network.services.audit.verify_audit_task", SimpleNamespace(enqueue=refuse))
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.privacy_officer).post(verify(cast))
     job = verification_jobs(cast).get()
