@@ -64,9 +64,15 @@ def spend_stamp(nonce: str) -> None:
 def too_many_posts(request: HttpRequest, form: str) -> HttpResponse | None:
     """The 429 page when this address has sent `form` more than LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR times this
     hour; None while it is within the limit (each call counts one post)."""
-    wait = ratelimit.hit(
-        f"form:{form}:{client_address(request)}", limit=settings.LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR, window=3600
+    return too_many_for(
+        request, f"form:{form}:{client_address(request)}", limit=settings.LEGAMI_PUBLIC_FORM_POSTS_PER_HOUR
     )
+
+
+def too_many_for(request: HttpRequest, key: str, *, limit: int, window: int = 3600) -> HttpResponse | None:
+    """The 429 page (with Retry-After) once `key` has been counted more than `limit` times in `window` seconds;
+    None while it is within the limit (each call counts one)."""
+    wait = ratelimit.hit(key, limit=limit, window=window)
     if not wait:
         return None
     minutes = max(1, round(wait / 60))

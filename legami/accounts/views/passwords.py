@@ -13,21 +13,15 @@ from django.views.decorators.http import require_http_methods
 
 from legami.accounts.forms.two_factor import NewPasswordForm, PasswordResetRequestForm
 from legami.accounts.services.passwords import request_password_reset, reset_password
-from legami.core import formguard, ratelimit
+from legami.core import formguard
 from legami.core.forms import add_service_errors
 from legami.core.http import site_base_url
 
 
 def _too_many_for_address(request: HttpRequest, email: str) -> HttpResponse | None:
-    wait = ratelimit.hit(
-        f"password_reset:{email.strip().lower()}", limit=settings.LEGAMI_PASSWORD_RESETS_PER_HOUR, window=3600
+    return formguard.too_many_for(
+        request, f"password_reset:{email.strip().lower()}", limit=settings.LEGAMI_PASSWORD_RESETS_PER_HOUR
     )
-    if not wait:
-        return None
-    minutes = max(1, round(wait / 60))
-    response = render(request, "components/too_many_posts.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
 
 
 @never_cache
