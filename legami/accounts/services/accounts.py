@@ -57,17 +57,22 @@ def change_password(*, actor: Any, old_password: str, new_password: str) -> None
     _require_authenticated(actor)
     if not actor.check_password(old_password or ""):
         raise ValidationError({"old_password": _("The current password is not correct.")})
+    set_new_password(user=actor, new_password=new_password, actor=actor, note="password changed")
+
+
+def set_new_password(*, user: Any, new_password: str, actor: Any, note: str) -> None:
+    """Check `new_password` against the password rules (errors on new_password1), set it, audit it with `note`."""
     try:
-        validate_password(new_password or "", user=actor)
+        validate_password(new_password or "", user=user)
     except ValidationError as exc:
         raise ValidationError({"new_password1": exc.messages}) from exc
-    actor.set_password(new_password)
-    actor.save(update_fields=["password"])
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
     record_event(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
-        obj=actor,
-        object_repr=actor.email,
+        obj=user,
+        object_repr=user.email,
         data_class=DataClass.PERSONAL,
-        note="password changed",
+        note=note,
     )

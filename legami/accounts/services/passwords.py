@@ -10,9 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from legami.accounts.models import User
+from legami.accounts.services.accounts import set_new_password
 from legami.core.audit import record_event
 from legami.core.models import AuditEvent, DataClass
 
@@ -67,17 +66,4 @@ def request_password_reset(*, email: str, base_url: str = "") -> None:
 @transaction.atomic
 def reset_password(*, user: Any, new_password: str) -> None:
     """Set `user`'s new password (the link was checked by the view) after the password rules; the link dies."""
-    try:
-        validate_password(new_password or "", user=user)
-    except ValidationError as exc:
-        raise ValidationError({"new_password1": exc.messages}) from exc
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    record_event(
-        actor=user,
-        action=AuditEvent.Action.UPDATE,
-        obj=user,
-        object_repr=user.email,
-        data_class=DataClass.PERSONAL,
-        note="password reset by e-mail",
-    )
+    set_new_password(user=user, new_password=new_password, actor=user, note="password reset by e-mail")
