@@ -4,6 +4,8 @@ password, a recovery code instead, and the account's section (state, new recover
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -101,6 +103,23 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context)
 
 
+def _second_step(request: HttpRequest, form: Any, verify: Callable[..., Any]) -> Any:
+    """Check the posted code with `verify`; on success log the session in with its device and return the device,
+    otherwise None (the errors are on `form`) or the 429 page of a paused verification."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        device = verify(user=request.user, code=form.cleaned_data["code"])
+    except TwoFactorPaused as exc:
+        return paused(request, exc)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    otp_login(request, device)
+    request.session.cycle_key()
+    return device
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -112,17 +131,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         query = request.GET.urlencode()
         return redirect(reverse("accounts:two_factor_setup") + (f"?{query}" if query else ""))
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = verify_code(user=request.user, code=form.cleaned_data["code"])
-        except TwoFactorPaused as exc:
-            return paused(request, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            otp_login(request, device)
-            request.session.cycle_key()
-            return redirect(_next(request))
+    outcome = _second_step(request, form, verify_code)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    if outcome is not None:
+        return redirect(_next(request))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)})
 
 
@@ -136,26 +149,16 @@ def two_factor_recovery(request: HttpRequest) -> HttpResponse:
     if not has_two_factor(request.user):
         return redirect("accounts:two_factor_setup")
     form = RecoveryCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = verify_recovery_code(user=request.user, code=form.cleaned_data["code"])
-        except TwoFactorPaused as exc:
-            return paused(request, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            otp_login(request, device)
-            request.session.cycle_key()
-            left = device.token_set.count()
-            messages.warning(
-                request,
-                _(
-                    "You used a recovery code: %(left)s are left. Make new ones from your account page when few are "
-                    "left."
-                )
-                % {"left": left},
-            )
-            return redirect(_next(request))
+    outcome = _second_step(request, form, verify_recovery_code)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    if outcome is not None:
+        messages.warning(
+            request,
+            _("You used a recovery code: %(left)s are left. Make new ones from your account page when few are left.")
+            % {"left": outcome.token_set.count()},
+        )
+        return redirect(_next(request))
     return render(request, "accounts/two_factor_recovery.html", {"form": form, "next": _next(request)})
 
 
