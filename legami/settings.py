@@ -280,6 +280,10 @@ LEGAMI_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(
 LEGAMI_K_ANONYMITY = int(os.environ.get("LEGAMI_K_ANONYMITY", 5))
 # Demand aggregation: how near two needs must be (km) when both have a point on the map.
 LEGAMI_AGGREGATION_DISTANCE_KM = float(os.environ.get("LEGAMI_AGGREGATION_DISTANCE_KM", 2.0))
+# ...the cohesion (average similarity of a group's descriptions, percent) under which a group is not proposed...
+LEGAMI_AGGREGATION_MIN_COHESION = int(os.environ.get("LEGAMI_AGGREGATION_MIN_COHESION", 25))
+# ...and the smallest group a run proposes by default (chosen on the demo for a list a coordinator can review).
+LEGAMI_AGGREGATION_MIN_GROUP_SIZE = int(os.environ.get("LEGAMI_AGGREGATION_MIN_GROUP_SIZE", 3))
 
 TASKS = {
     "default": {

@@ -7,6 +7,8 @@ how close each member is to the rest of its group.
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -57,14 +59,40 @@ def common_windows(needs: Sequence[Need]) -> list:
     return common or []
 
 
-def engine_settings(engine: Any, *, distance_km: float | None = None, min_group_size: int | None = None) -> Any:
-    """The engine's settings for a run: the given distance (or the configured one) and smallest group."""
+def any_windows(needs: Sequence[Need]) -> list:
+    """Every slot some need asks for (the union), for groups whose members share no common slot."""
+    found: set = set()
+    for need in needs:
+        try:
+            found.update(tw.windows_from_json(need.time_windows or []))
+        except ValueError:
+            continue
+    return tw.normalize(found) if found else []
+
+
+def engine_settings(
+    engine: Any,
+    *,
+    distance_km: float | None = None,
+    min_group_size: int | None = None,
+    min_cohesion: float | None = None,
+) -> Any:
+    """The engine's settings for a run: the given distance (or the configured one), smallest group and
+    minimum cohesion (a fraction, 0–1; passed only to an engine whose settings know it)."""
     kwargs: dict[str, Any] = {
         "distance_km": float(distance_km if distance_km is not None else settings.LEGAMI_AGGREGATION_DISTANCE_KM)
     }
     if min_group_size is not None:
         kwargs["min_group_size"] = int(min_group_size)
+    if min_cohesion is not None and "min_cohesion" in _settings_fields(engine.EngineSettings):
+        kwargs["min_cohesion"] = float(min_cohesion)
     return engine.EngineSettings(**kwargs)
+
+
+def _settings_fields(cls: Any) -> set[str]:
+    if dataclasses.is_dataclass(cls):
+        return {f.name for f in dataclasses.fields(cls)}
+    return set(inspect.signature(cls).parameters)
 
 
 @dataclass
@@ -81,6 +109,8 @@ class Description:
     target_group: str
     need_count: int
     people_count: int
+    # what may tell its title apart from another candidate's (see summaries.distinct_titles)
+    title_parts: summaries.TitleParts | None = None
 
 
 def keyword_sources(needs: Sequence[Need]) -> tuple[list[str], list[Hashable]]:
@@ -113,9 +143,13 @@ def describe(
     windows: Sequence[Any] | None = None,
     distance_km: float | None = None,
     keywords_checked: bool = False,
+    windows_any: Sequence[Any] | None = None,
 ) -> Description:
+    """What a group of needs says as a demand; the summary speaks only for what every member asks."""
     if windows is None:
         windows = common_windows(needs)
+    if windows_any is None:
+        windows_any = any_windows(needs)
     descriptions, subjects = keyword_sources(needs)
     if not keywords_checked:
         keywords = summaries.shared_keywords(keywords, descriptions, subjects=subjects)
@@ -132,21 +166,44 @@ def describe(
     keywords = summaries.without_place_names(
         keywords, [*comuni, *(n.neighbourhood.name for n in needs if n.neighbourhood)]
     )
+    # The title may name what most ask; the summary only what every member (whose words may be read) asks.
     concept = summaries.dominant_concept(descriptions)
+    everyone = len(set(subjects))
+    common_concept = summaries.shared_concept(descriptions) if descriptions else ""
+    common_keywords = (
+        summaries.shared_keywords(keywords, descriptions, subjects=subjects, min_needs=max(everyone, 2))
+        if everyone
+        else []
+    )
+    people_by_group: Counter[str] = Counter()
+    for n in needs:
+        people_by_group[n.target_group] += n.people_count or 1
+    target_counts = sorted(people_by_group.items(), key=lambda item: (-item[1], item[0]))
+    title = summaries.default_title(
+        keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
+    )
+    neighbourhood_names = sorted({n.neighbourhood.name for n in needs if n.neighbourhood_id})
+    title_parts = summaries.TitleParts(
+        title=title,
+        days=tw.format_time_windows(list(windows)) if windows else summaries.short_alternative_windows(windows_any),
+        neighbourhood="" if nb_name else ", ".join(neighbourhood_names),
+        target=", ".join(summaries.target_group_label(group) for group, _count in target_counts),
+        comune=", ".join(comuni) if len(comuni) > 1 else "",
+    )
     return Description(
-        title=summaries.default_title(
-            keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
-        ),
+        title=title,
         summary=summaries.demand_summary(
             people=people,
             target_group=target_group,
             comuni=comuni,
             neighbourhood=nb_name,
             expressed=expressed,
-            keywords=keywords,
+            keywords=common_keywords,
             area_name=area_name,
             windows=windows,
-            concept=concept,
+            concept=common_concept,
+            target_counts=target_counts,
+            windows_any=windows_any,
         ),
         reasons=summaries.demand_reasons(
             area_name=area_name,
@@ -165,6 +222,7 @@ def describe(
         target_group=target_group,
         need_count=len(needs),
         people_count=people,
+        title_parts=title_parts,
     )
 
 

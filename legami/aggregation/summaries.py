@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -98,6 +99,38 @@ def spoken_time_windows(windows: Iterable[Any]) -> str:
     return _join(pieces)
 
 
+def _join_or(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def spoken_alternative_windows(windows: Iterable[Any]) -> str:
+    """Slots of which each member asks some, not all: “il martedì o il giovedì 16–18”."""
+    by_hours: dict[tuple[int, int], list[int]] = {}
+    for window in sorted(windows, key=lambda w: (w.day, w.start, w.end)):
+        by_hours.setdefault((window.start, window.end), []).append(window.day)
+    pieces = []
+    for (start, end), days in sorted(by_hours.items(), key=lambda item: (min(item[1]), item[0])):
+        day_names = [_DAYS[day]() for day in sorted(set(days)) if day in _DAYS]
+        pieces.append(f"{_join_or(day_names)} {_clock(start)}–{_clock(end)}")
+    return _join_or(pieces)
+
+
+def short_alternative_windows(windows: Iterable[Any]) -> str:
+    """The short form of the same: “mar o gio 16–18”."""
+    from legami.needs.timewindows import MINUTES_PER_DAY, TimeWindow, format_time_windows
+
+    by_hours: dict[tuple[int, int], list[int]] = {}
+    for window in sorted(windows, key=lambda w: (w.day, w.start, w.end)):
+        by_hours.setdefault((window.start, window.end), []).append(window.day)
+    pieces = []
+    for (start, end), days in sorted(by_hours.items(), key=lambda item: (min(item[1]), item[0])):
+        labels = [format_time_windows([TimeWindow(day, 0, MINUTES_PER_DAY)]) for day in sorted(set(days))]
+        pieces.append(f"{_join_or(labels)} {_clock(start)}–{_clock(end)}")
+    return _join_or(pieces)
+
+
 def _fold(text: str) -> str:
     """Lower case without accents, to compare words however they were written."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -122,6 +155,23 @@ TIME_WORDS = frozenset(
     "lunedi martedi mercoledi giovedi venerdi sabato domenica mattina mattino mattinata pomeriggio sera serata "
     "notte ora orario settimana settimanale giorno giornata weekend fine".split()
 )
+
+
+# Words that name no need: the boilerplate of any request or report. A title or a summary built on them
+# ("Segnalare — Cremona") says nothing a coordinator can act on.
+GENERIC_WORDS = frozenset(
+    """
+    segnalare segnalazione segnalato richiesta richiedere chiedere domanda domandare bisogno aiuto aiutare problema
+    problematico difficolta difficile situazione necessita necessitare servizio persona famiglia nucleo utente
+    signora signore cercare trovare avere volere potere dovere riuscire fare dire sapere vedere caso
+    """.split()
+)
+
+
+def names_a_need(word: str) -> bool:
+    """True for a keyword that can stand for what is asked: a noun that is not boilerplate."""
+    folded = _fold(word)
+    return _looks_like_noun(word) and folded not in GENERIC_WORDS and folded not in TIME_WORDS and len(folded) >= 3
 
 
 def without_place_names(keywords: Iterable[str], places: Iterable[str]) -> list[str]:
@@ -219,17 +269,29 @@ def demand_summary(
     area_name: str = "",
     windows: Sequence[Any] = (),
     concept: str = "",
+    target_counts: Sequence[tuple[str, int]] = (),
+    windows_any: Sequence[Any] = (),
 ) -> str:
-    """“14 famiglie di Cremona, quartiere Po, chiedono un doposcuola il martedì e il giovedì 16–18”."""
-    who = _people_phrase(target_group, max(people, 1))
+    """“14 famiglie di Cremona, quartiere Po, chiedono un doposcuola il martedì e il giovedì 16–18”.
+
+    It speaks for every member: each target group with its count (`target_counts`, else all are
+    `target_group`), the common slot, or when there is none the slots of `windows_any` with a warning that
+    the day is not the same for all; `concept` and `keywords` must be named by every member (the caller's job).
+    """
+    if target_counts:
+        who = _join([_people_phrase(group, count) for group, count in target_counts])
+    else:
+        who = _people_phrase(target_group, max(people, 1))
     place = _place(comuni, neighbourhood)
     where = f" {place}" if place else ""
     when = spoken_time_windows(windows)
+    if not when and windows_any:
+        when = gettext("%(days)s (not the same day for all)") % {"days": spoken_alternative_windows(windows_any)}
     # A neighbourhood ends in a comma-delimited aside: close it before what follows.
     if neighbourhood and len(comuni) == 1:
         where += ","
     when_text = f" {when}" if when else ""
-    keyword = keywords[0] if keywords and _looks_like_noun(keywords[0]) else ""
+    keyword = keywords[0] if keywords and names_a_need(keywords[0]) else ""
     if concept in CONCEPT_PHRASES:
         # The concept's phrase reads right in both languages; a bare keyword needs a guessed article.
         what = str(CONCEPT_PHRASES[concept][1])
@@ -304,23 +366,95 @@ def dominant_concept(descriptions: Sequence[str]) -> str:
     return concept if count * 2 >= len(descriptions) else ""
 
 
-def default_title(
-    *, keywords: Sequence[str], area_name: str, comuni: Sequence[str], neighbourhood: str = "", concept: str = ""
-) -> str:
-    """“Doposcuola — Cremona, Po”: what is asked (its concept, main keyword or area) and the place."""
+def shared_concept(descriptions: Sequence[str]) -> str:
+    """The lexicon concept named by every description ("" when they do not all name one, or there are none)."""
+    from legami.aggregation.engine.text import concepts
+
+    common: set[str] | None = None
+    for text in descriptions:
+        named = set(concepts(text)) & set(CONCEPT_PHRASES)
+        common = named if common is None else common & named
+        if not common:
+            return ""
+    return min(common) if common else ""
+
+
+def title_word(*, keywords: Sequence[str], area_name: str, concept: str = "") -> str:
+    """What a title says is asked: the concept's label, else the first keyword that names a need, else the area."""
     if concept in CONCEPT_PHRASES:
         what = str(CONCEPT_PHRASES[concept][0])
     else:
-        what = keywords[0] if keywords else area_name
-    what = what[:1].upper() + what[1:]
+        what = next((keyword for keyword in keywords if names_a_need(keyword)), area_name)
+    return what[:1].upper() + what[1:]
+
+
+def title_place(comuni: Sequence[str], neighbourhood: str = "") -> str:
+    """“Cremona, Po”, “Cremona”, “3 Comuni”."""
     if len(comuni) > 1:
-        place = ngettext("%(count)d Comune", "%(count)d Comuni", len(comuni)) % {"count": len(comuni)}
-    elif comuni:
-        place = f"{comuni[0]}, {neighbourhood}" if neighbourhood else comuni[0]
-    else:
-        place = ""
+        return ngettext("%(count)d Comune", "%(count)d Comuni", len(comuni)) % {"count": len(comuni)}
+    if comuni:
+        return f"{comuni[0]}, {neighbourhood}" if neighbourhood else comuni[0]
+    return ""
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    """A candidate's title and what may tell it apart from another of the same title, in order of preference."""
+
+    title: str
+    days: str = ""
+    neighbourhood: str = ""
+    target: str = ""
+    comune: str = ""
+
+
+TITLE_LENGTH = 200
+
+
+def distinct_titles(parts: Sequence[TitleParts]) -> list[str]:
+    """Titles that no two share: among equal titles, add the first of days, neighbourhood, target group and
+    Comune that tells them apart (each qualifier only where it differs), and number what is still equal."""
+    titles = [p.title for p in parts]
+    for name in ("days", "neighbourhood", "target", "comune"):
+        for positions in _collisions(titles):
+            values = [getattr(parts[i], name) for i in positions]
+            if len(set(values)) < 2:
+                continue
+            for i, value in zip(positions, values, strict=True):
+                if value:
+                    titles[i] = f"{titles[i]} · {value}"
+    for positions in _collisions(titles):
+        for number, i in enumerate(positions, start=1):
+            titles[i] = f"{titles[i]} ({number})"
+    # A rare number clash ("X (2)" already taken) is settled by numbering again.
+    while _collisions(titles):
+        for positions in _collisions(titles):
+            for number, i in enumerate(positions[1:], start=2):
+                titles[i] = f"{titles[i]} ({number})"
+    return [_fit_title(title) for title in titles]
+
+
+def _collisions(titles: Sequence[str]) -> list[list[int]]:
+    positions: dict[str, list[int]] = {}
+    for i, title in enumerate(titles):
+        positions.setdefault(title.casefold(), []).append(i)
+    return [found for found in positions.values() if len(found) > 1]
+
+
+def _fit_title(title: str) -> str:
+    if len(title) <= TITLE_LENGTH:
+        return title
+    return title[: TITLE_LENGTH - 1] + "…"
+
+
+def default_title(
+    *, keywords: Sequence[str], area_name: str, comuni: Sequence[str], neighbourhood: str = "", concept: str = ""
+) -> str:
+    """“Doposcuola — Cremona, Po”: what is asked (its concept, a keyword naming a need, or the area) and the place."""
+    what = title_word(keywords=keywords, area_name=area_name, concept=concept)
+    place = title_place(comuni, neighbourhood)
     title = f"{what} — {place}" if place else what
-    return title[:200]
+    return title[:TITLE_LENGTH]
 
 
 def _km(distance_km: float) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AGGREGATION_JOB_KIND, AggregatedDemand, DemandItem, DemandStatus
@@ -45,8 +47,20 @@ MIN_GROUP, MAX_GROUP = 2, 100
 PROGRESS_SECONDS = 1.0
 
 
+MIN_COHESION, MAX_COHESION = 0, 100
+
 _DISTANCE = _("Choose a distance between %(low)s and %(high)s km.")
 _GROUP = _("A group must have between %(low)d and %(high)d needs.")
+_COHESION = _("The minimum cohesion is a percentage between %(low)d and %(high)d.")
+
+# Sizes of candidates as the run page counts them: (label, smallest, largest).
+SIZE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("2", 2, 2),
+    ("3", 3, 3),
+    ("4–5", 4, 5),
+    ("6–10", 6, 10),
+    ("11+", 11, None),
+)
 
 # The settings of a run: how far apart needs may be, and how many make a group; one message each, whatever is wrong.
 RUN_INPUTS = inputs.Rules(
@@ -67,27 +81,44 @@ RUN_INPUTS = inputs.Rules(
             messages={"invalid": _GROUP, "min_value": _GROUP, "max_value": _GROUP},
             params={"low": MIN_GROUP, "high": MAX_GROUP},
         ),
+        # percent, so that the form, the API and the run page speak the same figure as the candidates' pages
+        "min_cohesion": inputs.Integer(
+            required=True,
+            empty_code="invalid",
+            min_value=MIN_COHESION,
+            max_value=MAX_COHESION,
+            messages={"invalid": _COHESION, "min_value": _COHESION, "max_value": _COHESION},
+            params={"low": MIN_COHESION, "high": MAX_COHESION},
+        ),
     }
 )
 
 
-def _check_run_settings(distance_km: Any, min_group_size: Any) -> tuple[float, int]:
-    """The distance (the site's default when not given) and the smallest group of a run, checked by RUN_INPUTS."""
+def _check_run_settings(distance_km: Any, min_group_size: Any, min_cohesion: Any = None) -> tuple[float, int, int]:
+    """The distance, smallest group and minimum cohesion (percent) of a run, the site's defaults for those not
+    given, checked by RUN_INPUTS."""
     values = RUN_INPUTS.clean(
         {
             "distance_km": settings.LEGAMI_AGGREGATION_DISTANCE_KM if distance_km is None else distance_km,
-            "min_group_size": MIN_GROUP if min_group_size is None else min_group_size,
+            "min_group_size": settings.LEGAMI_AGGREGATION_MIN_GROUP_SIZE if min_group_size is None else min_group_size,
+            "min_cohesion": settings.LEGAMI_AGGREGATION_MIN_COHESION if min_cohesion is None else min_cohesion,
         }
     )
-    return float(values["distance_km"]), values["min_group_size"]
+    return float(values["distance_km"]), values["min_group_size"], values["min_cohesion"]
 
 
 def start_aggregation(
-    *, actor: Any, network: Network, distance_km: float | None = None, min_group_size: int | None = None
+    *,
+    actor: Any,
+    network: Network,
+    distance_km: float | None = None,
+    min_group_size: int | None = None,
+    min_cohesion: int | None = None,
 ) -> Job:
     """Queue a run of the engine over the network's open needs; refused while another run is queued or running."""
     require(actor, REVIEW, network)
-    distance, size = _check_run_settings(distance_km, min_group_size)
+    distance, size, cohesion = _check_run_settings(distance_km, min_group_size, min_cohesion)
+    run_settings = {"distance_km": distance, "min_group_size": size, "min_cohesion": cohesion}
     with transaction.atomic():
         # The network row serialises concurrent starts (a no-op on SQLite, whose writes are serial anyway).
         Network.objects.select_for_update().filter(pk=network.pk).first()
@@ -100,13 +131,10 @@ def start_aggregation(
             network=network,
             kind=AGGREGATION_JOB_KIND,
             actor=actor,
-            result={"settings": {"distance_km": distance, "min_group_size": size}},
+            result={"settings": run_settings},
         )
         record_event(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=job,
-            after={"kind": AGGREGATION_JOB_KIND, "distance_km": distance, "min_group_size": size},
+            actor=actor, action=AuditEvent.Action.CREATE, obj=job, after={"kind": AGGREGATION_JOB_KIND, **run_settings}
         )
         transaction.on_commit(lambda: _enqueue_run(job.pk))
     return job
@@ -180,21 +208,43 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
     total = len(needs)
     Job.objects.filter(pk=job.pk).update(total=total, processed=0)
     records = [need_record(n, engine) for n in needs]
+    percent = options.get("min_cohesion")
+    min_cohesion = (percent if percent is not None else settings.LEGAMI_AGGREGATION_MIN_COHESION) / 100
     run_settings = engine_settings(
-        engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
+        engine,
+        distance_km=options.get("distance_km"),
+        min_group_size=options.get("min_group_size"),
+        min_cohesion=min_cohesion,
     )
-    groups = engine.aggregate(records, run_settings, progress=_progress_of(job))
-    min_size = getattr(run_settings, "min_group_size", MIN_GROUP)
+    outcome = _engine_run(engine)(records, run_settings, progress=_progress_of(job))
+    misfiled = {int(i): str(area) for i, area in (getattr(outcome, "misfiled", None) or {}).items()}
+    min_size = max(getattr(run_settings, "min_group_size", MIN_GROUP), 2)
     distance = getattr(run_settings, "distance_km", None)
-    kept = [g for g in groups if len(g.members) >= max(min_size, 2)]
+    kept = []
+    for group in outcome.groups:
+        # A need the engine thinks is filed under the wrong area is flagged, never grouped on weak words.
+        members = [i for i in group.members if i not in misfiled]
+        if len(members) != len(group.members):
+            group = dataclasses.replace(group, members=members)
+        # Whatever the engine does with it, a group under the minimum cohesion is not proposed.
+        if len(members) >= min_size and float(group.cohesion) >= min_cohesion:
+            kept.append(group)
     with transaction.atomic():
         replaced = AggregatedDemand.objects.filter(network=network, status=S.CANDIDATE)
         replaced_count = replaced.count()
         replaced.delete()
+        proposals = []
         for group in kept:
             members = [needs[i] for i in group.members]
+            description = _describe_group(group, members, distance_km=distance)
+            proposals.append((group, members, description))
+        titles = summaries.distinct_titles(
+            [d.title_parts or summaries.TitleParts(title=d.title) for _g, _m, d in proposals]
+        )
+        for (group, members, description), title in zip(proposals, titles, strict=True):
+            description.title = title
             closeness = similarities(engine, [records[i] for i in group.members], run_settings, group)
-            _propose(job, group, members, closeness, distance_km=distance)
+            _propose(job, group, members, closeness, description)
         created, grouped = len(kept), sum(len(group.members) for group in kept)
         # Needs of the deleted candidates are free again: their items went with the demands.
         record_event(
@@ -214,7 +264,58 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         "grouped_needs": grouped,
         "replaced": replaced_count,
         "suggestions": suggestions,
+        "sizes": size_counts(len(group.members) for group in kept),
+        "misfiled": [{"need": needs[i].pk, "area": _area_id(area)} for i, area in sorted(misfiled.items())],
     }
+
+
+def size_counts(sizes: Iterable[int]) -> dict[str, int]:
+    """How many candidates of each size bucket (SIZE_BUCKETS), every bucket present."""
+    counts = dict.fromkeys((label for label, _low, _high in SIZE_BUCKETS), 0)
+    for size in sizes:
+        for label, low, high in SIZE_BUCKETS:
+            if size >= low and (high is None or size <= high):
+                counts[label] += 1
+                break
+    return counts
+
+
+def _area_id(value: str) -> int | str:
+    return int(value) if str(value).isdigit() else value
+
+
+def _engine_run(engine: Any) -> Callable[..., Any]:
+    """The engine's `run` (groups and misfiled needs).
+
+    Stand-in until the engine publishes `run`: an engine with only `aggregate` flags nothing as misfiled, and
+    its groups get `windows_any` from their members' hours. Remove once h-engine is merged.
+    """
+    run = getattr(engine, "run", None)
+    if run is not None:
+        return run
+
+    def standin(records: Any, run_settings: Any, progress: Any = None, **_kwargs: Any) -> Any:
+        return _Outcome(groups=list(engine.aggregate(records, run_settings, progress=progress)), misfiled={})
+
+    return standin
+
+
+@dataclasses.dataclass
+class _Outcome:
+    groups: list
+    misfiled: dict
+
+
+def _describe_group(group: Any, members: list[Need], *, distance_km: Any) -> Any:
+    windows_any = getattr(group, "windows_any", None)
+    return describe(
+        members,
+        area_name=members[0].area.name,
+        keywords=list(group.keywords),
+        windows=list(group.common_windows),
+        windows_any=list(windows_any) if windows_any is not None else None,
+        distance_km=distance_km,
+    )
 
 
 def _progress_of(job: Job) -> Callable[[int, int], None]:
@@ -230,15 +331,8 @@ def _progress_of(job: Job) -> Callable[[int, int], None]:
     return progress
 
 
-def _propose(job: Job, group: Any, members: list[Need], closeness: list[float], *, distance_km: Any) -> None:
+def _propose(job: Job, group: Any, members: list[Need], closeness: list[float], description: Any) -> None:
     """One candidate demand for a group the engine found, with its items and the first step of its history."""
-    description = describe(
-        members,
-        area_name=members[0].area.name,
-        keywords=list(group.keywords),
-        windows=list(group.common_windows),
-        distance_km=distance_km,
-    )
     demand = AggregatedDemand(
         network=job.network, status=S.CANDIDATE, area_id=members[0].area_id, cohesion=float(group.cohesion), job=job
     )
