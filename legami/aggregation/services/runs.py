@@ -21,6 +21,7 @@ from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AGGREGATION_JOB_KIND, AggregatedDemand, DemandItem, DemandStatus
+from legami.aggregation.selectors.runs import SIZE_BUCKETS
 from legami.aggregation.services.demands import (
     DEMAND_WORKFLOW,
     OPEN_NEED_STATUSES,
@@ -52,15 +53,6 @@ MIN_COHESION, MAX_COHESION = 0, 100
 _DISTANCE = _("Choose a distance between %(low)s and %(high)s km.")
 _GROUP = _("A group must have between %(low)d and %(high)d needs.")
 _COHESION = _("The minimum cohesion is a percentage between %(low)d and %(high)d.")
-
-# Sizes of candidates as the run page counts them: (label, smallest, largest).
-SIZE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("2", 2, 2),
-    ("3", 3, 3),
-    ("4–5", 4, 5),
-    ("6–10", 6, 10),
-    ("11+", 11, None),
-)
 
 # The settings of a run: how far apart needs may be, and how many make a group; one message each, whatever is wrong.
 RUN_INPUTS = inputs.Rules(

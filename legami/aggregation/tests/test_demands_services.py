@@ -177,6 +177,7 @@ def test_a_second_run_is_refused_while_one_is_queued(cast, area):
         ({"distance_km": 0}, "distance_km"),
         ({"distance_km": 500}, "distance_km"),
         ({"min_group_size": 1}, "min_group_size"),
+        ({"min_cohesion": 101}, "min_cohesion"),
     ],
 )
 def test_bad_run_settings_are_refused(cast, kwargs, field):
@@ -195,6 +196,9 @@ def test_bad_run_settings_are_refused(cast, kwargs, field):
         ({"min_group_size": 2.5}, "min_group_size", "invalid"),
         ({"min_group_size": 1}, "min_group_size", "min_value"),
         ({"min_group_size": 101}, "min_group_size", "max_value"),
+        ({"min_cohesion": "molta"}, "min_cohesion", "invalid"),
+        ({"min_cohesion": -1}, "min_cohesion", "min_value"),
+        ({"min_cohesion": 101}, "min_cohesion", "max_value"),
     ],
 )
 def test_run_settings_rules_name_the_field_and_the_code(cast, kwargs, field, code):
@@ -204,17 +208,26 @@ def test_run_settings_rules_name_the_field_and_the_code(cast, kwargs, field, cod
     message = {
         "distance_km": "Choose a distance between 0,1 and 50 km.",
         "min_group_size": "A group must have between 2 and 100 needs.",
+        "min_cohesion": "The minimum cohesion is a percentage between 0 and 100.",
     }[field]
     assert exc.value.message_dict == {field: [message]}
 
 
 def test_run_settings_take_the_ends_of_their_ranges(cast):
-    job = runs.start_aggregation(actor=cast.coordinator, network=cast.network, distance_km=0.1, min_group_size=100)
-    assert job.result["settings"] == {"distance_km": 0.1, "min_group_size": 100}
+    job = runs.start_aggregation(
+        actor=cast.coordinator, network=cast.network, distance_km=0.1, min_group_size=100, min_cohesion=0
+    )
+    assert job.result["settings"] == {"distance_km": 0.1, "min_group_size": 100, "min_cohesion": 0}
     job.status = Job.Status.SUCCEEDED
     job.save()
-    job = runs.start_aggregation(actor=cast.coordinator, network=cast.network, distance_km=50, min_group_size=2)
-    assert job.result["settings"] == {"distance_km": 50.0, "min_group_size": 2}
+    job = runs.start_aggregation(
+        actor=cast.coordinator, network=cast.network, distance_km=50, min_group_size=2, min_cohesion=100
+    )
+    assert job.result["settings"] == {"distance_km": 50.0, "min_group_size": 2, "min_cohesion": 100}
+    job.status = Job.Status.SUCCEEDED
+    job.save()
+    job = runs.start_aggregation(actor=cast.coordinator, network=cast.network)
+    assert job.result["settings"] == {"distance_km": 2.0, "min_group_size": 3, "min_cohesion": 25}
 
 
 @pytest.mark.parametrize("persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "outsider"])

@@ -1,0 +1,202 @@
+"""Batch fitting: for many records at once, the group each fits best, under the rules of `cluster.fits`.
+
+`fits(group, record)` builds a text model per call: asking it for every (new need, accepted demand) pair is
+millions of models at province scale. Here ONE text model reads every description; a group's similarity to a
+record is the cosine with the group's centroid (the mean of its members' vectors: the average of the pairwise
+cosines, as in `fits`), all of them from one sparse product per area; the pairwise rules (compatible targets,
+near, hours, the group's common slot) are checked only for the groups similar enough, best first, until one
+passes. The IDF of the shared model differs from that of a model of one group and one record, so figures
+close to the threshold may differ from `fits` by rounding; the rules are the same.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from legami.needs.timewindows import TimeWindow, intersect, overlaps
+
+from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_targets
+from .text import TextModel
+
+DEFAULT_SETTINGS = EngineSettings()
+
+__all__ = ["fit_many"]
+
+
+@dataclass
+class _GroupRules:
+    """What the pairwise rules need to know of a group, computed once."""
+
+    area: str | None  # None when its members are of different areas (nothing fits it)
+    targets: frozenset[str]
+    # members with a point: their coordinates in radians
+    lat: np.ndarray
+    lon: np.ndarray
+    places: frozenset[tuple[str, str]]  # (Comune, neighbourhood) of every member
+    unpointed_places: frozenset[tuple[str, str]]  # … of the members without a point
+    patterns: frozenset[tuple[TimeWindow, ...]]  # the members' distinct non-empty hours
+    timed: bool
+    common: tuple[TimeWindow, ...]
+
+    @classmethod
+    def of(cls, members: Sequence[NeedRecord]) -> _GroupRules:
+        areas = {m.area for m in members}
+        pointed = [m for m in members if m.has_point]
+        common: list[TimeWindow] = []
+        timed = False
+        for member in members:
+            if member.windows:
+                common = intersect(common, list(member.windows)) if timed else list(member.windows)
+                timed = True
+        return cls(
+            area=next(iter(areas)) if len(areas) == 1 else None,
+            targets=frozenset(m.target_group for m in members),
+            lat=np.radians(np.array([m.lat for m in pointed], dtype=np.float64)),
+            lon=np.radians(np.array([m.lon for m in pointed], dtype=np.float64)),
+            places=frozenset((m.municipality, m.neighbourhood) for m in members),
+            unpointed_places=frozenset((m.municipality, m.neighbourhood) for m in members if not m.has_point),
+            patterns=frozenset(tuple(m.windows) for m in members if m.windows),
+            timed=timed,
+            common=tuple(common),
+        )
+
+    def allows(self, record: NeedRecord, settings: EngineSettings) -> bool:
+        """Every rule of `fits` but the area and the similarity."""
+        if not all(compatible_targets(target, record.target_group) for target in self.targets):
+            return False
+        if record.has_point:
+            if not all(_same_place(place, record) for place in self.unpointed_places):
+                return False
+            if len(self.lat):
+                lat, lon = np.radians(record.lat), np.radians(record.lon)  # type: ignore[arg-type]
+                h = (
+                    np.sin((self.lat - lat) / 2) ** 2
+                    + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2
+                )
+                km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+                if (km > settings.distance_km).any():
+                    return False
+        elif not all(_same_place(place, record) for place in self.places):
+            return False
+        if record.windows:
+            windows = list(record.windows)
+            if not all(overlaps(list(pattern), windows) for pattern in self.patterns):
+                return False
+            if self.timed and not overlaps(list(self.common), windows):
+                return False
+        return True
+
+
+def _same_place(place: tuple[str, str], record: NeedRecord) -> bool:
+    """`near` for a pair where one side has no point: same Comune and, when both have one, neighbourhood."""
+    municipality, neighbourhood = place
+    if municipality != record.municipality:
+        return False
+    return not (neighbourhood and record.neighbourhood and neighbourhood != record.neighbourhood)
+
+
+def _text_model(texts: list[str], settings: EngineSettings, vocabulary: Any, evidence: Iterable[Any]) -> TextModel:
+    kwargs: dict[str, Any] = {"char_weight": settings.char_weight, "concept_weight": settings.concept_weight}
+    evidence = tuple(evidence or ())
+    if vocabulary is not None or evidence:
+        # only a model that reads a vocabulary and review evidence is given them
+        accepted = inspect.signature(TextModel).parameters
+        if "vocabulary" in accepted:
+            kwargs["vocabulary"] = vocabulary
+        if "evidence" in accepted:
+            kwargs["evidence"] = evidence
+    return TextModel(texts, **kwargs)
+
+
+def _centroids(vectors: sparse.csr_matrix, groups: Sequence[Sequence[int]]) -> sparse.csr_matrix:
+    """One row per group: the mean of its rows of `vectors` (an empty group gives an empty row)."""
+    sizes = np.array([len(rows) for rows in groups], dtype=np.int64)
+    columns = np.fromiter((row for rows in groups for row in rows), dtype=np.int64, count=int(sizes.sum()))
+    owners = np.repeat(np.arange(len(groups)), sizes)
+    weights = np.repeat(1.0 / np.maximum(sizes, 1), sizes).astype(np.float32)
+    indicator = sparse.csr_matrix((weights, (owners, columns)), shape=(len(groups), vectors.shape[0]))
+    return (indicator @ vectors).tocsr()
+
+
+def fit_many(
+    groups: Sequence[Sequence[NeedRecord]],
+    records: Sequence[NeedRecord],
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    *,
+    vocabulary: Any = None,
+    evidence: Iterable[Any] = (),
+    baseline: Sequence[Sequence[NeedRecord] | None] | None = None,
+) -> list[tuple[int, float] | None]:
+    """For each record, the index of the group it fits best and its similarity (the average cosine with the
+    group's members), or None: the same rules as `fits` (same area, compatible targets, near and with hours
+    that overlap every member, the group's common slot, similarity at least `group_similarity`).
+
+    `baseline[i]`, when given, is a group record i already sits in (without itself): a group then counts only
+    when record i fits it better than it fits that one (both measured in the same model).
+    """
+    if not records:
+        return []
+    if baseline is not None and len(baseline) != len(records):
+        raise ValueError("baseline must give one group (or None) per record")
+    member_rows: list[list[int]] = []
+    texts: list[str] = []
+    for group in groups:
+        member_rows.append(list(range(len(texts), len(texts) + len(group))))
+        texts.extend(member.description for member in group)
+    baseline_rows: list[list[int]] = []
+    for current in baseline or ():
+        current = current or ()
+        baseline_rows.append(list(range(len(texts), len(texts) + len(current))))
+        texts.extend(member.description for member in current)
+    first_record = len(texts)
+    texts.extend(record.description for record in records)
+    vectors = _text_model(texts, settings, vocabulary, evidence).vectors.tocsr()
+    record_vectors = vectors[first_record:]
+    centroids = _centroids(vectors, member_rows) if groups else None
+    floor = np.full(len(records), -np.inf)
+    if baseline_rows:
+        baseline_centroids = _centroids(vectors, baseline_rows)
+        with_baseline = np.asarray(
+            record_vectors[: len(baseline_rows)].multiply(baseline_centroids).sum(axis=1)
+        ).ravel()
+        present = np.array([bool(rows) for rows in baseline_rows])
+        floor[: len(baseline_rows)][present] = with_baseline[present]
+
+    rules = [_GroupRules.of(group) if group else None for group in groups]
+    by_area: dict[str, list[int]] = {}
+    for index, rule in enumerate(rules):
+        if rule is not None and rule.area is not None:
+            by_area.setdefault(rule.area, []).append(index)
+    record_areas: dict[str, list[int]] = {}
+    for position, record in enumerate(records):
+        record_areas.setdefault(record.area, []).append(position)
+
+    result: list[tuple[int, float] | None] = [None] * len(records)
+    threshold = settings.group_similarity
+    for area, positions in record_areas.items():
+        candidates = by_area.get(area)
+        if not candidates or centroids is None:
+            continue
+        group_index = np.array(candidates, dtype=np.int64)
+        product = (record_vectors[positions] @ centroids[group_index].T).tocsr()
+        for row, position in enumerate(positions):
+            start, end = product.indptr[row], product.indptr[row + 1]
+            values = product.data[start:end].astype(np.float64)
+            columns = product.indices[start:end]
+            keep = (values >= threshold) & (values > floor[position])
+            if not keep.any():
+                continue
+            values, columns = values[keep], group_index[columns[keep]]
+            # best first; equal similarities: the earlier group
+            for k in np.lexsort((columns, -values)).tolist():
+                index = int(columns[k])
+                if rules[index].allows(records[position], settings):  # type: ignore[union-attr]
+                    result[position] = (index, float(values[k]))
+                    break
+    return result
