@@ -15,6 +15,7 @@ from legami.aggregation.services.demands import (
     OPEN_NEED_STATUSES,
     _audit,
     _clean_note,
+    _discard,
     _engine,
     _lock,
     _member_needs,
@@ -45,7 +46,8 @@ def attach_need(
         )
         if need.network_id != demand.network_id:
             raise _refuse(gettext("That need is not in this network."), field="need", code="network")
-        if DemandItem.objects.filter(need=need).exists():
+        taken = DemandItem.objects.filter(need=need).select_related("demand").first()
+        if taken is not None and taken.demand.status != S.CANDIDATE:
             raise _refuse(
                 gettext("Need no. %(id)s is already in a demand.") % {"id": need.pk}, field="need", code="taken"
             )
@@ -73,6 +75,9 @@ def attach_need(
                 )
             if not note:
                 raise _refuse(gettext("Say why the need is attached anyway."), field="note", code="required")
+        if taken is not None:
+            # a proposal only: the need leaves its candidate for the accepted demand it fits
+            _leave_candidate(taken.demand, need=need, actor=actor, into=demand)
         item = DemandItem.objects.create(
             demand=demand,
             need=need,
@@ -93,3 +98,16 @@ def attach_need(
             note=gettext("Attached to the demand “%(title)s”.") % {"title": demand.title},
         )
     return item
+
+
+def _leave_candidate(candidate: AggregatedDemand, *, need: Need, actor: Any, into: AggregatedDemand) -> None:
+    """Take a need out of the candidate it sits in; a candidate left with one need is discarded."""
+    candidate = _lock(candidate)
+    DemandItem.objects.filter(demand=candidate, need=need).delete()
+    note = gettext("Need no. %(id)s moved to the accepted demand “%(title)s”.") % {"id": need.pk, "title": into.title}
+    if candidate.items.count() < 2:
+        _discard(candidate, actor=actor, note=note)
+        return
+    _refresh(candidate)
+    DEMAND_WORKFLOW.record(candidate, actor=actor, note=note)
+    _audit(actor, candidate, action=AuditEvent.Action.UPDATE, before=None, note="remove need")

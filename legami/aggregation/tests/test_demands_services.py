@@ -555,10 +555,11 @@ def test_attach_refuses_other_networks_taken_needs_and_non_accepted_demands(cast
     with pytest.raises(ValidationError) as exc:
         attachments.attach_need(actor=cast.coordinator, demand=demand, need=foreign)
     assert exc.value.error_dict["need"][0].code == "network"
-    other, other_needs = _demand(cast, area)
+    _accepted, accepted_needs = _demand(cast, area, status=S.ACCEPTED)
     with pytest.raises(ValidationError) as exc:
-        attachments.attach_need(actor=cast.coordinator, demand=demand, need=other_needs[0])
+        attachments.attach_need(actor=cast.coordinator, demand=demand, need=accepted_needs[0])
     assert exc.value.error_dict["need"][0].code == "taken"
+    other, _other_needs = _demand(cast, area)
     with pytest.raises(ValidationError):
         attachments.attach_need(actor=cast.coordinator, demand=other, need=_need(cast, area, DOPOSCUOLA[0]))
     closed = _need(cast, area, DOPOSCUOLA[0], status=NeedStatus.CLOSED)
