@@ -93,6 +93,58 @@ class _GroupRules:
         return True
 
 
+class _Places:
+    """A necessary condition of `near` for many groups at once, on arrays, so that the exact rules run on few:
+    a record without a point needs every member in its Comune; a record with one needs the members without a
+    point in its Comune and the box of the members' points within reach."""
+
+    def __init__(self, groups: Sequence[Sequence[NeedRecord]], records: Sequence[NeedRecord], settings: EngineSettings):
+        codes: dict[str, int] = {}
+        mixed, none = -1, -2
+        count = len(groups)
+        self.every = np.full(count, none, dtype=np.int64)  # the Comune of every member, else mixed
+        self.unpointed = np.full(count, none, dtype=np.int64)  # … of the members without a point
+        self.box = np.full((count, 4), np.nan)  # lat min, lat max, lon min, lon max of the points
+        for index, group in enumerate(groups):
+            every = unpointed = none
+            lats: list[float] = []
+            lons: list[float] = []
+            for member in group:
+                code = codes.setdefault(member.municipality, len(codes))
+                every = code if every in (none, code) else mixed
+                if member.has_point:
+                    lats.append(member.lat)  # type: ignore[arg-type]
+                    lons.append(member.lon)  # type: ignore[arg-type]
+                else:
+                    unpointed = code if unpointed in (none, code) else mixed
+            self.every[index], self.unpointed[index] = every, unpointed
+            if lats:
+                self.box[index] = (min(lats), max(lats), min(lons), max(lons))
+        self.records = records
+        self.codes = codes
+        self.none = none
+        # degrees of latitude (111.2 km each), with a margin: this is a necessary condition, never the rule
+        self.reach = settings.distance_km / 111.0 * 1.05
+
+    def may_be_near(self, position: int, columns: np.ndarray) -> np.ndarray:
+        record = self.records[position]
+        code = self.codes.get(record.municipality, -3)
+        if not record.has_point:
+            return self.every[columns] == code
+        ok = (self.unpointed[columns] == self.none) | (self.unpointed[columns] == code)
+        box = self.box[columns]
+        lat_reach = self.reach
+        lon_reach = self.reach / max(0.1, float(np.cos(np.radians(record.lat))))  # type: ignore[arg-type]
+        pointed = ~np.isnan(box[:, 0])
+        within = (
+            (np.abs(box[:, 0] - record.lat) <= lat_reach)
+            & (np.abs(box[:, 1] - record.lat) <= lat_reach)
+            & (np.abs(box[:, 2] - record.lon) <= lon_reach)
+            & (np.abs(box[:, 3] - record.lon) <= lon_reach)
+        )
+        return ok & (~pointed | within)
+
+
 def _same_place(place: tuple[str, str], record: NeedRecord) -> bool:
     """`near` for a pair where one side has no point: same Comune and, when both have one, neighbourhood."""
     municipality, neighbourhood = place
@@ -168,15 +220,18 @@ def fit_many(
         present = np.array([bool(rows) for rows in baseline_rows])
         floor[: len(baseline_rows)][present] = with_baseline[present]
 
-    rules = [_GroupRules.of(group) if group else None for group in groups]
+    # A group's rules are worked out the first time a record is similar enough to it (most never are).
+    rules: dict[int, _GroupRules] = {}
     by_area: dict[str, list[int]] = {}
-    for index, rule in enumerate(rules):
-        if rule is not None and rule.area is not None:
-            by_area.setdefault(rule.area, []).append(index)
+    for index, group in enumerate(groups):
+        areas = {member.area for member in group}
+        if len(areas) == 1:
+            by_area.setdefault(areas.pop(), []).append(index)
     record_areas: dict[str, list[int]] = {}
     for position, record in enumerate(records):
         record_areas.setdefault(record.area, []).append(position)
 
+    places = _Places(groups, records, settings)
     result: list[tuple[int, float] | None] = [None] * len(records)
     threshold = settings.group_similarity
     for area, positions in record_areas.items():
@@ -193,10 +248,15 @@ def fit_many(
             if not keep.any():
                 continue
             values, columns = values[keep], group_index[columns[keep]]
+            near = places.may_be_near(position, columns)
+            values, columns = values[near], columns[near]
             # best first; equal similarities: the earlier group
             for k in np.lexsort((columns, -values)).tolist():
                 index = int(columns[k])
-                if rules[index].allows(records[position], settings):  # type: ignore[union-attr]
+                rule = rules.get(index)
+                if rule is None:
+                    rule = rules[index] = _GroupRules.of(groups[index])
+                if rule.allows(records[position], settings):
                     result[position] = (index, float(values[k]))
                     break
     return result

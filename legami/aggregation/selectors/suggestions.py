@@ -11,7 +11,7 @@ from legami.aggregation.models import AggregatedDemand, DemandStatus
 from legami.needs.models import Need, NeedStatus
 from legami.network.models import Network
 
-# What the engine reads of a need (need_record), and no more: member needs are read by the thousand.
+# What the engine reads of a need (need_record), and no more: member needs are read by the thousand, as rows.
 RECORD_FIELDS = (
     "id",
     "area_id",
@@ -23,7 +23,6 @@ RECORD_FIELDS = (
     "time_windows",
     "description",
     "people_count",
-    "demand_item__demand_id",
 )
 
 
@@ -70,14 +69,15 @@ def suggest_attachments(network: Network, *, engine: Any = None, limit: int | No
     current = {need.pk: need.demand_item.demand for need in open_needs if _item(need) is not None}
     accepted_ids = [d.pk for d in demands]
     members: dict[int, list[tuple[int, Any]]] = {pk: [] for pk in [*accepted_ids, *{c.pk for c in current.values()}]}
-    for need in (
+    rows = (
         Need.objects.filter(demand_item__demand_id__in=list(members))
-        .only(*RECORD_FIELDS)
-        .select_related("demand_item")
+        .values_list("demand_item__demand_id", *RECORD_FIELDS)
         .order_by("id")
         .iterator(chunk_size=2000)
-    ):
-        members[need.demand_item.demand_id].append((need.pk, need_record(need, engine)))
+    )
+    for demand_id, *values in rows:
+        record = need_record(_Row(**dict(zip(RECORD_FIELDS, values, strict=True))), engine)
+        members[demand_id].append((record_pk(record), record))
     records = [need_record(need, engine) for need in open_needs]
     baseline = [
         [record for pk, record in members[current[need.pk].pk] if pk != need.pk] if need.pk in current else None
@@ -103,3 +103,15 @@ def _item(need: Need) -> Any:
         return need.demand_item
     except Need.demand_item.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
         return None
+
+
+class _Row:
+    """The fields of a need that need_record reads, from a values row (no model instance per member)."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+        self.pk = fields["id"]
+
+
+def record_pk(record: Any) -> int:
+    return int(record.id)
