@@ -7,6 +7,8 @@
 
     python -m benchmarks --aggregation-only   # only the aggregation engine (benchmarks/aggregation.py)
 
+After the aggregation benchmark, the attach-suggestions selector is measured at --suggestions (accepted demands
+x new needs, benchmarks/suggestions.py); its JSON is the "suggestions" key.
 After the HTTP suite the aggregation benchmark runs (engine vs the "same area + same Comune" baseline at
 --aggregation-sizes needs); its table is printed and its JSON is the "aggregation" key of the document.
 Prints a fixed-width table, then a JSON document (also written to benchmarks/results/latest.json).
@@ -132,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
     parser.add_argument("--aggregation-sizes", default="10000,100000", help="needs per aggregation run ('' = skip)")
+    parser.add_argument(
+        "--suggestions",
+        default="5000x1000",
+        help="accepted demands x new needs of the attach-suggestions benchmark ('' = skip)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -158,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
 
         aggregation = aggregation_benchmark.run(sizes)
 
+    suggestions = None
+    if args.suggestions:
+        from benchmarks import suggestions as suggestions_benchmark
+
+        demands, new_needs = (int(n) for n in args.suggestions.lower().split("x"))
+        suggestions = suggestions_benchmark.run(demands, new_needs)
+
     failed = False
     print()
     for status, document, label in runs:
@@ -180,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         print()
         failed = failed or any("error" in row for row in aggregation["results"])
 
+    if suggestions is not None:
+        print(suggestions_benchmark.table(suggestions))
+        print()
+        failed = failed or "error" in suggestions
+
     result = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -194,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "ok": not failed,
         "runs": [document for _status, document, _label in runs if document is not None],
         "aggregation": aggregation,
+        "suggestions": suggestions,
     }
     text = json.dumps(result, indent=2, ensure_ascii=False)
     output = Path(args.output)

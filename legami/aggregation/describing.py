@@ -24,7 +24,7 @@ from legami.needs import timewindows as tw
 from legami.needs.models import Need, PrivacyLevel
 
 
-def need_record(need: Need, engine: Any = None) -> Any:
+def need_record(need: Need | Any, engine: Any = None) -> Any:
     """The engine's NeedRecord of a need (its description decrypted here, in memory only)."""
     engine = engine or default_engine
     try:
@@ -182,7 +182,7 @@ def describe(
     title = summaries.default_title(
         keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
     )
-    neighbourhood_names = sorted({n.neighbourhood.name for n in needs if n.neighbourhood_id})
+    neighbourhood_names = sorted({n.neighbourhood.name for n in needs if n.neighbourhood is not None})
     title_parts = summaries.TitleParts(
         title=title,
         days=tw.format_time_windows(list(windows)) if windows else summaries.short_alternative_windows(windows_any),
