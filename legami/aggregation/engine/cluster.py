@@ -253,6 +253,11 @@ def _cluster_component(
     group of 2+."""
     k = len(members)
     similarity = (vectors[members] @ vectors[members].T).toarray().astype(np.float64)
+    if k == 2 and not arrays.has_point[members].all():
+        # a component of two is an edge: every rule holds; only the similarity decides (no distance penalty
+        # can exceed the cut when either need has no point)
+        pair = float(similarity[0, 1])
+        return [(np.sort(members), min(1.0, max(0.0, pair)))] if pair >= settings.group_similarity else []
     grid_a, grid_b = np.triu_indices(k, 1)
     allowed = np.ones((k, k), dtype=bool)  # the rules every two members of a group keep (not hours)
     pair_ok = arrays.allowed(members[grid_a], members[grid_b], hours=False)
@@ -290,7 +295,7 @@ def _cluster_component(
             continue
         left, right, height, _size = tree[node - k]
         left, right = int(left), int(right)
-        if height <= cut:
+        if height <= cut and _cross_similarity(similarity, tree, left, right, k, leaves) >= settings.group_similarity:
             local = _leaves(tree, node, k, leaves)
             if (
                 len(local) <= settings.max_group_size
@@ -325,27 +330,27 @@ def _chain(
 ) -> list[list[int]]:
     """Greedy average-link merging of clusters whose hours are linked (see _cluster_component, step 2)."""
     count = len(clusters)
-    k = distance.shape[0]
-    indicator = sparse.csr_matrix(
-        (np.ones(k), (np.repeat(np.arange(count), [len(c) for c in clusters]), np.concatenate(clusters))),
-        shape=(count, k),
-    )
+    order = np.concatenate([np.asarray(c, dtype=np.int64) for c in clusters])
+    starts = np.concatenate([[0], np.cumsum([len(c) for c in clusters])[:-1]])
     sizes = np.array([len(c) for c in clusters], dtype=np.float64)
-    total = np.asarray((indicator @ sparse.csr_matrix(distance) @ indicator.T).todense())
-    links = np.asarray((indicator @ sparse.csr_matrix(linked.astype(np.float64)) @ indicator.T).todense()) > 0
+    block = linked[np.ix_(order, order)].astype(np.float64)
+    links = np.add.reduceat(np.add.reduceat(block, starts, axis=0), starts, axis=1) > 0
+    np.fill_diagonal(links, False)
+    if not links.any():
+        return clusters
+    total = np.add.reduceat(np.add.reduceat(distance[np.ix_(order, order)], starts, axis=0), starts, axis=1)
     alive = np.ones(count, dtype=bool)
     members = [list(c) for c in clusters]
     while True:
-        average = total / np.outer(sizes, sizes)
-        candidate = links & alive[:, None] & alive[None, :]
-        np.fill_diagonal(candidate, False)
-        candidate &= average <= cut
-        candidate &= (sizes[:, None] + sizes[None, :]) <= settings.max_group_size
-        if not candidate.any():
+        rows, cols = np.nonzero(np.triu(links, 1))
+        if not len(rows):
             break
-        masked = np.where(candidate, average, np.inf)
-        a, b = divmod(int(np.argmin(masked)), count)
-        a, b = min(a, b), max(a, b)
+        average = total[rows, cols] / (sizes[rows] * sizes[cols])
+        ok = (average <= cut) & (sizes[rows] + sizes[cols] <= settings.max_group_size)
+        if not ok.any():
+            break
+        best = int(np.argmin(np.where(ok, average, np.inf)))
+        a, b = int(rows[best]), int(cols[best])
         members[a].extend(members[b])
         members[b] = []
         total[a, :] += total[b, :]
@@ -359,6 +364,15 @@ def _chain(
         links[b, :] = False
         links[:, b] = False
     return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
+
+
+def _cross_similarity(
+    similarity: np.ndarray, tree: np.ndarray, left: int, right: int, k: int, cache: dict[int, list[int]]
+) -> float:
+    """The average similarity of the descriptions of two dendrogram nodes (every pair across them): two groups
+    merge only when it reaches group_similarity, however near they are."""
+    a, b = _leaves(tree, left, k, cache), _leaves(tree, right, k, cache)
+    return float(similarity[np.ix_(a, b)].mean())
 
 
 def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) -> list[int]:

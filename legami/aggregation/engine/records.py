@@ -77,7 +77,7 @@ class EngineSettings:
     # own is reported as misfiled and stays a singleton (0 = never).
     misfiled_terms: int = 2
     # …when the average similarity over all their pairs reaches this (spatial penalty counted as above).
-    chain_similarity: float = 0.3
+    chain_similarity: float = 0.2
 
 
 @dataclass

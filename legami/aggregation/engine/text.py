@@ -158,7 +158,14 @@ class TextModel:
         evidence: Sequence[Evidence] = (),
     ) -> None:
         lexicon = lexicon_for(vocabulary)
-        analysed = [analyse(text, lexicon.vocabulary) for text in descriptions]
+        seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        analysed = []
+        for text in descriptions:
+            known = seen.get(text)
+            if known is None:
+                tokens, content = tokenise(text)
+                known = seen[text] = (content, lexicon.concepts(tokens))
+            analysed.append(known)
         self.concepts: list[tuple[str, ...]] = [found for _, found in analysed]
         self.lexicon = lexicon
         self.apart = _apart_masks(analysed, evidence)
