@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -27,10 +28,12 @@ from scipy.cluster.hierarchy import linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
-from legami.needs.timewindows import TimeWindow, intersect, overlaps
+from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
+from .learning import Evidence
 from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
-from .text import TextModel
+from .text import TextModel, tokenise
+from .vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]
 DEFAULT_SETTINGS = EngineSettings()
@@ -42,8 +45,14 @@ KM_PER_DEGREE = 111.32
 class _Arrays:
     """The records as numpy arrays (canonical order) and the pairwise rules on index arrays."""
 
-    def __init__(self, records: Sequence[NeedRecord], settings: EngineSettings) -> None:
+    def __init__(
+        self,
+        records: Sequence[NeedRecord],
+        settings: EngineSettings,
+        apart: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.settings = settings
+        self.apart = apart
         codes: dict[str, dict[str, int]] = defaultdict(dict)
 
         def code(kind: str, value: str) -> int:
@@ -58,6 +67,7 @@ class _Arrays:
         targets = list(codes["target"])
         self.compatible = np.array([[compatible_targets(a, b) for b in targets] for a in targets], dtype=bool)
         self.has_point = np.array([r.has_point for r in records], dtype=bool)
+        self.alone = np.zeros(len(records), dtype=bool)  # needs that must stay singletons (misfiled)
         self.lat = np.radians(np.array([r.lat if r.has_point else 0.0 for r in records], dtype=np.float64))
         self.lon = np.radians(np.array([r.lon if r.has_point else 0.0 for r in records], dtype=np.float64))
         patterns: dict[tuple[TimeWindow, ...], int] = {(): 0}
@@ -87,16 +97,22 @@ class _Arrays:
         )
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
-    def allowed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Every pairwise rule (compatible targets, near, hours) for index arrays a and b (same shape)."""
-        ok = self.compatible[self.target[a], self.target[b]]
+    def allowed(self, a: np.ndarray, b: np.ndarray, hours: bool = True) -> np.ndarray:
+        """Every pairwise rule (compatible targets, near, hours unless `hours` is False, no "apart" evidence)
+        for index arrays a and b (same shape)."""
+        ok = self.compatible[self.target[a], self.target[b]] & ~self.alone[a] & ~self.alone[b]
         both = self.has_point[a] & self.has_point[b]
         same_place = (self.comune[a] == self.comune[b]) & (
             (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
         )
         near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
         ok &= near
-        ok &= self.overlap(self.pattern[a], self.pattern[b])
+        if hours:
+            ok &= self.overlap(self.pattern[a], self.pattern[b])
+        if self.apart is not None:
+            first, second = self.apart
+            clash = ((first[a] & second[b]) | (second[a] & first[b])).any(axis=-1)
+            ok &= ~clash
         return ok
 
 
@@ -204,6 +220,19 @@ def _components(
     return result
 
 
+def _hours_chain(hours: np.ndarray, timed: np.ndarray, local: list[int]) -> bool:
+    """The members with hours form one chain: each meets another's hours, and through such links all of them
+    are connected (Tuesday - Tuesday and Thursday - Thursday), so one answer on those days serves them all."""
+    chosen = np.asarray(local)[timed[local]]
+    if len(chosen) < 2:
+        return True
+    block = hours[np.ix_(chosen, chosen)]
+    if block.all():
+        return True
+    count, _labels = connected_components(sparse.csr_matrix(block), directed=False)
+    return bool(count == 1)
+
+
 def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
     patterns = np.unique(arrays.pattern[members])
     patterns = patterns[patterns > 0]
@@ -220,14 +249,25 @@ def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
 def _cluster_component(
     arrays: _Arrays, members: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
 ) -> list[tuple[np.ndarray, float]]:
-    """Constrained average-link clustering of one component: (members, cohesion) of each group of 2+."""
+    """Constrained average-link clustering of one component, then chained days: (members, cohesion) of each
+    group of 2+."""
     k = len(members)
     similarity = (vectors[members] @ vectors[members].T).toarray().astype(np.float64)
+    if k == 2 and not arrays.has_point[members].all():
+        # a component of two is an edge: every rule holds; only the similarity decides (no distance penalty
+        # can exceed the cut when either need has no point)
+        pair = float(similarity[0, 1])
+        return [(np.sort(members), min(1.0, max(0.0, pair)))] if pair >= settings.group_similarity else []
     grid_a, grid_b = np.triu_indices(k, 1)
-    allowed = np.ones((k, k), dtype=bool)
-    pair_ok = arrays.allowed(members[grid_a], members[grid_b])
+    allowed = np.ones((k, k), dtype=bool)  # the rules every two members of a group keep (not hours)
+    pair_ok = arrays.allowed(members[grid_a], members[grid_b], hours=False)
     allowed[grid_a, grid_b] = pair_ok
     allowed[grid_b, grid_a] = pair_ok
+    hours = np.ones((k, k), dtype=bool)
+    hours_ok = arrays.overlap(arrays.pattern[members[grid_a]], arrays.pattern[members[grid_b]])
+    hours[grid_a, grid_b] = hours_ok
+    hours[grid_b, grid_a] = hours_ok
+    timed = arrays.pattern[members] > 0
     distance = np.clip(1.0 - similarity, 0.0, 2.0)
     if settings.spatial_weight > 0 and settings.distance_km > 0:
         # nearer needs are easier to answer together: a small penalty for distance breaks ties between
@@ -240,32 +280,99 @@ def _cluster_component(
         distance[grid_b, grid_a] += penalty
     distance[~allowed] = FORBIDDEN
     np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
     cut = 1.0 - settings.group_similarity + settings.spatial_weight / 2
+    # 1. Average link where hours that do not meet are forbidden too: groups whose members share a slot.
+    strict = distance.copy()
+    strict[~hours] = FORBIDDEN
+    tree = linkage(squareform(strict, checks=False), method="average")
     leaves: dict[int, list[int]] = {}
     stack = [2 * k - 2]
-    result: list[tuple[np.ndarray, float]] = []
+    clusters: list[list[int]] = []
     while stack:
         node = stack.pop()
         if node < k:
+            clusters.append([node])
             continue
         left, right, height, _size = tree[node - k]
         left, right = int(left), int(right)
-        if height <= cut:
+        if height <= cut and _cross_similarity(similarity, tree, left, right, k, leaves) >= settings.group_similarity:
             local = _leaves(tree, node, k, leaves)
-            chosen = members[local]
             if (
                 len(local) <= settings.max_group_size
                 and allowed[np.ix_(local, local)].all()
-                and _has_common_slot(arrays, chosen)
+                and hours[np.ix_(local, local)].all()
+                and _has_common_slot(arrays, members[local])
             ):
-                block = similarity[np.ix_(local, local)]
-                n = len(local)
-                cohesion = (block.sum() - np.trace(block)) / (n * (n - 1))
-                result.append((np.sort(chosen), float(min(1.0, max(0.0, cohesion)))))
+                clusters.append(local)
                 continue
         stack.extend((right, left))
+    # 2. Chained days: two such groups (or needs) merge when their hours are linked by a member of each that
+    # meet, every other rule holds for every two members, and the average similarity of their descriptions
+    # reaches chain_similarity.
+    if settings.chain_days and len(clusters) > 1:
+        text = np.where(allowed, 1.0 - similarity, FORBIDDEN)
+        np.fill_diagonal(text, 0.0)
+        linked = hours & timed[:, None] & timed[None, :]
+        clusters = _chain(clusters, text, linked, 1.0 - settings.chain_similarity, settings)
+    result: list[tuple[np.ndarray, float]] = []
+    for local in clusters:
+        if len(local) < 2:
+            continue
+        block = similarity[np.ix_(local, local)]
+        n = len(local)
+        cohesion = (block.sum() - np.trace(block)) / (n * (n - 1))
+        result.append((np.sort(members[local]), float(min(1.0, max(0.0, cohesion)))))
     return result
+
+
+def _chain(
+    clusters: list[list[int]], distance: np.ndarray, linked: np.ndarray, cut: float, settings: EngineSettings
+) -> list[list[int]]:
+    """Greedy average-link merging of clusters whose hours are linked (see _cluster_component, step 2)."""
+    count = len(clusters)
+    order = np.concatenate([np.asarray(c, dtype=np.int64) for c in clusters])
+    starts = np.concatenate([[0], np.cumsum([len(c) for c in clusters])[:-1]])
+    sizes = np.array([len(c) for c in clusters], dtype=np.float64)
+    block = linked[np.ix_(order, order)].astype(np.float64)
+    links = np.add.reduceat(np.add.reduceat(block, starts, axis=0), starts, axis=1) > 0
+    np.fill_diagonal(links, False)
+    if not links.any():
+        return clusters
+    total = np.add.reduceat(np.add.reduceat(distance[np.ix_(order, order)], starts, axis=0), starts, axis=1)
+    alive = np.ones(count, dtype=bool)
+    members = [list(c) for c in clusters]
+    while True:
+        rows, cols = np.nonzero(np.triu(links, 1))
+        if not len(rows):
+            break
+        average = total[rows, cols] / (sizes[rows] * sizes[cols])
+        ok = (average <= cut) & (sizes[rows] + sizes[cols] <= settings.max_group_size)
+        if not ok.any():
+            break
+        best = int(np.argmin(np.where(ok, average, np.inf)))
+        a, b = int(rows[best]), int(cols[best])
+        members[a].extend(members[b])
+        members[b] = []
+        total[a, :] += total[b, :]
+        total[:, a] += total[:, b]
+        links[a, :] |= links[b, :]
+        links[:, a] |= links[:, b]
+        sizes[a] += sizes[b]
+        alive[b] = False
+        total[b, :] = 0
+        total[:, b] = 0
+        links[b, :] = False
+        links[:, b] = False
+    return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
+
+
+def _cross_similarity(
+    similarity: np.ndarray, tree: np.ndarray, left: int, right: int, k: int, cache: dict[int, list[int]]
+) -> float:
+    """The average similarity of the descriptions of two dendrogram nodes (every pair across them): two groups
+    merge only when it reaches group_similarity, however near they are."""
+    a, b = _leaves(tree, left, k, cache), _leaves(tree, right, k, cache)
+    return float(similarity[np.ix_(a, b)].mean())
 
 
 def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) -> list[int]:
@@ -282,6 +389,30 @@ def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) ->
     return out
 
 
+def _misfiled(records: Sequence[NeedRecord], model: TextModel, min_terms: int) -> dict[int, str]:
+    """Needs whose description clearly belongs to another area: it names at least `min_terms` vocabulary terms
+    of concepts of one other area (one of the records' areas) and none of the area it was filed under.
+    index -> the area the text points to."""
+    present = {r.area for r in records}
+    area_of = model.lexicon.area_of
+    result: dict[int, str] = {}
+    for i, (record, found) in enumerate(zip(records, model.concepts, strict=True)):
+        areas = {area_of.get(code, "") for code in found} - {""}
+        if len(areas) != 1 or record.area in areas:
+            continue
+        (area,) = areas
+        if area not in present:
+            continue
+        hits = model.lexicon.hits(tokenise(record.description)[0])
+        if sum(count for code, count in hits.items() if area_of.get(code) == area) >= min_terms:
+            result[i] = area
+    return result
+
+
+def _any_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tuple[TimeWindow, ...]:
+    return tuple(normalize(w for i in members for w in records[i].windows))
+
+
 def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tuple[TimeWindow, ...]:
     windows: list[TimeWindow] = []
     timed = False
@@ -292,17 +423,41 @@ def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tu
     return tuple(windows)
 
 
+@dataclass
+class Result:
+    """The outcome of a run: the groups (every record in exactly one) and the needs filed under an area their
+    description does not belong to (input index -> the area value the text points to)."""
+
+    groups: list[Group]
+    misfiled: dict[int, str] = field(default_factory=dict)
+
+
 def aggregate(
     records: Sequence[NeedRecord],
     settings: EngineSettings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> list[Group]:
     """Group the needs that could be answered together; every record lands in exactly one group."""
+    return run(records, settings, progress, vocabulary=vocabulary, evidence=evidence).groups
+
+
+def run(
+    records: Sequence[NeedRecord],
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    progress: Progress | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    evidence: Sequence[Evidence] = (),
+) -> Result:
+    """Group the needs that could be answered together, and flag the needs filed under the wrong area."""
     n = len(records)
     if n == 0:
         if progress:
             progress(0, 0)
-        return []
+        return Result(groups=[])
     # Canonical order (by id, then content) so that the input order changes nothing but group order.
     order = sorted(
         range(n),
@@ -319,9 +474,14 @@ def aggregate(
         [r.description for r in canonical],
         char_weight=settings.char_weight,
         concept_weight=settings.concept_weight,
+        vocabulary=vocabulary,
+        evidence=evidence,
     )
     vectors = model.vectors.tocsr()
-    arrays = _Arrays(canonical, settings)
+    arrays = _Arrays(canonical, settings, model.apart)
+    misfiled = _misfiled(canonical, model, settings.misfiled_terms) if settings.misfiled_terms else {}
+    for i in misfiled:
+        arrays.alone[i] = True
     if progress:
         progress(n // 10, n)
 
@@ -350,19 +510,26 @@ def aggregate(
                 keywords=words,
                 common_windows=_common_windows(canonical, members.tolist()),
                 cohesion=round(cohesion, 4),
+                windows_any=_any_windows(canonical, members.tolist()),
             )
         )
     for i in np.flatnonzero(~grouped).tolist():
         original = order[i]
-        groups.append(Group(members=[original], common_windows=tuple(records[original].windows)))
+        windows = tuple(records[original].windows)
+        groups.append(Group(members=[original], common_windows=windows, windows_any=windows))
     groups.sort(key=lambda group: group.members[0])
     if progress:
         progress(n, n)
-    return groups
+    return Result(groups=groups, misfiled={order[i]: area for i, area in sorted(misfiled.items())})
 
 
 def fits(
-    group_records: Sequence[NeedRecord], record: NeedRecord, settings: EngineSettings = DEFAULT_SETTINGS
+    group_records: Sequence[NeedRecord],
+    record: NeedRecord,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    *,
+    vocabulary: Vocabulary | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> float | None:
     """The average similarity of `record` to the group when it may join under every rule, else None."""
     if not group_records:
@@ -383,10 +550,12 @@ def fits(
         [m.description for m in everyone],
         char_weight=settings.char_weight,
         concept_weight=settings.concept_weight,
+        vocabulary=vocabulary,
+        evidence=evidence,
     )
     vectors = model.vectors.tocsr()
     similarity = float(np.asarray(vectors[:-1] @ vectors[-1].T.toarray()).mean())
     return similarity if similarity >= settings.group_similarity else None
 
 
-__all__ = ["aggregate", "fits"]
+__all__ = ["DEFAULT_SETTINGS", "Result", "aggregate", "fits", "run"]

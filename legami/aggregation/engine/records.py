@@ -68,6 +68,16 @@ class EngineSettings:
     max_group_size: int = 500
     # Weight of distance in the clustering (0 = none): among equally similar needs, the nearer join first.
     spatial_weight: float = 1.0
+    # A group whose cohesion (average similarity of its pairs) is below this is not proposed: its members
+    # stay singletons.
+    min_cohesion: float = 0.0
+    # Groups whose members' days chain (Tuesday, Tuesday and Thursday, Thursday) are one group.
+    chain_days: bool = True
+    # A need whose description names at least this many vocabulary terms of one other area and none of its
+    # own is reported as misfiled and stays a singleton (0 = never).
+    misfiled_terms: int = 2
+    # …when the average similarity over all their pairs reaches this (spatial penalty counted as above).
+    chain_similarity: float = 0.2
 
 
 @dataclass
@@ -76,8 +86,11 @@ class Group:
 
     members: list[int]
     keywords: list[str] = field(default_factory=list)
+    # slots shared by ALL members (may be empty when members' days chain: some Tuesday, some Thursday)
     common_windows: tuple[TimeWindow, ...] = ()
     cohesion: float = 1.0
+    # union of the members' windows ("mar o gio" summaries)
+    windows_any: tuple[TimeWindow, ...] = ()
 
 
 EARTH_RADIUS_KM = 6371.0088
