@@ -24,16 +24,22 @@ from legami.needs import timewindows as tw
 from legami.needs.models import Need, PrivacyLevel
 
 
-def need_record(need: Need | Any, engine: Any = None) -> Any:
-    """The engine's NeedRecord of a need (its description decrypted here, in memory only)."""
+def need_record(need: Need | Any, engine: Any = None, *, area: str | None = None) -> Any:
+    """The engine's NeedRecord of a need (its description decrypted here, in memory only).
+
+    The area is its code (unique in a network): the vocabulary's concepts name the area they belong to by code,
+    so the engine can say which area a misfiled need's text points to. Give `area` when the need's area is not
+    loaded with it (else one query)."""
     engine = engine or default_engine
+    if area is None:
+        area = getattr(need, "area_code", None) or need.area.code
     try:
         windows = tuple(tw.windows_from_json(need.time_windows or []))
     except ValueError:
         windows = ()
     return engine.NeedRecord(
         id=str(need.pk),
-        area=str(need.area_id),
+        area=str(area),
         target_group=need.target_group,
         municipality=str(need.municipality_id),
         neighbourhood=str(need.neighbourhood_id) if need.neighbourhood_id else "",

@@ -350,6 +350,24 @@ CONCEPT_PHRASES: dict[str, tuple[Any, Any]] = {
     "legal": (_("Legal advice"), _("legal advice")),
     "errands": (_("Errands"), _("help with shopping and errands")),
     "pets": (_("Pets"), _("help looking after their pets")),
+    # the concepts of the standard vocabulary (legami/aggregation/data/vocabulary.json) the first list lacks
+    "summer": (_("Summer camps"), _("summer camps and holiday activities")),
+    "respite": (_("Respite for carers"), _("relief for those who look after a relative")),
+    "daycentre": (_("Day centre"), _("a day centre and activities for people with disabilities")),
+    "residential": (_("Residential care"), _("a place in a residence or a community")),
+    "community_space": (_("Meeting places"), _("places to meet and neighbourliness")),
+    "dropout": (_("School drop-out"), _("support against school drop-out and guidance")),
+    "traineeship": (_("Traineeships"), _("traineeships and help getting into work")),
+    "dwelling": (_("Housing conditions"), _("work on the condition of their homes")),
+    "meals": (_("Meals at home"), _("meals delivered at home")),
+    "public_transport": (_("Public transport"), _("better public transport and connections")),
+    "spid": (_("Digital identity"), _("help with SPID and online services")),
+    "residence_permit": (_("Residence permits"), _("help with residence permits and paperwork for foreigners")),
+    "sport": (_("Sport"), _("sport and spaces for young people")),
+    "culture": (_("Culture"), _("culture and events")),
+    "lighting": (_("Street lighting"), _("better street lighting")),
+    "decay": (_("Neglect and litter"), _("cleaning and care of public spaces")),
+    "family_support": (_("Parenting support"), _("support for parents")),
 }
 
 

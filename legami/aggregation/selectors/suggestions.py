@@ -14,7 +14,7 @@ from legami.network.models import Network
 # What the engine reads of a need (need_record), and no more: member needs are read by the thousand, as rows.
 RECORD_FIELDS = (
     "id",
-    "area_id",
+    "area__code",
     "target_group",
     "municipality_id",
     "neighbourhood_id",
@@ -111,6 +111,7 @@ class _Row:
     def __init__(self, **fields: Any) -> None:
         self.__dict__.update(fields)
         self.pk = fields["id"]
+        self.area_code = fields["area__code"]
 
 
 def record_pk(record: Any) -> int:

@@ -24,7 +24,7 @@ from legami.aggregation.services.demands import (
 )
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
-from legami.needs.models import Need, NeedStatus
+from legami.needs.models import Need, NeedArea, NeedStatus
 from legami.needs.services.needs import mark_needs_aggregated
 
 S = DemandStatus
@@ -59,8 +59,11 @@ def attach_need(
                 code="not_open",
             )
         members = _member_needs(demand)
+        codes = dict(NeedArea.objects.filter(pk__in={n.area_id for n in [*members, need]}).values_list("pk", "code"))
         similarity = engine.fits(
-            [need_record(n, engine) for n in members], need_record(need, engine), engine_settings(engine)
+            [need_record(n, engine, area=codes[n.area_id]) for n in members],
+            need_record(need, engine, area=codes[need.area_id]),
+            engine_settings(engine),
         )
         if similarity is None:
             if not force:

@@ -34,7 +34,7 @@ from legami.core.audit import record_event
 from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import AuditEvent, Job
 from legami.core.permissions import require
-from legami.needs.models import Need
+from legami.needs.models import Need, NeedArea
 from legami.network.models import Network
 
 logger = logging.getLogger(__name__)
@@ -257,8 +257,17 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         "replaced": replaced_count,
         "suggestions": suggestions,
         "sizes": size_counts(len(group.members) for group in kept),
-        "misfiled": [{"need": needs[i].pk, "area": _area_id(area)} for i, area in sorted(misfiled.items())],
+        "misfiled": _misfiled_entries(network, needs, misfiled),
     }
+
+
+def _misfiled_entries(network: Network, needs: list[Need], misfiled: dict[int, str]) -> list[dict]:
+    """The job's record of the misfiled needs: the need and the id of the area its text points to (the engine
+    names areas by code; a code the network does not use is left out)."""
+    if not misfiled:
+        return []
+    ids = dict(NeedArea.objects.filter(network=network, code__in=set(misfiled.values())).values_list("code", "pk"))
+    return [{"need": needs[i].pk, "area": ids[code]} for i, code in sorted(misfiled.items()) if code in ids]
 
 
 def size_counts(sizes: Iterable[int]) -> dict[str, int]:
@@ -270,10 +279,6 @@ def size_counts(sizes: Iterable[int]) -> dict[str, int]:
                 counts[label] += 1
                 break
     return counts
-
-
-def _area_id(value: str) -> int | str:
-    return int(value) if str(value).isdigit() else value
 
 
 def _engine_run(engine: Any) -> Callable[..., Any]:

@@ -236,7 +236,7 @@ def test_the_summary_in_italian(cast, area):
 def test_a_misfiled_need_is_flagged_and_not_grouped(cast, area):
     other = NeedAreaFactory(network=cast.network, code="istruzione", name="Istruzione")
     needs = [_need(cast, area, DOPOSCUOLA[i % 3]) for i in range(4)]
-    engine = _fake_engine([Group(members=[0, 1, 2, 3], keywords=["doposcuola"], cohesion=0.6)], {3: str(other.pk)})
+    engine = _fake_engine([Group(members=[0, 1, 2, 3], keywords=["doposcuola"], cohesion=0.6)], {3: other.code})
     job = _job(cast)
     runs.run_aggregation(job=job, engine=engine)
     job.refresh_from_db()
@@ -287,3 +287,20 @@ def test_the_default_smallest_group_and_cohesion_come_from_the_settings(cast, se
     settings.LEGAMI_AGGREGATION_MIN_COHESION = 30
     job = runs.start_aggregation(actor=cast.coordinator, network=cast.network)
     assert job.result["settings"]["min_group_size"] == 4 and job.result["settings"]["min_cohesion"] == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_engine_flags_a_need_whose_text_belongs_to_another_area(cast, area):
+    school = NeedAreaFactory(network=cast.network, code="istruzione", name="Istruzione e dispersione scolastica")
+    grouped = [_need(cast, area, text) for text in DOPOSCUOLA]
+    stray = _need(cast, school, "Cerco un doposcuola per aiuto compiti di mio figlio il pomeriggio")
+    dropout = [
+        _need(cast, school, "Ragazzo a rischio di abbandono scolastico, vuole lasciare la scuola") for _ in range(3)
+    ]
+    job = _run(cast)
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    assert job.result["misfiled"] == [{"need": stray.pk, "area": area.pk}]
+    in_demands = set(AggregatedDemand.objects.filter(network=cast.network).values_list("items__need_id", flat=True))
+    assert stray.pk not in in_demands
+    assert {n.pk for n in grouped} <= in_demands
+    assert dropout  # the drop-out reports are the stray need's neighbours in its own area
