@@ -282,11 +282,8 @@ def size_counts(sizes: Iterable[int]) -> dict[str, int]:
 
 
 def _engine_run(engine: Any) -> Callable[..., Any]:
-    """The engine's `run` (groups and misfiled needs).
-
-    Stand-in until the engine publishes `run`: an engine with only `aggregate` flags nothing as misfiled, and
-    its groups get `windows_any` from their members' hours. Remove once h-engine is merged.
-    """
+    """The engine's `run` (groups and misfiled needs); an engine with only `aggregate` (an older one, a test
+    double) flags nothing as misfiled."""
     run = getattr(engine, "run", None)
     if run is not None:
         return run
