@@ -196,9 +196,29 @@ def fit_many(
         return []
     if baseline is not None and len(baseline) != len(records):
         raise ValueError("baseline must give one group (or None) per record")
+    by_area: dict[str, list[int]] = {}
+    for index, group in enumerate(groups):
+        areas = {member.area for member in group}
+        if len(areas) == 1:
+            by_area.setdefault(areas.pop(), []).append(index)
+    record_areas: dict[str, list[int]] = {}
+    for position, record in enumerate(records):
+        record_areas.setdefault(record.area, []).append(position)
+    # Groups no record of their area could be near are left out of the text model: they cannot be the answer.
+    places = _Places(groups, records, settings)
+    reachable = np.zeros(len(groups), dtype=bool)
+    for area, positions in record_areas.items():
+        columns = np.array(by_area.get(area, ()), dtype=np.int64)
+        for position in positions:
+            if len(columns):
+                reachable[columns[places.may_be_near(position, columns)]] = True
+
     member_rows: list[list[int]] = []
     texts: list[str] = []
-    for group in groups:
+    for index, group in enumerate(groups):
+        if not reachable[index]:
+            member_rows.append([])
+            continue
         member_rows.append(list(range(len(texts), len(texts) + len(group))))
         texts.extend(member.description for member in group)
     baseline_rows: list[list[int]] = []
@@ -222,20 +242,10 @@ def fit_many(
 
     # A group's rules are worked out the first time a record is similar enough to it (most never are).
     rules: dict[int, _GroupRules] = {}
-    by_area: dict[str, list[int]] = {}
-    for index, group in enumerate(groups):
-        areas = {member.area for member in group}
-        if len(areas) == 1:
-            by_area.setdefault(areas.pop(), []).append(index)
-    record_areas: dict[str, list[int]] = {}
-    for position, record in enumerate(records):
-        record_areas.setdefault(record.area, []).append(position)
-
-    places = _Places(groups, records, settings)
     result: list[tuple[int, float] | None] = [None] * len(records)
     threshold = settings.group_similarity
     for area, positions in record_areas.items():
-        candidates = by_area.get(area)
+        candidates = [index for index in by_area.get(area, ()) if reachable[index]]
         if not candidates or centroids is None:
             continue
         group_index = np.array(candidates, dtype=np.int64)
