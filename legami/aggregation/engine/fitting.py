@@ -26,7 +26,7 @@ from .text import TextModel
 
 DEFAULT_SETTINGS = EngineSettings()
 
-__all__ = ["fit_many"]
+__all__ = ["fit_many", "reachable_groups"]
 
 
 @dataclass
@@ -176,6 +176,41 @@ def _centroids(vectors: sparse.csr_matrix, groups: Sequence[Sequence[int]]) -> s
     return (indicator @ vectors).tocsr()
 
 
+def _areas(
+    groups: Sequence[Sequence[NeedRecord]], records: Sequence[NeedRecord]
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The groups of each area (a group of mixed areas is in none) and the records of each area."""
+    by_area: dict[str, list[int]] = {}
+    for index, group in enumerate(groups):
+        areas = {member.area for member in group}
+        if len(areas) == 1:
+            by_area.setdefault(areas.pop(), []).append(index)
+    record_areas: dict[str, list[int]] = {}
+    for position, record in enumerate(records):
+        record_areas.setdefault(record.area, []).append(position)
+    return by_area, record_areas
+
+
+def _reachable(places: _Places, by_area: dict, record_areas: dict, count: int) -> np.ndarray:
+    reachable = np.zeros(count, dtype=bool)
+    for area, positions in record_areas.items():
+        columns = np.array(by_area.get(area, ()), dtype=np.int64)
+        for position in positions:
+            if len(columns):
+                reachable[columns[places.may_be_near(position, columns)]] = True
+    return reachable
+
+
+def reachable_groups(
+    groups: Sequence[Sequence[NeedRecord]], records: Sequence[NeedRecord], settings: EngineSettings = DEFAULT_SETTINGS
+) -> list[bool]:
+    """For each group, whether some record of its area could be near every member: the groups fit_many may
+    answer with, worked out without reading any description (a caller can then read only those)."""
+    by_area, record_areas = _areas(groups, records)
+    places = _Places(groups, records, settings)
+    return _reachable(places, by_area, record_areas, len(groups)).tolist()
+
+
 def fit_many(
     groups: Sequence[Sequence[NeedRecord]],
     records: Sequence[NeedRecord],
@@ -196,22 +231,10 @@ def fit_many(
         return []
     if baseline is not None and len(baseline) != len(records):
         raise ValueError("baseline must give one group (or None) per record")
-    by_area: dict[str, list[int]] = {}
-    for index, group in enumerate(groups):
-        areas = {member.area for member in group}
-        if len(areas) == 1:
-            by_area.setdefault(areas.pop(), []).append(index)
-    record_areas: dict[str, list[int]] = {}
-    for position, record in enumerate(records):
-        record_areas.setdefault(record.area, []).append(position)
+    by_area, record_areas = _areas(groups, records)
     # Groups no record of their area could be near are left out of the text model: they cannot be the answer.
     places = _Places(groups, records, settings)
-    reachable = np.zeros(len(groups), dtype=bool)
-    for area, positions in record_areas.items():
-        columns = np.array(by_area.get(area, ()), dtype=np.int64)
-        for position in positions:
-            if len(columns):
-                reachable[columns[places.may_be_near(position, columns)]] = True
+    reachable = _reachable(places, by_area, record_areas, len(groups))
 
     member_rows: list[list[int]] = []
     texts: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,9 @@ from legami.aggregation.models import AggregatedDemand, DemandStatus
 from legami.needs.models import Need, NeedStatus
 from legami.network.models import Network
 
-# What the engine reads of a need (need_record), and no more: member needs are read by the thousand, as rows.
-RECORD_FIELDS = (
+# What the engine reads of a need (need_record) but its description: member needs are read by the thousand, as
+# rows, and only the members that could matter have their description read (and decrypted).
+PLACE_FIELDS = (
     "id",
     "area__code",
     "target_group",
@@ -21,7 +23,6 @@ RECORD_FIELDS = (
     "latitude",
     "longitude",
     "time_windows",
-    "description",
     "people_count",
 )
 
@@ -40,9 +41,10 @@ class Suggestion:
 def suggest_attachments(network: Network, *, engine: Any = None, limit: int | None = None) -> list[Suggestion]:
     """Open needs that fit an accepted demand (the best-fitting one each), best first: needs in no demand, and
     needs in a candidate that fit the accepted demand better than the rest of their candidate. Four queries
-    and one text model however many needs and demands (engine.fitting.fit_many)."""
+    and one text model however many needs and demands (engine.fitting.fit_many); the descriptions read are
+    those of the demands some open need could be near."""
     from legami.aggregation.describing import engine_settings, need_record
-    from legami.aggregation.engine.fitting import fit_many
+    from legami.aggregation.engine.fitting import fit_many, reachable_groups
 
     if engine is None:
         from legami.aggregation import engine as engine_module
@@ -69,22 +71,33 @@ def suggest_attachments(network: Network, *, engine: Any = None, limit: int | No
     current = {need.pk: need.demand_item.demand for need in open_needs if _item(need) is not None}
     accepted_ids = [d.pk for d in demands]
     members: dict[int, list[tuple[int, Any]]] = {pk: [] for pk in [*accepted_ids, *{c.pk for c in current.values()}]}
+    # First where every member is (no description: nothing decrypted), then the descriptions of the members
+    # of the demands some open need could be near, and of the candidates the open needs sit in.
     rows = (
         Need.objects.filter(demand_item__demand_id__in=list(members))
-        .values_list("demand_item__demand_id", *RECORD_FIELDS)
+        .values_list("demand_item__demand_id", *PLACE_FIELDS)
         .order_by("id")
-        .iterator(chunk_size=2000)
+        .iterator(chunk_size=5000)
     )
     for demand_id, *values in rows:
-        record = need_record(_Row(**dict(zip(RECORD_FIELDS, values, strict=True))), engine)
+        record = need_record(_Row(description="", **dict(zip(PLACE_FIELDS, values, strict=True))), engine)
         members[demand_id].append((record_pk(record), record))
     records = [need_record(need, engine) for need in open_needs]
+    settings = engine_settings(engine)
+    reachable = reachable_groups([[r for _pk, r in members[pk]] for pk in accepted_ids], records, settings)
+    wanted = [pk for pk, near in zip(accepted_ids, reachable, strict=True) if near]
+    accepted = set(accepted_ids)
+    wanted += [pk for pk in members if pk not in accepted]
+    described = Need.objects.filter(demand_item__demand_id__in=wanted).values_list("id", "description")
+    texts = dict(described.iterator(chunk_size=5000))
+    for pk in wanted:
+        members[pk] = [(need, dataclasses.replace(r, description=texts.get(need, ""))) for need, r in members[pk]]
     baseline = [
         [record for pk, record in members[current[need.pk].pk] if pk != need.pk] if need.pk in current else None
         for need in open_needs
     ]
     groups = [[record for _pk, record in members[pk]] for pk in accepted_ids]
-    answers = fit(groups, records, engine_settings(engine), baseline=baseline)
+    answers = fit(groups, records, settings, baseline=baseline)
     suggestions = []
     for need, answer in zip(open_needs, answers, strict=True):
         if answer is not None:
