@@ -5,7 +5,7 @@ import random
 import pytest
 
 from legami.aggregation.engine import EngineSettings, NeedRecord, TimeWindow, fits
-from legami.aggregation.engine.fitting import fit_many
+from legami.aggregation.engine.fitting import fit_many, reachable_groups
 
 # Themes whose wordings share no content word with another theme's: similarity is high inside a theme and
 # nil across, in any corpus, so that the choice depends on the rules (what fit_many must get right).
@@ -131,3 +131,25 @@ def test_nothing_to_fit():
     record = NeedRecord(id="1", area="a", target_group="families", municipality="cr", description="doposcuola")
     assert fit_many([], [record]) == [None]
     assert fit_many([[]], [record]) == [None]
+
+
+def test_reachable_groups_need_no_description():
+    def need(n, comune, area="a", point=None):
+        return NeedRecord(
+            id=str(n),
+            area=area,
+            target_group="families",
+            municipality=comune,
+            lat=point[0] if point else None,
+            lon=point[1] if point else None,
+        )
+
+    groups = [
+        [need(1, "cr"), need(2, "cr")],  # same Comune as the record without a point
+        [need(3, "crema")],  # another Comune
+        [need(4, "cr", area="b")],  # another area
+        [need(5, "cr"), need(6, "cr", area="b")],  # mixed areas: nothing fits it
+        [need(7, "crema", point=(45.13, 10.02))],  # a point near the pointed record, across the border
+    ]
+    records = [need(10, "cr"), need(11, "cr", point=(45.131, 10.021))]
+    assert reachable_groups(groups, records) == [True, False, False, False, True]
