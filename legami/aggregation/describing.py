@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -33,10 +35,7 @@ def need_record(need: Need | Any, engine: Any = None, *, area: str | None = None
     engine = engine or default_engine
     if area is None:
         area = getattr(need, "area_code", None) or need.area.code
-    try:
-        windows = tuple(tw.windows_from_json(need.time_windows or []))
-    except ValueError:
-        windows = ()
+    windows = _windows(need.time_windows)
     return engine.NeedRecord(
         id=str(need.pk),
         area=str(area),
@@ -49,6 +48,23 @@ def need_record(need: Need | Any, engine: Any = None, *, area: str | None = None
         description=need.description or "",
         people=need.people_count or 1,
     )
+
+
+def _windows(data: Any) -> tuple:
+    """A need's time windows (none when unreadable); the few patterns needs use are parsed once each."""
+    try:
+        key = json.dumps(data or [], sort_keys=True)
+    except (TypeError, ValueError):
+        return ()
+    return _parsed_windows(key)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_windows(key: str) -> tuple:
+    try:
+        return tuple(tw.windows_from_json(json.loads(key)))
+    except ValueError:
+        return ()
 
 
 def common_windows(needs: Sequence[Need]) -> list:
