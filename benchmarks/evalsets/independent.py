@@ -29,7 +29,7 @@ import math
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from benchmarks.evalsets.services import BY_KEY, NOTE, ONE_OFF, SELF, SERVICES, SMS_SELF, Service
 
@@ -74,9 +74,7 @@ def comuni() -> tuple[Comune, ...]:
     codes = sorted(row.istat_code for row in select_rows(read_rows(), province=PROVINCE))
     rng = random.Random(19)
     placed = [Comune(code, *KNOWN[code]) for code in codes if code in KNOWN]
-    cells = [
-        (45.0 + 0.025 + row * 0.05, 9.45 + 0.035 + col * 0.07) for row in range(10) for col in range(15)
-    ]
+    cells = [(45.0 + 0.025 + row * 0.05, 9.45 + 0.035 + col * 0.07) for row in range(10) for col in range(15)]
     cells = [c for c in cells if all(_km(c[0], c[1], p.lat, p.lon) > p.radius_km + 3.5 for p in placed)]
     rng.shuffle(cells)
     rest = [code for code in codes if code not in KNOWN]
@@ -342,7 +340,7 @@ class Unit:
         self.footprint = sorted({w for ws in self.member_windows for w in ws})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compatible(a: str, b: str) -> bool:
     from legami.aggregation.engine.records import compatible_targets
 
@@ -487,9 +485,7 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
                 break
         if far is None:
             continue
-        second = _unit(
-            rng, service, comune, rng.randint(2, 6), centre=far, windows=None, all_points=True
-        )
+        second = _unit(rng, service, comune, rng.randint(2, 6), centre=far, windows=None, all_points=True)
         second.member_windows = [first.member_windows[0]] * len(second.member_targets)
         second.__post_init__()
         if place(first, service):
@@ -542,7 +538,9 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
             place(_unit(rng, service, comune, 1), service)
         else:
             area, text = rng.choice(ONE_OFF)
-            pseudo = Service(f"one-off:{text}", area, ("community",), (), ((9 * 60, 19 * 60),), (0, 1, 2, 3, 4, 5), (), (), (), ())
+            pseudo = Service(
+                f"one-off:{text}", area, ("community",), (), ((9 * 60, 19 * 60),), (0, 1, 2, 3, 4, 5), (), (), (), ()
+            )
             unit = _unit(rng, pseudo, comune, 1, targets=[rng.choice(tuple(SELF))])
             if rng.random() < 0.3:
                 unit.member_windows = [[]]
@@ -564,4 +562,3 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
         out_rows.append({"id": f"b{number:06d}", **rows[i]})
         out_truth.append(truth[i])
     return out_rows, out_truth
-
