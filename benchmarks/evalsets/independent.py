@@ -31,7 +31,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from benchmarks.evalsets.services import BY_KEY, NOTE, ONE_OFF, SELF, SERVICES, SMS_SELF, Service
+from benchmarks.evalsets.services import (
+    BY_KEY,
+    NOTE,
+    ONE_OFF,
+    ONE_OFF_NOTE,
+    ONE_OFF_TARGETS,
+    SELF,
+    SERVICES,
+    SMS_SELF,
+    Service,
+)
 
 PROVINCE = "CR"
 # Real positions and radii (km) of the larger Comuni; the others go on the grid.
@@ -286,7 +296,7 @@ def describe(rng: random.Random, service: Service | None, target: str, one_off: 
     if voice < 0.45:  # a citizen writing a message or a form
         core = one_off or rng.choice(service.citizen)  # type: ignore[union-attr]
         parts = []
-        if rng.random() < 0.5:
+        if not one_off and rng.random() < 0.5:
             parts.append(rng.choice(SELF[target]))
         parts.append(core[0].upper() + core[1:] + ("." if core[-1] not in "?!." else ""))
         opener = rng.choice(OPENERS)
@@ -304,14 +314,14 @@ def describe(rng: random.Random, service: Service | None, target: str, one_off: 
         return _noise(rng, text, 0.03)
     if voice < 0.75:  # an operator's note
         core = one_off or rng.choice(service.operator)  # type: ignore[union-attr]
-        text = rng.choice(NOTE[target]) + core
+        text = rng.choice(ONE_OFF_NOTE if one_off else NOTE[target]) + core
         if rng.random() < 0.3:
             text += rng.choice((". Da ricontattare", ". Urgente", ". Già noto ai servizi", " (colloquio tel.)"))
         text = _words(rng, text, OPERATOR_WORDS, 0.6)
         return _noise(rng, text, 0.02, truncate_rate=0.12)
     # a text message
     core = one_off or rng.choice(service.sms + service.citizen[:3])  # type: ignore[union-attr]
-    self_part = rng.choice(SMS_SELF[target])
+    self_part = "" if one_off else rng.choice(SMS_SELF[target])
     text = rng.choice(SMS_OPENERS) + (self_part + " " if self_part else "") + core + rng.choice(SMS_CLOSERS)
     text = _words(rng, _strip_accents(text.lower()).replace("'", " "), SMS_WORDS, 0.8)
     if rng.random() < 0.12:
@@ -541,7 +551,7 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
             pseudo = Service(
                 f"one-off:{text}", area, ("community",), (), ((9 * 60, 19 * 60),), (0, 1, 2, 3, 4, 5), (), (), (), ()
             )
-            unit = _unit(rng, pseudo, comune, 1, targets=[rng.choice(tuple(SELF))])
+            unit = _unit(rng, pseudo, comune, 1, targets=[rng.choice(ONE_OFF_TARGETS)])
             if rng.random() < 0.3:
                 unit.member_windows = [[]]
                 unit.footprint = [(d, 0, 24 * 60) for d in range(7)]

@@ -235,10 +235,10 @@ SERVICES: tuple[Service, ...] = (
             "vorrei rientrare in un percorso di studi, ho abbandonato in seconda superiore",
         ),
         (
-            "minore in evasione dell'obbligo scolastico, segnalato dall'istituto",
+            "evasione dell'obbligo scolastico, segnalazione dell'istituto",
             "abbandono scolastico al secondo anno, chiede orientamento per il rientro",
             "numerose assenze ingiustificate, rischio dispersione",
-            "ragazzo ritirato dalla scuola superiore, nessuna attività",
+            "ritiro dalla scuola superiore, nessuna attività",
         ),
         (
             "mio figlio nn va + a scuola cosa faccio",
@@ -292,9 +292,9 @@ SERVICES: tuple[Service, ...] = (
         ),
         (
             "richiesta corso di alfabetizzazione in lingua italiana",
-            "donna straniera, non parla italiano, chiede corso L2 con servizio di custodia figli",
+            "non parla italiano, chiede corso L2 con servizio di custodia figli",
             "necessità di certificazione A2",
-            "uomo, lavora di giorno, chiede corso serale di italiano",
+            "lavora di giorno, chiede corso serale di italiano",
         ),
         (
             "corso italiano x stranieri la sera?",
@@ -319,7 +319,7 @@ SERVICES: tuple[Service, ...] = (
             "cerco il servizio che consegna il pranzo agli anziani del paese",
         ),
         (
-            "richiesta attivazione SAD pasti, anziana sola",
+            "richiesta attivazione SAD pasti",
             "non in grado di prepararsi i pasti, alimentazione insufficiente",
             "chiede consegna pasto a domicilio nei giorni feriali",
             "figlia chiede pranzo caldo per il padre, vive solo",
@@ -349,7 +349,7 @@ SERVICES: tuple[Service, ...] = (
         (
             "nucleo in povertà alimentare, chiede pacco viveri",
             "richiesta tessera emporio solidale",
-            "famiglia monoreddito non riesce a coprire le spese alimentari",
+            "unico reddito insufficiente a coprire le spese alimentari",
             "chiede accesso alla distribuzione di generi alimentari",
         ),
         (
@@ -377,7 +377,7 @@ SERVICES: tuple[Service, ...] = (
         (
             "chiede accompagnamento visite mediche, non automunita",
             "necessità di trasporto protetto per terapie ospedaliere",
-            "anziano senza patente, isolato dalla frazione, chiede trasporto sociale",
+            "senza patente, isolato in frazione, chiede trasporto sociale",
             "richiesta accompagnamento per controlli periodici in ospedale",
         ),
         (
@@ -433,7 +433,7 @@ SERVICES: tuple[Service, ...] = (
         (
             "caregiver in sovraccarico, chiede interventi di sollievo",
             "richiesta di ore di sostituzione per consentire alla figlia di uscire",
-            "moglie caregiver unica, segni di stress e isolamento",
+            "unico caregiver, segni di stress e isolamento",
             "chiede inserimento in gruppo di sostegno per familiari",
         ),
         (
@@ -487,9 +487,9 @@ SERVICES: tuple[Service, ...] = (
             "cerco un circolo o un gruppo dove passare il pomeriggio in compagnia",
         ),
         (
-            "anziana sola, isolamento relazionale, nessun familiare vicino",
+            "isolamento relazionale, nessun familiare vicino",
             "chiede visite di compagnia da parte di volontari",
-            "vedovo, non esce di casa, riferisce tristezza",
+            "non esce di casa, riferisce tristezza",
             "richiesta telefonate di compagnia / custode sociale",
         ),
         (
@@ -545,7 +545,7 @@ SERVICES: tuple[Service, ...] = (
         (
             "dipendenza da gioco d'azzardo patologico, debiti, chiede aiuto",
             "abuso di alcol, chiede contatto con SerD / gruppi di auto aiuto",
-            "moglie segnala marito con ludopatia",
+            "familiare segnala ludopatia del congiunto",
             "richiesta gruppo serale di sostegno per dipendenze",
         ),
         (
@@ -571,7 +571,7 @@ SERVICES: tuple[Service, ...] = (
             "cerco un posto sicuro dove andare, non posso più restare con lui",
         ),
         (
-            "donna riferisce violenza domestica, chiede contatto con centro antiviolenza",
+            "riferisce violenza domestica, chiede contatto con centro antiviolenza",
             "maltrattamenti in famiglia, valutare casa rifugio",
             "violenza psicologica ed economica da parte del partner",
             "segnalazione da vicina: urla e lite frequenti nell'appartamento",
@@ -628,7 +628,7 @@ SERVICES: tuple[Service, ...] = (
         ),
         (
             "richiesta supporto per attivazione identità digitale",
-            "anziana non autonoma nell'uso dei servizi online, chiede facilitatore digitale",
+            "scarsa autonomia nell'uso dei servizi online, chiede facilitatore digitale",
             "necessità di accesso al fascicolo sanitario elettronico",
             "chiede assistenza per domanda online su portale INPS",
         ),
@@ -657,7 +657,7 @@ SERVICES: tuple[Service, ...] = (
         (
             "richiesta corso di alfabetizzazione informatica per over 65",
             "chiede lezioni individuali su uso smartphone",
-            "anziano interessato a corso base di computer",
+            "interessato a corso base di computer",
             "bisogno di formazione digitale di base",
         ),
         (
@@ -683,7 +683,7 @@ SERVICES: tuple[Service, ...] = (
             "chi mi aiuta a compilare il kit postale per la questura?",
         ),
         (
-            "cittadino straniero con titolo di soggiorno in scadenza, chiede orientamento",
+            "titolo di soggiorno in scadenza, chiede orientamento",
             "richiesta supporto per pratica di ricongiungimento familiare",
             "chiede accompagnamento per domanda di cittadinanza",
             "difficoltà nella compilazione della modulistica per la questura",
@@ -767,7 +767,7 @@ SERVICES: tuple[Service, ...] = (
             "la caldaia fa rumore e nessuno viene a controllarla",
         ),
         (
-            "richiesta piccole manutenzioni domestiche, anziana sola",
+            "richiesta piccole manutenzioni domestiche",
             "abitazione con barriere architettoniche, chiede adattamento bagno",
             "bisogno di volontario per riparazioni",
             "alloggio in cattivo stato di manutenzione, proprietaria anziana",
@@ -823,7 +823,7 @@ SERVICES: tuple[Service, ...] = (
             "cerco lavoro part-time vicino a casa, anche pulizie",
         ),
         (
-            "disoccupato di lunga durata, chiede orientamento al lavoro",
+            "disoccupazione di lunga durata, chiede orientamento al lavoro",
             "richiesta supporto stesura CV e preparazione ai colloqui",
             "chiede inserimento in corso di riqualificazione professionale",
             "bisogno di accompagnamento alla ricerca attiva del lavoro",
@@ -851,7 +851,7 @@ SERVICES: tuple[Service, ...] = (
             "mi piacerebbe fare il servizio civile, come si partecipa?",
         ),
         (
-            "giovane NEET, chiede orientamento e tirocinio",
+            "NEET, chiede orientamento e tirocinio",
             "neodiplomato senza esperienza, richiesta inserimento lavorativo",
             "chiede informazioni su servizio civile universale",
             "richiesta percorso di orientamento professionale per giovani",
@@ -881,7 +881,7 @@ SERVICES: tuple[Service, ...] = (
         (
             "richiesta attività motoria per over 65",
             "gruppo di anziani chiede attivazione gruppo di cammino",
-            "anziana sedentaria, consigliata attività fisica di gruppo",
+            "sedentarietà, consigliata attività fisica di gruppo",
             "proposta: ginnastica dolce al centro anziani",
         ),
         (
@@ -938,7 +938,7 @@ SELF = {
     "disability": ("Mio figlio ha una disabilità.", "Sono in carrozzina.", "Mia sorella è invalida al 100%."),
     "migrants": ("Sono in Italia da due anni.", "Vengo dal Marocco.", "Sono ucraina, arrivata con i figli."),
     "caregivers": ("Assisto da sola mio marito malato.", "Mi occupo di mio papà.", "Curo mia madre allettata."),
-    "community": ("Abito qui da trent'anni.", "Scrivo a nome di alcuni vicini.", "Sono un volontario."),
+    "community": ("Abito qui da trent'anni.", "Scrivo anche a nome di alcuni vicini.", "Lo chiedo per me e per altri."),
 }
 NOTE = {
     "minors": ("Minore 10 aa, ", "Nucleo con 2 minori, ", "Segnalazione scuola: alunna di terza, "),
@@ -948,9 +948,12 @@ NOTE = {
     "elderly": ("Sig.ra anziana, vive sola, ", "Sig. 84 anni, vedovo, ", "Coppia di anziani, "),
     "disability": ("Persona con disabilità (L.104), ", "Giovane con disabilità intellettiva, ", "Invalido civile, "),
     "migrants": ("Cittadino straniero, ", "Donna nigeriana, ", "Richiedente asilo, "),
-    "caregivers": ("Figlia caregiver della madre, ", "Moglie caregiver, ", "Familiare che assiste, "),
+    "caregivers": ("Familiare caregiver, ", "Caregiver convivente, ", "Familiare che assiste, "),
     "community": ("Segnalazione da residenti: ", "Dal tavolo di quartiere: ", "Volontari riferiscono: "),
 }
+# Operators' openings for one person's own matter (a one-off need), whoever the person is.
+ONE_OFF_NOTE = ("Utente riferisce: ", "Allo sportello: ", "Al telefono: ", "Colloquio: ")
+ONE_OFF_TARGETS = ("adults", "community", "elderly", "families")
 SMS_SELF = {
     "minors": ("ho 2 bimbi", "mio figlio 9 anni", ""),
     "families": ("siamo in 5", "famiglia cn 3 figli", ""),
