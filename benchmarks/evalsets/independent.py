@@ -17,9 +17,11 @@ pairwise near members (≤ 2 km when both have a point, else the same Comune) an
 Units (groups, singletons, hard negatives) are placed through an index so that two units of the same service
 in the same area are never rule-compatible with each other, except by words: a perfect engine can score 1.
 
-Hard negatives: a sibling service of the same area at the same place and hours ("scuola" in after-school
-and in school drop-out), the same service at disjoint hours, the same words filed under another area, the
-same service more than 2 km apart in a big Comune, and the same service for an incompatible target group.
+Hard negatives: a sibling service of the same area at the same place and hours (lunches at home and food
+parcels), another service's need filed under the group's area beside it (an after-school need filed under
+school, beside school drop-out reports: both say "scuola"), the same service at disjoint hours, the same words
+filed under another area, the same service more than 2 km apart in a big Comune, and the same service for an
+incompatible target group.
 Deterministic per seed.
 """
 
@@ -502,7 +504,8 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
             groups.append(first)
             place(second, service)
     # 2. Hard negatives: about 15% of the needs, each beside a true group it must not join.
-    kinds = ("sibling", "hours", "area", "target")
+    kinds = ("sibling", "hours", "area", "target", "misfiled")
+    misfiled_into = {area: [s for s in SERVICES if area in s.other_areas] for area in {s.area for s in SERVICES}}
     while placed < size * 0.80 and groups and attempts < size * 40:
         attempts += 1
         near_group = rng.choice(groups)
@@ -530,6 +533,14 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
             unit.member_windows = [near_group.member_windows[0]] * n
             unit.__post_init__()
             place(unit, service)
+        elif kind == "misfiled" and misfiled_into[near_group.area]:
+            # Another service's words filed under this group's area, beside it: an after-school need filed
+            # under school (istruzione) next to school drop-out reports, both saying "scuola".
+            other = rng.choice(misfiled_into[near_group.area])
+            unit = _unit(rng, other, near_group.comune, n, area=near_group.area, centre=near_group.centre)
+            unit.member_windows = [near_group.member_windows[0]] * n
+            unit.__post_init__()
+            place(unit, other)
         elif kind == "target":
             present = set(near_group.member_targets)
             choices = [t for t in service.other_targets if not any(_compatible(t, p) for p in present)]
