@@ -313,3 +313,12 @@ def test_command_line_refuses_an_unknown_set(capsys):
     with pytest.raises(SystemExit):
         aggregation.main(["--sets", "A,X", "--sizes", "10"])
     assert "unknown set(s) X" in capsys.readouterr().err
+
+
+def test_make_bench_refuses_an_unknown_set_before_running_anything(capsys, monkeypatch):
+    from benchmarks import __main__ as bench
+
+    monkeypatch.setattr(bench, "_run_suite", lambda *args: pytest.fail("the HTTP suite must not start"))
+    with pytest.raises(SystemExit):
+        bench.main(["--aggregation-sets", "A,Q"])
+    assert "unknown set(s) Q" in capsys.readouterr().err
