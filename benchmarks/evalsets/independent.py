@@ -13,7 +13,9 @@ placed on a jittered grid over 45.0-45.5 N, 9.45-10.5 E (Cremona, Crema and a fe
 real positions, with larger radii). About 60% of the needs have a point.
 
 Truth is decidable by the project's rules: every true group has one area, pairwise compatible target groups,
-pairwise near members (≤ 2 km when both have a point, else the same Comune) and pairwise overlapping hours.
+pairwise near members (≤ 2 km when both have a point, else the same Comune) and hours that chain: every member
+reaches every other through members whose hours overlap (Tuesday-only and Thursday-only needs belong together
+when others ask for both days, as a service open on both days answers all of them).
 Units (groups, singletons, hard negatives) are placed through an index so that two units of the same service
 in the same area are never rule-compatible with each other, except by words: a perfect engine can score 1.
 
@@ -152,8 +154,9 @@ def _overlap(a: list[Window], b: list[Window]) -> bool:
 
 
 def _member_windows(rng: random.Random, service: Service, size: int) -> list[list[Window]]:
-    """One window list per member; pairwise overlapping. Kinds: one slot, two days, shifted hours, chained
-    days around a pivot day, and a triangle of day pairs (pairwise overlapping with no day common to all)."""
+    """One window list per member, every member reachable from every other through members whose hours overlap.
+    Kinds: one slot, two days, shifted hours, a chain (one day / both days / the other day: the two ends do not
+    overlap), chained days around a pivot day, and a triangle of day pairs (no day common to all)."""
     start, end = rng.choice(service.bands)
     days = list(service.days)
     kind = rng.random()
@@ -167,7 +170,16 @@ def _member_windows(rng: random.Random, service: Service, size: int) -> list[lis
         day = rng.choice(days)
         shifts = (-30, 0, 30)
         return [[(day, start + s, end + s)] for s in (rng.choice(shifts) for _ in range(size))]
-    if kind < 0.9 or size < 3:
+    if kind < 0.8 or size < 3:
+        # the evaluator's chain: some ask one day, some both, some only the other day — Tuesday-only and
+        # Thursday-only needs do not meet, yet a service open both days answers the whole group
+        a, b = sorted(rng.sample(days, 2))
+        options = ([a], [a, b], [b])
+        chosen = [options[i % 3] if i < 3 else rng.choice(options) for i in range(size)]
+        if size == 2:
+            chosen = [[a], [a, b]]
+        return [[(d, start, end) for d in sorted(set(c))] for c in chosen]
+    if kind < 0.9:
         pivot, *others = rng.sample(days, 3)
         options = ([pivot], [pivot, others[0]], [pivot, others[1]], [pivot, *others])
         chosen = [options[i % 4] if i < 4 else rng.choice(options) for i in range(size)]

@@ -1,7 +1,8 @@
 """The evaluation sets of benchmarks/aggregation.py: set B (independent generator) and set C (hand-written).
 
 Their truth must be decidable by the project's rules, or no engine could score 1 on them: every true group has
-one area, pairwise compatible target groups, pairwise near members and pairwise overlapping hours.
+one area, pairwise compatible target groups, pairwise near members and hours that chain (every member reaches
+every other through members whose hours overlap: one day / both days / the other day).
 """
 
 from __future__ import annotations
@@ -43,9 +44,21 @@ def rule_breaks(records: list[NeedRecord], truth: list) -> list[str]:
                 problems.append(f"{label}: {a.id} and {b.id} target {a.target_group} and {b.target_group}")
             if not near(a, b, limit):
                 problems.append(f"{label}: {a.id} and {b.id} are not near")
-            if not overlaps(a.windows, b.windows):
-                problems.append(f"{label}: {a.id} and {b.id} hours do not overlap")
+        if not _hours_chain(group):
+            problems.append(f"{label}: hours do not chain ({', '.join(r.id for r in group)})")
     return problems
+
+
+def _hours_chain(group: list[NeedRecord]) -> bool:
+    """True when the members' overlap graph is connected (a member without hours fits any)."""
+    reached, frontier = {0}, [0]
+    while frontier:
+        current = group[frontier.pop()]
+        for index, other in enumerate(group):
+            if index not in reached and overlaps(current.windows, other.windows):
+                reached.add(index)
+                frontier.append(index)
+    return len(reached) == len(group)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +115,7 @@ def test_set_b_has_groups_with_chained_days_singletons_and_large_groups(set_b):
     sizes = [len(group) for group in members.values()]
     assert sizes.count(1) > 300
     assert max(sizes) >= 13
-    # Chained: members' windows differ inside one group (some one day, some two), still pairwise overlapping.
+    # Chained: members' windows differ inside one group (some one day, some two).
     chained = [g for g in members.values() if len({r.windows for r in g}) > 1 and len(g) >= 3]
     assert len(chained) > 20
     # A triangle: pairwise overlapping with no day common to every member.
@@ -322,3 +335,27 @@ def test_make_bench_refuses_an_unknown_set_before_running_anything(capsys, monke
     with pytest.raises(SystemExit):
         bench.main(["--aggregation-sets", "A,Q"])
     assert "unknown set(s) Q" in capsys.readouterr().err
+
+
+def test_the_rule_check_accepts_a_chain_of_days_and_refuses_a_broken_one():
+    def row(number: str, windows: str) -> dict:
+        return {"id": number, "area": "casa", "target_group": "families", "municipality_istat": "019036",
+                "lat": "", "lon": "", "time_windows": windows, "description": "doposcuola"}  # fmt: skip
+
+    chain = [row("1", "mar 16-18"), row("2", "mar 16-18;gio 16-18"), row("3", "gio 16-18")]
+    assert rule_breaks(records_from_rows(chain), ["g", "g", "g"]) == []
+    broken = [row("1", "mar 16-18"), row("2", "mer 16-18"), row("3", "gio 16-18")]
+    assert any("chain" in p for p in rule_breaks(records_from_rows(broken), ["g", "g", "g"]))
+
+
+def test_set_b_has_chains_whose_ends_do_not_meet(set_b):
+    rows, truth = set_b
+    members: dict[int, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records_from_rows(rows), truth, strict=True):
+        members[label].append(record)
+    ends_apart = [
+        group
+        for group in members.values()
+        if any(a.windows and b.windows and not overlaps(a.windows, b.windows) for a, b in combinations(group, 2))
+    ]
+    assert len(ends_apart) > 10
