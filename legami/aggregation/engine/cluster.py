@@ -314,6 +314,8 @@ def _cluster_component(
         np.fill_diagonal(text, 0.0)
         linked = hours & timed[:, None] & timed[None, :]
         clusters = _chain(clusters, text, linked, 1.0 - settings.chain_similarity, settings)
+    if settings.ambiguity < 1.0 and len(clusters) > 1 and not timed.all():
+        clusters = _detach_ambiguous(clusters, similarity, allowed, timed, settings.ambiguity)
     result: list[tuple[np.ndarray, float]] = []
     for local in clusters:
         if len(local) < 2:
@@ -364,6 +366,44 @@ def _chain(
         links[b, :] = False
         links[:, b] = False
     return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
+
+
+def _detach_ambiguous(
+    clusters: list[list[int]], similarity: np.ndarray, allowed: np.ndarray, timed: np.ndarray, ambiguity: float
+) -> list[list[int]]:
+    """Needs without hours fit any group's hours: when one fits another group (with hours) about as well as its
+    own (average similarity to that group's timed members at least `ambiguity` times that to its own group's),
+    which group it belongs to is a guess. Such needs leave their group and stay together (those detached from
+    one group form one group of their own), rather than being guessed into one."""
+    timed_sets = [np.asarray([i for i in c if timed[i]], dtype=np.int64) for c in clusters]
+    owners = [n for n, members in enumerate(timed_sets) if len(members)]
+    if len(owners) < 2:
+        return clusters
+    result: list[list[int]] = []
+    for n, local in enumerate(clusters):
+        untimed = [i for i in local if not timed[i]]
+        if not untimed or not len(timed_sets[n]):
+            result.append(local)
+            continue
+        rows = np.asarray(untimed, dtype=np.int64)
+        own = similarity[np.ix_(rows, timed_sets[n])].mean(axis=1)
+        best_other = np.zeros(len(rows))
+        for other in owners:
+            if other == n:
+                continue
+            members = timed_sets[other]
+            fit = np.where(
+                allowed[np.ix_(rows, members)].all(axis=1), similarity[np.ix_(rows, members)].mean(axis=1), 0.0
+            )
+            best_other = np.maximum(best_other, fit)
+        loose = best_other >= ambiguity * own
+        if not loose.any():
+            result.append(local)
+            continue
+        moved = set(rows[loose].tolist())
+        result.append([i for i in local if i not in moved])
+        result.append(sorted(moved))
+    return result
 
 
 def _cross_similarity(
@@ -500,7 +540,11 @@ def run(
 
     groups: list[Group] = []
     grouped = np.zeros(n, dtype=bool)
-    kept = [(members, cohesion) for members, cohesion in found if len(members) >= max(settings.min_group_size, 2)]
+    kept = [
+        (members, cohesion)
+        for members, cohesion in found
+        if len(members) >= max(settings.min_group_size, 2) and cohesion >= settings.min_cohesion
+    ]
     keywords = model.keywords_of([members for members, _ in kept])
     for (members, cohesion), words in zip(kept, keywords, strict=True):
         grouped[members] = True
