@@ -974,8 +974,10 @@ def learning_table(document: dict) -> str:
             f"{document['reviewed_needs']:,} needs -> {len(document['evidence'])} pieces of evidence; held-out "
             f"{document['held_out_needs']:,} needs (other Comuni)",
             f"{'':<8} {'ARI':>7} {'pair P':>7} {'pair R':>7}",
-            f"{'before':<8} {before['ari']:>7.3f} {before['pairwise_precision']:>7.3f} {before['pairwise_recall']:>7.3f}",
-            f"{'after':<8} {after['ari']:>7.3f} {after['pairwise_precision']:>7.3f} {after['pairwise_recall']:>7.3f}",
+            *(
+                f"{name:<8} {row['ari']:>7.3f} {row['pairwise_precision']:>7.3f} {row['pairwise_recall']:>7.3f}"
+                for name, row in (("before", before), ("after", after))
+            ),
         ]
     )
 
