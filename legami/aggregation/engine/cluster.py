@@ -430,21 +430,24 @@ def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) ->
 
 
 def _misfiled(records: Sequence[NeedRecord], model: TextModel, min_terms: int) -> dict[int, str]:
-    """Needs whose description clearly belongs to another area: it names at least `min_terms` vocabulary terms
-    of concepts of one other area (one of the records' areas) and none of the area it was filed under.
-    index -> the area the text points to."""
+    """Needs whose description clearly belongs to another area: it names no vocabulary term of the area it
+    was filed under, and at least `min_terms` terms of one other area (one of the records' areas), more than
+    of any third area. index -> the area the text points to."""
     present = {r.area for r in records}
     area_of = model.lexicon.area_of
     result: dict[int, str] = {}
     for i, (record, found) in enumerate(zip(records, model.concepts, strict=True)):
         areas = {area_of.get(code, "") for code in found} - {""}
-        if len(areas) != 1 or record.area in areas:
+        if not areas or record.area in areas or not areas & present:
             continue
-        (area,) = areas
-        if area not in present:
-            continue
-        hits = model.lexicon.hits(tokenise(record.description)[0])
-        if sum(count for code, count in hits.items() if area_of.get(code) == area) >= min_terms:
+        counts: dict[str, int] = {}
+        for code, count in model.lexicon.hits(tokenise(record.description)[0]).items():
+            area = area_of.get(code, "")
+            if area:
+                counts[area] = counts.get(area, 0) + count
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        area, count = ranked[0]
+        if count >= min_terms and area in present and (len(ranked) == 1 or ranked[1][1] < count):
             result[i] = area
     return result
 
@@ -460,6 +463,8 @@ def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tu
         if records[i].windows:
             windows = intersect(windows, list(records[i].windows)) if timed else list(records[i].windows)
             timed = True
+            if not windows:  # days that chain: no slot common to all (intersect([], …) would mean "any")
+                break
     return tuple(windows)
 
 

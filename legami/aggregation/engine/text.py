@@ -40,7 +40,7 @@ STOP_WORDS = frozenset(
     # the boilerplate of any request, which names no need: "ho bisogno di…", "chiedo aiuto per…", "grazie"
     """
     aiuto aiutare bisogno chiedere chiedo cercare servire serve grazie pregare prego favore contattare
-    contattarmi qualcuno sapere rivolgere salve buongiorno buonasera gentile cortesemente vorrei
+    contattarmi qualcuno sapere rivolgere salve buongiorno buonasera gentile cortesemente vorrei cerchiare
     """.split()
 )
 
