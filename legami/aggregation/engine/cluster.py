@@ -586,15 +586,6 @@ def fits(
     if any(member.area != record.area for member in group_records):
         return None
     everyone = [*group_records, record]
-    arrays = _Arrays(everyone, settings)
-    last = len(group_records)
-    others = np.arange(last)
-    if not arrays.allowed(others, np.full(last, last)).all():
-        return None
-    common = _common_windows(group_records, range(last))
-    if common or any(member.windows for member in group_records):
-        if record.windows and not overlaps(list(common), list(record.windows)):
-            return None
     model = TextModel(
         [m.description for m in everyone],
         char_weight=settings.char_weight,
@@ -602,6 +593,16 @@ def fits(
         vocabulary=vocabulary,
         evidence=evidence,
     )
+    arrays = _Arrays(everyone, settings, model.apart)
+    last = len(group_records)
+    others = np.arange(last)
+    if not arrays.allowed(others, np.full(last, last), hours=False).all():
+        return None
+    if record.windows and any(member.windows for member in group_records):
+        # the group's common slot; when its members' days chain (no common slot), any of their slots
+        shared = _common_windows(group_records, range(last)) or _any_windows(group_records, range(last))
+        if not overlaps(list(shared), list(record.windows)):
+            return None
     vectors = model.vectors.tocsr()
     similarity = float(np.asarray(vectors[:-1] @ vectors[-1].T.toarray()).mean())
     return similarity if similarity >= settings.group_similarity else None

@@ -270,3 +270,16 @@ def test_a_network_vocabulary_is_used_instead_of_the_standard_one():
     assert partition([first, second]) == {frozenset({"1"}), frozenset({"2"})}
     assert partition([first, second], vocabulary=own) == {frozenset({"1", "2"})}
     assert concepts(first.description, own) == ["orto"]
+
+
+def test_fits_a_chained_group_on_any_of_its_days_and_respects_apart_evidence():
+    from legami.aggregation.engine import fits
+
+    group = chained()
+    assert fits(group, need(9, AFTERSCHOOL[1], hours="gio 17-19")) is not None
+    assert fits(group, need(9, AFTERSCHOOL[1], hours="ven 16-18")) is None
+    courses = [need(1, COURSES[0], area="tempo-libero", target="adults")]
+    painting = need(2, COURSES[1], area="tempo-libero", target="adults")
+    assert fits(courses, painting) is not None
+    evidence = evidence_from_split([COURSES[0]], [COURSES[1]])
+    assert fits(courses, painting, evidence=evidence) is None
