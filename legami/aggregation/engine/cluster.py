@@ -314,6 +314,8 @@ def _cluster_component(
         np.fill_diagonal(text, 0.0)
         linked = hours & timed[:, None] & timed[None, :]
         clusters = _chain(clusters, text, linked, 1.0 - settings.chain_similarity, settings)
+    if settings.place_untimed and len(clusters) > 1 and not timed.all() and timed.any():
+        clusters = _place_untimed(arrays, members, clusters, similarity, allowed, timed, settings.group_similarity)
     if settings.ambiguity < 1.0 and len(clusters) > 1 and not timed.all():
         clusters = _detach_ambiguous(clusters, similarity, allowed, timed, settings.ambiguity)
     result: list[tuple[np.ndarray, float]] = []
@@ -366,6 +368,54 @@ def _chain(
         links[b, :] = False
         links[:, b] = False
     return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
+
+
+def _place_untimed(
+    arrays: _Arrays,
+    members: np.ndarray,
+    clusters: list[list[int]],
+    similarity: np.ndarray,
+    allowed: np.ndarray,
+    timed: np.ndarray,
+    threshold: float,
+) -> list[list[int]]:
+    """Needs without hours fit any group's hours, so the clustering may have put those of one place with any
+    group of their kind. The needs without hours of a group move together to the group with hours whose
+    members' centre is nearest to theirs, among the groups they may join under every rule and whose
+    descriptions they resemble (average similarity at least `threshold`)."""
+    lat, lon = arrays.lat[members], arrays.lon[members]
+    pointed = arrays.has_point[members]
+    cos = float(np.cos(lat[pointed].mean())) if pointed.any() else 1.0
+
+    def centre(local: list[int]) -> np.ndarray | None:
+        chosen = [i for i in local if pointed[i]]
+        if not chosen:
+            return None
+        return np.array([lat[chosen].mean(), lon[chosen].mean() * cos])
+
+    cores = [[i for i in c if timed[i]] for c in clusters]
+    centres = [centre(core) if core else None for core in cores]
+    result = [list(c) for c in clusters]
+    for n, cluster in enumerate(clusters):
+        loose = [i for i in cluster if not timed[i]]
+        here = centre(loose)
+        if not loose or not cores[n] or here is None or centres[n] is None:
+            continue
+        best, best_distance = n, float(np.hypot(*(here - centres[n])))
+        for other, core in enumerate(cores):
+            if other == n or not core or centres[other] is None:
+                continue
+            distance = float(np.hypot(*(here - centres[other])))
+            if (
+                distance < best_distance
+                and allowed[np.ix_(loose, core)].all()
+                and similarity[np.ix_(loose, core)].mean() >= threshold
+            ):
+                best, best_distance = other, distance
+        if best != n:
+            result[n] = [i for i in result[n] if timed[i]]
+            result[best].extend(loose)
+    return [sorted(c) for c in result if c]
 
 
 def _detach_ambiguous(

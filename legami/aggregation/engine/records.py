@@ -79,6 +79,8 @@ class EngineSettings:
     # A need without hours that fits another group nearly as well as its own (this share of its similarity
     # to its own group) is not guessed into either (1 = never detached).
     ambiguity: float = 1.0
+    # The needs without hours of a group move to the group with hours whose centre is nearest to theirs.
+    place_untimed: bool = True
     # …when the average similarity over all their pairs reaches this (spatial penalty counted as above).
     chain_similarity: float = 0.2
 
