@@ -314,6 +314,10 @@ def _cluster_component(
         np.fill_diagonal(text, 0.0)
         linked = hours & timed[:, None] & timed[None, :]
         clusters = _chain(clusters, text, linked, 1.0 - settings.chain_similarity, settings)
+    if settings.place_untimed and len(clusters) > 1 and not timed.all() and timed.any():
+        clusters = _place_untimed(arrays, members, clusters, similarity, allowed, timed, settings.group_similarity)
+    if settings.ambiguity < 1.0 and len(clusters) > 1 and not timed.all():
+        clusters = _detach_ambiguous(clusters, similarity, allowed, timed, settings.ambiguity)
     result: list[tuple[np.ndarray, float]] = []
     for local in clusters:
         if len(local) < 2:
@@ -366,6 +370,92 @@ def _chain(
     return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
 
 
+def _place_untimed(
+    arrays: _Arrays,
+    members: np.ndarray,
+    clusters: list[list[int]],
+    similarity: np.ndarray,
+    allowed: np.ndarray,
+    timed: np.ndarray,
+    threshold: float,
+) -> list[list[int]]:
+    """Needs without hours fit any group's hours, so the clustering may have put those of one place with any
+    group of their kind. The needs without hours of a group move together to the group with hours whose
+    members' centre is nearest to theirs, among the groups they may join under every rule and whose
+    descriptions they resemble (average similarity at least `threshold`)."""
+    lat, lon = arrays.lat[members], arrays.lon[members]
+    pointed = arrays.has_point[members]
+    cos = float(np.cos(lat[pointed].mean())) if pointed.any() else 1.0
+
+    def centre(local: list[int]) -> np.ndarray | None:
+        chosen = [i for i in local if pointed[i]]
+        if not chosen:
+            return None
+        return np.array([lat[chosen].mean(), lon[chosen].mean() * cos])
+
+    cores = [[i for i in c if timed[i]] for c in clusters]
+    centres = [centre(core) if core else None for core in cores]
+    result = [list(c) for c in clusters]
+    for n, cluster in enumerate(clusters):
+        loose = [i for i in cluster if not timed[i]]
+        here = centre(loose)
+        if not loose or not cores[n] or here is None or centres[n] is None:
+            continue
+        best, best_distance = n, float(np.hypot(*(here - centres[n])))
+        for other, core in enumerate(cores):
+            if other == n or not core or centres[other] is None:
+                continue
+            distance = float(np.hypot(*(here - centres[other])))
+            if (
+                distance < best_distance
+                and allowed[np.ix_(loose, core)].all()
+                and similarity[np.ix_(loose, core)].mean() >= threshold
+            ):
+                best, best_distance = other, distance
+        if best != n:
+            result[n] = [i for i in result[n] if timed[i]]
+            result[best].extend(loose)
+    return [sorted(c) for c in result if c]
+
+
+def _detach_ambiguous(
+    clusters: list[list[int]], similarity: np.ndarray, allowed: np.ndarray, timed: np.ndarray, ambiguity: float
+) -> list[list[int]]:
+    """Needs without hours fit any group's hours: when one fits another group (with hours) about as well as its
+    own (average similarity to that group's timed members at least `ambiguity` times that to its own group's),
+    which group it belongs to is a guess. Such needs leave their group and stay together (those detached from
+    one group form one group of their own), rather than being guessed into one."""
+    timed_sets = [np.asarray([i for i in c if timed[i]], dtype=np.int64) for c in clusters]
+    owners = [n for n, members in enumerate(timed_sets) if len(members)]
+    if len(owners) < 2:
+        return clusters
+    result: list[list[int]] = []
+    for n, local in enumerate(clusters):
+        untimed = [i for i in local if not timed[i]]
+        if not untimed or not len(timed_sets[n]):
+            result.append(local)
+            continue
+        rows = np.asarray(untimed, dtype=np.int64)
+        own = similarity[np.ix_(rows, timed_sets[n])].mean(axis=1)
+        best_other = np.zeros(len(rows))
+        for other in owners:
+            if other == n:
+                continue
+            members = timed_sets[other]
+            fit = np.where(
+                allowed[np.ix_(rows, members)].all(axis=1), similarity[np.ix_(rows, members)].mean(axis=1), 0.0
+            )
+            best_other = np.maximum(best_other, fit)
+        loose = best_other >= ambiguity * own
+        if not loose.any():
+            result.append(local)
+            continue
+        moved = set(rows[loose].tolist())
+        result.append([i for i in local if i not in moved])
+        result.append(sorted(moved))
+    return result
+
+
 def _cross_similarity(
     similarity: np.ndarray, tree: np.ndarray, left: int, right: int, k: int, cache: dict[int, list[int]]
 ) -> float:
@@ -390,21 +480,24 @@ def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) ->
 
 
 def _misfiled(records: Sequence[NeedRecord], model: TextModel, min_terms: int) -> dict[int, str]:
-    """Needs whose description clearly belongs to another area: it names at least `min_terms` vocabulary terms
-    of concepts of one other area (one of the records' areas) and none of the area it was filed under.
-    index -> the area the text points to."""
+    """Needs whose description clearly belongs to another area: it names no vocabulary term of the area it
+    was filed under, and at least `min_terms` terms of one other area (one of the records' areas), more than
+    of any third area. index -> the area the text points to."""
     present = {r.area for r in records}
     area_of = model.lexicon.area_of
     result: dict[int, str] = {}
     for i, (record, found) in enumerate(zip(records, model.concepts, strict=True)):
         areas = {area_of.get(code, "") for code in found} - {""}
-        if len(areas) != 1 or record.area in areas:
+        if not areas or record.area in areas or not areas & present:
             continue
-        (area,) = areas
-        if area not in present:
-            continue
-        hits = model.lexicon.hits(tokenise(record.description)[0])
-        if sum(count for code, count in hits.items() if area_of.get(code) == area) >= min_terms:
+        counts: dict[str, int] = {}
+        for code, count in model.lexicon.hits(tokenise(record.description)[0]).items():
+            area = area_of.get(code, "")
+            if area:
+                counts[area] = counts.get(area, 0) + count
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        area, count = ranked[0]
+        if count >= min_terms and area in present and (len(ranked) == 1 or ranked[1][1] < count):
             result[i] = area
     return result
 
@@ -420,6 +513,8 @@ def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tu
         if records[i].windows:
             windows = intersect(windows, list(records[i].windows)) if timed else list(records[i].windows)
             timed = True
+            if not windows:  # days that chain: no slot common to all (intersect([], …) would mean "any")
+                break
     return tuple(windows)
 
 
@@ -500,7 +595,11 @@ def run(
 
     groups: list[Group] = []
     grouped = np.zeros(n, dtype=bool)
-    kept = [(members, cohesion) for members, cohesion in found if len(members) >= max(settings.min_group_size, 2)]
+    kept = [
+        (members, cohesion)
+        for members, cohesion in found
+        if len(members) >= max(settings.min_group_size, 2) and cohesion >= settings.min_cohesion
+    ]
     keywords = model.keywords_of([members for members, _ in kept])
     for (members, cohesion), words in zip(kept, keywords, strict=True):
         grouped[members] = True
@@ -537,15 +636,6 @@ def fits(
     if any(member.area != record.area for member in group_records):
         return None
     everyone = [*group_records, record]
-    arrays = _Arrays(everyone, settings)
-    last = len(group_records)
-    others = np.arange(last)
-    if not arrays.allowed(others, np.full(last, last)).all():
-        return None
-    common = _common_windows(group_records, range(last))
-    if common or any(member.windows for member in group_records):
-        if record.windows and not overlaps(list(common), list(record.windows)):
-            return None
     model = TextModel(
         [m.description for m in everyone],
         char_weight=settings.char_weight,
@@ -553,6 +643,16 @@ def fits(
         vocabulary=vocabulary,
         evidence=evidence,
     )
+    arrays = _Arrays(everyone, settings, model.apart)
+    last = len(group_records)
+    others = np.arange(last)
+    if not arrays.allowed(others, np.full(last, last), hours=False).all():
+        return None
+    if record.windows and any(member.windows for member in group_records):
+        # the group's common slot; when its members' days chain (no common slot), any of their slots
+        shared = _common_windows(group_records, range(last)) or _any_windows(group_records, range(last))
+        if not overlaps(list(shared), list(record.windows)):
+            return None
     vectors = model.vectors.tocsr()
     similarity = float(np.asarray(vectors[:-1] @ vectors[-1].T.toarray()).mean())
     return similarity if similarity >= settings.group_similarity else None

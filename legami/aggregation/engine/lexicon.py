@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .normalise import strip_accents
+from .normalise import lemma, strip_accents
 from .vocabulary import Vocabulary
 
 FUZZY_MIN_LENGTH = 6
@@ -36,7 +36,7 @@ class Lexicon:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         words: dict[str, set[str]] = {}
-        phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        phrases: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = {}
         self.area_of: dict[str, str] = {}
         for concept in vocabulary.concepts:
             self.area_of[concept.code] = concept.area
@@ -45,10 +45,16 @@ class Lexicon:
                 if len(parts) == 1:
                     words.setdefault(parts[0], set()).add(concept.code)
                 elif parts:
-                    phrases.setdefault(parts[0], []).append((parts, concept.code))
+                    # each word of a phrase matches by its form or its lemma ("non vedo nessuno" also
+                    # matches "non vedono nessuno")
+                    alternatives = tuple(frozenset({part, lemma(part)}) for part in parts)
+                    for first in alternatives[0]:
+                        phrases.setdefault(first, []).append((alternatives, concept.code))
         self.words = {word: frozenset(codes) for word, codes in words.items()}
         self.phrases = phrases
-        self.parts = frozenset(part for entries in phrases.values() for parts, _code in entries for part in parts)
+        self.parts = frozenset(
+            word for entries in phrases.values() for parts, _code in entries for part in parts for word in part
+        )
         fuzzy: dict[str, set[str]] = {}
         for word, codes in self.words.items():
             if len(word) >= FUZZY_MIN_LENGTH:
@@ -117,14 +123,19 @@ class Lexicon:
         return tuple(self.hits(tokens))
 
 
-def _matches(tokens: Sequence[Token], start: int, parts: tuple[str, ...]) -> bool:
+def _matches(tokens: Sequence[Token], start: int, parts: tuple[frozenset[str], ...]) -> bool:
     position = start + 1
     for part in parts[1:]:
         skipped = 0
-        while position < len(tokens) and tokens[position][2] and part not in tokens[position][:2] and skipped < 2:
+        while (
+            position < len(tokens)
+            and tokens[position][2]
+            and not part & {tokens[position][0], tokens[position][1]}
+            and skipped < 2
+        ):
             position += 1
             skipped += 1
-        if position >= len(tokens) or part not in tokens[position][:2]:
+        if position >= len(tokens) or not part & {tokens[position][0], tokens[position][1]}:
             return False
         position += 1
     return True
