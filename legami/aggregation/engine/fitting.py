@@ -3,10 +3,11 @@
 `fits(group, record)` builds a text model per call: asking it for every (new need, accepted demand) pair is
 millions of models at province scale. Here ONE text model reads every description; a group's similarity to a
 record is the cosine with the group's centroid (the mean of its members' vectors: the average of the pairwise
-cosines, as in `fits`), all of them from one sparse product per area; the pairwise rules (compatible targets,
-near, hours, the group's common slot) are checked only for the groups similar enough, best first, until one
-passes. The IDF of the shared model differs from that of a model of one group and one record, so figures
-close to the threshold may differ from `fits` by rounding; the rules are the same.
+cosines, as in `fits`), all of them from one sparse product per area; the rules (compatible targets, near,
+no "apart" evidence, hours that meet the group's common slot or, when its days chain, one of its slots) are
+checked only for the groups similar enough, best first, until one passes. The IDF of the shared model differs
+from that of a model of one group and one record, so figures close to the threshold may differ from `fits`;
+the rules are the same.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from legami.needs.timewindows import TimeWindow, intersect, overlaps
+from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
 from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_targets
 from .text import TextModel
@@ -40,9 +41,9 @@ class _GroupRules:
     lon: np.ndarray
     places: frozenset[tuple[str, str]]  # (Comune, neighbourhood) of every member
     unpointed_places: frozenset[tuple[str, str]]  # … of the members without a point
-    patterns: frozenset[tuple[TimeWindow, ...]]  # the members' distinct non-empty hours
     timed: bool
-    common: tuple[TimeWindow, ...]
+    # the slot every member with hours shares; when their days chain (none), any of their slots
+    shared: tuple[TimeWindow, ...]
 
     @classmethod
     def of(cls, members: Sequence[NeedRecord]) -> _GroupRules:
@@ -54,6 +55,7 @@ class _GroupRules:
             if member.windows:
                 common = intersect(common, list(member.windows)) if timed else list(member.windows)
                 timed = True
+        shared = common or normalize(w for member in members for w in member.windows)
         return cls(
             area=next(iter(areas)) if len(areas) == 1 else None,
             targets=frozenset(m.target_group for m in members),
@@ -61,13 +63,13 @@ class _GroupRules:
             lon=np.radians(np.array([m.lon for m in pointed], dtype=np.float64)),
             places=frozenset((m.municipality, m.neighbourhood) for m in members),
             unpointed_places=frozenset((m.municipality, m.neighbourhood) for m in members if not m.has_point),
-            patterns=frozenset(tuple(m.windows) for m in members if m.windows),
             timed=timed,
-            common=tuple(common),
+            shared=tuple(shared),
         )
 
     def allows(self, record: NeedRecord, settings: EngineSettings) -> bool:
-        """Every rule of `fits` but the area and the similarity."""
+        """Every rule of `fits` but the area, "apart" evidence and the similarity: compatible targets and near
+        each member, and hours that meet the group's common slot (or, when its days chain, one of its slots)."""
         if not all(compatible_targets(target, record.target_group) for target in self.targets):
             return False
         if record.has_point:
@@ -84,12 +86,8 @@ class _GroupRules:
                     return False
         elif not all(_same_place(place, record) for place in self.places):
             return False
-        if record.windows:
-            windows = list(record.windows)
-            if not all(overlaps(list(pattern), windows) for pattern in self.patterns):
-                return False
-            if self.timed and not overlaps(list(self.common), windows):
-                return False
+        if record.windows and self.timed and not overlaps(list(self.shared), list(record.windows)):
+            return False
         return True
 
 
@@ -143,6 +141,13 @@ class _Places:
             & (np.abs(box[:, 3] - record.lon) <= lon_reach)
         )
         return ok & (~pointed | within)
+
+
+def _kept_apart(apart: tuple[np.ndarray, np.ndarray], members: Sequence[int], row: int) -> bool:
+    """True when evidence sets the description of `row` apart from one of the members' (the engine's masks)."""
+    first, second = apart
+    rows = np.asarray(members, dtype=np.int64)
+    return bool(((first[rows] & second[row]) | (second[rows] & first[row])).any())
 
 
 def _same_place(place: tuple[str, str], record: NeedRecord) -> bool:
@@ -221,8 +226,9 @@ def fit_many(
     baseline: Sequence[Sequence[NeedRecord] | None] | None = None,
 ) -> list[tuple[int, float] | None]:
     """For each record, the index of the group it fits best and its similarity (the average cosine with the
-    group's members), or None: the same rules as `fits` (same area, compatible targets, near and with hours
-    that overlap every member, the group's common slot, similarity at least `group_similarity`).
+    group's members), or None: the same rules as `fits` (same area, compatible targets, near every member, no
+    "apart" evidence, hours that meet the group's common slot or, when its days chain, one of its slots,
+    similarity at least `group_similarity`).
 
     `baseline[i]`, when given, is a group record i already sits in (without itself): a group then counts only
     when record i fits it better than it fits that one (both measured in the same model).
@@ -251,7 +257,10 @@ def fit_many(
         texts.extend(member.description for member in current)
     first_record = len(texts)
     texts.extend(record.description for record in records)
-    vectors = _text_model(texts, settings, vocabulary, evidence).vectors.tocsr()
+    model = _text_model(texts, settings, vocabulary, evidence)
+    vectors = model.vectors.tocsr()
+    # "apart" evidence learned from reviewers: a record never joins a group with a member it was set apart from
+    apart = getattr(model, "apart", None)
     record_vectors = vectors[first_record:]
     centroids = _centroids(vectors, member_rows) if groups else None
     floor = np.full(len(records), -np.inf)
@@ -289,6 +298,8 @@ def fit_many(
                 rule = rules.get(index)
                 if rule is None:
                     rule = rules[index] = _GroupRules.of(groups[index])
+                if apart is not None and _kept_apart(apart, member_rows[index], first_record + position):
+                    continue
                 if rule.allows(records[position], settings):
                     result[position] = (index, float(values[k]))
                     break

@@ -153,3 +153,18 @@ def test_reachable_groups_need_no_description():
     ]
     records = [need(10, "cr"), need(11, "cr", point=(45.131, 10.021))]
     assert reachable_groups(groups, records) == [True, False, False, False, True]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_apart_evidence_keeps_a_record_out_as_fits_does(seed):
+    from legami.aggregation.engine import evidence_from_split
+
+    evidence = evidence_from_split([THEMES["pasti"][0]], [THEMES["doposcuola"][0]])
+    assert evidence and all(item.kind == "apart" for item in evidence)
+    groups, records = _instance(seed, THEMES)
+    found = fit_many(groups, records, WORDS, evidence=evidence)
+    for record, answer in zip(records, found, strict=True):
+        accepted = {i for i, g in enumerate(groups) if fits(g, record, WORDS, evidence=evidence) is not None}
+        assert (answer is None) == (not accepted)
+        if answer is not None:
+            assert answer[0] in accepted
