@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -27,10 +28,12 @@ from scipy.cluster.hierarchy import linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
-from legami.needs.timewindows import TimeWindow, intersect, overlaps
+from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
+from .learning import Evidence
 from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
 from .text import TextModel
+from .vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]
 DEFAULT_SETTINGS = EngineSettings()
@@ -42,8 +45,14 @@ KM_PER_DEGREE = 111.32
 class _Arrays:
     """The records as numpy arrays (canonical order) and the pairwise rules on index arrays."""
 
-    def __init__(self, records: Sequence[NeedRecord], settings: EngineSettings) -> None:
+    def __init__(
+        self,
+        records: Sequence[NeedRecord],
+        settings: EngineSettings,
+        apart: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.settings = settings
+        self.apart = apart
         codes: dict[str, dict[str, int]] = defaultdict(dict)
 
         def code(kind: str, value: str) -> int:
@@ -97,6 +106,10 @@ class _Arrays:
         near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
         ok &= near
         ok &= self.overlap(self.pattern[a], self.pattern[b])
+        if self.apart is not None:
+            first, second = self.apart
+            clash = ((first[a] & second[b]) | (second[a] & first[b])).any(axis=-1)
+            ok &= ~clash
         return ok
 
 
@@ -282,6 +295,10 @@ def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) ->
     return out
 
 
+def _any_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tuple[TimeWindow, ...]:
+    return tuple(normalize(w for i in members for w in records[i].windows))
+
+
 def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tuple[TimeWindow, ...]:
     windows: list[TimeWindow] = []
     timed = False
@@ -292,17 +309,41 @@ def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tu
     return tuple(windows)
 
 
+@dataclass
+class Result:
+    """The outcome of a run: the groups (every record in exactly one) and the needs filed under an area their
+    description does not belong to (input index -> the area value the text points to)."""
+
+    groups: list[Group]
+    misfiled: dict[int, str] = field(default_factory=dict)
+
+
 def aggregate(
     records: Sequence[NeedRecord],
     settings: EngineSettings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> list[Group]:
     """Group the needs that could be answered together; every record lands in exactly one group."""
+    return run(records, settings, progress, vocabulary=vocabulary, evidence=evidence).groups
+
+
+def run(
+    records: Sequence[NeedRecord],
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    progress: Progress | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    evidence: Sequence[Evidence] = (),
+) -> Result:
+    """Group the needs that could be answered together, and flag the needs filed under the wrong area."""
     n = len(records)
     if n == 0:
         if progress:
             progress(0, 0)
-        return []
+        return Result(groups=[])
     # Canonical order (by id, then content) so that the input order changes nothing but group order.
     order = sorted(
         range(n),
@@ -319,9 +360,11 @@ def aggregate(
         [r.description for r in canonical],
         char_weight=settings.char_weight,
         concept_weight=settings.concept_weight,
+        vocabulary=vocabulary,
+        evidence=evidence,
     )
     vectors = model.vectors.tocsr()
-    arrays = _Arrays(canonical, settings)
+    arrays = _Arrays(canonical, settings, model.apart)
     if progress:
         progress(n // 10, n)
 
@@ -350,19 +393,26 @@ def aggregate(
                 keywords=words,
                 common_windows=_common_windows(canonical, members.tolist()),
                 cohesion=round(cohesion, 4),
+                windows_any=_any_windows(canonical, members.tolist()),
             )
         )
     for i in np.flatnonzero(~grouped).tolist():
         original = order[i]
-        groups.append(Group(members=[original], common_windows=tuple(records[original].windows)))
+        windows = tuple(records[original].windows)
+        groups.append(Group(members=[original], common_windows=windows, windows_any=windows))
     groups.sort(key=lambda group: group.members[0])
     if progress:
         progress(n, n)
-    return groups
+    return Result(groups=groups, misfiled={})
 
 
 def fits(
-    group_records: Sequence[NeedRecord], record: NeedRecord, settings: EngineSettings = DEFAULT_SETTINGS
+    group_records: Sequence[NeedRecord],
+    record: NeedRecord,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    *,
+    vocabulary: Vocabulary | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> float | None:
     """The average similarity of `record` to the group when it may join under every rule, else None."""
     if not group_records:
@@ -383,10 +433,12 @@ def fits(
         [m.description for m in everyone],
         char_weight=settings.char_weight,
         concept_weight=settings.concept_weight,
+        vocabulary=vocabulary,
+        evidence=evidence,
     )
     vectors = model.vectors.tocsr()
     similarity = float(np.asarray(vectors[:-1] @ vectors[-1].T.toarray()).mean())
     return similarity if similarity >= settings.group_similarity else None
 
 
-__all__ = ["aggregate", "fits"]
+__all__ = ["DEFAULT_SETTINGS", "Result", "aggregate", "fits", "run"]

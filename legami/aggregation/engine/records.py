@@ -68,6 +68,9 @@ class EngineSettings:
     max_group_size: int = 500
     # Weight of distance in the clustering (0 = none): among equally similar needs, the nearer join first.
     spatial_weight: float = 1.0
+    # A group whose cohesion (average similarity of its pairs) is below this is not proposed: its members
+    # stay singletons.
+    min_cohesion: float = 0.0
 
 
 @dataclass
@@ -76,8 +79,11 @@ class Group:
 
     members: list[int]
     keywords: list[str] = field(default_factory=list)
+    # slots shared by ALL members (may be empty when members' days chain: some Tuesday, some Thursday)
     common_windows: tuple[TimeWindow, ...] = ()
     cohesion: float = 1.0
+    # union of the members' windows ("mar o gio" summaries)
+    windows_any: tuple[TimeWindow, ...] = ()
 
 
 EARTH_RADIUS_KM = 6371.0088

@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .lexicon import phrase_concepts, word_concepts
-from .normalise import is_known_word, lemma, strip_accents
+from .lexicon import lexicon_for
+from .normalise import lemma, strip_accents
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .learning import Evidence
 
 # Compact Italian stop-word list (accent-stripped): articles, prepositions, pronouns, conjunctions, the
 # commonest auxiliaries and adverbs. Domain words ("bisogno", "aiuto") stay: IDF weighs them.
@@ -41,15 +46,14 @@ STOP_WORDS = frozenset(
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
-__all__ = ["STOP_WORDS", "TextModel", "analyse", "concepts", "lemma", "lemmas", "strip_accents"]
+__all__ = ["STOP_WORDS", "TextModel", "analyse", "concepts", "lemma", "lemmas", "strip_accents", "tokenise"]
 
 
 @lru_cache(maxsize=400_000)
-def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The content lemmas of a description, in order, and the lexicon concepts it names (sorted)."""
+def tokenise(text: str) -> tuple[tuple[tuple[str, str, bool], ...], tuple[str, ...]]:
+    """The tokens of a description as (accent-folded form, lemma, is a stop word), and its content lemmas."""
     content: list[str] = []
     tokens: list[tuple[str, str, bool]] = []
-    found: set[str] = set()
     for word in _WORD.findall(text.lower()):
         raw = strip_accents(word)
         if word.isdigit():
@@ -61,9 +65,13 @@ def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         tokens.append((raw, base, stop))
         if not stop:
             content.append(base)
-            found |= word_concepts(raw, base, is_known_word(word))
-    found |= phrase_concepts(tokens)
-    return tuple(content), tuple(sorted(found))
+    return tuple(tokens), tuple(content)
+
+
+def analyse(text: str, vocabulary: Vocabulary | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The content lemmas of a description, in order, and the vocabulary concepts it names (sorted)."""
+    tokens, content = tokenise(text)
+    return content, lexicon_for(vocabulary).concepts(tokens)
 
 
 def lemmas(text: str) -> list[str]:
@@ -71,9 +79,9 @@ def lemmas(text: str) -> list[str]:
     return list(analyse(text)[0])
 
 
-def concepts(text: str) -> list[str]:
-    """The lexicon concepts a description names, sorted."""
-    return list(analyse(text)[1])
+def concepts(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The vocabulary concepts a description names, sorted."""
+    return list(analyse(text, vocabulary)[1])
 
 
 def _char_grams(text: str) -> list[str]:
@@ -90,11 +98,72 @@ def _identity(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
+def _has(words: frozenset[str], side: tuple[str, ...]) -> bool:
+    return all(term in words for term in side)
+
+
+def _term_sets(analysed: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> list[frozenset[str]]:
+    return [frozenset(words) | frozenset(f"concept:{code}" for code in found) for words, found in analysed]
+
+
+def _learned_features(
+    analysed: Sequence[tuple[tuple[str, ...], tuple[str, ...]]], evidence: Sequence[Evidence]
+) -> list[tuple[str, ...]] | None:
+    """ "together" evidence k: a feature "learned:k" on every description that has either side's terms, so that
+    the two wordings meet like synonyms of one concept."""
+    together = [(k, e) for k, e in enumerate(evidence) if e.kind == "together"]
+    if not together:
+        return None
+    sets = _term_sets(analysed)
+    return [
+        tuple(f"learned:{k}" for k, e in together if _has(terms, e.first) or _has(terms, e.second)) for terms in sets
+    ]
+
+
+def _apart_masks(
+    analysed: Sequence[tuple[tuple[str, ...], tuple[str, ...]]], evidence: Sequence[Evidence]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """ "apart" evidence as two bit masks per description (uint64 words): bit k of `first` when it has the
+    first side's terms and not the second's, of `second` the other way round. Two needs with the same bit on
+    opposite sides must not be grouped."""
+    apart = [e for e in evidence if e.kind == "apart"]
+    if not apart:
+        return None
+    sets = _term_sets(analysed)
+    width = -(-len(apart) // 64)
+    first = np.zeros((len(sets), width), dtype=np.uint64)
+    second = np.zeros((len(sets), width), dtype=np.uint64)
+    for k, item in enumerate(apart):
+        word, bit = divmod(k, 64)
+        value = np.uint64(1) << np.uint64(bit)
+        for row, terms in enumerate(sets):
+            has_first, has_second = _has(terms, item.first), _has(terms, item.second)
+            if has_first and not has_second:
+                first[row, word] |= value
+            elif has_second and not has_first:
+                second[row, word] |= value
+    return first, second
+
+
 class TextModel:
     """TF-IDF of a corpus of descriptions: `vectors` (rows L2-normalised) and `words` for keywords."""
 
-    def __init__(self, descriptions: Sequence[str], *, char_weight: float = 0.5, concept_weight: float = 0.0) -> None:
-        analysed = [analyse(text) for text in descriptions]
+    def __init__(
+        self,
+        descriptions: Sequence[str],
+        *,
+        char_weight: float = 0.5,
+        concept_weight: float = 0.0,
+        vocabulary: Vocabulary | None = None,
+        evidence: Sequence[Evidence] = (),
+    ) -> None:
+        lexicon = lexicon_for(vocabulary)
+        analysed = [analyse(text, lexicon.vocabulary) for text in descriptions]
+        self.concepts: list[tuple[str, ...]] = [found for _, found in analysed]
+        self.apart = _apart_masks(analysed, evidence)
+        learned = _learned_features(analysed, evidence)
+        if learned is not None:
+            analysed = [(words, found + extra) for (words, found), extra in zip(analysed, learned, strict=True)]
         texts = [" ".join(words) for words, _ in analysed]
         self.word_vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32, lowercase=False)
         if not any(texts):
