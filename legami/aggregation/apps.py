@@ -12,9 +12,6 @@ class AggregationConfig(AppConfig):
         from legami.core.roles import register_capabilities
 
         register_capabilities(capabilities)
-        from legami.aggregation import standin_engine  # TEMPORARY: remove with standin_engine.py
-
-        standin_engine.install()
         from legami.aggregation.panels import dashboard_panels
         from legami.core.panels import DASHBOARD
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from legami.aggregation.engine import Evidence
-from legami.aggregation.models import AGGREGATION_JOB_KIND, LearnedEvidence
+from legami.aggregation.engine import Evidence, Vocabulary
+from legami.aggregation.models import AGGREGATION_JOB_KIND, EvidenceAction, LearnedEvidence
 from legami.core.models import Job
 from legami.network.models import Network
+
+
+# How the engine names a vocabulary concept on a side of a piece of evidence (engine/learning.py).
+CONCEPT_PREFIX = "concept:"
 
 
 def evidence_of(row: LearnedEvidence) -> Evidence:
@@ -23,9 +29,22 @@ def active_evidence_rows(network: Network) -> list[LearnedEvidence]:
     return list(LearnedEvidence.objects.filter(network=network, undone_at__isnull=True).order_by("created_at", "id"))
 
 
+def active_evidence_used(network: Network) -> tuple[list[int], list[Evidence]]:
+    """The ids and the engine's Evidence of the network's evidence not undone (a row the engine refuses is left out)."""
+    ids, found = [], []
+    for row in active_evidence_rows(network):
+        try:
+            evidence = evidence_of(row)
+        except ValueError:
+            continue
+        ids.append(row.pk)
+        found.append(evidence)
+    return ids, found
+
+
 def active_evidence(network: Network) -> list[Evidence]:
     """The engine's Evidence of the network's evidence not undone (never another network's)."""
-    return [evidence_of(row) for row in active_evidence_rows(network)]
+    return active_evidence_used(network)[1]
 
 
 def get_evidence(network: Network, pk: Any) -> LearnedEvidence:
@@ -66,3 +85,32 @@ def recent_evidence(network: Network, *, limit: int = 50) -> list[LearnedEvidenc
     return list(
         LearnedEvidence.objects.filter(network=network).select_related("created_by", "undone_by", "demand")[:limit]
     )
+
+
+# Where a piece of evidence came from, said after "—" on the run page.
+SOURCES = {
+    EvidenceAction.MERGE: _("from merging two candidates"),
+    EvidenceAction.SPLIT: _("from splitting a candidate"),
+    EvidenceAction.REMOVE: _("from a need removed from a candidate"),
+    EvidenceAction.ATTACH: _("from a need attached to a demand"),
+}
+
+
+def _term_text(term: str, vocabulary: Vocabulary) -> str:
+    if term.startswith(CONCEPT_PREFIX):
+        concept = vocabulary.concept(term[len(CONCEPT_PREFIX) :])
+        return concept.label if concept is not None else term[len(CONCEPT_PREFIX) :]
+    return term
+
+
+def _side_text(terms: Any, vocabulary: Vocabulary) -> str:
+    return ", ".join(f"«{_term_text(str(t), vocabulary)}»" for t in terms or ())
+
+
+def describe_evidence(rows: Sequence[LearnedEvidence], vocabulary: Vocabulary) -> list[LearnedEvidence]:
+    """Set on each row the words of its sentence: `first_text`, `second_text` (concepts by their label), `source`."""
+    for row in rows:
+        row.first_text = _side_text(row.first, vocabulary)  # type: ignore[attr-defined]
+        row.second_text = _side_text(row.second, vocabulary)  # type: ignore[attr-defined]
+        row.source = SOURCES.get(row.action, "")  # type: ignore[attr-defined]
+    return list(rows)

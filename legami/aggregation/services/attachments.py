@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import engine_settings, need_record
 from legami.aggregation.models import AggregatedDemand, DemandItem, DemandStatus
+from legami.aggregation.services.learning import learn_from_attach
 from legami.aggregation.services.demands import (
     DEMAND_WORKFLOW,
     OPEN_NEED_STATUSES,
@@ -73,6 +74,7 @@ def attach_need(
                 )
             if not note:
                 raise _refuse(gettext("Say why the need is attached anyway."), field="note", code="required")
+        learn_from_attach(actor=actor, demand=demand, group=members, attached=need)
         item = DemandItem.objects.create(
             demand=demand,
             need=need,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from legami.aggregation import engine
 from legami.aggregation.capabilities import MANAGE_VOCABULARY
 from legami.aggregation.describing import keyword_sources
+from legami.aggregation.engine.learning import MAX_TERMS
 from legami.aggregation.models import AggregatedDemand, EvidenceAction, LearnedEvidence
 from legami.aggregation.selectors.vocabulary import network_vocabulary
 from legami.core.audit import record_event
@@ -29,8 +30,8 @@ from legami.core.permissions import require
 from legami.needs.models import Need
 from legami.network.models import Network
 
-# At most this many words on each side of one piece of evidence (the engine gives a few; a stored row stays small).
-MAX_SIDE = 20
+# At most this many terms on each side of one piece of evidence (the engine's own limit).
+MAX_SIDE = MAX_TERMS
 
 
 def usable_descriptions(needs: Sequence[Need]) -> list[str]:

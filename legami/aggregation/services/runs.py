@@ -19,6 +19,8 @@ from django_tasks import task
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AGGREGATION_JOB_KIND, AggregatedDemand, DemandItem, DemandStatus
+from legami.aggregation.selectors.learning import active_evidence_used
+from legami.aggregation.selectors.vocabulary import network_vocabulary
 from legami.aggregation.services.demands import (
     DEMAND_WORKFLOW,
     OPEN_NEED_STATUSES,
@@ -183,7 +185,10 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
     run_settings = engine_settings(
         engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
     )
-    groups = engine.aggregate(records, run_settings, progress=_progress_of(job))
+    evidence_ids, evidence = active_evidence_used(network)
+    groups = engine.aggregate(
+        records, run_settings, progress=_progress_of(job), vocabulary=network_vocabulary(network), evidence=evidence
+    )
     min_size = getattr(run_settings, "min_group_size", MIN_GROUP)
     distance = getattr(run_settings, "distance_km", None)
     kept = [g for g in groups if len(g.members) >= max(min_size, 2)]
@@ -214,6 +219,7 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         "grouped_needs": grouped,
         "replaced": replaced_count,
         "suggestions": suggestions,
+        "evidence": evidence_ids,
     }
 
 

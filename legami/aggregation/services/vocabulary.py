@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.aggregation.capabilities import MANAGE_VOCABULARY
 from legami.aggregation.engine import Vocabulary, VocabularyError
+from legami.aggregation.engine import vocabulary as vocabulary_rules
 from legami.aggregation.models import NetworkVocabulary
 from legami.core import inputs
 from legami.core.audit import record_event
@@ -31,19 +32,24 @@ from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.network.models import Network
 
-MIN_TERM, MAX_TERM = 2, 60
-MAX_CODE, MAX_LABEL, MAX_NOMENCLATORE, MAX_AREA = 40, 100, 20, 100
+# The engine's own limits (Vocabulary.from_data refuses beyond them), said here first in the coordinator's words.
+MIN_TERM, MAX_TERM, MAX_WORDS = 2, vocabulary_rules.MAX_TERM_LENGTH, vocabulary_rules.MAX_TERM_WORDS
+MAX_CODE, MAX_LABEL, MAX_NOMENCLATORE, MAX_AREA = 64, 100, 20, 100
 MAX_TERMS_PER_CONCEPT = 500
 MAX_FILE_BYTES = 2 * 1024 * 1024
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
+CODE_PATTERN = vocabulary_rules.CODE_PATTERN.pattern
+FIELDS = vocabulary_rules.FIELDS
 
 _TERM_LENGTH = _("A term has from %(low)d to %(high)d characters.")
-_CODE = _("A code has lower-case letters, digits, “_”, “.” or “-”, and starts with a letter or a digit.")
+_CODE = _("A code has lower-case letters, digits, “_” or “-”, starts with a letter or a digit, at most 64 characters.")
+_WORDS = _("A term has at most %(words)d words.")
 
 
 def _term_length(value: str) -> None:
     if len(value) < MIN_TERM:
         raise ValidationError(_TERM_LENGTH, code="min_length", params={"low": MIN_TERM, "high": MAX_TERM})
+    if len(value.split()) > MAX_WORDS:
+        raise ValidationError(_WORDS, code="words", params={"words": MAX_WORDS})
 
 
 def _term() -> inputs.Text:
@@ -142,6 +148,14 @@ def check_document(data: Any, *, field: str | None = None) -> Vocabulary:
             field=field,
             code="shape",
         )
+    if data.get("version") != vocabulary_rules.VERSION:
+        errors.append(
+            gettext("The file says version “%(version)s”: only version %(known)d is known.")
+            % {"version": data.get("version"), "known": vocabulary_rules.VERSION}
+        )
+    unknown = sorted(str(name) for name in set(data) - {"version", "concepts"})
+    if unknown:
+        errors.append(gettext("Unknown field “%(field)s” at the top of the file.") % {"field": unknown[0]})
     codes: dict[str, int] = {}
     for number, concept in enumerate(data["concepts"], 1):
         where = gettext("Concept no. %(n)d") % {"n": number}
@@ -149,7 +163,7 @@ def check_document(data: Any, *, field: str | None = None) -> Vocabulary:
             errors.append(gettext("%(where)s: it is not a concept (code, label, terms).") % {"where": where})
             continue
         code = concept.get("code")
-        if not isinstance(code, str) or not re.match(CODE_PATTERN, code) or len(code) > MAX_CODE:
+        if not isinstance(code, str) or not re.match(CODE_PATTERN, code):
             errors.append(gettext("%(where)s: the code “%(code)s” is not valid.") % {"where": where, "code": code})
         else:
             where = gettext("Concept “%(code)s”") % {"code": code}
@@ -159,6 +173,12 @@ def check_document(data: Any, *, field: str | None = None) -> Vocabulary:
                     % {"where": where, "other": codes[code]}
                 )
             codes.setdefault(code, number)
+        unknown = sorted(str(name) for name in set(concept) - set(FIELDS))
+        if unknown:
+            errors.append(
+                gettext("%(where)s: unknown field “%(field)s” (the fields are %(fields)s).")
+                % {"where": where, "field": unknown[0], "fields": ", ".join(FIELDS)}
+            )
         label = concept.get("label")
         if not isinstance(label, str) or not label.strip():
             errors.append(gettext("%(where)s: it has no label.") % {"where": where})
@@ -187,6 +207,11 @@ def check_document(data: Any, *, field: str | None = None) -> Vocabulary:
                 errors.append(
                     gettext("%(where)s: the term “%(term)s” must have from %(low)d to %(high)d characters.")
                     % {"where": where, "term": term, "low": MIN_TERM, "high": MAX_TERM}
+                )
+            elif len(term.split()) > MAX_WORDS:
+                errors.append(
+                    gettext("%(where)s: the term “%(term)s” has more than %(words)d words.")
+                    % {"where": where, "term": term, "words": MAX_WORDS}
                 )
             elif _key(term) in seen:
                 errors.append(gettext("%(where)s: the term “%(term)s” is repeated.") % {"where": where, "term": term})
