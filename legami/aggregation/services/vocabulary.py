@@ -220,7 +220,8 @@ def check_document(data: Any, *, field: str | None = None) -> Vocabulary:
     if not data["concepts"]:
         errors.append(gettext("The vocabulary has no concepts."))
     if errors:
-        raise ValidationError({field: errors[:20]} if field else errors[:20], code="invalid")
+        found = [ValidationError(message, code="concept") for message in errors[:20]]
+        raise ValidationError({field: found} if field else found)
     try:
         return Vocabulary.from_data(data)
     except VocabularyError as exc:
@@ -341,7 +342,8 @@ def add_concept(
         except ValidationError as exc:
             problems.extend(f"“{word[:MAX_TERM]}”: {message}" for message in exc.messages)
     if problems or not words:
-        raise ValidationError({"terms": problems or [gettext("Write at least one term.")]}, code="invalid")
+        messages = problems or [gettext("Write at least one term.")]
+        raise ValidationError({"terms": [ValidationError(m, code="invalid") for m in messages]})
     with transaction.atomic():
         row, data = _locked(network)
         for concept in data["concepts"]:
