@@ -6,49 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aggregation', '0003_area_restrict'),
-        ('network', '0009_person_anonymised_at'),
+        ("aggregation", "0003_area_restrict"),
+        ("network", "0009_person_anonymised_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NetworkVocabulary',
+            name="NetworkVocabulary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(default=dict, verbose_name='vocabulary')),
-                ('revision', models.PositiveIntegerField(default=1, verbose_name='revision')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('network', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='aggregation_vocabulary', to='network.network', verbose_name='network')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("data", models.JSONField(default=dict, verbose_name="vocabulary")),
+                ("revision", models.PositiveIntegerField(default=1, verbose_name="revision")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "network",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aggregation_vocabulary",
+                        to="network.network",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aggregation vocabulary',
-                'verbose_name_plural': 'aggregation vocabularies',
+                "verbose_name": "aggregation vocabulary",
+                "verbose_name_plural": "aggregation vocabularies",
             },
         ),
         migrations.CreateModel(
-            name='LearnedEvidence',
+            name="LearnedEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('together', 'Belong together'), ('apart', 'Belong apart')], max_length=20, verbose_name='kind')),
-                ('first', models.JSONField(default=list, verbose_name='first side')),
-                ('second', models.JSONField(default=list, verbose_name='second side')),
-                ('action', models.CharField(choices=[('merge', 'Merge of two candidates'), ('split', 'Split of a candidate'), ('remove', 'Need removed from a demand'), ('attach', 'Need attached to a demand')], max_length=20, verbose_name='action')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='learned at')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='undone at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('demand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='aggregation.aggregateddemand', verbose_name='demand')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.network', verbose_name='network')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("together", "Belong together"), ("apart", "Belong apart")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("first", models.JSONField(default=list, verbose_name="first side")),
+                ("second", models.JSONField(default=list, verbose_name="second side")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("merge", "Merge of two candidates"),
+                            ("split", "Split of a candidate"),
+                            ("remove", "Need removed from a demand"),
+                            ("attach", "Need attached to a demand"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="learned at")),
+                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="undone at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "demand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="aggregation.aggregateddemand",
+                        verbose_name="demand",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.network",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'learned evidence',
-                'verbose_name_plural': 'learned evidence',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['network', 'undone_at'], name='evidence_network_active')],
+                "verbose_name": "learned evidence",
+                "verbose_name_plural": "learned evidence",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["network", "undone_at"], name="evidence_network_active")],
             },
         ),
     ]

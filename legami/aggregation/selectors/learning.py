@@ -14,7 +14,6 @@ from legami.aggregation.models import AGGREGATION_JOB_KIND, EvidenceAction, Lear
 from legami.core.models import Job
 from legami.network.models import Network
 
-
 # How the engine names a vocabulary concept on a side of a piece of evidence (engine/learning.py).
 CONCEPT_PREFIX = "concept:"
 
@@ -88,7 +87,7 @@ def recent_evidence(network: Network, *, limit: int = 50) -> list[LearnedEvidenc
 
 
 # Where a piece of evidence came from, said after "—" on the run page.
-SOURCES = {
+SOURCES: dict[str, Any] = {
     EvidenceAction.MERGE: _("from merging two candidates"),
     EvidenceAction.SPLIT: _("from splitting a candidate"),
     EvidenceAction.REMOVE: _("from a need removed from a candidate"),

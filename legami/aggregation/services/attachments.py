@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import engine_settings, need_record
 from legami.aggregation.models import AggregatedDemand, DemandItem, DemandStatus
-from legami.aggregation.services.learning import learn_from_attach
 from legami.aggregation.services.demands import (
     DEMAND_WORKFLOW,
     OPEN_NEED_STATUSES,
@@ -22,6 +21,7 @@ from legami.aggregation.services.demands import (
     _refresh,
     _refuse,
 )
+from legami.aggregation.services.learning import learn_from_attach
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedStatus

@@ -64,7 +64,10 @@ def _term() -> inputs.Text:
     )
 
 
-def _code(message: Any = _("Choose a concept.")) -> inputs.Text:
+_CHOOSE = _("Choose a concept.")
+
+
+def _code(message: Any = _CHOOSE) -> inputs.Text:
     return inputs.Text(required=True, max_length=MAX_CODE, messages={"required": message})
 
 
@@ -132,7 +135,9 @@ def _concept(data: dict, code: str, *, field: str = "concept") -> dict:
     for concept in data["concepts"]:
         if concept["code"] == code:
             return concept
-    raise _refuse(gettext("There is no concept with the code “%(code)s”.") % {"code": code}, field=field, code="unknown")
+    raise _refuse(
+        gettext("There is no concept with the code “%(code)s”.") % {"code": code}, field=field, code="unknown"
+    )
 
 
 def _concept_name(concept: dict) -> str:
@@ -184,7 +189,8 @@ def check_document(data: Any, *, field: str | None = None) -> Vocabulary:
             errors.append(gettext("%(where)s: it has no label.") % {"where": where})
         elif len(label) > MAX_LABEL:
             errors.append(
-                gettext("%(where)s: the label is longer than %(limit)d characters.") % {"where": where, "limit": MAX_LABEL}
+                gettext("%(where)s: the label is longer than %(limit)d characters.")
+                % {"where": where, "limit": MAX_LABEL}
             )
         for name, limit in (("nomenclatore", MAX_NOMENCLATORE), ("area", MAX_AREA)):
             value = concept.get(name, "")
@@ -335,7 +341,7 @@ def add_concept(
     )
     words = split_terms(values["terms"])
     term_rule = TERM_INPUTS["term"]
-    problems = []
+    problems: list[str] = []
     for word in words:
         try:
             term_rule.clean(word, inputs.Context())

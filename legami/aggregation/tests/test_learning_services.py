@@ -205,9 +205,7 @@ def captured(monkeypatch):
 def test_case_team_descriptions_are_never_given_to_the_engine(cast, area, captured):
     secret = "zzsegretissimo"
     target, _ = _demand(cast, area, DOG)
-    other, _ = _demand(
-        cast, area, [f"{secret} {SHIRTS[0]}", SHIRTS[1]], privacy_level=PrivacyLevel.CASE_TEAM
-    )
+    other, _ = _demand(cast, area, [f"{secret} {SHIRTS[0]}", SHIRTS[1]], privacy_level=PrivacyLevel.CASE_TEAM)
     mixed, _ = _demand(cast, area, SHIRTS[2:])
     NeedFactory(network=cast.network, area=area, municipality=cast.municipalities[0])
     demands.merge_demands(actor=cast.coordinator, target=target, others=[other])

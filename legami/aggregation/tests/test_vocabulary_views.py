@@ -91,7 +91,9 @@ def test_add_a_synonym_from_the_list(cast, english, concept):
     ("term", "message"), [("", "Write a term."), ("a" * 81, "A term has from 2 to 80 characters.")]
 )
 def test_a_bad_term_shows_its_error_and_changes_nothing(cast, english, concept, term, message):
-    response = english(cast.coordinator).post(_url(cast, "vocabulary_add_term"), {"concept": concept.code, "term": term})
+    response = english(cast.coordinator).post(
+        _url(cast, "vocabulary_add_term"), {"concept": concept.code, "term": term}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not NetworkVocabulary.objects.exists()
@@ -220,7 +222,10 @@ def test_the_run_page_lists_what_it_used(cast, english, job, evidence):
     job.result = {**job.result, "evidence": [evidence.pk]}
     job.save()
     later = Job.objects.create(
-        network=cast.network, kind="needs_aggregation", status=Job.Status.SUCCEEDED, result=job.result | {"evidence": []}
+        network=cast.network,
+        kind="needs_aggregation",
+        status=Job.Status.SUCCEEDED,
+        result=job.result | {"evidence": []},
     )
     page = english(cast.coordinator).get(_url(cast, "run_detail", later.pk)).content.decode()
     assert "belong together" not in page

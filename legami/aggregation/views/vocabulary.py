@@ -44,7 +44,6 @@ from legami.aggregation.services.vocabulary import (
     replace_vocabulary,
     reset_vocabulary,
 )
-from legami.aggregation.views.demands import NAV
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.models import Job
