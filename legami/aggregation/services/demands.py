@@ -20,7 +20,7 @@ from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import Description, describe, keyword_sources
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
-from legami.aggregation.services import learning
+from legami.aggregation.services.learning import learn_from_merge, learn_from_removal, learn_from_split
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
@@ -313,7 +313,7 @@ def split_demand(*, actor: Any, demand: AggregatedDemand, need_ids: Sequence[Any
         )
         new.save()
         members = _member_needs(demand)
-        learning.learn_from_split(
+        learn_from_split(
             actor=actor,
             demand=demand,
             kept=[n for n in members if n.pk not in chosen],
@@ -385,7 +385,7 @@ def merge_demands(
             DemandItem.objects.filter(demand=other).update(demand=target)
             merge_note = gettext("Merged into “%(title)s”.") % {"title": target.title}
             _set_status(other, actor=actor, to_status=S.DISCARDED, note=(f"{merge_note} {note}").strip())
-        learning.learn_from_merge(actor=actor, demand=target, first=target_needs, second=moved)
+        learn_from_merge(actor=actor, demand=target, first=target_needs, second=moved)
         _refresh(target)
         DEMAND_WORKFLOW.record(
             target,
@@ -421,7 +421,7 @@ def remove_need_from_demand(*, actor: Any, demand: AggregatedDemand, need: Need,
             )
         item.delete()
         need.refresh_from_db(fields=["status"])
-        learning.learn_from_removal(actor=actor, demand=demand, group=_member_needs(demand), removed=need)
+        learn_from_removal(actor=actor, demand=demand, group=_member_needs(demand), removed=need)
         _refresh(demand)
         DEMAND_WORKFLOW.record(
             demand,
