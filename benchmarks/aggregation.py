@@ -8,8 +8,10 @@
 The generator (seeded, deterministic) writes realistic Italian needs over the 115 Comuni of the province of
 Cremona (fake but plausible coordinates around each Comune's centre; some needs without a point): true groups
 of 2-40 needs sharing area, compatible target groups, place and a common slot, with paraphrased descriptions
-(several wordings per theme, synonyms, word order, typos, extra detail); singletons; and noise (an unrelated
-topic in the same area and Comune, the same topic at disjoint hours, the same topic in another area).
+(several wordings per theme, everyday paraphrases that share few words, synonyms, word order, typos, extra
+detail), a quarter of them with chained days (some members ask Tuesday, some Tuesday and Thursday, some
+Thursday); singletons; and noise (an unrelated topic in the same area and Comune, the same topic at disjoint
+hours, the same topic in another area).
 The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
 Each method runs in a subprocess so that its peak memory (max RSS) is its own.
@@ -361,6 +363,161 @@ THEMES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         ),
     ),
 ]
+# More everyday paraphrases per theme (index of THEMES): other words for the same request, as parents,
+# older people, operators and text messages say it. Added to the theme's wordings when generating.
+EXTRA_WORDINGS: dict[int, tuple[str, ...]] = {
+    0: (
+        "qualcuno che dia una mano ai miei figli con i compiti il pomeriggio",
+        "lavoro fino alle sei e i bimbi restano soli dopo la campanella",
+        "un posto dove i ragazzini possano studiare seguiti dopo le lezioni",
+    ),
+    1: (
+        "a luglio chiudono le scuole e non so a chi lasciare i bambini",
+        "grest o campus per l'estate, i nonni non ce la fanno",
+        "attività per i figli nei mesi estivi mentre lavoriamo",
+    ),
+    2: (
+        "l'asilo chiude alle quattro ma io esco dal lavoro alle sei",
+        "faccio i turni in fabbrica e il nido non mi copre",
+        "servirebbe il nido aperto anche il sabato e fino a sera",
+    ),
+    3: (
+        "papà ha novant'anni, non riesce più a lavarsi e vestirsi da solo",
+        "una persona che passi a casa della nonna qualche ora al giorno",
+        "mia zia non è autosufficiente e vive sola, serve qualcuno a domicilio",
+    ),
+    4: (
+        "accudisco mia moglie malata giorno e notte, sono esausto",
+        "vorrei staccare qualche ora dall'assistenza a mia madre",
+        "qualcuno che mi sostituisca con mio marito allettato per qualche ora",
+    ),
+    5: (
+        "mio figlio autistico finita la scuola resta in casa tutto il giorno",
+        "un laboratorio pomeridiano per ragazzi con handicap",
+        "attività e compagnia per giovani disabili nel pomeriggio",
+    ),
+    6: (
+        "da quando è morto mio marito non parlo con nessuno",
+        "le giornate sono lunghe e non ho amici con cui chiacchierare",
+        "qualcuno che venga a trovarmi o mi telefoni ogni tanto",
+    ),
+    7: (
+        "nel rione non c'è un posto dove ritrovarsi",
+        "una sala per le famiglie del quartiere dove fare due chiacchiere",
+        "ci manca un centro di aggregazione per gli abitanti",
+    ),
+    8: (
+        "i bambini arrivati dal Marocco non capiscono la maestra",
+        "lezioni di lingua per alunni che non parlano italiano",
+        "mio figlio è appena arrivato e non sa la lingua, a scuola fatica",
+    ),
+    9: (
+        "mio figlio a sedici anni ha mollato le superiori",
+        "giovani che hanno smesso di studiare e stanno tutto il giorno a casa",
+        "recuperare gli anni di scuola persi e prendere il diploma",
+    ),
+    10: (
+        "sono disoccupato e non so da dove iniziare a cercare un impiego",
+        "una mano a fare il cv e a prepararmi ai colloqui",
+        "mi hanno licenziato a cinquant'anni, chi mi assume adesso?",
+    ),
+    11: (
+        "un primo impiego per chi è appena uscito dalla scuola",
+        "stage pagati per ragazzi che vogliono imparare un lavoro",
+        "borse lavoro per giovani alla prima esperienza",
+    ),
+    12: (
+        "il padrone di casa ci vuole mandare via, siamo indietro con le rate",
+        "ho l'affitto arretrato e mi arriva lo sfratto",
+        "abbiamo perso il lavoro e non paghiamo il canone da mesi",
+    ),
+    13: (
+        "le pareti sono piene di muffa e i bambini si ammalano",
+        "casa fredda, il riscaldamento non funziona da settimane",
+        "infiltrazioni d'acqua dal tetto e il padrone non interviene",
+    ),
+    14: (
+        "mi è arrivata una bolletta del gas che non posso pagare",
+        "rischiamo che ci stacchino la luce",
+        "le utenze costano troppo, siamo indietro con i pagamenti",
+    ),
+    15: (
+        "il frigo è vuoto e i bambini devono mangiare",
+        "borsa della spesa o buoni spesa per la famiglia",
+        "non arriviamo a fine mese con il cibo",
+    ),
+    16: (
+        "la nonna non si cucina più niente, qualcuno le porti il pranzo",
+        "un pasto caldo portato a casa per mio padre anziano",
+        "mia madre salta i pasti perché non ce la fa a cucinare",
+    ),
+    17: (
+        "devo fare la chemio a Cremona e non ho chi mi porta",
+        "un passaggio in macchina per le analisi all'ospedale",
+        "chi mi accompagna alle visite? non guido più",
+    ),
+    18: (
+        "dopo le sette di sera non passa più la corriera",
+        "la sera i ragazzi non hanno mezzi per tornare a casa",
+        "pullman serali per collegare il paese alla città",
+    ),
+    19: (
+        "mio nipote mi ha regalato il cellulare ma non lo so usare",
+        "vorrei imparare a mandare messaggi e foto con il telefonino",
+        "lezioni di computer e internet per chi ha una certa età",
+    ),
+    20: (
+        "non ho le credenziali per entrare nel sito dell'INPS",
+        "mi serve l'identità digitale ma non so come fare",
+        "chi mi aiuta a fare lo SPID? il sito non funziona",
+    ),
+    21: (
+        "mi scade il permesso e non so quali documenti portare in questura",
+        "aiuto con i documenti per rinnovare il soggiorno",
+        "la questura chiede moduli che non capisco",
+    ),
+    22: (
+        "non so fare la dichiarazione ISEE per l'assegno dei figli",
+        "qualcuno che mi compili la domanda dell'assegno unico",
+        "aiuto al CAF per ISEE e bonus famiglia",
+    ),
+    23: (
+        "il dottore di base è andato in pensione e nessuno lo ha sostituito",
+        "per una visita specialistica mi danno appuntamento tra sei mesi",
+        "in paese non c'è più l'ambulatorio del medico",
+    ),
+    24: (
+        "mio figlio non esce più dalla camera e ha attacchi di panico",
+        "i ragazzi sono tristi e chiusi, serve qualcuno che li ascolti",
+        "uno psicologo a scuola per gli studenti che stanno male",
+    ),
+    25: (
+        "campetto o palestra gratuita per i ragazzi del paese",
+        "le squadre di calcio costano troppo per i nostri figli",
+        "un posto dove i giovani possano giocare a pallone",
+    ),
+    26: (
+        "in paese la sera non c'è niente da fare, né concerti né spettacoli",
+        "vorremmo un cineforum o letture in biblioteca",
+        "più cultura: mostre, spettacoli e musica dal vivo",
+    ),
+    27: (
+        "i lampioni della via sono rotti e si vede pochissimo",
+        "la sera la strada è al buio e ho paura a tornare a casa",
+        "serve più illuminazione nel sottopasso",
+    ),
+    28: (
+        "nel parchetto ci sono sacchi di immondizia abbandonati",
+        "il giardinetto è sporco e pieno di rifiuti",
+        "i giochi dei bambini sono circondati da sporcizia",
+    ),
+}
+
+
+def wordings_of(theme_index: int) -> tuple[str, ...]:
+    return THEMES[theme_index][3] + EXTRA_WORDINGS.get(theme_index, ())
+
+
 AREAS = sorted({theme[0] for theme in THEMES})
 TARGETS = (
     "minors",
@@ -474,6 +631,7 @@ def paraphrase(rng: random.Random, wordings: tuple[str, ...]) -> str:
     return text[0].upper() + text[1:]
 
 
+CHAIN_SHARE = 0.25  # share of true groups whose members' days chain (Tuesday / Tuesday+Thursday / Thursday)
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BANDS = ((9, 12), (14, 16), (16, 18), (18, 20))
 
@@ -517,7 +675,8 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
     groups_made: list[tuple[int, str, tuple, tuple[int, int], list]] = []
     while len(rows) < grouped_target:
         theme_index = rng.randrange(len(THEMES))
-        area, base, alternatives, wordings = THEMES[theme_index]
+        area, base, alternatives, _ = THEMES[theme_index]
+        wordings = wordings_of(theme_index)
         code, clat, clon, _ = rng.choices(places, weights)[0]
         slots = used_slots.setdefault((theme_index, code), set())
         free = [(d, b) for d in range(7) for b in range(len(BANDS)) if (d, b) not in slots]
@@ -538,7 +697,13 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
             # a true group must be answerable together: keep only alternatives the documented
             # compatibility table (legami.aggregation.engine.records) accepts with the base target
             alternative = base
-        for _ in range(n):
+        # A chained group: the same band on two days, some members ask for one day, some for both, some for
+        # the other (at least one for both): one answer (say Tuesday and Thursday) serves them all.
+        chain_day = (day + rng.choice((2, 3))) % 7
+        chained = rng.random() < CHAIN_SHARE and (chain_day, band) not in slots
+        if chained:
+            slots.add((chain_day, band))
+        for member in range(n):
             target = base if rng.random() < 0.7 else alternative
             lat = lon = None
             located = rng.random() < 0.8
@@ -550,6 +715,13 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
                 # groups in the Comune (an arbitrary label): a need reported without hours carries its address.
                 if not located:
                     lat, lon = point(glat, glon, 0.6)
+            elif chained:
+                pick = 1 if member == 0 else rng.randrange(3)
+                windows = [
+                    [(day, start, end)],
+                    [(day, start, end), (chain_day, start, end)],
+                    [(chain_day, start, end)],
+                ][pick]
             else:
                 windows = [(day, start, end)]
                 if rng.random() < 0.3:
@@ -581,12 +753,13 @@ def generate(size: int, seed: int = 3) -> tuple[list[dict], list[int]]:
         add(area, target, code, lat, lon, windows, text[0].upper() + text[1:], same_request[key])
     while len(rows) < size:
         theme_index, code, (glat, glon), (day, band), _ = rng.choice(groups_made)
-        area, base, _alternatives, wordings = THEMES[theme_index]
+        area, base, _alternatives, _ = THEMES[theme_index]
+        wordings = wordings_of(theme_index)
         kind = rng.randrange(3)
         lat, lon = point(glat, glon, 0.6)
         if kind == 0:  # same area and place, unrelated topic (another area's theme)
-            other = rng.choice([t for t in THEMES if t[0] != area])
-            add(area, base, code, lat, lon, [(day, *BANDS[band])], paraphrase(rng, other[3]), label)
+            other = rng.choice([i for i, t in enumerate(THEMES) if t[0] != area])
+            add(area, base, code, lat, lon, [(day, *BANDS[band])], paraphrase(rng, wordings_of(other)), label)
         elif kind == 1:  # same topic and place, disjoint hours (a day two days away: no group there)
             other_day = (day + rng.choice((1, 4))) % 7
             add(area, base, code, lat, lon, [(other_day, 6, 8)], paraphrase(rng, wordings), label)

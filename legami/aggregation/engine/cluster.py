@@ -32,7 +32,7 @@ from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
 from .learning import Evidence
 from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
-from .text import TextModel
+from .text import TextModel, tokenise
 from .vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]
@@ -67,6 +67,7 @@ class _Arrays:
         targets = list(codes["target"])
         self.compatible = np.array([[compatible_targets(a, b) for b in targets] for a in targets], dtype=bool)
         self.has_point = np.array([r.has_point for r in records], dtype=bool)
+        self.alone = np.zeros(len(records), dtype=bool)  # needs that must stay singletons (misfiled)
         self.lat = np.radians(np.array([r.lat if r.has_point else 0.0 for r in records], dtype=np.float64))
         self.lon = np.radians(np.array([r.lon if r.has_point else 0.0 for r in records], dtype=np.float64))
         patterns: dict[tuple[TimeWindow, ...], int] = {(): 0}
@@ -96,16 +97,18 @@ class _Arrays:
         )
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
-    def allowed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Every pairwise rule (compatible targets, near, hours) for index arrays a and b (same shape)."""
-        ok = self.compatible[self.target[a], self.target[b]]
+    def allowed(self, a: np.ndarray, b: np.ndarray, hours: bool = True) -> np.ndarray:
+        """Every pairwise rule (compatible targets, near, hours unless `hours` is False, no "apart" evidence)
+        for index arrays a and b (same shape)."""
+        ok = self.compatible[self.target[a], self.target[b]] & ~self.alone[a] & ~self.alone[b]
         both = self.has_point[a] & self.has_point[b]
         same_place = (self.comune[a] == self.comune[b]) & (
             (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
         )
         near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
         ok &= near
-        ok &= self.overlap(self.pattern[a], self.pattern[b])
+        if hours:
+            ok &= self.overlap(self.pattern[a], self.pattern[b])
         if self.apart is not None:
             first, second = self.apart
             clash = ((first[a] & second[b]) | (second[a] & first[b])).any(axis=-1)
@@ -217,6 +220,19 @@ def _components(
     return result
 
 
+def _hours_chain(hours: np.ndarray, timed: np.ndarray, local: list[int]) -> bool:
+    """The members with hours form one chain: each meets another's hours, and through such links all of them
+    are connected (Tuesday - Tuesday and Thursday - Thursday), so one answer on those days serves them all."""
+    chosen = np.asarray(local)[timed[local]]
+    if len(chosen) < 2:
+        return True
+    block = hours[np.ix_(chosen, chosen)]
+    if block.all():
+        return True
+    count, _labels = connected_components(sparse.csr_matrix(block), directed=False)
+    return bool(count == 1)
+
+
 def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
     patterns = np.unique(arrays.pattern[members])
     patterns = patterns[patterns > 0]
@@ -233,14 +249,20 @@ def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
 def _cluster_component(
     arrays: _Arrays, members: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
 ) -> list[tuple[np.ndarray, float]]:
-    """Constrained average-link clustering of one component: (members, cohesion) of each group of 2+."""
+    """Constrained average-link clustering of one component, then chained days: (members, cohesion) of each
+    group of 2+."""
     k = len(members)
     similarity = (vectors[members] @ vectors[members].T).toarray().astype(np.float64)
     grid_a, grid_b = np.triu_indices(k, 1)
-    allowed = np.ones((k, k), dtype=bool)
-    pair_ok = arrays.allowed(members[grid_a], members[grid_b])
+    allowed = np.ones((k, k), dtype=bool)  # the rules every two members of a group keep (not hours)
+    pair_ok = arrays.allowed(members[grid_a], members[grid_b], hours=False)
     allowed[grid_a, grid_b] = pair_ok
     allowed[grid_b, grid_a] = pair_ok
+    hours = np.ones((k, k), dtype=bool)
+    hours_ok = arrays.overlap(arrays.pattern[members[grid_a]], arrays.pattern[members[grid_b]])
+    hours[grid_a, grid_b] = hours_ok
+    hours[grid_b, grid_a] = hours_ok
+    timed = arrays.pattern[members] > 0
     distance = np.clip(1.0 - similarity, 0.0, 2.0)
     if settings.spatial_weight > 0 and settings.distance_km > 0:
         # nearer needs are easier to answer together: a small penalty for distance breaks ties between
@@ -253,32 +275,90 @@ def _cluster_component(
         distance[grid_b, grid_a] += penalty
     distance[~allowed] = FORBIDDEN
     np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
     cut = 1.0 - settings.group_similarity + settings.spatial_weight / 2
+    # 1. Average link where hours that do not meet are forbidden too: groups whose members share a slot.
+    strict = distance.copy()
+    strict[~hours] = FORBIDDEN
+    tree = linkage(squareform(strict, checks=False), method="average")
     leaves: dict[int, list[int]] = {}
     stack = [2 * k - 2]
-    result: list[tuple[np.ndarray, float]] = []
+    clusters: list[list[int]] = []
     while stack:
         node = stack.pop()
         if node < k:
+            clusters.append([node])
             continue
         left, right, height, _size = tree[node - k]
         left, right = int(left), int(right)
         if height <= cut:
             local = _leaves(tree, node, k, leaves)
-            chosen = members[local]
             if (
                 len(local) <= settings.max_group_size
                 and allowed[np.ix_(local, local)].all()
-                and _has_common_slot(arrays, chosen)
+                and hours[np.ix_(local, local)].all()
+                and _has_common_slot(arrays, members[local])
             ):
-                block = similarity[np.ix_(local, local)]
-                n = len(local)
-                cohesion = (block.sum() - np.trace(block)) / (n * (n - 1))
-                result.append((np.sort(chosen), float(min(1.0, max(0.0, cohesion)))))
+                clusters.append(local)
                 continue
         stack.extend((right, left))
+    # 2. Chained days: two such groups (or needs) merge when their hours are linked by a member of each that
+    # meet, every other rule holds for every two members, and the average similarity of their descriptions
+    # reaches chain_similarity.
+    if settings.chain_days and len(clusters) > 1:
+        text = np.where(allowed, 1.0 - similarity, FORBIDDEN)
+        np.fill_diagonal(text, 0.0)
+        linked = hours & timed[:, None] & timed[None, :]
+        clusters = _chain(clusters, text, linked, 1.0 - settings.chain_similarity, settings)
+    result: list[tuple[np.ndarray, float]] = []
+    for local in clusters:
+        if len(local) < 2:
+            continue
+        block = similarity[np.ix_(local, local)]
+        n = len(local)
+        cohesion = (block.sum() - np.trace(block)) / (n * (n - 1))
+        result.append((np.sort(members[local]), float(min(1.0, max(0.0, cohesion)))))
     return result
+
+
+def _chain(
+    clusters: list[list[int]], distance: np.ndarray, linked: np.ndarray, cut: float, settings: EngineSettings
+) -> list[list[int]]:
+    """Greedy average-link merging of clusters whose hours are linked (see _cluster_component, step 2)."""
+    count = len(clusters)
+    k = distance.shape[0]
+    indicator = sparse.csr_matrix(
+        (np.ones(k), (np.repeat(np.arange(count), [len(c) for c in clusters]), np.concatenate(clusters))),
+        shape=(count, k),
+    )
+    sizes = np.array([len(c) for c in clusters], dtype=np.float64)
+    total = np.asarray((indicator @ sparse.csr_matrix(distance) @ indicator.T).todense())
+    links = np.asarray((indicator @ sparse.csr_matrix(linked.astype(np.float64)) @ indicator.T).todense()) > 0
+    alive = np.ones(count, dtype=bool)
+    members = [list(c) for c in clusters]
+    while True:
+        average = total / np.outer(sizes, sizes)
+        candidate = links & alive[:, None] & alive[None, :]
+        np.fill_diagonal(candidate, False)
+        candidate &= average <= cut
+        candidate &= (sizes[:, None] + sizes[None, :]) <= settings.max_group_size
+        if not candidate.any():
+            break
+        masked = np.where(candidate, average, np.inf)
+        a, b = divmod(int(np.argmin(masked)), count)
+        a, b = min(a, b), max(a, b)
+        members[a].extend(members[b])
+        members[b] = []
+        total[a, :] += total[b, :]
+        total[:, a] += total[:, b]
+        links[a, :] |= links[b, :]
+        links[:, a] |= links[:, b]
+        sizes[a] += sizes[b]
+        alive[b] = False
+        total[b, :] = 0
+        total[:, b] = 0
+        links[b, :] = False
+        links[:, b] = False
+    return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
 
 
 def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) -> list[int]:
@@ -293,6 +373,26 @@ def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) ->
             stack.append(int(tree[current - k, 1]))
             stack.append(int(tree[current - k, 0]))
     return out
+
+
+def _misfiled(records: Sequence[NeedRecord], model: TextModel, min_terms: int) -> dict[int, str]:
+    """Needs whose description clearly belongs to another area: it names at least `min_terms` vocabulary terms
+    of concepts of one other area (one of the records' areas) and none of the area it was filed under.
+    index -> the area the text points to."""
+    present = {r.area for r in records}
+    area_of = model.lexicon.area_of
+    result: dict[int, str] = {}
+    for i, (record, found) in enumerate(zip(records, model.concepts, strict=True)):
+        areas = {area_of.get(code, "") for code in found} - {""}
+        if len(areas) != 1 or record.area in areas:
+            continue
+        (area,) = areas
+        if area not in present:
+            continue
+        hits = model.lexicon.hits(tokenise(record.description)[0])
+        if sum(count for code, count in hits.items() if area_of.get(code) == area) >= min_terms:
+            result[i] = area
+    return result
 
 
 def _any_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tuple[TimeWindow, ...]:
@@ -365,6 +465,9 @@ def run(
     )
     vectors = model.vectors.tocsr()
     arrays = _Arrays(canonical, settings, model.apart)
+    misfiled = _misfiled(canonical, model, settings.misfiled_terms) if settings.misfiled_terms else {}
+    for i in misfiled:
+        arrays.alone[i] = True
     if progress:
         progress(n // 10, n)
 
@@ -403,7 +506,7 @@ def run(
     groups.sort(key=lambda group: group.members[0])
     if progress:
         progress(n, n)
-    return Result(groups=groups, misfiled={})
+    return Result(groups=groups, misfiled={order[i]: area for i, area in sorted(misfiled.items())})
 
 
 def fits(

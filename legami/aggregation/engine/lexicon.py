@@ -15,6 +15,7 @@ A word may belong to two concepts (e.g. "morosita": rent and bills). Words too g
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -54,7 +55,7 @@ class Lexicon:
                 for variant in _deletions(word) | {word}:
                     fuzzy.setdefault(variant, set()).update(codes)
         self.fuzzy = {variant: frozenset(codes) for variant, codes in fuzzy.items()}
-        self._cache: dict[tuple[Token, ...], tuple[str, ...]] = {}
+        self._cache: dict[tuple[Token, ...], dict[str, int]] = {}
 
     def is_term(self, raw: str, base: str) -> bool:
         return raw in self.words or base in self.words or raw in self.parts or base in self.parts
@@ -73,31 +74,40 @@ class Lexicon:
     def phrase_concepts(self, tokens: Sequence[Token]) -> set[str]:
         """Concepts named by phrases in a token sequence; stop words between the words of a phrase are skipped
         unless the phrase names them."""
-        found: set[str] = set()
+        return set(self._phrase_hits(tokens))
+
+    def _phrase_hits(self, tokens: Sequence[Token]) -> Counter[str]:
+        found: Counter[str] = Counter()
         for start, (raw, base, _stop) in enumerate(tokens):
+            here: set[str] = set()  # one hit per concept and starting word ("vive sola" / "vive solo")
             for first in {raw, base}:
                 for parts, concept in self.phrases.get(first, ()):
-                    if concept not in found and _matches(tokens, start, parts):
-                        found.add(concept)
+                    if concept not in here and _matches(tokens, start, parts):
+                        here.add(concept)
+            found.update(here)
         return found
 
-    def concepts(self, tokens: Sequence[Token]) -> tuple[str, ...]:
-        """The concept codes a tokenised description names, sorted (cached per token sequence)."""
+    def hits(self, tokens: Sequence[Token]) -> dict[str, int]:
+        """How many terms of each concept a tokenised description names (cached per token sequence)."""
         key = tuple(tokens)
         known = self._cache.get(key)
         if known is not None:
             return known
         from .normalise import is_known_word
 
-        found: set[str] = set()
+        found: Counter[str] = Counter()
         for raw, base, stop in key:
             if not stop and not raw.isdigit():
-                found |= self.word_concepts(raw, base, is_known_word(raw))
-        found |= self.phrase_concepts(key)
-        result = tuple(sorted(found))
+                found.update(self.word_concepts(raw, base, is_known_word(raw)))
+        found.update(self._phrase_hits(key))
+        result = dict(sorted(found.items()))
         if len(self._cache) < 400_000:
             self._cache[key] = result
         return result
+
+    def concepts(self, tokens: Sequence[Token]) -> tuple[str, ...]:
+        """The concept codes a tokenised description names, sorted."""
+        return tuple(self.hits(tokens))
 
 
 def _matches(tokens: Sequence[Token], start: int, parts: tuple[str, ...]) -> bool:

@@ -160,6 +160,7 @@ class TextModel:
         lexicon = lexicon_for(vocabulary)
         analysed = [analyse(text, lexicon.vocabulary) for text in descriptions]
         self.concepts: list[tuple[str, ...]] = [found for _, found in analysed]
+        self.lexicon = lexicon
         self.apart = _apart_masks(analysed, evidence)
         learned = _learned_features(analysed, evidence)
         if learned is not None:

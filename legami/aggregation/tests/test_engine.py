@@ -85,10 +85,13 @@ def test_a_need_that_breaks_one_rule_never_joins(intruder):
     assert fits(base_group(), intruder) is None
 
 
-def test_a_need_outside_the_groups_common_slot_does_not_join_it():
+def test_a_need_outside_the_groups_common_slot_does_not_fit_but_a_run_chains_it():
     intruder = need(9, AFTERSCHOOL[0], hours="mar 17-19")  # overlaps need 1, not need 2 (mar 15-17)
-    assert fits(base_group(), intruder) is None
-    assert not any({"2", "9"} <= group for group in partition([*base_group(), intruder]))
+    assert fits(base_group(), intruder) is None  # attaching to a demand keeps the demand's common slot
+    groups = aggregate([*base_group(), intruder])
+    assert [group.members for group in groups] == [[0, 1, 2, 3]]  # 2 - 1 - 9: hours that chain
+    assert groups[0].common_windows == ()
+    assert groups[0].windows_any == tuple(parse_time_windows("mar 15-19; gio 16-18"))
 
 
 def test_a_need_that_fits_joins_and_fits_says_so():
@@ -125,14 +128,14 @@ def test_a_need_with_a_point_and_one_without_meet_only_in_the_same_comune():
     assert partition(records) == {frozenset({"1", "2"})}
 
 
-def test_a_chain_of_pairwise_overlapping_hours_is_not_glued():
+def test_a_chain_of_pairwise_overlapping_hours_is_one_group():
     records = [
         need(1, AFTERSCHOOL[0], hours="mar 14-16"),
         need(2, AFTERSCHOOL[1], hours="mar 15-17"),
         need(3, AFTERSCHOOL[2], hours="mar 16-18"),
     ]
-    result = partition(records)
-    assert len(result) == 2 and frozenset({"1", "2", "3"}) not in result
+    assert partition(records) == {frozenset({"1", "2", "3"})}  # one answer from 14 to 18 serves them all
+    assert partition(records, EngineSettings(chain_days=False)) != {frozenset({"1", "2", "3"})}
 
 
 def test_target_compatibility_table():
