@@ -7,7 +7,7 @@ again (the engine's `Vocabulary.from_data`), saves it with the revision +1 and w
 The next aggregation run reads it (selectors.vocabulary.network_vocabulary); runs already done are unchanged.
 
 A term may belong to two concepts ("morosità": rent and bills), as in the standard set; within one concept
-a term is listed once (compared without case and accents).
+a term is listed once (compared without case and extra spaces).
 """
 
 from __future__ import annotations
@@ -117,7 +117,8 @@ def _refuse(message: str, *, field: str | None = None, code: str = "invalid") ->
 
 
 def _key(term: str) -> str:
-    return inputs.fold(term)
+    # Case and spaces only: "morosita" and "morosità" may both be listed (people write both), as the standard set does.
+    return " ".join(str(term).lower().split())
 
 
 def _locked(network: Network) -> tuple[NetworkVocabulary | None, dict]:
