@@ -264,3 +264,25 @@ def test_another_networks_coordinator_cannot_see_or_undo_the_evidence(cast, logi
     assert client.post(other).status_code == 404
     evidence.refresh_from_db()
     assert evidence.undone_at is None
+
+
+def test_the_vocabulary_page_runs_a_constant_number_of_queries(cast, login, django_assert_max_num_queries):
+    client = login(cast.coordinator)
+    url = _url(cast, "vocabulary")
+    client.get(url)  # warm the session and the standard set
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(20):
+        LearnedEvidence.objects.create(
+            network=cast.network, kind="apart", first=[f"parola{i}"], second=["altra"], action="split"
+        )
+    with django_assert_max_num_queries(few):
+        assert client.get(url).status_code == 200
