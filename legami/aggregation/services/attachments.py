@@ -74,7 +74,6 @@ def attach_need(
                 )
             if not note:
                 raise _refuse(gettext("Say why the need is attached anyway."), field="note", code="required")
-        learn_from_attach(actor=actor, demand=demand, group=members, attached=need)
         item = DemandItem.objects.create(
             demand=demand,
             need=need,
@@ -83,6 +82,7 @@ def attach_need(
             added_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _refresh(demand)
+        learn_from_attach(actor=actor, demand=demand, group=members, attached=need)
         DEMAND_WORKFLOW.record(
             demand,
             actor=actor,

@@ -19,8 +19,6 @@ from django_tasks import task
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import describe, engine_settings, need_record, similarities
 from legami.aggregation.models import AGGREGATION_JOB_KIND, AggregatedDemand, DemandItem, DemandStatus
-from legami.aggregation.selectors.learning import active_evidence_used
-from legami.aggregation.selectors.vocabulary import network_vocabulary
 from legami.aggregation.services.demands import (
     DEMAND_WORKFLOW,
     OPEN_NEED_STATUSES,
@@ -179,15 +177,19 @@ def run_aggregation_task(job_id: int) -> dict:
 def _run(*, job: Job, engine: Any, options: dict) -> dict:
     network = job.network
     needs = _input_needs(network)
+    # What the network's coordinator and reviewers taught: its vocabulary and the evidence not undone.
+    from legami.aggregation.selectors.learning import active_evidence_used
+    from legami.aggregation.selectors.vocabulary import network_vocabulary
+
+    vocabulary, (evidence_ids, evidence) = network_vocabulary(network), active_evidence_used(network)
     total = len(needs)
     Job.objects.filter(pk=job.pk).update(total=total, processed=0)
     records = [need_record(n, engine) for n in needs]
     run_settings = engine_settings(
         engine, distance_km=options.get("distance_km"), min_group_size=options.get("min_group_size")
     )
-    evidence_ids, evidence = active_evidence_used(network)
     groups = engine.aggregate(
-        records, run_settings, progress=_progress_of(job), vocabulary=network_vocabulary(network), evidence=evidence
+        records, run_settings, progress=_progress_of(job), vocabulary=vocabulary, evidence=evidence
     )
     min_size = getattr(run_settings, "min_group_size", MIN_GROUP)
     distance = getattr(run_settings, "distance_km", None)
@@ -214,12 +216,12 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
 
     suggestions = len(suggest_attachments(network, engine=engine))
     return {
+        "evidence": evidence_ids,
         "needs": total,
         "candidates": created,
         "grouped_needs": grouped,
         "replaced": replaced_count,
         "suggestions": suggestions,
-        "evidence": evidence_ids,
     }
 
 

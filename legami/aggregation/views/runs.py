@@ -14,7 +14,6 @@ from legami.aggregation.forms.runs import RunForm
 from legami.aggregation.selectors.runs import aggregation_jobs, get_aggregation_job
 from legami.aggregation.services.runs import start_aggregation
 from legami.aggregation.views.demands import NAV
-from legami.aggregation.views.vocabulary import run_learned_context
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.network.models import Network
@@ -52,5 +51,7 @@ def run_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     template = "aggregation/run_detail.html"
     if getattr(request, "htmx", False):
         return render(request, f"{template}#run-status", context)
+    from legami.aggregation.views.vocabulary import run_learned_context
+
     context |= run_learned_context(request, network, job)
     return render(request, template, context)
