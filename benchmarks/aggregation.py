@@ -888,6 +888,100 @@ def table(document: dict) -> str:
     return "\n".join(lines)
 
 
+def _predicted_labels(groups, count: int) -> list[int]:
+    predicted = [0] * count
+    for number, group in enumerate(groups):
+        for member in group.members:
+            predicted[member] = number
+    return predicted
+
+
+def reviewer_fixes(rows: list[dict], truth: list, predicted: list, limit: int = 20) -> list[tuple[str, list, list]]:
+    """What a reviewer would do about the `limit` largest errors of a run, as (action, first, second) on
+    descriptions: "merge" the two largest pieces of a true group the run split, "split" a proposed group that
+    mixes true groups into its largest true part and the largest other part. Largest = most pairs wrong."""
+    by_truth: dict = {}
+    by_predicted: dict = {}
+    for index, (label, group) in enumerate(zip(truth, predicted, strict=True)):
+        by_truth.setdefault(label, {}).setdefault(group, []).append(index)
+        by_predicted.setdefault(group, {}).setdefault(label, []).append(index)
+    errors: list[tuple[int, str, list, list]] = []
+    for pieces in by_truth.values():
+        if len(pieces) > 1:
+            parts = sorted(pieces.values(), key=lambda p: (-len(p), p[0]))
+            missed = sum(len(a) * len(b) for i, a in enumerate(parts) for b in parts[i + 1 :])
+            errors.append((missed, "merge", parts[0], parts[1]))
+    for parts_by_label in by_predicted.values():
+        if len(parts_by_label) > 1:
+            parts = sorted(parts_by_label.values(), key=lambda p: (-len(p), p[0]))
+            wrong = sum(len(a) * len(b) for i, a in enumerate(parts) for b in parts[i + 1 :])
+            errors.append((wrong, "split", parts[0], [i for part in parts[1:] for i in part]))
+    errors.sort(key=lambda e: (-e[0], e[1], e[2][0]))
+    return [
+        (action, [rows[i]["description"] for i in first], [rows[i]["description"] for i in second])
+        for _size, action, first, second in errors[:limit]
+    ]
+
+
+def learning_simulation(size: int, seed: int) -> dict:
+    """A reviewer fixes the 20 largest errors of a run on the needs of half the Comuni; the evidence learned from
+    those fixes is used on the other half (needs the reviewer never saw). ARI on the held-out half, before and
+    after."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legami.settings")
+    from legami.aggregation.engine import aggregate, evidence_from_merge, evidence_from_split
+    from legami.aggregation.engine.io import records_from_rows
+
+    rows, truth = generate(size, seed)
+    comuni_codes = sorted({row["municipality_istat"] for row in rows})
+    seen_codes = set(comuni_codes[::2])
+    parts: dict[bool, list[int]] = {True: [], False: []}
+    for index, row in enumerate(rows):
+        parts[row["municipality_istat"] in seen_codes].append(index)
+
+    def subset(indices: list[int]) -> tuple[list[dict], list]:
+        return [rows[i] for i in indices], [truth[i] for i in indices]
+
+    seen_rows, seen_truth = subset(parts[True])
+    held_rows, held_truth = subset(parts[False])
+    started = time.perf_counter()
+    seen_groups = aggregate(records_from_rows(seen_rows))
+    fixes = reviewer_fixes(seen_rows, seen_truth, _predicted_labels(seen_groups, len(seen_rows)))
+    evidence = []
+    for action, first, second in fixes:
+        derive = evidence_from_merge if action == "merge" else evidence_from_split
+        evidence.extend(derive(first, second))
+    held_records = records_from_rows(held_rows)
+    before = scores(held_truth, _predicted_labels(aggregate(held_records), len(held_rows)))
+    after = scores(held_truth, _predicted_labels(aggregate(held_records, evidence=evidence), len(held_rows)))
+    return {
+        "needs": size,
+        "seed": seed,
+        "reviewed_needs": len(seen_rows),
+        "held_out_needs": len(held_rows),
+        "fixes": len(fixes),
+        "evidence": [{"kind": item.kind, "first": list(item.first), "second": list(item.second)} for item in evidence],
+        "before": before,
+        "after": after,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def learning_table(document: dict) -> str:
+    before, after = document["before"], document["after"]
+    return "\n".join(
+        [
+            f"learning from review (generator A, seed {document['seed']}): {document['fixes']} fixes on "
+            f"{document['reviewed_needs']:,} needs -> {len(document['evidence'])} pieces of evidence; held-out "
+            f"{document['held_out_needs']:,} needs (other Comuni)",
+            f"{'':<8} {'ARI':>7} {'pair P':>7} {'pair R':>7}",
+            *(
+                f"{name:<8} {row['ari']:>7.3f} {row['pairwise_precision']:>7.3f} {row['pairwise_recall']:>7.3f}"
+                for name, row in (("before", before), ("after", after))
+            ),
+        ]
+    )
+
+
 def write_dataset(directory: Path, size: int, seed: int) -> tuple[Path, Path]:
     rows, truth = generate(size, seed)
     directory.mkdir(parents=True, exist_ok=True)
@@ -925,6 +1019,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--score", nargs=2, metavar=("TRUTH", "GROUPS"), help="score a groups.csv against a truth file")
     parser.add_argument("--one", choices=("baseline", "engine"), help=argparse.SUPPRESS)
     parser.add_argument("--output", help="also write the JSON document here")
+    parser.add_argument(
+        "--learning", action="store_true", help="only the learning-from-review simulation (first of --sizes)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.one:
@@ -933,6 +1030,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.score:
         print(json.dumps(score_files(Path(args.score[0]), Path(args.score[1])), indent=2))
         return 0
+    if args.learning:
+        document = learning_simulation(sizes[0], args.seed)
+        print(learning_table(document))
+        print(json.dumps(document, indent=2))
+        return 0 if document["after"]["ari"] > document["before"]["ari"] else 1
     if args.write_dataset:
         for size in sizes:
             for path in write_dataset(Path(args.write_dataset), size, args.seed):

@@ -253,6 +253,11 @@ def _cluster_component(
     group of 2+."""
     k = len(members)
     similarity = (vectors[members] @ vectors[members].T).toarray().astype(np.float64)
+    if k == 2 and not arrays.has_point[members].all():
+        # a component of two is an edge: every rule holds; only the similarity decides (no distance penalty
+        # can exceed the cut when either need has no point)
+        pair = float(similarity[0, 1])
+        return [(np.sort(members), min(1.0, max(0.0, pair)))] if pair >= settings.group_similarity else []
     grid_a, grid_b = np.triu_indices(k, 1)
     allowed = np.ones((k, k), dtype=bool)  # the rules every two members of a group keep (not hours)
     pair_ok = arrays.allowed(members[grid_a], members[grid_b], hours=False)
@@ -290,7 +295,7 @@ def _cluster_component(
             continue
         left, right, height, _size = tree[node - k]
         left, right = int(left), int(right)
-        if height <= cut:
+        if height <= cut and _cross_similarity(similarity, tree, left, right, k, leaves) >= settings.group_similarity:
             local = _leaves(tree, node, k, leaves)
             if (
                 len(local) <= settings.max_group_size
@@ -309,6 +314,8 @@ def _cluster_component(
         np.fill_diagonal(text, 0.0)
         linked = hours & timed[:, None] & timed[None, :]
         clusters = _chain(clusters, text, linked, 1.0 - settings.chain_similarity, settings)
+    if settings.ambiguity < 1.0 and len(clusters) > 1 and not timed.all():
+        clusters = _detach_ambiguous(clusters, similarity, allowed, timed, settings.ambiguity)
     result: list[tuple[np.ndarray, float]] = []
     for local in clusters:
         if len(local) < 2:
@@ -325,27 +332,27 @@ def _chain(
 ) -> list[list[int]]:
     """Greedy average-link merging of clusters whose hours are linked (see _cluster_component, step 2)."""
     count = len(clusters)
-    k = distance.shape[0]
-    indicator = sparse.csr_matrix(
-        (np.ones(k), (np.repeat(np.arange(count), [len(c) for c in clusters]), np.concatenate(clusters))),
-        shape=(count, k),
-    )
+    order = np.concatenate([np.asarray(c, dtype=np.int64) for c in clusters])
+    starts = np.concatenate([[0], np.cumsum([len(c) for c in clusters])[:-1]])
     sizes = np.array([len(c) for c in clusters], dtype=np.float64)
-    total = np.asarray((indicator @ sparse.csr_matrix(distance) @ indicator.T).todense())
-    links = np.asarray((indicator @ sparse.csr_matrix(linked.astype(np.float64)) @ indicator.T).todense()) > 0
+    block = linked[np.ix_(order, order)].astype(np.float64)
+    links = np.add.reduceat(np.add.reduceat(block, starts, axis=0), starts, axis=1) > 0
+    np.fill_diagonal(links, False)
+    if not links.any():
+        return clusters
+    total = np.add.reduceat(np.add.reduceat(distance[np.ix_(order, order)], starts, axis=0), starts, axis=1)
     alive = np.ones(count, dtype=bool)
     members = [list(c) for c in clusters]
     while True:
-        average = total / np.outer(sizes, sizes)
-        candidate = links & alive[:, None] & alive[None, :]
-        np.fill_diagonal(candidate, False)
-        candidate &= average <= cut
-        candidate &= (sizes[:, None] + sizes[None, :]) <= settings.max_group_size
-        if not candidate.any():
+        rows, cols = np.nonzero(np.triu(links, 1))
+        if not len(rows):
             break
-        masked = np.where(candidate, average, np.inf)
-        a, b = divmod(int(np.argmin(masked)), count)
-        a, b = min(a, b), max(a, b)
+        average = total[rows, cols] / (sizes[rows] * sizes[cols])
+        ok = (average <= cut) & (sizes[rows] + sizes[cols] <= settings.max_group_size)
+        if not ok.any():
+            break
+        best = int(np.argmin(np.where(ok, average, np.inf)))
+        a, b = int(rows[best]), int(cols[best])
         members[a].extend(members[b])
         members[b] = []
         total[a, :] += total[b, :]
@@ -359,6 +366,53 @@ def _chain(
         links[b, :] = False
         links[:, b] = False
     return [sorted(m) for m, keep in zip(members, alive, strict=True) if keep and m]
+
+
+def _detach_ambiguous(
+    clusters: list[list[int]], similarity: np.ndarray, allowed: np.ndarray, timed: np.ndarray, ambiguity: float
+) -> list[list[int]]:
+    """Needs without hours fit any group's hours: when one fits another group (with hours) about as well as its
+    own (average similarity to that group's timed members at least `ambiguity` times that to its own group's),
+    which group it belongs to is a guess. Such needs leave their group and stay together (those detached from
+    one group form one group of their own), rather than being guessed into one."""
+    timed_sets = [np.asarray([i for i in c if timed[i]], dtype=np.int64) for c in clusters]
+    owners = [n for n, members in enumerate(timed_sets) if len(members)]
+    if len(owners) < 2:
+        return clusters
+    result: list[list[int]] = []
+    for n, local in enumerate(clusters):
+        untimed = [i for i in local if not timed[i]]
+        if not untimed or not len(timed_sets[n]):
+            result.append(local)
+            continue
+        rows = np.asarray(untimed, dtype=np.int64)
+        own = similarity[np.ix_(rows, timed_sets[n])].mean(axis=1)
+        best_other = np.zeros(len(rows))
+        for other in owners:
+            if other == n:
+                continue
+            members = timed_sets[other]
+            fit = np.where(
+                allowed[np.ix_(rows, members)].all(axis=1), similarity[np.ix_(rows, members)].mean(axis=1), 0.0
+            )
+            best_other = np.maximum(best_other, fit)
+        loose = best_other >= ambiguity * own
+        if not loose.any():
+            result.append(local)
+            continue
+        moved = set(rows[loose].tolist())
+        result.append([i for i in local if i not in moved])
+        result.append(sorted(moved))
+    return result
+
+
+def _cross_similarity(
+    similarity: np.ndarray, tree: np.ndarray, left: int, right: int, k: int, cache: dict[int, list[int]]
+) -> float:
+    """The average similarity of the descriptions of two dendrogram nodes (every pair across them): two groups
+    merge only when it reaches group_similarity, however near they are."""
+    a, b = _leaves(tree, left, k, cache), _leaves(tree, right, k, cache)
+    return float(similarity[np.ix_(a, b)].mean())
 
 
 def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) -> list[int]:
@@ -376,21 +430,24 @@ def _leaves(tree: np.ndarray, node: int, k: int, cache: dict[int, list[int]]) ->
 
 
 def _misfiled(records: Sequence[NeedRecord], model: TextModel, min_terms: int) -> dict[int, str]:
-    """Needs whose description clearly belongs to another area: it names at least `min_terms` vocabulary terms
-    of concepts of one other area (one of the records' areas) and none of the area it was filed under.
-    index -> the area the text points to."""
+    """Needs whose description clearly belongs to another area: it names no vocabulary term of the area it
+    was filed under, and at least `min_terms` terms of one other area (one of the records' areas), more than
+    of any third area. index -> the area the text points to."""
     present = {r.area for r in records}
     area_of = model.lexicon.area_of
     result: dict[int, str] = {}
     for i, (record, found) in enumerate(zip(records, model.concepts, strict=True)):
         areas = {area_of.get(code, "") for code in found} - {""}
-        if len(areas) != 1 or record.area in areas:
+        if not areas or record.area in areas or not areas & present:
             continue
-        (area,) = areas
-        if area not in present:
-            continue
-        hits = model.lexicon.hits(tokenise(record.description)[0])
-        if sum(count for code, count in hits.items() if area_of.get(code) == area) >= min_terms:
+        counts: dict[str, int] = {}
+        for code, count in model.lexicon.hits(tokenise(record.description)[0]).items():
+            area = area_of.get(code, "")
+            if area:
+                counts[area] = counts.get(area, 0) + count
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        area, count = ranked[0]
+        if count >= min_terms and area in present and (len(ranked) == 1 or ranked[1][1] < count):
             result[i] = area
     return result
 
@@ -406,6 +463,8 @@ def _common_windows(records: Sequence[NeedRecord], members: Sequence[int]) -> tu
         if records[i].windows:
             windows = intersect(windows, list(records[i].windows)) if timed else list(records[i].windows)
             timed = True
+            if not windows:  # days that chain: no slot common to all (intersect([], …) would mean "any")
+                break
     return tuple(windows)
 
 
@@ -486,7 +545,11 @@ def run(
 
     groups: list[Group] = []
     grouped = np.zeros(n, dtype=bool)
-    kept = [(members, cohesion) for members, cohesion in found if len(members) >= max(settings.min_group_size, 2)]
+    kept = [
+        (members, cohesion)
+        for members, cohesion in found
+        if len(members) >= max(settings.min_group_size, 2) and cohesion >= settings.min_cohesion
+    ]
     keywords = model.keywords_of([members for members, _ in kept])
     for (members, cohesion), words in zip(kept, keywords, strict=True):
         grouped[members] = True

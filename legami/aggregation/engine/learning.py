@@ -64,19 +64,29 @@ def _profile(descriptions: Sequence[str], vocabulary: Vocabulary | None) -> Coun
 
 
 def _side(mine: Counter[str], size: int, other: Counter[str], other_size: int) -> tuple[str, ...]:
-    """The terms most telling of one side against the other: used by at least half of this side (all of it
-    when it has one or two needs... at least one), by as few of the other side as possible; concepts first."""
-    needed = max(1, (size + 1) // 2)
+    """The terms most telling of one side against the other: used by most of this side (all of it when it has
+    one or two needs) and by few of the other side; vocabulary concepts first, then longer words."""
+    needed = size if size <= 2 else -(-size * 3 // 5)
     scored = []
     for term, count in mine.items():
         if count < needed:
             continue
         share, other_share = count / size, other.get(term, 0) / max(other_size, 1)
-        if other_share >= 0.5:
+        if other_share > 0.2:
             continue
-        scored.append((-(share - other_share), 0 if term.startswith("concept:") else 1, term))
+        concept = term.startswith("concept:")
+        scored.append((-(share - other_share), 0 if concept else 1, -len(term), term))
     scored.sort()
-    return tuple(term for _score, _kind, term in scored[:MAX_TERMS])
+    return tuple(item[-1] for item in scored[:MAX_TERMS])
+
+
+def _shared_concepts(a: Counter[str], size_a: int, b: Counter[str], size_b: int) -> set[str]:
+    """Concepts most needs of both sides name."""
+    return {
+        term
+        for term, count in a.items()
+        if term.startswith("concept:") and count * 2 >= size_a and b.get(term, 0) * 2 >= size_b
+    }
 
 
 def _between(kind: str, first: Sequence[str], second: Sequence[str], vocabulary: Vocabulary | None) -> list[Evidence]:
@@ -85,6 +95,10 @@ def _between(kind: str, first: Sequence[str], second: Sequence[str], vocabulary:
     if not first or not second:
         return []
     a, b = _profile(first, vocabulary), _profile(second, vocabulary)
+    if kind == "apart" and _shared_concepts(a, len(first), b, len(second)):
+        # both sides ask for the same service: the reviewer split them for their hours or place, not their
+        # words; learning "these words are apart" would split true groups elsewhere
+        return []
     side_a = _side(a, len(first), b, len(second))
     side_b = _side(b, len(second), a, len(first))
     if not side_a or not side_b or set(side_a) == set(side_b):

@@ -56,6 +56,7 @@ class Lexicon:
                     fuzzy.setdefault(variant, set()).update(codes)
         self.fuzzy = {variant: frozenset(codes) for variant, codes in fuzzy.items()}
         self._cache: dict[tuple[Token, ...], dict[str, int]] = {}
+        self._words_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
 
     def is_term(self, raw: str, base: str) -> bool:
         return raw in self.words or base in self.words or raw in self.parts or base in self.parts
@@ -63,13 +64,19 @@ class Lexicon:
     def word_concepts(self, raw: str, base: str, known: bool) -> frozenset[str]:
         """The concepts one word names: by its form, its lemma, or (an unknown word, i.e. a likely typo) by a
         vocabulary word one edit away."""
+        key = (raw, base, known)
+        cached = self._words_cache.get(key)
+        if cached is not None:
+            return cached
         found = self.words.get(raw, frozenset()) | self.words.get(base, frozenset())
-        if found or known or len(raw) < FUZZY_MIN_LENGTH:
-            return found
-        result: set[str] = set()
-        for variant in _deletions(raw) | {raw}:
-            result.update(self.fuzzy.get(variant, ()))
-        return frozenset(result)
+        if not (found or known or len(raw) < FUZZY_MIN_LENGTH):
+            result: set[str] = set()
+            for variant in _deletions(raw) | {raw}:
+                result.update(self.fuzzy.get(variant, ()))
+            found = frozenset(result)
+        if len(self._words_cache) < 200_000:
+            self._words_cache[key] = found
+        return found
 
     def phrase_concepts(self, tokens: Sequence[Token]) -> set[str]:
         """Concepts named by phrases in a token sequence; stop words between the words of a phrase are skipped

@@ -70,14 +70,17 @@ class EngineSettings:
     spatial_weight: float = 1.0
     # A group whose cohesion (average similarity of its pairs) is below this is not proposed: its members
     # stay singletons.
-    min_cohesion: float = 0.0
+    min_cohesion: float = 0.15
     # Groups whose members' days chain (Tuesday, Tuesday and Thursday, Thursday) are one group.
     chain_days: bool = True
     # A need whose description names at least this many vocabulary terms of one other area and none of its
     # own is reported as misfiled and stays a singleton (0 = never).
     misfiled_terms: int = 2
+    # A need without hours that fits another group nearly as well as its own (this share of its similarity
+    # to its own group) is not guessed into either (1 = never detached).
+    ambiguity: float = 1.0
     # …when the average similarity over all their pairs reaches this (spatial penalty counted as above).
-    chain_similarity: float = 0.3
+    chain_similarity: float = 0.2
 
 
 @dataclass

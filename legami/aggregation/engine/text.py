@@ -40,7 +40,7 @@ STOP_WORDS = frozenset(
     # the boilerplate of any request, which names no need: "ho bisogno di…", "chiedo aiuto per…", "grazie"
     """
     aiuto aiutare bisogno chiedere chiedo cercare servire serve grazie pregare prego favore contattare
-    contattarmi qualcuno sapere rivolgere salve buongiorno buonasera gentile cortesemente vorrei
+    contattarmi qualcuno sapere rivolgere salve buongiorno buonasera gentile cortesemente vorrei cerchiare
     """.split()
 )
 
@@ -106,18 +106,28 @@ def _term_sets(analysed: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> l
     return [frozenset(words) | frozenset(f"concept:{code}" for code in found) for words, found in analysed]
 
 
-def _learned_features(
+EVIDENCE_WEIGHT = 0.3  # similarity added to two needs that "together" evidence relates
+
+
+def _together_block(
     analysed: Sequence[tuple[tuple[str, ...], tuple[str, ...]]], evidence: Sequence[Evidence]
-) -> list[tuple[str, ...]] | None:
-    """ "together" evidence k: a feature "learned:k" on every description that has either side's terms, so that
-    the two wordings meet like synonyms of one concept."""
-    together = [(k, e) for k, e in enumerate(evidence) if e.kind == "together"]
+) -> sparse.csr_matrix | None:
+    """ "together" evidence k: a column k set on every description that has either side's terms. Appended to
+    the normalised vectors without normalising again, it adds EVIDENCE_WEIGHT to the similarity of two needs
+    that both have it (the two wordings meet like synonyms) and takes nothing from anyone else's."""
+    together = [e for e in evidence if e.kind == "together"]
     if not together:
         return None
     sets = _term_sets(analysed)
-    return [
-        tuple(f"learned:{k}" for k, e in together if _has(terms, e.first) or _has(terms, e.second)) for terms in sets
-    ]
+    rows: list[int] = []
+    cols: list[int] = []
+    for column, item in enumerate(together):
+        for row, terms in enumerate(sets):
+            if _has(terms, item.first) or _has(terms, item.second):
+                rows.append(row)
+                cols.append(column)
+    values = np.full(len(rows), np.sqrt(EVIDENCE_WEIGHT), dtype=np.float32)
+    return sparse.csr_matrix((values, (rows, cols)), shape=(len(sets), len(together)), dtype=np.float32)
 
 
 def _apart_masks(
@@ -158,20 +168,25 @@ class TextModel:
         evidence: Sequence[Evidence] = (),
     ) -> None:
         lexicon = lexicon_for(vocabulary)
-        analysed = [analyse(text, lexicon.vocabulary) for text in descriptions]
+        seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        analysed = []
+        for text in descriptions:
+            known = seen.get(text)
+            if known is None:
+                tokens, content = tokenise(text)
+                known = seen[text] = (content, lexicon.concepts(tokens))
+            analysed.append(known)
         self.concepts: list[tuple[str, ...]] = [found for _, found in analysed]
         self.lexicon = lexicon
         self.apart = _apart_masks(analysed, evidence)
-        learned = _learned_features(analysed, evidence)
-        if learned is not None:
-            analysed = [(words, found + extra) for (words, found), extra in zip(analysed, learned, strict=True)]
+        self._together = _together_block(analysed, evidence)
         texts = [" ".join(words) for words, _ in analysed]
         self.word_vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32, lowercase=False)
         if not any(texts):
             # Nothing to read: every description empty (or only stop words); no similarity anywhere.
             self.words = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
             self.vocabulary: np.ndarray = np.array(["-"])
-            self.vectors = self.words
+            self.vectors = self._with_evidence(self.words)
             return
         self.words = self.word_vectorizer.fit_transform(texts).astype(np.float32)
         self.vocabulary = self.word_vectorizer.get_feature_names_out()
@@ -194,13 +209,18 @@ class TextModel:
             blocks.append(named)
             weights.append(concept_weight)
         if len(blocks) == 1:
-            self.vectors = self.words
+            self.vectors = self._with_evidence(self.words)
             return
         combined = sparse.hstack(
             [block * np.float32(np.sqrt(max(weight, 0.0))) for block, weight in zip(blocks, weights, strict=True)],
             format="csr",
         )
-        self.vectors = normalize(combined).astype(np.float32)
+        self.vectors = self._with_evidence(normalize(combined).astype(np.float32))
+
+    def _with_evidence(self, vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+        if self._together is None:
+            return vectors.tocsr()
+        return sparse.hstack([vectors, self._together], format="csr").astype(np.float32)
 
     def keywords_of(self, groups: Sequence[Sequence[int] | np.ndarray], limit: int = 5) -> list[list[str]]:
         """keywords() of many groups at once (one sparse product)."""

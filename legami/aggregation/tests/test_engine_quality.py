@@ -1,0 +1,272 @@
+"""The engine on the cases issue 9 names: chained days, paraphrases through the vocabulary, misfiled needs,
+minimum cohesion, evidence learned from review, determinism; and the vocabulary as data."""
+
+import json
+import random
+
+import pytest
+
+from legami.aggregation.engine import (
+    Concept,
+    EngineSettings,
+    Evidence,
+    Vocabulary,
+    VocabularyError,
+    aggregate,
+    evidence_from_attach,
+    evidence_from_merge,
+    evidence_from_removal,
+    evidence_from_split,
+    run,
+)
+from legami.aggregation.engine.text import concepts
+from legami.aggregation.engine.vocabulary import DATA_FILE
+from legami.aggregation.tests.test_engine import AFTERSCHOOL, need
+from legami.needs.timewindows import parse_time_windows
+
+
+def partition(records, settings=None, **options):
+    groups = aggregate(records, settings or EngineSettings(), **options)
+    assert sorted(m for g in groups for m in g.members) == list(range(len(records)))
+    return {frozenset(records[m].id for m in g.members) for g in groups}
+
+
+def chained():
+    return [
+        need(1, AFTERSCHOOL[0], hours="mar 16-18"),
+        need(2, AFTERSCHOOL[1], hours="mar 16-18; gio 16-18"),
+        need(3, AFTERSCHOOL[2], hours="gio 16-18"),
+        need(4, AFTERSCHOOL[0], hours="gio 16-18"),
+    ]
+
+
+# ---- chained days and hours ---------------------------------------------------------------------------
+
+
+def test_chained_days_make_one_group_with_the_union_of_windows():
+    groups = aggregate(chained())
+    assert [g.members for g in groups] == [[0, 1, 2, 3]]
+    assert groups[0].common_windows == ()  # no slot common to everyone…
+    assert groups[0].windows_any == tuple(parse_time_windows("mar e gio 16-18"))  # …"mar o gio 16-18"
+
+
+def test_chained_days_can_be_switched_off():
+    assert frozenset({"1", "2", "3", "4"}) not in partition(chained(), EngineSettings(chain_days=False))
+
+
+def test_days_without_a_member_linking_them_stay_apart():
+    records = [
+        need(1, AFTERSCHOOL[0], hours="mar 16-18"),
+        need(2, AFTERSCHOOL[1], hours="mar 16-18"),
+        need(3, AFTERSCHOOL[2], hours="gio 16-18"),
+        need(4, AFTERSCHOOL[0], hours="gio 16-18"),
+    ]
+    assert partition(records) == {frozenset({"1", "2"}), frozenset({"3", "4"})}
+
+
+def test_disjoint_hours_never_join_even_beside_a_chain():
+    intruder = need(9, AFTERSCHOOL[1], hours="ven 9-11")
+    result = partition([*chained(), intruder])
+    assert frozenset({"9"}) in result
+    assert all("9" not in group or len(group) == 1 for group in result)
+
+
+# ---- vocabulary: paraphrases and misfiled needs -------------------------------------------------------
+
+
+def test_a_paraphrase_with_two_synonyms_of_one_concept_groups():
+    # "mi sento sola" / "chiacchierare": no shared content word, one concept (loneliness)
+    first = "Mi sento sola e vorrei un po' di compagnia"
+    second = "Vorrei qualcuno con cui chiacchierare"
+    assert concepts(first) == concepts(second) == ["loneliness"]
+    records = [
+        need(1, first, area="relazioni", target="elderly"),
+        need(2, second, area="relazioni", target="elderly"),
+    ]
+    assert partition(records) == {frozenset({"1", "2"})}
+    assert partition(records, EngineSettings(concept_weight=0)) == {frozenset({"1"}), frozenset({"2"})}
+
+
+def test_a_need_whose_text_names_another_areas_service_is_misfiled_and_not_grouped():
+    # the demo's case: an after-school request filed under "istruzione" beside school drop-out reports
+    dropout = [
+        need(n, text, area="istruzione", target="minors", hours="mar 16-18")
+        for n, text in enumerate(
+            (
+                "Ragazzi che hanno lasciato la scuola e non fanno niente",
+                "Mio figlio ha abbandonato la scuola, serve un orientamento",
+                "Dispersione scolastica: giovani che lasciano la scuola",
+            ),
+            start=1,
+        )
+    ]
+    afterschool = need(4, "Doposcuola e aiuto compiti dopo la scuola", area="istruzione", hours="mar 16-18")
+    elsewhere = need(5, "Centro estivo per i bambini", area="conciliazione")  # the run knows "conciliazione"
+    result = run([*dropout, afterschool, elsewhere])
+    assert result.misfiled == {3: "conciliazione"}
+    assert [3] in [g.members for g in result.groups]
+    assert [0, 1, 2] in [g.members for g in result.groups]
+    # an area none of the records is filed under is not pointed to; the check can be switched off
+    assert run([*dropout, afterschool]).misfiled == {}
+    assert run([*dropout, afterschool, elsewhere], EngineSettings(misfiled_terms=0)).misfiled == {}
+
+
+def test_a_need_naming_one_word_of_another_area_is_not_misfiled():
+    bills = need(1, "Bollette della luce e del gas troppo alte, rischio il distacco", area="reddito")
+    lights = need(2, "Strada buia, serve più luce", area="sicurezza")
+    only_one = need(3, "Lavoro tutto il giorno, cerchiamo un doposcuola", area="conciliazione")
+    work = need(4, "Cerco lavoro", area="lavoro")
+    assert run([bills, lights, only_one, work]).misfiled == {}
+    filed_wrong = need(5, bills.description, area="sicurezza")  # 4 terms of bills, 1 ("luce") of lighting
+    assert run([bills, lights, filed_wrong]).misfiled == {}  # "luce" is a term of its own area too
+
+
+def test_min_cohesion_drops_a_loose_group():
+    records = [
+        need(1, "Doposcuola per i bambini e aiuto nei compiti"),
+        need(2, "Qualcuno per i bambini il pomeriggio, lavoriamo tutti e due"),
+    ]
+    loose = aggregate(records)
+    assert [g.members for g in loose] == [[0, 1]]
+    cohesion = loose[0].cohesion
+    assert partition(records, EngineSettings(min_cohesion=cohesion + 0.01)) == {frozenset({"1"}), frozenset({"2"})}
+
+
+# ---- evidence from review -----------------------------------------------------------------------------
+
+GARDEN = ("Vorremmo un orto condiviso nel cortile", "Cerchiamo un pezzo di terra da coltivare insieme")
+COURSES = (
+    "Corso di chitarra per adulti la sera",
+    "Corso di pittura per adulti la sera",
+    "Corso serale di chitarra per adulti principianti",
+)
+
+
+def test_merge_evidence_joins_two_needs_that_were_apart():
+    records = [need(1, GARDEN[0], area="relazioni", target="community"), need(2, GARDEN[1], area="relazioni")]
+    assert partition(records) == {frozenset({"1"}), frozenset({"2"})}
+    evidence = evidence_from_merge([GARDEN[0]], [GARDEN[1]])
+    assert [e.kind for e in evidence] == ["together"]
+    assert partition(records, evidence=evidence) == {frozenset({"1", "2"})}
+    # the same words elsewhere meet too (the evidence is about words, not these two needs)
+    others = [need(3, "Un orto condiviso nel cortile della scuola", area="relazioni"), *records]
+    assert frozenset({"1", "2", "3"}) in partition(others, evidence=evidence)
+
+
+def test_split_evidence_keeps_apart_what_was_grouped():
+    records = [need(n + 1, text, area="tempo-libero", target="adults") for n, text in enumerate(COURSES)]
+    assert partition(records) == {frozenset({"1", "2", "3"})}
+    evidence = evidence_from_split([COURSES[0], COURSES[2]], [COURSES[1]])
+    assert evidence == [Evidence("apart", ("chitarra",), ("pittura",))]
+    assert partition(records, evidence=evidence) == {frozenset({"1", "3"}), frozenset({"2"})}
+
+
+def test_removal_and_attach_evidence():
+    assert evidence_from_removal(list(COURSES), COURSES[1]) == [Evidence("apart", ("chitarra",), ("pittura",))]
+    attached = evidence_from_attach([GARDEN[0]], GARDEN[1])
+    assert attached and attached[0].kind == "together"
+
+
+def test_a_split_of_one_service_teaches_nothing_about_words():
+    # two doposcuola needs split by a reviewer (their hours or place differ): the words are not the reason
+    assert evidence_from_split([AFTERSCHOOL[0]], [AFTERSCHOOL[2]]) == []
+
+
+def test_evidence_keeps_only_dictionary_words_and_vocabulary_terms():
+    evidence = evidence_from_merge(["Il signor Brambillone chiede un orto condiviso"], ["Terra da coltivare, xqzt"])
+    terms = {term for e in evidence for term in (*e.first, *e.second)}
+    assert terms and not {"brambillone", "xqzt", "signor"} & terms
+
+
+def test_evidence_checks_its_shape():
+    with pytest.raises(ValueError, match="kind"):
+        Evidence("maybe", ("a",), ("b",))
+    with pytest.raises(ValueError, match="1-3"):
+        Evidence("apart", (), ("b",))
+
+
+# ---- determinism --------------------------------------------------------------------------------------
+
+
+def test_input_order_changes_nothing_but_the_order():
+    records = [
+        *chained(),
+        need(5, GARDEN[0], area="relazioni"),
+        need(6, "Vorremmo un orto condiviso nel cortile di casa", area="relazioni"),
+        need(7, "Bollette troppo alte", area="reddito"),
+        *(need(10 + n, text, area="tempo-libero", target="adults") for n, text in enumerate(COURSES)),
+    ]
+    expected = partition(records)
+    for seed in (1, 2, 3):
+        shuffled = list(records)
+        random.Random(seed).shuffle(shuffled)
+        assert partition(shuffled) == expected
+
+
+# ---- the vocabulary as data ---------------------------------------------------------------------------
+
+
+def test_the_standard_vocabulary_round_trips_exactly():
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    vocabulary = Vocabulary.from_data(data)
+    assert vocabulary.to_data() == data
+    assert Vocabulary.from_data(vocabulary.to_data()) == vocabulary
+    assert Vocabulary.standard() == vocabulary
+    assert vocabulary.concept("schooling") == Concept(
+        code="schooling",
+        label=vocabulary.concept("schooling").label,
+        terms=vocabulary.concept("schooling").terms,
+        nomenclatore="",
+        area="conciliazione",
+    )
+    assert vocabulary.concept("nothing-like-this") is None
+
+
+def test_every_standard_concept_names_a_standard_area_or_none():
+    from legami.needs.taxonomy import DEFAULT_AREAS
+
+    codes = {code for code, _name, _description in DEFAULT_AREAS}
+    assert all(c.area in codes or c.area == "" for c in Vocabulary.standard().concepts)
+
+
+def good(**changes):
+    concept = {"code": "orto", "label": "Orti condivisi", "terms": ["orto", "terra da coltivare"]}
+    concept.update(changes)
+    return {"version": 1, "concepts": [concept]}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "vocabulary: must be an object"),
+        ({"version": 2, "concepts": []}, "version must be 1"),
+        ({"version": 1, "concepts": {}}, "concepts must be a list"),
+        ({"version": 1, "concepts": ["orto"]}, "concept 1: must be an object"),
+        ({"version": 1, "concepts": [{"label": "Orti", "terms": ["orto"]}]}, "concept 1: missing field 'code'"),
+        (good(label=""), 'concept "orto" (1): label must be a non-empty text'),
+        (good(terms=[]), 'concept "orto" (1): empty term list'),
+        (good(terms=["x" * 81]), 'concept "orto" (1): term'),
+        (good(terms=["uno due tre quattro cinque sei"]), "has more than 5 words"),
+        (good(terms=["orto", "orto"]), "listed twice"),
+        (good(code="Orto Bello"), 'concept "Orto Bello" (1): code must be a slug'),
+        (good(area=3), 'concept "orto" (1): area must be a text'),
+        (good(colour="green"), "unknown field 'colour'"),
+        (
+            {"version": 1, "concepts": [good()["concepts"][0], good(label="Altro")["concepts"][0]]},
+            "concept \"orto\" (2): duplicate code 'orto'",
+        ),
+    ],
+)
+def test_vocabulary_errors_name_the_concept_and_the_problem(data, message):
+    with pytest.raises(VocabularyError) as error:
+        Vocabulary.from_data(data)
+    assert message in str(error.value)
+
+
+def test_a_network_vocabulary_is_used_instead_of_the_standard_one():
+    own = Vocabulary.from_data(good())
+    first = need(1, "Vorremmo un orto nel quartiere", area="relazioni")
+    second = need(2, "Un pezzo di terra da coltivare", area="relazioni")
+    assert partition([first, second]) == {frozenset({"1"}), frozenset({"2"})}
+    assert partition([first, second], vocabulary=own) == {frozenset({"1", "2"})}
+    assert concepts(first.description, own) == ["orto"]
