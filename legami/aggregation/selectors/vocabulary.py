@@ -49,10 +49,7 @@ def _matches(concept: Concept, needle: str) -> bool:
 def vocabulary_page(network: Network, *, query: str = "") -> VocabularyPage:
     """The network's concepts (those whose code, label, Nomenclatore code, area or a term holds `query`)."""
     row = saved_vocabulary(network)
-    vocabulary = network_vocabulary(network)
-    concepts = list(vocabulary.to_data()["concepts"])
-    every = [vocabulary.concept(c["code"]) for c in concepts]
-    found = [c for c in every if c is not None]
+    found = list(network_vocabulary(network).concepts)
     needle = fold(query or "").lower().strip()
     shown = [c for c in found if _matches(c, needle)] if needle else found
     return VocabularyPage(
