@@ -286,3 +286,26 @@ def test_the_vocabulary_page_runs_a_constant_number_of_queries(cast, login, djan
         )
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+def test_another_networks_pages_never_show_this_networks_evidence(cast, english, job):
+    LearnedEvidence.objects.create(
+        network=cast.network, kind="together", first=["zzmarcatore"], second=["compito"], action="merge"
+    )
+    other_job = Job.objects.create(
+        network=cast.other_network,
+        kind="needs_aggregation",
+        actor=cast.outsider,
+        status=Job.Status.SUCCEEDED,
+        result=job.result,
+    )
+    client = english(cast.outsider)
+    for url in (
+        _url(cast, "run_detail", other_job.pk, network=cast.other_network),
+        _url(cast, "vocabulary", network=cast.other_network),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "zzmarcatore" not in response.content.decode()
+    # This network's run page does not exist for them.
+    assert client.get(_url(cast, "run_detail", job.pk)).status_code == 404
