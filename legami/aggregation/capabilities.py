@@ -16,3 +16,9 @@ VIEW_DEMANDS = Capability(
 REVIEW_DEMANDS = Capability(
     "aggregation.review_demands", _("Review aggregated demand"), roles={Role.COORDINATOR, Role.COMMUNITY_WORKER}
 )
+# The network's vocabulary and what the engine learned from review change every later run: the coordinator's.
+MANAGE_VOCABULARY = Capability(
+    "aggregation.manage_vocabulary",
+    _("Edit the aggregation vocabulary and undo what it learned from review"),
+    roles={Role.COORDINATOR},
+)

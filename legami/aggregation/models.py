@@ -119,3 +119,75 @@ class DemandEvent(HistoryEvent):
     class Meta(HistoryEvent.Meta):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
+
+
+class NetworkVocabulary(models.Model):
+    """A network's vocabulary of service concepts and their synonyms, as the engine's JSON document."""
+
+    network = models.OneToOneField(
+        "network.Network", on_delete=models.CASCADE, related_name="aggregation_vocabulary", verbose_name=_("network")
+    )
+    # Vocabulary.to_data(): {"version": 1, "concepts": [{"code", "label", "terms", "nomenclatore", "area"}]}
+    data = models.JSONField(_("vocabulary"), default=dict)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aggregation vocabulary")
+        verbose_name_plural = _("aggregation vocabularies")
+
+    def __str__(self) -> str:
+        return f"{self.network_id} r{self.revision}"
+
+
+class EvidenceKind(models.TextChoices):
+    TOGETHER = "together", _("Belong together")
+    APART = "apart", _("Belong apart")
+
+
+class EvidenceAction(models.TextChoices):
+    MERGE = "merge", _("Merge of two candidates")
+    SPLIT = "split", _("Split of a candidate")
+    REMOVE = "remove", _("Need removed from a demand")
+    ATTACH = "attach", _("Need attached to a demand")
+
+
+class LearnedEvidence(models.Model):
+    """What a reviewer's action taught the engine: words or concepts that belong together or apart."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
+    # The engine's Evidence.first / .second: terms or concept codes, never from case-team needs.
+    first = models.JSONField(_("first side"), default=list)
+    second = models.JSONField(_("second side"), default=list)
+    action = models.CharField(_("action"), max_length=20, choices=EvidenceAction.choices)
+    demand = models.ForeignKey(
+        AggregatedDemand,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("demand"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("learned at"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("learned evidence")
+        verbose_name_plural = _("learned evidence")
+        indexes = [models.Index(fields=["network", "undone_at"], name="evidence_network_active")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.first} / {self.second}"

@@ -22,6 +22,7 @@ from legami.aggregation.services.demands import (
     _refresh,
     _refuse,
 )
+from legami.aggregation.services.learning import learn_from_attach
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedArea, NeedStatus
@@ -89,6 +90,7 @@ def attach_need(
             added_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _refresh(demand)
+        learn_from_attach(actor=actor, demand=demand, group=members, attached=need)
         DEMAND_WORKFLOW.record(
             demand,
             actor=actor,

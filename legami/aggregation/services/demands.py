@@ -20,6 +20,7 @@ from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import Description, describe, keyword_sources
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
+from legami.aggregation.services.learning import learn_from_merge, learn_from_removal, learn_from_split
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
@@ -311,6 +312,13 @@ def split_demand(*, actor: Any, demand: AggregatedDemand, need_ids: Sequence[Any
             reviewed_at=demand.reviewed_at,
         )
         new.save()
+        members = _member_needs(demand)
+        learn_from_split(
+            actor=actor,
+            demand=demand,
+            kept=[n for n in members if n.pk not in chosen],
+            moved=[n for n in members if n.pk in chosen],
+        )
         DemandItem.objects.filter(demand=demand, need_id__in=chosen).update(demand=new)
         _refresh(new)
         _refresh(demand)
@@ -370,12 +378,14 @@ def merge_demands(
         if target.status not in EDITABLE_STATUSES:
             raise _refuse(gettext("Only candidate or accepted demands can receive other demands."), code="not_editable")
         locked = [_mergeable(_lock(other), into=target) for other in others]
+        target_needs = _member_needs(target)
         moved: list[Need] = []
         for other in locked:
             moved.extend(_member_needs(other))
             DemandItem.objects.filter(demand=other).update(demand=target)
             merge_note = gettext("Merged into “%(title)s”.") % {"title": target.title}
             _set_status(other, actor=actor, to_status=S.DISCARDED, note=(f"{merge_note} {note}").strip())
+        learn_from_merge(actor=actor, demand=target, first=target_needs, second=moved)
         _refresh(target)
         DEMAND_WORKFLOW.record(
             target,
@@ -411,6 +421,7 @@ def remove_need_from_demand(*, actor: Any, demand: AggregatedDemand, need: Need,
             )
         item.delete()
         need.refresh_from_db(fields=["status"])
+        learn_from_removal(actor=actor, demand=demand, group=_member_needs(demand), removed=need)
         _refresh(demand)
         DEMAND_WORKFLOW.record(
             demand,

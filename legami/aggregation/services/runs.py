@@ -197,6 +197,11 @@ def run_aggregation_task(job_id: int) -> dict:
 def _run(*, job: Job, engine: Any, options: dict) -> dict:
     network = job.network
     needs = _input_needs(network)
+    # What the network's coordinator and reviewers taught: its vocabulary and the evidence not undone.
+    from legami.aggregation.selectors.learning import active_evidence_used
+    from legami.aggregation.selectors.vocabulary import network_vocabulary
+
+    vocabulary, (evidence_ids, evidence) = network_vocabulary(network), active_evidence_used(network)
     total = len(needs)
     Job.objects.filter(pk=job.pk).update(total=total, processed=0)
     records = [need_record(n, engine) for n in needs]
@@ -208,7 +213,9 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         min_group_size=options.get("min_group_size"),
         min_cohesion=min_cohesion,
     )
-    outcome = _engine_run(engine)(records, run_settings, progress=_progress_of(job))
+    outcome = _engine_run(engine)(
+        records, run_settings, progress=_progress_of(job), vocabulary=vocabulary, evidence=evidence
+    )
     misfiled = {int(i): str(area) for i, area in (getattr(outcome, "misfiled", None) or {}).items()}
     min_size = max(getattr(run_settings, "min_group_size", MIN_GROUP), 2)
     distance = getattr(run_settings, "distance_km", None)
@@ -251,6 +258,7 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
 
     suggestions = len(suggest_attachments(network, engine=engine))
     return {
+        "evidence": evidence_ids,
         "needs": total,
         "candidates": created,
         "grouped_needs": grouped,
@@ -288,8 +296,8 @@ def _engine_run(engine: Any) -> Callable[..., Any]:
     if run is not None:
         return run
 
-    def standin(records: Any, run_settings: Any, progress: Any = None, **_kwargs: Any) -> Any:
-        return _Outcome(groups=list(engine.aggregate(records, run_settings, progress=progress)), misfiled={})
+    def standin(records: Any, run_settings: Any, progress: Any = None, **kwargs: Any) -> Any:
+        return _Outcome(groups=list(engine.aggregate(records, run_settings, progress=progress, **kwargs)), misfiled={})
 
     return standin
 

@@ -4,6 +4,7 @@ from legami.core.tests.matrix import Row
 
 VIEW = "aggregation.view_demands"
 REVIEW = "aggregation.review_demands"
+MANAGE_VOCABULARY = "aggregation.manage_vocabulary"
 
 ROUTES: dict[str, Row] = {
     "aggregation:demands": Row(VIEW),
@@ -22,12 +23,23 @@ ROUTES: dict[str, Row] = {
     "aggregation:runs": Row(REVIEW),
     "aggregation:run_detail": Row(REVIEW, obj="aggregation_job"),
     "aggregation:suggestions": Row(REVIEW),
+    "aggregation:vocabulary": Row(REVIEW),
+    "aggregation:vocabulary_download": Row(REVIEW),
+    # Each change of the vocabulary shows its form on GET and acts on POST.
+    "aggregation:vocabulary_add_term": Row(MANAGE_VOCABULARY),
+    "aggregation:vocabulary_remove_term": Row(MANAGE_VOCABULARY),
+    "aggregation:vocabulary_rename": Row(MANAGE_VOCABULARY),
+    "aggregation:vocabulary_merge": Row(MANAGE_VOCABULARY),
+    "aggregation:vocabulary_add_concept": Row(MANAGE_VOCABULARY),
+    "aggregation:vocabulary_upload": Row(MANAGE_VOCABULARY),
+    "aggregation:vocabulary_reset": Row(MANAGE_VOCABULARY),
+    "aggregation:evidence_undo": Row(MANAGE_VOCABULARY, obj="aggregation_evidence"),
 }
 
 
 def objects(cast) -> dict:
     """A candidate demand of two needs in Cremona, and a finished aggregation run."""
-    from legami.aggregation.models import AggregatedDemand, DemandItem
+    from legami.aggregation.models import AggregatedDemand, DemandItem, LearnedEvidence
     from legami.core.models import Job
     from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
 
@@ -64,4 +76,13 @@ def objects(cast) -> dict:
     for text in ("Serve un doposcuola per i miei figli", "Cerchiamo un doposcuola il pomeriggio"):
         need = NeedFactory(network=network, area=area, municipality=cremona, description=text)
         DemandItem.objects.create(demand=demand, need=need, similarity=0.8)
-    return {"aggregation_demand": demand, "aggregation_job": job}
+    evidence = LearnedEvidence.objects.create(
+        network=network,
+        kind="together",
+        first=["doposcuola"],
+        second=["compito"],
+        action="merge",
+        demand=demand,
+        created_by=cast.coordinator,
+    )
+    return {"aggregation_demand": demand, "aggregation_job": job, "aggregation_evidence": evidence}

@@ -245,7 +245,7 @@ def test_a_failing_engine_fails_the_job_readably_and_changes_nothing(cast, area)
         EngineSettings = runs._engine().EngineSettings
 
         @staticmethod
-        def aggregate(records, settings, progress=None):
+        def aggregate(records, settings, progress=None, **_learned):
             raise RuntimeError("boom")
 
     runs.run_aggregation(job=job, engine=Broken)
@@ -267,7 +267,7 @@ def test_a_fake_engine_drives_progress_and_groups(cast, area):
         fits = staticmethod(lambda group, record, settings: 0.5)
 
         @staticmethod
-        def aggregate(records, settings, progress=None):
+        def aggregate(records, settings, progress=None, **_learned):
             for i in range(len(records)):
                 progress(i + 1, len(records))
                 calls.append(i)

@@ -60,4 +60,7 @@ def run_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     template = "aggregation/run_detail.html"
     if getattr(request, "htmx", False):
         return render(request, f"{template}#run-status", context)
+    from legami.aggregation.views.vocabulary import run_learned_context
+
+    context |= run_learned_context(request, network, job)
     return render(request, template, context)

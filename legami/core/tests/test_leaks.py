@@ -190,6 +190,10 @@ NOT_PERSONAL: dict[str, str] = {
     "aggregation.AggregatedDemand.time_windows": "weekly time slots",
     "aggregation.AggregatedDemand.answer": "how the partnership answered the demand",
     "aggregation.DemandEvent.note": "what a reviewer did to a demand (renamed, merged, answered)",
+    "aggregation.NetworkVocabulary.data": "the network's concepts of services and the everyday words for them",
+    "aggregation.LearnedEvidence.first": "1-3 dictionary words or vocabulary concepts used by at least half of the "
+    "needs a reviewer grouped, never the case team's and never a rare word (engine/learning.py)",
+    "aggregation.LearnedEvidence.second": "as first: the other side of the reviewer's action",
     "core.AuditEvent.object_type": "a model's name",
     "core.AuditEvent.chain": "the key of the event's hash chain (a network's id)",
     "core.AuditEvent.salt": "random bytes of the content digest",
