@@ -165,6 +165,14 @@ GENERIC_WORDS = frozenset(
     problematico difficolta difficile situazione necessita necessitare servizio persona famiglia nucleo utente
     signora signore cercare trovare avere volere potere dovere riuscire fare dire sapere vedere caso
     """.split()
+) | frozenset(
+    # who asks, not what they ask for: "chiedono un ragazzo" would be nonsense
+    """
+    ragazzo ragazza ragazzi ragazze bambino bambina bambini bambine bimbo bimba bimbi figlio figlia figli
+    giovane giovani anziano anziana anziani minore minori adolescente adolescenti genitore genitori mamma
+    madre padre papa nonno nonna nonni famiglie cittadino cittadini abitante abitanti vicino vicini
+    studente studentessa studenti alunno alunni
+    """.split()
 )
 
 

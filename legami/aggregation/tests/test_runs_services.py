@@ -170,6 +170,17 @@ def test_a_title_never_comes_from_a_generic_word(english):
     assert title == "After-school — Cremona"
 
 
+def test_who_asks_is_never_what_they_ask_for(english):
+    # "chiedono un ragazzo" was seen in the demo: a word for people is not a need
+    text = summaries.demand_summary(
+        people=5, target_group="minors", comuni=["Crema"], keywords=["ragazzo", "spazio"], area_name="Tempo libero"
+    )
+    assert "ragazzo" not in text
+    assert "Tempo libero" in text
+    title = summaries.default_title(keywords=["ragazzi", "spazio"], area_name="Tempo libero", comuni=["Crema"])
+    assert title == "Spazio — Crema"
+
+
 # --- summaries -----------------------------------------------------------------------------------
 
 
