@@ -1,17 +1,25 @@
-"""Grouping needs: candidate edges inside blocks, then constrained average-link clustering per component.
+"""Grouping needs: candidate edges inside blocks, then constrained average-link clustering per component,
+chained days, and the needs without hours placed by where they are.
 
 1. Blocking. Needs of different areas never meet. Inside an area, candidate pairs are the pairs of the same
    Comune plus, for needs with a point, pairs of neighbouring Comuni whose points lie within `distance_km`
    of the other Comune's points (points near a border may group across Comuni). Similarities come from one
    sparse matrix product per block; the pairwise rules are checked on arrays (no Python loop over pairs).
-2. A candidate pair is an edge when every pairwise rule holds (compatible target, near, hours that overlap)
-   and the cosine similarity of the descriptions reaches `pair_similarity`. A connected component larger
-   than COMPONENT_LIMIT is split by raising the edge threshold on it, so the dense step stays small.
-3. Each component is clustered on its own by average-link agglomeration (scipy) on 1 - similarity, where a
-   pair that breaks a rule gets a prohibitive distance. The dendrogram is cut where the average similarity
-   falls below `group_similarity`; a cluster that still breaks a group rule (a pair not allowed, no slot
-   common to every member with hours, too big) is split into its two sub-clusters, recursively. So a chain
-   of pairwise similar needs is not glued into one group, and a need with disjoint hours never joins.
+   A need whose description clearly belongs to another area (see _misfiled) takes part in no pair.
+2. A candidate pair is an edge when every pairwise rule holds (compatible target, near, hours that overlap,
+   no "apart" evidence) and the cosine similarity of the descriptions reaches `pair_similarity`. A connected
+   component larger than COMPONENT_LIMIT is split by raising the edge threshold on it.
+3. Each component is clustered on its own by average-link agglomeration (scipy) on 1 - similarity plus a
+   distance penalty, where a pair that breaks a rule gets a prohibitive distance. Walking the dendrogram
+   from the top, a node is a group when the average similarity across its two children reaches
+   `group_similarity` (however near they are) and every rule holds for every two members, hours included
+   (a slot common to all); otherwise its children are examined.
+4. Chained days: two such groups (or needs) merge, greedily by average similarity, when a member of each
+   has hours that meet the other's, every rule but hours holds for every two members, and the average
+   similarity across them reaches `chain_similarity` (Tuesday, Tuesday and Thursday, Thursday: one group).
+5. The needs without hours of a group move together to the group with hours whose members' centre is
+   nearest to theirs (they fit any group's hours, so the words alone would place them by chance).
+6. Groups below `min_group_size` or `min_cohesion` are not proposed: their members stay singletons.
 
 Deterministic: records are processed in the order of their ids, and ties are broken by that order.
 """

@@ -25,6 +25,14 @@ from .vocabulary import Vocabulary
 
 MAX_TERMS = 3
 KINDS = ("together", "apart")
+# Words of any request that tell no service apart: time, quantity, the asker's circumstances and courtesy.
+# Evidence made of them would relate or separate needs at random.
+FILLER = frozenset(
+    """
+    alcuno altro anno bene comune fatto giorno grazie mese mattina momento ora parente persona poco
+    problema sempre settimana situazione sociale tanto tempo urgente vicino volta assistente abitare
+    """.split()
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ def terms_of(description: str, vocabulary: Vocabulary | None = None) -> tuple[se
     concepts = {f"concept:{code}" for code in lexicon.concepts(tokens)}
     known = set()
     for raw, base, stop in tokens:
-        if stop or raw.isdigit() or len(base) < 3:
+        if stop or raw.isdigit() or len(base) < 4 or base in FILLER:
             continue
         if lexicon.is_term(raw, base) or is_known_word(raw) or is_known_word(base):
             known.add(base)
@@ -95,9 +103,10 @@ def _between(kind: str, first: Sequence[str], second: Sequence[str], vocabulary:
     if not first or not second:
         return []
     a, b = _profile(first, vocabulary), _profile(second, vocabulary)
-    if kind == "apart" and _shared_concepts(a, len(first), b, len(second)):
-        # both sides ask for the same service: the reviewer split them for their hours or place, not their
-        # words; learning "these words are apart" would split true groups elsewhere
+    if _shared_concepts(a, len(first), b, len(second)):
+        # both sides already name the same service: a reviewer who split them did so for their hours or
+        # place, and one who merged them fixed hours or place too; neither is about words, and learning
+        # from it would relate or separate words at random elsewhere
         return []
     side_a = _side(a, len(first), b, len(second))
     side_b = _side(b, len(second), a, len(first))

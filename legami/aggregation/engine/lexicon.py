@@ -22,7 +22,7 @@ from functools import lru_cache
 from .normalise import lemma, strip_accents
 from .vocabulary import Vocabulary
 
-FUZZY_MIN_LENGTH = 6
+FUZZY_MIN_LENGTH = 5
 Token = tuple[str, str, bool]  # (accent-folded form, lemma, is a stop word)
 
 

@@ -52,8 +52,8 @@ class NeedRecord:
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """Thresholds of the engine; the defaults were tuned on seed 1 of benchmarks/aggregation.py at 10,000
-    needs (figures are reported on other seeds)."""
+    """Thresholds of the engine; the defaults were tuned on seeds 1 and 2 of benchmarks/aggregation.py
+    (generator A, 20,000-100,000 needs); figures are reported on seed 3 and on the independent sets."""
 
     distance_km: float = 2.0
     min_group_size: int = 2

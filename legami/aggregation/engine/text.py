@@ -107,6 +107,8 @@ def _term_sets(analysed: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> l
 
 
 EVIDENCE_WEIGHT = 0.3  # similarity added to two needs that "together" evidence relates
+EVIDENCE_MAX_SHARE = 0.05  # …unless one side's terms are in more than this share of the descriptions
+EVIDENCE_MIN_LIMIT = 20
 
 
 def _together_block(
@@ -121,11 +123,15 @@ def _together_block(
     sets = _term_sets(analysed)
     rows: list[int] = []
     cols: list[int] = []
+    limit = max(EVIDENCE_MIN_LIMIT, EVIDENCE_MAX_SHARE * len(sets))
     for column, item in enumerate(together):
-        for row, terms in enumerate(sets):
-            if _has(terms, item.first) or _has(terms, item.second):
-                rows.append(row)
-                cols.append(column)
+        first = [row for row, terms in enumerate(sets) if _has(terms, item.first)]
+        second = [row for row, terms in enumerate(sets) if _has(terms, item.second)]
+        if len(first) > limit or len(second) > limit:
+            continue  # a side this common says nothing about any one service here
+        for row in sorted(set(first) | set(second)):
+            rows.append(row)
+            cols.append(column)
     values = np.full(len(rows), np.sqrt(EVIDENCE_WEIGHT), dtype=np.float32)
     return sparse.csr_matrix((values, (rows, cols)), shape=(len(sets), len(together)), dtype=np.float32)
 

@@ -297,3 +297,11 @@ def test_needs_without_hours_go_with_the_nearest_group_with_hours():
     by_words = EngineSettings(distance_km=5, spatial_weight=0, place_untimed=False)
     assert partition(records, by_words) != expected  # words alone: a guess (one goes south)
     assert partition(records, EngineSettings(distance_km=5, spatial_weight=0)) == expected
+
+
+def test_the_learning_simulation_rises_on_needs_the_reviewer_never_saw():
+    from benchmarks.aggregation import learning_simulation
+
+    document = learning_simulation(2000, 1, vocabulary="empty")
+    assert document["evidence"] and document["fixes"] == 20
+    assert document["after"]["ari"] > document["before"]["ari"]
