@@ -38,7 +38,7 @@ from scipy.spatial.distance import squareform
 
 from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
-from .learning import Evidence
+from .evidence import Evidence
 from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
 from .text import TextModel, tokenise
 from .vocabulary import Vocabulary

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from .evidence import MAX_TERMS, Evidence
 from .lexicon import lexicon_for
 from .normalise import is_known_word
 from .text import tokenise
 from .vocabulary import Vocabulary
 
-MAX_TERMS = 3
-KINDS = ("together", "apart")
 # Words of any request that tell no service apart: time, quantity, the asker's circumstances and courtesy.
 # Evidence made of them would relate or separate needs at random.
 FILLER = frozenset(
@@ -33,20 +31,6 @@ FILLER = frozenset(
     problema sempre settimana situazione sociale tanto tempo urgente vicino volta assistente abitare
     """.split()
 )
-
-
-@dataclass(frozen=True)
-class Evidence:
-    kind: str  # "together" | "apart"
-    first: tuple[str, ...]  # normalised terms (lemmas or "concept:<code>"), 1-3 of them
-    second: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"evidence kind must be one of {KINDS}, not {self.kind!r}")
-        for side in (self.first, self.second):
-            if not 1 <= len(side) <= MAX_TERMS or not all(isinstance(t, str) and t for t in side):
-                raise ValueError(f"evidence sides must hold 1-{MAX_TERMS} terms")
 
 
 def terms_of(description: str, vocabulary: Vocabulary | None = None) -> tuple[set[str], set[str]]:

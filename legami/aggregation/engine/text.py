@@ -21,7 +21,7 @@ from .normalise import lemma, strip_accents
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
-    from .learning import Evidence
+    from .evidence import Evidence
 
 # Compact Italian stop-word list (accent-stripped): articles, prepositions, pronouns, conjunctions, the
 # commonest auxiliaries and adverbs. Domain words ("bisogno", "aiuto") stay: IDF weighs them.
