@@ -142,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         help="evaluation sets: A (the generator the engine is tuned on), B (independent), C (hand-written)",
     )
     parser.add_argument(
+        "--learning-size",
+        default="100000",
+        help="needs of the learning-from-review simulation (set A with an empty and the standard vocabulary, set "
+        "B with the standard one; '' = skip)",
+    )
+    parser.add_argument(
         "--suggestions",
         default="5000x1000",
         help="accepted demands x new needs of the attach-suggestions benchmark ('' = skip)",
@@ -177,6 +183,18 @@ def main(argv: list[str] | None = None) -> int:
 
         aggregation = aggregation_benchmark.run(sizes, sets=sets)
 
+    learning = []
+    if args.learning_size.strip():
+        from benchmarks import aggregation as aggregation_benchmark
+
+        for set_name, vocabulary in aggregation_benchmark.LEARNING_RUNS:
+            print(f"== learning from review: set {set_name}, {vocabulary} vocabulary", file=sys.stderr, flush=True)
+            learning.append(
+                aggregation_benchmark.learning_simulation(
+                    int(args.learning_size), 3, vocabulary=vocabulary, set_name=set_name
+                )
+            )
+
     suggestions = None
     if args.suggestions:
         from benchmarks import suggestions as suggestions_benchmark
@@ -206,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
         failed = failed or any("error" in row for row in aggregation["results"])
 
+    for document in learning:
+        print(aggregation_benchmark.learning_table(document))
+        print()
+
     if suggestions is not None:
         print(suggestions_benchmark.table(suggestions))
         print()
@@ -225,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         "ok": not failed,
         "runs": [document for _status, document, _label in runs if document is not None],
         "aggregation": aggregation,
+        "learning": learning,
         "suggestions": suggestions,
     }
     text = json.dumps(result, indent=2, ensure_ascii=False)
