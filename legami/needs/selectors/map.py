@@ -386,8 +386,15 @@ def _index(values: Sequence[str], value: str) -> int:
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values (sorted) and each entry's index among them."""
+    if len(values) and values.min() >= 0 and values.max() < _DENSE_BY_COUNTING:
+        # Ids, codes and months are small non-negative integers: counting beats sorting or hashing.
+        present = np.bincount(values) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[values]
     keys, codes = np.unique(values, return_inverse=True)
     return keys, codes.reshape(-1)
+
+
+_DENSE_BY_COUNTING = 1 << 22
 
 
 @dataclass
@@ -409,7 +416,9 @@ class _Counts:
         people = np.bincount(codes, weights=self.people, minlength=size)
         # A subject with one need counts once where its need falls; only the others need telling apart.
         subjects = np.bincount(codes[self.single], minlength=size)
-        pairs = np.unique(codes[self._shared] * self.n_subjects + self._shared_subjects)
+        pairs = np.sort(codes[self._shared] * self.n_subjects + self._shared_subjects)
+        if len(pairs):
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         subjects += np.bincount(pairs // self.n_subjects, minlength=size)
         return [
             Figure(n, int(p), d) for n, p, d in zip(needs.tolist(), people.tolist(), subjects.tolist(), strict=True)
@@ -418,7 +427,8 @@ class _Counts:
     def total(self) -> Figure:
         if not len(self.people):
             return Figure(0, 0, 0)
-        subjects = int(self.single.sum()) + len(np.unique(self._shared_subjects))
+        shared = np.sort(self._shared_subjects)
+        subjects = int(self.single.sum()) + int(np.count_nonzero(shared[1:] != shared[:-1])) + bool(len(shared))
         return Figure(len(self.people), int(self.people.sum()), subjects)
 
 
