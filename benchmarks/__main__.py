@@ -133,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
     parser.add_argument(
-        "--databases", default="sqlite,postgresql", help="which of sqlite,postgresql to serve (postgresql needs the URL)"
+        "--databases",
+        default="sqlite,postgresql",
+        help="which of sqlite,postgresql to serve (postgresql needs the URL)",
     )
     parser.add_argument("--no-aggregation", action="store_true", help="only the HTTP suite (no aggregation runs)")
     parser.add_argument("--aggregation-sizes", default="10000,100000", help="needs per aggregation run ('' = skip)")

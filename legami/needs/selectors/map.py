@@ -44,6 +44,7 @@ from legami.core.permissions import can, district_scope
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Channel, Need, NeedArea, NeedsRevision, NeedStatus, PrivacyLevel, TargetGroup
 from legami.network.models import Network
+from legami.territory.centroids import centroids_of
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
 
 PERIODS = ("month", "quarter")
@@ -223,7 +224,7 @@ def _code(field: str, values: Sequence[str]) -> Case:
     return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)), default=Value(len(values)))
 
 
-# The choices are packed into one integer per need: channel, status, target group, expressed.
+# The choices are packed into one integer per need: channel, status, target group, expressed, urgency.
 _TARGETS, _STATUSES, _CHANNELS = list(TargetGroup.values), list(NeedStatus.values), list(Channel.values)
 _WIDTH = 16  # more than any of the three choice lists (+1 for an unknown value)
 _CASE_TEAM = 1  # the flags column
@@ -279,9 +280,9 @@ def needs_revision(network: Network) -> int:
 
 def _load_snapshot(network: Network, revision: int) -> _Snapshot:
     """One query: per need of the network, its area, places, packed choices, day, people, subject, flags, point."""
+    expressed = Case(When(expressed=True, then=Value(1)), default=Value(0))
     dims = (
-        (Case(When(expressed=True, then=Value(1)), default=Value(0)) * _WIDTH + _code("target_group", _TARGETS))
-        * _WIDTH
+        ((F("urgency") * 2 + expressed) * _WIDTH + _code("target_group", _TARGETS)) * _WIDTH
         + _code("status", _STATUSES)
     ) * _WIDTH + _code("channel", _CHANNELS)
     # A subject is the person, else the household, else the need itself.
@@ -543,7 +544,9 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
         single=snapshot.single[mask],
         n_subjects=snapshot.n_subjects,
     )
-    cross = _cross_table(rows[:, _AREA].astype(np.int64), places, counts, by_neighbourhood=by_neighbourhood)
+    cross, istat_codes = _cross_table(
+        rows[:, _AREA].astype(np.int64), places, counts, by_neighbourhood=by_neighbourhood
+    )
     breakdowns = _breakdowns(rows[:, _DIMS].astype(np.int64), rows[:, _DAY].astype(np.int64), counts, filters)
     if not exact:
         suppress_cross_table(cross, k)
@@ -569,6 +572,11 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
         by_neighbourhood=by_neighbourhood,
         municipality=filters.municipality,
     )
+    # A Comune with no point of its own stands at its centroid (shipped with legami: no download).
+    centroids = centroids_of(code for pk, code in istat_codes.items() if pk not in positions)
+    for pk, code in istat_codes.items():
+        if pk not in positions and code in centroids:
+            positions[pk] = centroids[code]
     markers, unplaced = _markers(cross.columns, positions)
     return NeedsFigures(exact=exact, k=k, cross=cross, markers=markers, unplaced=unplaced, **breakdowns)
 
@@ -577,8 +585,11 @@ def _places_of(rows: np.ndarray, by_neighbourhood: bool) -> np.ndarray:
     return rows[:, _NEIGHBOURHOOD if by_neighbourhood else _MUNICIPALITY].astype(np.int64)
 
 
-def _cross_table(areas: np.ndarray, places: np.ndarray, counts: _Counts, *, by_neighbourhood: bool) -> CrossTable:
-    """Areas by Comune (or by neighbourhood of one Comune), with the row, column and grand totals."""
+def _cross_table(
+    areas: np.ndarray, places: np.ndarray, counts: _Counts, *, by_neighbourhood: bool
+) -> tuple[CrossTable, dict[Any, str]]:
+    """Areas by Comune (or by neighbourhood of one Comune), with the row, column and grand totals; and the ISTAT
+    codes of the Comuni (none for neighbourhoods)."""
     area_keys, area_ids = _dense(areas)
     place_keys, place_ids = _dense(places)
     area_list = area_keys.tolist()
@@ -587,8 +598,13 @@ def _cross_table(areas: np.ndarray, places: np.ndarray, counts: _Counts, *, by_n
         pk: (name, position)
         for pk, name, position in NeedArea.objects.filter(pk__in=area_list).values_list("pk", "name", "position")
     }
-    place_model = Neighbourhood if by_neighbourhood else Municipality
-    place_names = dict(place_model.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
+    if by_neighbourhood:
+        place_names = dict(Neighbourhood.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
+        istat_codes: dict[Any, str] = {}
+    else:
+        comuni = Municipality.objects.filter(pk__in=place_list).values_list("pk", "name", "istat_code")
+        place_names = {pk: name for pk, name, _code in comuni}
+        istat_codes = {pk: code for pk, _name, code in comuni}
     no_place = str(_("Neighbourhood not given")) if by_neighbourhood else ""
     area_figures = counts.figures(area_ids, len(area_list))
     lines = sorted(
@@ -610,13 +626,14 @@ def _cross_table(areas: np.ndarray, places: np.ndarray, counts: _Counts, *, by_n
         for code, figure in enumerate(cell_figures)
         if figure.needs
     }
-    return CrossTable(
+    cross = CrossTable(
         rows=lines,
         columns=columns,
         cells=cells,
         total=counts.total(),
         place_kind="neighbourhood" if by_neighbourhood else "municipality",
     )
+    return cross, istat_codes
 
 
 def _breakdowns(dims: np.ndarray, days: np.ndarray, counts: _Counts, filters: MapFilters) -> dict[str, Table]:
