@@ -48,16 +48,25 @@
   }
 
   var largest = Math.max.apply(null, data.markers.map(function (m) { return m.value; })) || 1;
+  // Names show one at a time, on hover or keyboard focus: at 360 px a province's Comuni sit a few pixels
+  // apart and permanent labels would cover each other. The list and the table below name every place.
   data.markers.forEach(function (m) {
     // Area, not radius, proportional to the figure.
     var radius = 6 + 24 * Math.sqrt(m.value / largest);
     var circle = L.circleMarker([m.lat, m.lon], {
       radius: radius, color: "#003366", weight: 2, fillColor: "#0066cc", fillOpacity: 0.55
     }).addTo(map);
-    circle.bindTooltip(text(m.text), { direction: "top" });
-    if (!tiles.url) {
-      L.tooltip({ permanent: true, direction: "right", offset: [radius, 0], className: "legami-map-label" })
-        .setLatLng([m.lat, m.lon]).setContent(text(m.name)).addTo(map);
+    circle.bindTooltip(text(m.text), { direction: "top", className: "legami-map-label" });
+    var shape = circle.getElement && circle.getElement();
+    if (shape) {
+      shape.setAttribute("tabindex", "0");
+      shape.setAttribute("role", "img");
+      shape.setAttribute("aria-label", m.text);
+      shape.addEventListener("focus", function () { circle.openTooltip(); });
+      shape.addEventListener("blur", function () { circle.closeTooltip(); });
+      shape.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { circle.closeTooltip(); }
+      });
     }
   });
   map.fitBounds(bounds);
