@@ -37,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from legami.core import smallnumbers
@@ -348,16 +349,34 @@ def _municipalities_of(districts: Iterable[int], *, network: Network | None = No
     return list(qs.values_list("municipality_id", flat=True))
 
 
-def _counted(viewer: Any, network: Network, snapshot: _Snapshot, filters: MapFilters, *, exact: bool) -> np.ndarray:
+@dataclass(frozen=True)
+class _Scope:
+    """What of the network's needs a viewer's figures count, before the filters (see map_needs)."""
+
+    exact: bool
+    hide_case_team: bool = False
+    districts: frozenset[int] | None = None  # None: the whole network
+
+    @classmethod
+    def of(cls, viewer: Any, network: Network, *, exact: bool) -> _Scope:
+        if not exact:
+            return cls(exact=False)
+        districts = district_scope(viewer, VIEW_NEEDS, network)
+        return cls(
+            exact=True,
+            hide_case_team=not can(viewer, VIEW_CASE_NEEDS, network),
+            districts=frozenset(districts) if districts is not None else None,
+        )
+
+
+def _counted(network: Network, snapshot: _Snapshot, scope: _Scope, filters: MapFilters) -> np.ndarray:
     """The mask of the snapshot's needs that the figures count: map_needs() and filter_needs(), on arrays."""
     rows = snapshot.rows
     mask = np.ones(len(rows), dtype=bool)
-    if exact and not can(viewer, VIEW_CASE_NEEDS, network):
+    if scope.hide_case_team:
         mask &= rows[:, _FLAGS] != _CASE_TEAM
-    if exact:
-        districts = district_scope(viewer, VIEW_NEEDS, network)
-        if districts is not None:
-            mask &= np.isin(rows[:, _MUNICIPALITY], _municipalities_of(districts, network=network))
+    if scope.districts is not None:
+        mask &= np.isin(rows[:, _MUNICIPALITY], _municipalities_of(scope.districts, network=network))
     if filters.area is not None:
         mask &= rows[:, _AREA] == filters.area
     dims = rows[:, _DIMS].astype(np.int64)
@@ -529,12 +548,35 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
     """The dashboard's figures for `viewer`: exact for operators off the public page, else suppressed (k-anonymity).
 
     Counted on the network's cached snapshot (needs_snapshot: one query, two after a write), filtered with numpy
-    exactly as map_needs() and filter_needs() filter in SQL.
+    exactly as map_needs() and filter_needs() filter in SQL. The result is kept per process under everything it
+    depends on: the network's revision (which triggers move on any write to the needs, areas, neighbourhoods,
+    places, Comuni and the network's Comuni), the viewer's scope, the filters, k and the language. The caller
+    must not change it.
     """
     exact = sees_exact_figures(viewer, network, public=public)
+    scope = _Scope.of(viewer, network, exact=exact)
     k = smallnumbers.k()
     snapshot = needs_snapshot(network)
-    mask = _counted(viewer, network, snapshot, filters, exact=exact)
+    key = (network.pk, snapshot.revision, scope, filters, k, get_language())
+    figures = _FIGURES.get(key)
+    if figures is None:
+        figures = _needs_figures(network, snapshot, scope, filters, k)
+        with _SNAPSHOTS_LOCK:
+            _FIGURES[key] = figures
+            while len(_FIGURES) > _FIGURES_KEPT:
+                _FIGURES.popitem(last=False)
+    return figures
+
+
+# (network, revision, scope, filters, k, language) -> figures: the dashboard's usual views, computed once per process
+# and revision. A few hundred kB each.
+_FIGURES: OrderedDict[tuple, NeedsFigures] = OrderedDict()
+_FIGURES_KEPT = 48
+
+
+def _needs_figures(network: Network, snapshot: _Snapshot, scope: _Scope, filters: MapFilters, k: int) -> NeedsFigures:
+    exact = scope.exact
+    mask = _counted(network, snapshot, scope, filters)
     by_neighbourhood = filters.municipality is not None
     rows = snapshot.rows[mask]
     places = rows[:, _NEIGHBOURHOOD if by_neighbourhood else _MUNICIPALITY].astype(np.int64)
@@ -553,7 +595,7 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
         for table in breakdowns.values():
             suppress_table(table, k)
 
-    if _positions_need_own_query(viewer, network, filters, exact=exact):
+    if _positions_need_own_query(filters, scope):
         # All of the network's points (what place_positions reads), whatever the filters.
         everything = snapshot.rows
         keep = ~np.isnan(everything[:, _LAT])
@@ -718,11 +760,11 @@ def place_positions(
     return _positions(network, need_sums, by_neighbourhood=by_neighbourhood, municipality=municipality)
 
 
-def _positions_need_own_query(viewer: Any, network: Network, filters: MapFilters, *, exact: bool) -> bool:
+def _positions_need_own_query(filters: MapFilters, scope: _Scope) -> bool:
     """False when the counted needs are all the needs place_positions reads (no filter but the Comune, no district)."""
     if filters != MapFilters(municipality=filters.municipality, period=filters.period):
         return True
-    return exact and district_scope(viewer, VIEW_NEEDS, network) is not None
+    return scope.exact and scope.districts is not None
 
 
 def _point_sums(places: np.ndarray, points: np.ndarray) -> list[tuple[Any, float, float, int]]:

@@ -390,3 +390,79 @@ def test_the_list_pages_count_after_a_write(cast, world, login):
     assert client.get(url).context["page_obj"].paginator.count == 160
     Need.objects.filter(network=cast.network).order_by("pk")[:1].get().delete()
     assert client.get(url).context["page_obj"].paginator.count == 159
+
+
+# --- what else the figures read: names, places, districts ------------------------------------------------------
+
+
+def test_a_renamed_area(cast, world):
+    area = world["areas"][0]
+
+    def write():
+        area.name = "Casa e abitare"
+        area.save()
+
+    _changed_by(cast, write)
+
+
+def test_a_renamed_neighbourhood(cast, world):
+    neighbourhood = world["neighbourhoods"][cast.municipalities[0].pk][0]
+
+    def write():
+        neighbourhood.name = "Centro storico"
+        neighbourhood.save()
+
+    _changed_by(cast, write)
+
+
+def test_a_new_place_with_a_point(cast, world):
+    _changed_by(
+        cast,
+        lambda: f.PlaceFactory(
+            network=cast.network,
+            municipality=cast.municipalities[0],
+            latitude=Decimal("45.150000"),
+            longitude=Decimal("10.050000"),
+        ),
+    )
+
+
+def test_a_comune_moved_to_another_district(cast, world):
+    from legami.territory.models import NetworkMunicipality
+
+    def write():
+        NetworkMunicipality.objects.filter(network=cast.network, municipality=cast.municipalities[1]).update(
+            district=cast.district
+        )
+
+    _check_all(cast)
+    for persona in ("district_case_manager", "coordinator"):
+        assert_same_as_oracle(getattr(cast, persona), cast.network, MapFilters(district=cast.district.pk), public=False)
+    _changed_by(cast, write)
+    for persona in ("district_case_manager", "coordinator"):
+        assert_same_as_oracle(getattr(cast, persona), cast.network, MapFilters(district=cast.district.pk), public=False)
+
+
+def test_a_renamed_comune_changes_every_network(cast, world):
+    comune = cast.municipalities[1]
+
+    def write():
+        comune.name = "Crema (CR)"
+        comune.save()
+
+    _changed_by(cast, write)
+
+
+def test_the_figures_are_kept_while_nothing_changes(cast, world):
+    first = needs_figures(cast.coordinator, cast.network, MapFilters())
+    assert needs_figures(cast.coordinator, cast.network, MapFilters()) is first
+    # Another viewer with the same reach shares them; one with another reach does not.
+    assert needs_figures(cast.case_manager, cast.network, MapFilters()) is first
+    assert needs_figures(cast.community_worker, cast.network, MapFilters()) is not first
+    # Another language gets its own labels.
+    from django.utils import translation
+
+    with translation.override("it"):
+        italian = needs_figures(cast.coordinator, cast.network, MapFilters())
+    with translation.override("en"):
+        assert needs_figures(cast.coordinator, cast.network, MapFilters()) is not italian
