@@ -163,21 +163,24 @@ class NeedFilterForm(forms.Form):
     """Filters of the needs list; a bad value is ignored rather than an error page."""
 
     area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    target_group = forms.ChoiceField(widget=PlainSelect, label=_("Target group"), required=False)
     municipality = forms.TypedChoiceField(
         label=_("Comune"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     neighbourhood = forms.TypedChoiceField(
         label=_("Neighbourhood"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(widget=PlainSelect, label=_("Status"), required=False)
     expressed = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Expressed or detected"),
         required=False,
         choices=[("", _("All")), ("yes", _("Expressed")), ("no", _("Detected"))],
     )
-    channel = forms.ChoiceField(label=_("Channel"), required=False)
-    urgency = forms.TypedChoiceField(label=_("Urgency"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(widget=PlainSelect, label=_("Channel"), required=False)
+    urgency = forms.TypedChoiceField(
+        widget=PlainSelect, label=_("Urgency"), required=False, coerce=int, empty_value=None
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
