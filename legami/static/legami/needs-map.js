@@ -23,6 +23,9 @@
   var west = Math.min.apply(null, lons), east = Math.max.apply(null, lons);
   var pad = Math.max(north - south, east - west, 0.02) * 0.15 + 0.01;
   var bounds = L.latLngBounds([south - pad, west - pad], [north + pad, east + pad]);
+  // The view first: Leaflet draws a layer's SVG element only once the map has one, and the circles'
+  // elements get their keyboard and screen-reader attributes below.
+  map.fitBounds(bounds);
 
   if (!tiles.url) {
     // No tiles: a light frame and grid so that the circles still read as places on a territory.
@@ -47,6 +50,7 @@
     return span;
   }
 
+  var shown = null;  // the one circle whose name is open, whether by mouse or by keyboard
   var largest = Math.max.apply(null, data.markers.map(function (m) { return m.value; })) || 1;
   // Names show one at a time, on hover or keyboard focus: at 360 px a province's Comuni sit a few pixels
   // apart and permanent labels would cover each other. The list and the table below name every place.
@@ -57,6 +61,10 @@
       radius: radius, color: "#003366", weight: 2, fillColor: "#0066cc", fillOpacity: 0.55
     }).addTo(map);
     circle.bindTooltip(text(m.text), { direction: "top", className: "legami-map-label" });
+    circle.on("tooltipopen", function () {
+      if (shown && shown !== circle) { shown.closeTooltip(); }
+      shown = circle;
+    });
     var shape = circle.getElement && circle.getElement();
     if (shape) {
       shape.setAttribute("tabindex", "0");
@@ -69,5 +77,4 @@
       });
     }
   });
-  map.fitBounds(bounds);
 })();
