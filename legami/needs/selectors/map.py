@@ -14,6 +14,7 @@ Case-team needs are counted: figures are aggregated, and suppression keeps the s
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -257,6 +258,52 @@ def _day_key(day: datetime.date) -> int:
 
 
 @dataclass(frozen=True)
+class NeedColumns:
+    """The network's needs as arrays, one entry per need in the same order: what the list's count filters on.
+
+    Choices are codes: their index in TargetGroup/NeedStatus/Channel values (choice_code); days are day_key().
+    """
+
+    area: np.ndarray
+    municipality: np.ndarray
+    neighbourhood: np.ndarray  # 0: none
+    day: np.ndarray
+    target_group: np.ndarray
+    status: np.ndarray
+    channel: np.ndarray
+    expressed: np.ndarray  # bool
+    urgency: np.ndarray
+    case_team: np.ndarray  # bool
+
+    @classmethod
+    def of(cls, rows: np.ndarray) -> NeedColumns:
+        dims = rows[:, _DIMS].astype(np.int64)
+        return cls(
+            area=rows[:, _AREA].astype(np.int64),
+            municipality=rows[:, _MUNICIPALITY].astype(np.int64),
+            neighbourhood=rows[:, _NEIGHBOURHOOD].astype(np.int64),
+            day=rows[:, _DAY].astype(np.int64),
+            target_group=dims // _WIDTH**2 % _WIDTH,
+            status=dims // _WIDTH % _WIDTH,
+            channel=dims % _WIDTH,
+            expressed=(dims // _WIDTH**3 % 2).astype(bool),
+            urgency=dims // (_WIDTH**3 * 2),
+            case_team=rows[:, _FLAGS] == _CASE_TEAM,
+        )
+
+
+def choice_code(field: str, value: str) -> int:
+    """The code of a target group, status or channel value in NeedColumns (-1, matching nothing, if unknown)."""
+    values = {"target_group": _TARGETS, "status": _STATUSES, "channel": _CHANNELS}[field]
+    return _index(values, value)
+
+
+def day_key(day: datetime.date) -> int:
+    """A date as NeedColumns.day holds it (ordered like the dates)."""
+    return _day_key(day)
+
+
+@dataclass(frozen=True)
 class _Snapshot:
     """Every need of one network as a few numbers (see the column names above), at one revision."""
 
@@ -265,6 +312,15 @@ class _Snapshot:
     n_subjects: int
     # True where the need's subject has no other need in the network: it counts once wherever it falls.
     single: np.ndarray
+
+    @functools.cached_property
+    def columns(self) -> NeedColumns:
+        return NeedColumns.of(self.rows)
+
+
+def need_columns(network: Network) -> NeedColumns:
+    """The network's needs as arrays, current as of this request (one query; see needs_snapshot)."""
+    return needs_snapshot(network).columns
 
 
 # network id -> its latest snapshot in this process. A cache, never the truth: each request reads the network's
@@ -644,7 +700,9 @@ def _cross_table(
         place_names = dict(Neighbourhood.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
         istat_codes: dict[Any, str] = {}
     else:
-        comuni = Municipality.objects.filter(pk__in=place_list).values_list("pk", "name", "istat_code")
+        comuni = list(
+            Municipality.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name", "istat_code")
+        )
         place_names = {pk: name for pk, name, _code in comuni}
         istat_codes = {pk: code for pk, _name, code in comuni}
     no_place = str(_("Neighbourhood not given")) if by_neighbourhood else ""

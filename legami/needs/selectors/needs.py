@@ -13,7 +13,7 @@ from legami.core.audit import record_read
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Need, NeedArea, NeedEvent, PrivacyLevel
-from legami.needs.selectors import map as snapshots
+from legami.needs.selectors.map import choice_code, day_key, need_columns
 from legami.network.models import Network
 from legami.network.selectors.people import scoped_municipality_ids
 
@@ -96,49 +96,46 @@ def count_needs_for_user(
     date_to: datetime.date | None = None,
 ) -> int:
     """How many needs needs_for_user() lists with the same arguments, counted on the network's cached snapshot
-    (legami.needs.selectors.map.needs_snapshot) instead of a COUNT over the table: the list's page numbers.
+    (legami.needs.selectors.map.need_columns) instead of a COUNT over the table: the list's page numbers.
 
     The same rules, on arrays: district scope, case-team needs only for the case capability (and, for a
     district-limited case team, only from their Comuni), then each filter.
     """
     if not can(user, VIEW_NEEDS, network):
         return 0
-    snapshot = snapshots.needs_snapshot(network)
-    rows = snapshot.rows
-    comune = rows[:, snapshots._MUNICIPALITY]
-    case_team = rows[:, snapshots._FLAGS] == snapshots._CASE_TEAM
-    mask = np.ones(len(rows), dtype=bool)
+    needs = need_columns(network)
+    mask = np.ones(len(needs.area), dtype=bool)
     scope = scoped_municipality_ids(user, network, VIEW_NEEDS)
     if scope is not None:
-        mask &= np.isin(comune, list(scope.values_list("municipality_id", flat=True)))
+        mask &= np.isin(needs.municipality, list(scope.values_list("municipality_id", flat=True)))
     if not can(user, VIEW_CASE_NEEDS, network):
-        mask &= ~case_team
+        mask &= ~needs.case_team
     else:
         case_scope = scoped_municipality_ids(user, network, VIEW_CASE_NEEDS)
         if case_scope is not None:
-            mask &= ~case_team | np.isin(comune, list(case_scope.values_list("municipality_id", flat=True)))
-    dims = rows[:, snapshots._DIMS].astype(np.int64)
-    width = snapshots._WIDTH
+            mask &= ~needs.case_team | np.isin(
+                needs.municipality, list(case_scope.values_list("municipality_id", flat=True))
+            )
     if area:
-        mask &= rows[:, snapshots._AREA] == _pk(area)
+        mask &= needs.area == _pk(area)
     if target_group:
-        mask &= dims // width**2 % width == snapshots._index(snapshots._TARGETS, target_group)
+        mask &= needs.target_group == choice_code("target_group", target_group)
     if municipality:
-        mask &= comune == _pk(municipality)
+        mask &= needs.municipality == _pk(municipality)
     if neighbourhood:
-        mask &= rows[:, snapshots._NEIGHBOURHOOD] == _pk(neighbourhood)
+        mask &= needs.neighbourhood == _pk(neighbourhood)
     if status:
-        mask &= dims // width % width == snapshots._index(snapshots._STATUSES, status)
+        mask &= needs.status == choice_code("status", status)
     if expressed is not None:
-        mask &= dims // width**3 % 2 == int(expressed)
+        mask &= needs.expressed == expressed
     if channel:
-        mask &= dims % width == snapshots._index(snapshots._CHANNELS, channel)
+        mask &= needs.channel == choice_code("channel", channel)
     if urgency:
-        mask &= dims // (width**3 * 2) == int(urgency)
+        mask &= needs.urgency == int(urgency)
     if date_from:
-        mask &= rows[:, snapshots._DAY] >= snapshots._day_key(date_from)
+        mask &= needs.day >= day_key(date_from)
     if date_to:
-        mask &= rows[:, snapshots._DAY] <= snapshots._day_key(date_to)
+        mask &= needs.day <= day_key(date_to)
     return int(np.count_nonzero(mask))
 
 
