@@ -466,3 +466,26 @@ def test_the_figures_are_kept_while_nothing_changes(cast, world):
         italian = needs_figures(cast.coordinator, cast.network, MapFilters())
     with translation.override("en"):
         assert needs_figures(cast.coordinator, cast.network, MapFilters()) is not italian
+
+
+# --- the pages ---------------------------------------------------------------------------------------------------
+
+
+def test_the_pages_show_a_write_at_the_next_request(cast, world, login):
+    from django.urls import reverse
+
+    internal = reverse("needs:map", args=[cast.network.slug])
+    public = reverse("needs:map_public", args=[cast.network.slug])
+    client = login(cast.coordinator)
+    before = client.get(internal).context["shown"]["totals"]
+    assert client.get(internal).context["shown"]["totals"] == before  # kept
+    public_before = client.get(public).context["shown"]["totals"]
+    NeedFactory(network=cast.network, area=world["areas"][0], municipality=cast.municipalities[0], people_count=3)
+    after = client.get(internal).context["shown"]["totals"]
+    assert int(after[0]) == int(before[0]) + 1 and int(after[1]) == int(before[1]) + 3
+    assert client.get(public).context["shown"]["totals"] != public_before
+    # The same filters on the two pages never share a part: one is exact, the other suppressed.
+    assert (
+        client.get(internal + "?area=" + str(world["areas"][2].pk)).content
+        != client.get(public + "?area=" + str(world["areas"][2].pk)).content
+    )
