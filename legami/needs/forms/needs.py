@@ -189,14 +189,18 @@ class NeedFilterForm(forms.Form):
         from legami.needs.selectors.areas import area_choices
 
         areas = area_choices(network)
-        self.fields["area"].choices = [("", _("All areas")), *((a.pk, a.name) for a in areas)]
+        # Plain (pk, name) rows, not model instances: a province's hundred Comuni on every list page.
+        self.fields["area"].choices = [("", _("All areas")), *areas.values_list("pk", "name")]
         self.fields["target_group"].choices = [("", _("All target groups")), *TargetGroup.choices]
         municipalities = municipality_choices_for(viewer, network, VIEW_NEEDS)
-        self.fields["municipality"].choices = [("", _("All Comuni")), *((m.pk, m.name) for m in municipalities)]
+        self.fields["municipality"].choices = [("", _("All Comuni")), *municipalities.values_list("pk", "name")]
         neighbourhoods = neighbourhoods_in_reach(viewer, network, VIEW_NEEDS)
         self.fields["neighbourhood"].choices = [
             ("", _("All neighbourhoods")),
-            *((n.pk, f"{n.name} ({n.municipality.name})") for n in neighbourhoods),
+            *(
+                (pk, f"{name} ({comune})")
+                for pk, name, comune in neighbourhoods.values_list("pk", "name", "municipality__name")
+            ),
         ]
         self.fields["status"].choices = [("", _("All statuses")), *NeedStatus.choices]
         self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]

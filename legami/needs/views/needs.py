@@ -54,7 +54,13 @@ def need_list(request: HttpRequest, network: Network) -> HttpResponse:
     """The needs the viewer may see, filtered, newest first, a page at a time."""
     form = NeedFilterForm(request.GET, viewer=request.user, network=network)
     filters = form.filters()
-    needs = needs_for_user(request.user, network, **filters)
+    # The list shows neither the person nor the household, nor the contacts: no joins nor decryption for them.
+    needs = (
+        needs_for_user(request.user, network, **filters)
+        .select_related(None)
+        .select_related("area", "municipality", "neighbourhood")
+        .defer("contact_name", "contact_email", "contact_phone", "time_windows")
+    )
     # The count comes from the cached snapshot of the network's needs: no COUNT over 100,000 rows per page.
     paginator = CountedPaginator(
         needs, settings.LEGAMI_PAGE_SIZE, count=count_needs_for_user(request.user, network, **filters)
