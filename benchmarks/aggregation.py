@@ -1,7 +1,9 @@
 """Aggregation benchmark: a labelled synthetic generator, the metrics, and a runner.
 
-    python -m benchmarks.aggregation --sizes 10000,100000      # table + JSON
+    python -m benchmarks.aggregation --sizes 10000,100000      # table + JSON, sets A, B and C
+    python -m benchmarks.aggregation --sets B,C --sizes 10000  # only the sets never used for tuning
     python -m benchmarks.aggregation --write-dataset DIR --sizes 10000   # DIR/needs_10000.csv + truth_10000.csv
+    python -m benchmarks.aggregation --write-dataset DIR --set B --sizes 10000   # the same for set B
     python manage.py aggregate_needs --input DIR/needs_10000.csv --output groups.csv
     python -m benchmarks.aggregation --score DIR/truth_10000.csv groups.csv
 
@@ -12,7 +14,9 @@ of 2-40 needs sharing area, compatible target groups, place and a common slot, w
 topic in the same area and Comune, the same topic at disjoint hours, the same topic in another area).
 The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
-Each method runs in a subprocess so that its peak memory (max RSS) is its own.
+Three evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
+B, an independent generator (benchmarks/evalsets/independent.py); C, hand-written needs
+(benchmarks/data/handwritten/). Each method runs in a subprocess so that its peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
@@ -637,9 +641,44 @@ def scores(truth: list, predicted: list) -> dict:
 # ---- runner --------------------------------------------------------------------------------------------
 
 
-def _run_method(method: str, size: int, seed: int) -> dict:
+# The evaluation sets: the engine's thresholds and lexicon were tuned on A only; B and C were written apart.
+SETS: dict[str, dict[str, str | bool]] = {
+    "A": {
+        "label": "progetto (tuning)",
+        "tuned": True,
+        "source": "benchmarks/aggregation.py generate(): the generator the engine is tuned on",
+    },
+    "B": {
+        "label": "indipendente",
+        "tuned": False,
+        "source": "benchmarks/evalsets/independent.py generate(): own services, voices, noise and hours",
+    },
+    "C": {
+        "label": "scritto a mano",
+        "tuned": False,
+        "source": "benchmarks/data/handwritten/: needs written one by one, groups decided by reading them",
+    },
+}
+
+
+def dataset(set_name: str, size: int, seed: int) -> tuple[list[dict], list]:
+    """The rows and true labels of one evaluation set (C has its own size: `size` is ignored)."""
+    if set_name == "A":
+        return generate(size, seed)
+    if set_name == "B":
+        from benchmarks.evalsets.independent import generate as generate_b
+
+        return generate_b(size, seed)
+    if set_name == "C":
+        from benchmarks.evalsets.handwritten import load
+
+        return load()
+    raise ValueError(f"unknown evaluation set {set_name!r} (expected one of {', '.join(SETS)})")
+
+
+def _run_method(method: str, size: int, seed: int, set_name: str = "A") -> dict:
     """Generate, run one method, score; meant for a subprocess (its max RSS is this method's)."""
-    rows, truth = generate(size, seed)
+    rows, truth = dataset(set_name, size, seed)
     started = time.perf_counter()
     if method == "baseline":
         keys: dict[tuple[str, str], int] = {}
@@ -656,8 +695,9 @@ def _run_method(method: str, size: int, seed: int) -> dict:
                 predicted[member] = number
     seconds = time.perf_counter() - started
     return {
+        "set": set_name,
         "method": method,
-        "needs": size,
+        "needs": len(rows),
         **scores(truth, predicted),
         "true_groups": len(set(truth)),
         "seconds": round(seconds, 2),
@@ -665,58 +705,102 @@ def _run_method(method: str, size: int, seed: int) -> dict:
     }
 
 
-def run(sizes: list[int], seed: int = 3) -> dict:
-    """Each method at each size in its own subprocess; the results document."""
+def run(sizes: list[int], seed: int = 3, sets: list[str] | tuple[str, ...] = ("A", "B", "C")) -> dict:
+    """Each method on each set at each size (C at its own size) in its own subprocess; the results document."""
+    unknown = [name for name in sets if name not in SETS]
+    if unknown:
+        raise ValueError(f"unknown evaluation set(s) {', '.join(unknown)} (expected some of {', '.join(SETS)})")
     results = []
-    for size in sizes:
-        for method in ("baseline", "engine"):
-            print(f"== aggregation: {method} at {size:,} needs", file=sys.stderr, flush=True)
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.aggregation",
-                    "--one",
-                    method,
-                    "--sizes",
-                    str(size),
-                    "--seed",
-                    str(seed),
-                ],
-                cwd=ROOT,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                capture_output=True,
-                text=True,
-            )
-            if out.returncode:
-                sys.stderr.write(out.stderr)
-                results.append({"method": method, "needs": size, "error": out.stderr.strip().splitlines()[-1:]})
-                continue
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return {"seed": seed, "targets": {"ari": 0.9, "seconds_at_100k": 60, "peak_rss_mb": 4096}, "results": results}
+    for set_name in sets:
+        if set_name == "C":
+            from benchmarks.evalsets.handwritten import size as handwritten_size
+
+            set_sizes = [handwritten_size()]
+        else:
+            set_sizes = sizes
+        for size in set_sizes:
+            for method in ("baseline", "engine"):
+                print(f"== aggregation: {method} on set {set_name} at {size:,} needs", file=sys.stderr, flush=True)
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "benchmarks.aggregation",
+                        "--one",
+                        method,
+                        "--set",
+                        set_name,
+                        "--sizes",
+                        str(size),
+                        "--seed",
+                        str(seed),
+                    ],
+                    cwd=ROOT,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                    capture_output=True,
+                    text=True,
+                )
+                if out.returncode:
+                    sys.stderr.write(out.stderr)
+                    results.append(
+                        {
+                            "set": set_name,
+                            "method": method,
+                            "needs": size,
+                            "error": out.stderr.strip().splitlines()[-1:],
+                        }
+                    )
+                    continue
+                results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {
+        "seed": seed,
+        "tuned_on": [name for name, meta in SETS.items() if meta["tuned"]],
+        "sets": {name: SETS[name] for name in sets},
+        "targets": {"ari": 0.9, "seconds_at_100k": 60, "peak_rss_mb": 4096},
+        "results": results,
+    }
 
 
 def table(document: dict) -> str:
+    """The fixed-width table: one block per evaluation set, engine and baseline at each size."""
+    sets = document.get("sets") or {"A": SETS["A"]}
+    tuned = ", ".join(document.get("tuned_on", ["A"]))
     lines = [
-        "aggregation (engine vs baseline 'same area + same Comune'), seed " + str(document["seed"]),
-        f"{'method':<10} {'needs':>8} {'ARI':>7} {'pair P':>7} {'pair R':>7} {'groups':>7} {'true':>7} "
-        f"{'seconds':>8} {'peak MB':>8}",
-        "-" * 80,
+        "aggregation (engine vs baseline 'same area + same Comune'), seed "
+        + str(document["seed"])
+        + f"; the engine was tuned on set {tuned} only",
+        f"{'set':<26} {'method':<9} {'needs':>8} {'ARI':>7} {'pair P':>7} {'pair R':>7} {'groups':>7} "
+        f"{'true':>7} {'seconds':>8} {'peak MB':>8}",
+        "-" * 104,
     ]
-    for r in document["results"]:
-        if "error" in r:
-            lines.append(f"{r['method']:<10} {r['needs']:>8,} FAILED {r['error']}")
-            continue
-        lines.append(
-            f"{r['method']:<10} {r['needs']:>8,} {r['ari']:>7.3f} {r['pairwise_precision']:>7.3f} "
-            f"{r['pairwise_recall']:>7.3f} {r['groups']:>7,} {r['true_groups']:>7,} {r['seconds']:>8.2f} "
-            f"{r['peak_rss_mb']:>8.0f}"
+    for set_name, meta in sets.items():
+        label = f"{set_name} {meta['label']}"
+        for r in document["results"]:
+            if r.get("set", "A") != set_name:
+                continue
+            if "error" in r:
+                lines.append(f"{label[:26]:<26} {r['method']:<9} {r['needs']:>8,} FAILED {r['error']}")
+                continue
+            lines.append(
+                f"{label[:26]:<26} {r['method']:<9} {r['needs']:>8,} {r['ari']:>7.3f} {r['pairwise_precision']:>7.3f} "
+                f"{r['pairwise_recall']:>7.3f} {r['groups']:>7,} {r['true_groups']:>7,} {r['seconds']:>8.2f} "
+                f"{r['peak_rss_mb']:>8.0f}"
+            )
+    lines.append(
+        "sets: "
+        + "; ".join(
+            f"{name} = {meta['label']} ({'used for tuning' if meta['tuned'] else 'never used for tuning'})"
+            for name, meta in sets.items()
         )
+    )
     return "\n".join(lines)
 
 
-def write_dataset(directory: Path, size: int, seed: int) -> tuple[Path, Path]:
-    rows, truth = generate(size, seed)
+def write_dataset(directory: Path, size: int, seed: int, set_name: str = "A") -> tuple[Path, Path]:
+    """Write needs_<n>.csv and truth_<n>.csv of set A or B (set C is already files)."""
+    if set_name not in ("A", "B"):
+        raise ValueError(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
+    rows, truth = dataset(set_name, size, seed)
     directory.mkdir(parents=True, exist_ok=True)
     needs, labels = directory / f"needs_{size}.csv", directory / f"truth_{size}.csv"
     with needs.open("w", newline="", encoding="utf-8") as handle:
@@ -750,22 +834,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--write-dataset", metavar="DIR", help="write needs_<n>.csv and truth_<n>.csv and stop")
     parser.add_argument("--score", nargs=2, metavar=("TRUTH", "GROUPS"), help="score a groups.csv against a truth file")
+    parser.add_argument(
+        "--sets", default="A,B,C", help="evaluation sets to run: A (tuning), B (independent), C (hand-written)"
+    )
+    parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A or B)")
     parser.add_argument("--one", choices=("baseline", "engine"), help=argparse.SUPPRESS)
     parser.add_argument("--output", help="also write the JSON document here")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.one:
-        print(json.dumps(_run_method(args.one, sizes[0], args.seed)))
+        print(json.dumps(_run_method(args.one, sizes[0], args.seed, args.set)))
         return 0
     if args.score:
         print(json.dumps(score_files(Path(args.score[0]), Path(args.score[1])), indent=2))
         return 0
     if args.write_dataset:
+        if args.set not in ("A", "B"):
+            parser.error(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
         for size in sizes:
-            for path in write_dataset(Path(args.write_dataset), size, args.seed):
+            for path in write_dataset(Path(args.write_dataset), size, args.seed, args.set):
                 print(path)
         return 0
-    document = run(sizes, args.seed)
+    sets = [name.strip().upper() for name in args.sets.split(",") if name.strip()]
+    unknown = [name for name in sets if name not in SETS]
+    if unknown or not sets:
+        parser.error(f"--sets: unknown set(s) {', '.join(unknown) or '(none given)'}; expected some of A,B,C")
+    document = run(sizes, args.seed, sets)
     print(table(document))
     text = json.dumps(document, indent=2)
     print(text)

@@ -1,0 +1,361 @@
+"""The evaluation sets of benchmarks/aggregation.py: set B (independent generator) and set C (hand-written).
+
+Their truth must be decidable by the project's rules, or no engine could score 1 on them: every true group has
+one area, pairwise compatible target groups, pairwise near members and hours that chain (every member reaches
+every other through members whose hours overlap: one day / both days / the other day).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from itertools import combinations
+
+import pytest
+
+from benchmarks import aggregation
+from benchmarks.evalsets import handwritten, independent
+from benchmarks.evalsets.services import SERVICES
+from legami.aggregation.engine.io import read_rows, records_from_rows
+from legami.aggregation.engine.records import EngineSettings, NeedRecord, compatible_targets, near
+from legami.needs.models import TargetGroup
+from legami.needs.taxonomy import DEFAULT_AREAS
+from legami.needs.timewindows import overlaps
+from legami.territory.istat import read_rows as istat_rows
+from legami.territory.istat import select_rows
+
+AREAS = {code for code, _name, _description in DEFAULT_AREAS}
+CREMONA = {row.istat_code for row in select_rows(istat_rows(), province="CR")}
+
+
+def rule_breaks(records: list[NeedRecord], truth: list) -> list[str]:
+    """Every pair inside a true group that the project's rules would keep apart, described."""
+    members: dict[object, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records, truth, strict=True):
+        members[label].append(record)
+    problems = []
+    limit = EngineSettings().distance_km
+    for label, group in members.items():
+        for a, b in combinations(group, 2):
+            if a.area != b.area:
+                problems.append(f"{label}: {a.id} and {b.id} in areas {a.area} and {b.area}")
+            if not compatible_targets(a.target_group, b.target_group):
+                problems.append(f"{label}: {a.id} and {b.id} target {a.target_group} and {b.target_group}")
+            if not near(a, b, limit):
+                problems.append(f"{label}: {a.id} and {b.id} are not near")
+        if not _hours_chain(group):
+            problems.append(f"{label}: hours do not chain ({', '.join(r.id for r in group)})")
+    return problems
+
+
+def _hours_chain(group: list[NeedRecord]) -> bool:
+    """True when the members' overlap graph is connected (a member without hours fits any)."""
+    reached, frontier = {0}, [0]
+    while frontier:
+        current = group[frontier.pop()]
+        for index, other in enumerate(group):
+            if index not in reached and overlaps(current.windows, other.windows):
+                reached.add(index)
+                frontier.append(index)
+    return len(reached) == len(group)
+
+
+@pytest.fixture(scope="module")
+def set_b() -> tuple[list[dict], list[int]]:
+    return independent.generate(3000, seed=5)
+
+
+def test_set_b_is_deterministic_per_seed_and_differs_across_seeds(set_b):
+    again = independent.generate(3000, seed=5)
+    other = independent.generate(3000, seed=6)
+    assert again == set_b
+    assert other[0] != set_b[0]
+    assert {r["description"] for r in other[0]} != {r["description"] for r in set_b[0]}
+
+
+def test_set_b_has_the_requested_size_and_the_columns_of_aggregate_needs(set_b):
+    rows, truth = set_b
+    assert len(rows) == len(truth) == 3000
+    assert all(list(row) == ["id", *[c for c in aggregation_columns() if c != "id"]] for row in rows[:50])
+    assert len({row["id"] for row in rows}) == 3000
+
+
+def aggregation_columns() -> tuple[str, ...]:
+    from legami.aggregation.engine.io import COLUMNS
+
+    return COLUMNS
+
+
+def test_set_b_true_groups_obey_the_pairwise_rules(set_b):
+    rows, truth = set_b
+    records = records_from_rows(rows)
+    assert rule_breaks(records, truth) == []
+
+
+def test_set_b_uses_the_real_comuni_areas_and_target_groups_with_points_for_about_sixty_percent(set_b):
+    rows, truth = set_b
+    assert {row["municipality_istat"] for row in rows} <= CREMONA
+    assert len({row["municipality_istat"] for row in rows}) > 80
+    assert {row["area"] for row in rows} <= AREAS
+    assert {row["target_group"] for row in rows} <= set(TargetGroup.values)
+    with_point = sum(1 for row in rows if row["lat"]) / len(rows)
+    assert 0.5 < with_point < 0.7
+    for row in rows:
+        if row["lat"]:
+            assert 44.9 < float(row["lat"]) < 45.6 and 9.4 < float(row["lon"]) < 10.55
+
+
+def test_set_b_has_groups_with_chained_days_singletons_and_large_groups(set_b):
+    rows, truth = set_b
+    records = records_from_rows(rows)
+    members: dict[int, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records, truth, strict=True):
+        members[label].append(record)
+    sizes = [len(group) for group in members.values()]
+    assert sizes.count(1) > 300
+    assert max(sizes) >= 13
+    # Chained: members' windows differ inside one group (some one day, some two).
+    chained = [g for g in members.values() if len({r.windows for r in g}) > 1 and len(g) >= 3]
+    assert len(chained) > 20
+    # A triangle: pairwise overlapping with no day common to every member.
+    assert any(
+        not set.intersection(*({w.day for w in r.windows} for r in g)) for g in chained if all(r.windows for r in g)
+    )
+
+
+def test_set_b_hard_negatives_are_beside_true_groups(set_b):
+    rows, truth = set_b
+    records = records_from_rows(rows)
+    by_label: dict[int, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records, truth, strict=True):
+        by_label[label].append(record)
+    # Same Comune, same hours, another area or an incompatible target: such pairs must exist across groups.
+    other_area = incompatible = 0
+    groups = [g for g in by_label.values() if len(g) > 1]
+    seen = {(r.municipality, r.windows): r for g in groups for r in g}
+    for record, label in zip(records, truth, strict=True):
+        twin = seen.get((record.municipality, record.windows))
+        if twin is None or twin is record or truth[records.index(twin)] == label:
+            continue
+        other_area += twin.area != record.area
+        incompatible += twin.area == record.area and not compatible_targets(twin.target_group, record.target_group)
+    assert other_area > 20
+    assert incompatible > 5
+
+
+def test_set_b_descriptions_come_in_several_voices_with_noise(set_b):
+    rows, _truth = set_b
+    texts = [row["description"] for row in rows]
+    assert sum(" nn " in f" {t} " or " x " in f" {t} " for t in texts) > 100  # text messages
+    assert sum(t.startswith(("Sig.", "Nucleo", "Famiglia", "Donna", "Uomo")) for t in texts) > 100  # notes
+    assert sum(t.isupper() for t in texts) > 10
+    assert len(set(texts)) > 0.8 * len(texts)
+
+
+def test_set_b_services_each_have_at_least_ten_phrasings_and_consistent_targets():
+    assert len(SERVICES) >= 30
+    for service in SERVICES:
+        assert len(service.citizen) + len(service.operator) + len(service.sms) >= 10, service.key
+        assert service.area in AREAS
+        for a, b in combinations(service.targets, 2):
+            assert compatible_targets(a, b), (service.key, a, b)
+        for other in service.other_targets:
+            assert not compatible_targets(other, service.targets[0]), (service.key, other)
+        assert set(service.other_areas) <= AREAS - {service.area}
+
+
+def test_set_b_comuni_are_the_real_comuni_of_cremona():
+    places = independent.comuni()
+    assert {c.code for c in places} == CREMONA
+    assert len(places) == 113
+    by_code = {c.code: c for c in places}
+    assert by_code["019036"].radius_km > by_code["019001"].radius_km
+    assert by_code["019035"].radius_km > by_code["019001"].radius_km
+
+
+def test_set_b_time_windows_are_written_in_several_ways():
+    import random
+
+    rng = random.Random(1)
+    texts = {independent.windows_text(rng, [(1, 960, 1080), (3, 960, 1080)]) for _ in range(60)}
+    assert "tue 16:00-18:00;thu 16:00-18:00" in texts
+    assert "mar e gio 16-18" in texts
+    assert "martedì e giovedì 16-18" in texts
+
+
+def test_set_c_loads_with_records_from_rows_without_errors():
+    rows = read_rows(handwritten.NEEDS)
+    records = records_from_rows(rows)
+    assert 280 <= len(records) <= 320
+    with handwritten.TRUTH.open(newline="", encoding="utf-8") as handle:
+        labels = {row["need_id"]: row["group_id"] for row in csv.DictReader(handle)}
+    assert set(labels) == {r.id for r in records}
+
+
+def test_set_c_true_groups_obey_the_pairwise_rules():
+    rows, truth = handwritten.load()
+    records = records_from_rows(rows)
+    assert rule_breaks(records, truth) == []
+
+
+def test_set_c_has_few_real_comuni_chained_groups_singletons_and_distinct_texts():
+    rows, truth = handwritten.load()
+    records = records_from_rows(rows)
+    assert {r.municipality for r in records} <= CREMONA
+    assert 3 <= len({r.municipality for r in records}) <= 4
+    assert {r.area for r in records} <= AREAS
+    assert {r.target_group for r in records} <= set(TargetGroup.values)
+    assert len({r.description for r in records}) == len(records)
+    sizes: dict[str, int] = defaultdict(int)
+    windows: dict[str, set] = defaultdict(set)
+    for record, label in zip(records, truth, strict=True):
+        sizes[label] += 1
+        windows[label].add(record.windows)
+    assert sum(1 for n in sizes.values() if n == 1) >= 40
+    assert sum(1 for n in sizes.values() if n > 1) >= 40
+    assert sum(1 for label, w in windows.items() if len(w) > 1 and sizes[label] >= 3) >= 20
+
+
+def test_the_rule_check_catches_a_group_that_breaks_the_rules():
+    rows = [
+        {"id": "1", "area": "casa", "target_group": "families", "municipality_istat": "019036", "lat": "",
+         "lon": "", "time_windows": "mar 16-18", "description": "a"},
+        {"id": "2", "area": "casa", "target_group": "young_people", "municipality_istat": "019036", "lat": "",
+         "lon": "", "time_windows": "gio 16-18", "description": "b"},
+        {"id": "3", "area": "lavoro", "target_group": "families", "municipality_istat": "019035", "lat": "",
+         "lon": "", "time_windows": "mar 16-18", "description": "c"},
+    ]  # fmt: skip
+    problems = rule_breaks(records_from_rows(rows), ["g", "g", "g"])
+    assert any("target" in p for p in problems)
+    assert any("hours" in p for p in problems)
+    assert any("areas" in p for p in problems)
+    assert any("near" in p for p in problems)
+
+
+def test_runner_table_lists_the_three_sets_and_which_one_was_used_for_tuning():
+    rows = []
+    for set_name in ("A", "B", "C"):
+        for method in ("baseline", "engine"):
+            rows.append(
+                {
+                    "set": set_name,
+                    "method": method,
+                    "needs": 300 if set_name == "C" else 10_000,
+                    "ari": 0.5,
+                    "pairwise_precision": 0.9,
+                    "pairwise_recall": 0.8,
+                    "groups": 10,
+                    "true_groups": 12,
+                    "seconds": 1.0,
+                    "peak_rss_mb": 100.0,
+                }
+            )
+    document = {"seed": 3, "tuned_on": ["A"], "sets": aggregation.SETS, "results": rows}
+    text = aggregation.table(document)
+    assert "A progetto (tuning)" in text
+    assert "B indipendente" in text
+    assert "C scritto a mano" in text
+    assert "tuned on set A only" in text
+    assert "A = progetto (tuning) (used for tuning)" in text
+    assert "B = indipendente (never used for tuning)" in text
+    assert text.count("engine") >= 3 and text.count("baseline") >= 4
+
+
+def test_runner_measures_each_set_in_a_subprocess(monkeypatch):
+    calls = []
+
+    class Done:
+        returncode = 0
+        stderr = ""
+
+        def __init__(self, command):
+            set_name = command[command.index("--set") + 1]
+            method = command[command.index("--one") + 1]
+            size = int(command[command.index("--sizes") + 1])
+            calls.append((set_name, method, size))
+            self.stdout = json.dumps(
+                {
+                    "set": set_name,
+                    "method": method,
+                    "needs": size,
+                    "ari": 1,
+                    "pairwise_precision": 1,
+                    "pairwise_recall": 1,
+                    "groups": 1,
+                    "true_groups": 1,
+                    "seconds": 0,
+                    "peak_rss_mb": 1,
+                }
+            )
+
+    monkeypatch.setattr(aggregation.subprocess, "run", lambda command, **kwargs: Done(command))
+    document = aggregation.run([1000, 2000], sets=["A", "B", "C"])
+    size_c = handwritten.size()
+    assert calls == [
+        ("A", "baseline", 1000), ("A", "engine", 1000), ("A", "baseline", 2000), ("A", "engine", 2000),
+        ("B", "baseline", 1000), ("B", "engine", 1000), ("B", "baseline", 2000), ("B", "engine", 2000),
+        ("C", "baseline", size_c), ("C", "engine", size_c),
+    ]  # fmt: skip
+    assert document["tuned_on"] == ["A"]
+    assert list(document["sets"]) == ["A", "B", "C"]
+    with pytest.raises(ValueError, match="unknown evaluation set"):
+        aggregation.run([1000], sets=["D"])
+
+
+def test_runner_scores_the_baseline_on_set_c_in_process():
+    result = aggregation._run_method("baseline", 0, 3, "C")
+    assert result["set"] == "C"
+    assert result["needs"] == handwritten.size()
+    assert result["pairwise_recall"] == 1.0  # every true group is inside one area and one Comune
+    assert 0 <= result["ari"] <= 1
+
+
+def test_write_dataset_writes_set_b_and_refuses_set_c(tmp_path):
+    needs, labels = aggregation.write_dataset(tmp_path, 200, 4, "B")
+    rows = read_rows(needs)
+    assert len(records_from_rows(rows)) == 200
+    assert rows[0]["id"].startswith("b")
+    with labels.open(newline="", encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 200
+    with pytest.raises(ValueError, match="set A or B"):
+        aggregation.write_dataset(tmp_path, 200, 4, "C")
+
+
+def test_command_line_refuses_an_unknown_set(capsys):
+    with pytest.raises(SystemExit):
+        aggregation.main(["--sets", "A,X", "--sizes", "10"])
+    assert "unknown set(s) X" in capsys.readouterr().err
+
+
+def test_make_bench_refuses_an_unknown_set_before_running_anything(capsys, monkeypatch):
+    from benchmarks import __main__ as bench
+
+    monkeypatch.setattr(bench, "_run_suite", lambda *args: pytest.fail("the HTTP suite must not start"))
+    with pytest.raises(SystemExit):
+        bench.main(["--aggregation-sets", "A,Q"])
+    assert "unknown set(s) Q" in capsys.readouterr().err
+
+
+def test_the_rule_check_accepts_a_chain_of_days_and_refuses_a_broken_one():
+    def row(number: str, windows: str) -> dict:
+        return {"id": number, "area": "casa", "target_group": "families", "municipality_istat": "019036",
+                "lat": "", "lon": "", "time_windows": windows, "description": "doposcuola"}  # fmt: skip
+
+    chain = [row("1", "mar 16-18"), row("2", "mar 16-18;gio 16-18"), row("3", "gio 16-18")]
+    assert rule_breaks(records_from_rows(chain), ["g", "g", "g"]) == []
+    broken = [row("1", "mar 16-18"), row("2", "mer 16-18"), row("3", "gio 16-18")]
+    assert any("chain" in p for p in rule_breaks(records_from_rows(broken), ["g", "g", "g"]))
+
+
+def test_set_b_has_chains_whose_ends_do_not_meet(set_b):
+    rows, truth = set_b
+    members: dict[int, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records_from_rows(rows), truth, strict=True):
+        members[label].append(record)
+    ends_apart = [
+        group
+        for group in members.values()
+        if any(a.windows and b.windows and not overlaps(a.windows, b.windows) for a, b in combinations(group, 2))
+    ]
+    assert len(ends_apart) > 10
