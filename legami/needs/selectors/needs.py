@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -80,10 +81,38 @@ def needs_for_user(
     )
 
 
+@dataclass(frozen=True)
+class ListScope:
+    """Which of the network's needs a user's list holds, before the filters (the rules of needs_for_user)."""
+
+    allowed: bool  # needs.view_needs
+    comuni: frozenset[int] | None = None  # None: every Comune
+    case_team: bool = False  # needs.view_case_needs
+    case_comuni: frozenset[int] | None = None  # where case-team needs are listed; None: everywhere
+
+
+def _ids(scope: QuerySet | None) -> frozenset[int] | None:
+    return None if scope is None else frozenset(scope.values_list("municipality_id", flat=True))
+
+
+def list_scope(user: Any, network: Network) -> ListScope:
+    """The user's ListScope in `network` (a few permission queries)."""
+    if not can(user, VIEW_NEEDS, network):
+        return ListScope(allowed=False)
+    case_team = can(user, VIEW_CASE_NEEDS, network)
+    return ListScope(
+        allowed=True,
+        comuni=_ids(scoped_municipality_ids(user, network, VIEW_NEEDS)),
+        case_team=case_team,
+        case_comuni=_ids(scoped_municipality_ids(user, network, VIEW_CASE_NEEDS)) if case_team else None,
+    )
+
+
 def count_needs_for_user(
     user: Any,
     network: Network,
     *,
+    scope: ListScope | None = None,
     area: Any = None,
     target_group: str = "",
     municipality: Any = None,
@@ -101,21 +130,17 @@ def count_needs_for_user(
     The same rules, on arrays: district scope, case-team needs only for the case capability (and, for a
     district-limited case team, only from their Comuni), then each filter.
     """
-    if not can(user, VIEW_NEEDS, network):
+    scope = scope or list_scope(user, network)
+    if not scope.allowed:
         return 0
     needs = need_columns(network)
     mask = np.ones(len(needs.area), dtype=bool)
-    scope = scoped_municipality_ids(user, network, VIEW_NEEDS)
-    if scope is not None:
-        mask &= np.isin(needs.municipality, list(scope.values_list("municipality_id", flat=True)))
-    if not can(user, VIEW_CASE_NEEDS, network):
+    if scope.comuni is not None:
+        mask &= np.isin(needs.municipality, list(scope.comuni))
+    if not scope.case_team:
         mask &= ~needs.case_team
-    else:
-        case_scope = scoped_municipality_ids(user, network, VIEW_CASE_NEEDS)
-        if case_scope is not None:
-            mask &= ~needs.case_team | np.isin(
-                needs.municipality, list(case_scope.values_list("municipality_id", flat=True))
-            )
+    elif scope.case_comuni is not None:
+        mask &= ~needs.case_team | np.isin(needs.municipality, list(scope.case_comuni))
     if area:
         mask &= needs.area == _pk(area)
     if target_group:

@@ -489,3 +489,21 @@ def test_the_pages_show_a_write_at_the_next_request(cast, world, login):
         client.get(internal + "?area=" + str(world["areas"][2].pk)).content
         != client.get(public + "?area=" + str(world["areas"][2].pk)).content
     )
+
+
+def test_the_list_shows_a_write_at_the_next_request_and_each_reach_its_own_needs(cast, world, login):
+    from django.urls import reverse
+
+    url = reverse("needs:needs", args=[cast.network.slug])
+    case_needs = Need.objects.filter(network=cast.network, privacy_level=PrivacyLevel.CASE_TEAM).count()
+    assert case_needs
+    coordinator = login(cast.coordinator).get(url)
+    assert coordinator.context["page_obj"].paginator.count == 160
+    worker = login(cast.community_worker).get(url)
+    assert worker.context["page_obj"].paginator.count == 160 - case_needs
+    need = NeedFactory(network=cast.network, area=world["areas"][0], municipality=cast.municipalities[0])
+    html = login(cast.coordinator).get(url).content.decode()
+    assert f"/needs/{need.pk}/" in html and "161" in html
+    need.description = "Un nuovo testo"
+    need.save()
+    assert "Un nuovo testo" in login(cast.coordinator).get(url).content.decode()
