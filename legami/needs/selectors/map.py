@@ -323,6 +323,15 @@ def need_columns(network: Network) -> NeedColumns:
     return needs_snapshot(network).columns
 
 
+def current_need_columns(network: Network) -> NeedColumns | None:
+    """The network's needs as arrays if this process holds them at the current revision (one query), else None:
+    never reads the needs (the caller has a cheaper way than a reload, as a COUNT)."""
+    snapshot = _SNAPSHOTS.get(network.pk)
+    if snapshot is None or snapshot.revision != needs_revision(network):
+        return None
+    return snapshot.columns
+
+
 # network id -> its latest snapshot in this process. A cache, never the truth: each request reads the network's
 # revision first and reloads when it differs, so every process sees every write at its next request.
 _SNAPSHOTS: OrderedDict[int, _Snapshot] = OrderedDict()

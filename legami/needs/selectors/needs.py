@@ -14,7 +14,7 @@ from legami.core.audit import record_read
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Need, NeedArea, NeedEvent, PrivacyLevel
-from legami.needs.selectors.map import choice_code, day_key, need_columns
+from legami.needs.selectors.map import choice_code, current_need_columns, day_key
 from legami.network.models import Network
 from legami.network.selectors.people import scoped_municipality_ids
 
@@ -125,7 +125,8 @@ def count_needs_for_user(
     date_to: datetime.date | None = None,
 ) -> int:
     """How many needs needs_for_user() lists with the same arguments, counted on the network's cached snapshot
-    (legami.needs.selectors.map.need_columns) instead of a COUNT over the table: the list's page numbers.
+    (legami.needs.selectors.map.current_need_columns) instead of a COUNT over the table, when this process holds
+    them at the current revision (else the COUNT): the list's page numbers.
 
     The same rules, on arrays: district scope, case-team needs only for the case capability (and, for a
     district-limited case team, only from their Comuni), then each filter.
@@ -133,7 +134,28 @@ def count_needs_for_user(
     scope = scope or list_scope(user, network)
     if not scope.allowed:
         return 0
-    needs = need_columns(network)
+    needs = current_need_columns(network)
+    if needs is None:
+        # Just after a write this process has not read the needs again: one COUNT costs less than a reload,
+        # which the map will make when it is next shown.
+        return (
+            needs_for_user(
+                user,
+                network,
+                area=area,
+                target_group=target_group,
+                municipality=municipality,
+                neighbourhood=neighbourhood,
+                status=status,
+                expressed=expressed,
+                channel=channel,
+                urgency=urgency,
+                date_from=date_from,
+                date_to=date_to,
+            )
+            .order_by()
+            .count()
+        )
     mask = np.ones(len(needs.area), dtype=bool)
     if scope.comuni is not None:
         mask &= np.isin(needs.municipality, list(scope.comuni))
