@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         aggregation = aggregation_benchmark.run(sizes, sets=sets)
 
     learning = []
-    if args.learning_size.strip():
+    if args.learning_size.strip() and not args.no_aggregation:
         from benchmarks import aggregation as aggregation_benchmark
 
         for set_name, vocabulary in aggregation_benchmark.LEARNING_RUNS:
