@@ -18,7 +18,8 @@ The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
 Three evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
 B, an independent generator (benchmarks/evalsets/independent.py); C, hand-written needs
-(benchmarks/data/handwritten/). Each method runs in a subprocess so that its peak memory (max RSS) is its own.
+(benchmarks/data/handwritten/). Three methods (METHODS): baseline, plain (benchmarks/plain.py) and the engine; each
+runs in a subprocess so that its peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
