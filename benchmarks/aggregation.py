@@ -18,7 +18,8 @@ The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
 Three evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
 B, an independent generator (benchmarks/evalsets/independent.py); C, hand-written needs
-(benchmarks/data/handwritten/). Each method runs in a subprocess so that its peak memory (max RSS) is its own.
+(benchmarks/data/handwritten/). Three methods (METHODS): baseline, plain (benchmarks/plain.py) and the engine; each
+runs in a subprocess so that its peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
@@ -834,6 +835,11 @@ SETS: dict[str, dict[str, str | bool]] = {
 }
 
 
+# baseline: one group per area and Comune; plain: an outside evaluator's lemmatised TF-IDF + single linkage under the
+# project's pairwise rules (benchmarks/plain.py, threshold chosen on set A only); engine: legami.aggregation.engine.
+METHODS = ("baseline", "plain", "engine")
+
+
 def dataset(set_name: str, size: int, seed: int) -> tuple[list[dict], list]:
     """The rows and true labels of one evaluation set (C has its own size: `size` is ignored)."""
     if set_name == "A":
@@ -856,6 +862,10 @@ def _run_method(method: str, size: int, seed: int, set_name: str = "A") -> dict:
     if method == "baseline":
         keys: dict[tuple[str, str], int] = {}
         predicted = [keys.setdefault((r["area"], r["municipality_istat"]), len(keys)) for r in rows]
+    elif method == "plain":
+        from benchmarks.plain import plain_groups
+
+        predicted = plain_groups(rows)
     else:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legami.settings")
         from legami.aggregation.engine import aggregate
@@ -878,7 +888,12 @@ def _run_method(method: str, size: int, seed: int, set_name: str = "A") -> dict:
     }
 
 
-def run(sizes: list[int], seed: int = 3, sets: list[str] | tuple[str, ...] = ("A", "B", "C")) -> dict:
+def run(
+    sizes: list[int],
+    seed: int = 3,
+    sets: list[str] | tuple[str, ...] = ("A", "B", "C"),
+    methods: tuple[str, ...] = METHODS,
+) -> dict:
     """Each method on each set at each size (C at its own size) in its own subprocess; the results document."""
     unknown = [name for name in sets if name not in SETS]
     if unknown:
@@ -892,7 +907,7 @@ def run(sizes: list[int], seed: int = 3, sets: list[str] | tuple[str, ...] = ("A
         else:
             set_sizes = sizes
         for size in set_sizes:
-            for method in ("baseline", "engine"):
+            for method in methods:
                 print(f"== aggregation: {method} on set {set_name} at {size:,} needs", file=sys.stderr, flush=True)
                 out = subprocess.run(
                     [
@@ -935,13 +950,13 @@ def run(sizes: list[int], seed: int = 3, sets: list[str] | tuple[str, ...] = ("A
 
 
 def table(document: dict) -> str:
-    """The fixed-width table: one block per evaluation set, engine and baseline at each size."""
+    """The fixed-width table: one block per evaluation set, each method (baseline, plain, engine) at each size."""
     sets = document.get("sets") or {"A": SETS["A"]}
     tuned = ", ".join(document.get("tuned_on", ["A"]))
     lines = [
-        "aggregation (engine vs baseline 'same area + same Comune'), seed "
+        "aggregation (engine vs baseline 'same area + same Comune' and plain 'lemma TF-IDF + single linkage'), seed "
         + str(document["seed"])
-        + f"; the engine was tuned on set {tuned} only",
+        + f"; the engine and plain's threshold were tuned on set {tuned} only",
         f"{'set':<26} {'method':<9} {'needs':>8} {'ARI':>7} {'pair P':>7} {'pair R':>7} {'groups':>7} "
         f"{'true':>7} {'seconds':>8} {'peak MB':>8}",
         "-" * 104,
@@ -1124,7 +1139,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sets", default="A,B,C", help="evaluation sets to run: A (tuning), B (independent), C (hand-written)"
     )
     parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A or B)")
-    parser.add_argument("--one", choices=("baseline", "engine"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", choices=METHODS, help=argparse.SUPPRESS)
     parser.add_argument("--output", help="also write the JSON document here")
     parser.add_argument(
         "--learning", action="store_true", help="only the learning-from-review simulation (first of --sizes)"
