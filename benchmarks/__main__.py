@@ -10,10 +10,10 @@
 
 After the aggregation benchmark, the attach-suggestions selector is measured at --suggestions (accepted demands
 x new needs, benchmarks/suggestions.py); its JSON is the "suggestions" key.
-After the HTTP suite the aggregation benchmark runs (engine vs the "same area + same Comune" baseline at
---aggregation-sizes needs, on the evaluation sets of --aggregation-sets: A, the generator the engine is tuned
-on, B, an independent generator, C, hand-written needs); its table is printed and its JSON is the
-"aggregation" key of the document.
+After the HTTP suite the aggregation benchmark runs (engine vs the "same area + same Comune" baseline and the
+"plain" TF-IDF union-find, at --aggregation-sizes needs, on the evaluation sets of --aggregation-sets: A, the
+generator the engine is tuned on, B, an independent generator, C, hand-written needs); its table is printed and
+its JSON is the "aggregation" key of the document. Then the learning-from-review simulation (--learning-size).
 Prints a fixed-width table, then a JSON document (also written to benchmarks/results/latest.json).
 Nothing is asserted on times; a page that does not answer 200 fails the run (exit status 1).
 """

@@ -944,7 +944,7 @@ def run(
         "seed": seed,
         "tuned_on": [name for name, meta in SETS.items() if meta["tuned"]],
         "sets": {name: SETS[name] for name in sets},
-        "targets": {"ari": 0.9, "seconds_at_100k": 60, "peak_rss_mb": 4096},
+        "targets": {"ari": 0.95, "seconds_at_100k": 30, "peak_rss_mb": 1024},
         "results": results,
     }
 

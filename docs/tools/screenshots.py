@@ -467,7 +467,20 @@ def coordinator(ctx: Context) -> None:
     shot(page, "need-detail")
     page.goto(network_url("demands/runs/"))
     page.goto(first_href(page, "main table a[href*='/demands/runs/']"))
+    run = page.url
     shot(page, "aggregation-run")
+    # the vocabulary, found by one of its terms; then a merge of two candidates and what the engine learned
+    page.goto(network_url("demands/vocabulary/?q=compiti"))
+    shot(page, "aggregation-vocabulary")
+    page.goto(network_url("demands/?status=candidate"))
+    page.goto(first_href(page, "main table a[href*='/demands/']").rstrip("/") + "/merge/")
+    page.select_option("#id_other", index=1)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(run)
+    shot_from(page, "aggregation-learned", "#learned")
+    page.goto(network_url("demands/new-needs/"))
+    shot(page, "demand-suggestions")
 
     # the account and the API tokens
     page.goto("/accounts/")
