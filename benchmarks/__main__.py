@@ -6,6 +6,7 @@
                                               # server (never the one in the URL) and dropped afterwards
 
     python -m benchmarks --aggregation-only   # only the aggregation engine (benchmarks/aggregation.py)
+    python -m benchmarks --no-aggregation     # only the pages (HTTP, 8 clients by default)
 
 After the aggregation benchmark, the attach-suggestions selector is measured at --suggestions (accepted demands
 x new needs, benchmarks/suggestions.py); its JSON is the "suggestions" key.
@@ -129,12 +130,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per endpoint first")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads (the issue's target: 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="time cap per endpoint")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="which of sqlite,postgresql to serve (postgresql needs the URL)",
+    )
+    parser.add_argument("--no-aggregation", action="store_true", help="only the HTTP suite (no aggregation runs)")
     parser.add_argument("--aggregation-sizes", default="10000,100000", help="needs per aggregation run ('' = skip)")
     parser.add_argument(
         "--aggregation-sets",
@@ -159,10 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="legami-bench-") as tmp:
         if not args.aggregation_only:
             workdir = Path(tmp)
-            status, document = _run_suite("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
-            runs.append((status, document, "sqlite"))
+            databases = {name.strip() for name in args.databases.split(",")}
+            if "sqlite" in databases:
+                status, document = _run_suite("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
+                runs.append((status, document, "sqlite"))
             server_url = os.environ.get("BENCH_DATABASE_URL")
-            if server_url:
+            if server_url and "postgresql" in databases:
                 database_url, drop = _postgres_database(server_url)
                 try:
                     status, document = _run_suite("postgresql", database_url, args, workdir)
@@ -171,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append((status, document, "postgresql"))
 
     aggregation = None
-    sizes = [int(n) for n in args.aggregation_sizes.split(",") if n.strip()]
+    sizes = [] if args.no_aggregation else [int(n) for n in args.aggregation_sizes.split(",") if n.strip()]
     if sizes:
         from benchmarks import aggregation as aggregation_benchmark
 

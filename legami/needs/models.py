@@ -361,3 +361,24 @@ class SurveyNeedRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}:{self.choice or self.min_value} -> {self.area_id}"
+
+
+class NeedsRevision(models.Model):
+    """A number that changes whenever any of a network's needs is written; database triggers keep it.
+
+    Every write to the needs table (create, edit, status change, bulk import, `QuerySet.update()`, anonymisation,
+    delete, cascades and TRUNCATE) gives the network a new value in the same transaction, so a reader that cached
+    figures under one value knows they are stale as soon as the value differs. Values are never reused, not even
+    after a rollback (a sequence on PostgreSQL, random on SQLite). No foreign key: the triggers also fire while a
+    network is being deleted.
+    """
+
+    network_id = models.BigIntegerField(primary_key=True)
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("needs revision")
+        verbose_name_plural = _("needs revisions")
+
+    def __str__(self) -> str:
+        return f"{self.network_id}@{self.revision}"

@@ -33,7 +33,7 @@ class MapFilterForm(forms.Form):
     """Area, target group, Comune, ambito, dates, expressed/detected, status, channel; period and measure."""
 
     area = forms.TypedChoiceField(widget=PlainSelect, label=_("Area"), required=False, coerce=int, empty_value=None)
-    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    target_group = forms.ChoiceField(widget=PlainSelect, label=_("Target group"), required=False)
     district = forms.TypedChoiceField(
         widget=PlainSelect, label=_("Social district"), required=False, coerce=int, empty_value=None
     )
@@ -47,13 +47,19 @@ class MapFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    origin = forms.ChoiceField(label=_("Expressed or detected"), required=False, choices=ORIGIN_CHOICES)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    origin = forms.ChoiceField(
+        widget=PlainSelect, label=_("Expressed or detected"), required=False, choices=ORIGIN_CHOICES
+    )
+    status = forms.ChoiceField(widget=PlainSelect, label=_("Status"), required=False)
+    channel = forms.ChoiceField(widget=PlainSelect, label=_("Channel"), required=False)
     period = forms.ChoiceField(
-        label=_("Trend by"), required=False, choices=[("month", _("Month")), ("quarter", _("Quarter"))]
+        widget=PlainSelect,
+        label=_("Trend by"),
+        required=False,
+        choices=[("month", _("Month")), ("quarter", _("Quarter"))],
     )
     measure = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Figure shown in the table and on the map"),
         required=False,
         choices=[("needs", _("Needs")), ("people", _("People concerned")), ("subjects", _("Distinct subjects"))],

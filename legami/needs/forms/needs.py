@@ -163,21 +163,24 @@ class NeedFilterForm(forms.Form):
     """Filters of the needs list; a bad value is ignored rather than an error page."""
 
     area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    target_group = forms.ChoiceField(widget=PlainSelect, label=_("Target group"), required=False)
     municipality = forms.TypedChoiceField(
         label=_("Comune"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     neighbourhood = forms.TypedChoiceField(
         label=_("Neighbourhood"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(widget=PlainSelect, label=_("Status"), required=False)
     expressed = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Expressed or detected"),
         required=False,
         choices=[("", _("All")), ("yes", _("Expressed")), ("no", _("Detected"))],
     )
-    channel = forms.ChoiceField(label=_("Channel"), required=False)
-    urgency = forms.TypedChoiceField(label=_("Urgency"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(widget=PlainSelect, label=_("Channel"), required=False)
+    urgency = forms.TypedChoiceField(
+        widget=PlainSelect, label=_("Urgency"), required=False, coerce=int, empty_value=None
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
@@ -186,14 +189,18 @@ class NeedFilterForm(forms.Form):
         from legami.needs.selectors.areas import area_choices
 
         areas = area_choices(network)
-        self.fields["area"].choices = [("", _("All areas")), *((a.pk, a.name) for a in areas)]
+        # Plain (pk, name) rows, not model instances: a province's hundred Comuni on every list page.
+        self.fields["area"].choices = [("", _("All areas")), *areas.values_list("pk", "name")]
         self.fields["target_group"].choices = [("", _("All target groups")), *TargetGroup.choices]
         municipalities = municipality_choices_for(viewer, network, VIEW_NEEDS)
-        self.fields["municipality"].choices = [("", _("All Comuni")), *((m.pk, m.name) for m in municipalities)]
+        self.fields["municipality"].choices = [("", _("All Comuni")), *municipalities.values_list("pk", "name")]
         neighbourhoods = neighbourhoods_in_reach(viewer, network, VIEW_NEEDS)
         self.fields["neighbourhood"].choices = [
             ("", _("All neighbourhoods")),
-            *((n.pk, f"{n.name} ({n.municipality.name})") for n in neighbourhoods),
+            *(
+                (pk, f"{name} ({comune})")
+                for pk, name, comune in neighbourhoods.values_list("pk", "name", "municipality__name")
+            ),
         ]
         self.fields["status"].choices = [("", _("All statuses")), *NeedStatus.choices]
         self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]

@@ -14,6 +14,9 @@ Case-team needs are counted: figures are aggregated, and suppression keeps the s
 from __future__ import annotations
 
 import datetime
+import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,13 +38,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from legami.core import smallnumbers
 from legami.core.permissions import can, district_scope
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
-from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
+from legami.needs.models import Channel, Need, NeedArea, NeedsRevision, NeedStatus, PrivacyLevel, TargetGroup
 from legami.network.models import Network
+from legami.territory.centroids import centroids_of
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
 
 PERIODS = ("month", "quarter")
@@ -216,74 +221,256 @@ def filter_needs(qs: QuerySet[Need], filters: MapFilters) -> QuerySet[Need]:
     return qs
 
 
-class _MonthIndex(Func):
-    """year * 12 + month - 1 of a date, in the database's own functions (Django's SQLite ones are Python)."""
-
-    template = (
-        "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
-        " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)"
-    )
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = (
-            "(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12 + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1)"
-        )
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
 def _code(field: str, values: Sequence[str]) -> Case:
     """The position of a choice field's value in `values` (len(values) for an unknown one)."""
     return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)), default=Value(len(values)))
 
 
-# The choices are packed into one integer per need: channel, status, target group, expressed, month.
+# The choices are packed into one integer per need: channel, status, target group, expressed, urgency.
 _TARGETS, _STATUSES, _CHANNELS = list(TargetGroup.values), list(NeedStatus.values), list(Channel.values)
 _WIDTH = 16  # more than any of the three choice lists (+1 for an unknown value)
-_AREA, _PLACE, _DIMS, _PEOPLE, _SUBJECT, _LAT, _LON = range(7)
+_CASE_TEAM = 1  # the flags column
+# Columns of the cached snapshot (one row per need of the network).
+_AREA, _MUNICIPALITY, _NEIGHBOURHOOD, _DIMS, _DAY, _PEOPLE, _SUBJECT, _FLAGS, _LAT, _LON = range(10)
 
 
-def _need_rows(qs: QuerySet[Need], place_field: str) -> np.ndarray:
-    """One query: per counted need, its area, place, packed choices and month, people, subject and point.
+class _DayKey(Func):
+    """(year * 12 + month - 1) * 32 + day of a date: ordered like the dates, and the month is key // 32."""
 
-    Grouping in SQL needs one scan per table (distinct subjects do not add up across cells, so the tables
-    cannot be rolled up from one fine-grained GROUP BY). Reading a few integers per need once and counting
-    with numpy is one scan, keeps every figure exact, and costs no Python object per need but the row.
-    """
-    dims = (
-        (
-            (_MonthIndex("observed_on") * 2 + Case(When(expressed=True, then=Value(1)), default=Value(0))) * _WIDTH
-            + _code("target_group", _TARGETS)
+    template = (
+        "((CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
+        " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1) * 32"
+        " + CAST(EXTRACT(DAY FROM %(expressions)s) AS INTEGER))"
+    )
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = (
+            "((CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12"
+            " + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1) * 32"
+            " + CAST(substr(%(expressions)s, 9, 2) AS INTEGER))"
         )
-        * _WIDTH
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _day_key(day: datetime.date) -> int:
+    return ((day.year * 12 + day.month - 1) * 32) + day.day
+
+
+@dataclass(frozen=True)
+class NeedColumns:
+    """The network's needs as arrays, one entry per need in the same order: what the list's count filters on.
+
+    Choices are codes: their index in TargetGroup/NeedStatus/Channel values (choice_code); days are day_key().
+    """
+
+    area: np.ndarray
+    municipality: np.ndarray
+    neighbourhood: np.ndarray  # 0: none
+    day: np.ndarray
+    target_group: np.ndarray
+    status: np.ndarray
+    channel: np.ndarray
+    expressed: np.ndarray  # bool
+    urgency: np.ndarray
+    case_team: np.ndarray  # bool
+
+    @classmethod
+    def of(cls, rows: np.ndarray) -> NeedColumns:
+        dims = rows[:, _DIMS].astype(np.int64)
+        return cls(
+            area=rows[:, _AREA].astype(np.int64),
+            municipality=rows[:, _MUNICIPALITY].astype(np.int64),
+            neighbourhood=rows[:, _NEIGHBOURHOOD].astype(np.int64),
+            day=rows[:, _DAY].astype(np.int64),
+            target_group=dims // _WIDTH**2 % _WIDTH,
+            status=dims // _WIDTH % _WIDTH,
+            channel=dims % _WIDTH,
+            expressed=(dims // _WIDTH**3 % 2).astype(bool),
+            urgency=dims // (_WIDTH**3 * 2),
+            case_team=rows[:, _FLAGS] == _CASE_TEAM,
+        )
+
+
+def choice_code(field: str, value: str) -> int:
+    """The code of a target group, status or channel value in NeedColumns (-1, matching nothing, if unknown)."""
+    values = {"target_group": _TARGETS, "status": _STATUSES, "channel": _CHANNELS}[field]
+    return _index(values, value)
+
+
+def day_key(day: datetime.date) -> int:
+    """A date as NeedColumns.day holds it (ordered like the dates)."""
+    return _day_key(day)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Every need of one network as a few numbers (see the column names above), at one revision."""
+
+    revision: int
+    rows: np.ndarray  # float64, one row per need; ids and codes are exact below 2**53
+    n_subjects: int
+    # True where the need's subject has no other need in the network: it counts once wherever it falls.
+    single: np.ndarray
+
+    @functools.cached_property
+    def columns(self) -> NeedColumns:
+        return NeedColumns.of(self.rows)
+
+
+def need_columns(network: Network) -> NeedColumns:
+    """The network's needs as arrays, current as of this request (one query; see needs_snapshot)."""
+    return needs_snapshot(network).columns
+
+
+# network id -> its latest snapshot in this process. A cache, never the truth: each request reads the network's
+# revision first and reloads when it differs, so every process sees every write at its next request.
+_SNAPSHOTS: OrderedDict[int, _Snapshot] = OrderedDict()
+_SNAPSHOTS_KEPT = 16
+_SNAPSHOTS_LOCK = threading.Lock()
+
+
+def needs_revision(network: Network) -> int:
+    """The network's needs revision (legami.needs.models.NeedsRevision): one primary-key read."""
+    return NeedsRevision.objects.filter(network_id=network.pk).values_list("revision", flat=True).first() or 0
+
+
+def _load_snapshot(network: Network, revision: int) -> _Snapshot:
+    """One query: per need of the network, its area, places, packed choices, day, people, subject, flags, point."""
+    expressed = Case(When(expressed=True, then=Value(1)), default=Value(0))
+    dims = (
+        ((F("urgency") * 2 + expressed) * _WIDTH + _code("target_group", _TARGETS)) * _WIDTH
         + _code("status", _STATUSES)
     ) * _WIDTH + _code("channel", _CHANNELS)
     # A subject is the person, else the household, else the need itself.
     subject = Coalesce(F("person_id") * 2, F("household_id") * 2 + 1, F("id") * -1)
     query = (
-        qs.order_by()
+        Need.objects.filter(network=network)
+        .order_by()
         .annotate(
-            h_place=Coalesce(F(place_field), Value(0)),
+            h_neighbourhood=Coalesce(F("neighbourhood_id"), Value(0)),
             h_dims=ExpressionWrapper(dims, output_field=IntegerField()),
+            h_day=_DayKey("observed_on"),
             h_subject=ExpressionWrapper(subject, output_field=IntegerField()),
+            h_flags=Case(When(privacy_level=PrivacyLevel.CASE_TEAM, then=Value(_CASE_TEAM)), default=Value(0)),
             # floats, not Decimals: no Python object per coordinate
             h_lat=Cast("latitude", FloatField()),
             h_lon=Cast("longitude", FloatField()),
         )
-        .values_list("area_id", "h_place", "h_dims", "people_count", "h_subject", "h_lat", "h_lon")
+        .values_list(
+            "area_id",
+            "municipality_id",
+            "h_neighbourhood",
+            "h_dims",
+            "h_day",
+            "people_count",
+            "h_subject",
+            "h_flags",
+            "h_lat",
+            "h_lon",
+        )
     )
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    # None (no point) becomes NaN; ids and codes stay exact in float64 (below 2**53).
-    return np.array(rows, dtype=np.float64).reshape(-1, 7)
+        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 10)
+    subject_keys, subjects, repeats = np.unique(rows[:, _SUBJECT], return_inverse=True, return_counts=True)
+    subjects = subjects.reshape(-1)
+    rows[:, _SUBJECT] = subjects
+    return _Snapshot(revision, rows, max(len(subject_keys), 1), repeats[subjects] == 1)
+
+
+def needs_snapshot(network: Network) -> _Snapshot:
+    """The network's needs as arrays, current as of this request: one query, two after any write."""
+    revision = needs_revision(network)
+    snapshot = _SNAPSHOTS.get(network.pk)
+    if snapshot is not None and snapshot.revision == revision:
+        return snapshot
+    with _SNAPSHOTS_LOCK:
+        snapshot = _SNAPSHOTS.get(network.pk)
+        if snapshot is None or snapshot.revision != revision:
+            # Read after the revision: the rows are at least that new; were they newer, the next request reloads.
+            snapshot = _load_snapshot(network, revision)
+            _SNAPSHOTS[network.pk] = snapshot
+        _SNAPSHOTS.move_to_end(network.pk)
+        while len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
+            _SNAPSHOTS.popitem(last=False)
+    return snapshot
+
+
+def _municipalities_of(districts: Iterable[int], *, network: Network | None = None) -> list[int]:
+    qs = NetworkMunicipality.objects.filter(district_id__in=list(districts))
+    if network is not None:
+        qs = qs.filter(network=network)
+    return list(qs.values_list("municipality_id", flat=True))
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What of the network's needs a viewer's figures count, before the filters (see map_needs)."""
+
+    exact: bool
+    hide_case_team: bool = False
+    districts: frozenset[int] | None = None  # None: the whole network
+
+    @classmethod
+    def of(cls, viewer: Any, network: Network, *, exact: bool) -> _Scope:
+        if not exact:
+            return cls(exact=False)
+        districts = district_scope(viewer, VIEW_NEEDS, network)
+        return cls(
+            exact=True,
+            hide_case_team=not can(viewer, VIEW_CASE_NEEDS, network),
+            districts=frozenset(districts) if districts is not None else None,
+        )
+
+
+def _counted(network: Network, snapshot: _Snapshot, scope: _Scope, filters: MapFilters) -> np.ndarray:
+    """The mask of the snapshot's needs that the figures count: map_needs() and filter_needs(), on arrays."""
+    rows = snapshot.rows
+    mask = np.ones(len(rows), dtype=bool)
+    if scope.hide_case_team:
+        mask &= rows[:, _FLAGS] != _CASE_TEAM
+    if scope.districts is not None:
+        mask &= np.isin(rows[:, _MUNICIPALITY], _municipalities_of(scope.districts, network=network))
+    if filters.area is not None:
+        mask &= rows[:, _AREA] == filters.area
+    dims = rows[:, _DIMS].astype(np.int64)
+    if filters.target_group:
+        mask &= dims // _WIDTH**2 % _WIDTH == _index(_TARGETS, filters.target_group)
+    if filters.municipality is not None:
+        mask &= rows[:, _MUNICIPALITY] == filters.municipality
+    if filters.district is not None:
+        mask &= np.isin(rows[:, _MUNICIPALITY], _municipalities_of([filters.district]))
+    if filters.date_from is not None:
+        mask &= rows[:, _DAY] >= _day_key(filters.date_from)
+    if filters.date_to is not None:
+        mask &= rows[:, _DAY] <= _day_key(filters.date_to)
+    if filters.expressed is not None:
+        mask &= dims // _WIDTH**3 % 2 == int(filters.expressed)
+    if filters.status:
+        mask &= dims // _WIDTH % _WIDTH == _index(_STATUSES, filters.status)
+    if filters.channel:
+        mask &= dims % _WIDTH == _index(_CHANNELS, filters.channel)
+    return mask
+
+
+def _index(values: Sequence[str], value: str) -> int:
+    """The code of a choice (-1, matching nothing, for a value that is not one)."""
+    return values.index(value) if value in values else -1
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values (sorted) and each entry's index among them."""
+    if len(values) and values.min() >= 0 and values.max() < _DENSE_BY_COUNTING:
+        # Ids, codes and months are small non-negative integers: counting beats sorting or hashing.
+        present = np.bincount(values) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[values]
     keys, codes = np.unique(values, return_inverse=True)
     return keys, codes.reshape(-1)
+
+
+_DENSE_BY_COUNTING = 1 << 22
 
 
 @dataclass
@@ -292,22 +479,33 @@ class _Counts:
 
     people: np.ndarray
     subjects: np.ndarray  # dense subject codes
+    single: np.ndarray  # True where the subject has no other need in the network
     n_subjects: int
+
+    def __post_init__(self) -> None:
+        self._shared = ~self.single
+        self._shared_subjects = self.subjects[self._shared]
 
     def figures(self, codes: np.ndarray, size: int) -> list[Figure]:
         """The figure of each code 0..size-1 (needs, people, distinct subjects), all exact."""
         needs = np.bincount(codes, minlength=size)
         people = np.bincount(codes, weights=self.people, minlength=size)
-        pairs = np.sort(codes * self.n_subjects + self.subjects)
+        # A subject with one need counts once where its need falls; only the others need telling apart.
+        subjects = np.bincount(codes[self.single], minlength=size)
+        pairs = np.sort(codes[self._shared] * self.n_subjects + self._shared_subjects)
         if len(pairs):
             pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        subjects = np.bincount(pairs // self.n_subjects, minlength=size)
+        subjects += np.bincount(pairs // self.n_subjects, minlength=size)
         return [
             Figure(n, int(p), d) for n, p, d in zip(needs.tolist(), people.tolist(), subjects.tolist(), strict=True)
         ]
 
     def total(self) -> Figure:
-        return Figure(len(self.people), int(self.people.sum()), self.n_subjects if len(self.people) else 0)
+        if not len(self.people):
+            return Figure(0, 0, 0)
+        shared = np.sort(self._shared_subjects)
+        subjects = int(self.single.sum()) + int(np.count_nonzero(shared[1:] != shared[:-1])) + bool(len(shared))
+        return Figure(len(self.people), int(self.people.sum()), subjects)
 
 
 def _lines(
@@ -403,53 +601,115 @@ def _month_start(code: Any) -> datetime.date:
 
 
 def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public: bool = False) -> NeedsFigures:
-    """The dashboard's figures for `viewer`: exact for operators off the public page, else suppressed (k-anonymity)."""
-    exact = sees_exact_figures(viewer, network, public=public)
-    k = smallnumbers.k()
-    qs = filter_needs(map_needs(viewer, network, exact=exact), filters)
-    by_neighbourhood = filters.municipality is not None
+    """The dashboard's figures for `viewer`: exact for operators off the public page, else suppressed (k-anonymity).
 
-    rows = _need_rows(qs, "neighbourhood_id" if by_neighbourhood else "municipality_id")
-    subject_keys, subjects = _dense(rows[:, _SUBJECT].astype(np.int64))
-    counts = _Counts(people=rows[:, _PEOPLE].astype(np.int64), subjects=subjects, n_subjects=max(len(subject_keys), 1))
-    cross = _cross_table(rows, counts, by_neighbourhood=by_neighbourhood)
-    breakdowns = _breakdowns(rows, counts, filters)
+    Counted on the network's cached snapshot (needs_snapshot: one query, two after a write), filtered with numpy
+    exactly as map_needs() and filter_needs() filter in SQL. The result is kept per process under everything it
+    depends on: the network's revision (which triggers move on any write to the needs, areas, neighbourhoods,
+    places, Comuni and the network's Comuni), the viewer's scope, the filters, k and the language. The caller
+    must not change it.
+    """
+    exact = sees_exact_figures(viewer, network, public=public)
+    scope = _Scope.of(viewer, network, exact=exact)
+    k = smallnumbers.k()
+    snapshot = needs_snapshot(network)
+    key = (network.pk, snapshot.revision, scope, filters, k, get_language())
+    figures = _FIGURES.get(key)
+    if figures is None:
+        figures = _needs_figures(network, snapshot, scope, filters, k)
+        with _SNAPSHOTS_LOCK:
+            _FIGURES[key] = figures
+            while len(_FIGURES) > _FIGURES_KEPT:
+                _FIGURES.popitem(last=False)
+    return figures
+
+
+# (network, revision, scope, filters, k, language) -> figures: the dashboard's usual views, computed once per process
+# and revision. A few hundred kB each.
+_FIGURES: OrderedDict[tuple, NeedsFigures] = OrderedDict()
+_FIGURES_KEPT = 48
+
+
+def _needs_figures(network: Network, snapshot: _Snapshot, scope: _Scope, filters: MapFilters, k: int) -> NeedsFigures:
+    exact = scope.exact
+    mask = _counted(network, snapshot, scope, filters)
+    by_neighbourhood = filters.municipality is not None
+    rows = snapshot.rows[mask]
+    places = rows[:, _NEIGHBOURHOOD if by_neighbourhood else _MUNICIPALITY].astype(np.int64)
+    counts = _Counts(
+        people=rows[:, _PEOPLE].astype(np.int64),
+        subjects=rows[:, _SUBJECT].astype(np.int64),
+        single=snapshot.single[mask],
+        n_subjects=snapshot.n_subjects,
+    )
+    cross, istat_codes = _cross_table(
+        rows[:, _AREA].astype(np.int64), places, counts, by_neighbourhood=by_neighbourhood
+    )
+    breakdowns = _breakdowns(rows[:, _DIMS].astype(np.int64), rows[:, _DAY].astype(np.int64), counts, filters)
     if not exact:
         suppress_cross_table(cross, k)
         for table in breakdowns.values():
             suppress_table(table, k)
 
-    if _positions_need_own_query(viewer, network, filters, exact=exact):
-        positions = place_positions(network, by_neighbourhood=by_neighbourhood, municipality=filters.municipality)
+    if _positions_need_own_query(filters, scope):
+        # All of the network's points (what place_positions reads), whatever the filters.
+        everything = snapshot.rows
+        keep = ~np.isnan(everything[:, _LAT])
+        if filters.municipality is not None:
+            keep &= everything[:, _MUNICIPALITY] == filters.municipality
+        points, point_places = everything[keep], _places_of(everything[keep], by_neighbourhood)
     else:
-        # The counted needs are exactly those place_positions reads: their points are already here.
-        points = rows[~np.isnan(rows[:, _LAT]) & ~np.isnan(rows[:, _LON])]
-        if by_neighbourhood:
-            points = points[points[:, _PLACE] > 0]
-        positions = _positions(
-            network, _point_sums(points), by_neighbourhood=by_neighbourhood, municipality=filters.municipality
-        )
+        # The counted needs are the ones place_positions reads: their points.
+        keep = ~np.isnan(rows[:, _LAT])
+        points, point_places = rows[keep], places[keep]
+    if by_neighbourhood:
+        points, point_places = points[point_places > 0], point_places[point_places > 0]
+    positions = _positions(
+        network,
+        _point_sums(point_places, points),
+        by_neighbourhood=by_neighbourhood,
+        municipality=filters.municipality,
+    )
+    # A Comune with no point of its own stands at its centroid (shipped with legami: no download).
+    centroids = centroids_of(code for pk, code in istat_codes.items() if pk not in positions)
+    for pk, code in istat_codes.items():
+        if pk not in positions and code in centroids:
+            positions[pk] = centroids[code]
     markers, unplaced = _markers(cross.columns, positions)
     return NeedsFigures(exact=exact, k=k, cross=cross, markers=markers, unplaced=unplaced, **breakdowns)
 
 
-def _cross_table(rows: np.ndarray, counts: _Counts, *, by_neighbourhood: bool) -> CrossTable:
-    """Areas by Comune (or by neighbourhood of one Comune), with the row, column and grand totals."""
-    area_keys, area_ids = _dense(rows[:, _AREA].astype(np.int64))
-    place_keys, place_ids = _dense(rows[:, _PLACE].astype(np.int64))
+def _places_of(rows: np.ndarray, by_neighbourhood: bool) -> np.ndarray:
+    return rows[:, _NEIGHBOURHOOD if by_neighbourhood else _MUNICIPALITY].astype(np.int64)
+
+
+def _cross_table(
+    areas: np.ndarray, places: np.ndarray, counts: _Counts, *, by_neighbourhood: bool
+) -> tuple[CrossTable, dict[Any, str]]:
+    """Areas by Comune (or by neighbourhood of one Comune), with the row, column and grand totals; and the ISTAT
+    codes of the Comuni (none for neighbourhoods)."""
+    area_keys, area_ids = _dense(areas)
+    place_keys, place_ids = _dense(places)
     area_list = area_keys.tolist()
     place_list = [p or None for p in place_keys.tolist()]
-    areas = {
+    areas_by_pk = {
         pk: (name, position)
         for pk, name, position in NeedArea.objects.filter(pk__in=area_list).values_list("pk", "name", "position")
     }
-    place_model = Neighbourhood if by_neighbourhood else Municipality
-    place_names = dict(place_model.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
+    if by_neighbourhood:
+        place_names = dict(Neighbourhood.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name"))
+        istat_codes: dict[Any, str] = {}
+    else:
+        comuni = list(
+            Municipality.objects.filter(pk__in=[p for p in place_list if p]).values_list("pk", "name", "istat_code")
+        )
+        place_names = {pk: name for pk, name, _code in comuni}
+        istat_codes = {pk: code for pk, _name, code in comuni}
     no_place = str(_("Neighbourhood not given")) if by_neighbourhood else ""
     area_figures = counts.figures(area_ids, len(area_list))
     lines = sorted(
-        (Line(pk, areas[pk][0], figure) for pk, figure in zip(area_list, area_figures, strict=True)),
-        key=lambda ln: (areas[ln.key][1], ln.label.lower()),
+        (Line(pk, areas_by_pk[pk][0], figure) for pk, figure in zip(area_list, area_figures, strict=True)),
+        key=lambda ln: (areas_by_pk[ln.key][1], ln.label.lower()),
     )
     place_figures = counts.figures(place_ids, len(place_list))
     columns = sorted(
@@ -466,21 +726,21 @@ def _cross_table(rows: np.ndarray, counts: _Counts, *, by_neighbourhood: bool) -
         for code, figure in enumerate(cell_figures)
         if figure.needs
     }
-    return CrossTable(
+    cross = CrossTable(
         rows=lines,
         columns=columns,
         cells=cells,
         total=counts.total(),
         place_kind="neighbourhood" if by_neighbourhood else "municipality",
     )
+    return cross, istat_codes
 
 
-def _breakdowns(rows: np.ndarray, counts: _Counts, filters: MapFilters) -> dict[str, Table]:
+def _breakdowns(dims: np.ndarray, days: np.ndarray, counts: _Counts, filters: MapFilters) -> dict[str, Table]:
     """The one-way tables: by target group, status, channel, expressed or detected, and month or quarter."""
     total = counts.total()
-    dims = rows[:, _DIMS].astype(np.int64)
     channel, status, target = dims % _WIDTH, dims // _WIDTH % _WIDTH, dims // _WIDTH**2 % _WIDTH
-    expressed, months = dims // _WIDTH**3 % 2, dims // (_WIDTH**3 * 2)
+    expressed, months = dims // _WIDTH**3 % 2, days // 32
 
     def choice_table(codes: np.ndarray, values: Sequence[str], labels: dict[str, Any]) -> Table:
         lines = _lines(counts, codes, lambda c: str(labels.get(_choice(values, c), "")), lambda c: c)
@@ -558,16 +818,16 @@ def place_positions(
     return _positions(network, need_sums, by_neighbourhood=by_neighbourhood, municipality=municipality)
 
 
-def _positions_need_own_query(viewer: Any, network: Network, filters: MapFilters, *, exact: bool) -> bool:
+def _positions_need_own_query(filters: MapFilters, scope: _Scope) -> bool:
     """False when the counted needs are all the needs place_positions reads (no filter but the Comune, no district)."""
     if filters != MapFilters(municipality=filters.municipality, period=filters.period):
         return True
-    return exact and district_scope(viewer, VIEW_NEEDS, network) is not None
+    return scope.exact and scope.districts is not None
 
 
-def _point_sums(points: np.ndarray) -> list[tuple[Any, float, float, int]]:
-    """(place, sum of latitudes, sum of longitudes, count) of needs' points, from _need_rows arrays."""
-    keys, codes = _dense(points[:, _PLACE].astype(np.int64))
+def _point_sums(places: np.ndarray, points: np.ndarray) -> list[tuple[Any, float, float, int]]:
+    """(place, sum of latitudes, sum of longitudes, count) of needs' points, from snapshot rows and their places."""
+    keys, codes = _dense(places)
     lat = np.bincount(codes, weights=points[:, _LAT], minlength=len(keys))
     lon = np.bincount(codes, weights=points[:, _LON], minlength=len(keys))
     n = np.bincount(codes, minlength=len(keys))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import numpy as np
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -12,6 +13,7 @@ from legami.core.audit import record_read
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Need, NeedArea, NeedEvent, PrivacyLevel
+from legami.needs.selectors.map import choice_code, day_key, need_columns
 from legami.network.models import Network
 from legami.network.selectors.people import scoped_municipality_ids
 
@@ -76,6 +78,65 @@ def needs_for_user(
     return qs.select_related("area", "municipality", "neighbourhood", "person", "household").order_by(
         "-observed_on", "-id"
     )
+
+
+def count_needs_for_user(
+    user: Any,
+    network: Network,
+    *,
+    area: Any = None,
+    target_group: str = "",
+    municipality: Any = None,
+    neighbourhood: Any = None,
+    status: str = "",
+    expressed: bool | None = None,
+    channel: str = "",
+    urgency: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> int:
+    """How many needs needs_for_user() lists with the same arguments, counted on the network's cached snapshot
+    (legami.needs.selectors.map.need_columns) instead of a COUNT over the table: the list's page numbers.
+
+    The same rules, on arrays: district scope, case-team needs only for the case capability (and, for a
+    district-limited case team, only from their Comuni), then each filter.
+    """
+    if not can(user, VIEW_NEEDS, network):
+        return 0
+    needs = need_columns(network)
+    mask = np.ones(len(needs.area), dtype=bool)
+    scope = scoped_municipality_ids(user, network, VIEW_NEEDS)
+    if scope is not None:
+        mask &= np.isin(needs.municipality, list(scope.values_list("municipality_id", flat=True)))
+    if not can(user, VIEW_CASE_NEEDS, network):
+        mask &= ~needs.case_team
+    else:
+        case_scope = scoped_municipality_ids(user, network, VIEW_CASE_NEEDS)
+        if case_scope is not None:
+            mask &= ~needs.case_team | np.isin(
+                needs.municipality, list(case_scope.values_list("municipality_id", flat=True))
+            )
+    if area:
+        mask &= needs.area == _pk(area)
+    if target_group:
+        mask &= needs.target_group == choice_code("target_group", target_group)
+    if municipality:
+        mask &= needs.municipality == _pk(municipality)
+    if neighbourhood:
+        mask &= needs.neighbourhood == _pk(neighbourhood)
+    if status:
+        mask &= needs.status == choice_code("status", status)
+    if expressed is not None:
+        mask &= needs.expressed == expressed
+    if channel:
+        mask &= needs.channel == choice_code("channel", channel)
+    if urgency:
+        mask &= needs.urgency == int(urgency)
+    if date_from:
+        mask &= needs.day >= day_key(date_from)
+    if date_to:
+        mask &= needs.day <= day_key(date_to)
+    return int(np.count_nonzero(mask))
 
 
 def get_need_for_user(user: Any, network: Network, pk: Any, *, purpose: str = "") -> Need:

@@ -254,9 +254,19 @@ def test_comune_positions_from_places_and_enough_needs(cast, data):
     positions = place_positions(cast.network)
     assert positions == {cremona.pk: (45.183, 10.083)}  # (45.1 + 5 * 45.2) / 6, rounded to 3 decimals
     figures = needs_figures(cast.coordinator, cast.network, MapFilters())
+    # Crema has too few points of its own: it stands at its centroid (legami/territory/data), not off the map.
     assert [(m.label, m.latitude, m.longitude, m.figure.needs) for m in figures.markers] == [
-        ("Cremona", 45.183, 10.083, 16)
+        ("Crema", 45.3659, 9.683, 4),
+        ("Cremona", 45.183, 10.083, 16),
     ]
+    assert figures.unplaced == []
+
+
+def test_a_comune_missing_from_the_centroids_file_is_listed_beside_the_map(cast, data):
+    data["crema"].istat_code = "999999"
+    data["crema"].save()
+    figures = needs_figures(cast.coordinator, cast.network, MapFilters())
+    assert [m.label for m in figures.markers] == ["Cremona"]
     assert figures.unplaced == ["Crema"]
 
 

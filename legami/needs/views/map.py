@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from html import escape
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -62,7 +68,9 @@ def _map_payload(figures: NeedsFigures, measure: str) -> dict[str, Any]:
 
 
 def _shown(value: int | None) -> str:
-    return number_format(value or 0, force_grouping=True)
+    value = value or 0
+    # Under a thousand there is nothing to group: what number_format returns, without its cost per cell.
+    return str(value) if -1000 < value < 1000 else number_format(value, force_grouping=True)
 
 
 def _cell(figure: Figure, measure: str, hidden: str) -> str:
@@ -111,6 +119,20 @@ def _presented(figures: NeedsFigures, measure: str, hidden: str) -> dict[str, An
     }
 
 
+def _cross_body(rows: list[tuple[str, list[str], str]]) -> SafeString:
+    """The cross table's body rows as HTML, every label and value escaped.
+
+    A province has a hundred Comuni and a dozen areas: some 1,500 cells, which the template language (or
+    format_html) renders in tens of milliseconds and plain escaping in one or two.
+    """
+    lines = []
+    for label, cells, total in rows:
+        values = "".join(f'<td class="text-end">{escape(value)}</td>' for value in cells)
+        total_cell = f'<td class="text-end fw-semibold">{escape(total)}</td>'
+        lines.append(f'<tr><th scope="row">{escape(label)}</th>{values}{total_cell}</tr>')
+    return mark_safe("\n".join(lines))  # noqa: S308 - every label and value is escaped just above
+
+
 def _charts(figures: NeedsFigures, measure: str) -> dict[str, Any]:
     unit = _measure_labels()[measure].lower()
     return {
@@ -121,6 +143,40 @@ def _charts(figures: NeedsFigures, measure: str) -> dict[str, Any]:
         "channel": bar_chart(figures.by_channel.chart_items(measure), title=_("Needs by channel"), unit=unit),
         "period": bar_chart(figures.by_period.chart_items(measure), title=_("Needs over time"), unit=unit),
     }
+
+
+# (figures, measure, page, filters' query, language) -> the figures' part of the page. Kept while needs_figures()
+# returns the very same figures object, which it does until the network's revision moves.
+_PARTS: OrderedDict[tuple, tuple[NeedsFigures, dict[str, Any], SafeString]] = OrderedDict()
+_PARTS_KEPT = 48
+_PARTS_LOCK = threading.Lock()
+
+
+def _figures_part(
+    figures: NeedsFigures | None, measure: str, context: dict[str, Any]
+) -> tuple[dict[str, Any] | None, SafeString]:
+    """The tables as strings and the figures' part of the page (summary, map, tables, charts), rendered once per
+    figures object: what the page shows of the figures depends only on them and on the keys below."""
+    key = (id(figures), measure, context["public"], context["query"], context["period"], get_language())
+    kept = _PARTS.get(key)
+    if kept is not None and kept[0] is figures:
+        return kept[1], kept[2]
+    shown = _presented(figures, measure, context["suppressed_label"]) if figures else None
+    if shown is not None:
+        shown["body"] = _cross_body(shown["rows"])
+    part = {
+        **context,
+        "shown": shown,
+        "charts": _charts(figures, measure) if figures else {},
+        "map_payload": _map_payload(figures, measure) if figures else None,
+    }
+    html = render_to_string("needs/map/_figures.html", part)
+    if figures is not None:
+        with _PARTS_LOCK:
+            _PARTS[key] = (figures, shown or {}, html)
+            while len(_PARTS) > _PARTS_KEPT:
+                _PARTS.popitem(last=False)
+    return shown, html
 
 
 def _dashboard(request: HttpRequest, network: Network, *, public: bool) -> HttpResponse:
@@ -136,7 +192,6 @@ def _dashboard(request: HttpRequest, network: Network, *, public: bool) -> HttpR
     hidden = _suppressed_label(smallnumbers.k())
     query = request.GET.urlencode()
     export_name = "needs:map_public_export" if public else "needs:map_export"
-    export_url = reverse(export_name, args=[network.slug])
     context = {
         "nav": "needs_map",
         "public": public,
@@ -146,15 +201,14 @@ def _dashboard(request: HttpRequest, network: Network, *, public: bool) -> HttpR
         "figures": figures,
         "measure": measure,
         "measure_label": _measure_labels()[measure],
-        "charts": _charts(figures, measure) if figures else {},
-        "map_payload": _map_payload(figures, measure) if figures else None,
         "suppressed_label": hidden,
-        "shown": _presented(figures, measure, hidden) if figures else None,
         "k": smallnumbers.k(),
-        "export_url": export_url,
+        "export_url": reverse(export_name, args=[network.slug]),
         "query": query,
         "page_url": reverse("needs:map_public" if public else "needs:map", args=[network.slug]),
+        "period": form.cleaned_data.get("period") if form.is_valid() else "",
     }
+    context["shown"], context["figures_html"] = _figures_part(figures, measure, context)
     return render(request, "needs/map/dashboard.html", context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,12 +18,30 @@ from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS
 from legami.needs.forms.needs import NeedFilterForm, NeedForm, NeedStatusForm, need_initial
 from legami.needs.models import Need
-from legami.needs.selectors.needs import VIEW_NEEDS, get_need_for_user, need_history, needs_for_user
+from legami.needs.selectors.needs import (
+    VIEW_NEEDS,
+    count_needs_for_user,
+    get_need_for_user,
+    need_history,
+    needs_for_user,
+)
 from legami.needs.services.needs import CHANGE_NEEDS, change_need_status, delete_need, record_need, update_need
 from legami.needs.timewindows import format_time_windows, windows_from_json
 from legami.network.forms.people import SEARCH_BUTTON
 from legami.network.models import Network
 from legami.network.selectors.people import IdFirstPaginator, people_matching, person_in_scope
+
+
+class CountedPaginator(IdFirstPaginator):
+    """IdFirstPaginator with the number of rows given (counted elsewhere) rather than asked of the database."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]  # a cached_property on Paginator
+        return self._known_count
 
 
 def _windows_text(need: Need) -> str:
@@ -33,8 +53,19 @@ def _windows_text(need: Need) -> str:
 def need_list(request: HttpRequest, network: Network) -> HttpResponse:
     """The needs the viewer may see, filtered, newest first, a page at a time."""
     form = NeedFilterForm(request.GET, viewer=request.user, network=network)
-    needs = needs_for_user(request.user, network, **form.filters())
-    page_obj = IdFirstPaginator(needs, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.filters()
+    # The list shows neither the person nor the household, nor the contacts: no joins nor decryption for them.
+    needs = (
+        needs_for_user(request.user, network, **filters)
+        .select_related(None)
+        .select_related("area", "municipality", "neighbourhood")
+        .defer("contact_name", "contact_email", "contact_phone", "time_windows")
+    )
+    # The count comes from the cached snapshot of the network's needs: no COUNT over 100,000 rows per page.
+    paginator = CountedPaginator(
+        needs, settings.LEGAMI_PAGE_SIZE, count=count_needs_for_user(request.user, network, **filters)
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
     context = {"nav": "needs", "form": form, "page_obj": page_obj, "filtered": form.is_filtered}
     return render(request, "needs/needs/list.html", context)
 

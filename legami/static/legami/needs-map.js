@@ -23,6 +23,9 @@
   var west = Math.min.apply(null, lons), east = Math.max.apply(null, lons);
   var pad = Math.max(north - south, east - west, 0.02) * 0.15 + 0.01;
   var bounds = L.latLngBounds([south - pad, west - pad], [north + pad, east + pad]);
+  // The view first: Leaflet draws a layer's SVG element only once the map has one, and the circles'
+  // elements get their keyboard and screen-reader attributes below.
+  map.fitBounds(bounds);
 
   if (!tiles.url) {
     // No tiles: a light frame and grid so that the circles still read as places on a territory.
@@ -47,18 +50,31 @@
     return span;
   }
 
+  var shown = null;  // the one circle whose name is open, whether by mouse or by keyboard
   var largest = Math.max.apply(null, data.markers.map(function (m) { return m.value; })) || 1;
+  // Names show one at a time, on hover or keyboard focus: at 360 px a province's Comuni sit a few pixels
+  // apart and permanent labels would cover each other. The list and the table below name every place.
   data.markers.forEach(function (m) {
     // Area, not radius, proportional to the figure.
     var radius = 6 + 24 * Math.sqrt(m.value / largest);
     var circle = L.circleMarker([m.lat, m.lon], {
       radius: radius, color: "#003366", weight: 2, fillColor: "#0066cc", fillOpacity: 0.55
     }).addTo(map);
-    circle.bindTooltip(text(m.text), { direction: "top" });
-    if (!tiles.url) {
-      L.tooltip({ permanent: true, direction: "right", offset: [radius, 0], className: "legami-map-label" })
-        .setLatLng([m.lat, m.lon]).setContent(text(m.name)).addTo(map);
+    circle.bindTooltip(text(m.text), { direction: "top", className: "legami-map-label" });
+    circle.on("tooltipopen", function () {
+      if (shown && shown !== circle) { shown.closeTooltip(); }
+      shown = circle;
+    });
+    var shape = circle.getElement && circle.getElement();
+    if (shape) {
+      shape.setAttribute("tabindex", "0");
+      shape.setAttribute("role", "img");
+      shape.setAttribute("aria-label", m.text);
+      shape.addEventListener("focus", function () { circle.openTooltip(); });
+      shape.addEventListener("blur", function () { circle.closeTooltip(); });
+      shape.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { circle.closeTooltip(); }
+      });
     }
   });
-  map.fitBounds(bounds);
 })();
