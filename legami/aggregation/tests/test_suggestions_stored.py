@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from legami.aggregation.models import (
     SUGGESTIONS_JOB_KIND,
@@ -18,6 +20,7 @@ from legami.aggregation.models import (
 from legami.aggregation.selectors.suggestions import stored_suggestions, suggest_attachments
 from legami.aggregation.services import demands as demand_services
 from legami.aggregation.services import suggestions as services
+from legami.core.jobs import job_language
 from legami.core.models import Job
 from legami.needs.models import NeedStatus
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
@@ -203,7 +206,10 @@ def test_a_refresh_whose_actor_lost_the_right_fails_and_stores_nothing(cast, are
     job.save(update_fields=["actor"])
     services.run_refresh(job=job)
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and "no longer allowed" in job.result["error"]
+    assert job.status == Job.Status.FAILED
+    # in the actor's language
+    with translation.override(job_language(job)):
+        assert job.result["error"] == gettext("You are no longer allowed to review the demands.")
     assert not AttachSuggestion.objects.exists() and not SuggestionState.objects.exists()
 
 
