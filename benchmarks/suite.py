@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if _stored_suggestions(seeded.network):
             endpoints.append(
-                load.Endpoint("suggestions", "new needs to attach (stored)", f"/{slug}/new-needs/", cookie)
+                load.Endpoint("suggestions", "new needs to attach (stored)", f"/{slug}/demands/new-needs/", cookie)
             )
     measurements = []
     load_before = os.getloadavg()[0]
