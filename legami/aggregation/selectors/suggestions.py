@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from legami.aggregation.models import (
     SUGGESTIONS_JOB_KIND,
@@ -207,10 +209,22 @@ class StoredSuggestions:
     refreshing: bool
 
 
-def refresh_under_way(network: Network) -> bool:
+# A refresh queued or running for longer than this is taken as lost (a worker stopped): another may be queued.
+REFRESH_LOST_AFTER = datetime.timedelta(hours=1)
+
+
+def pending_refreshes(network: Network) -> QuerySet[Job]:
+    """The network's refreshes of the attach suggestions queued or running (and not lost)."""
     return Job.objects.filter(
-        network=network, kind=SUGGESTIONS_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-    ).exists()
+        network=network,
+        kind=SUGGESTIONS_JOB_KIND,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        created_at__gte=timezone.now() - REFRESH_LOST_AFTER,
+    )
+
+
+def refresh_under_way(network: Network) -> bool:
+    return pending_refreshes(network).exists()
 
 
 def valid_suggestions(network: Network) -> QuerySet[AttachSuggestion]:

@@ -23,6 +23,7 @@ from django_tasks import task
 
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.models import SUGGESTIONS_JOB_KIND, AttachSuggestion, SuggestionState
+from legami.aggregation.selectors.suggestions import refresh_under_way
 from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
 from legami.core.models import Job
 from legami.core.permissions import require
@@ -55,10 +56,7 @@ def _queue(network: Network, *, actor: Any) -> Job | None:
     with transaction.atomic():
         # The network row serialises concurrent requests (a no-op on SQLite, whose writes are serial anyway).
         Network.objects.select_for_update().filter(pk=network.pk).first()
-        busy = Job.objects.filter(
-            network=network, kind=SUGGESTIONS_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-        ).exists()
-        if busy:
+        if refresh_under_way(network):
             return None
         job = Job.objects.create(
             network=network,

@@ -299,3 +299,15 @@ def test_attach_need_reads_the_learned_evidence(cast, area):
         )
     item = attachments.attach_need(actor=cast.coordinator, demand=accepted, need=need)
     assert item.demand == accepted and item.source == DemandItem.Source.ATTACHED
+
+
+def test_a_refresh_lost_for_over_an_hour_does_not_block_another(cast, login):
+    import datetime
+
+    from django.utils import timezone
+
+    lost = Job.objects.create(network=cast.network, kind=SUGGESTIONS_JOB_KIND)
+    Job.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    assert services.refresh_suggestions(actor=cast.coordinator, network=cast.network) is not None
+    assert services.refresh_suggestions(actor=cast.coordinator, network=cast.network) is None
+    assert _refreshes(cast.network).count() == 2
