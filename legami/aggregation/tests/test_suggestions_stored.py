@@ -311,3 +311,18 @@ def test_a_refresh_lost_for_over_an_hour_does_not_block_another(cast, login):
     assert services.refresh_suggestions(actor=cast.coordinator, network=cast.network) is not None
     assert services.refresh_suggestions(actor=cast.coordinator, network=cast.network) is None
     assert _refreshes(cast.network).count() == 2
+
+
+def test_the_age_line_reads_in_italian(cast, area, login):
+    import datetime
+
+    from django.utils import timezone
+
+    _demand(cast, area, DOPOSCUOLA)
+    _need(cast, area, DOPOSCUOLA[0])
+    services.store_suggestions(cast.network)
+    SuggestionState.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=12))
+    _need(cast, area, DOPOSCUOLA[1])  # stale: an update is queued
+    body = login(cast.coordinator).get(_url(cast), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    # timesince joins the number and its unit with a no-break space
+    assert "Calcolati 12\xa0minuti fa." in body and "Aggiornamento in corso" in body
