@@ -326,3 +326,46 @@ def test_the_age_line_reads_in_italian(cast, area, login):
     body = login(cast.coordinator).get(_url(cast), HTTP_ACCEPT_LANGUAGE="it").content.decode()
     # timesince joins the number and its unit with a no-break space
     assert "Calcolati 12\xa0minuti fa." in body and "Aggiornamento in corso" in body
+
+
+def test_the_page_decrypts_only_the_descriptions_of_its_rows(cast, area, login, settings, monkeypatch):
+    from legami.core.fields import EncryptedTextField
+
+    _demand(cast, area, DOPOSCUOLA)
+    for index in range(12):
+        _need(cast, area, DOPOSCUOLA[index % 3])
+    services.store_suggestions(cast.network)
+    assert AttachSuggestion.objects.filter(network=cast.network).count() == 12
+    settings.LEGAMI_PAGE_SIZE = 5
+    client = login(cast.coordinator)
+    decrypted = []
+    original = EncryptedTextField.from_db_value
+
+    def counting(self, value, expression, connection):
+        if value:
+            decrypted.append(self.model.__name__)
+        return original(self, value, expression, connection)
+
+    monkeypatch.setattr(EncryptedTextField, "from_db_value", counting)
+    body = client.get(_url(cast)).content.decode()
+    assert body.count('name="need"') == 5
+    assert decrypted.count("Need") == 5
+
+
+def test_an_aggregation_run_stores_the_suggestions(cast, area):
+    from legami.aggregation.services import runs
+
+    _demand(cast, area, DOPOSCUOLA)
+    _need(cast, area, DOPOSCUOLA[0])
+    job = Job.objects.create(
+        network=cast.network,
+        kind=runs.AGGREGATION_JOB_KIND,
+        actor=cast.coordinator,
+        result={"settings": {"distance_km": 2.0, "min_group_size": 2, "min_cohesion": 25}},
+    )
+    runs.run_aggregation(job=job)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    state = SuggestionState.objects.get(network=cast.network)
+    assert state.count == job.result["suggestions"] == AttachSuggestion.objects.filter(network=cast.network).count()
+    assert not stored_suggestions(cast.network).stale
