@@ -12,6 +12,11 @@ call is `suggest_attachments(network)`, the whole selector (queries, decryption,
 timed in a warm process with the descriptions not yet analysed ("seconds"; the first call of a fresh process,
 which loads the lemmatiser, and a call with the analyses cached are shown beside it), with its peak of traced
 memory; the seeding is not measured. Runs in a subprocess: its max RSS is its own.
+
+The page itself reads stored suggestions, computed by a background refresh (services/suggestions.py). Measured
+too: (a) the refresh task (`run_refresh` of a queued Job: the selector plus storing the rows) in seconds, and
+its peak of traced memory; (b) the page as the coordinator sees it, in-process with the test client once the
+suggestions are stored: 30 requests, median and p95 milliseconds, and its queries per request.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -163,6 +170,8 @@ def _one(demands: int, new_needs: int, seed: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         found = suggest_attachments(network)
     cold = time.perf_counter() - started
+    # counted now: a request (the page's, below) empties the connection's log, whose slice `queries` is
+    selector_queries = len(queries)
     # 2. the steady state of a server process: dictionaries loaded, descriptions not analysed yet (the figure)
     forget_analyses()
     started = time.perf_counter()
@@ -178,6 +187,7 @@ def _one(demands: int, new_needs: int, seed: int) -> dict:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     own = sum(1 for s in found if expected.get(s.need.pk) == s.demand.pk)
+    refresh = _refresh_and_page(network, forget_analyses)
     from legami.aggregation.models import AggregatedDemand, DemandStatus
 
     return {
@@ -192,13 +202,75 @@ def _one(demands: int, new_needs: int, seed: int) -> dict:
         "from_candidates": sum(1 for s in found if s.current is not None),
         "held_out": len(expected),
         "held_out_offered_their_demand": own,
-        "queries": len(queries),
+        "queries": selector_queries,
         "seconds": round(seconds, 2),
         "seconds_first_call": round(cold, 2),
         "seconds_cached_texts": round(again, 2),
         "peak_traced_mb": round(peak / 2**20, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "seed_seconds": round(seed_seconds, 1),
+        **refresh,
+    }
+
+
+def _refresh_and_page(network, forget_analyses) -> dict:
+    """(a) The background refresh of the stored suggestions, timed, then its traced peak; (b) the page that reads
+    them, 30 requests in-process (test client, logged in as a coordinator)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from benchmarks.suite import _session_cookie
+    from legami.accounts.models import User
+    from legami.aggregation.models import SUGGESTIONS_JOB_KIND, AttachSuggestion
+    from legami.aggregation.services.suggestions import run_refresh, store_suggestions
+    from legami.core.models import Job
+    from legami.core.roles import Role
+    from legami.network.models import Membership
+
+    # (a) a queued refresh job, run as the worker runs it (the selector, then the rows replaced)
+    forget_analyses()
+    job = Job.objects.create(network=network, kind=SUGGESTIONS_JOB_KIND)
+    started = time.perf_counter()
+    run_refresh(job=job)
+    refresh_seconds = time.perf_counter() - started
+    job.refresh_from_db()
+    forget_analyses()
+    tracemalloc.start()
+    store_suggestions(network)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    stored = AttachSuggestion.objects.filter(network=network).count()
+    # (b) the page, as a coordinator of the network sees it
+    email = "coordinatrice-suggerimenti@bench.invalid"
+    user = User.objects.create_user(username=email, email=email, password=None, full_name="Bench")
+    Membership.objects.create(network=network, user=user, role=Role.COORDINATOR)
+    name, _sep, value = _session_cookie(user).partition("=")
+    client = Client()
+    client.cookies[name] = value
+    url = reverse("aggregation:suggestions", args=[network.slug])
+    first = client.get(url)  # warm: templates, content types
+    timings = []
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    page_queries = len(queries)
+    for _ in range(30):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    body = response.content.decode()
+    return {
+        "refresh_status": job.status,
+        "refresh_seconds": round(refresh_seconds, 2),
+        "refresh_peak_traced_mb": round(peak / 2**20, 1),
+        "stored_suggestions": stored,
+        "page_status": response.status_code if first.status_code == 200 else first.status_code,
+        "page_stale": any(words in body for words in ("Being updated", "Aggiornamento in corso")),
+        "page_queries": page_queries,
+        "page_median_ms": round(statistics.median(timings), 1),
+        "page_p95_ms": round(timings[max(0, math.ceil(0.95 * len(timings)) - 1)], 1),
     }
 
 
@@ -237,6 +309,16 @@ def table(document: dict) -> str:
             f"{d['queries']:>8} {d['seconds']:>8.2f} {d['seconds_first_call']:>8.2f} "
             f"{d['seconds_cached_texts']:>8.2f} {d['peak_traced_mb']:>8.0f} "
             f"{d['peak_rss_mb']:>7.0f}",
+            "",
+            "attach suggestions, stored (the page reads rows a background refresh computed)",
+            f"{'refresh s':>10} {'refresh MB':>10} {'stored':>7} {'page status':>11} {'stale':>6} {'queries':>8} "
+            f"{'page median ms':>15} {'page p95 ms':>12}",
+            "-" * 86,
+            f"{d.get('refresh_seconds', float('nan')):>10.2f} {d.get('refresh_peak_traced_mb', float('nan')):>10.0f} "
+            f"{d.get('stored_suggestions', 0):>7,} {d.get('page_status', 0):>11} {str(d.get('page_stale', '')):>6} "
+            f"{d.get('page_queries', 0):>8} {d.get('page_median_ms', float('nan')):>15.1f} "
+            f"{d.get('page_p95_ms', float('nan')):>12.1f}",
+            "(page: in-process, test client, 30 requests after a warm-up, as the network's coordinator)",
         ]
     )
 

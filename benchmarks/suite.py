@@ -165,6 +165,51 @@ def _plans(sql_list: list[str]) -> list[dict]:
     return plans
 
 
+def _stored_suggestions(network, per_demand: int = 3) -> int:
+    """Stored attach suggestions for the page to read, as a background refresh leaves them: up to `per_demand`
+    open needs of the same area and Comune for each accepted demand, with the stamps of today's data (so the
+    page finds them fresh). Computing them is measured by benchmarks/suggestions.py, not here."""
+    from django.utils import timezone
+
+    from legami.aggregation.models import AggregatedDemand, AttachSuggestion, DemandStatus, SuggestionState
+    from legami.aggregation.selectors.suggestions import current_stamps
+    from legami.needs.models import Need, NeedStatus
+
+    now, rows, used = timezone.now(), [], set()
+    accepted = AggregatedDemand.objects.filter(network=network, status=DemandStatus.ACCEPTED)
+    for demand in accepted.only("id", "area_id", "municipality_id").order_by("id")[:1000]:
+        needs = (
+            Need.objects.filter(
+                network=network,
+                status__in=[NeedStatus.NEW, NeedStatus.READING],
+                area_id=demand.area_id,
+                municipality_id=demand.municipality_id,
+                demand_item__isnull=True,
+            )
+            .exclude(pk__in=used)
+            .values_list("pk", flat=True)[:per_demand]
+        )
+        for number, need in enumerate(needs):
+            used.add(need)
+            rows.append(
+                AttachSuggestion(
+                    network=network, need_id=need, demand=demand, similarity=0.9 - number / 10, computed_at=now
+                )
+            )
+    AttachSuggestion.objects.bulk_create(rows, batch_size=1000)
+    stamps = current_stamps(network)
+    SuggestionState.objects.update_or_create(
+        network=network,
+        defaults={
+            "needs_revision": stamps.needs_revision,
+            "demands_stamp": stamps.demands_stamp,
+            "computed_at": now,
+            "count": len(rows),
+        },
+    )
+    return len(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--label", required=True)
@@ -217,6 +262,10 @@ def main(argv: list[str] | None = None) -> int:
             load.Endpoint("needs_map_public", "needs map, public (anonymous)", f"/{slug}/needs/map/public/"),
             load.Endpoint("demands", "demands list", f"/{slug}/demands/", cookie),
         ]
+        if _stored_suggestions(seeded.network):
+            endpoints.append(
+                load.Endpoint("suggestions", "new needs to attach (stored)", f"/{slug}/demands/new-needs/", cookie)
+            )
     measurements = []
     load_before = os.getloadavg()[0]
     print(f"  · serving with gunicorn ({args.workers} workers × {args.threads} threads)", file=sys.stderr, flush=True)
@@ -237,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()[0]
     counts = _count_queries(endpoints, seeded.coordinator, repeat=args.in_process_repeat)
     plan_keys = ("people", "people_search", "needs", "needs_filtered", "needs_map", "needs_map_public", "demands")
+    plan_keys += ("suggestions",)
     plans = {key: _plans(counts[key]["sql"]) for key in plan_keys if key in counts}
 
     bare = next(m for m in measurements if m.key == "bare").summary()

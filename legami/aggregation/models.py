@@ -10,6 +10,8 @@ from legami.needs.models import TargetGroup
 
 # The kind of the Job rows that record the engine's runs.
 AGGREGATION_JOB_KIND = "needs_aggregation"
+# The kind of the Job rows that refresh a network's stored attach suggestions.
+SUGGESTIONS_JOB_KIND = "attach_suggestions"
 
 
 class DemandStatus(models.TextChoices):
@@ -191,3 +193,58 @@ class LearnedEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.first} / {self.second}"
+
+
+class AttachSuggestion(models.Model):
+    """A stored suggestion of the "new needs to attach" page: an open need that fits an accepted demand.
+
+    Computed in the background (services.suggestions) by selectors.suggestions.suggest_attachments; the page
+    reads these rows only, hiding in its query those whose need is no longer free and open or whose demand is
+    no longer accepted. No text of its own: the need's description is read from the need, for the rows shown.
+    """
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    need = models.ForeignKey("needs.Need", on_delete=models.CASCADE, related_name="+", verbose_name=_("need"))
+    demand = models.ForeignKey(AggregatedDemand, on_delete=models.CASCADE, related_name="+", verbose_name=_("demand"))
+    similarity = models.FloatField(_("similarity"))
+    current_demand = models.ForeignKey(
+        AggregatedDemand,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("candidate it sat in"),
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["-similarity", "need_id"]
+        verbose_name = _("attach suggestion")
+        verbose_name_plural = _("attach suggestions")
+        indexes = [models.Index(fields=["network", "-similarity", "need"], name="suggestion_network_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} -> {self.demand_id} ({self.similarity:.2f})"
+
+
+class SuggestionState(models.Model):
+    """When a network's attach suggestions were last computed, and what the data were then: the needs revision
+    (needs.NeedsRevision) and the demands stamp (selectors.suggestions.demands_stamp). The page compares both
+    with today's to say whether the stored suggestions are stale."""
+
+    network = models.OneToOneField(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    needs_revision = models.BigIntegerField(_("needs revision"), null=True, blank=True)
+    demands_stamp = models.CharField(_("demands stamp"), max_length=100, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    count = models.PositiveIntegerField(_("suggestions"), default=0)
+
+    class Meta:
+        verbose_name = _("attach suggestions state")
+        verbose_name_plural = _("attach suggestions states")
+
+    def __str__(self) -> str:
+        return f"{self.network_id}: {self.count} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -23,6 +23,7 @@ from legami.aggregation.services.demands import (
     _refuse,
 )
 from legami.aggregation.services.learning import learn_from_attach
+from legami.aggregation.services.suggestions import suggestions_changed
 from legami.core.models import AuditEvent
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedArea, NeedStatus
@@ -39,6 +40,7 @@ def attach_need(
     note = _clean_note(note)
     engine = engine or _engine()
     with transaction.atomic():
+        suggestions_changed(demand.network, actor=actor)
         demand = _lock(demand)
         if demand.status != S.ACCEPTED:
             raise _refuse(gettext("New needs can be attached only to accepted demands."), code="not_accepted")
@@ -65,6 +67,7 @@ def attach_need(
             [need_record(n, engine, area=codes[n.area_id]) for n in members],
             need_record(need, engine, area=codes[need.area_id]),
             engine_settings(engine),
+            **_learned(engine, demand.network),
         )
         if similarity is None:
             if not force:
@@ -116,3 +119,23 @@ def _leave_candidate(candidate: AggregatedDemand, *, need: Need, actor: Any, int
     _refresh(candidate)
     DEMAND_WORKFLOW.record(candidate, actor=actor, note=note)
     _audit(actor, candidate, action=AuditEvent.Action.UPDATE, before=None, note="remove need")
+
+
+def _learned(engine: Any, network: Any) -> dict[str, Any]:
+    """The network's vocabulary and active evidence, for an engine whose `fits` reads them (a test double may not)."""
+    import inspect
+
+    from legami.aggregation.selectors.learning import active_evidence
+    from legami.aggregation.selectors.vocabulary import network_vocabulary
+
+    accepted: Any
+    try:
+        accepted = inspect.signature(engine.fits).parameters
+    except (TypeError, ValueError):
+        accepted = {}
+    learned: dict[str, Any] = {}
+    if "vocabulary" in accepted:
+        learned["vocabulary"] = network_vocabulary(network)
+    if "evidence" in accepted:
+        learned["evidence"] = active_evidence(network)
+    return learned

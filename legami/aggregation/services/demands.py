@@ -21,6 +21,7 @@ from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import Description, describe, keyword_sources
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
 from legami.aggregation.services.learning import learn_from_merge, learn_from_removal, learn_from_split
+from legami.aggregation.services.suggestions import suggestions_changed
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
@@ -201,6 +202,7 @@ def accept_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> Ag
     require(actor, REVIEW, demand.network)
     note = _clean_note(note)
     with transaction.atomic():
+        suggestions_changed(demand.network, actor=actor)
         demand = _lock(demand)
         _set_status(demand, actor=actor, to_status=S.ACCEPTED, note=note)
         needs = _member_needs(demand)
@@ -215,6 +217,7 @@ def discard_demand(*, actor: Any, demand: AggregatedDemand, note: str = "") -> A
     require(actor, REVIEW, demand.network)
     note = _clean_note(note)
     with transaction.atomic():
+        suggestions_changed(demand.network, actor=actor)
         demand = _lock(demand)
         _check_transition(demand, S.DISCARDED)
         _discard(demand, actor=actor, note=note)
@@ -281,6 +284,7 @@ def split_demand(*, actor: Any, demand: AggregatedDemand, need_ids: Sequence[Any
     require(actor, REVIEW, demand.network)
     chosen = _ids(need_ids)
     with transaction.atomic():
+        suggestions_changed(demand.network, actor=actor)
         demand = _lock(demand)
         if demand.status not in EDITABLE_STATUSES:
             raise _refuse(gettext("Only candidate or accepted demands can be split."), code="not_editable")
@@ -374,6 +378,7 @@ def merge_demands(
     if not others:
         raise _refuse(gettext("Choose the demand to merge into this one."), field="others", code="empty")
     with transaction.atomic():
+        suggestions_changed(target.network, actor=actor)
         target = _lock(target)
         if target.status not in EDITABLE_STATUSES:
             raise _refuse(gettext("Only candidate or accepted demands can receive other demands."), code="not_editable")
@@ -409,6 +414,7 @@ def remove_need_from_demand(*, actor: Any, demand: AggregatedDemand, need: Need,
     require(actor, REVIEW, demand.network)
     note = _clean_note(note)
     with transaction.atomic():
+        suggestions_changed(demand.network, actor=actor)
         demand = _lock(demand)
         if demand.status not in EDITABLE_STATUSES:
             raise _refuse(gettext("Needs can be removed only from candidate or accepted demands."), code="not_editable")

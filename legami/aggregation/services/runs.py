@@ -254,9 +254,10 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
             network=network,
             after={"candidates": created, "replaced": replaced_count, "needs": total, "grouped": grouped},
         )
-    from legami.aggregation.selectors.suggestions import suggest_attachments
+    # The attach suggestions change with the candidates: the run stores them (the page reads them).
+    from legami.aggregation.services.suggestions import store_suggestions
 
-    suggestions = len(suggest_attachments(network, engine=engine))
+    suggestions = store_suggestions(network, engine=engine, vocabulary=vocabulary, evidence=evidence)
     return {
         "evidence": evidence_ids,
         "needs": total,

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from legami.aggregation.models import AggregatedDemand, DemandItem, DemandStatus
+from legami.aggregation.services.suggestions import store_suggestions
 from legami.core.models import AuditEvent, Job
 from legami.needs.models import NeedStatus, PrivacyLevel
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
@@ -221,6 +222,7 @@ def test_suggestions_attach_in_one_click(cast, area, login):
         network=cast.network, area=area, municipality=cast.municipalities[0], description="doposcuola per i compiti"
     )
     client = login(cast.community_worker)
+    store_suggestions(cast.network)  # what the background refresh does
     body = client.get(url(cast, "suggestions")).content.decode()
     assert f'name="need" value="{newcomer.pk}"' in body
     response = client.post(url(cast, "suggestions"), {"need": newcomer.pk, "demand": demand.pk})

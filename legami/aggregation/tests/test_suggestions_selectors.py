@@ -117,6 +117,10 @@ def test_a_refused_attach_leaves_the_candidate_as_it_was(cast, area):
 
 
 def _page_queries(client, cast):
+    from legami.aggregation.services.suggestions import store_suggestions
+
+    # the page reads the suggestions stored by the background refresh
+    store_suggestions(cast.network)
     url = reverse("aggregation:suggestions", args=[cast.network.slug])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

@@ -194,6 +194,7 @@ NOT_PERSONAL: dict[str, str] = {
     "aggregation.LearnedEvidence.first": "1-3 dictionary words or vocabulary concepts used by at least half of the "
     "needs a reviewer grouped, never the case team's and never a rare word (engine/learning.py)",
     "aggregation.LearnedEvidence.second": "as first: the other side of the reviewer's action",
+    "aggregation.SuggestionState.demands_stamp": "ids and revision numbers of the demands' data, no text",
     "core.AuditEvent.object_type": "a model's name",
     "core.AuditEvent.chain": "the key of the event's hash chain (a network's id)",
     "core.AuditEvent.salt": "random bytes of the content digest",
