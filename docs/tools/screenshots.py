@@ -474,7 +474,9 @@ def coordinator(ctx: Context) -> None:
     shot(page, "aggregation-vocabulary")
     page.goto(network_url("demands/?status=candidate"))
     page.goto(first_href(page, "main table a[href*='/demands/']").rstrip("/") + "/merge/")
-    page.select_option("#id_other", index=1)
+    # a hasty merge (an after-school group with a summer-camp one): the run page shows the lesson and its undo
+    summer = page.locator("#id_other option", has_text="Centri estivi").first.get_attribute("value")
+    page.select_option("#id_other", value=summer)
     page.click("main form button[type=submit]")
     page.wait_for_load_state("load")
     page.goto(run)

@@ -369,3 +369,11 @@ def test_an_aggregation_run_stores_the_suggestions(cast, area):
     state = SuggestionState.objects.get(network=cast.network)
     assert state.count == job.result["suggestions"] == AttachSuggestion.objects.filter(network=cast.network).count()
     assert not stored_suggestions(cast.network).stale
+
+
+def test_suggestions_computed_under_a_minute_ago_read_a_moment_ago(cast, area, login):
+    _demand(cast, area, DOPOSCUOLA)
+    _need(cast, area, DOPOSCUOLA[0])
+    services.store_suggestions(cast.network)
+    body = login(cast.coordinator).get(_url(cast), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "Calcolati poco fa." in body and "0\xa0minuti" not in body

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -76,6 +79,8 @@ def suggestions(request: HttpRequest, network: Network) -> HttpResponseBase:
         "page_obj": page_obj,
         "total": page_obj.paginator.count,
         "computed_at": stored.computed_at,
+        # "calcolati 0 minuti fa" reads wrong: under a minute is "a moment ago"
+        "just_computed": stored.computed_at is not None and timezone.now() - stored.computed_at < timedelta(minutes=1),
         "stale": stored.stale,
         "refreshing": refreshing,
         "error": error,
