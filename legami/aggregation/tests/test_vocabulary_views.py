@@ -216,6 +216,13 @@ def test_the_run_page_in_italian(cast, login, job, evidence):
     client = login(cast.coordinator)
     page = client.get(_url(cast, "run_detail", job.pk), HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert "vanno insieme" in page and "dall’unione di due proposte" in page
+    # months are lower case in Italian dates: «3 dicembre 2026», never «3 Dicembre 2026»
+    from django.utils import formats, translation
+
+    with translation.override("it"):
+        month = formats.date_format(evidence.created_at, "E")
+    assert f"{evidence.created_at.day} {month.lower()} {evidence.created_at.year}" in page
+    assert month == month.lower() or month not in page
 
 
 def test_the_run_page_lists_what_it_used(cast, english, job, evidence):
