@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from legami.aggregation.engine import Concept, Vocabulary, VocabularyError
 from legami.aggregation.models import NetworkVocabulary
 from legami.core.inputs import fold
+from legami.needs.models import NeedArea
 from legami.network.models import Network
 
 
@@ -39,6 +40,13 @@ class VocabularyPage:
     updated_by: Any
     updated_at: Any
     standard: bool
+    # the network's name of each area code the concepts name ("conciliazione" -> "Conciliazione famiglia-lavoro")
+    area_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[tuple[Concept, str]]:
+        """Each concept shown with the name of its area in this network (its code when the network has none)."""
+        return [(concept, self.area_names.get(concept.area, concept.area)) for concept in self.concepts]
 
 
 def _matches(concept: Concept, needle: str) -> bool:
@@ -60,4 +68,5 @@ def vocabulary_page(network: Network, *, query: str = "") -> VocabularyPage:
         updated_by=row.updated_by if row else None,
         updated_at=row.updated_at if row else None,
         standard=row is None,
+        area_names=dict(NeedArea.objects.filter(network=network).values_list("code", "name")),
     )

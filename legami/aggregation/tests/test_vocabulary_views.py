@@ -71,6 +71,17 @@ def test_search(cast, english, concept):
     assert "No concept matches the search." in response.content.decode()
 
 
+def test_a_concept_shows_the_networks_name_of_its_area(cast, english):
+    from legami.needs.models import NeedArea
+
+    concept = next(c for c in Vocabulary.standard().concepts if c.area)
+    NeedArea.objects.update_or_create(
+        network=cast.network, code=concept.area, defaults={"name": "Area di prova «rinominata»"}
+    )
+    page = english(cast.coordinator).get(_url(cast, "vocabulary"), {"q": concept.code}).content.decode()
+    assert "Area di prova «rinominata»" in page
+
+
 def test_download_is_the_json_document(cast, login):
     response = login(cast.community_worker).get(_url(cast, "vocabulary_download"))
     assert response.status_code == 200
