@@ -56,6 +56,7 @@ WORKER_STEP = ("db_worker",)
 # The demo has one account per role (legami/demo/data.py).
 ROLES = [role.value for role in Role]
 OPERATORS = {Role.COORDINATOR.value, Role.CASE_MANAGER.value, Role.COMMUNITY_WORKER.value}
+REVIEWERS = {Role.COORDINATOR.value, Role.COMMUNITY_WORKER.value}  # aggregation.review_demands
 # Who may open each page (the permission matrix, legami/core/tests/test_permission_matrix.py, has every row):
 # PUBLIC answers 200 to everyone; a set of roles answers 200 to them, 403 to the network's other members,
 # 404 to the platform admin (who has no role in the network) and sends anonymous visitors to log in.
@@ -78,6 +79,9 @@ PAGES: list[tuple[str, str, object]] = [
     ("report form", "report", PUBLIC),
     ("demands", "demands", OPERATORS | {"partner_staff", "evaluator", "funder"}),
     ("demand", "demand", OPERATORS | {"partner_staff", "evaluator", "funder"}),
+    ("aggregation runs", "runs", REVIEWERS),
+    ("aggregation vocabulary", "vocabulary", REVIEWERS),
+    ("new needs to attach", "suggestions", REVIEWERS),
     ("territory", "territory", set(ROLES)),
     ("partners", "partners", set(ROLES)),
     ("members", "members", OPERATORS | {"privacy_officer"}),
@@ -126,6 +130,9 @@ paths = {
     "demand": reverse(
         "aggregation:demand_detail", args=[s, AggregatedDemand.objects.filter(network=n).order_by("pk").first().pk]
     ),
+    "runs": reverse("aggregation:runs", args=[s]),
+    "vocabulary": reverse("aggregation:vocabulary", args=[s]),
+    "suggestions": reverse("aggregation:suggestions", args=[s]),
     "territory": reverse("territory:overview", args=[s]),
     "partners": reverse("network:organizations", args=[s]),
     "members": reverse("network:members", args=[s]),
