@@ -83,6 +83,13 @@ class EngineSettings:
     place_untimed: bool = True
     # …when the average similarity over all their pairs reaches this (spatial penalty counted as above).
     chain_similarity: float = 0.2
+    # Corpus-learned relatedness of lemmas (latent semantic analysis over the run's descriptions, see
+    # text._latent_block): its weight (0 = off), the SVD's components, how many related lemmas each lemma
+    # keeps and the cosine they need.
+    latent_weight: float = 0.0
+    latent_components: int = 150
+    latent_neighbours: int = 5
+    latent_similarity: float = 0.5
 
 
 @dataclass
