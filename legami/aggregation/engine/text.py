@@ -1,6 +1,8 @@
 """Italian descriptions to vectors: lower-case, simplemma lemmas, accents stripped, stop words dropped;
 TF-IDF on the lemmas, plus character n-grams (typos and word forms the lemmatiser misses), plus the need
-concepts of lexicon.py (paraphrases that share no word); rows L2-normalised so that a dot product is a
+concepts of lexicon.py (paraphrases that share no word), plus, optionally, each lemma's corpus-learned
+related lemmas (latent semantic analysis of the run's own descriptions: paraphrases whose words the
+vocabulary does not know); rows L2-normalised so that a dot product is a
 cosine similarity. No model download: simplemma ships its dictionaries.
 """
 
@@ -209,8 +211,8 @@ def _latent_block(
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    for start in range(0, count, 2048):
-        chunk = terms[start : start + 2048] @ terms.T
+    for start in range(0, count, 512):
+        chunk = terms[start : start + 512] @ terms.T
         local = np.arange(chunk.shape[0])
         chunk[local, start + local] = -1.0  # itself: added below with weight 1
         chunk[:, rare] = -1.0
@@ -251,9 +253,9 @@ class TextModel:
         vocabulary: Vocabulary | None = None,
         evidence: Sequence[Evidence] = (),
         latent_weight: float = 0.0,
-        latent_components: int = 150,
-        latent_neighbours: int = 5,
-        latent_similarity: float = 0.5,
+        latent_components: int = 100,
+        latent_neighbours: int = 20,
+        latent_similarity: float = 0.3,
     ) -> None:
         lexicon = lexicon_for(vocabulary)
         seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
