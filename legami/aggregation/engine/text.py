@@ -175,7 +175,7 @@ def _apart_masks(
 
 def latent_options(settings: object) -> dict[str, Any]:
     """The latent_* keyword arguments of TextModel taken from an EngineSettings (defaults when absent)."""
-    names = ("latent_weight", "latent_components", "latent_neighbours", "latent_similarity")
+    names = ("latent_weight", "latent_components", "latent_neighbours", "latent_similarity", "latent_uncovered")
     return {name: getattr(settings, name) for name in names if hasattr(settings, name)}
 
 
@@ -256,6 +256,7 @@ class TextModel:
         latent_components: int = 100,
         latent_neighbours: int = 20,
         latent_similarity: float = 0.3,
+        latent_uncovered: bool = False,
     ) -> None:
         lexicon = lexicon_for(vocabulary)
         seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -298,6 +299,9 @@ class TextModel:
             )
             blocks.append(named)
             weights.append(concept_weight)
+        if latent_uncovered:
+            # the less of the corpus the vocabulary reads, the more the corpus speaks for itself
+            latent_weight *= sum(1 for _, found in analysed if not found) / len(analysed)
         if latent_weight > 0:
             latent = _latent_block(self.words, latent_components, latent_neighbours, latent_similarity)
             if latent is not None:

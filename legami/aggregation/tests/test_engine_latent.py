@@ -98,3 +98,21 @@ def test_aggregate_joins_the_paraphrases_only_with_the_latent_block():
 
     assert not together(EngineSettings(char_weight=0.0, concept_weight=0.0, latent_weight=0.0))
     assert together(EngineSettings(char_weight=0.0, concept_weight=0.0, **LATENT))
+
+
+def test_the_latent_weight_shrinks_as_the_vocabulary_reads_more_of_the_corpus():
+    from legami.aggregation.engine.vocabulary import Concept
+
+    texts = corpus()
+    plain = TextModel(texts, char_weight=0.0, vocabulary=EMPTY)
+    unscaled = TextModel(texts, char_weight=0.0, vocabulary=EMPTY, **LATENT)
+    # an empty vocabulary reads nothing: the whole weight
+    scaled = TextModel(texts, char_weight=0.0, vocabulary=EMPTY, latent_uncovered=True, **LATENT)
+    assert np.allclose(scaled.vectors.toarray(), unscaled.vectors.toarray())
+    # a vocabulary that names a concept in every description: no latent block at all
+    everything = Vocabulary(
+        concepts=(Concept(code="tutto", label="Tutto", terms=tuple({w for t in texts for w in lemmas(t)})),)
+    )
+    covered = TextModel(texts, char_weight=0.0, vocabulary=everything, latent_uncovered=True, **LATENT)
+    assert all(covered.concepts)
+    assert covered.vectors.shape[1] == plain.vectors.shape[1]
