@@ -40,7 +40,7 @@ from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
 from .evidence import Evidence
 from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
-from .text import TextModel, tokenise
+from .text import TextModel, latent_options, tokenise
 from .vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]
@@ -579,6 +579,7 @@ def run(
         concept_weight=settings.concept_weight,
         vocabulary=vocabulary,
         evidence=evidence,
+        **latent_options(settings),
     )
     vectors = model.vectors.tocsr()
     arrays = _Arrays(canonical, settings, model.apart)
@@ -650,6 +651,7 @@ def fits(
         concept_weight=settings.concept_weight,
         vocabulary=vocabulary,
         evidence=evidence,
+        **latent_options(settings),
     )
     arrays = _Arrays(everyone, settings, model.apart)
     last = len(group_records)

@@ -23,7 +23,7 @@ from scipy import sparse
 from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
 from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_targets
-from .text import TextModel
+from .text import TextModel, latent_options
 
 DEFAULT_SETTINGS = EngineSettings()
 
@@ -159,7 +159,11 @@ def _same_place(place: tuple[str, str], record: NeedRecord) -> bool:
 
 
 def _text_model(texts: list[str], settings: EngineSettings, vocabulary: Any, evidence: Iterable[Any]) -> TextModel:
-    kwargs: dict[str, Any] = {"char_weight": settings.char_weight, "concept_weight": settings.concept_weight}
+    kwargs: dict[str, Any] = {
+        "char_weight": settings.char_weight,
+        "concept_weight": settings.concept_weight,
+        **latent_options(settings),
+    }
     evidence = tuple(evidence or ())
     if vocabulary is not None or evidence:
         # only a model that reads a vocabulary and review evidence is given them

@@ -1,6 +1,8 @@
 """Italian descriptions to vectors: lower-case, simplemma lemmas, accents stripped, stop words dropped;
 TF-IDF on the lemmas, plus character n-grams (typos and word forms the lemmatiser misses), plus the need
-concepts of lexicon.py (paraphrases that share no word); rows L2-normalised so that a dot product is a
+concepts of lexicon.py (paraphrases that share no word), plus, optionally, each lemma's corpus-learned
+related lemmas (latent semantic analysis of the run's own descriptions: paraphrases whose words the
+vocabulary does not know); rows L2-normalised so that a dot product is a
 cosine similarity. No model download: simplemma ships its dictionaries.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
@@ -46,7 +48,17 @@ STOP_WORDS = frozenset(
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
-__all__ = ["STOP_WORDS", "TextModel", "analyse", "concepts", "lemma", "lemmas", "strip_accents", "tokenise"]
+__all__ = [
+    "STOP_WORDS",
+    "TextModel",
+    "analyse",
+    "concepts",
+    "latent_options",
+    "lemma",
+    "lemmas",
+    "strip_accents",
+    "tokenise",
+]
 
 
 @lru_cache(maxsize=400_000)
@@ -161,6 +173,74 @@ def _apart_masks(
     return first, second
 
 
+def latent_options(settings: object) -> dict[str, Any]:
+    """The latent_* keyword arguments of TextModel taken from an EngineSettings (defaults when absent)."""
+    names = ("latent_weight", "latent_components", "latent_neighbours", "latent_similarity", "latent_uncovered")
+    return {name: getattr(settings, name) for name in names if hasattr(settings, name)}
+
+
+LATENT_MIN_DOCUMENTS = 2  # distinct descriptions per latent component, at least, to learn anything
+LATENT_MIN_COUNT = 5  # a related lemma is in at least this many distinct descriptions…
+LATENT_MIN_SHARE = 0.001  # …and this share of them
+
+
+def _latent_block(
+    words: sparse.csr_matrix, components: int, neighbours: int, min_similarity: float
+) -> sparse.csr_matrix | None:
+    """Corpus-learned relatedness of lemmas (latent semantic analysis): a randomized truncated SVD of the
+    TF-IDF lemma matrix places each lemma in `components` dimensions, where lemmas used in the same contexts
+    lie close even when they never appear together. Each lemma keeps itself and its `neighbours` nearest
+    lemmas of cosine >= `min_similarity`; a description becomes the weighted sum of its lemmas' neighbourhoods
+    (rows L2-normalised). Two paraphrases that share no word meet here when their words are related in this
+    corpus. Sparse (a few columns per lemma), deterministic (fixed random_state), no model download.
+    None when the corpus is too small to learn from."""
+    from sklearn.decomposition import TruncatedSVD
+
+    unique = words[np.sort(np.unique(_row_keys(words), return_index=True)[1])]
+    size = min(components, unique.shape[1] - 1, unique.shape[0] // LATENT_MIN_DOCUMENTS)
+    if size < 2:
+        return None
+    svd = TruncatedSVD(n_components=size, algorithm="randomized", n_iter=5, random_state=0)
+    svd.fit(unique)
+    terms = normalize((svd.components_.T * svd.singular_values_).astype(np.float32))
+    count = terms.shape[0]
+    # a rare lemma (a typo, a one-off word) lies close to whatever it appeared with once: not a neighbour
+    frequency = np.bincount(unique.indices, minlength=count)
+    rare = frequency < max(LATENT_MIN_COUNT, LATENT_MIN_SHARE * unique.shape[0])
+    keep = min(neighbours, count - 1)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    for start in range(0, count, 512):
+        chunk = terms[start : start + 512] @ terms.T
+        local = np.arange(chunk.shape[0])
+        chunk[local, start + local] = -1.0  # itself: added below with weight 1
+        chunk[:, rare] = -1.0
+        if keep > 0:
+            best = np.argpartition(-chunk, keep - 1, axis=1)[:, :keep]
+            similarity = np.take_along_axis(chunk, best, axis=1)
+            ok = similarity >= min_similarity
+            rows.append(np.repeat(start + local, keep)[ok.ravel()])
+            cols.append(best[ok])
+            values.append(similarity[ok])
+    rows.append(np.arange(count))
+    cols.append(np.arange(count))
+    values.append(np.ones(count, dtype=np.float32))
+    related = sparse.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count), dtype=np.float32
+    )
+    return normalize((words @ related).tocsr()).astype(np.float32)
+
+
+def _row_keys(matrix: sparse.csr_matrix) -> np.ndarray:
+    """A hash of each row's columns and values (to fit on distinct descriptions only)."""
+    keys = np.empty(matrix.shape[0], dtype=np.int64)
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        keys[row] = hash((matrix.indices[start:end].tobytes(), matrix.data[start:end].tobytes()))
+    return keys
+
+
 class TextModel:
     """TF-IDF of a corpus of descriptions: `vectors` (rows L2-normalised) and `words` for keywords."""
 
@@ -172,6 +252,11 @@ class TextModel:
         concept_weight: float = 0.0,
         vocabulary: Vocabulary | None = None,
         evidence: Sequence[Evidence] = (),
+        latent_weight: float = 0.0,
+        latent_components: int = 100,
+        latent_neighbours: int = 20,
+        latent_similarity: float = 0.3,
+        latent_uncovered: bool = False,
     ) -> None:
         lexicon = lexicon_for(vocabulary)
         seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -214,6 +299,14 @@ class TextModel:
             )
             blocks.append(named)
             weights.append(concept_weight)
+        if latent_uncovered:
+            # the less of the corpus the vocabulary reads, the more the corpus speaks for itself
+            latent_weight *= sum(1 for _, found in analysed if not found) / len(analysed)
+        if latent_weight > 0:
+            latent = _latent_block(self.words, latent_components, latent_neighbours, latent_similarity)
+            if latent is not None:
+                blocks.append(latent)
+                weights.append(latent_weight)
         if len(blocks) == 1:
             self.vectors = self._with_evidence(self.words)
             return
