@@ -1082,12 +1082,14 @@ def learning_simulation(size: int, seed: int, *, vocabulary: str = "empty", set_
 
 def learning_table(document: dict) -> str:
     before, after = document["before"], document["after"]
+    pieces = len(document["evidence"])
     return "\n".join(
         [
             f"learning from review (set {document.get('set', 'A')}, seed {document['seed']}, "
             f"{document['vocabulary']} vocabulary): "
-            f"{document['fixes']} fixes on {document['reviewed_needs']:,} needs -> {len(document['evidence'])} "
-            f"pieces of evidence; held-out {document['held_out_needs']:,} needs (other Comuni)",
+            f"{document['fixes']} fixes on {document['reviewed_needs']:,} needs -> {pieces} "
+            f"piece{'' if pieces == 1 else 's'} of evidence; held-out {document['held_out_needs']:,} needs "
+            "(other Comuni)",
             f"{'':<8} {'ARI':>7} {'pair P':>7} {'pair R':>7}",
             *(
                 f"{name:<8} {row['ari']:>7.3f} {row['pairwise_precision']:>7.3f} {row['pairwise_recall']:>7.3f}"
