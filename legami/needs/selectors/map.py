@@ -1,4 +1,5 @@
-"""Reads for the needs map and dashboard: counts grouped in SQL, with k-anonymity for whoever is not an operator.
+"""Reads for the needs map and dashboard: counts on the needs snapshot (snapshot.py), with k-anonymity for whoever
+is not an operator.
 
 Operators (who see small numbers, legami.core.smallnumbers, and hold `needs.view_needs`) see exact figures
 on the internal page, limited to their districts'
@@ -14,7 +15,6 @@ Case-team needs are counted: figures are aggregated, and suppression keeps the s
 from __future__ import annotations
 
 import datetime
-import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -22,29 +22,45 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import connections
 from django.db.models import (
     Avg,
-    Case,
     Count,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     IntegerField,
     QuerySet,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from legami.core import smallnumbers
 from legami.core.permissions import can, district_scope
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
-from legami.needs.models import Channel, Need, NeedArea, NeedsRevision, NeedStatus, PrivacyLevel, TargetGroup
+from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
+from legami.needs.selectors.snapshot import (
+    AREA,
+    CASE_TEAM,
+    CHANNELS,
+    DAY,
+    DIMS,
+    FLAGS,
+    LAT,
+    LON,
+    MUNICIPALITY,
+    NEIGHBOURHOOD,
+    PEOPLE,
+    STATUSES,
+    SUBJECT,
+    TARGETS,
+    WIDTH,
+    Snapshot,
+    choice_index,
+    day_key,
+    needs_snapshot,
+)
 from legami.network.models import Network
 from legami.territory.centroids import centroids_of
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
@@ -221,192 +237,6 @@ def filter_needs(qs: QuerySet[Need], filters: MapFilters) -> QuerySet[Need]:
     return qs
 
 
-def _code(field: str, values: Sequence[str]) -> Case:
-    """The position of a choice field's value in `values` (len(values) for an unknown one)."""
-    return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)), default=Value(len(values)))
-
-
-# The choices are packed into one integer per need: channel, status, target group, expressed, urgency.
-_TARGETS, _STATUSES, _CHANNELS = list(TargetGroup.values), list(NeedStatus.values), list(Channel.values)
-_WIDTH = 16  # more than any of the three choice lists (+1 for an unknown value)
-_CASE_TEAM = 1  # the flags column
-# Columns of the cached snapshot (one row per need of the network).
-_AREA, _MUNICIPALITY, _NEIGHBOURHOOD, _DIMS, _DAY, _PEOPLE, _SUBJECT, _FLAGS, _LAT, _LON = range(10)
-
-
-class _DayKey(Func):
-    """(year * 12 + month - 1) * 32 + day of a date: ordered like the dates, and the month is key // 32."""
-
-    template = (
-        "((CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
-        " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1) * 32"
-        " + CAST(EXTRACT(DAY FROM %(expressions)s) AS INTEGER))"
-    )
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = (
-            "((CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12"
-            " + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1) * 32"
-            " + CAST(substr(%(expressions)s, 9, 2) AS INTEGER))"
-        )
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
-def _day_key(day: datetime.date) -> int:
-    return ((day.year * 12 + day.month - 1) * 32) + day.day
-
-
-@dataclass(frozen=True)
-class NeedColumns:
-    """The network's needs as arrays, one entry per need in the same order: what the list's count filters on.
-
-    Choices are codes: their index in TargetGroup/NeedStatus/Channel values (choice_code); days are day_key().
-    """
-
-    area: np.ndarray
-    municipality: np.ndarray
-    neighbourhood: np.ndarray  # 0: none
-    day: np.ndarray
-    target_group: np.ndarray
-    status: np.ndarray
-    channel: np.ndarray
-    expressed: np.ndarray  # bool
-    urgency: np.ndarray
-    case_team: np.ndarray  # bool
-
-    @classmethod
-    def of(cls, rows: np.ndarray) -> NeedColumns:
-        dims = rows[:, _DIMS].astype(np.int64)
-        return cls(
-            area=rows[:, _AREA].astype(np.int64),
-            municipality=rows[:, _MUNICIPALITY].astype(np.int64),
-            neighbourhood=rows[:, _NEIGHBOURHOOD].astype(np.int64),
-            day=rows[:, _DAY].astype(np.int64),
-            target_group=dims // _WIDTH**2 % _WIDTH,
-            status=dims // _WIDTH % _WIDTH,
-            channel=dims % _WIDTH,
-            expressed=(dims // _WIDTH**3 % 2).astype(bool),
-            urgency=dims // (_WIDTH**3 * 2),
-            case_team=rows[:, _FLAGS] == _CASE_TEAM,
-        )
-
-
-def choice_code(field: str, value: str) -> int:
-    """The code of a target group, status or channel value in NeedColumns (-1, matching nothing, if unknown)."""
-    values = {"target_group": _TARGETS, "status": _STATUSES, "channel": _CHANNELS}[field]
-    return _index(values, value)
-
-
-def day_key(day: datetime.date) -> int:
-    """A date as NeedColumns.day holds it (ordered like the dates)."""
-    return _day_key(day)
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """Every need of one network as a few numbers (see the column names above), at one revision."""
-
-    revision: int
-    rows: np.ndarray  # float64, one row per need; ids and codes are exact below 2**53
-    n_subjects: int
-    # True where the need's subject has no other need in the network: it counts once wherever it falls.
-    single: np.ndarray
-
-    @functools.cached_property
-    def columns(self) -> NeedColumns:
-        return NeedColumns.of(self.rows)
-
-
-def need_columns(network: Network) -> NeedColumns:
-    """The network's needs as arrays, current as of this request (one query; see needs_snapshot)."""
-    return needs_snapshot(network).columns
-
-
-def current_need_columns(network: Network) -> NeedColumns | None:
-    """The network's needs as arrays if this process holds them at the current revision (one query), else None:
-    never reads the needs (the caller has a cheaper way than a reload, as a COUNT)."""
-    snapshot = _SNAPSHOTS.get(network.pk)
-    if snapshot is None or snapshot.revision != needs_revision(network):
-        return None
-    return snapshot.columns
-
-
-# network id -> its latest snapshot in this process. A cache, never the truth: each request reads the network's
-# revision first and reloads when it differs, so every process sees every write at its next request.
-_SNAPSHOTS: OrderedDict[int, _Snapshot] = OrderedDict()
-_SNAPSHOTS_KEPT = 16
-_SNAPSHOTS_LOCK = threading.Lock()
-
-
-def needs_revision(network: Network) -> int:
-    """The network's needs revision (legami.needs.models.NeedsRevision): one primary-key read."""
-    return NeedsRevision.objects.filter(network_id=network.pk).values_list("revision", flat=True).first() or 0
-
-
-def _load_snapshot(network: Network, revision: int) -> _Snapshot:
-    """One query: per need of the network, its area, places, packed choices, day, people, subject, flags, point."""
-    expressed = Case(When(expressed=True, then=Value(1)), default=Value(0))
-    dims = (
-        ((F("urgency") * 2 + expressed) * _WIDTH + _code("target_group", _TARGETS)) * _WIDTH
-        + _code("status", _STATUSES)
-    ) * _WIDTH + _code("channel", _CHANNELS)
-    # A subject is the person, else the household, else the need itself.
-    subject = Coalesce(F("person_id") * 2, F("household_id") * 2 + 1, F("id") * -1)
-    query = (
-        Need.objects.filter(network=network)
-        .order_by()
-        .annotate(
-            h_neighbourhood=Coalesce(F("neighbourhood_id"), Value(0)),
-            h_dims=ExpressionWrapper(dims, output_field=IntegerField()),
-            h_day=_DayKey("observed_on"),
-            h_subject=ExpressionWrapper(subject, output_field=IntegerField()),
-            h_flags=Case(When(privacy_level=PrivacyLevel.CASE_TEAM, then=Value(_CASE_TEAM)), default=Value(0)),
-            # floats, not Decimals: no Python object per coordinate
-            h_lat=Cast("latitude", FloatField()),
-            h_lon=Cast("longitude", FloatField()),
-        )
-        .values_list(
-            "area_id",
-            "municipality_id",
-            "h_neighbourhood",
-            "h_dims",
-            "h_day",
-            "people_count",
-            "h_subject",
-            "h_flags",
-            "h_lat",
-            "h_lon",
-        )
-    )
-    sql, params = query.query.sql_with_params()
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 10)
-    subject_keys, subjects, repeats = np.unique(rows[:, _SUBJECT], return_inverse=True, return_counts=True)
-    subjects = subjects.reshape(-1)
-    rows[:, _SUBJECT] = subjects
-    return _Snapshot(revision, rows, max(len(subject_keys), 1), repeats[subjects] == 1)
-
-
-def needs_snapshot(network: Network) -> _Snapshot:
-    """The network's needs as arrays, current as of this request: one query, two after any write."""
-    revision = needs_revision(network)
-    snapshot = _SNAPSHOTS.get(network.pk)
-    if snapshot is not None and snapshot.revision == revision:
-        return snapshot
-    with _SNAPSHOTS_LOCK:
-        snapshot = _SNAPSHOTS.get(network.pk)
-        if snapshot is None or snapshot.revision != revision:
-            # Read after the revision: the rows are at least that new; were they newer, the next request reloads.
-            snapshot = _load_snapshot(network, revision)
-            _SNAPSHOTS[network.pk] = snapshot
-        _SNAPSHOTS.move_to_end(network.pk)
-        while len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
-            _SNAPSHOTS.popitem(last=False)
-    return snapshot
-
-
 def _municipalities_of(districts: Iterable[int], *, network: Network | None = None) -> list[int]:
     qs = NetworkMunicipality.objects.filter(district_id__in=list(districts))
     if network is not None:
@@ -434,39 +264,34 @@ class _Scope:
         )
 
 
-def _counted(network: Network, snapshot: _Snapshot, scope: _Scope, filters: MapFilters) -> np.ndarray:
+def _counted(network: Network, snapshot: Snapshot, scope: _Scope, filters: MapFilters) -> np.ndarray:
     """The mask of the snapshot's needs that the figures count: map_needs() and filter_needs(), on arrays."""
     rows = snapshot.rows
     mask = np.ones(len(rows), dtype=bool)
     if scope.hide_case_team:
-        mask &= rows[:, _FLAGS] != _CASE_TEAM
+        mask &= rows[:, FLAGS] != CASE_TEAM
     if scope.districts is not None:
-        mask &= np.isin(rows[:, _MUNICIPALITY], _municipalities_of(scope.districts, network=network))
+        mask &= np.isin(rows[:, MUNICIPALITY], _municipalities_of(scope.districts, network=network))
     if filters.area is not None:
-        mask &= rows[:, _AREA] == filters.area
-    dims = rows[:, _DIMS].astype(np.int64)
+        mask &= rows[:, AREA] == filters.area
+    dims = rows[:, DIMS].astype(np.int64)
     if filters.target_group:
-        mask &= dims // _WIDTH**2 % _WIDTH == _index(_TARGETS, filters.target_group)
+        mask &= dims // WIDTH**2 % WIDTH == choice_index(TARGETS, filters.target_group)
     if filters.municipality is not None:
-        mask &= rows[:, _MUNICIPALITY] == filters.municipality
+        mask &= rows[:, MUNICIPALITY] == filters.municipality
     if filters.district is not None:
-        mask &= np.isin(rows[:, _MUNICIPALITY], _municipalities_of([filters.district]))
+        mask &= np.isin(rows[:, MUNICIPALITY], _municipalities_of([filters.district]))
     if filters.date_from is not None:
-        mask &= rows[:, _DAY] >= _day_key(filters.date_from)
+        mask &= rows[:, DAY] >= day_key(filters.date_from)
     if filters.date_to is not None:
-        mask &= rows[:, _DAY] <= _day_key(filters.date_to)
+        mask &= rows[:, DAY] <= day_key(filters.date_to)
     if filters.expressed is not None:
-        mask &= dims // _WIDTH**3 % 2 == int(filters.expressed)
+        mask &= dims // WIDTH**3 % 2 == int(filters.expressed)
     if filters.status:
-        mask &= dims // _WIDTH % _WIDTH == _index(_STATUSES, filters.status)
+        mask &= dims // WIDTH % WIDTH == choice_index(STATUSES, filters.status)
     if filters.channel:
-        mask &= dims % _WIDTH == _index(_CHANNELS, filters.channel)
+        mask &= dims % WIDTH == choice_index(CHANNELS, filters.channel)
     return mask
-
-
-def _index(values: Sequence[str], value: str) -> int:
-    """The code of a choice (-1, matching nothing, for a value that is not one)."""
-    return values.index(value) if value in values else -1
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -626,7 +451,7 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
     figures = _FIGURES.get(key)
     if figures is None:
         figures = _needs_figures(network, snapshot, scope, filters, k)
-        with _SNAPSHOTS_LOCK:
+        with _FIGURES_LOCK:
             _FIGURES[key] = figures
             while len(_FIGURES) > _FIGURES_KEPT:
                 _FIGURES.popitem(last=False)
@@ -636,25 +461,24 @@ def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public:
 # (network, revision, scope, filters, k, language) -> figures: the dashboard's usual views, computed once per process
 # and revision. A few hundred kB each.
 _FIGURES: OrderedDict[tuple, NeedsFigures] = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
 _FIGURES_KEPT = 48
 
 
-def _needs_figures(network: Network, snapshot: _Snapshot, scope: _Scope, filters: MapFilters, k: int) -> NeedsFigures:
+def _needs_figures(network: Network, snapshot: Snapshot, scope: _Scope, filters: MapFilters, k: int) -> NeedsFigures:
     exact = scope.exact
     mask = _counted(network, snapshot, scope, filters)
     by_neighbourhood = filters.municipality is not None
     rows = snapshot.rows[mask]
-    places = rows[:, _NEIGHBOURHOOD if by_neighbourhood else _MUNICIPALITY].astype(np.int64)
+    places = rows[:, NEIGHBOURHOOD if by_neighbourhood else MUNICIPALITY].astype(np.int64)
     counts = _Counts(
-        people=rows[:, _PEOPLE].astype(np.int64),
-        subjects=rows[:, _SUBJECT].astype(np.int64),
+        people=rows[:, PEOPLE].astype(np.int64),
+        subjects=rows[:, SUBJECT].astype(np.int64),
         single=snapshot.single[mask],
         n_subjects=snapshot.n_subjects,
     )
-    cross, istat_codes = _cross_table(
-        rows[:, _AREA].astype(np.int64), places, counts, by_neighbourhood=by_neighbourhood
-    )
-    breakdowns = _breakdowns(rows[:, _DIMS].astype(np.int64), rows[:, _DAY].astype(np.int64), counts, filters)
+    cross, istat_codes = _cross_table(rows[:, AREA].astype(np.int64), places, counts, by_neighbourhood=by_neighbourhood)
+    breakdowns = _breakdowns(rows[:, DIMS].astype(np.int64), rows[:, DAY].astype(np.int64), counts, filters)
     if not exact:
         suppress_cross_table(cross, k)
         for table in breakdowns.values():
@@ -663,13 +487,13 @@ def _needs_figures(network: Network, snapshot: _Snapshot, scope: _Scope, filters
     if _positions_need_own_query(filters, scope):
         # All of the network's points (what place_positions reads), whatever the filters.
         everything = snapshot.rows
-        keep = ~np.isnan(everything[:, _LAT])
+        keep = ~np.isnan(everything[:, LAT])
         if filters.municipality is not None:
-            keep &= everything[:, _MUNICIPALITY] == filters.municipality
+            keep &= everything[:, MUNICIPALITY] == filters.municipality
         points, point_places = everything[keep], _places_of(everything[keep], by_neighbourhood)
     else:
         # The counted needs are the ones place_positions reads: their points.
-        keep = ~np.isnan(rows[:, _LAT])
+        keep = ~np.isnan(rows[:, LAT])
         points, point_places = rows[keep], places[keep]
     if by_neighbourhood:
         points, point_places = points[point_places > 0], point_places[point_places > 0]
@@ -689,7 +513,7 @@ def _needs_figures(network: Network, snapshot: _Snapshot, scope: _Scope, filters
 
 
 def _places_of(rows: np.ndarray, by_neighbourhood: bool) -> np.ndarray:
-    return rows[:, _NEIGHBOURHOOD if by_neighbourhood else _MUNICIPALITY].astype(np.int64)
+    return rows[:, NEIGHBOURHOOD if by_neighbourhood else MUNICIPALITY].astype(np.int64)
 
 
 def _cross_table(
@@ -748,8 +572,8 @@ def _cross_table(
 def _breakdowns(dims: np.ndarray, days: np.ndarray, counts: _Counts, filters: MapFilters) -> dict[str, Table]:
     """The one-way tables: by target group, status, channel, expressed or detected, and month or quarter."""
     total = counts.total()
-    channel, status, target = dims % _WIDTH, dims // _WIDTH % _WIDTH, dims // _WIDTH**2 % _WIDTH
-    expressed, months = dims // _WIDTH**3 % 2, days // 32
+    channel, status, target = dims % WIDTH, dims // WIDTH % WIDTH, dims // WIDTH**2 % WIDTH
+    expressed, months = dims // WIDTH**3 % 2, days // 32
 
     def choice_table(codes: np.ndarray, values: Sequence[str], labels: dict[str, Any]) -> Table:
         lines = _lines(counts, codes, lambda c: str(labels.get(_choice(values, c), "")), lambda c: c)
@@ -759,10 +583,10 @@ def _breakdowns(dims: np.ndarray, days: np.ndarray, counts: _Counts, filters: Ma
     periods = months // 3 * 3 if filters.period == "quarter" else months
     period_lines = _lines(counts, periods, lambda c: _period_label(_month_start(c), filters.period), lambda c: c)
     return {
-        "by_target": choice_table(target, _TARGETS, dict(TargetGroup.choices)),
-        "by_status": choice_table(status, _STATUSES, dict(NeedStatus.choices)),
+        "by_target": choice_table(target, TARGETS, dict(TargetGroup.choices)),
+        "by_status": choice_table(status, STATUSES, dict(NeedStatus.choices)),
         "by_origin": Table([Line(bool(ln.key), ln.label, ln.figure) for ln in origin_lines], Figure(**vars(total))),
-        "by_channel": choice_table(channel, _CHANNELS, dict(Channel.choices)),
+        "by_channel": choice_table(channel, CHANNELS, dict(Channel.choices)),
         "by_period": Table(
             [Line(_month_start(ln.key), ln.label, ln.figure) for ln in period_lines], Figure(**vars(total))
         ),
@@ -837,8 +661,8 @@ def _positions_need_own_query(filters: MapFilters, scope: _Scope) -> bool:
 def _point_sums(places: np.ndarray, points: np.ndarray) -> list[tuple[Any, float, float, int]]:
     """(place, sum of latitudes, sum of longitudes, count) of needs' points, from snapshot rows and their places."""
     keys, codes = _dense(places)
-    lat = np.bincount(codes, weights=points[:, _LAT], minlength=len(keys))
-    lon = np.bincount(codes, weights=points[:, _LON], minlength=len(keys))
+    lat = np.bincount(codes, weights=points[:, LAT], minlength=len(keys))
+    lon = np.bincount(codes, weights=points[:, LON], minlength=len(keys))
     n = np.bincount(codes, minlength=len(keys))
     return list(zip(keys.tolist(), lat.tolist(), lon.tolist(), n.tolist(), strict=True))
 

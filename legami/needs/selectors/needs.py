@@ -14,7 +14,7 @@ from legami.core.audit import record_read
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
 from legami.needs.models import Need, NeedArea, NeedEvent, PrivacyLevel
-from legami.needs.selectors.map import choice_code, current_need_columns, day_key
+from legami.needs.selectors.snapshot import choice_code, current_need_columns, day_key
 from legami.network.models import Network
 from legami.network.selectors.people import scoped_municipality_ids
 

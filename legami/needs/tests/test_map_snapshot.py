@@ -15,8 +15,9 @@ from django.db import connection, transaction
 
 from legami.core.tests import factories as f
 from legami.needs.models import Channel, Need, NeedsRevision, NeedStatus, PrivacyLevel, TargetGroup
-from legami.needs.selectors import map as needs_map
-from legami.needs.selectors.map import MapFilters, needs_figures, needs_revision
+from legami.needs.selectors import snapshot as needs_snapshot_module
+from legami.needs.selectors.map import MapFilters, needs_figures
+from legami.needs.selectors.snapshot import needs_revision
 from legami.needs.services.needs import change_need_status, delete_need, record_need, update_need
 from legami.needs.tests import map_oracle
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
@@ -209,11 +210,11 @@ def _changed_by(cast, write) -> None:
     """Warm the cache, write, and check that the revision moved and the figures follow the write."""
     _check_all(cast)
     before = needs_revision(cast.network)
-    cached = needs_map._SNAPSHOTS[cast.network.pk]
+    cached = needs_snapshot_module._SNAPSHOTS[cast.network.pk]
     write()
     assert needs_revision(cast.network) != before
     _check_all(cast)
-    assert needs_map._SNAPSHOTS[cast.network.pk] is not cached
+    assert needs_snapshot_module._SNAPSHOTS[cast.network.pk] is not cached
 
 
 def _a_need(cast, world) -> Need:
@@ -222,11 +223,11 @@ def _a_need(cast, world) -> Need:
 
 def test_the_snapshot_is_reused_while_nothing_changes(cast, world, django_assert_num_queries):
     needs_figures(cast.coordinator, cast.network, MapFilters())
-    cached = needs_map._SNAPSHOTS[cast.network.pk]
-    needs_map.needs_snapshot(cast.network)
-    assert needs_map._SNAPSHOTS[cast.network.pk] is cached
+    cached = needs_snapshot_module._SNAPSHOTS[cast.network.pk]
+    needs_snapshot_module.needs_snapshot(cast.network)
+    assert needs_snapshot_module._SNAPSHOTS[cast.network.pk] is cached
     with django_assert_num_queries(1):  # the revision, nothing else
-        assert needs_map.needs_snapshot(cast.network) is cached
+        assert needs_snapshot_module.needs_snapshot(cast.network) is cached
 
 
 def test_a_recorded_need(cast, world):
@@ -312,10 +313,10 @@ def test_a_deleted_neighbourhood_leaves_its_needs_without_one(cast, world):
 
 def test_a_write_in_another_network_keeps_the_cache(cast, world):
     _check_all(cast)
-    cached = needs_map._SNAPSHOTS[cast.network.pk]
+    cached = needs_snapshot_module._SNAPSHOTS[cast.network.pk]
     Need.objects.filter(network=cast.other_network).update(status=NeedStatus.CLOSED)
-    needs_map.needs_snapshot(cast.network)
-    assert needs_map._SNAPSHOTS[cast.network.pk] is cached
+    needs_snapshot_module.needs_snapshot(cast.network)
+    assert needs_snapshot_module._SNAPSHOTS[cast.network.pk] is cached
 
 
 def test_a_rolled_back_write_is_not_taken_for_the_current_state(cast, world):

@@ -22,7 +22,6 @@ from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS
 from legami.needs.forms.needs import NeedFilterForm, NeedForm, NeedStatusForm, need_initial
 from legami.needs.models import Need
-from legami.needs.selectors.map import needs_revision
 from legami.needs.selectors.needs import (
     VIEW_NEEDS,
     count_needs_for_user,
@@ -31,6 +30,7 @@ from legami.needs.selectors.needs import (
     need_history,
     needs_for_user,
 )
+from legami.needs.selectors.snapshot import needs_revision
 from legami.needs.services.needs import CHANGE_NEEDS, change_need_status, delete_need, record_need, update_need
 from legami.needs.timewindows import format_time_windows, windows_from_json
 from legami.network.forms.people import SEARCH_BUTTON
