@@ -3,9 +3,8 @@ test_map_snapshot.py. Reads every counted need with SQL on each call. Do not use
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,182 +27,33 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from legami.core import smallnumbers
-from legami.core.permissions import can, district_scope
-from legami.needs.capabilities import VIEW_CASE_NEEDS, VIEW_NEEDS
-from legami.needs.models import Channel, Need, NeedArea, NeedStatus, PrivacyLevel, TargetGroup
+from legami.core.permissions import district_scope
+from legami.needs.capabilities import VIEW_NEEDS
+from legami.needs.models import Channel, Need, NeedArea, NeedStatus, TargetGroup
+
+# What did not change with the snapshot is the selector's own: the figures' shapes, the filters, who sees exact
+# figures, and suppression. The oracle keeps only the old way of counting: every need read with SQL per call.
+from legami.needs.selectors.map import (
+    POSITION_DECIMALS,
+    CrossTable,
+    Figure,
+    Line,
+    MapFilters,
+    MapMarker,
+    NeedsFigures,
+    Table,
+    _choice,
+    _month_start,
+    _period_label,
+    _under_k,
+    filter_needs,
+    map_needs,
+    sees_exact_figures,
+    suppress_cross_table,
+    suppress_table,
+)
 from legami.network.models import Network
-from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place
-
-PERIODS = ("month", "quarter")
-MEASURES = ("needs", "people", "subjects")
-# Map positions are rounded to about 100 m: enough to place a circle, not to find a door.
-POSITION_DECIMALS = 3
-
-
-@dataclass(frozen=True)
-class MapFilters:
-    """What the dashboard is filtered on; None / "" means any."""
-
-    area: int | None = None
-    target_group: str = ""
-    municipality: int | None = None
-    district: int | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    expressed: bool | None = None
-    status: str = ""
-    channel: str = ""
-    period: str = "month"
-
-
-@dataclass
-class Figure:
-    """One cell: needs, people concerned, distinct subjects; all None when suppressed."""
-
-    needs: int | None = 0
-    people: int | None = 0
-    subjects: int | None = 0
-    suppressed: bool = False
-
-    def value(self, measure: str) -> int | None:
-        """The figure of `measure` (needs, people or subjects)."""
-        return getattr(self, measure)
-
-    def hide(self) -> None:
-        self.needs = self.people = self.subjects = None
-        self.suppressed = True
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.suppressed and not self.needs
-
-
-@dataclass
-class Line:
-    """One category of a one-dimensional table (an area, a Comune, a month…)."""
-
-    key: Any
-    label: str
-    figure: Figure
-
-
-@dataclass
-class Table:
-    """A one-dimensional breakdown with its total."""
-
-    lines: list[Line]
-    total: Figure
-
-    def chart_items(self, measure: str) -> list[tuple[str, float]]:
-        """(label, value) of the lines whose figure is shown, for a bar chart."""
-        return [(ln.label, float(ln.figure.value(measure) or 0)) for ln in self.lines if not ln.figure.suppressed]
-
-
-@dataclass
-class CrossTable:
-    """Areas (rows) × places (columns: Comuni, or a Comune's neighbourhoods), with margins."""
-
-    rows: list[Line]  # each line's figure is the row total
-    columns: list[Line]  # each line's figure is the column total
-    cells: dict[tuple[Any, Any], Figure]
-    total: Figure
-    place_kind: str  # "municipality" or "neighbourhood"
-
-    def cell(self, row_key: Any, column_key: Any) -> Figure:
-        return self.cells.get((row_key, column_key)) or Figure()
-
-    def grid(self) -> list[tuple[Line, list[Figure]]]:
-        """Each row with its cells in column order (for templates and exports)."""
-        return [(row, [self.cell(row.key, col.key) for col in self.columns]) for row in self.rows]
-
-
-@dataclass
-class MapMarker:
-    key: Any
-    label: str
-    latitude: float
-    longitude: float
-    figure: Figure
-
-
-@dataclass
-class NeedsFigures:
-    """Everything the dashboard shows, already suppressed when `exact` is False."""
-
-    exact: bool
-    k: int
-    cross: CrossTable
-    by_target: Table
-    by_status: Table
-    by_origin: Table
-    by_channel: Table
-    by_period: Table
-    markers: list[MapMarker] = field(default_factory=list)
-    # Places (Comuni or neighbourhoods) with figures but no known position: in the table only.
-    unplaced: list[str] = field(default_factory=list)
-
-    @property
-    def total(self) -> Figure:
-        return self.cross.total
-
-    @property
-    def by_area(self) -> Table:
-        return Table(self.cross.rows, self.cross.total)
-
-    @property
-    def by_place(self) -> Table:
-        return Table(self.cross.columns, self.cross.total)
-
-
-def sees_exact_figures(viewer: Any, network: Network, *, public: bool = False) -> bool:
-    """True when the viewer gets exact figures: off the public page, one who sees small numbers (the one rule of
-    legami.core.smallnumbers) and lists the needs they count (needs.view_needs)."""
-    return not public and smallnumbers.sees_small_numbers(viewer, network) and can(viewer, VIEW_NEEDS, network)
-
-
-def map_needs(viewer: Any, network: Network, *, exact: bool) -> QuerySet[Need]:
-    """The needs the figures count: all of the network's (case-team ones too) for suppressed figures; for exact
-    figures, only those the viewer could list (their districts; case-team needs only with the case capability),
-    so that comparing the figures with the list reveals nothing."""
-    qs = Need.objects.filter(network=network)
-    if exact and not can(viewer, VIEW_CASE_NEEDS, network):
-        qs = qs.exclude(privacy_level=PrivacyLevel.CASE_TEAM)
-    if exact:
-        districts = district_scope(viewer, VIEW_NEEDS, network)
-        if districts is not None:
-            qs = qs.filter(
-                municipality_id__in=NetworkMunicipality.objects.filter(
-                    network=network, district_id__in=districts
-                ).values("municipality_id")
-            )
-    return qs
-
-
-def filter_needs(qs: QuerySet[Need], filters: MapFilters) -> QuerySet[Need]:
-    """Apply the dashboard filters to a queryset of needs."""
-    if filters.area is not None:
-        qs = qs.filter(area_id=filters.area)
-    if filters.target_group:
-        qs = qs.filter(target_group=filters.target_group)
-    if filters.municipality is not None:
-        qs = qs.filter(municipality_id=filters.municipality)
-    if filters.district is not None:
-        qs = qs.filter(
-            municipality_id__in=NetworkMunicipality.objects.filter(district_id=filters.district).values(
-                "municipality_id"
-            )
-        )
-    if filters.date_from is not None:
-        qs = qs.filter(observed_on__gte=filters.date_from)
-    if filters.date_to is not None:
-        qs = qs.filter(observed_on__lte=filters.date_to)
-    if filters.expressed is not None:
-        qs = qs.filter(expressed=filters.expressed)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    return qs
+from legami.territory.models import Municipality, Neighbourhood, Place
 
 
 class _MonthIndex(Func):
@@ -311,85 +161,6 @@ def _lines(
     figures = counts.figures(codes, len(keys))
     lines = sorted(zip(keys.tolist(), figures, strict=True), key=lambda pair: order(pair[0]))
     return [Line(value, label(value), figure) for value, figure in lines]
-
-
-def _choice(values: Sequence[str], code: int) -> str:
-    return values[code] if code < len(values) else ""
-
-
-def _under_k(figure: Figure, k: int) -> bool:
-    return bool(figure.needs) and ((figure.people or 0) < k or (figure.subjects or 0) < k)
-
-
-def _people(figure: Figure) -> int:
-    return figure.people or 0
-
-
-def _protect_line(entries: Sequence[Figure], *, spare: Figure | None = None) -> bool:
-    """Hide one more entry of a line that has exactly one hidden: the smallest shown one (else `spare`).
-
-    Returns True when it hid something. A line with one hidden entry and a shown total would give the
-    hidden one away by subtraction.
-    """
-    hidden = [e for e in entries if e.suppressed]
-    if len(hidden) != 1:
-        return False
-    candidates = [e for e in entries if not e.suppressed and e.needs]
-    if candidates:
-        min(candidates, key=_people).hide()
-        return True
-    if spare is not None and not spare.suppressed:
-        spare.hide()
-        return True
-    return False
-
-
-def suppress_table(table: Table, k: int) -> None:
-    """Primary suppression of cells under k, then secondary suppression so the total gives nothing away."""
-    if _under_k(table.total, k):
-        table.total.hide()
-    for line in table.lines:
-        if _under_k(line.figure, k):
-            line.figure.hide()
-    # The total stays shown when it is at least k, so a line needs none or two or more hidden entries.
-    _protect_line([ln.figure for ln in table.lines])
-
-
-def suppress_cross_table(cross: CrossTable, k: int) -> None:
-    """Suppress cells and margins under k, then enough others that no row or column can be solved."""
-    figures = [*cross.cells.values(), *(r.figure for r in cross.rows), *(c.figure for c in cross.columns)]
-    for figure in figures:
-        if _under_k(figure, k):
-            figure.hide()
-    if _under_k(cross.total, k):
-        cross.total.hide()
-    # Each row (its cells and its total), each column (its cells and its total), the column of row totals and
-    # the row of column totals must have none or at least two hidden entries. Hiding only grows: this ends.
-    changed = True
-    while changed:
-        changed = False
-        for row in cross.rows:
-            cells = [cross.cells[(row.key, c.key)] for c in cross.columns if (row.key, c.key) in cross.cells]
-            changed |= _protect_line([*cells, row.figure])
-        for col in cross.columns:
-            cells = [cross.cells[(r.key, col.key)] for r in cross.rows if (r.key, col.key) in cross.cells]
-            changed |= _protect_line([*cells, col.figure])
-        changed |= _protect_line([r.figure for r in cross.rows])
-        changed |= _protect_line([c.figure for c in cross.columns])
-
-
-def _period_label(value: Any, period: str) -> str:
-    if value is None:
-        return ""
-    day = value.date() if isinstance(value, datetime.datetime) else value
-    if period == "quarter":
-        return f"{day.year} T{(day.month - 1) // 3 + 1}"
-    return f"{day.year}-{day.month:02d}"
-
-
-def _month_start(code: Any) -> datetime.date:
-    """The first day of the month of a code year * 12 + month - 1."""
-    return datetime.date(code // 12, code % 12 + 1, 1)
 
 
 def needs_figures(viewer: Any, network: Network, filters: MapFilters, *, public: bool = False) -> NeedsFigures:
