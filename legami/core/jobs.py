@@ -8,6 +8,7 @@ legami.core.imports.pipeline.run_import_job.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -58,3 +59,14 @@ def finish_job(job: Job, *, failed: bool, result: dict, errors: list | None = No
     if job.file:
         job.file.delete(save=False)
     job.save(update_fields=["status", "result", "errors", "finished_at", "file", "updated_at", *counts])
+
+
+def run_queued_job(job_id: int, run: Callable[[Job], Any], *, what: str) -> dict:
+    """The body of every job task: load Job `job_id` with its network and actor, `run` it, return its final status
+    (`missing` when the job was deleted meanwhile; `what` names it in the log)."""
+    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("%s job %s no longer exists", what, job_id)
+        return {"job": job_id, "status": "missing"}
+    run(job)
+    return {"job": job_id, "status": job.status}

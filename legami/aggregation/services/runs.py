@@ -31,7 +31,7 @@ from legami.aggregation.services.demands import (
 )
 from legami.core import inputs
 from legami.core.audit import record_event
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, run_queued_job
 from legami.core.models import AuditEvent, Job
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedArea
@@ -186,12 +186,7 @@ def run_aggregation(*, job: Job, engine: Any = None) -> Job:
 @task()
 def run_aggregation_task(job_id: int) -> dict:
     """Run the aggregation saved in Job `job_id` and return its final status (run by `manage.py db_worker`)."""
-    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("Aggregation job %s no longer exists", job_id)
-        return {"job": job_id, "status": "missing"}
-    run_aggregation(job=job)
-    return {"job": job_id, "status": job.status}
+    return run_queued_job(job_id, lambda job: run_aggregation(job=job), what="Aggregation")
 
 
 def _run(*, job: Job, engine: Any, options: dict) -> dict:

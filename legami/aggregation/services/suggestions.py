@@ -24,7 +24,7 @@ from django_tasks import task
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.models import SUGGESTIONS_JOB_KIND, AttachSuggestion, SuggestionState
 from legami.aggregation.selectors.suggestions import refresh_under_way
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, run_queued_job
 from legami.core.models import Job
 from legami.core.permissions import require
 from legami.network.models import Network
@@ -105,12 +105,7 @@ def run_refresh(*, job: Job, engine: Any = None) -> Job:
 @task()
 def refresh_suggestions_task(job_id: int) -> dict:
     """Refresh the attach suggestions of Job `job_id` (run by `manage.py db_worker`)."""
-    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("Suggestions job %s no longer exists", job_id)
-        return {"job": job_id, "status": "missing"}
-    run_refresh(job=job)
-    return {"job": job_id, "status": job.status}
+    return run_queued_job(job_id, lambda job: run_refresh(job=job), what="Suggestions")
 
 
 def store_suggestions(network: Network, *, engine: Any = None, vocabulary: Any = None, evidence: Any = None) -> int:

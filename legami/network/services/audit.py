@@ -5,7 +5,6 @@ The page verifies in the background (a Job run by a worker); `manage.py verify_a
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,13 +14,11 @@ from django_tasks import task
 from legami.core.audit import record_event, record_verification
 from legami.core.audit_chain import ChainResult, verify_chain
 from legami.core.capabilities import VIEW_AUDIT
-from legami.core.jobs import claim_job, enqueue_job, finish_job
+from legami.core.jobs import claim_job, enqueue_job, finish_job, run_queued_job
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import require
 from legami.network.models import Network
 from legami.network.selectors.audit import VERIFY_JOB_KIND, VerifyError, pending_verification_jobs
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -106,9 +103,4 @@ def run_audit_verification(job: Job) -> Job:
 @task()
 def verify_audit_task(job_id: int) -> dict:
     """Verify a network's audit chain for the verification Job `job_id`; return the job's final status."""
-    job = Job.objects.select_related("network", "actor").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("Audit verification job %s no longer exists", job_id)
-        return {"job": job_id, "status": "missing"}
-    run_audit_verification(job)
-    return {"job": job_id, "status": job.status}
+    return run_queued_job(job_id, run_audit_verification, what="Audit verification")
