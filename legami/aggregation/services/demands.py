@@ -464,6 +464,8 @@ def answer_demand(*, actor: Any, demand: AggregatedDemand, answer: str) -> Aggre
             steps={NeedStatus.AGGREGATED: [NeedStatus.ANSWERED]},
             note=gettext("The demand “%(title)s” was answered.") % {"title": demand.title},
         )
+        # no longer accepted: its suggested needs are free to fit another demand
+        suggestions_changed(demand.network, actor=actor)
     return demand
 
 
@@ -492,4 +494,6 @@ def reopen_demand(*, actor: Any, demand: AggregatedDemand, note: str) -> Aggrega
             steps={NeedStatus.ANSWERED: [NeedStatus.READING, NeedStatus.AGGREGATED]},
             note=note,
         )
+        # accepted again: new needs may fit it
+        suggestions_changed(demand.network, actor=actor)
     return demand

@@ -3,8 +3,8 @@
 The "new needs to attach" page reads stored rows only (selectors.suggestions.stored_suggestions). They are
 computed by `suggest_attachments` in a background task, queued:
 - at the end of an aggregation run (the run stores the suggestions it computed anyway, `store_suggestions`);
-- after a demand is accepted, discarded, merged, split, or gains or loses a need (`suggestions_changed`, in
-  `transaction.on_commit`);
+- after a demand is accepted, discarded, merged, split, answered or reopened, or gains or loses a need
+  (`suggestions_changed`, in `transaction.on_commit`); closing or renaming one changes nothing they read;
 - when the page finds the stored set stale (the needs revision or the demands stamp moved).
 One refresh at most is queued or running per network: a request while one is under way adds nothing (the page
 queues another, if still stale, once it has finished).

@@ -157,6 +157,28 @@ def test_a_demand_change_queues_exactly_one_refresh_on_commit(cast, area, django
     assert _refreshes(cast.network).count() == 1
 
 
+def test_answering_and_reopening_a_demand_each_queue_a_refresh(cast, area, django_capture_on_commit_callbacks):
+    accepted, _ = _demand(cast, area, DOPOSCUOLA)
+    services.store_suggestions(cast.network)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_services.answer_demand(actor=cast.coordinator, demand=accepted, answer="Doposcuola in parrocchia")
+    assert _refreshes(cast.network).filter(status=Job.Status.QUEUED).count() == 1
+    _run_queued(cast.network)
+    assert not stored_suggestions(cast.network).stale
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_services.reopen_demand(actor=cast.coordinator, demand=accepted, note="Il doposcuola non basta")
+    assert _refreshes(cast.network).filter(status=Job.Status.QUEUED).count() == 1
+    assert _refreshes(cast.network).count() == 2
+    # closing an answered demand changes nothing the suggestions read: no refresh
+    _run_queued(cast.network)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_services.answer_demand(actor=cast.coordinator, demand=accepted, answer="Secondo turno aperto")
+    _run_queued(cast.network)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_services.close_demand(actor=cast.coordinator, demand=accepted)
+    assert _refreshes(cast.network).count() == 3
+
+
 def test_a_demand_no_longer_accepted_hides_its_rows_at_once(cast, area, login):
     accepted, _ = _demand(cast, area, DOPOSCUOLA)
     need = _need(cast, area, DOPOSCUOLA[0])
