@@ -166,8 +166,11 @@ def describe(
     distance_km: float | None = None,
     keywords_checked: bool = False,
     windows_any: Sequence[Any] | None = None,
+    vocabulary: Any = None,
 ) -> Description:
-    """What a group of needs says as a demand; the summary speaks only for what every member asks."""
+    """What a group of needs says as a demand; the summary speaks only for what every member asks. Concepts are
+    read with `vocabulary` (the network's; the standard one when None) and named by its labels where the
+    network has its own."""
     if windows is None:
         windows = common_windows(needs)
     if windows_any is None:
@@ -189,9 +192,10 @@ def describe(
         keywords, [*comuni, *(n.neighbourhood.name for n in needs if n.neighbourhood)]
     )
     # The title may name what most ask; the summary only what every member (whose words may be read) asks.
-    concept = summaries.dominant_concept(descriptions)
+    concept = summaries.dominant_concept(descriptions, vocabulary)
     everyone = len(set(subjects))
-    common_concept = summaries.shared_concept(descriptions) if descriptions else ""
+    common_concept = summaries.shared_concept(descriptions, vocabulary) if descriptions else ""
+    labels = summaries.concept_labels(vocabulary)
     common_keywords = (
         summaries.shared_keywords(keywords, descriptions, subjects=subjects, min_needs=max(everyone, 2))
         if everyone
@@ -202,7 +206,7 @@ def describe(
         people_by_group[n.target_group] += n.people_count or 1
     target_counts = sorted(people_by_group.items(), key=lambda item: (-item[1], item[0]))
     title = summaries.default_title(
-        keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept
+        keywords=keywords, area_name=area_name, comuni=comuni, neighbourhood=nb_name, concept=concept, labels=labels
     )
     neighbourhood_names = sorted({n.neighbourhood.name for n in needs if n.neighbourhood is not None})
     title_parts = summaries.TitleParts(
@@ -226,6 +230,7 @@ def describe(
             concept=common_concept,
             target_counts=target_counts,
             windows_any=windows_any,
+            labels=labels,
         ),
         reasons=summaries.demand_reasons(
             area_name=area_name,

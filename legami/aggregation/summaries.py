@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -279,6 +279,7 @@ def demand_summary(
     concept: str = "",
     target_counts: Sequence[tuple[str, int]] = (),
     windows_any: Sequence[Any] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """“14 famiglie di Cremona, quartiere Po, chiedono un doposcuola il martedì e il giovedì 16–18”.
 
@@ -300,10 +301,10 @@ def demand_summary(
         where += ","
     when_text = f" {when}" if when else ""
     keyword = keywords[0] if keywords and names_a_need(keywords[0]) else ""
-    if concept in CONCEPT_PHRASES:
+    phrase = concept_phrase(concept, labels)
+    if phrase is not None:
         # The concept's phrase reads right in both languages; a bare keyword needs a guessed article.
-        what = str(CONCEPT_PHRASES[concept][1])
-        keyword = what
+        what = keyword = phrase[1]
     elif keyword:
         what = _with_article(keyword)
     else:
@@ -379,36 +380,73 @@ CONCEPT_PHRASES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def dominant_concept(descriptions: Sequence[str]) -> str:
-    """The lexicon concept named by most descriptions, if at least half of them name it ("" otherwise)."""
+def concept_labels(vocabulary: Any) -> dict[str, str]:
+    """The labels a summary must use instead of CONCEPT_PHRASES: a network's own concepts and the standard
+    ones its coordinator renamed (the network's words win); {} for the standard vocabulary."""
+    if vocabulary is None:
+        return {}
+    from legami.aggregation.engine.vocabulary import Vocabulary
+
+    standard = {concept.code: concept.label for concept in Vocabulary.standard().concepts}
+    return {
+        concept.code: concept.label
+        for concept in vocabulary.concepts
+        if concept.code not in CONCEPT_PHRASES or standard.get(concept.code) != concept.label
+    }
+
+
+def concept_phrase(concept: str, labels: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """(title word, what is asked) for a concept: the vocabulary's own label when `labels` has it, else the
+    translated phrase of a standard concept; None for no or an unknown concept."""
+    label = (labels or {}).get(concept, "").strip()
+    if label:
+        # "Spazio compiti" -> "spazio compiti" in a sentence; "SPID e CIE" keeps its capitals.
+        what = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+        return label, what
+    if concept in CONCEPT_PHRASES:
+        title, what = CONCEPT_PHRASES[concept]
+        return str(title), str(what)
+    return None
+
+
+def _named(text: str, vocabulary: Any, labels: Mapping[str, str]) -> set[str]:
     from legami.aggregation.engine.text import concepts
 
+    return {code for code in concepts(text, vocabulary) if code in labels or code in CONCEPT_PHRASES}
+
+
+def dominant_concept(descriptions: Sequence[str], vocabulary: Any = None) -> str:
+    """The concept named by most descriptions (read with `vocabulary`, the standard one by default), if at least
+    half of them name it ("" otherwise). Only concepts a summary can name count (see concept_phrase)."""
+    labels = concept_labels(vocabulary)
     counts: Counter[str] = Counter()
     for text in descriptions:
-        counts.update(set(concepts(text)) & set(CONCEPT_PHRASES))
+        counts.update(_named(text, vocabulary, labels))
     if not counts:
         return ""
     concept, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
     return concept if count * 2 >= len(descriptions) else ""
 
 
-def shared_concept(descriptions: Sequence[str]) -> str:
-    """The lexicon concept named by every description ("" when they do not all name one, or there are none)."""
-    from legami.aggregation.engine.text import concepts
-
+def shared_concept(descriptions: Sequence[str], vocabulary: Any = None) -> str:
+    """The concept named by every description ("" when they do not all name one, or there are none)."""
+    labels = concept_labels(vocabulary)
     common: set[str] | None = None
     for text in descriptions:
-        named = set(concepts(text)) & set(CONCEPT_PHRASES)
+        named = _named(text, vocabulary, labels)
         common = named if common is None else common & named
         if not common:
             return ""
     return min(common) if common else ""
 
 
-def title_word(*, keywords: Sequence[str], area_name: str, concept: str = "") -> str:
+def title_word(
+    *, keywords: Sequence[str], area_name: str, concept: str = "", labels: Mapping[str, str] | None = None
+) -> str:
     """What a title says is asked: the concept's label, else the first keyword that names a need, else the area."""
-    if concept in CONCEPT_PHRASES:
-        what = str(CONCEPT_PHRASES[concept][0])
+    phrase = concept_phrase(concept, labels)
+    if phrase is not None:
+        what = phrase[0]
     else:
         what = next((keyword for keyword in keywords if names_a_need(keyword)), area_name)
     return what[:1].upper() + what[1:]
@@ -474,10 +512,16 @@ def _fit_title(title: str) -> str:
 
 
 def default_title(
-    *, keywords: Sequence[str], area_name: str, comuni: Sequence[str], neighbourhood: str = "", concept: str = ""
+    *,
+    keywords: Sequence[str],
+    area_name: str,
+    comuni: Sequence[str],
+    neighbourhood: str = "",
+    concept: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """“Doposcuola — Cremona, Po”: what is asked (its concept, a keyword naming a need, or the area) and the place."""
-    what = title_word(keywords=keywords, area_name=area_name, concept=concept)
+    what = title_word(keywords=keywords, area_name=area_name, concept=concept, labels=labels)
     place = title_place(comuni, neighbourhood)
     title = f"{what} — {place}" if place else what
     return title[:TITLE_LENGTH]

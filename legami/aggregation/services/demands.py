@@ -20,6 +20,7 @@ from legami.aggregation import summaries
 from legami.aggregation.capabilities import REVIEW_DEMANDS as REVIEW
 from legami.aggregation.describing import Description, describe, keyword_sources
 from legami.aggregation.models import AggregatedDemand, DemandEvent, DemandItem, DemandStatus
+from legami.aggregation.selectors.vocabulary import network_vocabulary
 from legami.aggregation.services.learning import learn_from_merge, learn_from_removal, learn_from_split
 from legami.aggregation.services.suggestions import suggestions_changed
 from legami.core.audit import record_event, snapshot
@@ -187,6 +188,7 @@ def _refresh(demand: AggregatedDemand) -> None:
         area_name=demand.area.name,
         keywords=summaries.recompute_keywords(descriptions, subjects=subjects, preferred=demand.keywords),
         keywords_checked=True,
+        vocabulary=network_vocabulary(demand.network),
     )
     _apply(demand, description, keep_title=not _auto_title(demand))
     if items:

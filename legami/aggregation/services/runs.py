@@ -230,7 +230,7 @@ def _run(*, job: Job, engine: Any, options: dict) -> dict:
         proposals = []
         for group in kept:
             members = [needs[i] for i in group.members]
-            description = _describe_group(group, members, distance_km=distance)
+            description = _describe_group(group, members, distance_km=distance, vocabulary=vocabulary)
             proposals.append((group, members, description))
         titles = summaries.distinct_titles(
             [d.title_parts or summaries.TitleParts(title=d.title) for _g, _m, d in proposals]
@@ -304,7 +304,7 @@ class _Outcome:
     misfiled: dict
 
 
-def _describe_group(group: Any, members: list[Need], *, distance_km: Any) -> Any:
+def _describe_group(group: Any, members: list[Need], *, distance_km: Any, vocabulary: Any = None) -> Any:
     windows_any = getattr(group, "windows_any", None)
     return describe(
         members,
@@ -313,6 +313,7 @@ def _describe_group(group: Any, members: list[Need], *, distance_km: Any) -> Any
         windows=list(group.common_windows),
         windows_any=list(windows_any) if windows_any is not None else None,
         distance_km=distance_km,
+        vocabulary=vocabulary,
     )
 
 

@@ -241,6 +241,32 @@ def test_the_summary_in_italian(cast, area):
     assert "martedì o il giovedì 16–18 (non lo stesso giorno per tutti)" in text.summary
 
 
+def test_a_network_s_own_concept_and_label_name_its_candidates(cast, area):
+    from legami.aggregation.services import vocabulary as vocabulary_services
+
+    vocabulary_services.rename_concept(
+        actor=cast.coordinator, network=cast.network, concept="schooling", label="Spazio compiti"
+    )
+    vocabulary_services.add_concept(
+        actor=cast.coordinator, network=cast.network, code="cani", label="Cura degli animali", terms="cane, cani"
+    )
+    for text in DOPOSCUOLA:
+        _need(cast, area, text)
+    for text in ("Chi porta fuori il cane la sera?", "Sono in ospedale, il mio cane resta solo", "Cane da accudire"):
+        _need(cast, area, text, time_windows=[{"day": 5, "start": "18:00", "end": "20:00"}])
+    with translation.override("it"):
+        job = _run(cast, min_group_size=2, min_cohesion=0)
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    demands = {d.title: d.summary for d in AggregatedDemand.objects.filter(network=cast.network, status=S.CANDIDATE)}
+    assert set(demands) == {"Spazio compiti — Cremona", "Cura degli animali — Cremona"}, demands
+    assert "chiedono spazio compiti" in demands["Spazio compiti — Cremona"]
+    assert "chiedono cura degli animali" in demands["Cura degli animali — Cremona"]
+    # another network keeps the standard phrase
+    assert summaries.concept_labels(None) == {}
+    with translation.override("it"):
+        assert summaries.title_word(keywords=[], area_name="X", concept="schooling") == "Doposcuola"
+
+
 # --- misfiled needs, cohesion, sizes ---------------------------------------------------------------
 
 
