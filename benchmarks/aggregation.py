@@ -2,6 +2,7 @@
 
     python -m benchmarks.aggregation --sizes 10000,100000      # table + JSON, sets A, B and C
     python -m benchmarks.aggregation --sets B,C --sizes 10000  # only the sets never used for tuning
+    python -m benchmarks.aggregation --sets F --sizes 10000    # set F only (hand-written, held out)
     python -m benchmarks.aggregation --write-dataset DIR --sizes 10000   # DIR/needs_10000.csv + truth_10000.csv
     python -m benchmarks.aggregation --write-dataset DIR --set B --sizes 10000   # the same for set B
     python manage.py aggregate_needs --input DIR/needs_10000.csv --output groups.csv
@@ -16,10 +17,11 @@ Thursday); singletons; and noise (an unrelated topic in the same area and Comune
 hours, the same topic in another area).
 The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
-Three evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
+Four evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
 B, an independent generator (benchmarks/evalsets/independent.py); C, hand-written needs
-(benchmarks/data/handwritten/). Three methods (METHODS): baseline, plain (benchmarks/plain.py) and the engine; each
-runs in a subprocess so that its peak memory (max RSS) is its own.
+(benchmarks/data/handwritten/); F, a second set of hand-written needs held out from all tuning
+(benchmarks/data/handwritten2/, run it with --sets F). Three methods (METHODS): baseline, plain
+(benchmarks/plain.py) and the engine; each runs in a subprocess so that its peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
@@ -815,7 +817,8 @@ def scores(truth: list, predicted: list) -> dict:
 # ---- runner --------------------------------------------------------------------------------------------
 
 
-# The evaluation sets: the engine's thresholds and lexicon were tuned on A only; B and C were written apart.
+# The evaluation sets: the engine's thresholds and lexicon were tuned on A only; B, C and F were written apart (F
+# later than C, by another hand, so that one hand-written set stays unseen by whoever tunes on C's errors).
 SETS: dict[str, dict[str, str | bool]] = {
     "A": {
         "label": "progetto (tuning)",
@@ -832,7 +835,21 @@ SETS: dict[str, dict[str, str | bool]] = {
         "tuned": False,
         "source": "benchmarks/data/handwritten/: needs written one by one, groups decided by reading them",
     },
+    "F": {
+        "label": "scritto a mano 2",
+        "tuned": False,
+        "source": "benchmarks/data/handwritten2/: a second hand-written set, other places and services, held out",
+    },
 }
+
+# The hand-written sets: their own folder and their own size (`--sizes` does not apply to them).
+HANDWRITTEN_SETS = ("C", "F")
+
+
+def _handwritten_folder(set_name: str) -> Path:
+    from benchmarks.evalsets.handwritten import FOLDER, FOLDER2
+
+    return FOLDER if set_name == "C" else FOLDER2
 
 
 # baseline: one group per area and Comune; plain: an outside evaluator's lemmatised TF-IDF + single linkage under the
@@ -841,17 +858,17 @@ METHODS = ("baseline", "plain", "engine")
 
 
 def dataset(set_name: str, size: int, seed: int) -> tuple[list[dict], list]:
-    """The rows and true labels of one evaluation set (C has its own size: `size` is ignored)."""
+    """The rows and true labels of one evaluation set (C and F have their own size: `size` is ignored)."""
     if set_name == "A":
         return generate(size, seed)
     if set_name == "B":
         from benchmarks.evalsets.independent import generate as generate_b
 
         return generate_b(size, seed)
-    if set_name == "C":
+    if set_name in HANDWRITTEN_SETS:
         from benchmarks.evalsets.handwritten import load
 
-        return load()
+        return load(_handwritten_folder(set_name))
     raise ValueError(f"unknown evaluation set {set_name!r} (expected one of {', '.join(SETS)})")
 
 
@@ -894,16 +911,16 @@ def run(
     sets: list[str] | tuple[str, ...] = ("A", "B", "C"),
     methods: tuple[str, ...] = METHODS,
 ) -> dict:
-    """Each method on each set at each size (C at its own size) in its own subprocess; the results document."""
+    """Each method on each set at each size (C and F at their own size) in its own subprocess; the results document."""
     unknown = [name for name in sets if name not in SETS]
     if unknown:
         raise ValueError(f"unknown evaluation set(s) {', '.join(unknown)} (expected some of {', '.join(SETS)})")
     results = []
     for set_name in sets:
-        if set_name == "C":
+        if set_name in HANDWRITTEN_SETS:
             from benchmarks.evalsets.handwritten import size as handwritten_size
 
-            set_sizes = [handwritten_size()]
+            set_sizes = [handwritten_size(_handwritten_folder(set_name))]
         else:
             set_sizes = sizes
         for size in set_sizes:
@@ -1100,7 +1117,7 @@ def learning_table(document: dict) -> str:
 
 
 def write_dataset(directory: Path, size: int, seed: int, set_name: str = "A") -> tuple[Path, Path]:
-    """Write needs_<n>.csv and truth_<n>.csv of set A or B (set C is already files)."""
+    """Write needs_<n>.csv and truth_<n>.csv of set A or B (sets C and F are already files)."""
     if set_name not in ("A", "B"):
         raise ValueError(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
     rows, truth = dataset(set_name, size, seed)
@@ -1138,7 +1155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-dataset", metavar="DIR", help="write needs_<n>.csv and truth_<n>.csv and stop")
     parser.add_argument("--score", nargs=2, metavar=("TRUTH", "GROUPS"), help="score a groups.csv against a truth file")
     parser.add_argument(
-        "--sets", default="A,B,C", help="evaluation sets to run: A (tuning), B (independent), C (hand-written)"
+        "--sets",
+        default="A,B,C",
+        help="evaluation sets to run: A (tuning), B (independent), C (hand-written), F (hand-written, held out)",
     )
     parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A or B)")
     parser.add_argument("--one", choices=METHODS, help=argparse.SUPPRESS)
@@ -1173,7 +1192,9 @@ def main(argv: list[str] | None = None) -> int:
     sets = [name.strip().upper() for name in args.sets.split(",") if name.strip()]
     unknown = [name for name in sets if name not in SETS]
     if unknown or not sets:
-        parser.error(f"--sets: unknown set(s) {', '.join(unknown) or '(none given)'}; expected some of A,B,C")
+        parser.error(
+            f"--sets: unknown set(s) {', '.join(unknown) or '(none given)'}; expected some of {','.join(SETS)}"
+        )
     document = run(sizes, args.seed, sets)
     print(table(document))
     text = json.dumps(document, indent=2)

@@ -360,3 +360,103 @@ def test_set_b_has_chains_whose_ends_do_not_meet(set_b):
         if any(a.windows and b.windows and not overlaps(a.windows, b.windows) for a, b in combinations(group, 2))
     ]
     assert len(ends_apart) > 10
+
+
+# ---- set F: a second hand-written set, held out (benchmarks/data/handwritten2/) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def set_f() -> tuple[list[dict], list[str]]:
+    return handwritten.load(handwritten.FOLDER2)
+
+
+def test_set_f_loads_with_records_from_rows_with_unique_ids_and_a_label_for_every_need(set_f):
+    rows = read_rows(handwritten.NEEDS2)
+    records = records_from_rows(rows)
+    assert 200 <= len(records) <= 240
+    ids = [r.id for r in records]
+    assert len(set(ids)) == len(ids)
+    assert ids == [f"f{number:03d}" for number in range(1, len(ids) + 1)]
+    with handwritten.TRUTH2.open(newline="", encoding="utf-8") as handle:
+        labels = [row["need_id"] for row in csv.DictReader(handle)]
+    assert len(set(labels)) == len(labels)
+    assert set(labels) == set(ids)
+    assert handwritten.size(handwritten.FOLDER2) == len(records) == len(set_f[1])
+
+
+def test_set_f_true_groups_obey_the_pairwise_rules_with_hours_shared_by_every_pair(set_f):
+    rows, truth = set_f
+    records = records_from_rows(rows)
+    assert rule_breaks(records, truth) == []
+    members: dict[str, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records, truth, strict=True):
+        members[label].append(record)
+    apart = [
+        (label, a.id, b.id)
+        for label, group in members.items()
+        for a, b in combinations(group, 2)
+        if not overlaps(a.windows, b.windows)
+    ]
+    assert apart == []
+
+
+def test_set_f_has_its_own_places_groups_singletons_chains_and_distinct_texts(set_f):
+    rows, truth = set_f
+    records = records_from_rows(rows)
+    comuni = {r.municipality for r in records}
+    assert comuni <= CREMONA
+    assert {"019025", "019067", "019084", "019076", "019035"} <= comuni
+    assert not comuni & {"019036", "019098", "019021"}  # Cremona, Soresina, Casalmaggiore: set C's other places
+    assert {r.area for r in records} <= AREAS
+    assert {r.target_group for r in records} <= set(TargetGroup.values)
+    assert len({r.description for r in records}) == len(records)
+    assert all(5 <= len(r.description.split()) <= 45 for r in records)
+    assert 0.65 <= sum(r.has_point for r in records) / len(records) <= 0.85
+    sizes: dict[str, int] = defaultdict(int)
+    windows: dict[str, set] = defaultdict(set)
+    for record, label in zip(records, truth, strict=True):
+        sizes[label] += 1
+        windows[label].add(record.windows)
+    groups = [n for n in sizes.values() if n > 1]
+    assert 45 <= len(groups) <= 55
+    assert max(groups) <= 10
+    assert 50 <= sum(1 for n in sizes.values() if n == 1) <= 70
+    assert sum(1 for label, w in windows.items() if len(w) > 1 and sizes[label] >= 3) >= 15
+
+
+def test_set_f_shares_no_description_with_set_c(set_f):
+    rows_c, _truth = handwritten.load()
+    assert not {row["description"] for row in rows_c} & {row["description"] for row in set_f[0]}
+
+
+def test_runner_scores_the_baseline_on_set_f_in_process():
+    result = aggregation._run_method("baseline", 0, 3, "F")
+    assert result["set"] == "F"
+    assert result["needs"] == handwritten.size(handwritten.FOLDER2)
+    assert result["pairwise_recall"] == 1.0
+    assert aggregation.SETS["F"]["label"] == "scritto a mano 2"
+    assert aggregation.SETS["F"]["tuned"] is False
+
+
+def test_runner_measures_set_f_at_its_own_size(monkeypatch):
+    calls = []
+
+    class Done:
+        returncode = 0
+        stderr = ""
+
+        def __init__(self, command):
+            set_name, method = command[command.index("--set") + 1], command[command.index("--one") + 1]
+            size = int(command[command.index("--sizes") + 1])
+            calls.append((set_name, method, size))
+            self.stdout = json.dumps(
+                {"set": set_name, "method": method, "needs": size, "ari": 1, "pairwise_precision": 1,
+                 "pairwise_recall": 1, "groups": 1, "true_groups": 1, "seconds": 0, "peak_rss_mb": 1}
+            )  # fmt: skip
+
+    monkeypatch.setattr(aggregation.subprocess, "run", lambda command, **kwargs: Done(command))
+    document = aggregation.run([10_000], sets=["F"])
+    size_f = handwritten.size(handwritten.FOLDER2)
+    assert calls == [("F", method, size_f) for method in ("baseline", "plain", "engine")]
+    assert "F scritto a mano 2" in aggregation.table(document)
+    assert "F = scritto a mano 2 (never used for tuning)" in aggregation.table(document)
