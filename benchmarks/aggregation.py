@@ -1044,14 +1044,20 @@ def reviewer_fixes(rows: list[dict], truth: list, predicted: list, limit: int = 
 LEARNING_RUNS = (("A", "empty"), ("A", "standard"), ("B", "standard"))
 
 
-def learning_simulation(size: int, seed: int, *, vocabulary: str = "empty", set_name: str = "A") -> dict:
+def learning_simulation(
+    size: int, seed: int, *, vocabulary: str = "empty", set_name: str = "A", settings: object = None
+) -> dict:
     """A reviewer fixes the 20 largest errors of a run on the needs of half the Comuni; the evidence learned from
     those fixes is used on the other half (needs the reviewer never saw). ARI on the held-out half, before and
     after. On set B this measures learning, it tunes nothing: the engine's settings stay as they are, and what
     is learned lives in the simulated network's evidence only."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legami.settings")
-    from legami.aggregation.engine import Vocabulary, aggregate, evidence_from_merge, evidence_from_split
+    from legami.aggregation.engine import DEFAULT_SETTINGS, Vocabulary, evidence_from_merge, evidence_from_split
+    from legami.aggregation.engine import aggregate as engine_aggregate
     from legami.aggregation.engine.io import records_from_rows
+
+    def aggregate(records: list, **kwargs: object) -> list:
+        return engine_aggregate(records, settings or DEFAULT_SETTINGS, **kwargs)  # type: ignore[arg-type]
 
     # "empty": a network whose vocabulary knows no service yet, so that whatever the engine relates beyond
     # shared words is what the reviewer taught it; "standard": the standard vocabulary.

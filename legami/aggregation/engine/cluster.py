@@ -589,18 +589,20 @@ def run(
     if progress:
         progress(n // 10, n)
 
-    area_order = np.argsort(arrays.area, kind="stable")
-    area_bounds = np.flatnonzero(np.diff(arrays.area[area_order])) + 1
-    found: list[tuple[np.ndarray, float]] = []
-    done = 0
-    for indices in np.split(area_order, area_bounds):
-        indices = np.sort(indices)
-        a, b, s = _edges(arrays, indices, vectors, settings)
-        for component in _components(indices, a, b, s, settings.pair_similarity, 0.05):
-            found.extend(_cluster_component(arrays, component, vectors, settings))
-        done += len(indices)
-        if progress:
-            progress(n // 10 + done * 8 // 10, n)
+    found = _cluster_all(arrays, vectors, settings, progress, n)
+    if settings.group_weight > 0:
+        first = [members for members, cohesion in found if len(members) >= settings.group_min_size]
+        again = model.with_group_relatedness(
+            first,
+            weight=settings.group_weight,
+            neighbours=settings.group_neighbours,
+            min_similarity=settings.group_similarity_min,
+            min_groups=settings.group_min_groups,
+            uncovered=settings.group_uncovered,
+        )
+        if again is not None:
+            vectors = again.tocsr()
+            found = _cluster_all(arrays, vectors, settings, None, n)
 
     groups: list[Group] = []
     grouped = np.zeros(n, dtype=bool)
@@ -629,6 +631,24 @@ def run(
     if progress:
         progress(n, n)
     return Result(groups=groups, misfiled={order[i]: area for i, area in sorted(misfiled.items())})
+
+
+def _cluster_all(
+    arrays: _Arrays, vectors: sparse.csr_matrix, settings: EngineSettings, progress: Progress | None, n: int
+) -> list[tuple[np.ndarray, float]]:
+    area_order = np.argsort(arrays.area, kind="stable")
+    area_bounds = np.flatnonzero(np.diff(arrays.area[area_order])) + 1
+    found: list[tuple[np.ndarray, float]] = []
+    done = 0
+    for indices in np.split(area_order, area_bounds):
+        indices = np.sort(indices)
+        a, b, s = _edges(arrays, indices, vectors, settings)
+        for component in _components(indices, a, b, s, settings.pair_similarity, 0.05):
+            found.extend(_cluster_component(arrays, component, vectors, settings))
+        done += len(indices)
+        if progress:
+            progress(n // 10 + done * 8 // 10, n)
+    return found
 
 
 def fits(

@@ -232,6 +232,36 @@ def _latent_block(
     return normalize((words @ related).tocsr()).astype(np.float32)
 
 
+def _related_columns(
+    matrix: sparse.csr_matrix, eligible: np.ndarray, neighbours: int, min_similarity: float
+) -> sparse.csr_matrix | None:
+    """columns x columns: each column itself (1) and its `neighbours` most similar eligible columns of cosine >=
+    `min_similarity` (cosine of the columns of `matrix`); None when no column has a related one."""
+    count = matrix.shape[1]
+    columns = normalize(matrix.tocsc(), axis=0).tocsr()
+    columns = columns[:, eligible] if not eligible.all() else columns
+    where = np.flatnonzero(eligible)
+    if len(where) < 2:
+        return None
+    gram = (columns.T @ columns).tocoo()
+    keep = (gram.row != gram.col) & (gram.data >= min_similarity)
+    first, second, similarity = gram.row[keep], gram.col[keep], gram.data[keep]
+    # each row's best `neighbours`: sort by row, then by similarity (descending), and keep the first ones
+    order = np.lexsort((-similarity, first))
+    first, second, similarity = first[order], second[order], similarity[order]
+    starts = np.searchsorted(first, first, side="left")
+    rank = np.arange(len(first)) - starts
+    best = rank < neighbours
+    rows: list[np.ndarray] = [np.arange(count), where[first[best]]]
+    cols: list[np.ndarray] = [np.arange(count), where[second[best]]]
+    values: list[np.ndarray] = [np.ones(count, dtype=np.float32), similarity[best].astype(np.float32)]
+    if not best.any():
+        return None
+    return sparse.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count), dtype=np.float32
+    )
+
+
 def _row_keys(matrix: sparse.csr_matrix) -> np.ndarray:
     """A hash of each row's columns and values (to fit on distinct descriptions only)."""
     keys = np.empty(matrix.shape[0], dtype=np.int64)
@@ -268,6 +298,7 @@ class TextModel:
                 known = seen[text] = (content, lexicon.concepts(tokens))
             analysed.append(known)
         self.concepts: list[tuple[str, ...]] = [found for _, found in analysed]
+        self._uncovered_share = sum(1 for _, found in analysed if not found) / max(len(analysed), 1)
         self.lexicon = lexicon
         self.apart = _apart_masks(analysed, evidence)
         self._together = _together_block(analysed, evidence)
@@ -277,6 +308,7 @@ class TextModel:
             # Nothing to read: every description empty (or only stop words); no similarity anywhere.
             self.words = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
             self.vocabulary: np.ndarray = np.array(["-"])
+            self._blocks, self._weights = [self.words], [1.0]
             self.vectors = self._with_evidence(self.words)
             return
         self.words = self.word_vectorizer.fit_transform(texts).astype(np.float32)
@@ -301,20 +333,56 @@ class TextModel:
             weights.append(concept_weight)
         if latent_uncovered:
             # the less of the corpus the vocabulary reads, the more the corpus speaks for itself
-            latent_weight *= sum(1 for _, found in analysed if not found) / len(analysed)
+            latent_weight *= self._uncovered_share
         if latent_weight > 0:
             latent = _latent_block(self.words, latent_components, latent_neighbours, latent_similarity)
             if latent is not None:
                 blocks.append(latent)
                 weights.append(latent_weight)
+        self._blocks, self._weights = blocks, weights
+        self.vectors = self._combine(blocks, weights)
+
+    def _combine(self, blocks: list[sparse.csr_matrix], weights: list[float]) -> sparse.csr_matrix:
         if len(blocks) == 1:
-            self.vectors = self._with_evidence(self.words)
-            return
+            return self._with_evidence(blocks[0])
         combined = sparse.hstack(
             [block * np.float32(np.sqrt(max(weight, 0.0))) for block, weight in zip(blocks, weights, strict=True)],
             format="csr",
         )
-        self.vectors = self._with_evidence(normalize(combined).astype(np.float32))
+        return self._with_evidence(normalize(combined).astype(np.float32))
+
+    def with_group_relatedness(
+        self,
+        groups: Sequence[np.ndarray],
+        *,
+        weight: float,
+        neighbours: int,
+        min_similarity: float,
+        min_groups: int,
+        uncovered: bool = False,
+    ) -> sparse.csr_matrix | None:
+        """The vectors again, with a block of lemmas related by the groups of a first pass: two lemmas are related
+        when the same groups hold them (cosine of their group columns), so wordings that met in one Comune
+        through a need that bridges them meet in another Comune where nothing bridges them. None when no lemma
+        is related."""
+        if uncovered:
+            weight *= self._uncovered_share
+        if weight < 0.01 or not groups or not self.words.nnz:
+            return None
+        lengths = [len(members) for members in groups]
+        columns = np.concatenate([np.asarray(members, dtype=np.int64) for members in groups])
+        rows = np.repeat(np.arange(len(groups)), lengths)
+        indicator = sparse.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), (rows, columns)), shape=(len(groups), self.words.shape[0])
+        )
+        present = (indicator @ (self.words > 0).astype(np.float32)).tocsr()
+        present.data = np.log1p(present.data)  # a word many members repeat says no more than a few do
+        counts = np.bincount(present.indices, minlength=present.shape[1])
+        related = _related_columns(present, counts >= min_groups, neighbours, min_similarity)
+        if related is None:
+            return None
+        block = normalize((self.words @ related).tocsr()).astype(np.float32)
+        return self._combine([*self._blocks, block], [*self._weights, weight])
 
     def _with_evidence(self, vectors: sparse.csr_matrix) -> sparse.csr_matrix:
         if self._together is None:

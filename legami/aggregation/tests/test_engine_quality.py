@@ -1,9 +1,11 @@
 """The engine on the cases issue 9 names: chained days, paraphrases through the vocabulary, misfiled needs,
 minimum cohesion, evidence learned from review, determinism; and the vocabulary as data."""
 
+import dataclasses
 import json
 import random
 
+import numpy as np
 import pytest
 
 from legami.aggregation.engine import (
@@ -302,6 +304,78 @@ def test_needs_without_hours_go_with_the_nearest_group_with_hours():
 def test_the_learning_simulation_rises_on_needs_the_reviewer_never_saw():
     from benchmarks.aggregation import learning_simulation
 
-    document = learning_simulation(2000, 1, vocabulary="empty")
+    # What the reviewer taught, alone: without the second pass, whose relatedness learned from the engine's own
+    # groups already joins much of what the fixes teach at this small size (`make bench` runs the simulation
+    # with every setting at its default on 100,000 needs).
+    alone = dataclasses.replace(EngineSettings(), group_weight=0.0)
+    document = learning_simulation(2000, 1, vocabulary="empty", settings=alone)
     assert document["evidence"] and document["fixes"] == 20
     assert document["after"]["ari"] > document["before"]["ari"]
+
+
+# ---- second pass: lemmas related by the first pass's groups ------------------------------------------------
+
+LATIN = ["Cerco un tutor di latino per mio figlio", "Tutor di latino per la versione", "Latino: serve un tutor"]
+GREEK = ["Insegnante di greco antico cercasi", "Greco antico, qualche lezione", "Lezioni di greco antico"]
+BRIDGE = ["Tutor di latino e greco antico", "Latino e greco: un tutor o un insegnante", "Lezioni di latino e greco"]
+SWIM = ["Corso di nuoto in piscina", "Nuoto in piscina per i bimbi", "Piscina comunale, corso di nuoto"]
+
+
+def _classics(comuni: int = 3) -> tuple[list, set, set, set]:
+    """Three Comuni where latin, greek and the needs that name both meet in groups of 12; a fourth where only
+    latin and greek needs, which share no word, and a swimming course are asked."""
+    records, number = [], 0
+
+    def add(text, comune, hours):
+        nonlocal number
+        number += 1
+        records.append(need(number, text, area="istruzione", comune=comune, hours=hours))
+        return str(number)
+
+    for index in range(comuni):
+        for text in [*LATIN, *GREEK, *BRIDGE, *LATIN[:2], *GREEK[:1]]:
+            add(text, f"01900{index}", "mar 16-18")
+        for text in SWIM:
+            add(text, f"01900{index}", "mar 16-18")
+    latin = {add(text, "019099", "mar 16-18") for text in [*LATIN, LATIN[0]]}
+    greek = {add(text, "019099", "mar 16-18") for text in [*GREEK, GREEK[1]]}
+    swim = {add(text, "019099", "mar 16-18") for text in SWIM}
+    return records, latin, greek, swim
+
+
+def test_the_second_pass_joins_wordings_other_comuni_bridged():
+    records, latin, greek, swim = _classics()
+    # no vocabulary and no corpus relatedness: only the groups of the first pass can relate "latino" and "greco"
+    quiet = EngineSettings(latent_weight=0.0, min_group_size=2)
+    empty = Vocabulary(concepts=())
+    first_only = partition(records, dataclasses.replace(quiet, group_weight=0.0), vocabulary=empty)
+    assert frozenset(latin) in first_only and frozenset(greek) in first_only
+    both = partition(records, quiet, vocabulary=empty)
+    assert frozenset(latin | greek) in both
+    assert frozenset(swim) in both  # a service never grouped with them stays apart
+
+
+def test_the_second_pass_learns_nothing_from_groups_smaller_than_its_minimum():
+    records, latin, greek, _swim = _classics()
+    quiet = EngineSettings(latent_weight=0.0, min_group_size=2, group_min_size=13)
+    result = partition(records, quiet, vocabulary=Vocabulary(concepts=()))
+    assert frozenset(latin) in result and frozenset(greek) in result
+
+
+def test_the_second_pass_weighs_less_where_the_vocabulary_reads_the_descriptions():
+    from legami.aggregation.engine.text import TextModel
+
+    covered = TextModel(AFTERSCHOOL * 3, concept_weight=0.3)
+    assert covered._uncovered_share == 0
+    assert (
+        covered.with_group_relatedness(
+            [np.arange(9)], weight=0.3, neighbours=20, min_similarity=0.3, min_groups=1, uncovered=True
+        )
+        is None
+    )
+    assert (
+        covered.with_group_relatedness(
+            [np.arange(9)], weight=0.3, neighbours=20, min_similarity=0.3, min_groups=1, uncovered=False
+        )
+        is not None
+    )
