@@ -2,6 +2,7 @@
 
     python -m benchmarks.aggregation --sizes 10000,100000      # table + JSON, sets A, B and C
     python -m benchmarks.aggregation --sets B,C --sizes 10000  # only the sets never used for tuning
+    python -m benchmarks.aggregation --sets D,E --sizes 10000  # the held-out external sets
     python -m benchmarks.aggregation --write-dataset DIR --sizes 10000   # DIR/needs_10000.csv + truth_10000.csv
     python -m benchmarks.aggregation --write-dataset DIR --set B --sizes 10000   # the same for set B
     python manage.py aggregate_needs --input DIR/needs_10000.csv --output groups.csv
@@ -16,10 +17,11 @@ Thursday); singletons; and noise (an unrelated topic in the same area and Comune
 hours, the same topic in another area).
 The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
-Three evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
+Five evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
 B, an independent generator (benchmarks/evalsets/independent.py); C, hand-written needs
-(benchmarks/data/handwritten/). Three methods (METHODS): baseline, plain (benchmarks/plain.py) and the engine; each
-runs in a subprocess so that its peak memory (max RSS) is its own.
+(benchmarks/data/handwritten/); D and E, a held-out external generator (benchmarks/evalsets/external.py) in two
+voices, short requests and whole sentences (not run by default). Three methods (METHODS): baseline, plain
+(benchmarks/plain.py) and the engine; each runs in a subprocess so that its peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
@@ -832,6 +834,18 @@ SETS: dict[str, dict[str, str | bool]] = {
         "tuned": False,
         "source": "benchmarks/data/handwritten/: needs written one by one, groups decided by reading them",
     },
+    "D": {
+        "label": "esterno breve",
+        "tuned": False,
+        "source": "benchmarks/evalsets/external.py generate(voice='short'): a held-out generator with its own "
+        "catalogue, short requests",
+    },
+    "E": {
+        "label": "esterno frasi",
+        "tuned": False,
+        "source": "benchmarks/evalsets/external.py generate(voice='sentences'): the same generator, whole sentences "
+        "of citizens, operators and text messages",
+    },
 }
 
 
@@ -852,6 +866,10 @@ def dataset(set_name: str, size: int, seed: int) -> tuple[list[dict], list]:
         from benchmarks.evalsets.handwritten import load
 
         return load()
+    if set_name in ("D", "E"):
+        from benchmarks.evalsets.external import generate as generate_external
+
+        return generate_external(size, seed, voice="short" if set_name == "D" else "sentences")
     raise ValueError(f"unknown evaluation set {set_name!r} (expected one of {', '.join(SETS)})")
 
 
@@ -1100,9 +1118,9 @@ def learning_table(document: dict) -> str:
 
 
 def write_dataset(directory: Path, size: int, seed: int, set_name: str = "A") -> tuple[Path, Path]:
-    """Write needs_<n>.csv and truth_<n>.csv of set A or B (set C is already files)."""
-    if set_name not in ("A", "B"):
-        raise ValueError(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
+    """Write needs_<n>.csv and truth_<n>.csv of a generated set (A, B, D or E; set C is already files)."""
+    if set_name == "C":
+        raise ValueError(f"--write-dataset writes set A or B, D or E; set C is already in {SETS['C']['source']}")
     rows, truth = dataset(set_name, size, seed)
     directory.mkdir(parents=True, exist_ok=True)
     needs, labels = directory / f"needs_{size}.csv", directory / f"truth_{size}.csv"
@@ -1138,9 +1156,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-dataset", metavar="DIR", help="write needs_<n>.csv and truth_<n>.csv and stop")
     parser.add_argument("--score", nargs=2, metavar=("TRUTH", "GROUPS"), help="score a groups.csv against a truth file")
     parser.add_argument(
-        "--sets", default="A,B,C", help="evaluation sets to run: A (tuning), B (independent), C (hand-written)"
+        "--sets",
+        default="A,B,C",
+        help="evaluation sets to run: A (tuning), B (independent), C (hand-written), D and E (external, held out)",
     )
-    parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A or B)")
+    parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A, B, D or E)")
     parser.add_argument("--one", choices=METHODS, help=argparse.SUPPRESS)
     parser.add_argument("--output", help="also write the JSON document here")
     parser.add_argument(
@@ -1164,8 +1184,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(documents, indent=2))
         return 0 if documents[0]["after"]["ari"] > documents[0]["before"]["ari"] else 1
     if args.write_dataset:
-        if args.set not in ("A", "B"):
-            parser.error(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
+        if args.set == "C":
+            parser.error(f"--write-dataset writes set A or B, D or E; set C is already in {SETS['C']['source']}")
         for size in sizes:
             for path in write_dataset(Path(args.write_dataset), size, args.seed, args.set):
                 print(path)
@@ -1173,7 +1193,9 @@ def main(argv: list[str] | None = None) -> int:
     sets = [name.strip().upper() for name in args.sets.split(",") if name.strip()]
     unknown = [name for name in sets if name not in SETS]
     if unknown or not sets:
-        parser.error(f"--sets: unknown set(s) {', '.join(unknown) or '(none given)'}; expected some of A,B,C")
+        parser.error(
+            f"--sets: unknown set(s) {', '.join(unknown) or '(none given)'}; expected some of {','.join(SETS)}"
+        )
     document = run(sizes, args.seed, sets)
     print(table(document))
     text = json.dumps(document, indent=2)
