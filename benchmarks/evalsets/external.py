@@ -426,7 +426,10 @@ class Generator:
             pointed = spec.pointed_all or rng.random() < POINT_SHARE
             point = _in_disc(rng, *centre, MEMBER_KM) if pointed else None
             timed = spec.slot is not None and (spec.timed_all or rng.random() >= UNTIMED_SHARE)
-            windows = _member_windows(rng, *spec.slot, spec.varied and number > 0) if timed else []  # type: ignore[misc]
+            windows: list[Window] = []
+            if timed and spec.slot is not None:
+                day, start, end = spec.slot
+                windows = _member_windows(rng, day, start, end, spec.varied and number > 0)
             all_timed &= timed
             all_pointed &= pointed
             cells |= _cells(windows)
@@ -567,6 +570,7 @@ class Generator:
 
     def singleton(self) -> None:
         rng = self.rng
+        targets: tuple[str, ...]
         if rng.random() < 0.5:
             number = rng.randrange(len(ONE_OFF))
             key, area, targets = f"oneoff:{number}", ONE_OFF[number][0], (rng.choice(TARGETS),)

@@ -538,3 +538,14 @@ def test_runner_knows_sets_d_and_e_and_the_command_lines_accept_them(monkeypatch
     monkeypatch.setattr(bench, "_run_suite", lambda *args: pytest.fail("the HTTP suite must not start"))
     with pytest.raises(SystemExit):
         bench.main(["--aggregation-sets", "D,Q"])
+
+
+def test_sets_d_and_e_truth_is_decidable_by_the_service_and_the_rules(set_e):
+    """Plain's single linkage with one made-up word per service instead of the descriptions scores ARI 1."""
+    from benchmarks.plain import plain_groups
+
+    names: dict[str, str] = {}
+    for key in set_e.keys:
+        names.setdefault(key, "q" + "".join("abcdefghij"[int(d)] for d in str(len(names))))
+    rows = [dict(row, description=names[key]) for row, key in zip(set_e.rows, set_e.keys, strict=True)]
+    assert aggregation.scores(set_e.labels, plain_groups(rows))["ari"] == 1.0
