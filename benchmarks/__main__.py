@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--aggregation-sets",
         default="A,B,C",
-        help="evaluation sets: A (the generator the engine is tuned on), B (independent), C (hand-written), F (a "
-        "second hand-written set, held out)",
+        help="evaluation sets: A (the generator the engine is tuned on), B (independent), C (hand-written), D and E "
+        "(external, held out: short requests and whole sentences), F (a second hand-written set, held out)",
     )
     parser.add_argument(
         "--learning-size",
@@ -163,9 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Checked before the HTTP suite, which takes minutes: a typo in a set name fails at once.
     sets = [name.strip().upper() for name in args.aggregation_sets.split(",") if name.strip()]
-    unknown = [name for name in sets if name not in ("A", "B", "C", "F")]
+    from benchmarks.aggregation import SETS
+
+    unknown = [name for name in sets if name not in SETS]
     if unknown:
-        parser.error(f"--aggregation-sets: unknown set(s) {', '.join(unknown)}; expected some of A,B,C,F")
+        parser.error(f"--aggregation-sets: unknown set(s) {', '.join(unknown)}; expected some of {','.join(SETS)}")
 
     started = time.perf_counter()
     load_before = os.getloadavg()

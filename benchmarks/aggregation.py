@@ -2,6 +2,7 @@
 
     python -m benchmarks.aggregation --sizes 10000,100000      # table + JSON, sets A, B and C
     python -m benchmarks.aggregation --sets B,C --sizes 10000  # only the sets never used for tuning
+    python -m benchmarks.aggregation --sets D,E --sizes 10000  # the held-out external sets
     python -m benchmarks.aggregation --sets F --sizes 10000    # set F only (hand-written, held out)
     python -m benchmarks.aggregation --write-dataset DIR --sizes 10000   # DIR/needs_10000.csv + truth_10000.csv
     python -m benchmarks.aggregation --write-dataset DIR --set B --sizes 10000   # the same for set B
@@ -17,10 +18,11 @@ Thursday); singletons; and noise (an unrelated topic in the same area and Comune
 hours, the same topic in another area).
 The engine never sees a theme id: only the CSV columns of `aggregate_needs`.
 
-Four evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
+Six evaluation sets (see benchmarks/README.md): A, this file's generator, on which the engine is tuned;
 B, an independent generator (benchmarks/evalsets/independent.py); C, hand-written needs
-(benchmarks/data/handwritten/); F, a second set of hand-written needs held out from all tuning
-(benchmarks/data/handwritten2/, run it with --sets F). Three methods (METHODS): baseline, plain
+(benchmarks/data/handwritten/); D and E, a held-out external generator (benchmarks/evalsets/external.py) in two
+voices, short requests and whole sentences; F, a second set of hand-written needs held out from all tuning
+(benchmarks/data/handwritten2/). Three methods (METHODS): baseline, plain
 (benchmarks/plain.py) and the engine; each runs in a subprocess so that its peak memory (max RSS) is its own.
 """
 
@@ -817,8 +819,8 @@ def scores(truth: list, predicted: list) -> dict:
 # ---- runner --------------------------------------------------------------------------------------------
 
 
-# The evaluation sets: the engine's thresholds and lexicon were tuned on A only; B, C and F were written apart (F
-# later than C, by another hand, so that one hand-written set stays unseen by whoever tunes on C's errors).
+# The evaluation sets: the engine's thresholds and lexicon were tuned on A only; B, C, D, E and F were written apart
+# (D, E and F later, by other hands, so that they stay unseen by whoever looked at B's and C's errors).
 SETS: dict[str, dict[str, str | bool]] = {
     "A": {
         "label": "progetto (tuning)",
@@ -834,6 +836,18 @@ SETS: dict[str, dict[str, str | bool]] = {
         "label": "scritto a mano",
         "tuned": False,
         "source": "benchmarks/data/handwritten/: needs written one by one, groups decided by reading them",
+    },
+    "D": {
+        "label": "esterno breve",
+        "tuned": False,
+        "source": "benchmarks/evalsets/external.py generate(voice='short'): a held-out generator with its own "
+        "catalogue, short requests",
+    },
+    "E": {
+        "label": "esterno frasi",
+        "tuned": False,
+        "source": "benchmarks/evalsets/external.py generate(voice='sentences'): the same generator, whole sentences "
+        "of citizens, operators and text messages",
     },
     "F": {
         "label": "scritto a mano 2",
@@ -869,6 +883,10 @@ def dataset(set_name: str, size: int, seed: int) -> tuple[list[dict], list]:
         from benchmarks.evalsets.handwritten import load
 
         return load(_handwritten_folder(set_name))
+    if set_name in ("D", "E"):
+        from benchmarks.evalsets.external import generate as generate_external
+
+        return generate_external(size, seed, voice="short" if set_name == "D" else "sentences")
     raise ValueError(f"unknown evaluation set {set_name!r} (expected one of {', '.join(SETS)})")
 
 
@@ -1123,9 +1141,11 @@ def learning_table(document: dict) -> str:
 
 
 def write_dataset(directory: Path, size: int, seed: int, set_name: str = "A") -> tuple[Path, Path]:
-    """Write needs_<n>.csv and truth_<n>.csv of set A or B (sets C and F are already files)."""
-    if set_name not in ("A", "B"):
-        raise ValueError(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
+    """Write needs_<n>.csv and truth_<n>.csv of a generated set (A, B, D or E; sets C and F are already files)."""
+    if set_name in HANDWRITTEN_SETS:
+        raise ValueError(
+            f"--write-dataset writes set A, B, D or E; set {set_name} is already in {SETS[set_name]['source']}"
+        )
     rows, truth = dataset(set_name, size, seed)
     directory.mkdir(parents=True, exist_ok=True)
     needs, labels = directory / f"needs_{size}.csv", directory / f"truth_{size}.csv"
@@ -1163,9 +1183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sets",
         default="A,B,C",
-        help="evaluation sets to run: A (tuning), B (independent), C (hand-written), F (hand-written, held out)",
+        help="evaluation sets to run: A (tuning), B (independent), C (hand-written), D and E (external, held out), F "
+        "(hand-written, held out)",
     )
-    parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A or B)")
+    parser.add_argument("--set", default="A", choices=tuple(SETS), help="the set --write-dataset writes (A, B, D or E)")
     parser.add_argument("--one", choices=METHODS, help=argparse.SUPPRESS)
     parser.add_argument("--output", help="also write the JSON document here")
     parser.add_argument(
@@ -1189,8 +1210,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(documents, indent=2))
         return 0 if documents[0]["after"]["ari"] > documents[0]["before"]["ari"] else 1
     if args.write_dataset:
-        if args.set not in ("A", "B"):
-            parser.error(f"--write-dataset writes set A or B; set C is already in {SETS['C']['source']}")
+        if args.set == "C":
+            parser.error(f"--write-dataset writes set A or B, D or E; set C is already in {SETS['C']['source']}")
         for size in sizes:
             for path in write_dataset(Path(args.write_dataset), size, args.seed, args.set):
                 print(path)

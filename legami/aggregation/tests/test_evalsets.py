@@ -15,7 +15,7 @@ from itertools import combinations
 import pytest
 
 from benchmarks import aggregation
-from benchmarks.evalsets import handwritten, independent
+from benchmarks.evalsets import external, handwritten, independent
 from benchmarks.evalsets.services import SERVICES
 from legami.aggregation.engine.io import read_rows, records_from_rows
 from legami.aggregation.engine.records import EngineSettings, NeedRecord, compatible_targets, near
@@ -301,7 +301,7 @@ def test_runner_measures_each_set_in_a_subprocess(monkeypatch):
     assert document["tuned_on"] == ["A"]
     assert list(document["sets"]) == ["A", "B", "C"]
     with pytest.raises(ValueError, match="unknown evaluation set"):
-        aggregation.run([1000], sets=["D"])
+        aggregation.run([1000], sets=["Q"])
 
 
 def test_runner_scores_the_baseline_on_set_c_in_process():
@@ -319,8 +319,9 @@ def test_write_dataset_writes_set_b_and_refuses_set_c(tmp_path):
     assert rows[0]["id"].startswith("b")
     with labels.open(newline="", encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 200
-    with pytest.raises(ValueError, match="set A or B"):
-        aggregation.write_dataset(tmp_path, 200, 4, "C")
+    for hand_written in ("C", "F"):
+        with pytest.raises(ValueError, match=f"set A, B, D or E; set {hand_written} is already in"):
+            aggregation.write_dataset(tmp_path, 200, 4, hand_written)
 
 
 def test_command_line_refuses_an_unknown_set(capsys):
@@ -460,3 +461,192 @@ def test_runner_measures_set_f_at_its_own_size(monkeypatch):
     assert calls == [("F", method, size_f) for method in ("baseline", "plain", "engine")]
     assert "F scritto a mano 2" in aggregation.table(document)
     assert "F = scritto a mano 2 (never used for tuning)" in aggregation.table(document)
+
+
+# ---- sets D and E: the held-out external generator (benchmarks/evalsets/external.py) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def set_d():
+    return external._generate(3000, 5, "short")
+
+
+@pytest.fixture(scope="module")
+def set_e():
+    return external._generate(3000, 5, "sentences")
+
+
+def test_sets_d_and_e_are_deterministic_per_seed_and_differ_across_seeds(set_d):
+    assert external.generate(3000, seed=5) == (set_d.rows, set_d.labels)
+    other = external.generate(3000, seed=6)
+    assert {r["description"] for r in other[0]} != {r["description"] for r in set_d.rows}
+
+
+@pytest.mark.parametrize("voice", ["short", "sentences"])
+def test_sets_d_and_e_have_the_requested_size_and_load_with_records_from_rows(voice):
+    rows, truth = external.generate(1234, seed=2, voice=voice)
+    assert len(rows) == len(truth) == 1234
+    assert all(list(row) == ["id", *[c for c in aggregation_columns() if c != "id"]] for row in rows)
+    assert len({row["id"] for row in rows}) == 1234
+    assert len(records_from_rows(rows)) == 1234
+    with pytest.raises(ValueError, match="voice"):
+        external.generate(10, voice="loud")
+
+
+@pytest.mark.parametrize("which", ["set_d", "set_e"])
+def test_sets_d_and_e_true_groups_obey_the_pairwise_rules_with_pairwise_hours(which, request):
+    generated = request.getfixturevalue(which)
+    records = records_from_rows(generated.rows)
+    assert rule_breaks(records, generated.labels) == []
+    members: dict[int, list[NeedRecord]] = defaultdict(list)
+    for record, label in zip(records, generated.labels, strict=True):
+        members[label].append(record)
+    for group in members.values():
+        assert all(overlaps(a.windows, b.windows) for a, b in combinations(group, 2))
+
+
+@pytest.mark.parametrize("which", ["set_d", "set_e"])
+def test_sets_d_and_e_units_of_one_service_and_area_are_kept_apart_by_the_rules(which, request):
+    generated = request.getfixturevalue(which)
+    records = records_from_rows(generated.rows)
+    limit = EngineSettings().distance_km
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        buckets[(generated.keys[index], record.area, record.municipality)].append(index)
+    joinable = [
+        (a, b)
+        for indices in buckets.values()
+        for a, b in combinations(indices, 2)
+        if generated.labels[a] != generated.labels[b]
+        and compatible_targets(records[a].target_group, records[b].target_group)
+        and near(records[a], records[b], limit)
+        and overlaps(records[a].windows, records[b].windows)
+    ]
+    assert joinable == []
+
+
+def test_sets_d_and_e_use_the_real_comuni_areas_and_targets_with_points_and_hours(set_d):
+    rows = set_d.rows
+    assert {row["municipality_istat"] for row in rows} <= CREMONA
+    assert len({row["municipality_istat"] for row in rows}) > 90
+    assert {row["area"] for row in rows} <= AREAS
+    assert {row["target_group"] for row in rows} <= set(TargetGroup.values)
+    assert 0.5 < sum(1 for row in rows if row["lat"]) / len(rows) < 0.7
+    assert 0.12 < sum(1 for row in rows if not row["time_windows"]) / len(rows) < 0.35
+    assert len(external.comuni()) == 113
+    # any two points of two different Comuni are more than 2 km apart (reach: spread + members' radius)
+    reach = {
+        c.code: (external.ZONE_RING_KM if c.big else external.SMALL_SPREAD_KM) + external.MEMBER_KM
+        for c in external.comuni()
+    }
+    for a, b in combinations(external.comuni(), 2):
+        assert external.km(a.lat, a.lon, b.lat, b.lon) > reach[a.code] + reach[b.code] + 2.0
+
+
+def test_sets_d_and_e_group_sizes_singletons_and_varied_slots(set_d):
+    counts: dict[int, int] = defaultdict(int)
+    for label in set_d.labels:
+        counts[label] += 1
+    sizes = list(counts.values())
+    assert sizes.count(1) > 200
+    assert max(sizes) >= 20 and max(sizes) <= 40
+    assert sum(1 for s in sizes if 2 <= s <= 5) > sum(1 for s in sizes if s > 10)
+    windows: dict[int, set[str]] = defaultdict(set)
+    for row, label in zip(set_d.rows, set_d.labels, strict=True):
+        if row["time_windows"]:
+            windows[label].add(row["time_windows"])
+    assert sum(1 for texts in windows.values() if len(texts) > 2) > 50
+
+
+@pytest.mark.parametrize("which", ["set_d", "set_e"])
+def test_sets_d_and_e_hard_negatives_sit_beside_a_group(which, request):
+    generated = request.getfixturevalue(which)
+    kinds = {kind for kind in generated.kinds if kind.startswith("negative:")}
+    assert kinds == {f"negative:{k}" for k in ("sibling", "hours", "target", "distance", "area")}
+    records = records_from_rows(generated.rows)
+    by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        by_place[(record.municipality, generated.keys[index])].append(index)
+    beside = defaultdict(int)
+    for index, kind in enumerate(generated.kinds):
+        if not kind.startswith("negative:"):
+            continue
+        record = records[index]
+        same_service = [
+            j
+            for j in by_place[(record.municipality, generated.keys[index])]
+            if generated.labels[j] != generated.labels[index] and generated.kinds[j] == "group"
+        ]
+        if kind == "negative:hours":
+            beside[kind] += any(not overlaps(record.windows, records[j].windows) for j in same_service)
+        elif kind == "negative:target":
+            beside[kind] += any(
+                not compatible_targets(record.target_group, records[j].target_group) for j in same_service
+            )
+        elif kind == "negative:area":
+            beside[kind] += any(records[j].area != record.area for j in same_service)
+        elif kind == "negative:distance":
+            beside[kind] += any(not near(record, records[j], 2.0) for j in same_service)
+        else:
+            beside[kind] += any(
+                records[j].area == record.area and generated.kinds[j] == "group"
+                for j in range(len(records))
+                if records[j].municipality == record.municipality and generated.keys[j] != generated.keys[index]
+            )
+    assert all(count > 5 for count in beside.values()), beside
+    assert set(beside) == kinds
+
+
+def test_sets_d_and_e_voices_differ(set_d, set_e):
+    short = [row["description"] for row in set_d.rows]
+    sentences = [row["description"] for row in set_e.rows]
+    assert len(set(short) & set(sentences)) < 0.05 * len(set(short))  # one-off needs read alike in both
+    assert sum(map(len, sentences)) > 2 * sum(map(len, short))
+    assert sum(" nn " in f" {t} " or " x " in f" {t} " or " cmq " in f" {t} " for t in sentences) > 100
+    assert sum(": " in t and t.rstrip().endswith((".", ")")) for t in sentences) > 300  # operators' notes
+    assert sum(" nn " in f" {t} " for t in short) == 0
+    assert len(set(short)) > 0.5 * len(short)
+
+
+def test_sets_d_and_e_catalogue_has_its_own_services_with_several_phrasings():
+    from benchmarks.evalsets.external_catalogue import BY_KEY as EXTERNAL
+    from benchmarks.evalsets.external_catalogue import SERVICES as OWN
+
+    assert 35 <= len(OWN) <= 45
+    for service in OWN:
+        assert service.area in AREAS and service.other_area in AREAS and service.other_area != service.area
+        assert 5 <= len(service.short) <= 10, service.key
+        assert 5 <= len(service.citizen) + len(service.operator) <= 10, service.key
+        assert service.sibling in EXTERNAL and service.sibling != service.key
+        for clique in service.cliques:
+            assert all(compatible_targets(a, b) for a, b in combinations(clique, 2)), service.key
+
+
+def test_runner_knows_sets_d_and_e_and_the_command_lines_accept_them(monkeypatch):
+    assert aggregation.SETS["D"]["label"] == "esterno breve" and aggregation.SETS["D"]["tuned"] is False
+    assert aggregation.SETS["E"]["label"] == "esterno frasi" and aggregation.SETS["E"]["tuned"] is False
+    rows, truth = aggregation.dataset("E", 200, 3)
+    assert len(rows) == len(truth) == 200 and rows[0]["id"].startswith("e")
+    result = aggregation._run_method("baseline", 300, 3, "D")
+    assert result["set"] == "D" and result["needs"] == 300 and result["pairwise_recall"] == 1.0
+    seen = []
+    monkeypatch.setattr(aggregation, "run", lambda sizes, seed, sets: seen.append(sets) or {"results": []})
+    monkeypatch.setattr(aggregation, "table", lambda document: "")
+    assert aggregation.main(["--sets", "D,E", "--sizes", "10"]) == 0
+    assert seen == [["D", "E"]]
+    from benchmarks import __main__ as bench
+
+    monkeypatch.setattr(bench, "_run_suite", lambda *args: pytest.fail("the HTTP suite must not start"))
+    with pytest.raises(SystemExit):
+        bench.main(["--aggregation-sets", "D,Q"])
+
+
+def test_sets_d_and_e_truth_is_decidable_by_the_service_and_the_rules(set_e):
+    """Plain's single linkage with one made-up word per service instead of the descriptions scores ARI 1."""
+    from benchmarks.plain import plain_groups
+
+    names: dict[str, str] = {}
+    for key in set_e.keys:
+        names.setdefault(key, "q" + "".join("abcdefghij"[int(d)] for d in str(len(names))))
+    rows = [dict(row, description=names[key]) for row, key in zip(set_e.rows, set_e.keys, strict=True)]
+    assert aggregation.scores(set_e.labels, plain_groups(rows))["ari"] == 1.0
