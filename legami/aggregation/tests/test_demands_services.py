@@ -135,7 +135,8 @@ def test_keywords_never_are_days_or_parts_of_the_day():
 def test_a_group_without_a_shared_concept_falls_back_on_its_area():
     from legami.aggregation import summaries
 
-    assert summaries.dominant_concept(["Vorrei imparare a suonare la chitarra", "Cerco un coro"]) in ("", "leisure")
+    assert summaries.dominant_concept(["Vorrei imparare a suonare la chitarra", "Cerco un coro"]) == "culture"
+    assert summaries.dominant_concept(["Vorrei imparare a fare il pane", "Cerco chi mi insegni a cucire"]) == ""
     text = summaries.demand_summary(
         people=3, target_group="families", comuni=["Cremona"], keywords=[], area_name="Casa", windows=()
     )
