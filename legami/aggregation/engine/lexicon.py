@@ -9,8 +9,11 @@ it mentions, weighed beside its lemmas (see text.py), so two paraphrases meet th
 the wording differs. Written from the vocabulary of Italian social services (servizi sociali, Caritas,
 terzo settore); deliberately generic: it names needs, not any particular data set.
 
-A word may belong to two concepts (e.g. "morosita": rent and bills). Words too generic to tell a need
-("aiuto", "bisogno", "casa" alone, "solo") are left out or only appear inside a phrase.
+A term names one concept: a word that would name two ("luce": bills or street lighting) is left out and its
+phrases kept ("bolletta della luce", "lampioni spenti"); only a few phrases nest a more general term of a
+neighbouring service on purpose (see NESTED_TERMS in the tests). Words too generic to tell a need ("aiuto",
+"bisogno", "casa" alone, "solo") or naming who asks rather than what ("anziano", "disabile") are left out or
+only appear inside a phrase.
 """
 
 from __future__ import annotations

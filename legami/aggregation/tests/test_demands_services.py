@@ -132,10 +132,18 @@ def test_keywords_never_are_days_or_parts_of_the_day():
     assert "giovedi" not in summaries.recompute_keywords(texts)
 
 
+def test_every_standard_concept_has_a_title_and_a_phrase():
+    from legami.aggregation import summaries
+    from legami.aggregation.engine.vocabulary import Vocabulary
+
+    assert {c.code for c in Vocabulary.standard().concepts} <= set(summaries.CONCEPT_PHRASES)
+
+
 def test_a_group_without_a_shared_concept_falls_back_on_its_area():
     from legami.aggregation import summaries
 
-    assert summaries.dominant_concept(["Vorrei imparare a suonare la chitarra", "Cerco un coro"]) in ("", "leisure")
+    assert summaries.dominant_concept(["Vorrei imparare a suonare la chitarra", "Cerco un coro"]) == "culture"
+    assert summaries.dominant_concept(["Vorrei imparare a fare il pane", "Cerco chi mi insegni a cucire"]) == ""
     text = summaries.demand_summary(
         people=3, target_group="families", comuni=["Cremona"], keywords=[], area_name="Casa", windows=()
     )
