@@ -39,7 +39,9 @@ class Lexicon:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         words: dict[str, set[str]] = {}
-        phrases: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = {}
+        # phrases by their first word, then by their second: a description's word is only tried against the
+        # phrases whose second word is among the next few words (3,000 terms, 100,000 descriptions)
+        phrases: dict[str, dict[str, list[tuple[tuple[frozenset[str], ...], str]]]] = {}
         self.area_of: dict[str, str] = {}
         for concept in vocabulary.concepts:
             self.area_of[concept.code] = concept.area
@@ -52,11 +54,17 @@ class Lexicon:
                     # matches "non vedono nessuno")
                     alternatives = tuple(frozenset({part, lemma(part)}) for part in parts)
                     for first in alternatives[0]:
-                        phrases.setdefault(first, []).append((alternatives, concept.code))
+                        for second in alternatives[1]:
+                            phrases.setdefault(first, {}).setdefault(second, []).append((alternatives, concept.code))
         self.words = {word: frozenset(codes) for word, codes in words.items()}
         self.phrases = phrases
         self.parts = frozenset(
-            word for entries in phrases.values() for parts, _code in entries for part in parts for word in part
+            word
+            for by_second in phrases.values()
+            for entries in by_second.values()
+            for parts, _code in entries
+            for part in parts
+            for word in part
         )
         fuzzy: dict[str, set[str]] = {}
         for word, codes in self.words.items():
@@ -95,11 +103,21 @@ class Lexicon:
     def _phrase_hits(self, tokens: Sequence[Token]) -> Counter[str]:
         found: Counter[str] = Counter()
         for start, (raw, base, _stop) in enumerate(tokens):
+            candidates = [self.phrases[first] for first in {raw, base} if first in self.phrases]
+            if not candidates:
+                continue
+            # where a phrase's second word may be: the next word, or after up to two stop words (see _matches)
+            seconds: set[str] = set()
+            for position in range(start + 1, min(start + 4, len(tokens))):
+                seconds.update(tokens[position][:2])
+                if not tokens[position][2]:
+                    break
             here: set[str] = set()  # one hit per concept and starting word ("vive sola" / "vive solo")
-            for first in {raw, base}:
-                for parts, concept in self.phrases.get(first, ()):
-                    if concept not in here and _matches(tokens, start, parts):
-                        here.add(concept)
+            for by_second in candidates:
+                for second in seconds & by_second.keys():
+                    for parts, concept in by_second[second]:
+                        if concept not in here and _matches(tokens, start, parts):
+                            here.add(concept)
             found.update(here)
         return found
 
