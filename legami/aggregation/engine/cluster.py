@@ -19,13 +19,18 @@ chained days, and the needs without hours placed by where they are.
    similarity across them reaches `chain_similarity` (Tuesday, Tuesday and Thursday, Thursday: one group).
 5. The needs without hours of a group move together to the group with hours whose members' centre is
    nearest to theirs (they fit any group's hours, so the words alone would place them by chance).
-6. Groups below `min_group_size` or `min_cohesion` are not proposed: their members stay singletons.
+6. Second pass: the lemmas that the groups of 12 or more needs hold together are related (a block added to
+   the vectors, text.TextModel.with_group_relatedness), and groups and lone needs linked by an edge in those
+   vectors merge, greedily by average similarity, while it reaches `group_similarity` and every rule holds for
+   every two members (_merge_units): wordings bridged in some Comuni meet where nothing bridges them.
+7. Groups below `min_group_size` or `min_cohesion` are not proposed: their members stay singletons.
 
 Deterministic: records are processed in the order of their ids, and ties are broken by that order.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -592,6 +597,7 @@ def run(
     found = _cluster_all(arrays, vectors, settings, progress, n)
     if settings.group_weight > 0:
         first = [members for members, cohesion in found if len(members) >= settings.group_min_size]
+        del vectors  # the model rebuilds its vectors in place with one more block
         again = model.with_group_relatedness(
             first,
             weight=settings.group_weight,
@@ -600,9 +606,11 @@ def run(
             min_groups=settings.group_min_groups,
             uncovered=settings.group_uncovered,
         )
-        if again is not None:
-            vectors = again.tocsr()
-            found = _cluster_all(arrays, vectors, settings, None, n)
+        if again is None:
+            vectors = model.vectors.tocsr()
+        else:
+            vectors = model.vectors = again.tocsr()
+            found = _merge_units(arrays, found, vectors, settings, n)
 
     groups: list[Group] = []
     grouped = np.zeros(n, dtype=bool)
@@ -631,6 +639,116 @@ def run(
     if progress:
         progress(n, n)
     return Result(groups=groups, misfiled={order[i]: area for i, area in sorted(misfiled.items())})
+
+
+def _merge_units(
+    arrays: _Arrays,
+    found: list[tuple[np.ndarray, float]],
+    vectors: sparse.csr_matrix,
+    settings: EngineSettings,
+    n: int,
+) -> list[tuple[np.ndarray, float]]:
+    """The second pass: the first pass's groups (and lone needs) linked by an edge in the new vectors merge,
+    greedily by the average similarity of their descriptions there, while it reaches `group_similarity` and
+    every rule holds for every two members, hours included. It only merges: a group of the first pass is never
+    split, so the pass costs a fraction of a second clustering (chosen on set A: 0.919 against 0.928 for
+    clustering again, mean of the development runs, in two thirds of the time)."""
+    threshold = settings.group_similarity
+
+    units: list[np.ndarray] = [members for members, _cohesion in found]
+    cohesions: list[float | None] = [cohesion for _members, cohesion in found]
+    unit_of = np.full(n, -1, dtype=np.int64)
+    for number, unit in enumerate(units):
+        unit_of[unit] = number
+    for need in np.flatnonzero(unit_of < 0).tolist():
+        unit_of[need] = len(units)
+        units.append(np.array([need], dtype=np.int64))
+        cohesions.append(None)
+    area_order = np.argsort(arrays.area, kind="stable")
+    area_bounds = np.flatnonzero(np.diff(arrays.area[area_order])) + 1
+    firsts, seconds = [], []
+    for indices in np.split(area_order, area_bounds):
+        a, b, _s = _edges(arrays, np.sort(indices), vectors, settings)
+        ua, ub = unit_of[a], unit_of[b]
+        keep = ua != ub
+        firsts.append(np.minimum(ua, ub)[keep])
+        seconds.append(np.maximum(ua, ub)[keep])
+    if not firsts:
+        return found
+    pairs = np.unique(np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1), axis=0)
+    if not len(pairs):
+        return found
+    count = len(units)
+    lengths = np.array([len(m) for m in units], dtype=np.int64)
+    indicator = sparse.csr_matrix(
+        (np.ones(n, dtype=np.float32), (unit_of, np.arange(n))), shape=(count, n), dtype=np.float32
+    )
+    sums = (indicator @ vectors).tocsr()
+    rows: dict[int, sparse.csr_matrix] = {}
+    sizes = lengths.astype(np.float64)
+
+    def row(unit: int) -> sparse.csr_matrix:
+        return rows[unit] if unit in rows else sums[unit]
+
+    dots = np.asarray(sums[pairs[:, 0]].multiply(sums[pairs[:, 1]]).sum(axis=1)).ravel()
+    averages = dots / (sizes[pairs[:, 0]] * sizes[pairs[:, 1]])
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for u, v in pairs.tolist():
+        neighbours[u].add(v)
+        neighbours[v].add(u)
+    version = np.zeros(count, dtype=np.int64)
+    heap = [
+        (-float(avg), int(u), int(v), 0, 0)
+        for (u, v), avg in zip(pairs.tolist(), averages.tolist(), strict=True)
+        if avg >= threshold
+    ]
+    heapq.heapify(heap)
+    alive = np.ones(count, dtype=bool)
+    merged = np.zeros(count, dtype=bool)
+    members = dict(enumerate(units))
+    while heap:
+        _negative, u, v, version_u, version_v = heapq.heappop(heap)
+        if not (alive[u] and alive[v]) or version[u] != version_u or version[v] != version_v:
+            continue
+        if sizes[u] + sizes[v] > settings.max_group_size:
+            continue
+        left, right = members[u], members[v]
+        grid_a = np.repeat(left, len(right))
+        grid_b = np.tile(right, len(left))
+        if not arrays.allowed(grid_a, grid_b, hours=True).all():
+            continue
+        members[u] = np.concatenate([left, right])
+        rows[u] = row(u) + row(v)
+        sizes[u] += sizes[v]
+        alive[v] = False
+        merged[u] = True
+        version[u] += 1
+        neighbours[u] |= neighbours.pop(v, set())
+        neighbours[u].discard(u)
+        neighbours[u].discard(v)
+        for w in list(neighbours[u]):
+            if not alive[w]:
+                neighbours[u].discard(w)
+                continue
+            neighbours[w].discard(v)
+            neighbours[w].add(u)
+            average = float((row(u) @ row(w).T).toarray()[0, 0]) / (sizes[u] * sizes[w])
+            if average >= threshold:
+                first, second = (u, w) if u < w else (w, u)
+                heapq.heappush(heap, (-average, first, second, int(version[first]), int(version[second])))
+    squares = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
+    result: list[tuple[np.ndarray, float]] = []
+    for u in np.flatnonzero(alive).tolist():
+        group = np.sort(members[u])
+        if len(group) < 2:
+            continue
+        known = cohesions[u]
+        if merged[u] or known is None:
+            total = row(u)
+            k = len(group)
+            known = float((total @ total.T).toarray()[0, 0] - squares[group].sum()) / (k * (k - 1))
+        result.append((group, float(min(1.0, max(0.0, known)))))
+    return result
 
 
 def _cluster_all(

@@ -99,16 +99,16 @@ class EngineSettings:
     latent_uncovered: bool = True
     # Second pass (0 = off): the groups of a first pass teach which lemmas go together (two lemmas are related
     # when the same groups of at least `group_min_size` needs hold them, cosine >= group_similarity_min over
-    # at least group_min_groups groups, group_neighbours per lemma; see TextModel.with_group_relatedness), and
-    # the needs are grouped again with that block at `group_weight` (times the share of descriptions that name
-    # no vocabulary concept when group_uncovered, as for the latent block; under 0.01 the pass is skipped).
-    # Chosen on generator A only (seeds 1 and 2, 10,000 and 100,000 needs), by the mean ARI with the standard
-    # and with an EMPTY vocabulary: off 0.905 (10k, both seeds), on 0.937; at 100,000 needs with an empty
-    # vocabulary 0.836 -> 0.898 (seed 1, group_min_size 8) and 0.918 (seed 2, 12); the standard vocabulary
-    # unchanged (0.9457 -> 0.9443 seed 1, 0.9485 seed 2). Without group_uncovered the standard vocabulary lost
-    # 0.01-0.02 of precision at 10,000 needs; groups of 16 and more were too few at 10,000 needs.
+    # at least group_min_groups groups, group_neighbours per lemma; see TextModel.with_group_relatedness); with
+    # that block at `group_weight` (times the share of descriptions that name no vocabulary concept when
+    # group_uncovered, as for the latent block; under 0.01 the pass is skipped) the first pass's groups merge
+    # (cluster._merge_units). Chosen on generator A only, seeds 1 and 2, by the mean ARI with the standard
+    # vocabulary, with every other term of each concept ("half") and with an EMPTY one, 10,000 needs: off 0.898,
+    # merging 0.919, clustering everything again 0.928 (too slow at 100,000 needs: 25-30 s); without
+    # group_uncovered the standard vocabulary lost 0.01-0.02 of precision; groups of 16 and more were too few at
+    # 10,000 needs, 20 neighbours per lemma no better than 10.
     group_weight: float = 0.3
-    group_neighbours: int = 20
+    group_neighbours: int = 10
     group_similarity_min: float = 0.3
     group_min_groups: int = 3
     group_min_size: int = 12

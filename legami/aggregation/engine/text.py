@@ -308,7 +308,7 @@ class TextModel:
             # Nothing to read: every description empty (or only stop words); no similarity anywhere.
             self.words = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
             self.vocabulary: np.ndarray = np.array(["-"])
-            self._blocks, self._weights = [self.words], [1.0]
+            self._base, self._norms = self.words, np.ones(len(texts), dtype=np.float32)
             self.vectors = self._with_evidence(self.words)
             return
         self.words = self.word_vectorizer.fit_transform(texts).astype(np.float32)
@@ -339,17 +339,20 @@ class TextModel:
             if latent is not None:
                 blocks.append(latent)
                 weights.append(latent_weight)
-        self._blocks, self._weights = blocks, weights
-        self.vectors = self._combine(blocks, weights)
-
-    def _combine(self, blocks: list[sparse.csr_matrix], weights: list[float]) -> sparse.csr_matrix:
         if len(blocks) == 1:
-            return self._with_evidence(blocks[0])
-        combined = sparse.hstack(
-            [block * np.float32(np.sqrt(max(weight, 0.0))) for block, weight in zip(blocks, weights, strict=True)],
-            format="csr",
-        )
-        return self._with_evidence(normalize(combined).astype(np.float32))
+            self._base, self._norms = self.words, np.ones(len(texts), dtype=np.float32)
+        else:
+            combined = sparse.hstack(
+                [block * np.float32(np.sqrt(max(weight, 0.0))) for block, weight in zip(blocks, weights, strict=True)],
+                format="csr",
+                dtype=np.float32,
+            )
+            del blocks
+            # the rows' norms before normalising: a block added later (the second pass) weighs against the
+            # others exactly as if it had been there from the start, without keeping the blocks
+            self._norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel()).astype(np.float32)
+            self._base = normalize(combined, copy=False)
+        self.vectors = self._with_evidence(self._base)
 
     def with_group_relatedness(
         self,
@@ -361,10 +364,10 @@ class TextModel:
         min_groups: int,
         uncovered: bool = False,
     ) -> sparse.csr_matrix | None:
-        """The vectors again, with a block of lemmas related by the groups of a first pass: two lemmas are related
-        when the same groups hold them (cosine of their group columns), so wordings that met in one Comune
-        through a need that bridges them meet in another Comune where nothing bridges them. None when no lemma
-        is related."""
+        """The vectors again (in place of the first ones), with a block of lemmas related by the groups of a first
+        pass: two lemmas are related when the same groups hold them (cosine of their group columns), so wordings
+        that met in one Comune through a need that bridges them meet in another Comune where nothing bridges
+        them. None, and the vectors unchanged, when no lemma is related."""
         if uncovered:
             weight *= self._uncovered_share
         if weight < 0.01 or not groups or not self.words.nnz:
@@ -381,8 +384,16 @@ class TextModel:
         related = _related_columns(present, counts >= min_groups, neighbours, min_similarity)
         if related is None:
             return None
-        block = normalize((self.words @ related).tocsr()).astype(np.float32)
-        return self._combine([*self._blocks, block], [*self._weights, weight])
+        block = normalize((self.words @ related).tocsr()).astype(np.float32) * np.float32(np.sqrt(weight))
+        # back to the un-normalised rows, in place (the first vectors are not needed any more), then the block
+        base = self._base
+        base.data *= np.repeat(self._norms, np.diff(base.indptr))
+        combined = sparse.hstack([base, block], format="csr", dtype=np.float32)
+        del base, block
+        self._base = normalize(combined, copy=False)
+        self._norms = np.ones(combined.shape[0], dtype=np.float32)  # consumed: one extra block only
+        self.vectors = self._with_evidence(self._base)
+        return self.vectors
 
     def _with_evidence(self, vectors: sparse.csr_matrix) -> sparse.csr_matrix:
         if self._together is None:
