@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aggregation-sizes", default="10000,100000", help="needs per aggregation run ('' = skip)")
     parser.add_argument(
         "--aggregation-sets",
-        default="A,B,C",
+        default="A,B,C,D,E,F",
         help="evaluation sets: A (the generator the engine is tuned on), B (independent), C (hand-written), D and E "
         "(external, held out: short requests and whole sentences), F (a second hand-written set, held out)",
     )
