@@ -726,13 +726,20 @@ def _merge_units(
         neighbours[u] |= neighbours.pop(v, set())
         neighbours[u].discard(u)
         neighbours[u].discard(v)
-        for w in list(neighbours[u]):
-            if not alive[w]:
-                neighbours[u].discard(w)
-                continue
+        living = [w for w in neighbours[u] if alive[w]]
+        neighbours[u] = set(living)
+        if not living:
+            continue
+        for w in living:
             neighbours[w].discard(v)
             neighbours[w].add(u)
-            average = float((row(u) @ row(w).T).toarray()[0, 0]) / (sizes[u] * sizes[w])
+        # the merged unit against all its neighbours in one product: those never merged are rows of `sums`
+        plain = [w for w in living if w not in rows]
+        changed = [w for w in living if w in rows]
+        others = sparse.vstack([sums[plain], *(rows[w] for w in changed)], format="csr") if changed else sums[plain]
+        dots = np.asarray((others @ rows[u].T).todense()).ravel()
+        for w, dot in zip(plain + changed, dots.tolist(), strict=True):
+            average = dot / (sizes[u] * sizes[w])
             if average >= threshold:
                 first, second = (u, w) if u < w else (w, u)
                 heapq.heappush(heap, (-average, first, second, int(version[first]), int(version[second])))
