@@ -103,11 +103,12 @@ class EngineSettings:
     # that block at `group_weight` (times the share of descriptions that name no vocabulary concept when
     # group_uncovered, as for the latent block; under 0.01 the pass is skipped) the first pass's groups merge
     # (cluster._merge_units). Chosen on generator A only, seeds 1 and 2, by the mean ARI with the standard
-    # vocabulary, with every other term of each concept ("half") and with an EMPTY one, 10,000 needs: off 0.898,
-    # merging 0.919, clustering everything again 0.928 (too slow at 100,000 needs: 25-30 s); without
-    # group_uncovered the standard vocabulary lost 0.01-0.02 of precision; groups of 16 and more were too few at
-    # 10,000 needs, 20 neighbours per lemma no better than 10.
-    group_weight: float = 0.3
+    # vocabulary, with every other term of each concept ("half") and with an EMPTY one, 10,000 needs: off 0.898;
+    # merging with group_weight 0.3 0.919, 0.8 0.923, 1.2 0.924, 2.0 0.923, 3.5 0.922; clustering everything
+    # again 0.928 but too slow at 100,000 needs (25-30 s). At 100,000 needs (seed 2, half and empty) 0.3 gave
+    # 0.903, 1.2 0.909. Without group_uncovered: 0.921 (0.3); groups of 16 and more were too few at 10,000 needs;
+    # 20 neighbours per lemma no better than 10.
+    group_weight: float = 1.2
     group_neighbours: int = 10
     group_similarity_min: float = 0.3
     group_min_groups: int = 3
