@@ -10,6 +10,8 @@ import simplemma
 
 def strip_accents(text: str) -> str:
     """ "città" → "citta"; the same folding for every word so that "perché" and "perche" meet."""
+    if text.isascii():  # most words: nothing to fold
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
