@@ -22,7 +22,7 @@ chained days, and the needs without hours placed by where they are.
 6. Second pass: the lemmas that the groups of 12 or more needs hold together are related (a block added to
    the vectors, text.TextModel.with_group_relatedness), and groups and lone needs linked by an edge in those
    vectors merge, greedily by average similarity, while it reaches `group_similarity` and every rule holds for
-   every two members (_merge_units): wordings bridged in some Comuni meet where nothing bridges them.
+   every two members (merging.py): wordings bridged in some Comuni meet where nothing bridges them.
 7. Groups below `min_group_size` or `min_cohesion` are not proposed: their members stay singletons.
 
 Deterministic: records are processed in the order of their ids, and ties are broken by that order.
@@ -30,8 +30,6 @@ Deterministic: records are processed in the order of their ids, and ties are bro
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,193 +42,15 @@ from scipy.spatial.distance import squareform
 from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
 from .evidence import Evidence
-from .records import EARTH_RADIUS_KM, EngineSettings, Group, NeedRecord, compatible_targets
+from .graph import Arrays, components, edges
+from .merging import merge_units
+from .records import EngineSettings, Group, NeedRecord
 from .text import TextModel, latent_options, tokenise
 from .vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]
 DEFAULT_SETTINGS = EngineSettings()
-COMPONENT_LIMIT = 2500  # largest component clustered densely; larger ones are split on stronger edges
 FORBIDDEN = 1e6  # distance of a pair that breaks a rule: no average can hide it below the cut
-KM_PER_DEGREE = 111.32
-
-
-class _Arrays:
-    """The records as numpy arrays (canonical order) and the pairwise rules on index arrays."""
-
-    def __init__(
-        self,
-        records: Sequence[NeedRecord],
-        settings: EngineSettings,
-        apart: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.apart = apart
-        codes: dict[str, dict[str, int]] = defaultdict(dict)
-
-        def code(kind: str, value: str) -> int:
-            return codes[kind].setdefault(value, len(codes[kind]))
-
-        self.area = np.array([code("area", r.area) for r in records], dtype=np.int64)
-        self.comune = np.array([code("comune", r.municipality) for r in records], dtype=np.int64)
-        self.hood = np.array(
-            [code("hood", r.neighbourhood) if r.neighbourhood else -1 for r in records], dtype=np.int64
-        )
-        self.target = np.array([code("target", r.target_group) for r in records], dtype=np.int64)
-        targets = list(codes["target"])
-        self.compatible = np.array([[compatible_targets(a, b) for b in targets] for a in targets], dtype=bool)
-        self.has_point = np.array([r.has_point for r in records], dtype=bool)
-        self.alone = np.zeros(len(records), dtype=bool)  # needs that must stay singletons (misfiled)
-        self.lat = np.radians(np.array([r.lat if r.has_point else 0.0 for r in records], dtype=np.float64))
-        self.lon = np.radians(np.array([r.lon if r.has_point else 0.0 for r in records], dtype=np.float64))
-        patterns: dict[tuple[TimeWindow, ...], int] = {(): 0}
-        self.pattern = np.array([patterns.setdefault(tuple(r.windows), len(patterns)) for r in records], dtype=np.int64)
-        self.patterns: list[tuple[TimeWindow, ...]] = list(patterns)
-        self._overlap: dict[int, bool] = {}
-
-    def overlap(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Hours compatible pairwise: either side without hours, or windows that overlap."""
-        count = len(self.patterns)
-        keys = np.minimum(a, b) * count + np.maximum(a, b)
-        unique, inverse = np.unique(keys, return_inverse=True)
-        values = np.empty(len(unique), dtype=bool)
-        for position, key in enumerate(unique.tolist()):
-            known = self._overlap.get(key)
-            if known is None:
-                first, second = divmod(key, count)
-                known = first == 0 or overlaps(list(self.patterns[first]), list(self.patterns[second]))
-                self._overlap[key] = known
-            values[position] = known
-        return values[inverse].reshape(np.shape(a))
-
-    def distance_km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        h = (
-            np.sin((self.lat[b] - self.lat[a]) / 2) ** 2
-            + np.cos(self.lat[a]) * np.cos(self.lat[b]) * np.sin((self.lon[b] - self.lon[a]) / 2) ** 2
-        )
-        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-    def allowed(self, a: np.ndarray, b: np.ndarray, hours: bool = True) -> np.ndarray:
-        """Every pairwise rule (compatible targets, near, hours unless `hours` is False, no "apart" evidence)
-        for index arrays a and b (same shape)."""
-        ok = self.compatible[self.target[a], self.target[b]] & ~self.alone[a] & ~self.alone[b]
-        both = self.has_point[a] & self.has_point[b]
-        same_place = (self.comune[a] == self.comune[b]) & (
-            (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
-        )
-        near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
-        ok &= near
-        if hours:
-            ok &= self.overlap(self.pattern[a], self.pattern[b])
-        if self.apart is not None:
-            first, second = self.apart
-            clash = ((first[a] & second[b]) | (second[a] & first[b])).any(axis=-1)
-            ok &= ~clash
-        return ok
-
-
-def _threshold_edges(
-    arrays: _Arrays, left: np.ndarray, right: np.ndarray, vectors: sparse.csr_matrix, same: bool, threshold: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Allowed pairs (global indices) between two index sets whose similarity reaches the threshold."""
-    product = (vectors[left] @ vectors[right].T).tocoo()
-    keep = product.data >= threshold
-    rows, cols, data = product.row[keep], product.col[keep], product.data[keep]
-    if same:
-        upper = rows < cols
-        rows, cols, data = rows[upper], cols[upper], data[upper]
-    a, b = left[rows], right[cols]
-    ok = arrays.allowed(a, b)
-    return a[ok], b[ok], data[ok]
-
-
-def _comune_neighbours(arrays: _Arrays, indices: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For Comuni of one area whose points come within distance_km: the pointed needs of each side that lie
-    within reach of the other Comune's bounding box."""
-    pointed = indices[arrays.has_point[indices]]
-    if len(pointed) < 2 or arrays.settings.distance_km <= 0:
-        return []
-    comunes = arrays.comune[pointed]
-    lat, lon = np.degrees(arrays.lat[pointed]), np.degrees(arrays.lon[pointed])
-    reach_lat = arrays.settings.distance_km / KM_PER_DEGREE
-    reach_lon = reach_lat / max(0.1, float(np.cos(np.radians(np.abs(lat).max()))))
-    boxes = {}
-    for comune in np.unique(comunes).tolist():
-        mask = comunes == comune
-        boxes[comune] = (mask, lat[mask].min(), lat[mask].max(), lon[mask].min(), lon[mask].max())
-    result = []
-    names = sorted(boxes)
-    for position, first in enumerate(names):
-        mask_a, a_lat0, a_lat1, a_lon0, a_lon1 = boxes[first]
-        for second in names[position + 1 :]:
-            mask_b, b_lat0, b_lat1, b_lon0, b_lon1 = boxes[second]
-            if (
-                a_lat0 > b_lat1 + reach_lat
-                or b_lat0 > a_lat1 + reach_lat
-                or a_lon0 > b_lon1 + reach_lon
-                or b_lon0 > a_lon1 + reach_lon
-            ):
-                continue
-            side_a = mask_a & (lat >= b_lat0 - reach_lat) & (lat <= b_lat1 + reach_lat)
-            side_a &= (lon >= b_lon0 - reach_lon) & (lon <= b_lon1 + reach_lon)
-            side_b = mask_b & (lat >= a_lat0 - reach_lat) & (lat <= a_lat1 + reach_lat)
-            side_b &= (lon >= a_lon0 - reach_lon) & (lon <= a_lon1 + reach_lon)
-            if side_a.any() and side_b.any():
-                result.append((pointed[side_a], pointed[side_b]))
-    return result
-
-
-def _edges(
-    arrays: _Arrays, indices: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges among the needs of one area: similar enough and every pairwise rule holds."""
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    comunes = arrays.comune[indices]
-    order = np.argsort(comunes, kind="stable")
-    bounds = np.flatnonzero(np.diff(comunes[order])) + 1
-    for block in np.split(indices[order], bounds):
-        if len(block) >= 2:
-            parts.append(_threshold_edges(arrays, block, block, vectors, True, settings.pair_similarity))
-    for side_a, side_b in _comune_neighbours(arrays, indices):
-        parts.append(_threshold_edges(arrays, side_a, side_b, vectors, False, settings.pair_similarity))
-    if not parts:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0, dtype=np.float32)
-    return (
-        np.concatenate([p[0] for p in parts]),
-        np.concatenate([p[1] for p in parts]),
-        np.concatenate([p[2] for p in parts]),
-    )
-
-
-def _components(
-    nodes: np.ndarray, a: np.ndarray, b: np.ndarray, s: np.ndarray, threshold: float, step: float
-) -> list[np.ndarray]:
-    """Connected components of the edges ≥ threshold among `nodes` (sorted); too large ones are split on
-    stronger edges. Singletons are left out."""
-    keep = s >= threshold
-    a, b, s = a[keep], b[keep], s[keep]
-    if not len(a):
-        return []
-    local_a, local_b = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
-    graph = sparse.coo_matrix((np.ones(len(a)), (local_a, local_b)), shape=(len(nodes), len(nodes)))
-    _count, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels)
-    result: list[np.ndarray] = []
-    edge_labels = labels[local_a]
-    order = np.argsort(labels, kind="stable")
-    bounds = np.cumsum(sizes)[:-1]
-    for label, members in enumerate(np.split(nodes[order], bounds)):
-        if len(members) < 2:
-            continue
-        if len(members) <= COMPONENT_LIMIT:
-            result.append(members)
-        elif threshold + step < 1.0:
-            mine = edge_labels == label
-            result.extend(_components(members, a[mine], b[mine], s[mine], threshold + step, step))
-        else:  # thousands of near-identical needs: clustered in slices of canonical order
-            result.extend(np.array_split(members, -(-len(members) // COMPONENT_LIMIT)))
-    return result
 
 
 def _hours_chain(hours: np.ndarray, timed: np.ndarray, local: list[int]) -> bool:
@@ -246,7 +66,7 @@ def _hours_chain(hours: np.ndarray, timed: np.ndarray, local: list[int]) -> bool
     return bool(count == 1)
 
 
-def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
+def _has_common_slot(arrays: Arrays, members: np.ndarray) -> bool:
     patterns = np.unique(arrays.pattern[members])
     patterns = patterns[patterns > 0]
     if len(patterns) < 2:
@@ -260,7 +80,7 @@ def _has_common_slot(arrays: _Arrays, members: np.ndarray) -> bool:
 
 
 def _cluster_component(
-    arrays: _Arrays, members: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
+    arrays: Arrays, members: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
 ) -> list[tuple[np.ndarray, float]]:
     """Constrained average-link clustering of one component, then chained days: (members, cohesion) of each
     group of 2+."""
@@ -384,7 +204,7 @@ def _chain(
 
 
 def _place_untimed(
-    arrays: _Arrays,
+    arrays: Arrays,
     members: np.ndarray,
     clusters: list[list[int]],
     similarity: np.ndarray,
@@ -587,7 +407,7 @@ def run(
         **latent_options(settings),
     )
     vectors = model.vectors.tocsr()
-    arrays = _Arrays(canonical, settings, model.apart)
+    arrays = Arrays(canonical, settings, model.apart)
     misfiled = _misfiled(canonical, model, settings.misfiled_terms) if settings.misfiled_terms else {}
     for i in misfiled:
         arrays.alone[i] = True
@@ -610,7 +430,7 @@ def run(
             vectors = model.vectors.tocsr()
         else:
             vectors = model.vectors = again.tocsr()
-            found = _merge_units(arrays, found, vectors, settings, n)
+            found = merge_units(arrays, found, vectors, settings, n)
 
     groups: list[Group] = []
     grouped = np.zeros(n, dtype=bool)
@@ -641,125 +461,8 @@ def run(
     return Result(groups=groups, misfiled={order[i]: area for i, area in sorted(misfiled.items())})
 
 
-def _merge_units(
-    arrays: _Arrays,
-    found: list[tuple[np.ndarray, float]],
-    vectors: sparse.csr_matrix,
-    settings: EngineSettings,
-    n: int,
-) -> list[tuple[np.ndarray, float]]:
-    """The second pass: the first pass's groups (and lone needs) linked by an edge in the new vectors merge,
-    greedily by the average similarity of their descriptions there, while it reaches `group_similarity` and
-    every rule holds for every two members, hours included. It only merges: a group of the first pass is never
-    split, so the pass costs a fraction of a second clustering (chosen on set A: 0.919 against 0.928 for
-    clustering again, mean of the development runs, in two thirds of the time)."""
-    threshold = settings.group_similarity
-
-    units: list[np.ndarray] = [members for members, _cohesion in found]
-    cohesions: list[float | None] = [cohesion for _members, cohesion in found]
-    unit_of = np.full(n, -1, dtype=np.int64)
-    for number, unit in enumerate(units):
-        unit_of[unit] = number
-    for need in np.flatnonzero(unit_of < 0).tolist():
-        unit_of[need] = len(units)
-        units.append(np.array([need], dtype=np.int64))
-        cohesions.append(None)
-    area_order = np.argsort(arrays.area, kind="stable")
-    area_bounds = np.flatnonzero(np.diff(arrays.area[area_order])) + 1
-    firsts, seconds = [], []
-    for indices in np.split(area_order, area_bounds):
-        a, b, _s = _edges(arrays, np.sort(indices), vectors, settings)
-        ua, ub = unit_of[a], unit_of[b]
-        keep = ua != ub
-        firsts.append(np.minimum(ua, ub)[keep])
-        seconds.append(np.maximum(ua, ub)[keep])
-    if not firsts:
-        return found
-    pairs = np.unique(np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1), axis=0)
-    if not len(pairs):
-        return found
-    count = len(units)
-    lengths = np.array([len(m) for m in units], dtype=np.int64)
-    indicator = sparse.csr_matrix(
-        (np.ones(n, dtype=np.float32), (unit_of, np.arange(n))), shape=(count, n), dtype=np.float32
-    )
-    sums = (indicator @ vectors).tocsr()
-    rows: dict[int, sparse.csr_matrix] = {}
-    sizes = lengths.astype(np.float64)
-
-    def row(unit: int) -> sparse.csr_matrix:
-        return rows[unit] if unit in rows else sums[unit]
-
-    dots = np.asarray(sums[pairs[:, 0]].multiply(sums[pairs[:, 1]]).sum(axis=1)).ravel()
-    averages = dots / (sizes[pairs[:, 0]] * sizes[pairs[:, 1]])
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for u, v in pairs.tolist():
-        neighbours[u].add(v)
-        neighbours[v].add(u)
-    version = np.zeros(count, dtype=np.int64)
-    heap = [
-        (-float(avg), int(u), int(v), 0, 0)
-        for (u, v), avg in zip(pairs.tolist(), averages.tolist(), strict=True)
-        if avg >= threshold
-    ]
-    heapq.heapify(heap)
-    alive = np.ones(count, dtype=bool)
-    merged = np.zeros(count, dtype=bool)
-    members = dict(enumerate(units))
-    while heap:
-        _negative, u, v, version_u, version_v = heapq.heappop(heap)
-        if not (alive[u] and alive[v]) or version[u] != version_u or version[v] != version_v:
-            continue
-        if sizes[u] + sizes[v] > settings.max_group_size:
-            continue
-        left, right = members[u], members[v]
-        grid_a = np.repeat(left, len(right))
-        grid_b = np.tile(right, len(left))
-        if not arrays.allowed(grid_a, grid_b, hours=True).all():
-            continue
-        members[u] = np.concatenate([left, right])
-        rows[u] = row(u) + row(v)
-        sizes[u] += sizes[v]
-        alive[v] = False
-        merged[u] = True
-        version[u] += 1
-        neighbours[u] |= neighbours.pop(v, set())
-        neighbours[u].discard(u)
-        neighbours[u].discard(v)
-        living = [w for w in neighbours[u] if alive[w]]
-        neighbours[u] = set(living)
-        if not living:
-            continue
-        for w in living:
-            neighbours[w].discard(v)
-            neighbours[w].add(u)
-        # the merged unit against all its neighbours in one product: those never merged are rows of `sums`
-        plain = [w for w in living if w not in rows]
-        changed = [w for w in living if w in rows]
-        others = sparse.vstack([sums[plain], *(rows[w] for w in changed)], format="csr") if changed else sums[plain]
-        dots = np.asarray((others @ rows[u].T).todense()).ravel()
-        for w, dot in zip(plain + changed, dots.tolist(), strict=True):
-            average = dot / (sizes[u] * sizes[w])
-            if average >= threshold:
-                first, second = (u, w) if u < w else (w, u)
-                heapq.heappush(heap, (-average, first, second, int(version[first]), int(version[second])))
-    squares = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
-    result: list[tuple[np.ndarray, float]] = []
-    for u in np.flatnonzero(alive).tolist():
-        group = np.sort(members[u])
-        if len(group) < 2:
-            continue
-        known = cohesions[u]
-        if merged[u] or known is None:
-            total = row(u)
-            k = len(group)
-            known = float((total @ total.T).toarray()[0, 0] - squares[group].sum()) / (k * (k - 1))
-        result.append((group, float(min(1.0, max(0.0, known)))))
-    return result
-
-
 def _cluster_all(
-    arrays: _Arrays, vectors: sparse.csr_matrix, settings: EngineSettings, progress: Progress | None, n: int
+    arrays: Arrays, vectors: sparse.csr_matrix, settings: EngineSettings, progress: Progress | None, n: int
 ) -> list[tuple[np.ndarray, float]]:
     area_order = np.argsort(arrays.area, kind="stable")
     area_bounds = np.flatnonzero(np.diff(arrays.area[area_order])) + 1
@@ -767,8 +470,8 @@ def _cluster_all(
     done = 0
     for indices in np.split(area_order, area_bounds):
         indices = np.sort(indices)
-        a, b, s = _edges(arrays, indices, vectors, settings)
-        for component in _components(indices, a, b, s, settings.pair_similarity, 0.05):
+        a, b, s = edges(arrays, indices, vectors, settings)
+        for component in components(indices, a, b, s, settings.pair_similarity, 0.05):
             found.extend(_cluster_component(arrays, component, vectors, settings))
         done += len(indices)
         if progress:
@@ -798,7 +501,7 @@ def fits(
         evidence=evidence,
         **latent_options(settings),
     )
-    arrays = _Arrays(everyone, settings, model.apart)
+    arrays = Arrays(everyone, settings, model.apart)
     last = len(group_records)
     others = np.arange(last)
     if not arrays.allowed(others, np.full(last, last), hours=False).all():

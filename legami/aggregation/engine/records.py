@@ -102,7 +102,7 @@ class EngineSettings:
     # at least group_min_groups groups, group_neighbours per lemma; see TextModel.with_group_relatedness); with
     # that block at `group_weight` (times the share of descriptions that name no vocabulary concept when
     # group_uncovered, as for the latent block; under 0.01 the pass is skipped) the first pass's groups merge
-    # (cluster._merge_units). Chosen on generator A only, seeds 1 and 2, by the mean ARI with the standard
+    # (merging.merge_units). Chosen on generator A only, seeds 1 and 2, by the mean ARI with the standard
     # vocabulary, with every other term of each concept ("half") and with an EMPTY one, 10,000 needs: off 0.898;
     # merging with group_weight 0.3 0.919, 0.8 0.923, 1.2 0.924, 2.0 0.923, 3.5 0.922; clustering everything
     # again 0.928 but too slow at 100,000 needs (25-30 s). At 100,000 needs (seed 2, half and empty) 0.3 gave

@@ -1,0 +1,198 @@
+"""The pairwise rules and the candidate edges of the engine (see cluster.py, step 1): the records as numpy
+arrays with the rules checked on index arrays, the edges of one area (same Comune, or neighbouring Comuni for
+needs with a point) from sparse products, and their connected components.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from legami.needs.timewindows import TimeWindow, overlaps
+
+from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_targets
+
+COMPONENT_LIMIT = 2500  # largest component clustered densely; larger ones are split on stronger edges
+KM_PER_DEGREE = 111.32
+
+
+class Arrays:
+    """The records as numpy arrays (canonical order) and the pairwise rules on index arrays."""
+
+    def __init__(
+        self,
+        records: Sequence[NeedRecord],
+        settings: EngineSettings,
+        apart: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.apart = apart
+        codes: dict[str, dict[str, int]] = defaultdict(dict)
+
+        def code(kind: str, value: str) -> int:
+            return codes[kind].setdefault(value, len(codes[kind]))
+
+        self.area = np.array([code("area", r.area) for r in records], dtype=np.int64)
+        self.comune = np.array([code("comune", r.municipality) for r in records], dtype=np.int64)
+        self.hood = np.array(
+            [code("hood", r.neighbourhood) if r.neighbourhood else -1 for r in records], dtype=np.int64
+        )
+        self.target = np.array([code("target", r.target_group) for r in records], dtype=np.int64)
+        targets = list(codes["target"])
+        self.compatible = np.array([[compatible_targets(a, b) for b in targets] for a in targets], dtype=bool)
+        self.has_point = np.array([r.has_point for r in records], dtype=bool)
+        self.alone = np.zeros(len(records), dtype=bool)  # needs that must stay singletons (misfiled)
+        self.lat = np.radians(np.array([r.lat if r.has_point else 0.0 for r in records], dtype=np.float64))
+        self.lon = np.radians(np.array([r.lon if r.has_point else 0.0 for r in records], dtype=np.float64))
+        patterns: dict[tuple[TimeWindow, ...], int] = {(): 0}
+        self.pattern = np.array([patterns.setdefault(tuple(r.windows), len(patterns)) for r in records], dtype=np.int64)
+        self.patterns: list[tuple[TimeWindow, ...]] = list(patterns)
+        self._overlap: dict[int, bool] = {}
+
+    def overlap(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Hours compatible pairwise: either side without hours, or windows that overlap."""
+        count = len(self.patterns)
+        keys = np.minimum(a, b) * count + np.maximum(a, b)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        values = np.empty(len(unique), dtype=bool)
+        for position, key in enumerate(unique.tolist()):
+            known = self._overlap.get(key)
+            if known is None:
+                first, second = divmod(key, count)
+                known = first == 0 or overlaps(list(self.patterns[first]), list(self.patterns[second]))
+                self._overlap[key] = known
+            values[position] = known
+        return values[inverse].reshape(np.shape(a))
+
+    def distance_km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        h = (
+            np.sin((self.lat[b] - self.lat[a]) / 2) ** 2
+            + np.cos(self.lat[a]) * np.cos(self.lat[b]) * np.sin((self.lon[b] - self.lon[a]) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+    def allowed(self, a: np.ndarray, b: np.ndarray, hours: bool = True) -> np.ndarray:
+        """Every pairwise rule (compatible targets, near, hours unless `hours` is False, no "apart" evidence)
+        for index arrays a and b (same shape)."""
+        ok = self.compatible[self.target[a], self.target[b]] & ~self.alone[a] & ~self.alone[b]
+        both = self.has_point[a] & self.has_point[b]
+        same_place = (self.comune[a] == self.comune[b]) & (
+            (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
+        )
+        near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
+        ok &= near
+        if hours:
+            ok &= self.overlap(self.pattern[a], self.pattern[b])
+        if self.apart is not None:
+            first, second = self.apart
+            clash = ((first[a] & second[b]) | (second[a] & first[b])).any(axis=-1)
+            ok &= ~clash
+        return ok
+
+
+def threshold_edges(
+    arrays: Arrays, left: np.ndarray, right: np.ndarray, vectors: sparse.csr_matrix, same: bool, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Allowed pairs (global indices) between two index sets whose similarity reaches the threshold."""
+    product = (vectors[left] @ vectors[right].T).tocoo()
+    keep = product.data >= threshold
+    rows, cols, data = product.row[keep], product.col[keep], product.data[keep]
+    if same:
+        upper = rows < cols
+        rows, cols, data = rows[upper], cols[upper], data[upper]
+    a, b = left[rows], right[cols]
+    ok = arrays.allowed(a, b)
+    return a[ok], b[ok], data[ok]
+
+
+def comune_neighbours(arrays: Arrays, indices: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For Comuni of one area whose points come within distance_km: the pointed needs of each side that lie
+    within reach of the other Comune's bounding box."""
+    pointed = indices[arrays.has_point[indices]]
+    if len(pointed) < 2 or arrays.settings.distance_km <= 0:
+        return []
+    comunes = arrays.comune[pointed]
+    lat, lon = np.degrees(arrays.lat[pointed]), np.degrees(arrays.lon[pointed])
+    reach_lat = arrays.settings.distance_km / KM_PER_DEGREE
+    reach_lon = reach_lat / max(0.1, float(np.cos(np.radians(np.abs(lat).max()))))
+    boxes = {}
+    for comune in np.unique(comunes).tolist():
+        mask = comunes == comune
+        boxes[comune] = (mask, lat[mask].min(), lat[mask].max(), lon[mask].min(), lon[mask].max())
+    result = []
+    names = sorted(boxes)
+    for position, first in enumerate(names):
+        mask_a, a_lat0, a_lat1, a_lon0, a_lon1 = boxes[first]
+        for second in names[position + 1 :]:
+            mask_b, b_lat0, b_lat1, b_lon0, b_lon1 = boxes[second]
+            if (
+                a_lat0 > b_lat1 + reach_lat
+                or b_lat0 > a_lat1 + reach_lat
+                or a_lon0 > b_lon1 + reach_lon
+                or b_lon0 > a_lon1 + reach_lon
+            ):
+                continue
+            side_a = mask_a & (lat >= b_lat0 - reach_lat) & (lat <= b_lat1 + reach_lat)
+            side_a &= (lon >= b_lon0 - reach_lon) & (lon <= b_lon1 + reach_lon)
+            side_b = mask_b & (lat >= a_lat0 - reach_lat) & (lat <= a_lat1 + reach_lat)
+            side_b &= (lon >= a_lon0 - reach_lon) & (lon <= a_lon1 + reach_lon)
+            if side_a.any() and side_b.any():
+                result.append((pointed[side_a], pointed[side_b]))
+    return result
+
+
+def edges(
+    arrays: Arrays, indices: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges among the needs of one area: similar enough and every pairwise rule holds."""
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    comunes = arrays.comune[indices]
+    order = np.argsort(comunes, kind="stable")
+    bounds = np.flatnonzero(np.diff(comunes[order])) + 1
+    for block in np.split(indices[order], bounds):
+        if len(block) >= 2:
+            parts.append(threshold_edges(arrays, block, block, vectors, True, settings.pair_similarity))
+    for side_a, side_b in comune_neighbours(arrays, indices):
+        parts.append(threshold_edges(arrays, side_a, side_b, vectors, False, settings.pair_similarity))
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=np.float32)
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
+
+
+def components(
+    nodes: np.ndarray, a: np.ndarray, b: np.ndarray, s: np.ndarray, threshold: float, step: float
+) -> list[np.ndarray]:
+    """Connected components of the edges ≥ threshold among `nodes` (sorted); too large ones are split on
+    stronger edges. Singletons are left out."""
+    keep = s >= threshold
+    a, b, s = a[keep], b[keep], s[keep]
+    if not len(a):
+        return []
+    local_a, local_b = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
+    graph = sparse.coo_matrix((np.ones(len(a)), (local_a, local_b)), shape=(len(nodes), len(nodes)))
+    _count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    result: list[np.ndarray] = []
+    edge_labels = labels[local_a]
+    order = np.argsort(labels, kind="stable")
+    bounds = np.cumsum(sizes)[:-1]
+    for label, members in enumerate(np.split(nodes[order], bounds)):
+        if len(members) < 2:
+            continue
+        if len(members) <= COMPONENT_LIMIT:
+            result.append(members)
+        elif threshold + step < 1.0:
+            mine = edge_labels == label
+            result.extend(components(members, a[mine], b[mine], s[mine], threshold + step, step))
+        else:  # thousands of near-identical needs: clustered in slices of canonical order
+            result.extend(np.array_split(members, -(-len(members) // COMPONENT_LIMIT)))
+    return result
