@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.utils import formats, translation
@@ -413,7 +414,8 @@ CONCEPT_PHRASES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def concept_labels(vocabulary: Any) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def concept_labels(vocabulary: Any) -> Mapping[str, str]:
     """The labels a summary must use instead of CONCEPT_PHRASES: a network's own concepts and the standard
     ones its coordinator renamed (the network's words win); {} for the standard vocabulary."""
     if vocabulary is None:
