@@ -4,7 +4,8 @@ chained days, and the needs without hours placed by where they are.
 1. Blocking. Needs of different areas never meet. Inside an area, candidate pairs are the pairs of the same
    Comune plus, for needs with a point, pairs of neighbouring Comuni whose points lie within `distance_km`
    of the other Comune's points (points near a border may group across Comuni). Similarities come from one
-   sparse matrix product per block; the pairwise rules are checked on arrays (no Python loop over pairs).
+   sparse matrix product per block (small blocks densely, graph.similarity_block); the pairwise rules are
+   checked on arrays (no Python loop over pairs).
    A need whose description clearly belongs to another area (see _misfiled) takes part in no pair.
 2. A candidate pair is an edge when every pairwise rule holds (compatible target, near, hours that overlap,
    no "apart" evidence) and the cosine similarity of the descriptions reaches `pair_similarity`. A connected
@@ -22,7 +23,8 @@ chained days, and the needs without hours placed by where they are.
 6. Second pass: the lemmas that the groups of 12 or more needs hold together are related (a block added to
    the vectors, text.TextModel.with_group_relatedness), and groups and lone needs linked by an edge in those
    vectors merge, greedily by average similarity, while it reaches `group_similarity` and every rule holds for
-   every two members (merging.py): wordings bridged in some Comuni meet where nothing bridges them.
+   every two members, or `merge_chain_similarity` when their days chain (merging.py): wordings bridged in some
+   Comuni meet where nothing bridges them.
 7. Groups below `min_group_size` or `min_cohesion` are not proposed: their members stay singletons.
 
 Deterministic: records are processed in the order of their ids, and ties are broken by that order.
@@ -42,7 +44,7 @@ from scipy.spatial.distance import squareform
 from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
 from .evidence import Evidence
-from .graph import Arrays, components, edges
+from .graph import Arrays, components, edges, similarity_block
 from .merging import merge_units
 from .records import EngineSettings, Group, NeedRecord
 from .text import TextModel, latent_options, tokenise
@@ -85,11 +87,16 @@ def _cluster_component(
     """Constrained average-link clustering of one component, then chained days: (members, cohesion) of each
     group of 2+."""
     k = len(members)
-    similarity = (vectors[members] @ vectors[members].T).toarray().astype(np.float64)
-    if k == 2 and not arrays.has_point[members].all():
-        # a component of two is an edge: every rule holds; only the similarity decides (no distance penalty
-        # can exceed the cut when either need has no point)
+    similarity = similarity_block(vectors, members)
+    cut = 1.0 - settings.group_similarity + settings.spatial_weight / 2
+    if k == 2:
+        # a component of two is an edge: every rule holds; the similarity decides, and the distance penalty
+        # when both needs have a point (the cut is the one of the dendrogram below)
         pair = float(similarity[0, 1])
+        if arrays.has_point[members].all() and settings.spatial_weight > 0 and settings.distance_km > 0:
+            apart_km = float(arrays.distance_km(members[:1], members[1:])[0])
+            if 1.0 - pair + settings.spatial_weight * min(apart_km / settings.distance_km, 1.0) > cut:
+                return []
         return [(np.sort(members), min(1.0, max(0.0, pair)))] if pair >= settings.group_similarity else []
     grid_a, grid_b = np.triu_indices(k, 1)
     allowed = np.ones((k, k), dtype=bool)  # the rules every two members of a group keep (not hours)
@@ -113,7 +120,6 @@ def _cluster_component(
         distance[grid_b, grid_a] += penalty
     distance[~allowed] = FORBIDDEN
     np.fill_diagonal(distance, 0.0)
-    cut = 1.0 - settings.group_similarity + settings.spatial_weight / 2
     # 1. Average link where hours that do not meet are forbidden too: groups whose members share a slot.
     strict = distance.copy()
     strict[~hours] = FORBIDDEN

@@ -18,6 +18,7 @@ from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_tar
 
 COMPONENT_LIMIT = 2500  # largest component clustered densely; larger ones are split on stronger edges
 KM_PER_DEGREE = 111.32
+DENSE_LIMIT = 20_000  # pairs of rows up to which a similarity block is computed densely
 
 
 class Arrays:
@@ -94,13 +95,40 @@ class Arrays:
         return ok
 
 
+def similarity_block(vectors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray | None = None) -> np.ndarray:
+    """Cosine similarities (dot products of the normalised rows) between two sets of rows as a dense array:
+    small blocks are gathered into dense arrays over the columns they use (no sparse matrices built per block,
+    which costs more than the product for the thousands of small components of a run)."""
+    if not len(left) or (right is not None and not len(right)):
+        return np.zeros((len(left), len(left) if right is None else len(right)))
+    if len(left) * (len(left) if right is None else len(right)) > DENSE_LIMIT:
+        product = vectors[left] @ (vectors[left] if right is None else vectors[right]).T
+        return np.asarray(product.toarray(), dtype=np.float64)
+    rows = left if right is None else np.concatenate([left, right])
+    starts, ends = vectors.indptr[rows], vectors.indptr[rows + 1]
+    lengths = ends - starts
+    positions = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    positions += np.arange(int(lengths.sum()))
+    columns, local = np.unique(vectors.indices[positions], return_inverse=True)
+    dense = np.zeros((len(rows), len(columns)), dtype=np.float64)
+    dense[np.repeat(np.arange(len(rows)), lengths), local] = vectors.data[positions]
+    if right is None:
+        return dense @ dense.T
+    return dense[: len(left)] @ dense[len(left) :].T
+
+
 def threshold_edges(
     arrays: Arrays, left: np.ndarray, right: np.ndarray, vectors: sparse.csr_matrix, same: bool, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Allowed pairs (global indices) between two index sets whose similarity reaches the threshold."""
-    product = (vectors[left] @ vectors[right].T).tocoo()
-    keep = product.data >= threshold
-    rows, cols, data = product.row[keep], product.col[keep], product.data[keep]
+    if len(left) * len(right) <= DENSE_LIMIT:
+        block = similarity_block(vectors, left, None if same else right)
+        rows, cols = np.nonzero(block >= threshold)
+        data = block[rows, cols].astype(np.float32)
+    else:
+        product = (vectors[left] @ vectors[right].T).tocoo()
+        keep = product.data >= threshold
+        rows, cols, data = product.row[keep], product.col[keep], product.data[keep]
     if same:
         upper = rows < cols
         rows, cols, data = rows[upper], cols[upper], data[upper]

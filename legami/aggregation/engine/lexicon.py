@@ -102,10 +102,13 @@ class Lexicon:
 
     def _phrase_hits(self, tokens: Sequence[Token]) -> Counter[str]:
         found: Counter[str] = Counter()
+        phrases = self.phrases
         for start, (raw, base, _stop) in enumerate(tokens):
-            candidates = [self.phrases[first] for first in {raw, base} if first in self.phrases]
-            if not candidates:
+            by_raw = phrases.get(raw)
+            by_base = phrases.get(base) if base != raw else None
+            if by_raw is None and by_base is None:
                 continue
+            candidates = [c for c in (by_raw, by_base) if c is not None]
             # where a phrase's second word may be: the next word, or after up to two stop words (see _matches)
             seconds: set[str] = set()
             for position in range(start + 1, min(start + 4, len(tokens))):
