@@ -86,6 +86,10 @@ class EngineSettings:
     place_untimed: bool = True
     # …when the average similarity over all their pairs reaches this (spatial penalty counted as above).
     chain_similarity: float = 0.2
+    # In the second pass (merging.merge_units), two groups whose days chain merge when their average similarity
+    # reaches this (chosen on set A, seeds 1 and 2, mean of the development runs at 10,000 needs: no chaining
+    # there 0.9244, 0.1 0.8927, 0.2 0.9182, 0.3 0.9267, 0.45 0.9250).
+    merge_chain_similarity: float = 0.3
     # Corpus-learned relatedness of lemmas (latent semantic analysis over the run's descriptions, see
     # text._latent_block): its weight (0 = off), the SVD's components, how many related lemmas each lemma
     # keeps and the cosine they need; with latent_uncovered the weight is multiplied by the share of

@@ -391,6 +391,27 @@ def test_the_second_pass_joins_wordings_other_comuni_bridged():
     assert frozenset(swim) in both  # a service never grouped with them stays apart
 
 
+def test_the_second_pass_chains_days_only_between_close_descriptions():
+    records, latin, greek, _swim = _classics()
+    # in the fourth Comune the greek needs are asked on Thursday, one of them on Tuesday too: the two groups'
+    # days chain through that need
+    fourth = [r for r in records if r.id in greek]
+    hours = {fourth[0].id: "mar 16-18; gio 16-18"}
+    records = [
+        dataclasses.replace(r, windows=tuple(parse_time_windows(hours.get(r.id, "gio 16-18")))) if r.id in greek else r
+        for r in records
+    ]
+    quiet = EngineSettings(latent_weight=0.0, min_group_size=2)
+    empty = Vocabulary(concepts=())
+    assert frozenset(latin | greek) in partition(records, quiet, vocabulary=empty)
+    strict = dataclasses.replace(quiet, merge_chain_similarity=0.99)
+    apart = partition(records, strict, vocabulary=empty)
+    assert frozenset(latin) in apart and frozenset(greek) in apart
+    unchained = dataclasses.replace(quiet, chain_days=False)
+    apart = partition(records, unchained, vocabulary=empty)
+    assert frozenset(latin) in apart and frozenset(greek) in apart
+
+
 def test_the_second_pass_learns_nothing_from_groups_smaller_than_its_minimum():
     records, latin, greek, _swim = _classics()
     quiet = EngineSettings(latent_weight=0.0, min_group_size=2, group_min_size=13)
@@ -415,3 +436,21 @@ def test_the_second_pass_weighs_less_where_the_vocabulary_reads_the_descriptions
         )
         is not None
     )
+
+
+@pytest.mark.parametrize("rows", [3, 40, 200])
+def test_similarity_blocks_equal_the_sparse_products(rows):
+    from scipy import sparse
+
+    from legami.aggregation.engine.graph import DENSE_LIMIT, similarity_block
+
+    matrix = sparse.random(400, 300, density=0.05, format="csr", dtype=np.float32, random_state=rows)
+    matrix.sort_indices()
+    generator = np.random.default_rng(rows)
+    left = np.sort(generator.choice(400, rows, replace=False))
+    right = np.sort(generator.choice(400, rows // 2 + 1, replace=False))
+    assert (rows * rows > DENSE_LIMIT) == (rows == 200)  # both ways of computing a block are tried
+    expected = (matrix[left] @ matrix[left].T).toarray()
+    np.testing.assert_allclose(similarity_block(matrix, left), expected, rtol=1e-5, atol=1e-6)
+    expected = (matrix[left] @ matrix[right].T).toarray()
+    np.testing.assert_allclose(similarity_block(matrix, left, right), expected, rtol=1e-5, atol=1e-6)
