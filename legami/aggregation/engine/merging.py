@@ -125,15 +125,16 @@ def merge_units(
                 first, second = (u, w) if u < w else (w, u)
                 heapq.heappush(heap, (-average, first, second, int(version[first]), int(version[second])))
     squares = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
+    living = [u for u in np.flatnonzero(alive).tolist() if len(members[u]) >= 2]
+    again = [u for u in living if merged[u] or cohesions[u] is None]
+    if again:  # the cohesion of the merged groups: the squared norm of each one's sum, in one product
+        totals = sparse.vstack([row(u) for u in again], format="csr")
+        norms = np.asarray(totals.multiply(totals).sum(axis=1)).ravel()
+        for u, norm in zip(again, norms.tolist(), strict=True):
+            k = len(members[u])
+            cohesions[u] = (norm - float(squares[members[u]].sum())) / (k * (k - 1))
     result: list[tuple[np.ndarray, float]] = []
-    for u in np.flatnonzero(alive).tolist():
-        group = np.sort(members[u])
-        if len(group) < 2:
-            continue
-        known = cohesions[u]
-        if merged[u] or known is None:
-            total = row(u)
-            k = len(group)
-            known = float((total @ total.T).toarray()[0, 0] - squares[group].sum()) / (k * (k - 1))
-        result.append((group, float(min(1.0, max(0.0, known)))))
+    for u in living:
+        known = cohesions[u] or 0.0  # every living unit has one by now
+        result.append((np.sort(members[u]), float(min(1.0, max(0.0, known)))))
     return result
