@@ -18,7 +18,14 @@ from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_tar
 
 COMPONENT_LIMIT = 2500  # largest component clustered densely; larger ones are split on stronger edges
 KM_PER_DEGREE = 111.32
+Radians = np.ndarray | float
 DENSE_LIMIT = 20_000  # pairs of rows up to which a similarity block is computed densely
+
+
+def _haversine_km(lat_a: Radians, lon_a: Radians, lat_b: Radians, lon_b: Radians) -> Radians:
+    """Great-circle distance in km between points given in radians (numbers or arrays)."""
+    h = np.sin((lat_b - lat_a) / 2) ** 2 + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 class Arrays:
@@ -70,11 +77,7 @@ class Arrays:
         return values[inverse].reshape(np.shape(a))
 
     def distance_km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        h = (
-            np.sin((self.lat[b] - self.lat[a]) / 2) ** 2
-            + np.cos(self.lat[a]) * np.cos(self.lat[b]) * np.sin((self.lon[b] - self.lon[a]) / 2) ** 2
-        )
-        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        return np.asarray(_haversine_km(self.lat[a], self.lon[a], self.lat[b], self.lon[b]))
 
     def allowed(self, a: np.ndarray, b: np.ndarray, hours: bool = True) -> np.ndarray:
         """Every pairwise rule (compatible targets, near, hours unless `hours` is False, no "apart" evidence)
@@ -93,6 +96,53 @@ class Arrays:
             clash = ((first[a] & second[b]) | (second[a] & first[b])).any(axis=-1)
             ok &= ~clash
         return ok
+
+    def all_allowed(self, left: np.ndarray, right: np.ndarray) -> bool:
+        """Every rule but hours holds for every pair across two sets of records: the same answer as
+        allowed(every pair, hours=False).all(), from the few targets, places and evidence each side has, and
+        the distances of the pointed pairs only when the two sides' points do not all lie within reach."""
+        if self.alone[left].any() or self.alone[right].any():
+            return False
+        if not self.compatible[np.ix_(np.unique(self.target[left]), np.unique(self.target[right]))].all():
+            return False
+        if self.apart is not None:
+            first, second = self.apart
+            if (first[left].any(axis=0) & second[right].any(axis=0)).any():
+                return False
+            if (second[left].any(axis=0) & first[right].any(axis=0)).any():
+                return False
+        pointed_left, pointed_right = self.has_point[left], self.has_point[right]
+        # a pair where either side has no point: same Comune, and the same neighbourhood when both have one
+        places_left, places_right = self._places(left), self._places(right)
+        for comune_a, hood_a, point_a in places_left:
+            for comune_b, hood_b, point_b in places_right:
+                if point_a and point_b:
+                    continue
+                if comune_a != comune_b or (hood_a >= 0 and hood_b >= 0 and hood_a != hood_b):
+                    return False
+        a, b = left[pointed_left], right[pointed_right]
+        if not len(a) or not len(b):
+            return True
+        both = np.concatenate([a, b])
+        lat, lon = self.lat[both], self.lon[both]
+        diagonal = _haversine_km(lat.min(), lon.min(), lat.max(), lon.max())
+        if diagonal <= self.settings.distance_km * 0.99:
+            return True  # the box around all their points is smaller than the reach
+        return bool((self.distance_km(np.repeat(a, len(b)), np.tile(b, len(a))) <= self.settings.distance_km).all())
+
+    def _places(self, members: np.ndarray) -> set[tuple[int, int, bool]]:
+        """The distinct (Comune, neighbourhood, has a point) of some records."""
+        columns = self.comune[members].tolist(), self.hood[members].tolist(), self.has_point[members].tolist()
+        return set(zip(*columns, strict=True))
+
+    def hours_across(self, left: np.ndarray, right: np.ndarray) -> tuple[bool, bool]:
+        """(the hours of every pair across two sets meet, the hours of some pair of members with hours meet),
+        from the distinct hour patterns of each side."""
+        patterns_left, patterns_right = np.unique(self.pattern[left]), np.unique(self.pattern[right])
+        grid_a, grid_b = np.meshgrid(patterns_left, patterns_right, indexing="ij")
+        meet = self.overlap(grid_a.ravel(), grid_b.ravel())
+        timed = (grid_a.ravel() > 0) & (grid_b.ravel() > 0)
+        return bool(meet.all()), bool((meet & timed).any())
 
 
 def similarity_block(vectors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray | None = None) -> np.ndarray:

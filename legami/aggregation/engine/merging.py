@@ -88,16 +88,12 @@ def merge_units(
         if sizes[u] + sizes[v] > settings.max_group_size:
             continue
         left, right = members[u], members[v]
-        grid_a = np.repeat(left, len(right))
-        grid_b = np.tile(right, len(left))
-        if not arrays.allowed(grid_a, grid_b, hours=False).all():
+        if not arrays.all_allowed(left, right):
             continue
-        hours = arrays.overlap(arrays.pattern[grid_a], arrays.pattern[grid_b])
-        if not hours.all():
-            # days that chain: a member of each side meets the other's hours, and the descriptions are closer
-            timed = (arrays.pattern[grid_a] > 0) & (arrays.pattern[grid_b] > 0)
-            if not settings.chain_days or -_negative < chain or not (hours & timed).any():
-                continue
+        all_meet, some_meet = arrays.hours_across(left, right)
+        # days that chain: a member of each side meets the other's hours, and the descriptions are closer
+        if not all_meet and (not settings.chain_days or -_negative < chain or not some_meet):
+            continue
         members[u] = np.concatenate([left, right])
         rows[u] = row(u) + row(v)
         sizes[u] += sizes[v]

@@ -454,3 +454,43 @@ def test_similarity_blocks_equal_the_sparse_products(rows):
     np.testing.assert_allclose(similarity_block(matrix, left), expected, rtol=1e-5, atol=1e-6)
     expected = (matrix[left] @ matrix[right].T).toarray()
     np.testing.assert_allclose(similarity_block(matrix, left, right), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_the_rules_across_two_sets_match_the_rules_pair_by_pair():
+    from legami.aggregation.engine.graph import Arrays
+
+    generator = random.Random(7)
+    hours = ["", "mar 16-18", "gio 16-18", "mar 16-18; gio 16-18", "sab 9-12"]
+    records = []
+    for number in range(60):
+        pointed = generator.random() < 0.7
+        records.append(
+            need(
+                number,
+                target=generator.choice(["families", "minors", "elderly"]),
+                comune=generator.choice(["019036", "019035"]),
+                hood=generator.choice(["", "", "centro", "porta"]),
+                lat=45.13 + generator.uniform(0, 0.03) if pointed else None,
+                lon=10.02 + generator.uniform(0, 0.03) if pointed else None,
+                hours=generator.choice(hours),
+            )
+        )
+    apart = np.zeros((60, 2), dtype=bool), np.zeros((60, 2), dtype=bool)
+    apart[0][:5, 0] = True
+    apart[1][5:10, 0] = True
+    arrays = Arrays(records, EngineSettings(), apart)
+    arrays.alone[59] = True
+    outcomes = set()
+    for _trial in range(400):
+        left = np.array(generator.sample(range(60), generator.randint(1, 4)))
+        right = np.array([i for i in generator.sample(range(60), generator.randint(1, 4)) if i not in left])
+        if not len(right):
+            continue
+        grid_a, grid_b = np.repeat(left, len(right)), np.tile(right, len(left))
+        expected = bool(arrays.allowed(grid_a, grid_b, hours=False).all())
+        assert arrays.all_allowed(left, right) == expected
+        meet = arrays.overlap(arrays.pattern[grid_a], arrays.pattern[grid_b])
+        timed = (arrays.pattern[grid_a] > 0) & (arrays.pattern[grid_b] > 0)
+        assert arrays.hours_across(left, right) == (bool(meet.all()), bool((meet & timed).any()))
+        outcomes.add((expected, bool(meet.all())))
+    assert outcomes == {(True, True), (True, False), (False, True), (False, False)}  # every case was tried
