@@ -110,17 +110,16 @@ class Lexicon:
                 continue
             candidates = [c for c in (by_raw, by_base) if c is not None]
             # where a phrase's second word may be: the next word, or after up to two stop words (see _matches)
-            seconds: set[str] = set()
-            for position in range(start + 1, min(start + 4, len(tokens))):
-                seconds.update(tokens[position][:2])
-                if not tokens[position][2]:
-                    break
             here: set[str] = set()  # one hit per concept and starting word ("vive sola" / "vive solo")
-            for by_second in candidates:
-                for second in seconds & by_second.keys():
-                    for parts, concept in by_second[second]:
-                        if concept not in here and _matches(tokens, start, parts):
-                            here.add(concept)
+            for position in range(start + 1, min(start + 4, len(tokens))):
+                form, root, stop = tokens[position]
+                for by_second in candidates:
+                    for second in (form, root) if root != form else (form,):
+                        for parts, concept in by_second.get(second, ()):
+                            if concept not in here and _matches(tokens, start, parts):
+                                here.add(concept)
+                if not stop:
+                    break
             found.update(here)
         return found
 

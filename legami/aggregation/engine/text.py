@@ -96,13 +96,18 @@ def concepts(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     return list(analyse(text, vocabulary)[1])
 
 
+@lru_cache(maxsize=200_000)
+def _word_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word}"
+    return tuple(padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
+
+
 def _char_grams(text: str) -> list[str]:
     """4-grams of each lemma padded at the start only: word endings ("-are", "-zione") are grammar, not
     meaning, and would make unrelated needs alike."""
     grams: list[str] = []
     for word in text.split():
-        padded = f" {word}"
-        grams.extend(padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
+        grams.extend(_word_grams(word))
     return grams
 
 
