@@ -82,7 +82,7 @@ def merge_units(
     merged = np.zeros(count, dtype=bool)
     members = dict(enumerate(units))
     while heap:
-        _negative, u, v, version_u, version_v = heapq.heappop(heap)
+        negative, u, v, version_u, version_v = heapq.heappop(heap)
         if not (alive[u] and alive[v]) or version[u] != version_u or version[v] != version_v:
             continue
         if sizes[u] + sizes[v] > settings.max_group_size:
@@ -92,7 +92,7 @@ def merge_units(
             continue
         all_meet, some_meet = arrays.hours_across(left, right)
         # days that chain: a member of each side meets the other's hours, and the descriptions are closer
-        if not all_meet and (not settings.chain_days or -_negative < chain or not some_meet):
+        if not all_meet and (not settings.chain_days or -negative < chain or not some_meet):
             continue
         members[u] = np.concatenate([left, right])
         rows[u] = row(u) + row(v)
