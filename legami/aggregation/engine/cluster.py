@@ -81,6 +81,11 @@ def _has_common_slot(arrays: Arrays, members: np.ndarray) -> bool:
     return True
 
 
+def _distance_penalty(km: np.ndarray, settings: EngineSettings) -> np.ndarray:
+    """What distance adds to 1 - similarity in the clustering: nearer needs join first."""
+    return np.asarray(settings.spatial_weight * np.minimum(km / settings.distance_km, 1.0))
+
+
 def _cluster_component(
     arrays: Arrays, members: np.ndarray, vectors: sparse.csr_matrix, settings: EngineSettings
 ) -> list[tuple[np.ndarray, float]]:
@@ -94,8 +99,7 @@ def _cluster_component(
         # when both needs have a point (the cut is the one of the dendrogram below)
         pair = float(similarity[0, 1])
         if arrays.has_point[members].all() and settings.spatial_weight > 0 and settings.distance_km > 0:
-            apart_km = float(arrays.distance_km(members[:1], members[1:])[0])
-            if 1.0 - pair + settings.spatial_weight * min(apart_km / settings.distance_km, 1.0) > cut:
+            if 1.0 - pair + _distance_penalty(arrays.distance_km(members[:1], members[1:]), settings)[0] > cut:
                 return []
         return [(np.sort(members), min(1.0, max(0.0, pair)))] if pair >= settings.group_similarity else []
     grid_a, grid_b = np.triu_indices(k, 1)
@@ -115,7 +119,7 @@ def _cluster_component(
         km = np.full(len(grid_a), settings.distance_km / 2)
         both = arrays.has_point[members[grid_a]] & arrays.has_point[members[grid_b]]
         km[both] = arrays.distance_km(members[grid_a][both], members[grid_b][both])
-        penalty = settings.spatial_weight * np.minimum(km / settings.distance_km, 1.0)
+        penalty = _distance_penalty(km, settings)
         distance[grid_a, grid_b] += penalty
         distance[grid_b, grid_a] += penalty
     distance[~allowed] = FORBIDDEN

@@ -22,7 +22,7 @@ from scipy import sparse
 
 from legami.needs.timewindows import TimeWindow, intersect, normalize, overlaps
 
-from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_targets
+from .records import EngineSettings, NeedRecord, compatible_targets, haversine_radians_km
 from .text import TextModel, latent_options
 
 DEFAULT_SETTINGS = EngineSettings()
@@ -77,11 +77,7 @@ class _GroupRules:
                 return False
             if len(self.lat):
                 lat, lon = np.radians(record.lat), np.radians(record.lon)  # type: ignore[arg-type]
-                h = (
-                    np.sin((self.lat - lat) / 2) ** 2
-                    + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2
-                )
-                km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+                km = haversine_radians_km(self.lat, self.lon, lat, lon)
                 if (km > settings.distance_km).any():
                     return False
         elif not all(_same_place(place, record) for place in self.places):

@@ -14,18 +14,11 @@ from scipy.sparse.csgraph import connected_components
 
 from legami.needs.timewindows import TimeWindow, overlaps
 
-from .records import EARTH_RADIUS_KM, EngineSettings, NeedRecord, compatible_targets
+from .records import EngineSettings, NeedRecord, compatible_targets, haversine_radians_km
 
 COMPONENT_LIMIT = 2500  # largest component clustered densely; larger ones are split on stronger edges
 KM_PER_DEGREE = 111.32
-Radians = np.ndarray | float
 DENSE_LIMIT = 20_000  # pairs of rows up to which a similarity block is computed densely
-
-
-def _haversine_km(lat_a: Radians, lon_a: Radians, lat_b: Radians, lon_b: Radians) -> Radians:
-    """Great-circle distance in km between points given in radians (numbers or arrays)."""
-    h = np.sin((lat_b - lat_a) / 2) ** 2 + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 class Arrays:
@@ -77,17 +70,14 @@ class Arrays:
         return values[inverse].reshape(np.shape(a))
 
     def distance_km(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.asarray(_haversine_km(self.lat[a], self.lon[a], self.lat[b], self.lon[b]))
+        return np.asarray(haversine_radians_km(self.lat[a], self.lon[a], self.lat[b], self.lon[b]))
 
     def allowed(self, a: np.ndarray, b: np.ndarray, hours: bool = True) -> np.ndarray:
         """Every pairwise rule (compatible targets, near, hours unless `hours` is False, no "apart" evidence)
         for index arrays a and b (same shape)."""
         ok = self.compatible[self.target[a], self.target[b]] & ~self.alone[a] & ~self.alone[b]
         both = self.has_point[a] & self.has_point[b]
-        same_place = (self.comune[a] == self.comune[b]) & (
-            (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
-        )
-        near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, same_place)
+        near = np.where(both, self.distance_km(a, b) <= self.settings.distance_km, self._same_place(a, b))
         ok &= near
         if hours:
             ok &= self.overlap(self.pattern[a], self.pattern[b])
@@ -111,29 +101,35 @@ class Arrays:
                 return False
             if (second[left].any(axis=0) & first[right].any(axis=0)).any():
                 return False
+        # a pair where either side has no point: the place rule on one record of each distinct place
+        place_a, place_b = self._distinct_places(left), self._distinct_places(right)
+        grid_a, grid_b = np.repeat(place_a, len(place_b)), np.tile(place_b, len(place_a))
+        loose = ~(self.has_point[grid_a] & self.has_point[grid_b])
+        if not self._same_place(grid_a[loose], grid_b[loose]).all():
+            return False
         pointed_left, pointed_right = self.has_point[left], self.has_point[right]
-        # a pair where either side has no point: same Comune, and the same neighbourhood when both have one
-        places_left, places_right = self._places(left), self._places(right)
-        for comune_a, hood_a, point_a in places_left:
-            for comune_b, hood_b, point_b in places_right:
-                if point_a and point_b:
-                    continue
-                if comune_a != comune_b or (hood_a >= 0 and hood_b >= 0 and hood_a != hood_b):
-                    return False
         a, b = left[pointed_left], right[pointed_right]
         if not len(a) or not len(b):
             return True
         both = np.concatenate([a, b])
         lat, lon = self.lat[both], self.lon[both]
-        diagonal = _haversine_km(lat.min(), lon.min(), lat.max(), lon.max())
+        diagonal = haversine_radians_km(lat.min(), lon.min(), lat.max(), lon.max())
         if diagonal <= self.settings.distance_km * 0.99:
             return True  # the box around all their points is smaller than the reach
         return bool((self.distance_km(np.repeat(a, len(b)), np.tile(b, len(a))) <= self.settings.distance_km).all())
 
-    def _places(self, members: np.ndarray) -> set[tuple[int, int, bool]]:
-        """The distinct (Comune, neighbourhood, has a point) of some records."""
-        columns = self.comune[members].tolist(), self.hood[members].tolist(), self.has_point[members].tolist()
-        return set(zip(*columns, strict=True))
+    def _same_place(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The place rule of a pair where either side has no point: the same Comune and, when both have one,
+        the same neighbourhood."""
+        return (self.comune[a] == self.comune[b]) & (
+            (self.hood[a] < 0) | (self.hood[b] < 0) | (self.hood[a] == self.hood[b])
+        )
+
+    def _distinct_places(self, members: np.ndarray) -> np.ndarray:
+        """One record of each distinct (Comune, neighbourhood, has a point) among the members."""
+        keys = np.stack([self.comune[members], self.hood[members], self.has_point[members].astype(np.int64)])
+        _keys, first = np.unique(keys, axis=1, return_index=True)
+        return members[first]
 
     def hours_across(self, left: np.ndarray, right: np.ndarray) -> tuple[bool, bool]:
         """(the hours of every pair across two sets meet, the hours of some pair of members with hours meet),

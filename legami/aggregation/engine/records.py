@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from legami.needs.timewindows import TimeWindow
 
@@ -136,12 +139,15 @@ class Group:
 EARTH_RADIUS_KM = 6371.0088
 
 
+def haversine_radians_km(lat_a: Any, lon_a: Any, lat_b: Any, lon_b: Any) -> Any:
+    """Great-circle distance in kilometres between points in radians: numbers, or numpy arrays that broadcast."""
+    h = np.sin((lat_b - lat_a) / 2) ** 2 + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance in kilometres between points in degrees."""
+    return float(haversine_radians_km(*(math.radians(value) for value in (lat1, lon1, lat2, lon2))))
 
 
 def near(a: NeedRecord, b: NeedRecord, distance_km: float) -> bool:
