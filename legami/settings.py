@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "legami.network",
     "legami.needs",
     "legami.aggregation",
+    "legami.participation",
     "legami.api",
     "legami.demo",
 ]

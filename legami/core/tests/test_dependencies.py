@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("network",),
     ("needs",),
     ("aggregation",),
+    ("participation",),
     ("api", "demo"),
 )
 PROJECT = "(project)"

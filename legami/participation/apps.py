@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "legami.participation"
+    label = "participation"
+    verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from legami.core.roles import register_capabilities
+        from legami.participation import capabilities
+
+        register_capabilities(capabilities)

@@ -1,0 +1,103 @@
+"""Reads of participatory processes: who sees which, their phases, and what the current phase allows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from legami.core.permissions import can
+from legami.network.models import Network
+from legami.participation.capabilities import MANAGE_PROCESSES
+from legami.participation.models import Phase, Process, ProcessEvent, ProcessStatus
+
+# What a phase may open to participants.
+Opening = Literal["proposals_open", "supports_open", "comments_open"]
+
+
+def sees_drafts(user: Any, network: Network) -> bool:
+    """Drafts are seen by those who run processes; everyone else sees published and closed ones."""
+    return can(user, MANAGE_PROCESSES, network)
+
+
+def processes_for(user: Any, network: Network, *, status: str = "", kind: str = "") -> QuerySet[Process]:
+    """The processes `user` may see in `network`, with their current phase and counts, newest first."""
+    processes = Process.objects.filter(network=network)
+    if not sees_drafts(user, network):
+        processes = processes.exclude(status=ProcessStatus.DRAFT)
+    if status:
+        processes = processes.filter(status=status)
+    if kind:
+        processes = processes.filter(kind=kind)
+    return (
+        processes.select_related("current_phase", "neighbourhood")
+        .prefetch_related("municipalities")
+        .annotate(
+            proposals_total=Count("proposals", filter=Q(proposals__hidden_at__isnull=True), distinct=True),
+            meetings_total=Count("meetings", distinct=True),
+        )
+        .order_by("-published_at", "-created_at", "-id")
+    )
+
+
+def get_process_for(user: Any, network: Network, pk: int) -> Process:
+    """One process `user` may see (404 for a draft to those who do not run processes, or another network's)."""
+    processes = Process.objects.filter(network=network).select_related(
+        "network", "current_phase", "neighbourhood", "demand", "created_by"
+    )
+    if not sees_drafts(user, network):
+        processes = processes.exclude(status=ProcessStatus.DRAFT)
+    process = processes.prefetch_related(
+        "municipalities", Prefetch("phases", queryset=Phase.objects.order_by("position", "starts_on", "id"))
+    ).filter(pk=pk).first()
+    if process is None:
+        raise Http404
+    return process
+
+
+def process_events(process: Process) -> QuerySet[ProcessEvent]:
+    """The process's history, oldest first, with who did each step."""
+    return process.events.select_related("actor")
+
+
+def today() -> date:
+    """Today in the network's time (Europe/Rome)."""
+    return timezone.localdate()
+
+
+def open_phase(process: Process, opening: Opening, *, on: date | None = None) -> Phase | None:
+    """The current phase when it opens `opening` today and the process is published; else None.
+
+    A phase closes at the end of its last day even if nobody has moved the process on, so a support
+    sent the day after is refused however the process was left.
+    """
+    if process.status != ProcessStatus.PUBLISHED or process.current_phase_id is None:
+        return None
+    phase = process.current_phase
+    if phase is None or not getattr(phase, opening):
+        return None
+    day = on or today()
+    if not (phase.starts_on <= day <= phase.ends_on):
+        return None
+    return phase
+
+
+def timeline(process: Process) -> list[dict[str, Any]]:
+    """The phases in order, each marked past, current or to come (for the public timeline)."""
+    phases = list(process.phases.all())
+    current_index = next((i for i, p in enumerate(phases) if p.pk == process.current_phase_id), None)
+    rows = []
+    for index, phase in enumerate(phases):
+        if current_index is None:
+            state = "upcoming"
+        elif index < current_index:
+            state = "past"
+        elif index == current_index:
+            state = "current"
+        else:
+            state = "upcoming"
+        rows.append({"phase": phase, "state": state})
+    return rows
