@@ -12,3 +12,8 @@ class ParticipationConfig(AppConfig):
         from legami.participation import capabilities
 
         register_capabilities(capabilities)
+        from legami.core.panels import DASHBOARD, PUBLIC_HOME
+        from legami.participation.panels import process_panels
+
+        PUBLIC_HOME.register(process_panels)
+        DASHBOARD.register(process_panels)

@@ -138,9 +138,7 @@ class Meeting(NetworkScopedModel):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("network")
     )
-    process = models.ForeignKey(
-        Process, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("process")
-    )
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("process"))
     title = models.CharField(_("title"), max_length=200)
     agenda = models.TextField(_("agenda"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
@@ -226,9 +224,7 @@ class Proposal(NetworkScopedModel):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("network")
     )
-    process = models.ForeignKey(
-        Process, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("process")
-    )
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("process"))
     phase = models.ForeignKey(
         Phase, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals", verbose_name=_("phase")
     )
@@ -301,7 +297,9 @@ class ProposalEvent(HistoryEvent):
 class Support(models.Model):
     """One person's support of a proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("proposal")
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -318,7 +316,9 @@ class Support(models.Model):
 class Comment(TimeStampedModel):
     """A comment on a proposal, or a reply to another comment."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal")
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("reply to")
     )
@@ -379,7 +379,8 @@ class Report(NetworkScopedModel):
         verbose_name_plural = _("reports")
         constraints = [
             models.CheckConstraint(
-                condition=Q(proposal__isnull=False, comment__isnull=True) | Q(proposal__isnull=True, comment__isnull=False),
+                condition=Q(proposal__isnull=False, comment__isnull=True)
+                | Q(proposal__isnull=True, comment__isnull=False),
                 name="report_has_one_target",
             ),
             models.UniqueConstraint(

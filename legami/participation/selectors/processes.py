@@ -50,9 +50,13 @@ def get_process_for(user: Any, network: Network, pk: int) -> Process:
     )
     if not sees_drafts(user, network):
         processes = processes.exclude(status=ProcessStatus.DRAFT)
-    process = processes.prefetch_related(
-        "municipalities", Prefetch("phases", queryset=Phase.objects.order_by("position", "starts_on", "id"))
-    ).filter(pk=pk).first()
+    process = (
+        processes.prefetch_related(
+            "municipalities", Prefetch("phases", queryset=Phase.objects.order_by("position", "starts_on", "id"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if process is None:
         raise Http404
     return process
@@ -101,3 +105,44 @@ def timeline(process: Process) -> list[dict[str, Any]]:
             state = "upcoming"
         rows.append({"phase": phase, "state": state})
     return rows
+
+
+def upcoming_meetings(process: Process, *, limit: int = 3) -> list[Any]:
+    """The next scheduled meetings of the process (for its page), with their places."""
+    from legami.participation.models import MeetingStatus
+
+    return list(
+        process.meetings.filter(starts_at__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
+        .select_related("place")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def latest_proposals(process: Process, *, limit: int = 5) -> list[Any]:
+    """The newest visible proposals of the process (for its page)."""
+    return list(
+        process.proposals.filter(hidden_at__isnull=True).select_related("area").order_by("-created_at", "-id")[:limit]
+    )
+
+
+def evidence_figures(process: Process, *, limit: int | None) -> dict[str, Any] | None:
+    """The process's evidence as the viewer may see it: a figure about fewer than `limit` people is hidden."""
+    from legami.core import smallnumbers
+
+    evidence = process.evidence or {}
+    if not evidence:
+        return None
+    people = evidence.get("people")
+    small = smallnumbers.hidden(people, limit)
+    return {
+        "title": evidence.get("title", ""),
+        "summary": "" if small else evidence.get("summary", ""),
+        "needs": None if small else evidence.get("needs"),
+        "people": None if small else people,
+        "small": small,
+        "areas": evidence.get("areas", []) if not small else [],
+        "municipality": evidence.get("municipality", ""),
+        "target_group": evidence.get("target_group", ""),
+        "recorded_on": evidence.get("recorded_on", ""),
+        "demand": evidence.get("demand"),
+    }

@@ -208,25 +208,37 @@ def update_process(*, actor: Any, process: Process, data: dict[str, Any]) -> Pro
     return process
 
 
+def _move(process: Process, *, source: str, target: str, actor: Any, note: str, changes: dict | None = None) -> Process:
+    """Move a process from `source` only: publishing and reopening both lead to "published", from different
+    states, so the service names the one it starts from (the refusal is the table's)."""
+    require(actor, MANAGE, process.network)
+    process = PROCESS_WORKFLOW.lock(process)
+    if process.status != source:
+        raise PROCESS_WORKFLOW.refused(process.status, target)
+    return PROCESS_WORKFLOW.apply(process, target, actor=actor, note=note, changes=changes, lock=False)
+
+
+@transaction.atomic
 def publish_process(*, actor: Any, process: Process, note: str = "") -> Process:
     """Publish a draft process (it needs a phase); its current phase is the first one if none is chosen."""
-    with transaction.atomic():
-        changes = {"published_at": process.published_at or timezone.now()}
-        process = PROCESS_WORKFLOW.apply(process, S.PUBLISHED, actor=actor, note=note, changes=changes)
-        if process.current_phase_id is None:
-            process.current_phase = process.phases.order_by("position", "starts_on", "id").first()
-            process.save(update_fields=["current_phase", "updated_at"])
+    changes = {"published_at": process.published_at or timezone.now()}
+    process = _move(process, source=S.DRAFT, target=S.PUBLISHED, actor=actor, note=note, changes=changes)
+    if process.current_phase_id is None:
+        process.current_phase = process.phases.order_by("position", "starts_on", "id").first()
+        process.save(update_fields=["current_phase", "updated_at"])
     return process
 
 
+@transaction.atomic
 def close_process(*, actor: Any, process: Process, note: str = "") -> Process:
     """Close a process: nothing more can be proposed, supported or commented."""
-    return PROCESS_WORKFLOW.apply(process, S.CLOSED, actor=actor, note=note)
+    return _move(process, source=S.PUBLISHED, target=S.CLOSED, actor=actor, note=note)
 
 
+@transaction.atomic
 def reopen_process(*, actor: Any, process: Process, note: str = "") -> Process:
     """Reopen a closed process."""
-    return PROCESS_WORKFLOW.apply(process, S.PUBLISHED, actor=actor, note=note)
+    return _move(process, source=S.CLOSED, target=S.PUBLISHED, actor=actor, note=note)
 
 
 def _phase_of(process: Process, phase: Any) -> Phase:
@@ -235,7 +247,9 @@ def _phase_of(process: Process, phase: Any) -> Phase:
     pk = inputs.parse_id(phase.pk if isinstance(phase, Phase) else phase)
     found = process.phases.filter(pk=pk).first() if pk is not None else None
     if found is None:
-        raise ValidationError({"phase": [ValidationError(gettext("Choose a phase of this process."), code="invalid_choice")]})
+        raise ValidationError(
+            {"phase": [ValidationError(gettext("Choose a phase of this process."), code="invalid_choice")]}
+        )
     return found
 
 
