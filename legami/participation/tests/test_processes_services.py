@@ -20,7 +20,11 @@ TODAY = timezone.localdate
 
 
 def _data(**overrides):
-    data = {"title": "Laboratorio Borgo Loreto", "kind": ProcessKind.COMMUNITY_LAB, "summary": "Leggere insieme i bisogni"}
+    data = {
+        "title": "Laboratorio Borgo Loreto",
+        "kind": ProcessKind.COMMUNITY_LAB,
+        "summary": "Leggere insieme i bisogni",
+    }
     return data | overrides
 
 
@@ -105,7 +109,9 @@ def test_another_networks_neighbourhood_is_refused_as_unknown(cast):
     assert _codes(exc, "neighbourhood") == ["invalid_choice"]
 
 
-@pytest.mark.parametrize("persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "privacy_officer"])
+@pytest.mark.parametrize(
+    "persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "privacy_officer"]
+)
 def test_only_those_who_run_processes_draft_them(cast, persona):
     with pytest.raises(PermissionDenied):
         svc.create_process(actor=getattr(cast, persona), network=cast.network, data=_data())
@@ -157,7 +163,9 @@ def test_publishing_needs_a_phase_and_sets_the_first_one_current(cast):
     process.refresh_from_db()
     assert process.status == S.PUBLISHED and process.current_phase == first and second != first
     assert process.published_at is not None
-    assert ProcessEvent.objects.filter(process=process, from_status=S.DRAFT, to_status=S.PUBLISHED, note="Si parte").exists()
+    assert ProcessEvent.objects.filter(
+        process=process, from_status=S.DRAFT, to_status=S.PUBLISHED, note="Si parte"
+    ).exists()
 
 
 def test_close_and_reopen_keep_the_first_publication_date(cast):
