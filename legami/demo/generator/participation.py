@@ -52,7 +52,7 @@ def ensure_participation(
     people = [citizen, *crowd]
     areas = {area.code: area for area in NeedArea.objects.filter(network=network)}
     city = _city_lab(network, worker, comuni, neighbourhoods, created=created)
-    village = _village_lab(network, worker, comuni, created=created)
+    village = _village_lab(network, worker, comuni, coordinator=coordinator, created=created)
     for process, count, place in (
         (city, 20 if small else 200, "Casa di quartiere Cambonino"),
         (village, 10 if small else 100, VILLAGE_PLACE),
@@ -154,7 +154,7 @@ def _city_lab(network, worker, comuni, neighbourhoods, *, created: Counter) -> P
     return process
 
 
-def _village_lab(network, worker, comuni, *, created: Counter) -> Process:
+def _village_lab(network, worker, comuni, *, coordinator, created: Counter) -> Process:
     """The lab of a small Comune of the Casalasco, with its civic hall as the meeting place."""
     from legami.participation.services.processes import create_process
     from legami.territory.services.places import create_place
@@ -162,7 +162,7 @@ def _village_lab(network, worker, comuni, *, created: Counter) -> Process:
     village = comuni[VILLAGE]
     if not Place.objects.filter(network=network, name=VILLAGE_PLACE).exists():
         create_place(
-            actor=worker,
+            actor=coordinator,
             network=network,
             data={
                 "name": VILLAGE_PLACE,
