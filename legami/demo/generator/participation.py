@@ -218,11 +218,20 @@ def _meetings(process, worker, people, place_name, rng, *, created: Counter) -> 
     place = Place.objects.get(network=process.network, name=place_name)
     now = timezone.localtime(timezone.now())
     tomorrow = (now + datetime.timedelta(days=1)).replace(hour=20, minute=30, second=0, microsecond=0)
-    past = [
-        ("Serata di ascolto", 56, "Presentazione del laboratorio; che cosa manca nel quartiere, a piccoli gruppi."),
-        ("Leggiamo i bisogni", 28, "I bisogni emersi dall'ascolto e dai questionari; le priorità."),
-        ("Dalle idee alle proposte", 7, "Come scrivere una proposta; i primi gruppi di lavoro."),
-    ]
+    if process.life_context == "village":
+        past = [
+            ("Serata in sala civica", 21, "Presentazione del laboratorio; che cosa manca in paese, a piccoli gruppi."),
+            ("Le frazioni si raccontano", 14, "Le persone sole delle frazioni: chi le conosce, chi può aiutare."),
+            ("Le prime proposte", 5, "Come scrivere una proposta; le prime idee raccolte."),
+        ]
+        upcoming = ((8, None, "Assemblea di paese"), (22, 6, "Visita al centro diurno"))
+    else:
+        past = [
+            ("Serata di ascolto", 56, "Presentazione del laboratorio; che cosa manca nel quartiere, a piccoli gruppi."),
+            ("Leggiamo i bisogni", 28, "I bisogni emersi dall'ascolto e dai questionari; le priorità."),
+            ("Dalle idee alle proposte", 7, "Come scrivere una proposta; i primi gruppi di lavoro."),
+        ]
+        upcoming = ((10, None, "Assemblea del laboratorio"), (17, 6, "Visita agli spazi da riusare"))
     for index, (title, days_ago, agenda) in enumerate(past):
         meeting = create_meeting(
             actor=worker,
@@ -259,7 +268,7 @@ def _meetings(process, worker, people, place_name, rng, *, created: Counter) -> 
             },
         )
         created["meetings"] += 1
-    for days, capacity, title in ((10, None, "Assemblea del laboratorio"), (17, 6, "Visita agli spazi da riusare")):
+    for days, capacity, title in upcoming:
         starts = (now + datetime.timedelta(days=days)).replace(hour=18, minute=0, second=0, microsecond=0)
         meeting = create_meeting(
             actor=worker,
