@@ -52,7 +52,7 @@ def ensure_participation(
     people = [citizen, *crowd]
     areas = {area.code: area for area in NeedArea.objects.filter(network=network)}
     city = _city_lab(network, worker, comuni, neighbourhoods, created=created)
-    village = _village_lab(network, worker, comuni, coordinator=coordinator, created=created)
+    village = _village_lab(network, worker, comuni, created=created)
     for process, count, place in (
         (city, 20 if small else 200, "Casa di quartiere Cambonino"),
         (village, 10 if small else 100, VILLAGE_PLACE),
@@ -154,27 +154,11 @@ def _city_lab(network, worker, comuni, neighbourhoods, *, created: Counter) -> P
     return process
 
 
-def _village_lab(network, worker, comuni, *, coordinator, created: Counter) -> Process:
-    """The lab of a small Comune of the Casalasco, with its civic hall as the meeting place."""
+def _village_lab(network, worker, comuni, *, created: Counter) -> Process:
+    """The lab of a small Comune of the Casalasco; it meets in the civic hall (a place of the demo's territory)."""
     from legami.participation.services.processes import create_process
-    from legami.territory.services.places import create_place
 
     village = comuni[VILLAGE]
-    if not Place.objects.filter(network=network, name=VILLAGE_PLACE).exists():
-        create_place(
-            actor=coordinator,
-            network=network,
-            data={
-                "name": VILLAGE_PLACE,
-                "kind": "community_house",
-                "municipality": village,
-                "address": "Piazza Garibaldi 1",
-                "latitude": "45.129000",
-                "longitude": "10.370000",
-                "description": "La sala del municipio, aperta alle associazioni la sera.",
-            },
-        )
-        created["places"] += 1
     process = create_process(
         actor=worker,
         network=network,
