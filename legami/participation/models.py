@@ -147,7 +147,8 @@ class Meeting(NetworkScopedModel):
         "territory.Place",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A place with meetings is not deleted (the territory counts them first); the network's deletion takes both.
+        on_delete=models.RESTRICT,
         related_name="meetings",
         verbose_name=_("place"),
     )

@@ -385,3 +385,27 @@ def test_evidence_about_few_people_is_hidden_from_those_who_do_not_see_them(cast
     assert anonymous["small"] is hidden
     coordinator = evidence_figures(process, limit=smallnumbers.limit_for(cast.coordinator, cast.network))
     assert coordinator["people"] == people and coordinator["small"] is False
+
+
+def test_a_place_where_meetings_are_held_is_not_deleted_but_the_network_is(cast):
+    from legami.participation.models import Meeting
+    from legami.territory.models import Place
+    from legami.territory.services.places import delete_place
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0], name="Casa di quartiere")
+    process = open_process(cast.network)
+    start = timezone.now() + timedelta(days=3)
+    Meeting.objects.create(
+        network=cast.network,
+        process=process,
+        title="Assemblea",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place=place,
+    )
+    with pytest.raises(ValidationError) as exc:
+        delete_place(actor=cast.coordinator, place=place)
+    assert exc.value.code == "in_use" and "1 meeting" in str(exc.value)
+    assert Place.objects.filter(pk=place.pk).exists()
+    cast.network.delete()
+    assert not Place.objects.filter(pk=place.pk).exists() and not Meeting.objects.exists()

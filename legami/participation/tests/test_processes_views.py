@@ -298,3 +298,23 @@ def test_the_list_runs_a_constant_number_of_queries(cast, login, django_assert_m
     with django_assert_max_num_queries(12):
         response = client.get(url(cast, "processes"))
     assert response.status_code == 200 and f"{size} processes found." in response.content.decode()
+
+
+def test_deleting_a_place_with_meetings_is_refused_on_the_page(cast, login):
+    from legami.core.tests import factories as f
+    from legami.participation.models import Meeting
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0], name="Oratorio")
+    start = timezone.now() + timedelta(days=2)
+    Meeting.objects.create(
+        network=cast.network,
+        process=open_process(cast.network),
+        title="Incontro",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place=place,
+    )
+    response = login(cast.coordinator).post(reverse("territory:place_delete", args=[cast.network.slug, place.pk]))
+    assert response.status_code == 400
+    assert "The place cannot be deleted: 1 meeting refer to it." in response.content.decode()
+    assert type(place).objects.filter(pk=place.pk).exists()
