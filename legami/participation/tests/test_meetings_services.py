@@ -583,7 +583,9 @@ def test_others_cannot_take_the_roll_call(cast, process, persona):
 
 def test_minutes_and_outcomes_are_written_and_audited(cast, process):
     meeting = MeetingFactory(process=process)
-    record_minutes(actor=cast.community_worker, meeting=meeting, data={"minutes": "Si è parlato di orti.", "outcomes": ""})
+    record_minutes(
+        actor=cast.community_worker, meeting=meeting, data={"minutes": "Si è parlato di orti.", "outcomes": ""}
+    )
     meeting.refresh_from_db()
     assert meeting.minutes == "Si è parlato di orti."
     event = AuditEvent.objects.get(object_type="participation.meeting")

@@ -299,7 +299,9 @@ def test_unregistering_frees_the_place(cast, process, english_login, django_capt
     RegistrationFactory(meeting=meeting, user=cast.citizen)
     RegistrationFactory(meeting=meeting, user=cast.funder, status=R.WAITING)
     client = english_login(cast.citizen)
-    assert "Your place goes to the first person" in client.get(url(cast, "meeting_unregister", meeting)).content.decode()
+    assert (
+        "Your place goes to the first person" in client.get(url(cast, "meeting_unregister", meeting)).content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url(cast, "meeting_unregister", meeting)).status_code == 302
     assert Registration.objects.get(user=cast.funder).status == R.REGISTERED
@@ -331,9 +333,7 @@ def test_others_do_not_run_the_meeting(cast, process, login, name, persona):
     assert client.post(url(cast, name, meeting), {"minutes": "x", "guests": "1"}).status_code in (403, 405)
 
 
-def test_the_registrations_page_runs_a_constant_number_of_queries(
-    cast, process, login, django_assert_max_num_queries
-):
+def test_the_registrations_page_runs_a_constant_number_of_queries(cast, process, login, django_assert_max_num_queries):
     meeting = MeetingFactory(process=process, capacity=2)
     client = login(cast.coordinator)
     client.get(url(cast, "meeting_registrations", meeting))
@@ -419,3 +419,15 @@ def test_a_draft_process_has_no_feed_even_for_managers(cast, login):
     assert client.get(url(cast, "process_calendar", draft)).status_code == 404
     assert client.get(url(cast, "meeting_calendar", meeting)).status_code == 404
     assert f"meeting-{meeting.pk}@" not in client.get(url(cast, "network_calendar")).content.decode()
+
+
+@pytest.mark.parametrize("persona", [*NOT_MANAGERS, "anonymous"])
+def test_who_does_not_run_the_meeting_never_reads_a_participants_name(cast, process, login, persona):
+    meeting = MeetingFactory(process=process, capacity=1, starts_at=in_days(-1), roll_call_at=timezone.now())
+    someone = member(cast, 7)
+    RegistrationFactory(meeting=meeting, user=someone, attended=True)
+    RegistrationFactory(meeting=meeting, user=member(cast, 8), status=R.WAITING)
+    client = login(getattr(cast, persona))
+    for name in ("meeting_detail", "meeting_register", "meeting_unregister", "meeting_calendar"):
+        body = client.get(url(cast, name, meeting)).content.decode()
+        assert "Persona 7" not in body and "Persona 8" not in body and someone.email not in body
