@@ -792,3 +792,18 @@ def test_without_a_mail_server_nothing_is_sent_and_only_who_and_what_is_logged(
     assert cast.citizen.email in caplog.text and due.title in caplog.text
     assert "/meetings/" not in caplog.text
     assert Meeting.objects.get(pk=due.pk).reminder_sent_at is not None
+
+
+def test_attendance_figures_take_a_constant_number_of_queries(cast, process, django_assert_num_queries):
+    meetings = [MeetingFactory(process=process, starts_at=in_days(-10 + n)) for n in range(3)]
+    for n in range(12):
+        person = member(cast, n)
+        for meeting in meetings[: 1 + n % 3]:
+            RegistrationFactory(meeting=meeting, user=person, attended=n % 2 == 0)
+    with django_assert_num_queries(2):
+        meeting_figures(meetings[0])
+    with django_assert_num_queries(3):
+        attendance = process_attendance(process)
+    assert attendance.participants == 6
+    with django_assert_num_queries(1):
+        registrations_by_status(meetings[0])
