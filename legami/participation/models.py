@@ -180,7 +180,7 @@ class Meeting(NetworkScopedModel):
 
 
 class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("registration status", "Registered")
     WAITING = "waiting", _("On the waiting list")
     CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
