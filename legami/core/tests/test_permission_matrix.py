@@ -163,6 +163,7 @@ EXTRA_MODULES = (
     "legami.needs.tests.matrix_map",
     "legami.aggregation.tests.matrix",
     "legami.network.tests.matrix_personal_data",
+    "legami.participation.tests.matrix_proposals",
 )
 
 

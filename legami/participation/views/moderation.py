@@ -37,7 +37,7 @@ def _detail_url(network: Network, proposal_id: int, anchor: str = "") -> str:
 @network_view(MODERATE)
 def report_list(request: HttpRequest, network: Network) -> HttpResponseBase:
     """The open reports with their texts (moderators); POST closes a report whose text is fine."""
-    form = ResolveForm(request.POST or None)
+    form = ResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         report = get_report_for(request.user, network, form.cleaned_data["report"])
         if report is None:
@@ -74,7 +74,7 @@ def _report_view(kind: str) -> Callable[..., HttpResponseBase]:
             target = get_comment_for(request.user, network, pk)
             proposal = target.proposal
             back = _detail_url(network, proposal.pk, f"comment-{target.pk}")
-        form = ReportForm(request.POST or None)
+        form = ReportForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 if kind == "proposal":
@@ -120,7 +120,7 @@ def _moderation_view(kind: str, hide: bool) -> Callable[..., HttpResponseBase]:
             target = get_comment_for(request.user, network, pk)
             proposal = target.proposal
             back = _detail_url(network, proposal.pk, f"comment-{target.pk}")
-        form = ReasonForm(request.POST or None)
+        form = ReasonForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             reason = form.cleaned_data["reason"]
             action = {

@@ -112,7 +112,7 @@ def proposal_list(request: HttpRequest, network: Network, pk: int) -> HttpRespon
 def proposal_create(request: HttpRequest, network: Network, pk: int) -> HttpResponseBase:
     """File a proposal while the current phase takes them; it is public under the author's name."""
     process = get_process_for(request.user, network, pk)
-    form = ProposalForm(request.POST or None, network=network, user=request.user)
+    form = ProposalForm(request.POST if request.method == "POST" else None, network=network, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = create_proposal(actor=request.user, process=process, data=form.cleaned_data)
@@ -247,7 +247,7 @@ def proposal_comment(request: HttpRequest, network: Network, pk: int) -> HttpRes
     """Comment on a proposal or reply to a comment (`parent`): GET shows the form, POST publishes."""
     proposal = get_proposal_for(request.user, network, pk)
     initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
-    form = CommentForm(request.POST or None, initial=initial)
+    form = CommentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -275,7 +275,7 @@ def proposal_comment(request: HttpRequest, network: Network, pk: int) -> HttpRes
 def proposal_answer(request: HttpRequest, network: Network, pk: int) -> HttpResponseBase:
     """The partnership's answer: under evaluation, accepted or not accepted, with its public text."""
     proposal = get_proposal_for(request.user, network, pk)
-    form = AnswerForm(request.POST or None, initial={"answer": proposal.answer})
+    form = AnswerForm(request.POST if request.method == "POST" else None, initial={"answer": proposal.answer})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -305,7 +305,7 @@ def proposal_withdraw(request: HttpRequest, network: Network, pk: int) -> HttpRe
     proposal = get_proposal_for(request.user, network, pk)
     if not _is_author(request.user, proposal):
         raise PermissionDenied(_("Only the author can withdraw a proposal."))
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             withdraw_proposal(actor=request.user, proposal=proposal, note=form.cleaned_data["note"])
