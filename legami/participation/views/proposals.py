@@ -89,7 +89,6 @@ def proposal_list(request: HttpRequest, network: Network, pk: int) -> HttpRespon
     takes_part = can(user, TAKE_PART, network)
     supports_open = takes_part and open_phase(process, "supports_open") is not None
     for proposal in page_obj.object_list:
-        proposal.author_name = public_name(proposal.author)  # type: ignore[attr-defined]
         proposal.supportable = proposal.status not in CLOSED_STATUSES and not proposal.is_hidden  # type: ignore[attr-defined]
     context = {
         "nav": NAV,
@@ -151,7 +150,8 @@ def proposal_detail(request: HttpRequest, network: Network, pk: int) -> HttpResp
         "readable": not hidden or moderator,
         "moderator": moderator,
         "author_name": public_name(proposal.author),
-        "thread": comment_thread(user, proposal),
+        # A hidden proposal's comments may quote it: they are the moderators' to read with it.
+        "thread": comment_thread(user, proposal) if not hidden or moderator else [],
         "history": proposal_history(proposal),
         "takes_part": takes_part,
         "supported": is_supported_by(user, proposal),
@@ -231,7 +231,7 @@ def _support_view(take_back: bool) -> Callable[..., HttpResponseBase]:
         )
 
     view.__name__ = "proposal_unsupport" if take_back else "proposal_support"
-    view.__doc__ = "Take back one's support" if take_back else "Support a proposal" + ": GET confirms, POST acts."
+    view.__doc__ = ("Take back one's support" if take_back else "Support a proposal") + ": GET confirms, POST acts."
     return view
 
 
