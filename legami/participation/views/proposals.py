@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core import inputs
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
@@ -246,7 +247,8 @@ proposal_unsupport = _support_view(take_back=True)
 def proposal_comment(request: HttpRequest, network: Network, pk: int) -> HttpResponseBase:
     """Comment on a proposal or reply to a comment (`parent`): GET shows the form, POST publishes."""
     proposal = get_proposal_for(request.user, network, pk)
-    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    parent = inputs.parse_id(request.GET.get("parent", ""))
+    initial = {"parent": parent} if parent is not None else {}
     form = CommentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
