@@ -20,3 +20,6 @@ class ParticipationConfig(AppConfig):
         from legami.participation.territory_uses import register_territory_uses
 
         register_territory_uses()
+        from legami.participation.personal_data import register_personal_data
+
+        register_personal_data()
