@@ -119,17 +119,6 @@ def timeline(process: Process) -> list[dict[str, Any]]:
     return rows
 
 
-def upcoming_meetings(process: Process, *, limit: int = 3) -> list[Any]:
-    """The next scheduled meetings of the process (for its page), with their places."""
-    from legami.participation.models import MeetingStatus
-
-    return list(
-        process.meetings.filter(starts_at__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
-        .select_related("place")
-        .order_by("starts_at", "id")[:limit]
-    )
-
-
 def latest_proposals(process: Process, *, limit: int = 5) -> list[Any]:
     """The newest visible proposals of the process (for its page)."""
     return list(

@@ -318,3 +318,30 @@ def test_deleting_a_place_with_meetings_is_refused_on_the_page(cast, login):
     assert response.status_code == 400
     assert "The place cannot be deleted: 1 meeting refer to it." in response.content.decode()
     assert type(place).objects.filter(pk=place.pk).exists()
+
+
+def test_those_who_run_the_process_see_who_took_part_and_nobody_else_does(cast, login):
+    from legami.participation.models import Meeting, Registration
+
+    process = open_process(cast.network)
+    start = timezone.now() - timedelta(days=2)
+    meeting = Meeting.objects.create(
+        network=cast.network,
+        process=process,
+        title="Serata di ascolto",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        online_url="https://meet.example.org/x",
+        roll_call_at=timezone.now(),
+        guests=3,
+    )
+    for user in (cast.citizen, cast.partner_staff):
+        Registration.objects.create(meeting=meeting, user=user, attended=True)
+    Registration.objects.create(meeting=meeting, user=cast.funder, attended=False)
+    page = login(cast.community_worker).get(url(cast, "process_detail", process.pk)).content.decode()
+    assert "Who took part" in page
+    assert "2 people registered came to at least one meeting (2 to 1 meeting)" in page
+    assert "2 new faces in the network" in page and "3 other people present without registering" in page
+    assert "Past meetings" in page and "Serata di ascolto" in page
+    for user in (None, cast.citizen, cast.funder):
+        assert "Who took part" not in login(user).get(url(cast, "process_detail", process.pk)).content.decode()
