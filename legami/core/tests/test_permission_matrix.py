@@ -164,6 +164,7 @@ EXTRA_MODULES = (
     "legami.aggregation.tests.matrix",
     "legami.network.tests.matrix_personal_data",
     "legami.participation.tests.matrix_processes",
+    "legami.responses.tests.matrix_responses",
 )
 
 
@@ -300,6 +301,7 @@ def _url(name: str, row: Row, cast, objects: dict) -> str:
         kwargs["token"] = objects[row.obj]
     elif row.obj:
         kwargs["pk"] = objects[row.obj].pk
+    kwargs.update(row.kwargs)
     return reverse(name, kwargs=kwargs)
 
 
