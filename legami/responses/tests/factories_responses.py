@@ -83,6 +83,7 @@ class GiveBackPlaceFactory(DjangoModelFactory):
 
 def active_response(network, organization, **kwargs) -> Response:
     """An active response with `organization` as its lead partner."""
-    response = ResponseFactory(network=network, status=ResponseStatus.ACTIVE, **kwargs)
+    kwargs.setdefault("status", ResponseStatus.ACTIVE)
+    response = ResponseFactory(network=network, **kwargs)
     PartnerFactory(response=response, organization=organization, role=PartnerRole.LEAD)
     return response
