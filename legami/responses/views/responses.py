@@ -42,6 +42,7 @@ from legami.responses.selectors.responses import (
     responses_for,
     timeline,
 )
+from legami.responses.services import responses as services
 from legami.responses.services.responses import (
     RESPONSE_WORKFLOW,
     TRANSITIONS,
@@ -56,7 +57,6 @@ from legami.responses.services.responses import (
     link_answers,
     mark_milestone_reached,
     remove_partner,
-    response_move,
     update_budget_line,
     update_milestone,
     update_response,
@@ -159,7 +159,9 @@ def response_move(request: HttpRequest, network: Network, pk: int, transition: s
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            response_move(actor=request.user, response=response, transition=transition, note=form.cleaned_data["note"])
+            services.response_move(
+                actor=request.user, response=response, transition=transition, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
