@@ -5,7 +5,7 @@ A response's accountability page and the list of responses are public; the rest 
 
 from django.urls import path
 
-from legami.responses.views import calls, coprogramming, coproduction, giveback, responses
+from legami.responses.views import calls, coproduction, coprogramming, giveback, responses
 
 app_name = "responses"
 

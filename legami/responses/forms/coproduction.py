@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import PlainSelect
 from legami.network.models import Organization
-from legami.responses.models import CoProductionKind, ContributorKind
+from legami.responses.models import ContributorKind, CoProductionKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,7 +34,7 @@ class EntryForm(forms.Form):
         required=False,
         help_text=_("For citizens' contributions: how many people, never who."),
     )
-    on_date = forms.DateField(label=_("On"), widget=DATE)
+    on_date = forms.DateField(label=_("Date"), widget=DATE)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
     def __init__(self, *args: Any, organizations: Any, citizens: bool, **kwargs: Any) -> None:

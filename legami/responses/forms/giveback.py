@@ -39,12 +39,16 @@ class PlaceFilterForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    objective = forms.CharField(label=_("Objective"), max_length=300, help_text=_("What the people who take a place will do."))
+    objective = forms.CharField(
+        label=_("Objective"), max_length=300, help_text=_("What the people who take a place will do.")
+    )
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=NeedArea.objects.none(), required=False, empty_label=_("None"), widget=PlainSelect
     )
-    places = forms.IntegerField(label=_("Places"), min_value=1, max_value=1000, initial=1)
-    host = forms.ModelChoiceField(label=_("Host organisation"), queryset=Organization.objects.none(), widget=PlainSelect)
+    places = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=1000, initial=1)
+    host = forms.ModelChoiceField(
+        label=_("Host organisation"), queryset=Organization.objects.none(), widget=PlainSelect
+    )
     skills_sought = forms.CharField(label=_("Skills sought"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = forms.DateField(label=_("From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)

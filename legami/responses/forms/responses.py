@@ -33,7 +33,9 @@ class ResponseFilterForm(forms.Form):
 class ResponseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("In one sentence"), max_length=300, help_text=_("Shown in the list of responses and on its public page.")
+        label=_("In one sentence"),
+        max_length=300,
+        help_text=_("Shown in the list of responses and on its public page."),
     )
     description = forms.CharField(
         label=_("Description"),
@@ -49,7 +51,11 @@ class ResponseForm(forms.Form):
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     area = forms.ModelChoiceField(
-        label=_("Area of need"), queryset=NeedArea.objects.none(), required=False, empty_label=_("None"), widget=PlainSelect
+        label=_("Area of need"),
+        queryset=NeedArea.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        widget=PlainSelect,
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DATE)
@@ -68,9 +74,9 @@ class ResponseForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = NeedArea.objects.filter(network=network).order_by(
             "name"
         )
-        cast(forms.ModelChoiceField, self.fields["process"]).queryset = Process.objects.filter(network=network).order_by(
-            "title"
-        )
+        cast(forms.ModelChoiceField, self.fields["process"]).queryset = Process.objects.filter(
+            network=network
+        ).order_by("title")
 
     @staticmethod
     def initial_for(response: Response) -> dict[str, Any]:
@@ -106,7 +112,9 @@ class PartnerForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.none(), widget=PlainSelect
     )
-    role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.PARTNER, widget=PlainSelect)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.PARTNER, widget=PlainSelect
+    )
     brings = forms.CharField(
         label=_("What it brings"),
         required=False,
@@ -129,9 +137,7 @@ class BudgetForm(forms.Form):
         widget=PlainSelect,
     )
     description = forms.CharField(label=_("What it is for"), max_length=300)
-    amount = forms.CharField(
-        label=_("Amount (euro)"), max_length=20, help_text=_("For example 12.500,00 or 12500.")
-    )
+    amount = forms.CharField(label=_("Amount (euro)"), max_length=20, help_text=_("For example 12.500,00 or 12500."))
 
     def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -186,7 +192,10 @@ class AnswersForm(forms.Form):
         help_text=_("Each need becomes answered. The public page shows only how many."),
     )
     proposals = forms.ModelMultipleChoiceField(
-        label=_("Accepted proposals"), queryset=Response.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Accepted proposals"),
+        queryset=Response.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     process = forms.ModelChoiceField(
         label=_("Participatory process"),
@@ -209,9 +218,9 @@ class AnswersForm(forms.Form):
         proposal_field = cast(forms.ModelMultipleChoiceField, self.fields["proposals"])
         proposal_field.queryset = proposals
         proposal_field.label_from_instance = lambda p: f"{p.title} ({p.process.title})"  # type: ignore[method-assign]
-        cast(forms.ModelChoiceField, self.fields["process"]).queryset = Process.objects.filter(network=network).order_by(
-            "title"
-        )
+        cast(forms.ModelChoiceField, self.fields["process"]).queryset = Process.objects.filter(
+            network=network
+        ).order_by("title")
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from legami.core import smallnumbers
 from legami.network.models import Network
-from legami.responses.models import CoProduction, CoProductionKind, ContributorKind, Response
+from legami.responses.models import ContributorKind, CoProduction, CoProductionKind, Response
 
 KINDS = list(CoProductionKind)
 

@@ -30,7 +30,9 @@ def open_giveback_places(network: Network, area: Any = None, on: date | None = N
     return _with_related(places)
 
 
-def places_for(network: Network, *, area: Any = None, status: str = "", on: date | None = None) -> QuerySet[GiveBackPlace]:
+def places_for(
+    network: Network, *, area: Any = None, status: str = "", on: date | None = None
+) -> QuerySet[GiveBackPlace]:
     """The network's give-back places, filtered by area, status and a day they cover."""
     places = GiveBackPlace.objects.filter(network=network)
     if area is not None:

@@ -38,7 +38,9 @@ def get_response(network: Network, pk: Any) -> Response:
         .select_related("network", "area", "process", "call")
         .prefetch_related(
             "municipalities",
-            Prefetch("partners", queryset=ResponsePartner.objects.select_related("organization").order_by("role", "id")),
+            Prefetch(
+                "partners", queryset=ResponsePartner.objects.select_related("organization").order_by("role", "id")
+            ),
             Prefetch("budget", queryset=BudgetLine.objects.select_related("organization").order_by("source", "id")),
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
             Prefetch(
@@ -59,8 +61,10 @@ def budget_by_source(response: Response) -> dict[str, Any]:
     groups: OrderedDict[str, dict[str, Any]] = OrderedDict()
     total = Decimal(0)
     for line in response.budget.all():
-        group = groups.setdefault(line.source, {"source": line.source, "label": labels.get(line.source, line.source),
-                                                "lines": [], "total": Decimal(0)})
+        group = groups.setdefault(
+            line.source,
+            {"source": line.source, "label": labels.get(line.source, line.source), "lines": [], "total": Decimal(0)},
+        )
         group["lines"].append(line)
         group["total"] += line.amount
         total += line.amount

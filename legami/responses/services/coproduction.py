@@ -27,9 +27,9 @@ from legami.network.models import Organization
 from legami.network.selectors.organizations import organizations_staffed_by
 from legami.responses.capabilities import MANAGE_RESPONSES, RECORD_COPRODUCTION
 from legami.responses.models import (
+    ContributorKind,
     CoProduction,
     CoProductionKind,
-    ContributorKind,
     Response,
     ResponsePartner,
     ResponseStatus,
@@ -51,9 +51,7 @@ def _contributor_fits(ctx: inputs.Context) -> None:
             ctx.add_error("organization", gettext("Choose the partner that contributed."), "required")
     elif contributor == ContributorKind.CITIZENS:
         if organization is not None:
-            ctx.add_error(
-                "organization", gettext("Citizens' contributions name no organisation."), "not_for_citizens"
-            )
+            ctx.add_error("organization", gettext("Citizens' contributions name no organisation."), "not_for_citizens")
         if ctx.ok("people") and not ctx.value("people"):
             ctx.add_error("people", gettext("Say how many people contributed."), "required")
 
@@ -64,9 +62,7 @@ def _partner_of_the_response(ctx: inputs.Context) -> None:
     if organization is None or response is None:
         return
     if not ResponsePartner.objects.filter(response=response, organization=organization).exists():
-        ctx.add_error(
-            "organization", gettext("This organisation is not a partner of the response."), "not_a_partner"
-        )
+        ctx.add_error("organization", gettext("This organisation is not a partner of the response."), "not_a_partner")
         return
     if not can(ctx.actor, MANAGE_RESPONSES, ctx.network):
         own = organizations_staffed_by(ctx.actor, ctx.network).filter(pk=organization.pk).exists()
@@ -94,9 +90,7 @@ ENTRY_INPUTS = inputs.Rules(
         "organization": inputs.Lookup(
             Organization, messages={"invalid_choice": _("Choose an organisation of the network.")}
         ),
-        "kind": inputs.Choice(
-            CoProductionKind, required=True, messages={"required": _("Say what was contributed.")}
-        ),
+        "kind": inputs.Choice(CoProductionKind, required=True, messages={"required": _("Say what was contributed.")}),
         "quantity": inputs.Decimal(
             required=True,
             places=2,
@@ -109,9 +103,7 @@ ENTRY_INPUTS = inputs.Rules(
         ),
         "people": inputs.Integer(min_value=0, max_value=100_000, default=0),
         "description": inputs.Text(max_length=max_length_of(CoProduction, "description")),
-        "on_date": inputs.Date(
-            required=True, past=True, messages={"required": _("Give the day of the contribution.")}
-        ),
+        "on_date": inputs.Date(required=True, past=True, messages={"required": _("Give the day of the contribution.")}),
     },
     checks=(_contributor_fits, _citizens_by_operators, _partner_of_the_response),
 )

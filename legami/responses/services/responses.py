@@ -258,7 +258,9 @@ def remove_partner(*, actor: Any, partner: ResponsePartner) -> None:
 
 BUDGET_INPUTS = inputs.Rules(
     {
-        "source": inputs.Choice(BudgetSource, required=True, messages={"required": _("Choose where the money comes from.")}),
+        "source": inputs.Choice(
+            BudgetSource, required=True, messages={"required": _("Choose where the money comes from.")}
+        ),
         "organization": inputs.Lookup(
             Organization, messages={"invalid_choice": _("Choose an organisation of the network.")}
         ),
@@ -453,12 +455,15 @@ def _seen(field: str, candidates: Any) -> Any:
 
     def check(ctx: inputs.Context) -> None:
         rows = ctx.value(field) or []
-        allowed = set(candidates(ctx.actor, ctx.network).filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
+        allowed = set(
+            candidates(ctx.actor, ctx.network).filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True)
+        )
         refused = [r.pk for r in rows if r.pk not in allowed]
         if refused:
             ctx.add_error(
                 field,
-                gettext("These cannot be linked to a response: %(ids)s.") % {"ids": ", ".join(f"#{pk}" for pk in refused)},
+                gettext("These cannot be linked to a response: %(ids)s.")
+                % {"ids": ", ".join(f"#{pk}" for pk in refused)},
                 "not_answerable",
             )
 

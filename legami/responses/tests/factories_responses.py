@@ -11,9 +11,9 @@ from legami.core.tests import factories as f
 from legami.responses.models import (
     BudgetLine,
     BudgetSource,
+    ContributorKind,
     CoProduction,
     CoProductionKind,
-    ContributorKind,
     GiveBackPlace,
     Milestone,
     PartnerRole,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from legami.core.models import AuditEvent
 from legami.core.tests import factories as f
-from legami.responses.models import CoProduction, ContributorKind, ResponseStatus
+from legami.responses.models import ContributorKind, CoProduction, ResponseStatus
 from legami.responses.selectors.coproduction import partner_totals, totals_by_contributor, totals_by_kind
 from legami.responses.services import coproduction as svc
 from legami.responses.tests.factories_responses import CoProductionFactory, PartnerFactory, active_response

@@ -68,7 +68,11 @@ def test_the_ledger_shows_totals_and_removal_to_whom_may_remove(cast, login, dja
     response = active_response(cast.network, cast.organization)
     mine = CoProductionFactory(response=response, organization=cast.organization, recorded_by=cast.partner_staff)
     theirs = CoProductionFactory(
-        response=response, organization=cast.organization, kind="money", quantity=Decimal("1500"), recorded_by=cast.coordinator
+        response=response,
+        organization=cast.organization,
+        kind="money",
+        quantity=Decimal("1500"),
+        recorded_by=cast.coordinator,
     )
     client = login(cast.partner_staff)
     page = client.get(url(cast, "coproduction", response.pk)).content.decode()

@@ -27,7 +27,9 @@ def test_the_list_filters_by_area_status_and_day(cast, login):
         starts_on=TODAY() + timedelta(days=30),
         ends_on=TODAY() + timedelta(days=60),
     )
-    GiveBackPlaceFactory(response=response, host=cast.organization, objective="Chiusa", status=GiveBackPlaceStatus.CLOSED)
+    GiveBackPlaceFactory(
+        response=response, host=cast.organization, objective="Chiusa", status=GiveBackPlaceStatus.CLOSED
+    )
     client = login(cast.evaluator)
     page = client.get(url(cast, "giveback_places")).content.decode()
     assert "Spesa con gli anziani" in page and "Orto condiviso" in page and "Chiusa" in page
@@ -63,7 +65,9 @@ def test_places_are_offered_changed_and_closed_through_their_pages(cast, login):
     assert client.get(url(cast, "giveback_create", response.pk)).status_code == 200
     assert client.post(url(cast, "giveback_create", response.pk), data).status_code == 302
     place = GiveBackPlace.objects.get()
-    bad = client.post(url(cast, "giveback_update", place.pk), data | {"ends_on": (TODAY() - timedelta(days=1)).isoformat()})
+    bad = client.post(
+        url(cast, "giveback_update", place.pk), data | {"ends_on": (TODAY() - timedelta(days=1)).isoformat()}
+    )
     assert bad.status_code == 400 and "The period ends before it starts." in bad.content.decode()
     bad = client.post(url(cast, "giveback_create", response.pk), data | {"places": "0"})
     assert bad.status_code == 400 and "legami-error-summary" in bad.content.decode()

@@ -259,7 +259,9 @@ def test_budget_lines_are_written_changed_and_removed(cast):
         data={"source": "public", "description": "Piano di zona", "amount": "12.500,50"},
     )
     assert line.amount == Decimal("12500.50") and line.organization is None
-    svc.update_budget_line(actor=cast.coordinator, line=line, data={"amount": "0", "organization": cast.organization.pk})
+    svc.update_budget_line(
+        actor=cast.coordinator, line=line, data={"amount": "0", "organization": cast.organization.pk}
+    )
     line.refresh_from_db()
     assert line.amount == Decimal("0.00") and line.organization == cast.organization
     svc.delete_budget_line(actor=cast.coordinator, line=line)
@@ -371,7 +373,9 @@ def test_a_milestone_is_reached_once_not_in_the_future_and_while_under_way(cast)
     assert "already_reached" in _codes(exc, "done_on")
     planned = ResponseFactory(network=cast.network, status=S.PLANNED)
     with pytest.raises(ValidationError) as exc:
-        svc.mark_milestone_reached(actor=cast.coordinator, milestone=MilestoneFactory(response=planned), done_on=TODAY())
+        svc.mark_milestone_reached(
+            actor=cast.coordinator, milestone=MilestoneFactory(response=planned), done_on=TODAY()
+        )
     assert exc.value.code == "not_under_way"
 
 
@@ -460,12 +464,16 @@ def test_a_demand_that_is_not_accepted_cannot_be_linked(cast, area, status):
 
 
 def test_individual_needs_move_to_answered_through_the_needs_workflow(cast, area):
-    matched = NeedFactory(network=cast.network, area=area, municipality=cast.municipalities[0], status=NeedStatus.MATCHED)
+    matched = NeedFactory(
+        network=cast.network, area=area, municipality=cast.municipalities[0], status=NeedStatus.MATCHED
+    )
     response = active_response(cast.network, cast.organization)
     svc.link_answers(actor=cast.coordinator, response=response, data={"needs": [matched.pk]})
     matched.refresh_from_db()
     assert matched.status == NeedStatus.ANSWERED and list(response.needs.all()) == [matched]
-    assert NeedEvent.objects.filter(need=matched, from_status=NeedStatus.MATCHED, to_status=NeedStatus.ANSWERED).exists()
+    assert NeedEvent.objects.filter(
+        need=matched, from_status=NeedStatus.MATCHED, to_status=NeedStatus.ANSWERED
+    ).exists()
 
 
 @pytest.mark.parametrize("status", [NeedStatus.NEW, NeedStatus.READING, NeedStatus.CLOSED])
@@ -509,7 +517,9 @@ def test_accepted_proposals_and_the_process_are_linked(cast):
     with pytest.raises(ValidationError) as exc:
         svc.link_answers(actor=cast.coordinator, response=response, data={"proposals": [published.pk]})
     assert "not_answerable" in _codes(exc, "proposals")
-    svc.link_answers(actor=cast.coordinator, response=response, data={"proposals": [accepted.pk], "process": process.pk})
+    svc.link_answers(
+        actor=cast.coordinator, response=response, data={"proposals": [accepted.pk], "process": process.pk}
+    )
     response.refresh_from_db()
     assert list(response.proposals.all()) == [accepted] and response.process == process
 

@@ -113,7 +113,7 @@ def test_the_detail_page_runs_a_constant_number_of_queries(cast, login, django_a
     client = login(cast.coordinator)
 
     def grow(n):
-        for i in range(n):
+        for _i in range(n):
             organization = f.OrganizationFactory(network=cast.network, name=f"Partner {response.partners.count()}")
             PartnerFactory(response=response, organization=organization)
             BudgetLineFactory(response=response, organization=organization)
@@ -143,9 +143,10 @@ def test_the_manage_buttons_are_for_who_runs_responses(cast, login):
     assert url(cast, "response_move", response.pk, "start") not in page
     assert url(cast, "response_answers", response.pk) in page
     for user in (cast.partner_staff, cast.evaluator):
-        assert url(cast, "response_update", response.pk) not in login(user).get(
-            url(cast, "response_detail", response.pk)
-        ).content.decode()
+        assert (
+            url(cast, "response_update", response.pk)
+            not in login(user).get(url(cast, "response_detail", response.pk)).content.decode()
+        )
 
 
 # --- small numbers -----------------------------------------------------------------------------------------
@@ -260,7 +261,9 @@ def test_moves_through_their_pages(cast, login):
 
 def test_the_answers_page_links_a_demand(cast, login):
     area = NeedAreaFactory(network=cast.network, code="cura")
-    need = NeedFactory(network=cast.network, area=area, municipality=cast.municipalities[0], status=NeedStatus.AGGREGATED)
+    need = NeedFactory(
+        network=cast.network, area=area, municipality=cast.municipalities[0], status=NeedStatus.AGGREGATED
+    )
     demand = AggregatedDemand.objects.create(
         network=cast.network,
         title="Doposcuola",
@@ -294,7 +297,9 @@ def test_partners_are_added_and_removed_through_their_pages(cast, login):
     assert client.get(url(cast, "partner_create", response.pk)).status_code == 200
     client.post(url(cast, "partner_create", response.pk), {"organization": cast.organization.pk, "role": "lead"})
     partner = ResponsePartner.objects.get()
-    duplicate = client.post(url(cast, "partner_create", response.pk), {"organization": cast.organization.pk, "role": "partner"})
+    duplicate = client.post(
+        url(cast, "partner_create", response.pk), {"organization": cast.organization.pk, "role": "partner"}
+    )
     assert duplicate.status_code == 400 and "already a partner" in duplicate.content.decode()
     assert client.get(url(cast, "partner_delete", partner.pk)).status_code == 200
     assert client.post(url(cast, "partner_delete", partner.pk)).status_code == 302
@@ -327,8 +332,15 @@ def test_milestones_through_their_pages_and_progress(cast, login):
     first = Milestone.objects.get(title="Apertura")
     bad = client.post(url(cast, "milestone_create", response.pk), {"title": "", "due_on": due, "weight": "0"})
     assert bad.status_code == 400
-    assert client.post(url(cast, "milestone_update", first.pk), {"title": "Apertura!", "due_on": due, "weight": "1"}).status_code == 302
-    future = client.post(url(cast, "milestone_reached", first.pk), {"done_on": (TODAY() + timedelta(days=2)).isoformat()})
+    assert (
+        client.post(
+            url(cast, "milestone_update", first.pk), {"title": "Apertura!", "due_on": due, "weight": "1"}
+        ).status_code
+        == 302
+    )
+    future = client.post(
+        url(cast, "milestone_reached", first.pk), {"done_on": (TODAY() + timedelta(days=2)).isoformat()}
+    )
     assert future.status_code == 400 and "The date cannot be in the future." in future.content.decode()
     assert client.post(url(cast, "milestone_reached", first.pk), {"done_on": TODAY().isoformat()}).status_code == 302
     response.refresh_from_db()

@@ -86,7 +86,9 @@ def entry_create(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 def entry_delete(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Remove an entry (those who run responses; whoever recorded it, within a week)."""
     entry = (
-        CoProduction.objects.select_related("response", "organization", "network").filter(network=network, pk=pk).first()
+        CoProduction.objects.select_related("response", "organization", "network")
+        .filter(network=network, pk=pk)
+        .first()
     )
     if entry is None:
         raise Http404

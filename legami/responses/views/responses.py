@@ -272,7 +272,10 @@ def partner_delete(request: HttpRequest, network: Network, pk: int) -> HttpRespo
     context = {
         "response": response,
         "title": _("Remove a partner"),
-        "explanation": _("“%(name)s” will no longer be shown among the partners of the response; what it contributed stays in the ledger.")
+        "explanation": _(
+            "“%(name)s” will no longer be shown among the partners of the response; "
+            "what it contributed stays in the ledger."
+        )
         % {"name": partner.organization.name},
         "submit": _("Remove"),
         "danger": True,
@@ -337,7 +340,8 @@ def budget_delete(request: HttpRequest, network: Network, pk: int) -> HttpRespon
     context = {
         "response": response,
         "title": _("Remove the budget line"),
-        "explanation": _("The line “%(description)s” will be removed from the budget.") % {"description": line.description},
+        "explanation": _("The line “%(description)s” will be removed from the budget.")
+        % {"description": line.description},
         "submit": _("Remove"),
         "danger": True,
     }
@@ -407,7 +411,9 @@ def milestone_reached(request: HttpRequest, network: Network, pk: int) -> HttpRe
         "response": response,
         "form": form,
         "title": _("Milestone reached"),
-        "explanation": _("“%(title)s”: the progress of the response is recomputed and its public timeline shows the day.")
+        "explanation": _(
+            "“%(title)s”: the progress of the response is recomputed and its public timeline shows the day."
+        )
         % {"title": milestone.title},
         "submit": _("Mark as reached"),
     }
