@@ -527,7 +527,8 @@ def link_answers(*, actor: Any, response: Response, data: dict[str, Any]) -> Res
             )
         response.needs.add(need)
     if new_needs:
-        notes.append(gettext("Needs answered: %(count)d more.") % {"count": len(new_needs)})
+        # The timeline is public: how many needs is a figure for the small-numbers rule, so it says none.
+        notes.append(gettext("It answers more needs."))
     linked_proposals = set(response.proposals.values_list("pk", flat=True))
     for proposal in values.get("proposals") or []:
         if proposal.pk not in linked_proposals:

@@ -474,6 +474,8 @@ def test_individual_needs_move_to_answered_through_the_needs_workflow(cast, area
     assert NeedEvent.objects.filter(
         need=matched, from_status=NeedStatus.MATCHED, to_status=NeedStatus.ANSWERED
     ).exists()
+    # The public timeline says that more needs are answered, never how many (a figure under the small-numbers rule).
+    assert ResponseEvent.objects.get(response=response).note == "It answers more needs."
 
 
 @pytest.mark.parametrize("status", [NeedStatus.NEW, NeedStatus.READING, NeedStatus.CLOSED])
