@@ -18,7 +18,7 @@ from legami.core.validation import max_length_of
 from legami.needs.models import NeedArea
 from legami.network.models import Organization
 from legami.responses.capabilities import MANAGE_RESPONSES as MANAGE
-from legami.responses.models import GiveBackPlace, GiveBackPlaceStatus, Response
+from legami.responses.models import GiveBackPlace, GiveBackPlaceStatus, Response, ResponseStatus
 
 PLACE_FIELDS = ("area", "objective", "places", "host", "skills_sought", "starts_on", "ends_on")
 
@@ -69,6 +69,8 @@ def create_place(*, actor: Any, response: Response, data: dict[str, Any]) -> Giv
     """Offer give-back places on a response: area, objective, how many, host, skills sought and period."""
     network = response.network
     require(actor, MANAGE, network)
+    if response.status in (ResponseStatus.COMPLETED, ResponseStatus.CANCELLED):
+        raise ValidationError(gettext("A response that is over offers no more places."), code="response_over")
     place = GiveBackPlace(network=network, response=response)
     PLACE_INPUTS.apply(place, data, network=network, actor=actor)
     place.save()

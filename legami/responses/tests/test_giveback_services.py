@@ -78,6 +78,15 @@ def test_bad_offers_are_refused(cast, overrides, field, code):
     assert not GiveBackPlace.objects.exists()
 
 
+@pytest.mark.parametrize("status", [ResponseStatus.COMPLETED, ResponseStatus.CANCELLED])
+def test_a_response_that_is_over_offers_no_more_places(cast, status):
+    response = active_response(cast.network, cast.organization, status=status)
+    with pytest.raises(ValidationError) as exc:
+        svc.create_place(actor=cast.coordinator, response=response, data=_data(cast))
+    assert exc.value.code == "response_over"
+    assert not GiveBackPlace.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "outsider"])
 def test_only_who_runs_responses_offers_places(cast, persona):
     response = active_response(cast.network, cast.organization)

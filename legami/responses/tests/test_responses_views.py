@@ -357,3 +357,10 @@ def test_rows_of_another_network_are_404(cast, login):
     assert client.get(url(cast, "budget_update", line.pk)).status_code == 404
     assert client.get(url(cast, "milestone_reached", milestone.pk)).status_code == 404
     assert client.get(url(cast, "partner_delete", other.partners.get().pk)).status_code == 404
+
+
+def test_the_menu_offers_the_responses_to_everyone_and_the_places_to_the_network(cast, login):
+    for user in (cast.citizen, cast.evaluator):
+        page = login(user).get(url(cast, "responses")).content.decode()
+        assert url(cast, "responses") in page
+        assert (url(cast, "giveback_places") in page) is (user == cast.evaluator)
