@@ -164,6 +164,7 @@ EXTRA_MODULES = (
     "legami.aggregation.tests.matrix",
     "legami.network.tests.matrix_personal_data",
     "legami.participation.tests.matrix_processes",
+    "legami.responses.tests.matrix_codesign",
 )
 
 
@@ -300,6 +301,9 @@ def _url(name: str, row: Row, cast, objects: dict) -> str:
         kwargs["token"] = objects[row.obj]
     elif row.obj:
         kwargs["pk"] = objects[row.obj].pk
+    if "<str:transition>" in project_routes()[name]:
+        # A route that names a transition: the object's module says which one (`<obj>_transition`).
+        kwargs["transition"] = objects[f"{row.obj}_transition"]
     return reverse(name, kwargs=kwargs)
 
 

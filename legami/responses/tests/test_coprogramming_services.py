@@ -13,7 +13,7 @@ from legami.core.models import AuditEvent
 from legami.core.roles import Role
 from legami.core.tests import factories as f
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
-from legami.responses.models import CoProgrammingEvent, CoProgrammingStatus, Contribution
+from legami.responses.models import Contribution, CoProgrammingEvent, CoProgrammingStatus
 from legami.responses.services.common import MAX_UPLOAD_BYTES, check_upload
 from legami.responses.services.coprogramming import (
     COPROGRAMMING_WORKFLOW,
@@ -211,7 +211,7 @@ def zip_file(name, members, first=None):
 
 GOOD_FILES = [
     lambda: pdf_file(),
-    lambda: SimpleUploadedFile("dati.csv", "comune;bisogni\nCremona;12\n".encode()),
+    lambda: SimpleUploadedFile("dati.csv", b"comune;bisogni\nCremona;12\n"),
     lambda: SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),
     lambda: SimpleUploadedFile("foto.JPG", b"\xff\xd8\xff\xe0" + b"\x00" * 20),
     lambda: zip_file("doc.docx", ["word/document.xml"]),
