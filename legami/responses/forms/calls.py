@@ -53,9 +53,8 @@ class CallForm(forms.Form):
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     duration_months = forms.IntegerField(label=_("Duration (months)"), min_value=1, max_value=120)
-    budget = forms.DecimalField(
-        label=_("Budget framework (euro)"), min_value=0, max_digits=12, decimal_places=2, localize=True
-    )
+    # Read by the service (Italian "50.000,00" and English "50000.00" alike).
+    budget = forms.CharField(label=_("Budget framework (euro)"), max_length=20, help_text=_("For example 50.000,00"))
     budget_notes = forms.CharField(label=_("Budget notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     requirements = forms.CharField(label=_("Requirements"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     phases = forms.CharField(
@@ -150,8 +149,8 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Which spaces you make available, and when."),
     )
-    money = forms.DecimalField(
-        label=_("Own money (euro)"), min_value=0, max_digits=12, decimal_places=2, initial=0, localize=True
+    money = forms.CharField(
+        label=_("Own money (euro)"), max_length=20, initial="0", help_text=_("For example 2.500,00")
     )
 
     def __init__(self, *args: Any, network: Network, own_only: bool, **kwargs: Any) -> None:

@@ -129,7 +129,7 @@ def call_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
 @network_view(MANAGE_COPROGRAMMING)
 def call_create(request: HttpRequest, network: Network) -> HttpResponse:
     """Draft a co-design table."""
-    form = CallForm(request.POST or None, network=network)
+    form = CallForm(request.POST if request.method == "POST" else None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
             call = create_call(actor=request.user, network=network, data=form.service_data())
@@ -147,7 +147,9 @@ def call_create(request: HttpRequest, network: Network) -> HttpResponse:
 def call_update(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Change a draft call."""
     call = get_call_for(request.user, network, pk)
-    form = CallForm(request.POST or None, network=network, initial=CallForm.initial_for(call))
+    form = CallForm(
+        request.POST if request.method == "POST" else None, network=network, initial=CallForm.initial_for(call)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             update_call(actor=request.user, call=call, data=form.service_data())
@@ -209,7 +211,7 @@ def call_move(request: HttpRequest, network: Network, pk: int, transition: str) 
         raise Http404
     call = get_call_for(request.user, network, pk)
     action = ACTIONS[transition]
-    form = NoteForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             move_call(actor=request.user, call=call, transition=transition, note=form.cleaned_data["note"])
@@ -238,7 +240,7 @@ def _criterion_for(network: Network, pk: int) -> Criterion:
 def criterion_create(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Add a criterion to a draft call."""
     call = get_call_for(request.user, network, pk)
-    form = CriterionForm(request.POST or None)
+    form = CriterionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             create_criterion(actor=request.user, call=call, data=form.service_data())
@@ -258,7 +260,9 @@ def criterion_update(request: HttpRequest, network: Network, pk: int) -> HttpRes
     """Change a criterion of a draft call."""
     criterion = _criterion_for(network, pk)
     call = criterion.call
-    form = CriterionForm(request.POST or None, initial=CriterionForm.initial_for(criterion))
+    form = CriterionForm(
+        request.POST if request.method == "POST" else None, initial=CriterionForm.initial_for(criterion)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             update_criterion(actor=request.user, criterion=criterion, data=form.service_data())
@@ -278,7 +282,7 @@ def criterion_delete(request: HttpRequest, network: Network, pk: int) -> HttpRes
     """Remove a criterion from a draft call."""
     criterion = _criterion_for(network, pk)
     call = criterion.call
-    form = NoteForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             delete_criterion(actor=request.user, criterion=criterion)
@@ -307,7 +311,11 @@ def criterion_delete(request: HttpRequest, network: Network, pk: int) -> HttpRes
 def application_create(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Apply to an open call (partner staff for their own organisation)."""
     call = get_call_for(request.user, network, pk)
-    form = ApplicationForm(request.POST or None, network=network, own_only=acts_only_for_own(request.user, network))
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        network=network,
+        own_only=acts_only_for_own(request.user, network),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application = submit_application(actor=request.user, call=call, data=form.service_data())
@@ -355,7 +363,7 @@ def _application_action(
     request: HttpRequest, network: Network, pk: int, *, action: Action, form_class: type, run
 ) -> HttpResponse:
     application = get_application_for(request.user, network, pk)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             run(application, form.cleaned_data)
@@ -419,7 +427,9 @@ def application_score(request: HttpRequest, network: Network, pk: int) -> HttpRe
     call = application.call
     criteria = list(call.criteria.order_by("position", "id"))
     mine = scores_by(application, request.user)
-    form = ScoreForm(request.POST or None, criteria=criteria, initial=ScoreForm.initial_for(mine))
+    form = ScoreForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, initial=ScoreForm.initial_for(mine)
+    )
     refusal = score_refusal(request.user, application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -449,7 +459,7 @@ def call_ranking(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 def call_award(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Choose the selected application(s) of a ranked call: the Response is made from them."""
     call = get_call_for(request.user, network, pk)
-    form = AwardForm(request.POST or None, call=call)
+    form = AwardForm(request.POST if request.method == "POST" else None, call=call)
     if request.method == "POST" and form.is_valid():
         try:
             award_call(

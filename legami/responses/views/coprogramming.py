@@ -65,7 +65,7 @@ def round_list(request: HttpRequest, network: Network) -> HttpResponse:
 @network_view(MANAGE_COPROGRAMMING)
 def round_create(request: HttpRequest, network: Network) -> HttpResponse:
     """Open a co-programming round."""
-    form = RoundForm(request.POST or None, network=network)
+    form = RoundForm(request.POST if request.method == "POST" else None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
             round_ = open_round(actor=request.user, network=network, data=form.service_data())
@@ -106,7 +106,12 @@ def contribute(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Add a contribution to an open round (partner staff for their own organisation)."""
     round_ = get_round_for(request.user, network, pk)
     own_only = acts_only_for_own(request.user, network)
-    form = ContributionForm(request.POST or None, request.FILES or None, network=network, own_only=own_only)
+    form = ContributionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        network=network,
+        own_only=own_only,
+    )
     closed = accepts_contributions(round_)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +148,7 @@ def contribution_file(request: HttpRequest, network: Network, pk: int) -> FileRe
 def round_close(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Close a round writing the priorities, signed off by (or for) the lead partner."""
     round_ = get_round_for(request.user, network, pk)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
