@@ -125,7 +125,7 @@ def ranking(call: CoDesignCall) -> dict[str, Any]:
         "application_id", "criterion_id", "score"
     ):
         scores[(application_id, criterion_id)].append(value)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for application in call.applications.select_related("organization").order_by("rank", "created_at", "id"):
         means = []
         for criterion in criteria:

@@ -77,8 +77,8 @@ def _zip_names(head: bytes, data: Any) -> set[str] | None:
 
 
 def _odt(head: bytes, data: Any) -> bool:
-    names = _zip_names(head, data)
-    return bool(names) and "mimetype" in names and b"opendocument.text" in head[:100]
+    names = _zip_names(head, data) or set()
+    return "mimetype" in names and b"opendocument.text" in head[:100]
 
 
 def _csv(head: bytes, data: Any) -> bool:

@@ -1,4 +1,4 @@
-"""Co-design pages through the client: list, drafting, criteria, moves, applying, scoring, ranking, award, convention."""
+"""Co-design pages through the client: list, drafting, criteria, moves, applying, scoring, ranking, award, PDF."""
 
 import io
 from datetime import timedelta

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from legami.core.tests import factories as f
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
-from legami.responses.models import CoProgramming, CoProgrammingStatus, Contribution
+from legami.responses.models import Contribution, CoProgramming, CoProgrammingStatus
 from legami.responses.services.common import MAX_UPLOAD_BYTES
 from legami.responses.services.coprogramming import territorial_figures
 from legami.responses.tests.factories_codesign import RoundFactory, public_body, today
@@ -112,7 +112,7 @@ def test_partner_staff_contribute_with_a_file_and_it_comes_back_as_a_download(ca
     client = login(cast.partner_staff)
     page = client.get(url(cast, "coprogramming_contribute", round_.pk)).content.decode()
     assert 'name="organization"' not in page and 'enctype="multipart/form-data"' in page
-    upload = SimpleUploadedFile("dati.csv", "comune;bisogni\nCremona;12\n".encode())
+    upload = SimpleUploadedFile("dati.csv", b"comune;bisogni\nCremona;12\n")
     response = client.post(
         url(cast, "coprogramming_contribute", round_.pk),
         {"kind": "data", "title": "I numeri", "body": "Ecco i dati", "file": upload},
