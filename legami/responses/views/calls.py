@@ -352,9 +352,8 @@ def application_detail(request: HttpRequest, network: Network, pk: int) -> HttpR
         "score_refusal": score_refusal(user, application)
         if is_evaluator and call.status == CallStatus.EVALUATION
         else "",
-        "scores": application_scores(application)
-        if can_manage or call.status in (CallStatus.RANKED, CallStatus.AWARDED) and is_evaluator
-        else [],
+        # Who gave which score is for who runs the call (the ranking shows the means to everyone).
+        "scores": application_scores(application) if can_manage else [],
     }
     return render(request, "responses/calls/application_detail.html", context)
 
