@@ -588,3 +588,33 @@ def test_two_selected_applications_make_one_response_led_by_the_best(cast):
     roles = {p.organization.name: p.role for p in response.partners.all()}
     assert roles == {"Ente 1": PartnerRole.LEAD, "Ente 0": PartnerRole.PARTNER}
     assert set(Application.objects.filter(status=A.SELECTED).values_list("pk", flat=True)) == {a.pk, b.pk}
+
+
+def test_the_application_workflow_table():
+    from legami.responses.services.calls import APPLICATION_WORKFLOW
+
+    assert APPLICATION_WORKFLOW.table() == {
+        A.SUBMITTED: frozenset({A.WITHDRAWN, A.EXCLUDED, A.SELECTED}),
+        A.WITHDRAWN: frozenset(),
+        A.EXCLUDED: frozenset(),
+        A.SELECTED: frozenset(),
+    }
+
+
+def test_an_excluded_application_cannot_be_excluded_again_nor_withdrawn(cast):
+    call = make_call(cast, status=S.OPEN)
+    application = ApplicationFactory(call=call, organization=cast.organization, status=A.EXCLUDED)
+    with pytest.raises(ValidationError) as exc:
+        exclude_application(actor=cast.coordinator, application=application, reason="Di nuovo")
+    assert exc.value.code == "transition"
+    with pytest.raises(ValidationError) as exc:
+        withdraw_application(actor=cast.partner_staff, application=application)
+    assert exc.value.code == "transition"
+
+
+def test_a_note_too_long_is_refused_on_a_move(cast):
+    from legami.responses.services.calls import AWARD_INPUTS
+
+    with pytest.raises(ValidationError) as exc:
+        AWARD_INPUTS.clean({"applications": [], "note": "x" * 301})
+    assert exc.value.error_dict["note"][0].code == "max_length"

@@ -347,3 +347,11 @@ def test_a_ranked_call_is_awarded_once(cast, login):
     assert client.post(url(cast, "call_award", call.pk), {"applications": [app.pk]}).status_code == 302
     response = client.post(url(cast, "call_award", call.pk), {"applications": [app.pk]})
     assert response.status_code == 400 and Response.objects.count() == 1
+
+
+def test_a_note_too_long_is_refused_on_the_confirmation(cast, login):
+    call = make_call(cast, status=S.OPEN)
+    response = login(cast.coordinator).post(url(cast, "call_move", call.pk, "evaluate"), {"note": "x" * 301})
+    assert response.status_code == 400 and "at most 300 characters" in response.content.decode()
+    call.refresh_from_db()
+    assert call.status == S.OPEN
