@@ -355,3 +355,27 @@ def test_a_note_too_long_is_refused_on_the_confirmation(cast, login):
     assert response.status_code == 400 and "at most 300 characters" in response.content.decode()
     call.refresh_from_db()
     assert call.status == S.OPEN
+
+
+def test_partner_staff_are_not_offered_to_apply_twice(cast, login):
+    call = make_call(cast, status=S.OPEN)
+    client = login(cast.partner_staff)
+    assert url(cast, "application_create", call.pk) in client.get(url(cast, "call_detail", call.pk)).content.decode()
+    ApplicationFactory(call=call, organization=cast.organization)
+    assert (
+        url(cast, "application_create", call.pk) not in client.get(url(cast, "call_detail", call.pk)).content.decode()
+    )
+
+
+def test_the_pages_speak_italian(cast, login):
+    call = make_call(cast, status=S.EVALUATION)
+    application = ApplicationFactory(call=call, organization=cast.organization)
+    client = login(cast.coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "it"
+    page = client.get(url(cast, "calls")).content.decode()
+    assert "Tavoli di co-progettazione" in page and "1 tavolo di co-progettazione trovato." in page
+    page = client.get(url(cast, "call_detail", call.pk)).content.decode()
+    assert "Criteri di valutazione" in page and "Calcola la graduatoria" in page and "In valutazione" in page
+    page = client.get(url(cast, "application_detail", application.pk)).content.decode()
+    assert "Proposta progettuale" in page and "Escludi" in page
+    assert "Graduatoria" in client.get(url(cast, "call_ranking", call.pk)).content.decode()

@@ -226,3 +226,14 @@ def test_user_text_is_escaped(cast, login):
     round_ = make_round(cast, title="<script>alert(1)</script>", analysis="<b>grassetto</b>")
     page = login(cast.coordinator).get(url(cast, "coprogramming_detail", round_.pk)).content.decode()
     assert "<script>alert(1)</script>" not in page and "<b>grassetto</b>" not in page
+
+
+def test_the_pages_speak_italian(cast, login):
+    round_ = make_round(cast)
+    client = login(cast.coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "it"
+    page = client.get(url(cast, "coprogramming")).content.decode()
+    assert "Apri un percorso" in page and "1 percorso trovato." in page
+    page = client.get(url(cast, "coprogramming_detail", round_.pk)).content.decode()
+    assert "Analisi condivisa" in page and "Chiudi e sottoscrivi" in page and "Documento di esito (PDF)" in page
+    assert "Priorità condivise" in client.get(url(cast, "coprogramming_close", round_.pk)).content.decode()

@@ -47,6 +47,7 @@ from legami.responses.selectors.calls import (
     get_application_for,
     get_call_for,
     get_convention_response,
+    own_organization_ids,
     ranking,
     scores_by,
     sees_drafts,
@@ -103,6 +104,7 @@ def call_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
     can_manage = can(user, MANAGE_COPROGRAMMING, network)
     criteria = list(call.criteria.all())
     applications = list(applications_for(user, call))
+    own = own_organization_ids(user, network)
     response = getattr(call, "response", None) if call.status == CallStatus.AWARDED else None
     context = {
         "nav": NAV,
@@ -111,7 +113,9 @@ def call_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
         "weights": sum(c.weight for c in criteria),
         "applications": applications,
         "all_applications": sees_every_application(user, network),
-        "can_apply": can(user, CONTRIBUTE, network) and accepts_applications(call) is None,
+        "can_apply": can(user, CONTRIBUTE, network)
+        and accepts_applications(call) is None
+        and not (acts_only_for_own(user, network) and any(a.organization_id in own for a in applications)),
         "can_score": can(user, SCORE_APPLICATIONS, network) and call.status == CallStatus.EVALUATION,
         "can_manage": can_manage,
         "transitions": [t for t in CALL_WORKFLOW.available(call, user, network=network) if t.name in MOVES]
