@@ -51,7 +51,7 @@ from legami.responses.models import (
     ResponseStatus,
     Score,
 )
-from legami.responses.services.common import acts_only_for_own, organization_ids_of, resolve_organization
+from legami.responses.services.common import Euro, acts_only_for_own, organization_ids_of, resolve_organization
 from legami.territory.models import Municipality
 from legami.territory.services.common import in_territory
 
@@ -198,9 +198,8 @@ CALL_INPUTS = inputs.Rules(
             max_value=120,
             messages={"required": _("Give the duration in months (1 to 120).")},
         ),
-        "budget": inputs.Decimal(
+        "budget": Euro(
             required=True,
-            places=2,
             min_value=Decimal(0),
             max_value=Decimal("9999999999.99"),
             messages={"required": _("Give the budget framework in euro (0 when there is none).")},
@@ -377,7 +376,7 @@ APPLICATION_INPUTS = inputs.Rules(
         "staff_hours": inputs.Integer(min_value=0, max_value=10_000_000, default=0),
         "volunteers": inputs.Integer(min_value=0, max_value=1_000_000, default=0),
         "spaces": inputs.Text(max_length=5_000),
-        "money": inputs.Decimal(places=2, min_value=Decimal(0), max_value=Decimal("9999999999.99"), default=0),
+        "money": Euro(min_value=Decimal(0), max_value=Decimal("9999999999.99"), default=0),
     }
 )
 

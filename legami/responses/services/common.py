@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+from legami.core import inputs
 from legami.core.permissions import grants
 from legami.core.roles import Role
 from legami.network.models import Network, Organization
@@ -56,6 +58,18 @@ def resolve_organization(actor: Any, network: Network, organization: Organizatio
     if organization is None:
         raise ValidationError({"organization": [ValidationError(gettext("Choose the organisation."), code="required")]})
     return organization
+
+
+class Euro(inputs.Decimal):
+    """An amount in euro, 2 decimals: "50.000" is fifty thousand (Italian thousands), as "50.000,00" and "50000.00"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=2, **kwargs)
+
+    def parse(self, value: Any, ctx: inputs.Context) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", value):
+            value = value.replace(".", "")
+        return super().parse(value, ctx)
 
 
 # --- uploaded files ---------------------------------------------------------------------------------------

@@ -618,3 +618,18 @@ def test_a_note_too_long_is_refused_on_a_move(cast):
     with pytest.raises(ValidationError) as exc:
         AWARD_INPUTS.clean({"applications": [], "note": "x" * 301})
     assert exc.value.error_dict["note"][0].code == "max_length"
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("50.000", "50000.00"),
+        ("50.000,00", "50000.00"),
+        ("50000.00", "50000.00"),
+        ("1.250.000", "1250000.00"),
+        ("2500,5", "2500.50"),
+    ],
+)
+def test_amounts_in_italian_or_english(cast, typed, amount):
+    call = create_call(actor=cast.coordinator, network=cast.network, data=call_data(cast, budget=typed))
+    assert call.budget == Decimal(amount)
