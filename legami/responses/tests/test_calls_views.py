@@ -379,3 +379,22 @@ def test_the_pages_speak_italian(cast, login):
     page = client.get(url(cast, "application_detail", application.pk)).content.decode()
     assert "Proposta progettuale" in page and "Escludi" in page
     assert "Graduatoria" in client.get(url(cast, "call_ranking", call.pk)).content.decode()
+
+
+def test_user_text_is_escaped(cast, login):
+    call = make_call(cast, status=S.OPEN, title="<script>alert(1)</script>", purpose="<b>grassetto</b>")
+    application = ApplicationFactory(call=call, organization=cast.organization, proposal="<img src=x onerror=alert(1)>")
+    client = login(cast.coordinator)
+    page = client.get(url(cast, "call_detail", call.pk)).content.decode()
+    assert "<script>alert(1)</script>" not in page and "<b>grassetto</b>" not in page
+    assert "<img src=x" not in client.get(url(cast, "application_detail", application.pk)).content.decode()
+
+
+def test_another_networks_call_application_and_convention_do_not_exist_here(cast, login):
+    call = CallFactory(network=cast.other_network, status=S.AWARDED)
+    application = ApplicationFactory(call=call, organization=f.OrganizationFactory(network=cast.other_network))
+    response = Response.objects.create(network=cast.other_network, title="Altrove", summary="s", call=call)
+    client = login(cast.coordinator)
+    assert client.get(url(cast, "call_detail", call.pk)).status_code == 404
+    assert client.get(url(cast, "application_detail", application.pk)).status_code == 404
+    assert client.get(url(cast, "convention_pdf", response.pk)).status_code == 404
