@@ -167,6 +167,7 @@ EXTRA_MODULES = (
     "legami.participation.tests.matrix_meetings",
     "legami.participation.tests.matrix_proposals",
     "legami.responses.tests.matrix_responses",
+    "legami.responses.tests.matrix_codesign",
 )
 
 
