@@ -673,7 +673,7 @@ def responses(ctx: Context) -> None:
     coordinator.goto(first_href(coordinator, "main a[href*='/co-programming/']:text('Co-programmazione')"))
     shot(coordinator, "coprogramming-round")
     coordinator.goto(network_url("responses/co-design/"))
-    call = first_href(coordinator, "main a[href*='/co-design/']:text('Tavolo')")
+    call = first_href(coordinator, "main a[href*='/co-design/']:text('Cambonino')")
     coordinator.goto(call)
     shot(coordinator, "codesign-call")
     coordinator.goto(call + "ranking/")
