@@ -310,6 +310,7 @@ def test_ranking_award_and_convention(cast, login):
     response_row = Response.objects.get(call=call)
     detail = client.get(url(cast, "call_detail", call.pk)).content.decode()
     assert url(cast, "convention_pdf", response_row.pk) in detail
+    assert url(cast, "response_detail", response_row.pk) in detail and "Run the co-design table" not in detail
     pdf = login(cast.partner_staff).get(url(cast, "convention_pdf", response_row.pk))
     assert pdf["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
