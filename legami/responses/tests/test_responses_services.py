@@ -530,3 +530,20 @@ def test_only_who_runs_responses_links_answers(cast):
     response = active_response(cast.network, cast.organization)
     with pytest.raises(PermissionDenied):
         svc.link_answers(actor=cast.evaluator, response=response, data={})
+
+
+def test_an_organisation_a_response_names_is_not_deleted_but_the_network_is(cast):
+    from legami.core.tests import factories as f
+    from legami.network.models import Organization
+    from legami.network.services.organizations import delete_organization
+    from legami.responses.models import Response, ResponsePartner
+
+    organization = f.OrganizationFactory(network=cast.network, name="Cooperativa Aurora")
+    response = Response.objects.create(network=cast.network, title="Doposcuola", summary="Un doposcuola")
+    ResponsePartner.objects.create(response=response, organization=organization, role="lead")
+    with pytest.raises(ValidationError) as exc:
+        delete_organization(actor=cast.coordinator, organization=organization)
+    assert exc.value.code == "in_use" and "response partners" in str(exc.value)
+    assert Organization.objects.filter(pk=organization.pk).exists()
+    cast.network.delete()
+    assert not Response.objects.exists() and not Organization.objects.filter(pk=organization.pk).exists()
