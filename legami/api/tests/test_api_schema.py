@@ -59,6 +59,17 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/needs/"),
     ("get", "/api/v1/networks/{slug}/needs/{id}/"),
     ("post", "/api/v1/networks/{slug}/needs/{id}/status/"),
+    ("get", "/api/v1/networks/{slug}/processes/"),
+    ("post", "/api/v1/networks/{slug}/processes/"),
+    ("get", "/api/v1/networks/{slug}/processes/{id}/"),
+    ("patch", "/api/v1/networks/{slug}/processes/{id}/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/publish/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/close/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/reopen/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/current-phase/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/phases/"),
+    ("patch", "/api/v1/networks/{slug}/phases/{id}/"),
+    ("delete", "/api/v1/networks/{slug}/phases/{id}/"),
 ]
 
 

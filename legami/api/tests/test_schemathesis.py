@@ -30,6 +30,7 @@ from legami.api.openapi import SCHEMA_PATH
 from legami.api.tests.helpers import make_token
 from legami.core.tests import factories as f
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
+from legami.participation.tests.factories import PhaseFactory, ProcessFactory, open_process
 
 # LEGAMI_SCHEMATHESIS_SCALE=10 multiplies both for a deeper run by hand (about ten times as long).
 SCALE = int(os.environ.get("LEGAMI_SCHEMATHESIS_SCALE", "1"))
@@ -50,7 +51,8 @@ def _schema():
 
 
 def _seed(cast) -> None:
-    """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations."""
+    """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations,
+    processes (published, draft, closed) and their phases."""
     network, cremona = cast.network, cast.municipalities[0]
     areas = [NeedAreaFactory(network=network, code=f"area-{n}") for n in range(3)]
     household = f.HouseholdFactory(network=network, name="Famiglia Rossi", municipality=cremona)
@@ -60,6 +62,10 @@ def _seed(cast) -> None:
         f.OrganizationFactory(network=network, name=f"Associazione {n}")
     for n in range(6):
         NeedFactory(network=network, area=areas[n % 3], municipality=cremona, privacy_level="network")
+    for n in range(2):
+        open_process(network, title=f"Laboratorio {n}").municipalities.set([cremona])
+        PhaseFactory(process=ProcessFactory(network=network, title=f"Bozza {n}"))
+        PhaseFactory(process=ProcessFactory(network=network, title=f"Chiuso {n}", status="closed"))
 
 
 def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
@@ -111,5 +117,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 17
+    assert operations == 28
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])

@@ -146,3 +146,14 @@ def evidence_figures(process: Process, *, limit: int | None) -> dict[str, Any] |
         "recorded_on": evidence.get("recorded_on", ""),
         "demand": evidence.get("demand"),
     }
+
+
+def get_phase_for(user: Any, network: Network, pk: int) -> Phase:
+    """One phase of a process `user` may see in `network`, with its process (404 otherwise)."""
+    phases = Phase.objects.select_related("process__network").filter(pk=pk, process__network=network)
+    if not sees_drafts(user, network):
+        phases = phases.exclude(process__status=ProcessStatus.DRAFT)
+    phase = phases.first()
+    if phase is None:
+        raise Http404
+    return phase
