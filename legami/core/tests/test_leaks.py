@@ -245,6 +245,13 @@ NOT_PERSONAL: dict[str, str] = {
     "network.Organization.website": "an organisation's public details",
     "network.Organization.description": "an organisation's public details",
     "network.Partnership.contribution": "what an organisation brings to the partnership",
+    "participation.Meeting.title": "published by the operators on the meeting's public page",
+    "participation.Meeting.agenda": "published by the operators on the meeting's public page",
+    "participation.Meeting.online_url": "published by the operators on the meeting's public page (the link to join)",
+    "participation.Meeting.minutes": "published by the operators on the meeting's public page; minutes name no one "
+    "(the form's help text says so)",
+    "participation.Meeting.outcomes": "published by the operators on the meeting's public page; they name no one "
+    "(the form's help text says so)",
     "territory.Region.istat_code": "ISTAT's public list",
     "territory.Region.name": "ISTAT's public list",
     "territory.Province.istat_code": "ISTAT's public list",
