@@ -165,6 +165,7 @@ EXTRA_MODULES = (
     "legami.network.tests.matrix_personal_data",
     "legami.participation.tests.matrix_processes",
     "legami.participation.tests.matrix_meetings",
+    "legami.participation.tests.matrix_proposals",
 )
 
 
