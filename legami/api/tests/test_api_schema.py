@@ -70,6 +70,20 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/processes/{id}/phases/"),
     ("patch", "/api/v1/networks/{slug}/phases/{id}/"),
     ("delete", "/api/v1/networks/{slug}/phases/{id}/"),
+    ("get", "/api/v1/networks/{slug}/processes/{id}/meetings/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/meetings/"),
+    ("get", "/api/v1/networks/{slug}/meetings/{id}/"),
+    ("post", "/api/v1/networks/{slug}/meetings/{id}/cancel/"),
+    ("put", "/api/v1/networks/{slug}/meetings/{id}/registration/"),
+    ("delete", "/api/v1/networks/{slug}/meetings/{id}/registration/"),
+    ("get", "/api/v1/networks/{slug}/meetings/{id}/registrations/"),
+    ("get", "/api/v1/networks/{slug}/processes/{id}/proposals/"),
+    ("post", "/api/v1/networks/{slug}/processes/{id}/proposals/"),
+    ("get", "/api/v1/networks/{slug}/proposals/{id}/"),
+    ("put", "/api/v1/networks/{slug}/proposals/{id}/support/"),
+    ("delete", "/api/v1/networks/{slug}/proposals/{id}/support/"),
+    ("post", "/api/v1/networks/{slug}/proposals/{id}/answer/"),
+    ("post", "/api/v1/networks/{slug}/proposals/{id}/withdraw/"),
 ]
 
 

@@ -638,3 +638,568 @@ def test_set_the_current_phase_of_another_process(cast, api_as, processes):
     }
     published.refresh_from_db()
     assert published.current_phase_id == before
+
+
+# --- meetings ------------------------------------------------------------------------------------------------
+
+from legami.participation.models import Meeting, Proposal, Registration, Support  # noqa: E402
+from legami.participation.tests.factories_meetings import MeetingFactory, RegistrationFactory, in_days  # noqa: E402
+from legami.participation.tests.factories_proposals import ProposalFactory, SupportFactory  # noqa: E402
+
+TAKE_PART_ROLES = [*MANAGERS, *NOT_MANAGERS]
+
+
+@pytest.fixture
+def meeting(cast, processes):
+    return MeetingFactory(process=processes["published"], title="Primo incontro", capacity=2)
+
+
+def _meeting_payload(**change):
+    return {
+        "title": "Incontro di quartiere",
+        "starts_at": in_days(5, 18).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": in_days(5, 20).strftime("%Y-%m-%dT%H:%M"),
+        "online_url": "https://meet.example.org/quartiere",
+        **change,
+    }
+
+
+@pytest.mark.parametrize("persona", TAKE_PART_ROLES)
+def test_meetings_list(cast, api_as, processes, meeting, persona):
+    MeetingFactory(process=processes["published"], title="Passato", starts_at=in_days(-3), ends_at=in_days(-3, 20))
+    MeetingFactory(process=processes["published"], title="Annullato", status="cancelled", starts_at=in_days(9))
+    client = api_as(cast.users[persona])
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    body = client.get(path).json()
+    assert [m["title"] for m in body["items"]] == ["Passato", "Primo incontro", "Annullato"]
+    assert body["items"][1]["places_left"] == 2 and body["items"][1]["capacity"] == 2
+    assert [m["title"] for m in client.get(path, {"when": "upcoming"}).json()["items"]] == [
+        "Primo incontro",
+        "Annullato",
+    ]
+    assert [m["title"] for m in client.get(path, {"when": "past"}).json()["items"]] == ["Passato"]
+    assert [m["title"] for m in client.get(path, {"status": "cancelled"}).json()["items"]] == ["Annullato"]
+    page = client.get(path, {"page_size": 2, "page": 2}).json()
+    assert page["count"] == 3 and [m["title"] for m in page["items"]] == ["Annullato"]
+
+
+def test_meetings_of_a_draft_are_invisible_to_non_managers(cast, api_as, processes):
+    hidden = MeetingFactory(process=processes["draft"])
+    path = url(cast, "processes", processes["draft"].pk, "meetings")
+    assert api_as(cast.citizen).get(path).status_code == 404
+    assert api_as(cast.citizen).get(url(cast, "meetings", hidden.pk)).status_code == 404
+    assert api_as(cast.coordinator).get(path).json()["count"] == 1
+    assert api_as(cast.community_worker).get(url(cast, "meetings", hidden.pk)).status_code == 200
+
+
+def test_meetings_outsider(cast, api_as, processes, meeting):
+    client = api_as(cast.outsider)
+    assert client.get(url(cast, "processes", processes["published"].pk, "meetings")).status_code == 404
+    assert client.get(url(cast, "meetings", meeting.pk)).status_code == 404
+    assert client.put(url(cast, "meetings", meeting.pk, "registration")).status_code == 404
+    assert client.get(url(cast, "meetings", meeting.pk, "registrations")).status_code == 404
+
+
+@pytest.mark.parametrize(("params", "field"), [({"when": "ieri"}, "when"), ({"status": "rinviato"}, "status")])
+def test_meetings_list_bad_filters(cast, api_as, processes, params, field):
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    assert (field, "literal_error") in loc_and_types(api_as(cast.citizen).get(path, params))
+
+
+def test_meeting_detail_with_my_registration(cast, api_as, meeting):
+    place = f.PlaceFactory(
+        network=cast.network, municipality=cast.municipalities[0], name="Casa Po", address="Via Po 1"
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(place=place)
+    RegistrationFactory(meeting=meeting, user=cast.coordinator)
+    RegistrationFactory(meeting=meeting, user=cast.community_worker)
+    RegistrationFactory(meeting=meeting, user=cast.citizen, status="waiting")
+    body = api_as(cast.citizen).get(url(cast, "meetings", meeting.pk)).json()
+    assert body["my_registration"] == {"status": "waiting", "waiting_position": 1}
+    assert body["places_left"] == 0 and body["waiting_count"] == 1
+    assert body["place"] == {
+        "id": place.pk,
+        "name": "Casa Po",
+        "address": "Via Po 1",
+        "municipality": {"istat_code": "019036", "name": "Cremona"},
+    }
+    assert body["process"]["id"] == meeting.process_id
+    assert api_as(cast.funder).get(url(cast, "meetings", meeting.pk)).json()["my_registration"] is None
+    # Nobody's name is in the meeting itself.
+    assert "Citizen" not in api_as(cast.funder).get(url(cast, "meetings", meeting.pk)).content.decode()
+
+
+@pytest.mark.parametrize("persona", MANAGERS)
+def test_create_meeting(cast, api_as, processes, persona):
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0])
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    response = api_as(cast.users[persona]).post(path, _meeting_payload(place=place.pk, capacity=30))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["title"] == "Incontro di quartiere" and body["place"]["id"] == place.pk and body["capacity"] == 30
+    assert body["status"] == "scheduled" and body["my_registration"] is None
+    created = Meeting.objects.get()
+    assert created.starts_at == in_days(5, 18) and created.process == processes["published"]
+
+
+def test_create_meeting_with_an_offset(cast, api_as, processes):
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    payload = _meeting_payload(starts_at="2030-06-01T16:00:00Z", ends_at="2030-06-01T19:00:00+02:00")
+    response = api_as(cast.coordinator).post(path, payload)
+    assert response.status_code == 201, response.content
+    created = Meeting.objects.get()
+    assert created.starts_at.isoformat() == "2030-06-01T16:00:00+00:00"
+    assert (created.ends_at - created.starts_at).total_seconds() == 3600
+
+
+@pytest.mark.parametrize("persona", NOT_MANAGERS)
+def test_create_meeting_refused(cast, api_as, processes, persona):
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    assert api_as(cast.users[persona]).post(path, _meeting_payload()).status_code == 403
+    assert not Meeting.objects.exists()
+
+
+def test_create_meeting_outsider(cast, api_as, processes):
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    assert api_as(cast.outsider).post(path, _meeting_payload()).status_code == 404
+
+
+def test_create_meeting_in_a_closed_process_is_a_conflict(cast, api_as, processes):
+    path = url(cast, "processes", processes["closed"].pk, "meetings")
+    response = api_as(cast.coordinator).post(path, _meeting_payload())
+    assert response.status_code == 409 and "closed" in response.json()["detail"]
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"title": ""}, "title", "string_too_short"),
+        ({"starts_at": "05/12/2030 18:00"}, "starts_at", "value_error"),
+        ({"starts_at": 1900000000}, "starts_at", "value_error"),
+        ({"starts_at": "2030-12-05"}, "starts_at", "value_error"),
+        ({"starts_at": "2200-12-05T18:00"}, "starts_at", "value_error"),
+        ({"ends_at": in_days(5, 17).strftime("%Y-%m-%dT%H:%M")}, "ends_at", "ends_before_start"),
+        ({"online_url": "", "place": None}, "place", "place_or_link"),
+        ({"online_url": "non è un indirizzo"}, "online_url", "invalid"),
+        ({"place": 999999}, "place", "invalid_choice"),
+        ({"capacity": 0}, "capacity", "greater_than_equal"),
+        ({"registrations_open": "forse"}, "registrations_open", "bool_parsing"),
+        ({"status": "cancelled"}, "status", "extra_forbidden"),
+    ],
+)
+def test_create_meeting_bad_input(cast, api_as, processes, change, field, code):
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    response = api_as(cast.coordinator).post(path, _meeting_payload(**change))
+    assert (field, code) in loc_and_types(response)
+    assert not Meeting.objects.exists()
+
+
+def test_a_place_of_another_network_is_refused(cast, api_as, processes):
+    elsewhere = f.PlaceFactory(network=cast.other_network, municipality=cast.municipalities[0])
+    path = url(cast, "processes", processes["published"].pk, "meetings")
+    assert ("place", "invalid_choice") in loc_and_types(
+        api_as(cast.coordinator).post(path, _meeting_payload(place=elsewhere.pk))
+    )
+
+
+@pytest.mark.parametrize("persona", MANAGERS)
+def test_cancel_meeting(cast, api_as, meeting, persona, mailoutbox, django_capture_on_commit_callbacks):
+    RegistrationFactory(meeting=meeting, user=cast.citizen)
+    client = api_as(cast.users[persona])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(cast, "meetings", meeting.pk, "cancel"), {"note": "Maltempo"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled"
+    assert [m.to for m in mailoutbox] == [[cast.citizen.email]] and "Maltempo" in mailoutbox[0].body
+    again = client.post(url(cast, "meetings", meeting.pk, "cancel"), {"note": "Ancora"})
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize("persona", NOT_MANAGERS)
+def test_cancel_meeting_refused(cast, api_as, meeting, persona):
+    response = api_as(cast.users[persona]).post(url(cast, "meetings", meeting.pk, "cancel"), {"note": "No"})
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+
+
+def test_cancel_meeting_outsider(cast, api_as, meeting):
+    assert api_as(cast.outsider).post(url(cast, "meetings", meeting.pk, "cancel"), {"note": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        ({}, "note", "missing"),
+        ({"note": ""}, "note", "string_too_short"),
+        ({"note": "x" * 301}, "note", "string_too_long"),
+    ],
+)
+def test_cancel_meeting_bad_input(cast, api_as, meeting, payload, field, code):
+    response = api_as(cast.coordinator).post(url(cast, "meetings", meeting.pk, "cancel"), payload)
+    assert (field, code) in loc_and_types(response)
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+
+
+@pytest.mark.parametrize("persona", TAKE_PART_ROLES)
+def test_register_and_unregister(cast, api_as, meeting, persona):
+    client = api_as(cast.users[persona])
+    path = url(cast, "meetings", meeting.pk, "registration")
+    response = client.put(path)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "registered", "waiting_position": None}
+    # A second PUT changes nothing.
+    assert client.put(path).json() == {"status": "registered", "waiting_position": None}
+    assert Registration.objects.filter(meeting=meeting, user=cast.users[persona], status="registered").count() == 1
+    assert client.delete(path).status_code == 204
+    assert Registration.objects.get(meeting=meeting, user=cast.users[persona]).status == "cancelled"
+    assert client.delete(path).status_code == 409
+
+
+def test_the_waiting_list_and_its_promotion(cast, api_as, meeting):
+    for persona in ("coordinator", "community_worker"):
+        assert api_as(cast.users[persona]).put(url(cast, "meetings", meeting.pk, "registration")).status_code == 200
+    waiting = api_as(cast.citizen).put(url(cast, "meetings", meeting.pk, "registration")).json()
+    assert waiting == {"status": "waiting", "waiting_position": 1}
+    second = api_as(cast.funder).put(url(cast, "meetings", meeting.pk, "registration")).json()
+    assert second == {"status": "waiting", "waiting_position": 2}
+    assert api_as(cast.coordinator).delete(url(cast, "meetings", meeting.pk, "registration")).status_code == 204
+    mine = api_as(cast.citizen).get(url(cast, "meetings", meeting.pk)).json()["my_registration"]
+    assert mine == {"status": "registered", "waiting_position": None}
+    funder = api_as(cast.funder).get(url(cast, "meetings", meeting.pk)).json()["my_registration"]
+    assert funder == {"status": "waiting", "waiting_position": 1}
+
+
+@pytest.mark.parametrize(
+    ("change", "code_word"),
+    [
+        ({"status": "cancelled"}, "cancelled"),
+        ({"registrations_open": False}, "closed"),
+        ({"starts_at": in_days(-1), "ends_at": in_days(1)}, "started"),
+    ],
+)
+def test_register_refusals_are_conflicts(cast, api_as, meeting, change, code_word):
+    Meeting.objects.filter(pk=meeting.pk).update(**change)
+    response = api_as(cast.citizen).put(url(cast, "meetings", meeting.pk, "registration"))
+    assert response.status_code == 409 and code_word in response.json()["detail"]
+    assert not Registration.objects.exists()
+
+
+def test_register_for_a_closed_process_is_a_conflict(cast, api_as, processes):
+    closed_meeting = MeetingFactory(process=processes["closed"])
+    response = api_as(cast.citizen).put(url(cast, "meetings", closed_meeting.pk, "registration"))
+    assert response.status_code == 409
+    assert not Registration.objects.exists()
+
+
+def test_register_bad_id(cast, api_as, meeting):
+    response = api_as(cast.citizen).put(url(cast, "meetings", 0, "registration"))
+    assert loc_and_types(response) == {("id", "greater_than_equal")}
+    assert api_as(cast.citizen).put(url(cast, "meetings", 999999, "registration")).status_code == 404
+
+
+@pytest.mark.parametrize("persona", MANAGERS)
+def test_registrations_list(cast, api_as, meeting, persona):
+    RegistrationFactory(meeting=meeting, user=cast.citizen)
+    RegistrationFactory(meeting=meeting, user=cast.funder)
+    RegistrationFactory(meeting=meeting, user=cast.evaluator, status="waiting")
+    RegistrationFactory(meeting=meeting, user=cast.partner_staff, status="cancelled")
+    body = api_as(cast.users[persona]).get(url(cast, "meetings", meeting.pk, "registrations")).json()
+    assert [(r["name"], r["status"], r["waiting_position"]) for r in body] == [
+        ("Citizen", "registered", None),
+        ("Funder", "registered", None),
+        ("Evaluator", "waiting", 1),
+        ("Partner Staff", "cancelled", None),
+    ]
+    assert all(r["attended"] is None for r in body)
+
+
+@pytest.mark.parametrize("persona", NOT_MANAGERS)
+def test_registrations_list_refused(cast, api_as, meeting, persona):
+    RegistrationFactory(meeting=meeting, user=cast.citizen)
+    response = api_as(cast.users[persona]).get(url(cast, "meetings", meeting.pk, "registrations"))
+    assert response.status_code == 403 and "Citizen" not in response.content.decode()
+
+
+# --- proposals -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_one(cast):
+    """A published process open for proposals and supports, with a support limit of 2."""
+    process = open_process(cast.network, title="Bilancio partecipativo", support_limit=2)
+    return process
+
+
+def _proposals(open_one, cast, n=3):
+    return [
+        ProposalFactory(process=open_one, author=cast.citizen, title=f"Proposta {i}", body=f"Testo {i}")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("persona", TAKE_PART_ROLES)
+def test_proposals_list(cast, api_as, open_one, persona):
+    _proposals(open_one, cast)
+    body = api_as(cast.users[persona]).get(url(cast, "processes", open_one.pk, "proposals")).json()
+    assert body["count"] == 3
+    assert [p["title"] for p in body["items"]] == ["Proposta 2", "Proposta 1", "Proposta 0"]
+    assert body["items"][0]["author"] == "Citizen" and body["items"][0]["supported"] is False
+
+
+def test_proposals_list_search_filters_sort_and_pages(cast, api_as, open_one):
+    from legami.needs.tests.factories import NeedAreaFactory
+
+    area = NeedAreaFactory(network=cast.network, code="verde", name="Verde")
+    first, second, third = _proposals(open_one, cast)
+    Proposal.objects.filter(pk=second.pk).update(area=area, body="Orti condivisi al parco")
+    Proposal.objects.filter(pk=first.pk).update(status="accepted")
+    SupportFactory(proposal=third, user=cast.funder)
+    SupportFactory(proposal=first, user=cast.funder)
+    SupportFactory(proposal=first, user=cast.evaluator)
+    client = api_as(cast.funder)
+    path = url(cast, "processes", open_one.pk, "proposals")
+    assert [p["id"] for p in client.get(path, {"search": "ORTI"}).json()["items"]] == [second.pk]
+    assert [p["id"] for p in client.get(path, {"area": area.pk}).json()["items"]] == [second.pk]
+    assert [p["id"] for p in client.get(path, {"status": "accepted"}).json()["items"]] == [first.pk]
+    ranked = client.get(path, {"sort": "most_supported"}).json()["items"]
+    assert [p["id"] for p in ranked] == [first.pk, third.pk, second.pk]
+    assert [p["supported"] for p in ranked] == [True, True, False]
+    shuffled = [p["id"] for p in client.get(path, {"sort": "random"}).json()["items"]]
+    assert sorted(shuffled) == sorted([first.pk, second.pk, third.pk])
+    assert shuffled == [p["id"] for p in client.get(path, {"sort": "random"}).json()["items"]]
+    pages = [client.get(path, {"page_size": 2, "page": n}).json() for n in (1, 2)]
+    assert pages[0]["count"] == 3 and len(pages[0]["items"]) == 2 and len(pages[1]["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "code"),
+    [
+        ({"sort": "alfabetico"}, "sort", "literal_error"),
+        ({"status": "bozza"}, "status", "literal_error"),
+        ({"area": 0}, "area", "greater_than_equal"),
+        ({"search": "x" * 201}, "search", "string_too_long"),
+    ],
+)
+def test_proposals_list_bad_filters(cast, api_as, open_one, params, field, code):
+    path = url(cast, "processes", open_one.pk, "proposals")
+    assert (field, code) in loc_and_types(api_as(cast.citizen).get(path, params))
+
+
+def test_hidden_proposals_keep_their_words_for_the_moderators(cast, api_as, open_one):
+    hidden, shown, _third = _proposals(open_one, cast)
+    Proposal.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now(), hidden_reason="Dati personali")
+    listed = api_as(cast.citizen).get(url(cast, "processes", open_one.pk, "proposals")).json()
+    assert hidden.pk not in {p["id"] for p in listed["items"]} and listed["count"] == 2
+    moderated = api_as(cast.coordinator).get(url(cast, "processes", open_one.pk, "proposals")).json()
+    row = next(p for p in moderated["items"] if p["id"] == hidden.pk)
+    assert row["hidden"] is True and row["title"] == "Proposta 0" and row["hidden_reason"] == "Dati personali"
+    detail = api_as(cast.citizen).get(url(cast, "proposals", hidden.pk)).json()
+    assert detail["title"] is None and detail["body"] is None and detail["hidden_reason"] == "Dati personali"
+    assert "Testo 0" not in api_as(cast.funder).get(url(cast, "proposals", hidden.pk)).content.decode()
+    assert api_as(cast.coordinator).get(url(cast, "proposals", hidden.pk)).json()["body"] == "Testo 0"
+    assert api_as(cast.citizen).get(url(cast, "proposals", shown.pk)).json()["hidden_reason"] == ""
+
+
+def test_proposals_of_a_draft_are_invisible_to_non_managers(cast, api_as, processes):
+    draft_proposal = ProposalFactory(process=processes["draft"], phase=None)
+    assert api_as(cast.citizen).get(url(cast, "processes", processes["draft"].pk, "proposals")).status_code == 404
+    assert api_as(cast.citizen).get(url(cast, "proposals", draft_proposal.pk)).status_code == 404
+    assert api_as(cast.coordinator).get(url(cast, "proposals", draft_proposal.pk)).status_code == 200
+
+
+def test_proposals_outsider(cast, api_as, open_one):
+    proposal = _proposals(open_one, cast, 1)[0]
+    client = api_as(cast.outsider)
+    assert client.get(url(cast, "processes", open_one.pk, "proposals")).status_code == 404
+    assert client.get(url(cast, "proposals", proposal.pk)).status_code == 404
+    assert client.post(url(cast, "processes", open_one.pk, "proposals"), {"title": "x", "body": "y"}).status_code == 404
+    assert client.put(url(cast, "proposals", proposal.pk, "support")).status_code == 404
+    assert client.post(url(cast, "proposals", proposal.pk, "answer"), {"status": "evaluating"}).status_code == 404
+    assert client.post(url(cast, "proposals", proposal.pk, "withdraw"), {}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", TAKE_PART_ROLES)
+def test_create_proposal(cast, api_as, open_one, persona):
+    response = api_as(cast.users[persona]).post(
+        url(cast, "processes", open_one.pk, "proposals"), {"title": "Doposcuola", "body": "Il martedì"}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "published" and body["phase"]["id"] == open_one.current_phase_id
+    assert body["author"] == cast.users[persona].full_name and body["support_count"] == 0
+    assert Proposal.objects.get().author == cast.users[persona]
+
+
+def test_create_proposal_on_behalf_of_ones_organisation(cast, api_as, open_one):
+    path = url(cast, "processes", open_one.pk, "proposals")
+    payload = {"title": "Doposcuola", "body": "Il martedì", "organization": cast.organization.pk}
+    response = api_as(cast.partner_staff).post(path, payload)
+    assert response.status_code == 201 and response.json()["organization"]["id"] == cast.organization.pk
+    refused = api_as(cast.citizen).post(path, payload)
+    assert loc_and_types(refused) == {("organization", "not_your_organization")}
+
+
+def test_create_proposal_when_the_phase_is_closed_is_a_conflict(cast, api_as, processes):
+    process = open_process(cast.network, proposals=False)
+    response = api_as(cast.citizen).post(url(cast, "processes", process.pk, "proposals"), {"title": "A", "body": "B"})
+    assert response.status_code == 409 and "Proposals cannot be made now" in response.json()["detail"]
+    closed = processes["closed"]
+    assert (
+        api_as(cast.citizen)
+        .post(url(cast, "processes", closed.pk, "proposals"), {"title": "A", "body": "B"})
+        .status_code
+        == 409
+    )
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"title": ""}, "title", "string_too_short"),
+        ({"title": "x" * 151}, "title", "string_too_long"),
+        ({"body": "   "}, "body", "required"),
+        ({"body": "x" * 10_001}, "body", "string_too_long"),
+        ({"area": 999999}, "area", "invalid_choice"),
+        ({"organization": 999999}, "organization", "invalid_choice"),
+        ({"author": 1}, "author", "extra_forbidden"),
+    ],
+)
+def test_create_proposal_bad_input(cast, api_as, open_one, change, field, code):
+    payload = {"title": "Doposcuola", "body": "Il martedì", **change}
+    response = api_as(cast.citizen).post(url(cast, "processes", open_one.pk, "proposals"), payload)
+    assert (field, code) in loc_and_types(response)
+    assert not Proposal.objects.exists()
+
+
+def test_an_area_no_longer_in_use_is_refused(cast, api_as, open_one):
+    from legami.needs.tests.factories import NeedAreaFactory
+
+    old = NeedAreaFactory(network=cast.network, code="vecchia", is_active=False)
+    payload = {"title": "Doposcuola", "body": "Il martedì", "area": old.pk}
+    response = api_as(cast.citizen).post(url(cast, "processes", open_one.pk, "proposals"), payload)
+    assert loc_and_types(response) == {("area", "inactive")}
+
+
+@pytest.mark.parametrize("persona", TAKE_PART_ROLES)
+def test_support_and_unsupport(cast, api_as, open_one, persona):
+    proposal = _proposals(open_one, cast, 1)[0]
+    client = api_as(cast.users[persona])
+    path = url(cast, "proposals", proposal.pk, "support")
+    response = client.put(path)
+    assert response.status_code == 200, response.content
+    assert response.json()["supported"] is True and response.json()["support_count"] == 1
+    assert client.put(path).json()["support_count"] == 1  # a second PUT changes nothing
+    assert Support.objects.filter(proposal=proposal).count() == 1
+    taken_back = client.delete(path)
+    assert taken_back.status_code == 200 and taken_back.json()["supported"] is False
+    assert taken_back.json()["support_count"] == 0
+    assert client.delete(path).status_code == 409
+
+
+def test_the_support_limit(cast, api_as, open_one):
+    proposals = _proposals(open_one, cast)
+    client = api_as(cast.funder)
+    for proposal in proposals[:2]:
+        assert client.put(url(cast, "proposals", proposal.pk, "support")).status_code == 200
+    refused = client.put(url(cast, "proposals", proposals[2].pk, "support"))
+    assert refused.status_code == 409 and "2 supports" in refused.json()["detail"]
+    assert not Support.objects.filter(proposal=proposals[2]).exists()
+
+
+def test_support_when_supports_are_closed_is_a_conflict(cast, api_as):
+    process = open_process(cast.network, supports=False)
+    proposal = ProposalFactory(process=process)
+    response = api_as(cast.citizen).put(url(cast, "proposals", proposal.pk, "support"))
+    assert response.status_code == 409
+    assert not Support.objects.exists()
+
+
+def test_support_bad_id(cast, api_as, open_one):
+    assert loc_and_types(api_as(cast.citizen).put(url(cast, "proposals", 0, "support"))) == {
+        ("id", "greater_than_equal")
+    }
+
+
+@pytest.mark.parametrize("persona", MANAGERS)
+@pytest.mark.parametrize(("status", "answer"), [("evaluating", ""), ("accepted", "Sì, da marzo"), ("rejected", "No")])
+def test_answer(cast, api_as, open_one, persona, status, answer):
+    proposal = _proposals(open_one, cast, 1)[0]
+    response = api_as(cast.users[persona]).post(
+        url(cast, "proposals", proposal.pk, "answer"), {"status": status, "answer": answer}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == status and body["answer"] == answer and body["answered_at"]
+    proposal.refresh_from_db()
+    assert proposal.status == status and proposal.answered_by == cast.users[persona]
+
+
+@pytest.mark.parametrize("persona", NOT_MANAGERS)
+def test_answer_refused(cast, api_as, open_one, persona):
+    proposal = _proposals(open_one, cast, 1)[0]
+    response = api_as(cast.users[persona]).post(
+        url(cast, "proposals", proposal.pk, "answer"), {"status": "accepted", "answer": "Sì"}
+    )
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == "published"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        ({"status": "accepted"}, "answer", "required"),
+        ({"status": "rejected", "answer": "  "}, "answer", "required"),
+        ({"status": "withdrawn", "answer": "x"}, "status", "literal_error"),
+        ({"answer": "x"}, "status", "missing"),
+        ({"status": "accepted", "answer": "x" * 5001}, "answer", "string_too_long"),
+    ],
+)
+def test_answer_bad_input(cast, api_as, open_one, payload, field, code):
+    proposal = _proposals(open_one, cast, 1)[0]
+    response = api_as(cast.coordinator).post(url(cast, "proposals", proposal.pk, "answer"), payload)
+    assert (field, code) in loc_and_types(response)
+    proposal.refresh_from_db()
+    assert proposal.status == "published"
+
+
+def test_answer_a_withdrawn_proposal_is_a_conflict(cast, api_as, open_one):
+    proposal = _proposals(open_one, cast, 1)[0]
+    Proposal.objects.filter(pk=proposal.pk).update(status="withdrawn")
+    response = api_as(cast.coordinator).post(url(cast, "proposals", proposal.pk, "answer"), {"status": "evaluating"})
+    assert response.status_code == 409
+
+
+def test_withdraw(cast, api_as, open_one):
+    proposal = _proposals(open_one, cast, 1)[0]  # the citizen's
+    response = api_as(cast.citizen).post(url(cast, "proposals", proposal.pk, "withdraw"), {"note": "Ci ho ripensato"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "withdrawn"
+    assert api_as(cast.citizen).post(url(cast, "proposals", proposal.pk, "withdraw"), {}).status_code == 409
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "funder", "community_worker"])
+def test_withdraw_anothers_proposal_is_refused(cast, api_as, open_one, persona):
+    proposal = _proposals(open_one, cast, 1)[0]  # the citizen's
+    assert api_as(cast.users[persona]).post(url(cast, "proposals", proposal.pk, "withdraw"), {}).status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == "published"
+
+
+def test_withdraw_a_supported_proposal_is_a_conflict(cast, api_as, open_one):
+    proposal = _proposals(open_one, cast, 1)[0]
+    SupportFactory(proposal=proposal, user=cast.funder)
+    response = api_as(cast.citizen).post(url(cast, "proposals", proposal.pk, "withdraw"), {})
+    assert response.status_code == 409 and "supports" in response.json()["detail"]
+
+
+def test_withdraw_bad_input(cast, api_as, open_one):
+    proposal = _proposals(open_one, cast, 1)[0]
+    response = api_as(cast.citizen).post(url(cast, "proposals", proposal.pk, "withdraw"), {"note": "x" * 501})
+    assert loc_and_types(response) == {("note", "string_too_long")}
+    proposal.refresh_from_db()
+    assert proposal.status == "published"
