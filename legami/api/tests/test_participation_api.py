@@ -1203,3 +1203,20 @@ def test_withdraw_bad_input(cast, api_as, open_one):
     assert loc_and_types(response) == {("note", "string_too_long")}
     proposal.refresh_from_db()
     assert proposal.status == "published"
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_meeting_and_proposal_lists_run_a_constant_number_of_queries(
+    cast, api_as, open_one, django_assert_max_num_queries, size
+):
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0])
+    for _n in range(size):
+        MeetingFactory(process=open_one, place=place, capacity=10)
+        proposal = ProposalFactory(process=open_one, author=cast.citizen)
+        SupportFactory(proposal=proposal, user=cast.funder)
+    client = api_as(cast.funder)
+    with django_assert_max_num_queries(12):
+        assert client.get(url(cast, "processes", open_one.pk, "meetings")).json()["count"] == size
+    with django_assert_max_num_queries(12):
+        body = client.get(url(cast, "processes", open_one.pk, "proposals")).json()
+    assert body["count"] == size and all(p["supported"] for p in body["items"])

@@ -937,7 +937,7 @@ class ProposalFilters(Schema):
 def list_proposals(request: HttpRequest, slug: str, id: Id, filters: Query[ProposalFilters]):
     network = scoped_network(request)
     process = get_process_for(request.user, network, id)
-    return proposals_for(
+    proposals = proposals_for(
         request.user,
         process,
         search=filters.search,
@@ -946,6 +946,8 @@ def list_proposals(request: HttpRequest, slug: str, id: Id, filters: Query[Propo
         sort=filters.sort,
         seed=random_seed(request.user, today()),
     )
+    # Each row names its process and phase: joined, so that a page costs the same whatever its size.
+    return proposals.select_related("process", "phase")
 
 
 @router.post(
