@@ -7,7 +7,7 @@ network; running the processes, taking the roll call, moderating and answering a
 
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.roles import ALL_ROLES, Capability, Role
+from legami.core.roles import ALL_ROLES, Role, Capability
 
 TAKE_PART = Capability(
     "participation.take_part",

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legami.core.forms import add_service_errors
 from legami.core.widgets import PlainSelect
@@ -50,7 +51,9 @@ class MeetingForm(forms.Form):
         help_text=_("For a meeting online, or also online. A place or a link is needed."),
     )
     capacity = forms.IntegerField(
-        label=_("Places"), required=False, help_text=_("Empty: no limit. When the places are taken, a waiting list.")
+        label=pgettext_lazy("seats", "Places"),
+        required=False,
+        help_text=_("Empty: no limit. When the places are taken, a waiting list."),
     )
     registrations_open = forms.BooleanField(label=_("Registrations open"), required=False, initial=True)
 

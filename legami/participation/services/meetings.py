@@ -199,10 +199,22 @@ def _mail_people(meeting_id: int, user_ids: Sequence[int], template: str, subjec
     return get_connection().send_messages(messages) or 0
 
 
+def _mail_safely(meeting_id: int, user_ids: Sequence[int], template: str, subject: Any, note: str = "") -> int:
+    """`_mail_people`, after the commit: a mail server that fails is logged, never turned into an error page
+    for a write that is already saved."""
+    try:
+        return _mail_people(meeting_id, user_ids, template, subject, note)
+    except Exception:  # noqa: BLE001 — any failure of the mail server; the write stands
+        logger.exception(
+            "meeting %s: the %s e-mails to %s people could not be sent", meeting_id, template, len(user_ids)
+        )
+        return 0
+
+
 def _mail_on_commit(meeting: Meeting, user_ids: Iterable[int], template: str, subject: Any, note: str = "") -> None:
     ids = list(user_ids)
     if ids:
-        transaction.on_commit(lambda: _mail_people(meeting.pk, ids, template, subject, note))
+        transaction.on_commit(lambda: _mail_safely(meeting.pk, ids, template, subject, note))
 
 
 CANCELLED_SUBJECT = _("Meeting cancelled: %(title)s")
@@ -220,7 +232,7 @@ def _tell_cancellation(meeting: Meeting, step: Step) -> None:
     )
     ids = list(people)
     if ids:
-        _mail_people(meeting.pk, ids, "meeting_cancelled", CANCELLED_SUBJECT, step.note)
+        _mail_safely(meeting.pk, ids, "meeting_cancelled", CANCELLED_SUBJECT, step.note)
 
 
 MEETING_WORKFLOW = Workflow(

@@ -764,3 +764,46 @@ def test_the_feeds_hold_only_public_processes_meetings(cast, process):
     MeetingFactory(process=ProcessFactory(network=cast.other_network))
     assert list(calendar_meetings(cast.network)) == sorted([shown, closed], key=lambda m: (m.starts_at, m.pk))
     assert list(calendar_meetings(cast.network, process=process)) == [shown]
+
+
+def test_a_failing_mail_server_leaves_the_write_standing(cast, process, monkeypatch, caplog):
+    meeting = MeetingFactory(process=process, capacity=1)
+    first, second = member(cast, 1), member(cast, 2)
+    register(actor=first, meeting=meeting)
+    register(actor=second, meeting=meeting)
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(services, "_mail_people", broken)
+    with caplog.at_level("ERROR", logger=services.logger.name):
+        assert services._mail_safely(meeting.pk, [second.pk], "meeting_promoted", services.PROMOTED_SUBJECT) == 0
+    assert "could not be sent" in caplog.text
+
+
+def test_without_a_mail_server_nothing_is_sent_and_only_who_and_what_is_logged(
+    cast, process, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "legami.core.mail.UnsentEmailBackend"
+    due = MeetingFactory(process=process, starts_at=timezone.now() + datetime.timedelta(hours=30))
+    RegistrationFactory(meeting=due, user=cast.citizen)
+    with caplog.at_level("WARNING", logger="legami.mail"), django_capture_on_commit_callbacks(execute=True):
+        send_reminders()
+    assert cast.citizen.email in caplog.text and due.title in caplog.text
+    assert "/meetings/" not in caplog.text
+    assert Meeting.objects.get(pk=due.pk).reminder_sent_at is not None
+
+
+def test_attendance_figures_take_a_constant_number_of_queries(cast, process, django_assert_num_queries):
+    meetings = [MeetingFactory(process=process, starts_at=in_days(-10 + n)) for n in range(3)]
+    for n in range(12):
+        person = member(cast, n)
+        for meeting in meetings[: 1 + n % 3]:
+            RegistrationFactory(meeting=meeting, user=person, attended=n % 2 == 0)
+    with django_assert_num_queries(2):
+        meeting_figures(meetings[0])
+    with django_assert_num_queries(3):
+        attendance = process_attendance(process)
+    assert attendance.participants == 6
+    with django_assert_num_queries(1):
+        registrations_by_status(meetings[0])
