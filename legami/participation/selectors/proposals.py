@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Mod
+from django.db.models.functions import Coalesce, Mod, NullIf, Trim
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -66,8 +66,8 @@ def proposals_for(
     sort: str = "newest",
     seed: int = 1,
 ) -> QuerySet[Proposal]:
-    """The proposals of `process` `viewer` may see, filtered and sorted, with `supported` (by the viewer) and
-    `is_hidden` annotated; hidden ones only for the moderators."""
+    """The proposals of `process` `viewer` may see, filtered and sorted, with `supported` (by the viewer),
+    `is_hidden` and `author_name` (the public name) annotated; hidden ones only for the moderators."""
     proposals = Proposal.objects.filter(process=process)
     if not moderates(viewer, process.network):
         proposals = proposals.filter(hidden_at__isnull=True)
@@ -81,8 +81,10 @@ def proposals_for(
         supported: Any = Exists(Support.objects.filter(proposal=OuterRef("pk"), user=viewer))
     else:
         supported = Value(False, output_field=BooleanField())
+    # The author's public name, computed by the database (never the e-mail, as User.display_name would).
+    author_name = Coalesce(NullIf(Trim("author__full_name"), Value("")), Value(gettext("A participant")))
     proposals = proposals.select_related("author", "organization", "area").annotate(
-        supported=supported, is_hidden=Q(hidden_at__isnull=False)
+        supported=supported, is_hidden=Q(hidden_at__isnull=False), author_name=author_name
     )
     if sort == "random":
         return proposals.annotate(shuffle=Mod(F("id") * seed, _SHUFFLE_PRIME)).order_by("shuffle", "id")

@@ -53,7 +53,9 @@ def _state(comment: Comment) -> dict[str, Any]:
     }
 
 
-def _audit(actor: Any, comment: Comment, *, action: str, network: Any, before: dict | None = None) -> None:
+def _audit(
+    actor: Any, comment: Comment, *, action: str, network: Any, before: dict | None = None, note: str = ""
+) -> None:
     record_event(
         actor=actor,
         action=action,
@@ -62,6 +64,7 @@ def _audit(actor: Any, comment: Comment, *, action: str, network: Any, before: d
         network=network,
         before=before,
         after=_state(comment),
+        note=note,
     )
 
 
@@ -115,7 +118,8 @@ def hide_comment(*, actor: Any, comment: Comment, reason: str) -> Comment:
     before = _state(row)
     row.hidden_at, row.hidden_by, row.hidden_reason = timezone.now(), actor, reason
     row.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
-    _audit(actor, row, action=AuditEvent.Action.UPDATE, network=network, before=before)
+    note = gettext("Hidden by the moderators: %(reason)s") % {"reason": reason}
+    _audit(actor, row, action=AuditEvent.Action.UPDATE, network=network, before=before, note=note)
     resolve_reports(Report.objects.filter(comment=row), actor=actor)
     return row
 
@@ -125,12 +129,13 @@ def show_comment(*, actor: Any, comment: Comment, reason: str) -> Comment:
     """Show a hidden comment again (moderators), saying why."""
     network = comment.proposal.network
     require(actor, MODERATE, network)
-    clean_reason(reason)
+    reason = clean_reason(reason)
     row = _locked_comment(comment)
     if row.hidden_at is None:
         raise ValidationError(gettext("This comment is not hidden."), code="not_hidden")
     before = _state(row)
     row.hidden_at, row.hidden_by, row.hidden_reason = None, None, ""
     row.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
-    _audit(actor, row, action=AuditEvent.Action.UPDATE, network=network, before=before)
+    note = gettext("Shown again by the moderators: %(reason)s") % {"reason": reason}
+    _audit(actor, row, action=AuditEvent.Action.UPDATE, network=network, before=before, note=note)
     return row

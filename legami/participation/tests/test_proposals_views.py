@@ -222,6 +222,8 @@ def test_a_hidden_proposals_text_reaches_moderators_only(client, cast, process):
         hidden_at=timezone.now(),
         hidden_reason="Dati personali",
     )
+    # Its comments may quote it: they are hidden with it.
+    CommentFactory(proposal=hidden, body="zqquotedincomment")
     pages = [url("proposal_detail", hidden.pk), url("proposals", process.pk)]
     for persona in ("citizen", "funder", "privacy_officer", "case_manager", "outsider", None):
         client.logout()
@@ -230,10 +232,11 @@ def test_a_hidden_proposals_text_reaches_moderators_only(client, cast, process):
         for address in pages + [url("proposal_support", hidden.pk), url("proposal_comment", hidden.pk)]:
             text = page(client.get(address))
             assert "zqhiddentitle" not in text and "zqhiddenbody" not in text, (persona, address)
+            assert "zqquotedincomment" not in text, (persona, address)
         assert "Proposal hidden by the moderators: Dati personali" in page(client.get(pages[0]))
     client.force_login(cast.community_worker)
     text = page(client.get(pages[0]))
-    assert "zqhiddentitle" in text and "zqhiddenbody" in text
+    assert "zqhiddentitle" in text and "zqhiddenbody" in text and "zqquotedincomment" in text
 
 
 def test_the_page_of_another_networks_proposal_is_not_found(client, cast):

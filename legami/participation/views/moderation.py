@@ -67,6 +67,7 @@ def _report_view(kind: str) -> Callable[..., HttpResponseBase]:
     @require_http_methods(["GET", "POST"])
     @network_view(TAKE_PART)
     def view(request: HttpRequest, network: Network, pk: int) -> HttpResponseBase:
+        target: Any
         if kind == "proposal":
             proposal = get_proposal_for(request.user, network, pk)
             back, target = _detail_url(network, proposal.pk), proposal

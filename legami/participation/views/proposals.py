@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core import inputs
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
@@ -89,7 +90,6 @@ def proposal_list(request: HttpRequest, network: Network, pk: int) -> HttpRespon
     takes_part = can(user, TAKE_PART, network)
     supports_open = takes_part and open_phase(process, "supports_open") is not None
     for proposal in page_obj.object_list:
-        proposal.author_name = public_name(proposal.author)  # type: ignore[attr-defined]
         proposal.supportable = proposal.status not in CLOSED_STATUSES and not proposal.is_hidden  # type: ignore[attr-defined]
     context = {
         "nav": NAV,
@@ -151,7 +151,8 @@ def proposal_detail(request: HttpRequest, network: Network, pk: int) -> HttpResp
         "readable": not hidden or moderator,
         "moderator": moderator,
         "author_name": public_name(proposal.author),
-        "thread": comment_thread(user, proposal),
+        # A hidden proposal's comments may quote it: they are the moderators' to read with it.
+        "thread": comment_thread(user, proposal) if not hidden or moderator else [],
         "history": proposal_history(proposal),
         "takes_part": takes_part,
         "supported": is_supported_by(user, proposal),
@@ -231,7 +232,7 @@ def _support_view(take_back: bool) -> Callable[..., HttpResponseBase]:
         )
 
     view.__name__ = "proposal_unsupport" if take_back else "proposal_support"
-    view.__doc__ = "Take back one's support" if take_back else "Support a proposal" + ": GET confirms, POST acts."
+    view.__doc__ = ("Take back one's support" if take_back else "Support a proposal") + ": GET confirms, POST acts."
     return view
 
 
@@ -246,7 +247,8 @@ proposal_unsupport = _support_view(take_back=True)
 def proposal_comment(request: HttpRequest, network: Network, pk: int) -> HttpResponseBase:
     """Comment on a proposal or reply to a comment (`parent`): GET shows the form, POST publishes."""
     proposal = get_proposal_for(request.user, network, pk)
-    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    parent = inputs.parse_id(request.GET.get("parent", ""))
+    initial = {"parent": parent} if parent is not None else {}
     form = CommentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
