@@ -252,6 +252,7 @@ PROCESS_RULES = PROCESS.server_rules(
     more=[
         {**UNKNOWN_MUNICIPALITY, "field": "municipalities"},
         {"field": "municipalities", "code": "invalid_choice", "rule": "Comuni of the network's territory."},
+        {"field": "neighbourhood", "code": "outside", "rule": "A neighbourhood in one of the process's Comuni."},
     ],
 )
 
