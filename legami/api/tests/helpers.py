@@ -53,6 +53,9 @@ class ApiClient:
     def post(self, path, data=None, **kwargs):
         return self.request("post", path, data, **kwargs)
 
+    def put(self, path, data=None, **kwargs):
+        return self.request("put", path, data, **kwargs)
+
     def patch(self, path, data=None, **kwargs):
         return self.request("patch", path, data, **kwargs)
 

@@ -14,8 +14,9 @@ from legami.api.tests.openapi_check import document
 from legami.api.urls import api
 from legami.core.roles import Role
 from legami.network.capabilities import VIEW_DASHBOARD, VIEW_ORGANIZATIONS
+from legami.participation.capabilities import TAKE_PART
 
-EVERY_ROLES = {VIEW_DASHBOARD, VIEW_ORGANIZATIONS}
+EVERY_ROLES = {VIEW_DASHBOARD, VIEW_ORGANIZATIONS, TAKE_PART}
 # A name no field has: the bad body also carries it, so an allowed caller's 422 names it.
 BOGUS = "campo_inventato"
 
@@ -130,7 +131,7 @@ def test_a_member_without_the_capability_gets_403_whatever_the_input(
     capability = capability_of(_operations()[operation_id])
     refused = _personas(capability, holding=False)
     if not refused:
-        # Seeing the network and its organisations is every role's: there is no member to refuse.
+        # Seeing the network, its organisations and its processes is every role's: there is no member to refuse.
         assert capability in EVERY_ROLES, f"{operation_id}: {capability} is held by every role"
         return
     url, body, names = bad_request(cast.network, method, path, operation)

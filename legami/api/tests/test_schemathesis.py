@@ -30,6 +30,9 @@ from legami.api.openapi import SCHEMA_PATH
 from legami.api.tests.helpers import make_token
 from legami.core.tests import factories as f
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
+from legami.participation.tests.factories import PhaseFactory, ProcessFactory, open_process
+from legami.participation.tests.factories_meetings import MeetingFactory
+from legami.participation.tests.factories_proposals import ProposalFactory
 
 # LEGAMI_SCHEMATHESIS_SCALE=10 multiplies both for a deeper run by hand (about ten times as long).
 SCALE = int(os.environ.get("LEGAMI_SCHEMATHESIS_SCALE", "1"))
@@ -50,7 +53,8 @@ def _schema():
 
 
 def _seed(cast) -> None:
-    """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations."""
+    """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations,
+    processes (published, draft, closed) with their phases, meetings and proposals."""
     network, cremona = cast.network, cast.municipalities[0]
     areas = [NeedAreaFactory(network=network, code=f"area-{n}") for n in range(3)]
     household = f.HouseholdFactory(network=network, name="Famiglia Rossi", municipality=cremona)
@@ -60,6 +64,15 @@ def _seed(cast) -> None:
         f.OrganizationFactory(network=network, name=f"Associazione {n}")
     for n in range(6):
         NeedFactory(network=network, area=areas[n % 3], municipality=cremona, privacy_level="network")
+    f.PlaceFactory(network=network, municipality=cremona)
+    for n in range(2):
+        process = open_process(network, title=f"Laboratorio {n}")
+        process.municipalities.set([cremona])
+        PhaseFactory(process=ProcessFactory(network=network, title=f"Bozza {n}"))
+        PhaseFactory(process=ProcessFactory(network=network, title=f"Chiuso {n}", status="closed"))
+        for m in range(3):
+            MeetingFactory(process=process, capacity=m or None)
+            ProposalFactory(process=process, author=cast.citizen)
 
 
 def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
@@ -111,5 +124,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 17
+    assert operations == 42
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])

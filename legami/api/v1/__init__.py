@@ -1,4 +1,4 @@
-"""Version 1 of the API: networks, their organisations, their people and their needs.
+"""Version 1 of the API: networks, their organisations, their people, their needs and participation.
 
 Every endpoint needs a personal access token (`Authorization: Bearer lgm_...`) or a logged-in
 session. Under /networks/{slug}/ the capabilities are those of the web UI: a caller with no role in
@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 
 from legami.api.auth import api_auth, capability_of
 from legami.api.errors import install_exception_handlers
-from legami.api.v1 import needs, networks, organizations, people
+from legami.api.v1 import needs, networks, organizations, participation, people
 
 DESCRIPTION = """\
 The API of legami, the platform for *welfare di comunità*.
@@ -67,3 +67,4 @@ api.add_router("/networks", networks.router)
 api.add_router("/networks", organizations.router)
 api.add_router("/networks", people.router)
 api.add_router("/networks", needs.router)
+api.add_router("/networks", participation.router)

@@ -596,6 +596,9 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "people": [objects["person"], *alternatives["person"]],
         "needs": [objects["needs_need"], *alternatives["needs_need"]],
         "organizations": [cast.organization],
+        "processes": [objects[key] for key in ("participation_process", "participation_draft", "participation_closed")],
+        "meetings": [objects["meetings_meeting"]],
+        "proposals": [objects["proposals_proposal"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():

@@ -219,3 +219,20 @@ def calendar_meetings(network: Network, *, process: Process | None = None) -> Qu
     if process is not None:
         meetings = meetings.filter(process=process)
     return meetings.select_related("process", "place", "place__municipality", "network").order_by("starts_at", "pk")
+
+
+def meetings_for(process: Process, *, status: str = "", when: str = "") -> QuerySet[Meeting]:
+    """The meetings of `process` (one the viewer may see: `selectors.processes.get_process_for`) with their place
+    and `registered_count`/`waiting_count`: all of them soonest first, or the `upcoming` ones (not yet over)
+    soonest first, or the `past` ones latest first; `status` keeps one status. One query per page."""
+    meetings = _with_counts(Meeting.objects.filter(process=process)).select_related(
+        "process", "place", "place__municipality"
+    )
+    if status:
+        meetings = meetings.filter(status=status)
+    now = timezone.now()
+    if when == "upcoming":
+        return meetings.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    if when == "past":
+        return meetings.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    return meetings.order_by("starts_at", "pk")

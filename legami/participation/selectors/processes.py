@@ -155,3 +155,14 @@ def _day(value: Any) -> date | None:
         return date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def get_phase_for(user: Any, network: Network, pk: int) -> Phase:
+    """One phase of a process `user` may see in `network`, with its process (404 otherwise)."""
+    phases = Phase.objects.select_related("process__network").filter(pk=pk, process__network=network)
+    if not sees_drafts(user, network):
+        phases = phases.exclude(process__status=ProcessStatus.DRAFT)
+    phase = phases.first()
+    if phase is None:
+        raise Http404
+    return phase

@@ -33,10 +33,10 @@ from legami.participation.forms.processes import (
     ProcessFilterForm,
     ProcessForm,
 )
-from legami.participation.models import Phase
 from legami.participation.selectors.meetings import meetings_of, process_attendance
 from legami.participation.selectors.processes import (
     evidence_figures,
+    get_phase_for,
     get_process_for,
     latest_proposals,
     open_phase,
@@ -261,13 +261,6 @@ def process_reopen(request: HttpRequest, network: Network, pk: int) -> HttpRespo
 # --- phases ---------------------------------------------------------------------------------------------
 
 
-def _phase_for(request: HttpRequest, network: Network, pk: int) -> Phase:
-    phase = Phase.objects.select_related("process__network").filter(pk=pk, process__network=network).first()
-    if phase is None:
-        raise Http404
-    return phase
-
-
 @require_http_methods(["GET", "POST"])
 @network_view(MANAGE)
 def phase_create(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
@@ -291,7 +284,7 @@ def phase_create(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 @network_view(MANAGE)
 def phase_update(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Change a phase's name, dates or what it opens."""
-    phase = _phase_for(request, network, pk)
+    phase = get_phase_for(request.user, network, pk)
     process = phase.process
     form = PhaseForm(request.POST or None, initial=PhaseForm.initial_for(phase))
     if request.method == "POST" and form.is_valid():
@@ -311,7 +304,7 @@ def phase_update(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 @network_view(MANAGE)
 def phase_delete(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Remove a phase (not the current one of a published process)."""
-    phase = _phase_for(request, network, pk)
+    phase = get_phase_for(request.user, network, pk)
     process = phase.process
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
