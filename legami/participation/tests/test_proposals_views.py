@@ -146,7 +146,7 @@ def _list_queries(client, django_assert_max_num_queries, process, viewer, n):
     with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(15):
         response = client.get(url("proposals", process.pk), {"sort": "most_supported"})
     assert response.status_code == 200
-    assert page(response).count('class="card card-bg') == min(n, 25)
+    assert page(response).count('aria-labelledby="proposal-') == min(n, 25)
     return len(ctx.captured_queries)
 
 
