@@ -38,8 +38,8 @@ from legami.participation.selectors.proposals import (
     get_proposal_for,
     is_supported_by,
     moderates,
+    proposal_cards,
     proposal_history,
-    proposals_for,
     public_name,
     random_seed,
     supports_left,
@@ -85,7 +85,7 @@ def proposal_list(request: HttpRequest, network: Network, pk: int) -> HttpRespon
     form = ProposalFilterForm(request.GET or None, network=network)
     filters = form.filters()
     seed = random_seed(user, today())
-    proposals = proposals_for(user, process, seed=seed, **filters)
+    proposals = proposal_cards(user, process, seed=seed, **filters)
     page_obj = Paginator(proposals, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
     takes_part = can(user, TAKE_PART, network)
     supports_open = takes_part and open_phase(process, "supports_open") is not None
