@@ -87,6 +87,14 @@ def _run_suite(label: str, database_url: str, args: argparse.Namespace, workdir:
         str(args.threads),
         "--max-seconds",
         str(args.max_seconds),
+        "--proposals",
+        str(args.proposals),
+        "--supports",
+        str(args.supports),
+        "--comments",
+        str(args.comments),
+        "--participants",
+        str(args.participants),
     ]
     print(f"== {label}", file=sys.stderr, flush=True)
     status = subprocess.call(command, cwd=ROOT, env=env)
@@ -111,6 +119,13 @@ def table(document: dict) -> str:
         f"{'queries':>8} {'× bare':>7} {'in-process ms':>14}",
         "-" * 110,
     ]
+    participation = document.get("participation")
+    if participation:
+        lines.insert(
+            1,
+            f"participation: 1 process, {participation['proposals']:,} proposals, {participation['supports']:,} "
+            f"supports, {participation['comments']:,} comments, {participation['participants']:,} participants",
+        )
     for row in document["endpoints"]:
         status = "ok" if row["ok"] else "FAIL " + ",".join(row["statuses"])
         lines.append(
@@ -120,6 +135,40 @@ def table(document: dict) -> str:
             f"{_fmt(row.get('in_process_median_ms'), '.2f'):>14}"
         )
     return "\n".join(lines)
+
+
+def _plan_ms(plan: dict) -> str:
+    """The execution time EXPLAIN ANALYZE reported for one query (PostgreSQL), or ''."""
+    for line in reversed(plan.get("plan", [])):
+        if line.startswith("Execution Time:"):
+            return line.removeprefix("Execution Time:").strip()
+    return ""
+
+
+def targets(document: dict) -> list[str]:
+    """The pages with a target of the issue (participation: p95 <= 300 ms, <= 15 queries), each met or missed;
+    a page that misses one is followed by its queries (with EXPLAIN ANALYZE's time on PostgreSQL)."""
+    lines = []
+    for row in document["endpoints"]:
+        target = row.get("target")
+        if not target:
+            continue
+        p95 = "met" if target["p95_met"] else "MISSED"
+        queries = "met" if target["queries_met"] else "MISSED"
+        lines.append(
+            f"   {row['label'][:44]:<44} p95 {_fmt(row['p95_ms'], '.1f')} ms <= {target['p95_ms']:.0f}: {p95:<6}  "
+            f"{row['queries_per_request']} queries <= {target['queries']}: {queries}"
+        )
+        if target["p95_met"] and target["queries_met"]:
+            continue
+        plans = document.get("plans", {}).get(row["key"], [])
+        timed = {plan["sql"]: _plan_ms(plan) for plan in plans}
+        for number, sql in enumerate(document.get("queries", {}).get(row["key"], []), start=1):
+            took = timed.get(sql, "")
+            lines.append(f"      {number:>2}. {f'[{took}] ' if took else ''}{sql}")
+    if lines:
+        lines.insert(0, "issue 10 targets (p95 over HTTP at this run's concurrency; queries per request in-process):")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +183,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="time cap per endpoint")
+    parser.add_argument(
+        "--proposals",
+        type=int,
+        default=int(os.environ.get("BENCH_PROPOSALS", 10_000)),
+        help="proposals of the participation process (0 = no participation pages)",
+    )
+    parser.add_argument("--supports", type=int, default=100_000, help="supports of the proposals")
+    parser.add_argument("--comments", type=int, default=30_000, help="comments of the proposals")
+    parser.add_argument("--participants", type=int, default=2_000, help="members who propose, support, comment")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
     parser.add_argument(
@@ -222,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             continue
         print(table(document))
+        for line in targets(document):
+            print(line)
         bad = [row for row in document["endpoints"] if not row["ok"]]
         for row in bad:
             print(
