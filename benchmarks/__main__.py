@@ -168,7 +168,9 @@ def targets(document: dict) -> list[str]:
         queries = "met" if target["queries_met"] else "MISSED"
         lines.append(
             f"   {row['label'][:44]:<44} p95 {_fmt(row['p95_ms'], '.1f')} ms <= {target['p95_ms']:.0f}: {p95:<6}  "
-            f"{row['queries_per_request']} queries <= {target['queries']}: {queries}"
+            f"{row['queries_per_request']} queries <= {target['queries']}: {queries:<6}  "
+            f"(in-process, one client: median {_fmt(row.get('in_process_median_ms'), '.1f')} ms, "
+            f"p95 {_fmt(row.get('in_process_p95_ms'), '.1f')} ms, SQL {_fmt(row.get('query_ms_in_process'), '.1f')} ms)"
         )
         if target["p95_met"] and target["queries_met"]:
             continue
