@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "legami.needs",
     "legami.aggregation",
     "legami.participation",
+    "legami.responses",
     "legami.api",
     "legami.demo",
 ]

@@ -309,6 +309,16 @@ PLACES = [
         "10.416030",
         "Sede condivisa delle associazioni del Casalasco.",
     ),
+    (
+        "Piadena Drizzona",
+        "",
+        "Sala civica di Piadena",
+        "community_house",
+        "Piazza Garibaldi 1",
+        "45.128410",
+        "10.370520",
+        "La sala del municipio, aperta la sera alle associazioni e al laboratorio di paese.",
+    ),
 ]
 
 # Partner organisations: (key, name, kind, Comune, address, roles, description). The tax codes are

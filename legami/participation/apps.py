@@ -17,3 +17,9 @@ class ParticipationConfig(AppConfig):
 
         PUBLIC_HOME.register(process_panels)
         DASHBOARD.register(process_panels)
+        from legami.participation.territory_uses import register_territory_uses
+
+        register_territory_uses()
+        from legami.participation.personal_data import register_personal_data
+
+        register_personal_data()

@@ -147,7 +147,8 @@ class Meeting(NetworkScopedModel):
         "territory.Place",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A place with meetings is not deleted (the territory counts them first); the network's deletion takes both.
+        on_delete=models.RESTRICT,
         related_name="meetings",
         verbose_name=_("place"),
     )
@@ -179,7 +180,7 @@ class Meeting(NetworkScopedModel):
 
 
 class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("registration status", "Registered")
     WAITING = "waiting", _("On the waiting list")
     CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 

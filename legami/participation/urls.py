@@ -35,6 +35,7 @@ urlpatterns = [
     path("meetings/<int:pk>/registrations/", meetings.meeting_registrations, name="meeting_registrations"),
     path("meetings/<int:pk>/roll-call/", meetings.meeting_roll_call, name="meeting_roll_call"),
     path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/calendar.ics", calendars.meeting_calendar, name="meeting_calendar"),
     # Proposals, supports, comments, answers.
     path("<int:pk>/proposals/", proposals.proposal_list, name="proposals"),
     path("<int:pk>/proposals/new/", proposals.proposal_create, name="proposal_create"),

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 MUNICIPALITY = "municipality"
 NEIGHBOURHOOD = "neighbourhood"
 DISTRICT = "district"
+PLACE = "place"
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,11 @@ class Use:
     describe: Callable[[int], str]  # "%(count)d person" in the plural the count needs, formatted
 
 
-_USES: dict[str, dict[str, Use]] = {MUNICIPALITY: {}, NEIGHBOURHOOD: {}, DISTRICT: {}}
+_USES: dict[str, dict[str, Use]] = {MUNICIPALITY: {}, NEIGHBOURHOOD: {}, DISTRICT: {}, PLACE: {}}
 
 
 def register_use(target: str, use: Use) -> None:
-    """Count `use` among the uses of a `target` (MUNICIPALITY, NEIGHBOURHOOD or DISTRICT); once per key."""
+    """Count `use` among the uses of a `target` (MUNICIPALITY, NEIGHBOURHOOD, DISTRICT or PLACE); once per key."""
     if target not in _USES:
         raise ValueError(f"Unknown territory object {target!r}: use one of {sorted(_USES)}")
     _USES[target][use.key] = use

@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("needs",),
     ("aggregation",),
     ("participation",),
+    ("responses",),
     ("api", "demo"),
 )
 PROJECT = "(project)"

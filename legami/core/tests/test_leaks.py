@@ -170,6 +170,8 @@ FIELDS: dict[str, Rule] = {
     "needs.SurveyResponse.contact_email": holds("needs.manage_surveys"),
     # Written answers, and choices that are not among the question's options, are the respondent's words.
     "needs.Answer.value": holds("needs.view_needs"),
+    # participation: a report's details are for the moderators only (never in the audit log).
+    "participation.Report.details": holds("participation.moderate"),
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -198,7 +200,7 @@ NOT_PERSONAL: dict[str, str] = {
     "participation.Process.title": "published by the operators on the process's public page",
     "participation.Process.summary": "published by the operators on the process's public page",
     "participation.Process.description": "published by the operators on the process's public page",
-    "participation.Process.evidence": "an aggregated demand's figures, area and place; shown under the small-numbers rule",
+    "participation.Process.evidence": "a demand's figures, area and place; shown under the small-numbers rule",
     "participation.ProcessEvent.note": "what an operator did to a process (published, phase changed, closed)",
     "participation.Phase.name": "a phase of a process's public timeline",
     "participation.Phase.description": "a phase of a process's public timeline",
@@ -245,6 +247,13 @@ NOT_PERSONAL: dict[str, str] = {
     "network.Organization.website": "an organisation's public details",
     "network.Organization.description": "an organisation's public details",
     "network.Partnership.contribution": "what an organisation brings to the partnership",
+    "participation.Meeting.title": "published by the operators on the meeting's public page",
+    "participation.Meeting.agenda": "published by the operators on the meeting's public page",
+    "participation.Meeting.online_url": "published by the operators on the meeting's public page (the link to join)",
+    "participation.Meeting.minutes": "published by the operators on the meeting's public page; minutes name no one "
+    "(the form's help text says so)",
+    "participation.Meeting.outcomes": "published by the operators on the meeting's public page; they name no one "
+    "(the form's help text says so)",
     "territory.Region.istat_code": "ISTAT's public list",
     "territory.Region.name": "ISTAT's public list",
     "territory.Province.istat_code": "ISTAT's public list",
@@ -260,6 +269,15 @@ NOT_PERSONAL: dict[str, str] = {
     "territory.Place.name": "a public place of the territory (a community house, a school)",
     "territory.Place.address": "a public place of the territory (a community house, a school)",
     "territory.Place.description": "a public place of the territory (a community house, a school)",
+    # Proposals and comments are published by their authors under their name; a hidden one's words are read by
+    # the moderators only (tested in legami/participation/tests/test_proposals_views.py).
+    "participation.Proposal.title": "a proposal its author published (hidden ones: moderators only, tested apart)",
+    "participation.Proposal.body": "a proposal its author published (hidden ones: moderators only, tested apart)",
+    "participation.Proposal.answer": "the partnership's public answer to a proposal",
+    "participation.Proposal.hidden_reason": "the moderators' public reason, shown in place of a hidden proposal",
+    "participation.ProposalEvent.note": "a proposal's public history: its answer, withdrawal, moderators' reason",
+    "participation.Comment.body": "a comment its author published (hidden ones: moderators only, tested apart)",
+    "participation.Comment.hidden_reason": "the moderators' public reason, shown in place of a hidden comment",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, EncryptedTextField)
@@ -412,6 +430,11 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
     event.before = {"first_name": m.new("core.AuditEvent.before", event)}
     event.after = {"first_name": m.new("core.AuditEvent.after", event)}
     append([event])
+    # A report on the participation matrix's proposal: its details are the moderators' to read.
+    from legami.participation.models import Report, ReportReason
+
+    report = Report(network=network, proposal=objects["proposals_proposal"], reporter=member, reason=ReportReason.OTHER)
+    m.fill(report, "participation.Report", ["details"])
     alternatives = {
         "person": [person, case_person, far_person],
         "household": [household],

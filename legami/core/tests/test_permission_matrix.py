@@ -164,6 +164,8 @@ EXTRA_MODULES = (
     "legami.aggregation.tests.matrix",
     "legami.network.tests.matrix_personal_data",
     "legami.participation.tests.matrix_processes",
+    "legami.participation.tests.matrix_meetings",
+    "legami.participation.tests.matrix_proposals",
 )
 
 

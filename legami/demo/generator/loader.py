@@ -26,6 +26,7 @@ from legami.demo.generator.needs import (
     plan_needs,
 )
 from legami.demo.generator.organizations import ensure_organizations
+from legami.demo.generator.participation import ensure_participation
 from legami.demo.generator.plan import FULL_PEOPLE, SEED, SMALL_PEOPLE, Plan, TiePlan
 from legami.demo.generator.surveys import ensure_surveys, plan_answers
 from legami.demo.generator.territory import ensure_neighbourhoods, ensure_places, ensure_territory
@@ -143,6 +144,20 @@ class _Loader:
             lambda: ensure_consents(coordinator, plan, people, processings, created=created),
         )
         self.needs_and_demands(network, plan, comuni, neighbourhoods, people, users)
+        self.step(
+            "participation",
+            lambda: ensure_participation(
+                network,
+                coordinator=coordinator,
+                worker=users[COMMUNITY_WORKER_EMAIL],
+                citizen=users[data.CITIZEN_EMAIL],
+                comuni=comuni,
+                neighbourhoods=neighbourhoods,
+                small=self.target <= SMALL_PEOPLE,
+                created=created,
+                seed=self.seed,
+            ),
+        )
         return DemoResult(
             network=network,
             created=self.created,

@@ -58,8 +58,22 @@ MARKERS = {
     "text_answer": "MkTextAnswer",
     "audit_repr": "MkAuditRepr",
     "audit_after": "MkAuditAfter",
+    "proposal_body": "MkProposalBody",
+    "comment_body": "MkCommentBody",
+    "report_details": "MkReportDetails",
 }
-SECTIONS = {"person", "household", "ties", "consents", "needs", "need_history", "survey_answers", AUDIT_SECTION}
+SECTIONS = {
+    "person",
+    "household",
+    "ties",
+    "consents",
+    "needs",
+    "need_history",
+    "survey_answers",
+    "participation_meetings",
+    "participation_contributions",
+    AUDIT_SECTION,
+}
 
 
 def _planted(cast):
@@ -133,7 +147,36 @@ def _planted(cast):
         data_class=DataClass.PERSONAL,
     )
     record_event(actor=cast.case_manager, action=AuditEvent.Action.READ, obj=need, data_class=DataClass.CASE)
+    _plant_participation(cast, account)
     return person
+
+
+def _plant_participation(cast, account):
+    """The person's account registered for a meeting and came, proposed, commented, supported and reported."""
+    from legami.participation.models import Comment, Meeting, Proposal, Registration, Report, Support
+    from legami.participation.tests.factories import open_process
+
+    process = open_process(cast.network)
+    start = timezone.now() - datetime.timedelta(days=1)
+    meeting = Meeting.objects.create(
+        network=cast.network,
+        process=process,
+        title="Assemblea",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        online_url="https://meet.example.org/a",
+    )
+    Registration.objects.create(meeting=meeting, user=account, attended=True)
+    proposal = Proposal.objects.create(
+        network=cast.network, process=process, author=account, title="Orto", body=MARKERS["proposal_body"]
+    )
+    other = Proposal.objects.create(network=cast.network, process=process, author=cast.citizen, title="Altro", body="x")
+    Comment.objects.create(proposal=other, author=account, body=MARKERS["comment_body"])
+    Support.objects.create(proposal=other, user=account)
+    Report.objects.create(
+        network=cast.network, proposal=other, reporter=account, reason="spam", details=MARKERS["report_details"]
+    )
+    return proposal
 
 
 def _zip(content):
@@ -166,6 +209,13 @@ def test_the_export_holds_every_section_and_every_marker_in_clear(cast):
     assert sections["person"][0]["birth_date"] == "1980-03-15"
     assert {n["privacy_level"] for n in sections["needs"]} == {"network", "case_team"}
     assert {row["answer"] for row in sections["survey_answers"]} == {MARKERS["text_answer"], "Sì"}
+    assert [(r["meeting_title"], r["attended"]) for r in sections["participation_meetings"]] == [("Assemblea", True)]
+    assert sorted(r["kind"] for r in sections["participation_contributions"]) == [
+        "comment",
+        "proposal",
+        "report",
+        "support",
+    ]
     # The audit events about the person and about their rows (the read of the need), not anyone else's.
     assert {(e["object_type"], e["action"]) for e in sections[AUDIT_SECTION]} >= {
         ("network.person", "update"),
@@ -318,6 +368,13 @@ def test_anonymisation_removes_every_marker_encrypted_fields_included(cast):
     for field, marker in MARKERS.items():
         assert marker not in dump, f"{field} is still stored"
     assert not Need.objects.filter(reported_by__email="mk-account@example.org").exists()
+    # What the person published stays, by "a participant": the process keeps its history and its counts.
+    from legami.participation.models import Comment, Proposal, Registration, Report, Support
+
+    assert Proposal.objects.get(body=MARKERS["proposal_body"]).author is None
+    assert Comment.objects.get(body=MARKERS["comment_body"]).author is None
+    assert not Report.objects.filter(details=MARKERS["report_details"]).exists() and Report.objects.count() == 1
+    assert Registration.objects.filter(attended=True).count() == 1 and Support.objects.count() == 1
     # The export of an anonymised person holds nothing planted either.
     text = _zip(export_person_data(actor=cast.privacy_officer, person=person)).read("data.json").decode()
     for marker in MARKERS.values():
@@ -399,6 +456,11 @@ def _age(person, months_ago):
     Consent.objects.filter(person=person).update(updated_at=moment)
     Tie.objects.filter(source_person=person).update(updated_at=moment)
     Tie.objects.filter(target_person=person).update(updated_at=moment)
+    from legami.participation.models import Comment, Proposal, Registration
+
+    Registration.objects.filter(user_id=person.user_id).update(updated_at=moment)
+    Proposal.objects.filter(author_id=person.user_id).update(updated_at=moment)
+    Comment.objects.filter(author_id=person.user_id).update(updated_at=moment)
 
 
 def _due(cast):
@@ -626,3 +688,18 @@ def test_define_processing_reads_the_retention_in_months(cast):
             retention_months=0,
         )
     assert error.value.error_dict["retention_months"][0].code == "min_value"
+
+
+def test_taking_part_in_a_process_is_activity(cast):
+    from legami.participation.models import Proposal
+    from legami.participation.tests.factories import open_process
+
+    f.ProcessingFactory(network=cast.network, legal_basis="public_task", retention_months=24)
+    account = f.UserFactory(email="partecipa@example.org")
+    person = f.PersonFactory(network=cast.network, user=account)
+    _age(person, 25)
+    assert _due(cast) == {person.pk}
+    Proposal.objects.create(
+        network=cast.network, process=open_process(cast.network), author=account, title="T", body="B"
+    )
+    assert _due(cast) == set()

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('roll_call_at', models.DateTimeField(blank=True, null=True, verbose_name='roll call taken at')),
                 ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent at')),
                 ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='network.network', verbose_name='network')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='territory.place', verbose_name='place')),
+                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='meetings', to='territory.place', verbose_name='place')),
                 ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='participation.process', verbose_name='process')),
             ],
             options={

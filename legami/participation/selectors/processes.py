@@ -89,6 +89,18 @@ def open_phase(process: Process, opening: Opening, *, on: date | None = None) ->
     return phase
 
 
+def phase_openings(phase: Phase) -> list[str]:
+    """What a phase lets participants do, in words (for its place on the timeline)."""
+    from django.utils.translation import gettext
+
+    words = [
+        (phase.proposals_open, gettext("propose")),
+        (phase.supports_open, gettext("support proposals")),
+        (phase.comments_open, gettext("comment on proposals")),
+    ]
+    return [word for opens, word in words if opens]
+
+
 def timeline(process: Process) -> list[dict[str, Any]]:
     """The phases in order, each marked past, current or to come (for the public timeline)."""
     phases = list(process.phases.all())
@@ -103,19 +115,8 @@ def timeline(process: Process) -> list[dict[str, Any]]:
             state = "current"
         else:
             state = "upcoming"
-        rows.append({"phase": phase, "state": state})
+        rows.append({"phase": phase, "state": state, "opens": phase_openings(phase)})
     return rows
-
-
-def upcoming_meetings(process: Process, *, limit: int = 3) -> list[Any]:
-    """The next scheduled meetings of the process (for its page), with their places."""
-    from legami.participation.models import MeetingStatus
-
-    return list(
-        process.meetings.filter(starts_at__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
-        .select_related("place")
-        .order_by("starts_at", "id")[:limit]
-    )
 
 
 def latest_proposals(process: Process, *, limit: int = 5) -> list[Any]:
@@ -143,6 +144,14 @@ def evidence_figures(process: Process, *, limit: int | None) -> dict[str, Any] |
         "areas": evidence.get("areas", []) if not small else [],
         "municipality": evidence.get("municipality", ""),
         "target_group": evidence.get("target_group", ""),
-        "recorded_on": evidence.get("recorded_on", ""),
+        "recorded_on": _day(evidence.get("recorded_on")),
         "demand": evidence.get("demand"),
     }
+
+
+def _day(value: Any) -> date | None:
+    """A day written in ISO form in the evidence, as a date (None when missing or unreadable)."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -341,7 +341,7 @@ def demand_evidence(demand: AggregatedDemand) -> dict[str, Any]:
         "needs": demand.need_count,
         "people": demand.people_count,
         "areas": [{"name": demand.area.name, "needs": demand.need_count}],
-        "municipality": demand.municipality.name if demand.municipality_id else "",
+        "municipality": demand.municipality.name if demand.municipality is not None else "",
         "target_group": demand.get_target_group_display(),
         "time_windows": list(demand.time_windows or []),
         "recorded_on": timezone.localdate().isoformat(),

@@ -20,7 +20,11 @@ TODAY = timezone.localdate
 
 
 def _data(**overrides):
-    data = {"title": "Laboratorio Borgo Loreto", "kind": ProcessKind.COMMUNITY_LAB, "summary": "Leggere insieme i bisogni"}
+    data = {
+        "title": "Laboratorio Borgo Loreto",
+        "kind": ProcessKind.COMMUNITY_LAB,
+        "summary": "Leggere insieme i bisogni",
+    }
     return data | overrides
 
 
@@ -105,7 +109,9 @@ def test_another_networks_neighbourhood_is_refused_as_unknown(cast):
     assert _codes(exc, "neighbourhood") == ["invalid_choice"]
 
 
-@pytest.mark.parametrize("persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "privacy_officer"])
+@pytest.mark.parametrize(
+    "persona", ["case_manager", "partner_staff", "evaluator", "funder", "citizen", "privacy_officer"]
+)
 def test_only_those_who_run_processes_draft_them(cast, persona):
     with pytest.raises(PermissionDenied):
         svc.create_process(actor=getattr(cast, persona), network=cast.network, data=_data())
@@ -157,7 +163,9 @@ def test_publishing_needs_a_phase_and_sets_the_first_one_current(cast):
     process.refresh_from_db()
     assert process.status == S.PUBLISHED and process.current_phase == first and second != first
     assert process.published_at is not None
-    assert ProcessEvent.objects.filter(process=process, from_status=S.DRAFT, to_status=S.PUBLISHED, note="Si parte").exists()
+    assert ProcessEvent.objects.filter(
+        process=process, from_status=S.DRAFT, to_status=S.PUBLISHED, note="Si parte"
+    ).exists()
 
 
 def test_close_and_reopen_keep_the_first_publication_date(cast):
@@ -377,3 +385,27 @@ def test_evidence_about_few_people_is_hidden_from_those_who_do_not_see_them(cast
     assert anonymous["small"] is hidden
     coordinator = evidence_figures(process, limit=smallnumbers.limit_for(cast.coordinator, cast.network))
     assert coordinator["people"] == people and coordinator["small"] is False
+
+
+def test_a_place_where_meetings_are_held_is_not_deleted_but_the_network_is(cast):
+    from legami.participation.models import Meeting
+    from legami.territory.models import Place
+    from legami.territory.services.places import delete_place
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0], name="Casa di quartiere")
+    process = open_process(cast.network)
+    start = timezone.now() + timedelta(days=3)
+    Meeting.objects.create(
+        network=cast.network,
+        process=process,
+        title="Assemblea",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place=place,
+    )
+    with pytest.raises(ValidationError) as exc:
+        delete_place(actor=cast.coordinator, place=place)
+    assert exc.value.code == "in_use" and "1 meeting" in str(exc.value)
+    assert Place.objects.filter(pk=place.pk).exists()
+    cast.network.delete()
+    assert not Place.objects.filter(pk=place.pk).exists() and not Meeting.objects.exists()

@@ -45,7 +45,9 @@ def test_the_page_shows_the_timeline_with_the_current_phase_marked(cast, login):
     page = login(None).get(url(cast, "process_detail", process.pk)).content.decode()
     assert 'aria-current="step"' in page
     current = page.index('aria-current="step"')
-    assert page.index("Lettura dei bisogni") > current > 0 and page.index("Progettazione") > page.index("Lettura dei bisogni")
+    assert page.index("Lettura dei bisogni") > current > 0 and page.index("Progettazione") > page.index(
+        "Lettura dei bisogni"
+    )
     # Anonymous visitors are not offered actions that need a role.
     assert url(cast, "proposal_create", process.pk) not in page
     assert url(cast, "process_update", process.pk) not in page
@@ -54,11 +56,16 @@ def test_the_page_shows_the_timeline_with_the_current_phase_marked(cast, login):
 def test_members_are_offered_to_propose_only_while_the_phase_allows_it(cast, login):
     process = open_process(cast.network, proposals=True)
     client = login(cast.citizen)
-    assert url(cast, "proposal_create", process.pk) in client.get(url(cast, "process_detail", process.pk)).content.decode()
+    assert (
+        url(cast, "proposal_create", process.pk) in client.get(url(cast, "process_detail", process.pk)).content.decode()
+    )
     process.current_phase.ends_on = timezone.localdate() - timedelta(days=1)
     process.current_phase.starts_on = timezone.localdate() - timedelta(days=5)
     process.current_phase.save()
-    assert url(cast, "proposal_create", process.pk) not in client.get(url(cast, "process_detail", process.pk)).content.decode()
+    assert (
+        url(cast, "proposal_create", process.pk)
+        not in client.get(url(cast, "process_detail", process.pk)).content.decode()
+    )
 
 
 def test_user_text_is_escaped(cast, login):
@@ -151,7 +158,12 @@ def test_phase_pages_add_edit_remove_and_activate(cast, login):
     today = timezone.localdate()
     response = client.post(
         url(cast, "phase_create", process.pk),
-        {"name": "Ascolto", "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=9)).isoformat(), "comments_open": "on"},
+        {
+            "name": "Ascolto",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=9)).isoformat(),
+            "comments_open": "on",
+        },
     )
     assert response.status_code == 302
     phase = Phase.objects.get()
@@ -245,9 +257,10 @@ def test_one_click_from_an_accepted_demand(cast, login):
     page = client.get(url(cast, "process_detail", process.pk)).content.decode()
     assert "What the process starts from" in page and "Casa" in page
     # The demand's page lists the process started from it.
-    assert url(cast, "process_detail", process.pk) in client.get(
-        reverse("aggregation:demand_detail", args=[cast.network.slug, demand.pk])
-    ).content.decode()
+    assert (
+        url(cast, "process_detail", process.pk)
+        in client.get(reverse("aggregation:demand_detail", args=[cast.network.slug, demand.pk])).content.decode()
+    )
 
 
 def test_a_candidate_demand_offers_no_process(cast, login):
@@ -260,11 +273,13 @@ def test_a_candidate_demand_offers_no_process(cast, login):
 
 @pytest.mark.parametrize(("people", "shown"), [(4, False), (5, True)])
 def test_small_evidence_is_hidden_on_the_public_page(cast, login, people, shown):
-    from legami.participation.services.processes import create_process_from_demand, create_phase, publish_process
+    from legami.participation.services.processes import create_phase, create_process_from_demand, publish_process
 
     process = create_process_from_demand(actor=cast.coordinator, demand=_demand(cast, people=people))
     today = timezone.localdate()
-    create_phase(actor=cast.coordinator, process=process, data={"name": "Ascolto", "starts_on": today, "ends_on": today})
+    create_phase(
+        actor=cast.coordinator, process=process, data={"name": "Ascolto", "starts_on": today, "ends_on": today}
+    )
     publish_process(actor=cast.coordinator, process=process)
     summary = f"{people} giovani coppie cercano casa"
     for user in (None, cast.partner_staff, cast.funder):
@@ -283,3 +298,50 @@ def test_the_list_runs_a_constant_number_of_queries(cast, login, django_assert_m
     with django_assert_max_num_queries(12):
         response = client.get(url(cast, "processes"))
     assert response.status_code == 200 and f"{size} processes found." in response.content.decode()
+
+
+def test_deleting_a_place_with_meetings_is_refused_on_the_page(cast, login):
+    from legami.core.tests import factories as f
+    from legami.participation.models import Meeting
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0], name="Oratorio")
+    start = timezone.now() + timedelta(days=2)
+    Meeting.objects.create(
+        network=cast.network,
+        process=open_process(cast.network),
+        title="Incontro",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place=place,
+    )
+    response = login(cast.coordinator).post(reverse("territory:place_delete", args=[cast.network.slug, place.pk]))
+    assert response.status_code == 400
+    assert "The place cannot be deleted: 1 meeting refer to it." in response.content.decode()
+    assert type(place).objects.filter(pk=place.pk).exists()
+
+
+def test_those_who_run_the_process_see_who_took_part_and_nobody_else_does(cast, login):
+    from legami.participation.models import Meeting, Registration
+
+    process = open_process(cast.network)
+    start = timezone.now() - timedelta(days=2)
+    meeting = Meeting.objects.create(
+        network=cast.network,
+        process=process,
+        title="Serata di ascolto",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        online_url="https://meet.example.org/x",
+        roll_call_at=timezone.now(),
+        guests=3,
+    )
+    for user in (cast.citizen, cast.partner_staff):
+        Registration.objects.create(meeting=meeting, user=user, attended=True)
+    Registration.objects.create(meeting=meeting, user=cast.funder, attended=False)
+    page = login(cast.community_worker).get(url(cast, "process_detail", process.pk)).content.decode()
+    assert "Who took part" in page
+    assert "2 people registered came to at least one meeting (2 to 1 meeting)" in page
+    assert "2 new faces in the network" in page and "3 other people present without registering" in page
+    assert "Past meetings" in page and "Serata di ascolto" in page
+    for user in (None, cast.citizen, cast.funder):
+        assert "Who took part" not in login(user).get(url(cast, "process_detail", process.pk)).content.decode()

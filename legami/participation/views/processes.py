@@ -34,6 +34,7 @@ from legami.participation.forms.processes import (
     ProcessForm,
 )
 from legami.participation.models import Phase
+from legami.participation.selectors.meetings import meetings_of, process_attendance
 from legami.participation.selectors.processes import (
     evidence_figures,
     get_process_for,
@@ -43,7 +44,6 @@ from legami.participation.selectors.processes import (
     processes_for,
     sees_drafts,
     timeline,
-    upcoming_meetings,
 )
 from legami.participation.services.processes import (
     PROCESS_FROM_DEMAND_STATUSES,
@@ -89,13 +89,16 @@ def process_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespo
     user = request.user
     can_manage = can(user, MANAGE, network)
     limit = smallnumbers.limit_for(user, network)
+    upcoming, past = meetings_of(process)
     context = {
         "nav": NAV,
         "process": process,
         "timeline": timeline(process),
         "evidence": evidence_figures(process, limit=limit),
         "k": smallnumbers.k(),
-        "meetings": upcoming_meetings(process),
+        "meetings": upcoming,
+        "past_meetings": past[:5],
+        "attendance": process_attendance(process) if can_manage else None,
         "proposals": latest_proposals(process),
         "open_for": {
             "proposals": open_phase(process, "proposals_open") is not None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from legami.core.permissions import require
 from legami.territory.capabilities import MANAGE_TERRITORY as MANAGE
 from legami.territory.models import Neighbourhood, Place
 from legami.territory.services.common import Network, others, territory_municipality
+from legami.territory.usage import PLACE, count_uses, describe_uses
 
 # A rough box around Italy (Lampedusa to the Vetta d'Italia, Sardinia to Otranto), to catch
 # swapped or mistyped coordinates rather than to draw borders.
@@ -126,9 +128,16 @@ def update_place(*, actor: Any, place: Place, data: dict[str, Any]) -> Place:
 
 
 def delete_place(*, actor: Any, place: Place) -> None:
-    """Delete a place."""
+    """Delete a place nothing refers to (a place where meetings were held stays, for their history)."""
     network = place.network
     require(actor, MANAGE, network)
+    usage = count_uses(PLACE, place.pk, network=network)
+    if any(usage.values()):
+        raise ValidationError(
+            _("The place cannot be deleted: %(uses)s refer to it."),
+            code="in_use",
+            params={"uses": ", ".join(describe_uses(PLACE, usage))},
+        )
     with transaction.atomic():
         before = snapshot(place)
         delete_and_record(actor=actor, obj=place, network=network, before=before)

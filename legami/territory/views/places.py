@@ -97,8 +97,14 @@ def place_update(request: HttpRequest, network: Any, pk: int) -> HttpResponse:
 def place_delete(request: HttpRequest, network: Any, pk: int) -> HttpResponse:
     """Confirm, then delete a place."""
     place = get_place_for_user(request.user, network, pk)
+    refusal = ""
     if request.method == "POST":
-        delete_place(actor=request.user, place=place)
-        messages.success(request, _("The place %(name)s was deleted.") % {"name": place.name})
-        return redirect("territory:places", network.slug)
-    return render(request, "territory/place_delete.html", {"nav": NAV, "place": place})
+        try:
+            delete_place(actor=request.user, place=place)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The place %(name)s was deleted.") % {"name": place.name})
+            return redirect("territory:places", network.slug)
+    context = {"nav": NAV, "place": place, "refusal": refusal}
+    return render(request, "territory/place_delete.html", context, status=400 if refusal else 200)
