@@ -90,4 +90,13 @@ def test_benchmark_participation_seed_keeps_the_counters_of_its_rows(client):
         seeded.network.slug, part, coordinator=seeded.coordinator, coordinator_cookie="c", participant_cookie="p"
     )
     assert {page.key for page in pages} >= {"process", "proposals", "proposals_member", "proposals_search"}
-    assert client.get(f"/{seeded.network.slug}/processes/{process.pk}/").status_code == 200
+    for page in pages:  # every page measured answers, anonymously or as the participant it is measured for
+        if page.cookie:
+            client.force_login(page.viewer or seeded.coordinator)
+        else:
+            client.logout()
+        response = client.get(page.path)
+        assert response.status_code == 200, page.path
+    client.force_login(part.participant)
+    search = next(page for page in pages if page.key == "proposals_search")
+    assert SEARCH_TERM in client.get(search.path).content.decode().lower()
