@@ -178,7 +178,8 @@ def shot(page: Page, name: str) -> None:
     # Fonts and the Bootstrap Italia script settle the layout: give them a moment.
     page.wait_for_timeout(300)
     height = page.evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
-    clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(int(height), MAX_HEIGHT)}
+    width = (page.viewport_size or {}).get("width", WIDTH)
+    clip = {"x": 0, "y": 0, "width": width, "height": min(int(height), MAX_HEIGHT)}
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True, clip=clip)
     print(f"  {name}.png  ({page.url})")
@@ -209,16 +210,16 @@ def public_path(page: Page, selector: str) -> str:
     return "/" + page.input_value(selector).split("/", 3)[3]
 
 
-def new_page(ctx: Context) -> Page:
+def new_page(ctx: Context, width: int = WIDTH) -> Page:
     context = ctx.browser.new_context(
-        base_url=ctx.base, locale="it-IT", viewport={"width": WIDTH, "height": VIEWPORT_HEIGHT}
+        base_url=ctx.base, locale="it-IT", viewport={"width": width, "height": VIEWPORT_HEIGHT}
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
 
 
-def login(ctx: Context, role: str) -> Page:
-    page = new_page(ctx)
+def login(ctx: Context, role: str, width: int = WIDTH) -> Page:
+    page = new_page(ctx, width)
     page.goto("/accounts/login/")
     page.fill("#id_username", ACCOUNTS[role])
     page.fill("#id_password", PASSWORD)
@@ -629,6 +630,57 @@ def privacy_officer(ctx: Context) -> None:
     page.context.close()
 
 
+def participation(ctx: Context) -> None:
+    """The community labs: a process's page, its proposals, a meeting and the roll call on a phone, moderation."""
+    page = new_page(ctx)
+    page.goto(network_url("processes/"))
+    shot(page, "participation-processes")
+    process = first_href(page, "main a[href*='/processes/']:text('Cambonino')")
+    page.goto(process)
+    shot(page, "participation-process")
+    page.goto(process + "proposals/")
+    shot(page, "participation-proposals")
+    page.context.close()
+    phone = login(ctx, "citizen", width=360)
+    phone.goto(process)
+    phone.goto(first_href(phone, "main a[href*='/meetings/']"))
+    shot(phone, "participation-meeting-phone")
+    phone.context.close()
+    worker = login(ctx, "community_worker", width=360)
+    worker.goto(process)
+    past = first_href(worker, "main h3 + ul a[href*='/meetings/']")
+    worker.goto(past + "roll-call/")
+    shot(worker, "participation-roll-call")
+    worker.context.close()
+    worker = login(ctx, "community_worker")
+    worker.goto(process)
+    shot_from(worker, "participation-attendance", "#attendance-heading")
+    worker.goto(network_url("processes/moderation/"))
+    shot(worker, "participation-moderation")
+    worker.context.close()
+
+
+def responses(ctx: Context) -> None:
+    """Co-programming, the co-design table and the response it produced, with its accountability page."""
+    page = new_page(ctx)
+    page.goto(network_url("responses/"))
+    shot(page, "responses-list")
+    page.goto(first_href(page, "main a[href*='/responses/']:text('Cambonino')"))
+    shot(page, "response-accountability")
+    page.context.close()
+    coordinator = login(ctx, "coordinator")
+    coordinator.goto(network_url("responses/co-programming/"))
+    coordinator.goto(first_href(coordinator, "main a[href*='/co-programming/']:text('Co-programmazione')"))
+    shot(coordinator, "coprogramming-round")
+    coordinator.goto(network_url("responses/co-design/"))
+    call = first_href(coordinator, "main a[href*='/co-design/']:text('Cambonino')")
+    coordinator.goto(call)
+    shot(coordinator, "codesign-call")
+    coordinator.goto(call + "ranking/")
+    shot(coordinator, "codesign-ranking")
+    coordinator.context.close()
+
+
 ROLES: dict[str, Callable[[Context], None]] = {
     "anonymous": anonymous,
     "admin": admin,
@@ -640,6 +692,8 @@ ROLES: dict[str, Callable[[Context], None]] = {
     "funder": funder,
     "citizen": citizen,
     "privacy_officer": privacy_officer,
+    "participation": participation,
+    "responses": responses,
 }
 
 

@@ -27,10 +27,10 @@ class CoProgramming(NetworkScopedModel):
     )
     title = models.CharField(_("title"), max_length=200)
     public_body = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("public body")
+        "network.Organization", on_delete=models.RESTRICT, related_name="+", verbose_name=_("public body")
     )
     lead = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("lead partner")
+        "network.Organization", on_delete=models.RESTRICT, related_name="+", verbose_name=_("lead partner")
     )
     analysis = models.TextField(_("shared analysis"))
     demands = models.ManyToManyField(
@@ -99,7 +99,7 @@ class Contribution(NetworkScopedModel):
         CoProgramming, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("co-programming round")
     )
     organization = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+        "network.Organization", on_delete=models.RESTRICT, related_name="+", verbose_name=_("partner")
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -232,7 +232,7 @@ class Application(NetworkScopedModel):
         CoDesignCall, on_delete=models.CASCADE, related_name="applications", verbose_name=_("call")
     )
     organization = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("applicant")
+        "network.Organization", on_delete=models.RESTRICT, related_name="+", verbose_name=_("applicant")
     )
     partners = models.ManyToManyField(
         "network.Organization", blank=True, related_name="+", verbose_name=_("partners in the application")
@@ -399,7 +399,7 @@ class ResponsePartner(TimeStampedModel):
         Response, on_delete=models.CASCADE, related_name="partners", verbose_name=_("response")
     )
     organization = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+        "network.Organization", on_delete=models.RESTRICT, related_name="+", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
     brings = models.TextField(_("what it brings"), blank=True)
@@ -430,7 +430,7 @@ class BudgetLine(TimeStampedModel):
         "network.Organization",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("given by"),
     )
@@ -494,7 +494,7 @@ class CoProduction(NetworkScopedModel):
         "network.Organization",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("partner"),
     )
@@ -544,7 +544,7 @@ class GiveBackPlace(NetworkScopedModel):
     objective = models.CharField(_("objective"), max_length=300)
     places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
     host = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("host organisation")
+        "network.Organization", on_delete=models.RESTRICT, related_name="+", verbose_name=_("host organisation")
     )
     skills_sought = models.TextField(_("skills sought"), blank=True)
     starts_on = models.DateField(_("from"))

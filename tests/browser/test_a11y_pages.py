@@ -25,7 +25,11 @@ def _objects(cast) -> dict:
     f.TieFactory(network=cast.network, source_person=person, target_person=friend)
     f.PlaceFactory(network=cast.network, name="Casa di quartiere Po", municipality=cremona)
     f.NeighbourhoodFactory(network=cast.network, municipality=cremona, name="Quartiere Po")
-    return {"person": person, "household": household}
+    from legami.participation.tests.factories import PhaseFactory, open_process
+
+    process = open_process(cast.network, title="Laboratorio del quartiere Po")
+    PhaseFactory(process=process, name="Valutazione", position=3)
+    return {"person": person, "household": household, "process": process}
 
 
 # page -> (route name, how to build the URL's arguments, who looks at it)
@@ -51,6 +55,24 @@ PAGES = {
     "territory": ("territory:overview", lambda cast, objs: [cast.network.slug], "coordinator"),
     "places": ("territory:places", lambda cast, objs: [cast.network.slug], "coordinator"),
     "audit": ("network:audit", lambda cast, objs: [cast.network.slug], "coordinator"),
+    # participation: a process's public page, its list and the operators' forms
+    "processes (anonymous)": ("participation:processes", lambda cast, objs: [cast.network.slug], None),
+    "process (anonymous)": (
+        "participation:process_detail",
+        lambda cast, objs: [cast.network.slug, objs["process"].pk],
+        None,
+    ),
+    "process": (
+        "participation:process_detail",
+        lambda cast, objs: [cast.network.slug, objs["process"].pk],
+        "coordinator",
+    ),
+    "new process": ("participation:process_create", lambda cast, objs: [cast.network.slug], "coordinator"),
+    "new phase": (
+        "participation:phase_create",
+        lambda cast, objs: [cast.network.slug, objs["process"].pk],
+        "coordinator",
+    ),
     # the privacy officer's pages of a person's rights
     "person detail (privacy officer)": (
         "network:person_detail",

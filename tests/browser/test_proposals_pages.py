@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from legami.participation.models import Comment, Support
-from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -49,3 +49,4 @@ class Row:
     need: str  # a capability of roles.CAPABILITIES, or PUBLIC / AUTHENTICATED / SUPERUSER
     obj: str | None = None  # which object of `_objects()` fills <pk> / <token>
     overrides: dict = field(default_factory=dict)  # persona -> status, for object-level rules
+    kwargs: dict = field(default_factory=dict)  # other URL arguments (e.g. a transition's name)

@@ -109,10 +109,10 @@ def _render(user, network, nav=None) -> str:
 def test_the_coordinator_sees_every_group_with_a_page(cast):
     html = _render(cast.coordinator, cast.network, nav="people")
 
-    for label in ("Community", "Needs", "Network"):
+    for label in ("Community", "Needs", "Responses", "Network"):
         assert f"<span>{label}</span>" in html
     # Groups that no part fills yet stay out of the menu.
-    assert "Responses" not in html and "Impact" not in html
+    assert "Impact" not in html and "Pacts and referrals" not in html
     assert 'id="main-nav-community" data-bs-toggle="dropdown" aria-expanded="false" aria-current="true"' in html
     assert 'aria-current="page">People</a>' in html
     assert html.count("aria-current") == 2
@@ -122,9 +122,9 @@ def test_the_citizen_sees_only_the_pages_open_to_every_member(cast):
     html = _render(cast.citizen, cast.network)
 
     assert "<span>Community</span>" not in html
-    for label in ("Needs map", "Partners", "Territory"):
+    for label in ("Needs map", "Participatory processes", "Partners", "Territory"):
         assert f">{label}</a>" in html
-    for label in ("People", "List of needs", "Surveys", "Aggregated demand", "Members", "Audit log"):
+    for label in ("People", "List of needs", "Surveys", "Aggregated demand", "Members", "Audit log", "Moderation"):
         assert f">{label}</a>" not in html
 
 

@@ -166,6 +166,8 @@ EXTRA_MODULES = (
     "legami.participation.tests.matrix_processes",
     "legami.participation.tests.matrix_meetings",
     "legami.participation.tests.matrix_proposals",
+    "legami.responses.tests.matrix_responses",
+    "legami.responses.tests.matrix_codesign",
 )
 
 
@@ -302,6 +304,7 @@ def _url(name: str, row: Row, cast, objects: dict) -> str:
         kwargs["token"] = objects[row.obj]
     elif row.obj:
         kwargs["pk"] = objects[row.obj].pk
+    kwargs.update(row.kwargs)
     return reverse(name, kwargs=kwargs)
 
 

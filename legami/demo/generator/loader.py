@@ -26,8 +26,9 @@ from legami.demo.generator.needs import (
     plan_needs,
 )
 from legami.demo.generator.organizations import ensure_organizations
-from legami.demo.generator.participation import ensure_participation
+from legami.demo.generator.participation import LAB_CITY, ensure_participation
 from legami.demo.generator.plan import FULL_PEOPLE, SEED, SMALL_PEOPLE, Plan, TiePlan
+from legami.demo.generator.responses import ensure_responses
 from legami.demo.generator.surveys import ensure_surveys, plan_answers
 from legami.demo.generator.territory import ensure_neighbourhoods, ensure_places, ensure_territory
 from legami.demo.generator.ties import ensure_consents, ensure_processings, ensure_ties, plan_consents, plan_ties
@@ -156,6 +157,19 @@ class _Loader:
                 small=self.target <= SMALL_PEOPLE,
                 created=created,
                 seed=self.seed,
+            ),
+        )
+        self.step(
+            "co-programming, co-design and responses",
+            lambda: ensure_responses(
+                network,
+                coordinator=coordinator,
+                worker=users[COMMUNITY_WORKER_EMAIL],
+                partner_staff=users["cooperativa@legami.demo"],
+                evaluator=users["valutatore@legami.demo"],
+                comuni=comuni,
+                created=created,
+                lab_title=LAB_CITY,
             ),
         )
         return DemoResult(

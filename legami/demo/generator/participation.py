@@ -275,7 +275,7 @@ def _proposal_text(rng, index: int) -> tuple[str, str, str]:
     area, title, what = IDEAS[index % len(IDEAS)]
     where, when = rng.choice(WHERE), rng.choice(WHEN)
     variant = index // len(IDEAS)
-    title = title if variant == 0 else f"{title} {where.split(' ', 1)[1]}" if variant % 2 else f"{title} {when}"
+    title = title if variant == 0 else f"{title} {where}" if variant % 2 else f"{title} {when}"
     body = f"Propongo {what}, {where}, {when}. {rng.choice(WHY)} {rng.choice(OFFERS)}".strip()
     return area, title[:150], body
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -301,7 +302,21 @@ def delete_organization(*, actor: Any, organization: Organization) -> None:
             before=snapshot(org),
             data_class=_data_class(org),
         )
-        org.delete()
+        try:
+            with transaction.atomic():
+                org.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise _in_use(org, exc) from None
+
+
+def _in_use(org: Organization, exc: ProtectedError | RestrictedError) -> ValidationError:
+    """The refusal to delete an organisation that rows of other parts still name (a response, an application…)."""
+    objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+    return ValidationError(
+        _("%(name)s cannot be deleted: %(uses)s still name it.") % {"name": org.name, "uses": ", ".join(kinds)},
+        code="in_use",
+    )
 
 
 def add_partnership_role(

@@ -9,34 +9,19 @@ from factory.django import DjangoModelFactory
 from legami.core.tests import factories as f
 from legami.participation.models import (
     Meeting,
-    Phase,
-    Process,
-    ProcessKind,
-    ProcessStatus,
     Registration,
     RegistrationStatus,
 )
+from legami.participation.tests import factories
+from legami.participation.tests.factories import PublishedProcessFactory
+
+ProcessFactory = PublishedProcessFactory
 
 
-class ProcessFactory(DjangoModelFactory):
-    class Meta:
-        model = Process
+class PhaseFactory(factories.PhaseFactory):
+    """The listening phase, running today and for two more months."""
 
-    network = factory.SubFactory(f.NetworkFactory)
-    title = factory.Sequence(lambda n: f"Laboratorio di comunità {n}")
-    kind = ProcessKind.COMMUNITY_LAB
-    summary = "Un percorso per leggere insieme i bisogni del quartiere"
-    status = ProcessStatus.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
-
-
-class PhaseFactory(DjangoModelFactory):
-    class Meta:
-        model = Phase
-
-    process = factory.SubFactory(ProcessFactory)
     name = "Ascolto"
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
 
 

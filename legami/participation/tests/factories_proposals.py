@@ -9,37 +9,18 @@ from factory.django import DjangoModelFactory
 from legami.core.tests import factories as f
 from legami.participation.models import (
     Comment,
-    Phase,
-    Process,
-    ProcessKind,
-    ProcessStatus,
     Proposal,
     Report,
     ReportReason,
     Support,
 )
+from legami.participation.tests import factories
+from legami.participation.tests.factories import PublishedProcessFactory
 
 
-class OpenProcessFactory(DjangoModelFactory):
-    """A published process; `open_process()` below gives it a current phase that opens everything today."""
+class PhaseFactory(factories.PhaseFactory):
+    """A phase that opens proposals, supports and comments, started three days ago, for ten more days."""
 
-    class Meta:
-        model = Process
-
-    network = factory.SubFactory(f.NetworkFactory)
-    title = factory.Sequence(lambda n: f"Laboratorio di comunità {n}")
-    kind = ProcessKind.COMMUNITY_LAB
-    summary = "Un laboratorio per il quartiere"
-    status = ProcessStatus.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
-
-
-class PhaseFactory(DjangoModelFactory):
-    class Meta:
-        model = Phase
-
-    process = factory.SubFactory(OpenProcessFactory)
-    name = factory.Sequence(lambda n: f"Fase {n}")
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
     proposals_open = True
@@ -47,21 +28,11 @@ class PhaseFactory(DjangoModelFactory):
     comments_open = True
 
 
-def open_process(network, **kwargs) -> Process:
-    """A published process of `network` whose current phase opens proposals, supports and comments today."""
-    phase_kwargs = {k[len("phase__") :]: kwargs.pop(k) for k in list(kwargs) if k.startswith("phase__")}
-    process = OpenProcessFactory(network=network, **kwargs)
-    phase = PhaseFactory(process=process, **phase_kwargs)
-    process.current_phase = phase
-    process.save(update_fields=["current_phase"])
-    return process
-
-
 class ProposalFactory(DjangoModelFactory):
     class Meta:
         model = Proposal
 
-    process = factory.SubFactory(OpenProcessFactory)
+    process = factory.SubFactory(PublishedProcessFactory)
     network = factory.SelfAttribute("process.network")
     phase = factory.LazyAttribute(lambda o: o.process.current_phase)
     author = factory.SubFactory(f.UserFactory)

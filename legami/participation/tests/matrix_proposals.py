@@ -49,7 +49,8 @@ ROUTES: dict[str, Row] = {
 
 def objects(cast) -> dict:
     """An open process of the cast's network, the citizen's proposal in it and a comment on the proposal."""
-    from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, open_process
+    from legami.participation.tests.factories import open_process
+    from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory
 
     process = open_process(cast.network, title="Laboratorio Cremona Nord (matrice)", support_limit=3)
     proposal = ProposalFactory(process=process, author=cast.citizen, title="Uno spazio compiti (matrice)")

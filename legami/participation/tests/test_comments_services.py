@@ -7,7 +7,8 @@ from django.utils import timezone
 from legami.core.models import AuditEvent
 from legami.participation.models import Comment, Proposal
 from legami.participation.services.comments import MAX_DEPTH, comment, hide_comment, show_comment
-from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory
 
 
 def codes(exc):

@@ -8,7 +8,8 @@ from legami.core.models import AuditEvent
 from legami.participation.models import Comment, Proposal, Report, ReportReason
 from legami.participation.selectors.moderation import open_reports_for
 from legami.participation.services.moderation import report_comment, report_proposal, resolve_report
-from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory
 
 
 def codes(exc):

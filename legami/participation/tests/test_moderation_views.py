@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legami.participation.models import Comment, Proposal, Report
-from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory
 
 
 @pytest.fixture(autouse=True)

@@ -20,12 +20,8 @@ from legami.participation.services.proposals import (
     update_proposal,
     withdraw_proposal,
 )
-from legami.participation.tests.factories_proposals import (
-    ProposalFactory,
-    ReportFactory,
-    SupportFactory,
-    open_process,
-)
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import ProposalFactory, ReportFactory, SupportFactory
 
 S = ProposalStatus
 

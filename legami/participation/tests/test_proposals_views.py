@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from legami.needs.tests.factories import NeedAreaFactory
 from legami.participation.models import Comment, Proposal, ProposalStatus, Support
-from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, SupportFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, SupportFactory
 
 S = ProposalStatus
 

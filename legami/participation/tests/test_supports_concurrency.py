@@ -16,7 +16,8 @@ from django.db import connection, connections
 from legami.participation.models import Proposal, Support
 from legami.participation.services import processes as process_services
 from legami.participation.services import supports as support_services
-from legami.participation.tests.factories_proposals import PhaseFactory, ProposalFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import PhaseFactory, ProposalFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),

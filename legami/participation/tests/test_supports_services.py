@@ -10,7 +10,8 @@ from legami.core.models import AuditEvent
 from legami.participation.models import ProcessStatus, Proposal, ProposalStatus, Support
 from legami.participation.services.processes import activate_phase
 from legami.participation.services.supports import support, unsupport
-from legami.participation.tests.factories_proposals import PhaseFactory, ProposalFactory, SupportFactory, open_process
+from legami.participation.tests.factories import open_process
+from legami.participation.tests.factories_proposals import PhaseFactory, ProposalFactory, SupportFactory
 
 S = ProposalStatus
 
