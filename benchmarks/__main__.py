@@ -10,6 +10,8 @@
 
 After the aggregation benchmark, the attach-suggestions selector is measured at --suggestions (accepted demands
 x new needs, benchmarks/suggestions.py); its JSON is the "suggestions" key.
+The HTTP suite includes the participation pages (benchmarks/participation.py: --proposals, --supports, --comments,
+--participants; --proposals 0 leaves them out), printed with issue 10's targets (p95 <= 300 ms, <= 15 queries).
 After the HTTP suite the aggregation benchmark runs (engine vs the "same area + same Comune" baseline and the
 "plain" TF-IDF union-find, at --aggregation-sizes needs, on the evaluation sets of --aggregation-sets: A, the
 generator the engine is tuned on, B, an independent generator, C, hand-written needs); its table is printed and
@@ -25,6 +27,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -87,6 +90,14 @@ def _run_suite(label: str, database_url: str, args: argparse.Namespace, workdir:
         str(args.threads),
         "--max-seconds",
         str(args.max_seconds),
+        "--proposals",
+        str(args.proposals),
+        "--supports",
+        str(args.supports),
+        "--comments",
+        str(args.comments),
+        "--participants",
+        str(args.participants),
     ]
     print(f"== {label}", file=sys.stderr, flush=True)
     status = subprocess.call(command, cwd=ROOT, env=env)
@@ -111,6 +122,13 @@ def table(document: dict) -> str:
         f"{'queries':>8} {'× bare':>7} {'in-process ms':>14}",
         "-" * 110,
     ]
+    participation = document.get("participation")
+    if participation:
+        lines.insert(
+            1,
+            f"participation: 1 process, {participation['proposals']:,} proposals, {participation['supports']:,} "
+            f"supports, {participation['comments']:,} comments, {participation['participants']:,} participants",
+        )
     for row in document["endpoints"]:
         status = "ok" if row["ok"] else "FAIL " + ",".join(row["statuses"])
         lines.append(
@@ -120,6 +138,55 @@ def table(document: dict) -> str:
             f"{_fmt(row.get('in_process_median_ms'), '.2f'):>14}"
         )
     return "\n".join(lines)
+
+
+def _plan_ms(plan: dict) -> str:
+    """The execution time EXPLAIN ANALYZE reported for one query (PostgreSQL), or ''."""
+    for line in reversed(plan.get("plan", [])):
+        if line.startswith("Execution Time:"):
+            return line.removeprefix("Execution Time:").strip()
+    return ""
+
+
+# A run of four or more columns of one table in a SELECT list: printed as "table".…(n columns).
+_COLUMNS = re.compile(r'"(\w+)"\."\w+", (?:"\1"\."\w+", ){2,}"\1"\."\w+"')
+
+
+def _short_sql(sql: str) -> str:
+    return _COLUMNS.sub(lambda m: f'"{m.group(1)}".…({m.group(0).count(", ") + 1} columns)', sql)
+
+
+def targets(document: dict) -> list[str]:
+    """The pages with a target of the issue (participation: p95 <= 300 ms, <= 15 queries), each met or missed;
+    a page that misses one is followed by its queries (with EXPLAIN ANALYZE's time on PostgreSQL)."""
+    lines = []
+    for row in document["endpoints"]:
+        target = row.get("target")
+        if not target:
+            continue
+        p95 = "met" if target["p95_met"] else "MISSED"
+        queries = "met" if target["queries_met"] else "MISSED"
+        lines.append(
+            f"   {row['label'][:44]:<44} p95 {_fmt(row['p95_ms'], '.1f')} ms <= {target['p95_ms']:.0f}: {p95:<6}  "
+            f"{row['queries_per_request']} queries <= {target['queries']}: {queries:<6}  "
+            f"(in-process, one client: median {_fmt(row.get('in_process_median_ms'), '.1f')} ms, "
+            f"p95 {_fmt(row.get('in_process_p95_ms'), '.1f')} ms, SQL {_fmt(row.get('query_ms_in_process'), '.1f')} ms)"
+        )
+        if target["p95_met"] and target["queries_met"]:
+            continue
+        plans = document.get("plans", {}).get(row["key"], [])
+        timed = {plan["sql"]: _plan_ms(plan) for plan in plans}
+        for number, sql in enumerate(document.get("queries", {}).get(row["key"], []), start=1):
+            took = timed.get(sql, "")
+            lines.append(f"      {number:>2}. {f'[{took}] ' if took else ''}{_short_sql(sql)}")
+    if lines:
+        lines.insert(
+            0,
+            "issue 10 targets (p95 over HTTP at this run's concurrency, queries per request in-process; a page that "
+            "misses one is followed by its queries, [EXPLAIN ANALYZE time] on PostgreSQL, column lists shortened: "
+            "the full SQL and plans are in the JSON file):",
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="time cap per endpoint")
+    parser.add_argument(
+        "--proposals",
+        type=int,
+        default=int(os.environ.get("BENCH_PROPOSALS", 10_000)),
+        help="proposals of the participation process (0 = no participation pages)",
+    )
+    parser.add_argument("--supports", type=int, default=100_000, help="supports of the proposals")
+    parser.add_argument("--comments", type=int, default=30_000, help="comments of the proposals")
+    parser.add_argument("--participants", type=int, default=2_000, help="members who propose, support, comment")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
     parser.add_argument(
@@ -222,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             continue
         print(table(document))
+        for line in targets(document):
+            print(line)
         bad = [row for row in document["endpoints"] if not row["ok"]]
         for row in bad:
             print(

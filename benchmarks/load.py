@@ -7,6 +7,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -15,6 +16,8 @@ class Endpoint:
     label: str
     path: str
     cookie: str = ""
+    # Who the cookie logs in, for the in-process query count (None: the coordinator when there is a cookie).
+    viewer: Any = None
 
 
 @dataclass

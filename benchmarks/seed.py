@@ -52,6 +52,8 @@ class Seeded:
     sample_area: Any = None
     sample_municipality: Any = None
     timings: dict[str, float] | None = None
+    # the participation process and its rows (benchmarks/participation.py), when seeded
+    participation: Any = None
 
 
 def _service(module: str, name: str) -> Callable | None:
@@ -358,15 +360,19 @@ def _bulk_demands(network, needs, count: int) -> int:
     return len(demands)
 
 
-def seed(*, people: int, needs: int = 0) -> Seeded:
+def seed(*, people: int, needs: int = 0, participation: dict[str, int] | None = None) -> Seeded:
     """Migrate a fresh database and fill it with the benchmark network."""
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
-    return populate(people=people, needs=needs)
+    return populate(people=people, needs=needs, participation=participation)
 
 
-def populate(*, people: int, needs: int = 0, demands: int = DEMANDS) -> Seeded:
-    """Fill a migrated database with the benchmark network: `people` people in households, `needs` needs."""
+def populate(
+    *, people: int, needs: int = 0, demands: int = DEMANDS, participation: dict[str, int] | None = None
+) -> Seeded:
+    """Fill a migrated database with the benchmark network: `people` people in households, `needs` needs, and
+    with `participation` (proposals, supports, comments, participants; see benchmarks/participation.py) one
+    participatory process when it asks for proposals."""
     import time
 
     from legami.accounts.models import User
@@ -403,6 +409,13 @@ def populate(*, people: int, needs: int = 0, demands: int = DEMANDS) -> Seeded:
                 counts[need.area_id] = counts.get(need.area_id, 0) + 1
         seeded.sample_municipality = capital
         seeded.sample_area = max(counts, key=counts.__getitem__) if counts else None
+    if participation and participation.get("proposals"):
+        from benchmarks.participation import populate_participation
+
+        seeded.participation = populate_participation(
+            network=network, coordinator=coordinator, municipalities=municipalities, **participation
+        )
+        timings.update({f"participation_{key}": value for key, value in seeded.participation.timings.items()})
     # Fresh statistics, as autovacuum (PostgreSQL) would have by the time anyone browses 50,000 people.
     started = time.perf_counter()
     with connection.cursor() as cursor:

@@ -118,14 +118,21 @@ def _count_queries(endpoints, coordinator, *, repeat: int) -> dict[str, dict]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    anonymous, logged_in = Client(), Client()
-    logged_in.force_login(coordinator)
-    session = logged_in.session
-    _second_step_passed(session, coordinator)
-    session.save()
+    anonymous = Client()
+    logged_in: dict[int, Client] = {}
+
+    def client_of(user) -> Client:
+        if user.pk not in logged_in:
+            client = logged_in[user.pk] = Client()
+            client.force_login(user)
+            session = client.session
+            _second_step_passed(session, user)
+            session.save()
+        return logged_in[user.pk]
+
     counts: dict[str, dict] = {}
     for endpoint in endpoints:
-        client = logged_in if endpoint.cookie else anonymous
+        client = client_of(endpoint.viewer or coordinator) if endpoint.cookie else anonymous
         client.get(endpoint.path)  # warm caches (content types, templates), as the served workers are
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(endpoint.path)
@@ -141,6 +148,8 @@ def _count_queries(endpoints, coordinator, *, repeat: int) -> dict[str, dict]:
             client.get(endpoint.path)
             timings.append((time.perf_counter() - started) * 1000)
         counts[endpoint.key]["in_process_median_ms"] = round(statistics.median(timings), 2)
+        ordered = sorted(timings)
+        counts[endpoint.key]["in_process_p95_ms"] = round(ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)], 2)
     return counts
 
 
@@ -223,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=30.0)
     parser.add_argument("--in-process-repeat", type=int, default=30)
+    parser.add_argument("--proposals", type=int, default=10_000, help="proposals of the process (0 = none)")
+    parser.add_argument("--supports", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=30_000)
+    parser.add_argument("--participants", type=int, default=2_000)
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
@@ -235,7 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.seed import SEARCH_TERM, seed
 
     started = time.perf_counter()
-    seeded = seed(people=args.people, needs=args.needs)
+    participation = {
+        "proposals": args.proposals,
+        "supports": args.supports,
+        "comments": args.comments,
+        "participants": args.participants,
+    }
+    seeded = seed(people=args.people, needs=args.needs, participation=participation)
     seed_seconds = time.perf_counter() - started
     cookie = _session_cookie(seeded.coordinator)
     slug = seeded.network.slug
@@ -266,6 +285,16 @@ def main(argv: list[str] | None = None) -> int:
             endpoints.append(
                 load.Endpoint("suggestions", "new needs to attach (stored)", f"/{slug}/demands/new-needs/", cookie)
             )
+    if seeded.participation is not None:
+        from benchmarks import participation as participation_benchmark
+
+        endpoints += participation_benchmark.endpoints(
+            slug,
+            seeded.participation,
+            coordinator=seeded.coordinator,
+            coordinator_cookie=cookie,
+            participant_cookie=_session_cookie(seeded.participation.participant),
+        )
     measurements = []
     load_before = os.getloadavg()[0]
     print(f"  · serving with gunicorn ({args.workers} workers × {args.threads} threads)", file=sys.stderr, flush=True)
@@ -287,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = _count_queries(endpoints, seeded.coordinator, repeat=args.in_process_repeat)
     plan_keys = ("people", "people_search", "needs", "needs_filtered", "needs_map", "needs_map_public", "demands")
     plan_keys += ("suggestions",)
+    plan_keys += ("process", "process_coordinator", "proposals", "proposals_member", "proposals_search")
+    plan_keys += ("proposals_random",)
     plans = {key: _plans(counts[key]["sql"]) for key in plan_keys if key in counts}
 
     bare = next(m for m in measurements if m.key == "bare").summary()
@@ -297,11 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         row["in_process_status"] = counts[measurement.key]["status"]
         row["query_ms_in_process"] = counts[measurement.key]["query_ms"]
         row["in_process_median_ms"] = counts[measurement.key]["in_process_median_ms"]
+        row["in_process_p95_ms"] = counts[measurement.key]["in_process_p95_ms"]
         if bare["median_ms"] and row["median_ms"]:
             row["median_vs_bare"] = round(row["median_ms"] / bare["median_ms"], 1)
         if bare["requests_per_second"] and row["requests_per_second"]:
             row["throughput_vs_bare"] = round(row["requests_per_second"] / bare["requests_per_second"], 3)
         row["ok"] = measurement.ok and counts[measurement.key]["status"] == 200
+        if seeded.participation is not None and measurement.key in participation_benchmark.KEYS:
+            row["target"] = participation_benchmark.verdict(row)
         rows.append(row)
 
     import django as dj
@@ -324,6 +358,19 @@ def main(argv: list[str] | None = None) -> int:
             "concurrency": args.concurrency,
             "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
             "max_seconds_per_endpoint": args.max_seconds,
+        },
+        "participation": None
+        if seeded.participation is None
+        else {
+            "process": seeded.participation.process.pk,
+            "participants": seeded.participation.participants,
+            "proposals": seeded.participation.proposals,
+            "supports": seeded.participation.supports,
+            "comments": seeded.participation.comments,
+            "hidden_proposals": seeded.participation.hidden_proposals,
+            "hidden_comments": seeded.participation.hidden_comments,
+            "search_term": seeded.participation.search_term,
+            "sample_area": seeded.participation.sample_area,
         },
         "seed_seconds": round(seed_seconds, 1),
         "seed_timings": seeded.timings,
