@@ -6,6 +6,7 @@ answers an outsider's bad input with a 422 and fails here.
 """
 
 import json
+import re
 
 import pytest
 
@@ -65,8 +66,9 @@ def _bad_value(schema: dict) -> str:
 
 def bad_request(network, method: str, path: str, operation: dict) -> tuple[str, dict | None, set[str]]:
     """A URL (and body) for the operation whose every input is wrong, and the names of the wrong inputs."""
-    url = path.replace("{slug}", network.slug).replace("{id}", "0")  # ids start from 1
-    names = {"id"} if "{id}" in path else set()
+    url = path.replace("{slug}", network.slug)
+    names = {name for name in re.findall(r"\{(\w+)\}", url)}  # ids ({id}, {milestone} …) start from 1
+    url = re.sub(r"\{\w+\}", "0", url)
     query = {p["name"]: _bad_value(p.get("schema", {})) for p in operation.get("parameters", []) if p["in"] == "query"}
     names |= set(query)
     if query:

@@ -33,6 +33,8 @@ from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
 from legami.participation.tests.factories import PhaseFactory, ProcessFactory, open_process
 from legami.participation.tests.factories_meetings import MeetingFactory
 from legami.participation.tests.factories_proposals import ProposalFactory
+from legami.responses.tests.factories_codesign import ApplicationFactory, CallFactory, CriterionFactory
+from legami.responses.tests.factories_responses import MilestoneFactory, ResponseFactory
 
 # LEGAMI_SCHEMATHESIS_SCALE=10 multiplies both for a deeper run by hand (about ten times as long).
 SCALE = int(os.environ.get("LEGAMI_SCHEMATHESIS_SCALE", "1"))
@@ -54,7 +56,8 @@ def _schema():
 
 def _seed(cast) -> None:
     """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations,
-    processes (published, draft, closed) with their phases, meetings and proposals."""
+    processes (published, draft, closed) with their phases, meetings and proposals, co-design calls with criteria and
+    an application, responses with a milestone."""
     network, cremona = cast.network, cast.municipalities[0]
     areas = [NeedAreaFactory(network=network, code=f"area-{n}") for n in range(3)]
     household = f.HouseholdFactory(network=network, name="Famiglia Rossi", municipality=cremona)
@@ -73,6 +76,15 @@ def _seed(cast) -> None:
         for m in range(3):
             MeetingFactory(process=process, capacity=m or None)
             ProposalFactory(process=process, author=cast.citizen)
+    organization = cast.organization
+    for status in ("draft", "open", "evaluation", "ranked"):
+        call = CallFactory(network=network, status=status)
+        for position in range(2):
+            CriterionFactory(call=call, weight=50, position=position)
+        ApplicationFactory(call=call, organization=organization)
+    for status in ("planned", "active", "suspended"):
+        response = ResponseFactory(network=network, status=status)
+        MilestoneFactory(response=response)
 
 
 def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
@@ -124,5 +136,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 42
+    assert operations == 68
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])
