@@ -599,6 +599,9 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "processes": [objects[key] for key in ("participation_process", "participation_draft", "participation_closed")],
         "meetings": [objects["meetings_meeting"]],
         "proposals": [objects["proposals_proposal"]],
+        "calls": [objects[key] for key in ("codesign_call", "codesign_draft", "codesign_ranked")],
+        "applications": [objects[key] for key in ("codesign_application", "codesign_scored")],
+        "responses": [objects[key] for key in ("responses_response", "codesign_response")],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():
