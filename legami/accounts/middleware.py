@@ -45,6 +45,16 @@ ALLOWED_ROUTES = frozenset(
         "needs:report_thanks",
         "needs:survey_answer",
         "needs:survey_thanks",
+        "participation:processes",
+        "participation:process_detail",
+        "participation:process_calendar",
+        "participation:network_calendar",
+        "participation:meeting_detail",
+        "participation:meeting_calendar",
+        "participation:proposals",
+        "participation:proposal_detail",
+        "responses:responses",
+        "responses:response_detail",
     }
 )
 ALLOWED_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
