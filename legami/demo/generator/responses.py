@@ -108,8 +108,8 @@ def _coprogramming(network, coordinator, worker, partner_staff, orgs, lab, *, cr
 
 
 def _codesign(network, coordinator, worker, partner_staff, evaluator, orgs, comuni, lab, round_, created):
+    from legami.responses.services.awards import award_call
     from legami.responses.services.calls import (
-        award_call,
         create_call,
         create_criterion,
         move_call,

@@ -45,7 +45,7 @@ def objects(cast) -> dict:
     from django.core.files.base import ContentFile
 
     from legami.responses.models import CallStatus, Contribution
-    from legami.responses.services.calls import create_response_from_application
+    from legami.responses.services.awards import create_response_from_application
     from legami.responses.tests.factories_codesign import (
         ApplicationFactory,
         CallFactory,

@@ -19,9 +19,9 @@ from legami.responses.models import (
     Response,
     Score,
 )
+from legami.responses.services.awards import award_call
 from legami.responses.services.calls import (
     CALL_WORKFLOW,
-    award_call,
     create_call,
     create_criterion,
     delete_criterion,
@@ -613,7 +613,7 @@ def test_an_excluded_application_cannot_be_excluded_again_nor_withdrawn(cast):
 
 
 def test_a_note_too_long_is_refused_on_a_move(cast):
-    from legami.responses.services.calls import AWARD_INPUTS
+    from legami.responses.services.awards import AWARD_INPUTS
 
     with pytest.raises(ValidationError) as exc:
         AWARD_INPUTS.clean({"applications": [], "note": "x" * 301})

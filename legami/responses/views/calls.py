@@ -53,11 +53,11 @@ from legami.responses.selectors.calls import (
     sees_drafts,
     sees_every_application,
 )
+from legami.responses.services.awards import award_call
 from legami.responses.services.calls import (
     CALL_WORKFLOW,
     MOVES,
     accepts_applications,
-    award_call,
     create_call,
     create_criterion,
     delete_criterion,
