@@ -45,7 +45,8 @@ def test_registry_pages_pass_axe_and_have_one_h1(page, login_as, check_a11y, cas
         check_a11y.soft(page)
     # A form with errors: the error summary is there and takes focus.
     page.goto(reverse("network:person_create", args=[slug]))
-    page.click("form#person-form > button.btn-primary")
+    with page.expect_navigation():
+        page.click("form#person-form > button.btn-primary")
     assert page.locator("#error-summary").count() == 1
     assert page.evaluate("document.activeElement.id") == "error-summary"
     check_a11y.soft(page)
