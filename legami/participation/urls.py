@@ -14,6 +14,7 @@ urlpatterns = [
     path("", processes.process_list, name="processes"),
     path("new/", processes.process_create, name="process_create"),
     path("from-demand/<int:pk>/", processes.process_from_demand, name="process_from_demand"),
+    path("from-map/", processes.process_from_map, name="process_from_map"),
     path("calendar.ics", calendars.network_calendar, name="network_calendar"),
     path("<int:pk>/", processes.process_detail, name="process_detail"),
     path("<int:pk>/edit/", processes.process_update, name="process_update"),

@@ -153,3 +153,11 @@ class FromDemandForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of process"), choices=ProcessKind.choices, initial=ProcessKind.COMMUNITY_LAB, widget=PlainSelect
     )
+
+
+class FromMapForm(FromDemandForm):
+    """The title and kind of a process started from the needs map (the filters travel in the page's address)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    field_order = ("title", "kind")

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from legami.core.permissions import can
 from legami.network.models import Network
@@ -127,26 +129,72 @@ def latest_proposals(process: Process, *, limit: int = 5) -> list[Any]:
 
 
 def evidence_figures(process: Process, *, limit: int | None) -> dict[str, Any] | None:
-    """The process's evidence as the viewer may see it: a figure about fewer than `limit` people is hidden."""
+    """The process's evidence as the viewer may see it: a figure about fewer than `limit` people is hidden.
+
+    A demand's evidence holds exact figures (hidden here under the viewer's limit); the needs map's holds the
+    public map's figures, already suppressed when it was read (a suppressed total is None)."""
+    return evidence_figures_of(process.evidence or {}, limit=limit)
+
+
+def evidence_figures_of(evidence: dict[str, Any], *, limit: int | None = None) -> dict[str, Any] | None:
+    """Evidence (a process's, or one about to be kept) as shown: see evidence_figures."""
     from legami.core import smallnumbers
 
-    evidence = process.evidence or {}
     if not evidence:
         return None
     people = evidence.get("people")
-    small = smallnumbers.hidden(people, limit)
+    from_map = evidence.get("source") == "needs_map"
+    small = bool(evidence.get("suppressed")) if from_map else smallnumbers.hidden(people, limit)
     return {
+        "source": "needs_map" if from_map else "demand",
         "title": evidence.get("title", ""),
         "summary": "" if small else evidence.get("summary", ""),
         "needs": None if small else evidence.get("needs"),
         "people": None if small else people,
         "small": small,
         "areas": evidence.get("areas", []) if not small else [],
+        "places": evidence.get("places", []) if not small else [],
+        "neighbourhoods": evidence.get("place_kind") == "neighbourhood",
+        "filters": _filters_shown(evidence.get("filters") or []),
+        "map_query": evidence.get("query", ""),
         "municipality": evidence.get("municipality", ""),
         "target_group": evidence.get("target_group", ""),
         "recorded_on": _day(evidence.get("recorded_on")),
         "demand": evidence.get("demand"),
     }
+
+
+def _filters_shown(pairs: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """The needs map's filters kept in the evidence, as (label, value) in the viewer's language."""
+    from legami.needs.models import Channel, NeedStatus, TargetGroup
+
+    labels = {
+        "area": _("Area"),
+        "target_group": _("Target group"),
+        "district": _("Social district"),
+        "municipality": _("Comune"),
+        "date_from": _("From"),
+        "date_to": _("To"),
+        "origin": _("Expressed or detected"),
+        "status": _("Status"),
+        "channel": _("Channel"),
+    }
+    choices: dict[str, dict[str, Any]] = {
+        "target_group": dict(TargetGroup.choices),
+        "status": dict(NeedStatus.choices),
+        "channel": dict(Channel.choices),
+        "origin": {"expressed": _("Expressed only"), "detected": _("Detected only")},
+    }
+    shown = []
+    for pair in pairs:
+        field, value = pair.get("field", ""), pair.get("value", "")
+        if field not in labels:
+            continue
+        if field in ("date_from", "date_to"):
+            day = _day(value)
+            value = date_format(day, "j E Y") if day else value
+        shown.append((str(labels[field]), str(choices.get(field, {}).get(value, value))))
+    return shown
 
 
 def _day(value: Any) -> date | None:

@@ -20,6 +20,7 @@ ROUTES: dict[str, Row] = {
     "participation:phase_delete": Row(MANAGE, obj="participation_phase"),
     # Starting from an accepted demand asks for the demand too; those who run processes all see demands.
     "participation:process_from_demand": Row(MANAGE, obj="participation_demand"),
+    "participation:process_from_map": Row(MANAGE),
 }
 
 

@@ -22,11 +22,13 @@ from legami.core import smallnumbers
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.permissions import can
+from legami.needs.forms.map import MapFilterForm
 from legami.network.models import Network
 from legami.participation.capabilities import MANAGE_PROCESSES as MANAGE
 from legami.participation.capabilities import TAKE_PART
 from legami.participation.forms.processes import (
     FromDemandForm,
+    FromMapForm,
     NoteForm,
     PhaseChoiceForm,
     PhaseForm,
@@ -36,6 +38,7 @@ from legami.participation.forms.processes import (
 from legami.participation.selectors.meetings import meetings_of, process_attendance
 from legami.participation.selectors.processes import (
     evidence_figures,
+    evidence_figures_of,
     get_phase_for,
     get_process_for,
     latest_proposals,
@@ -45,6 +48,7 @@ from legami.participation.selectors.processes import (
     sees_drafts,
     timeline,
 )
+from legami.participation.services.from_map import create_process_from_map, map_evidence, map_query, public_figures
 from legami.participation.services.processes import (
     PROCESS_FROM_DEMAND_STATUSES,
     PROCESS_WORKFLOW,
@@ -179,6 +183,56 @@ def process_from_demand(request: HttpRequest, network: Network, pk: int) -> Http
     status = 400 if form.errors else 200
     context = {"nav": NAV, "form": form, "demand": demand}
     return render(request, "participation/processes/from_demand.html", context, status=status)
+
+
+def _suggested_title(pairs: list[dict[str, str]]) -> str:
+    """A first title from the map's area and place (the operator changes it at will)."""
+    values = {pair["field"]: pair["value"] for pair in pairs}
+    place = values.get("municipality") or values.get("district")
+    what = " · ".join(v for v in (values.get("area"), place) if v)
+    return _("Community lab: %(what)s") % {"what": what} if what else _("Community lab on the needs of the network")
+
+
+@require_http_methods(["GET", "POST"])
+@network_view(MANAGE)
+def process_from_map(request: HttpRequest, network: Network) -> HttpResponse:
+    """Start a process from the needs map's filters (in the address): the public figures for them are the evidence."""
+    map_form = MapFilterForm(request.GET, viewer=request.user, network=network, exact=False)
+    filters = map_form.filters() if map_form.is_valid() else None
+    figures = public_figures(network, filters) if filters is not None else None
+    evidence = map_evidence(network, filters, figures) if filters is not None and figures is not None else None
+    initial = {"title": _suggested_title(evidence["filters"]) if evidence else ""}
+    form = FromMapForm(request.POST or None, initial=initial)
+    if request.method == "POST" and filters is not None and form.is_valid():
+        try:
+            process = create_process_from_map(
+                actor=request.user,
+                network=network,
+                filters=filters,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The process was drafted from the needs map: check it, add its phases, then publish it.")
+            )
+            return redirect("participation:process_detail", network.slug, process.pk)
+    status = 400 if form.errors or map_form.errors else 200
+    context = {
+        "nav": NAV,
+        "form": form,
+        "map_form": map_form,
+        # The filters are not on this page: their errors are told with their labels, not linked.
+        "filter_problems": [
+            f"{map_form.fields[name].label}: {' '.join(errors)}" for name, errors in map_form.errors.items()
+        ],
+        "evidence": evidence_figures_of(evidence) if evidence else None,
+        "k": smallnumbers.k(),
+        "query": map_query(filters) if filters is not None else "",
+    }
+    return render(request, "participation/processes/from_map.html", context, status=status)
 
 
 # --- the process's life: one page per action (GET shows the form, POST acts) ---------------------------
