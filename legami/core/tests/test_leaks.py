@@ -124,6 +124,22 @@ def _job_readers(reader: Reader, job: Any) -> bool:
 
 
 ITSELF = Rule("the user themself", _is_user)
+
+
+def _public_acts(reader: Reader, user: Any) -> bool:
+    """A member's name goes with what they did in public under it: a proposal or a comment is signed on the
+    public pages (anyone reads it); a co-programming outcome names who signed it off for the lead partner, to
+    whoever reads the round (responses.view_responses). Nothing else of a member is published."""
+    from legami.participation.models import Comment, Proposal
+    from legami.responses.models import CoProgramming
+
+    if Proposal.objects.filter(author=user).exists() or Comment.objects.filter(author=user).exists():
+        return True
+    signed = CoProgramming.objects.filter(signed_off_by=user).exists()
+    return signed and bool(reader.roles & CAPABILITIES["responses.view_responses"])
+
+
+PUBLIC_ACTS = Rule("anyone for a proposal's or comment's author; responses.view_responses for a sign-off", _public_acts)
 ADDRESSEE = Rule("the invitee", lambda r, o: bool(r.email) and r.email.lower() == o.email.lower())
 JOB_READERS = Rule("who may run the job's import", _job_readers)
 
@@ -132,7 +148,7 @@ FIELDS: dict[str, Rule] = {
     # accounts: the people who log in, their invitations and tokens
     "accounts.User.email": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
     "accounts.User.username": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
-    "accounts.User.full_name": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
+    "accounts.User.full_name": ITSELF | holds("network.view_members") | AUDIT | PLATFORM_ADMIN | PUBLIC_ACTS,
     "accounts.Invitation.email": ADDRESSEE | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
     "accounts.Invitation.full_name": ADDRESSEE | holds("network.view_members") | AUDIT | PLATFORM_ADMIN,
     "accounts.PersonalAccessToken.name": ITSELF | PLATFORM_ADMIN,
@@ -200,7 +216,7 @@ NOT_PERSONAL: dict[str, str] = {
     "participation.Process.title": "published by the operators on the process's public page",
     "participation.Process.summary": "published by the operators on the process's public page",
     "participation.Process.description": "published by the operators on the process's public page",
-    "participation.Process.evidence": "a demand's figures, area and place, or the public needs map's (suppressed) figures",
+    "participation.Process.evidence": "a demand's figures, area and place, or the public needs map's suppressed ones",
     "participation.ProcessEvent.note": "what an operator did to a process (published, phase changed, closed)",
     "participation.Phase.name": "a phase of a process's public timeline",
     "participation.Phase.description": "a phase of a process's public timeline",
@@ -432,6 +448,22 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
     # A member, a pending invitation, a token and an import job with personal data in them.
     member = m.fill(f.UserFactory(), "accounts.User", ["email", "username", "full_name"])
     f.MembershipFactory(network=network, user=member, role=Role.CITIZEN)
+    # A member of the lead partner who signed off a closed co-programming round: its outcome names them to those
+    # who read rounds, and nowhere else (the organisation's page, the response pages, the API).
+    from legami.responses.models import CoProgrammingStatus
+    from legami.responses.tests.factories_codesign import RoundFactory
+
+    signer = m.fill(f.UserFactory(), "accounts.User", ["full_name"])
+    f.MembershipFactory(network=network, user=signer, role=Role.PARTNER_STAFF, organization=cast.organization)
+    signed_round = RoundFactory(
+        network=network,
+        public_body=objects["codesign_round"].public_body,
+        lead=cast.organization,
+        status=CoProgrammingStatus.CLOSED,
+        priorities="Spazi per i giovani.",
+        signed_off_by=signer,
+        signed_off_at=timezone.now(),
+    )
     _raw, token_hash = Invitation.new_token()
     invitation = Invitation(
         network=network,
@@ -473,6 +505,7 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
         "needs_need": needs,
         "job": [job],
         "token": [token],
+        "codesign_round": [signed_round],
     }
     return m, alternatives
 

@@ -13,6 +13,7 @@ from django_stubs_ext import StrOrPromise
 
 from legami.core.permissions import can, grants
 from legami.core.roles import Role
+from legami.network.capabilities import VIEW_MEMBERS
 from legami.network.capabilities import VIEW_ORGANIZATIONS as VIEW
 from legami.network.models import Membership, Network, Organization, Partnership
 from legami.territory.models import Municipality
@@ -68,8 +69,9 @@ def get_partnership_for_user(viewer: Any, network: Network, pk: int) -> Partners
 
 
 def staff_of(viewer: Any, organization: Organization) -> QuerySet[Membership]:
-    """The active memberships limited to this organisation (its staff in the network)."""
-    if not can(viewer, VIEW, organization.network):
+    """The active memberships limited to this organisation (its staff in the network), for those who see the
+    network's members: a member's name is not published with the organisation they work for."""
+    if not can(viewer, VIEW_MEMBERS, organization.network):
         return Membership.objects.none()
     return (
         Membership.objects.filter(network_id=organization.network_id, organization=organization, is_active=True)

@@ -178,9 +178,9 @@ def test_detail_shows_roles_contacts_and_active_staff(cast, login):
     assert url("organization_delete", cast, org.pk) in body
 
 
-def test_detail_for_citizens_hides_staff_contacts_and_management_links(cast, login):
+def test_detail_for_citizens_hides_staff_and_management_links(cast, login):
     body = login(cast.citizen).get(url("organization_detail", cast, cast.organization.pk)).content.decode()
-    assert "Partner Staff" in body
+    assert "Partner Staff" not in body  # a member's name is for those who see the members
     assert "partner_staff@example.org" not in body
     assert url("organization_update", cast, cast.organization.pk) not in body
     assert url("organization_delete", cast, cast.organization.pk) not in body
@@ -494,3 +494,27 @@ def test_create_without_a_kind_is_refused(cast, login):
     assert response.status_code == 200
     assert "kind" in response.context["form"].errors
     assert counts() == before
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "case_manager", "community_worker", "privacy_officer"])
+def test_those_who_see_the_members_read_an_organisation_s_staff(cast, client, persona):
+    staff = f.UserFactory(full_name="Ornella Staffieri", email="ornella@ponte.example.org")
+    f.MembershipFactory(network=cast.network, user=staff, role=Role.PARTNER_STAFF, organization=cast.organization)
+    client.force_login(getattr(cast, persona))
+    page = client.get(url("organization_detail", cast, cast.organization.pk)).content.decode()
+    assert "Ornella Staffieri" in page and "ornella@ponte.example.org" in page
+
+
+@pytest.mark.parametrize("persona", ["partner_staff", "evaluator", "funder", "citizen"])
+def test_an_organisation_s_staff_are_not_named_to_the_other_members(cast, client, persona):
+    # Neither the name nor, for a member with no name, the e-mail that would stand for it.
+    named = f.UserFactory(full_name="Ornella Staffieri", email="ornella@ponte.example.org")
+    unnamed = f.UserFactory(full_name="", email="senza.nome@ponte.example.org")
+    for user in (named, unnamed):
+        f.MembershipFactory(network=cast.network, user=user, role=Role.PARTNER_STAFF, organization=cast.organization)
+    client.force_login(getattr(cast, persona))
+    response = client.get(url("organization_detail", cast, cast.organization.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ornella Staffieri" not in page and "ornella@" not in page and "senza.nome@" not in page
+    assert "is shown to those who see the network's members" in page

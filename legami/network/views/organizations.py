@@ -63,7 +63,7 @@ def organization_detail(request: HttpRequest, network: Network, pk: int) -> Http
         "staff": list(staff_of(request.user, organization)),
         "can_update": can_update_organization(request.user, organization),
         "can_manage": can(request.user, MANAGE, network),
-        "can_see_staff_contacts": can(request.user, VIEW_MEMBERS, network),
+        "can_see_staff": can(request.user, VIEW_MEMBERS, network),
     }
     return render(request, "network/organizations/detail.html", context)
 
