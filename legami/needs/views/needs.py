@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.pagination import CountedPaginator
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS
 from legami.needs.forms.needs import NeedFilterForm, NeedForm, NeedStatusForm, need_initial
@@ -35,25 +36,13 @@ from legami.needs.services.needs import CHANGE_NEEDS, change_need_status, delete
 from legami.needs.timewindows import format_time_windows, windows_from_json
 from legami.network.forms.people import SEARCH_BUTTON
 from legami.network.models import Network
-from legami.network.selectors.people import IdFirstPaginator, people_matching, person_in_scope
+from legami.network.selectors.people import people_matching, person_in_scope
 
 # (network, revision, reach, filters, query, language) -> (page, its rendered results): per process, a cache that the
 # revision keeps exact.
 _RESULTS: OrderedDict[tuple, tuple[Any, str]] = OrderedDict()
 _RESULTS_KEPT = 64
 _RESULTS_LOCK = threading.Lock()
-
-
-class CountedPaginator(IdFirstPaginator):
-    """IdFirstPaginator with the number of rows given (counted elsewhere) rather than asked of the database."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:  # type: ignore[override]  # a cached_property on Paginator
-        return self._known_count
 
 
 def _windows_text(need: Need) -> str:

@@ -6,7 +6,6 @@ import datetime
 import re
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.http import Http404
@@ -178,23 +177,3 @@ def people_matching(
 def household_members(viewer: Any, network: Network, household: Household) -> QuerySet[Person]:
     """The members of a household the viewer may see, by name."""
     return people_for(viewer, network, household=household)
-
-
-class IdFirstPaginator(Paginator):
-    """A paginator that finds the page's ids first, then loads only those rows with their joins.
-
-    The id query is narrow (often an index-only scan), so sorting or skipping thousands of rows does
-    not drag every column and every select_related join along; the second query fetches 25 rows by
-    primary key. Two queries per page whatever the page number.
-    """
-
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        queryset: QuerySet = self.object_list  # type: ignore[assignment]  # built from a QuerySet
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)} if ids else {}
-        return Page([rows[pk] for pk in ids if pk in rows], number, self)

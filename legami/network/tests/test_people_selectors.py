@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.http import Http404
 
+from legami.core.pagination import IdFirstPaginator
 from legami.core.tests import factories as f
 from legami.network.models import Person
 from legami.network.selectors.people import (
-    IdFirstPaginator,
     age_band_filter,
     apply_search,
     get_person_for_user,

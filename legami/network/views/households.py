@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.pagination import IdFirstPaginator
 from legami.network.capabilities import CHANGE_PEOPLE as CHANGE
 from legami.network.capabilities import VIEW_PEOPLE as VIEW
 from legami.network.forms.households import HouseholdFilterForm, HouseholdForm, household_initial
 from legami.network.models import Network
 from legami.network.selectors.households import get_household_for_user, households_for
-from legami.network.selectors.people import IdFirstPaginator, household_members, municipality_in_scope
+from legami.network.selectors.people import household_members, municipality_in_scope
 from legami.network.services.households import create_household, delete_household, update_household
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from legami.core.capabilities import VIEW_AUDIT
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.pagination import IdFirstPaginator
 from legami.core.permissions import can
 from legami.core.selectors import consent_states, consents_of, get_processing
 from legami.network.capabilities import CHANGE_PEOPLE as CHANGE
@@ -24,7 +25,6 @@ from legami.network.forms.privacy import ConsentForm
 from legami.network.models import Network, Tie
 from legami.network.selectors.households import get_household_for_user, households_matching
 from legami.network.selectors.people import (
-    IdFirstPaginator,
     get_person_for_user,
     household_members,
     people_for,

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.pagination import IdFirstPaginator
 from legami.network.capabilities import CHANGE_TIES as CHANGE
 from legami.network.capabilities import VIEW_TIES as VIEW
 from legami.network.forms.people import SEARCH_BUTTON
 from legami.network.forms.ties import ENDS, TieFilterForm, TieForm, tie_initial
 from legami.network.models import Network, Tie
-from legami.network.selectors.people import IdFirstPaginator, get_person_for_user, people_matching
+from legami.network.selectors.people import get_person_for_user, people_matching
 from legami.network.selectors.ties import get_tie_for_user, ties_for
 from legami.network.services.ties import create_tie, delete_tie, update_tie
 

@@ -27,8 +27,10 @@ class ProposalFilterForm(forms.Form):
     """Search, filters and sort of a process's proposals (invalid values are dropped and shown as errors)."""
 
     q = forms.CharField(label=_("Search the proposals"), required=False, max_length=200)
-    area = forms.ModelChoiceField(
-        label=_("Area"), queryset=NeedArea.objects.none(), required=False, empty_label=_("All"), widget=PlainSelect
+    # Choices read once as a list (a model choice field would ask again to check the value, and iterate with
+    # a server-side cursor on PostgreSQL).
+    area = forms.TypedChoiceField(
+        label=_("Area"), required=False, coerce=int, empty_value=None, choices=(), widget=PlainSelect
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(ProposalStatus.choices), widget=PlainSelect
@@ -39,8 +41,9 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area_field = cast(forms.ModelChoiceField, self.fields["area"])
-        area_field.queryset = NeedArea.objects.filter(network=network, is_active=True).order_by("position", "name")
+        areas = NeedArea.objects.filter(network=network, is_active=True).order_by("position", "name")
+        area_field = cast(forms.TypedChoiceField, self.fields["area"])
+        area_field.choices = [("", _("All")), *areas.values_list("pk", "name")]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as the selector takes them."""
@@ -81,8 +84,9 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, network: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area_field = cast(forms.ModelChoiceField, self.fields["area"])
-        area_field.queryset = NeedArea.objects.filter(network=network, is_active=True).order_by("position", "name")
+        areas = NeedArea.objects.filter(network=network, is_active=True).order_by("position", "name")
+        area_field = cast(forms.TypedChoiceField, self.fields["area"])
+        area_field.choices = [("", _("All")), *areas.values_list("pk", "name")]
         organizations = Organization.objects.filter(
             network=network, memberships__user=user, memberships__is_active=True
         ).distinct()

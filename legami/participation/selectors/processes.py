@@ -45,20 +45,23 @@ def processes_for(user: Any, network: Network, *, status: str = "", kind: str = 
     )
 
 
-def get_process_for(user: Any, network: Network, pk: int) -> Process:
-    """One process `user` may see (404 for a draft to those who do not run processes, or another network's)."""
-    processes = Process.objects.filter(network=network).select_related(
-        "network", "current_phase", "neighbourhood", "demand", "created_by"
-    )
+def get_process_for(user: Any, network: Network, pk: int, *, parts: bool = True) -> Process:
+    """One process `user` may see (404 for a draft to those who do not run processes, or another network's).
+
+    With `parts` (the process's own pages) its Comuni, phases, neighbourhood, demand and author come along;
+    without, only its network and current phase, which is what the pages of its proposals ask of it."""
+    processes = Process.objects.filter(network=network)
     if not sees_drafts(user, network):
         processes = processes.exclude(status=ProcessStatus.DRAFT)
-    process = (
-        processes.prefetch_related(
+    if parts:
+        processes = processes.select_related(
+            "network", "current_phase", "neighbourhood", "demand", "created_by"
+        ).prefetch_related(
             "municipalities", Prefetch("phases", queryset=Phase.objects.order_by("position", "starts_on", "id"))
         )
-        .filter(pk=pk)
-        .first()
-    )
+    else:
+        processes = processes.select_related("network", "current_phase")
+    process = processes.filter(pk=pk).first()
     if process is None:
         raise Http404
     return process

@@ -68,15 +68,7 @@ def proposals_for(
 ) -> QuerySet[Proposal]:
     """The proposals of `process` `viewer` may see, filtered and sorted, with `supported` (by the viewer),
     `is_hidden` and `author_name` (the public name) annotated; hidden ones only for the moderators."""
-    proposals = Proposal.objects.filter(process=process)
-    if not moderates(viewer, process.network):
-        proposals = proposals.filter(hidden_at__isnull=True)
-    if search := " ".join((search or "").split()):
-        proposals = proposals.filter(Q(title__icontains=search) | Q(body__icontains=search))
-    if area is not None:
-        proposals = proposals.filter(area=area)
-    if status:
-        proposals = proposals.filter(status=status)
+    proposals = proposals_matching(viewer, process, search=search, area=area, status=status)
     if getattr(viewer, "is_authenticated", False):
         supported: Any = Exists(Support.objects.filter(proposal=OuterRef("pk"), user=viewer))
     else:
@@ -89,6 +81,23 @@ def proposals_for(
     if sort == "random":
         return proposals.annotate(shuffle=Mod(F("id") * seed, _SHUFFLE_PRIME)).order_by("shuffle", "id")
     return proposals.order_by(*_ORDER.get(sort, _ORDER["newest"]))
+
+
+def proposals_matching(
+    viewer: Any, process: Process, *, search: str = "", area: Any = None, status: str = ""
+) -> QuerySet[Proposal]:
+    """The proposals of `process` `viewer` may see that match the filters: no order, join or computed column
+    (what a list counts)."""
+    proposals = Proposal.objects.filter(process=process)
+    if not moderates(viewer, process.network):
+        proposals = proposals.filter(hidden_at__isnull=True)
+    if search := " ".join((search or "").split()):
+        proposals = proposals.filter(Q(title__icontains=search) | Q(body__icontains=search))
+    if area is not None:
+        proposals = proposals.filter(area=area)
+    if status:
+        proposals = proposals.filter(status=status)
+    return proposals
 
 
 # The columns a proposal's card never shows: the list leaves them in the database (at 10,000 proposals a page
