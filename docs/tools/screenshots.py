@@ -657,6 +657,13 @@ def participation(ctx: Context) -> None:
     shot_from(worker, "participation-attendance", "#attendance-heading")
     worker.goto(network_url("processes/moderation/"))
     shot(worker, "participation-moderation")
+    # A lab started from a reading of the needs map: the filters, then the page that drafts the process.
+    worker.goto(network_url("needs/map/"))
+    open_details(worker, "details.legami-filters-panel")
+    worker.select_option("#id_municipality", label="Cremona")
+    worker.click("form.legami-filters button[type=submit]")
+    worker.click("a:text('Avvia un processo partecipativo da questi dati')")
+    shot(worker, "participation-from-map")
     worker.context.close()
 
 

@@ -187,3 +187,18 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
     assert not missing, "Strings marked for translation but missing from the catalogue (run `make messages`):\n" + (
         "\n".join(missing)
     )
+
+
+def test_italian_dates_write_the_months_in_lower_case():
+    """Django's Italian catalogue capitalises the months of the "E" format; legami's own catalogue does not."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    from legami.core.months import ALT_MONTHS
+
+    with translation.override("it"):
+        assert formats.date_format(datetime.date(2026, 12, 3), "j E Y") == "3 dicembre 2026"
+        months = [formats.date_format(datetime.date(2026, m, 1), "E") for m in range(1, 13)]
+        assert [str(name) for name in ALT_MONTHS] == months
+    assert all(month.islower() for month in months), months

@@ -30,8 +30,9 @@ EVIDENCE_LINES = 8
 
 
 def _shown_lines(lines: list[Line]) -> list[dict[str, Any]]:
-    """The lines with a shown, non-zero figure, largest first: name and needs, never a suppressed figure."""
-    shown = [ln for ln in lines if not ln.figure.suppressed and ln.figure.needs]
+    """The lines with a shown, non-zero figure, largest first: name and needs, never a suppressed figure (nor the
+    needs with no place given, which name no place)."""
+    shown = [ln for ln in lines if ln.key is not None and not ln.figure.suppressed and ln.figure.needs]
     shown.sort(key=lambda ln: (-(ln.figure.needs or 0), ln.label))
     return [{"name": ln.label, "needs": ln.figure.needs} for ln in shown[:EVIDENCE_LINES]]
 
