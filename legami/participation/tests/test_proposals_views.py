@@ -1,6 +1,7 @@
 """Pages of proposals: the public list and page, filing, supporting, commenting, answering, withdrawing."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,6 +117,34 @@ def test_search_filters_and_sort(client, cast, process):
     first = page(client.get(base, {"sort": "random"}))
     again = page(client.get(base, {"sort": "random"}))
     assert sorted(titles, key=first.index) == sorted(titles, key=again.index)
+
+
+def test_a_search_finds_the_proposals_with_every_word_in_the_title_or_the_text(client, process):
+    ProposalFactory(process=process, title="Biblioteca aperta", body="la sera, due volte a settimana")
+    ProposalFactory(process=process, title="Biblioteca dei ragazzi", body="il sabato mattina")
+    ProposalFactory(process=process, title="Cinema all'aperto", body="la sera d'estate")
+    base = url("proposals", process.pk)
+    text = page(client.get(base, {"q": "sera  BIBLIOTECA"}))
+    assert "Biblioteca aperta" in text and "Biblioteca dei ragazzi" not in text and "Cinema" not in text
+    text = page(client.get(base, {"q": "sera"}))
+    assert "Biblioteca aperta" in text and "Cinema" in text and "Biblioteca dei ragazzi" not in text
+    # Words across the title and the text, and a word that nothing holds.
+    assert "Biblioteca dei ragazzi" in page(client.get(base, {"q": "ragazzi sabato"}))
+    assert "No proposal matches this search." in page(client.get(base, {"q": "biblioteca piscina"}))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is a PostgreSQL index")
+def test_the_search_can_use_the_trigram_index_on_postgresql(process):
+    # The index helps only if the query's expression is exactly the indexed one: check the planner can use it.
+    from legami.participation.selectors.proposals import apply_search
+
+    ProposalFactory(process=process, title="Biblioteca aperta")
+    sql, params = apply_search(Proposal.objects.order_by(), "biblioteca").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "proposal_search_trgm" in plan
 
 
 @pytest.mark.parametrize("query", [{"area": "999999"}, {"status": "nonsense"}, {"sort": "loudest"}])
