@@ -40,7 +40,16 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        """The user's name, or their e-mail: for the user themself and for those who see the network's members."""
         return self.full_name or self.get_full_name() or self.email
+
+    @property
+    def acting_name(self) -> str:
+        """How the user is named to other members where they acted (a history, a review, a score, a sign-off):
+        their name, never their e-mail."""
+        from django.utils.translation import gettext
+
+        return (self.full_name or self.get_full_name() or "").strip() or gettext("A member of the network")
 
 
 def _hash_token(raw: str) -> str:

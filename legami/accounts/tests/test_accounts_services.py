@@ -157,3 +157,26 @@ def test_change_password_bad_input(cast, old, new, field):
     cast.citizen.refresh_from_db()
     assert cast.citizen.check_password(PASSWORD)
     assert AuditEvent.objects.count() == 0
+
+
+def test_where_a_user_acted_others_read_their_name_never_their_e_mail(db):
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from legami.core.tests import factories as f
+
+    named = f.UserFactory(full_name="  Marta Ferrari ", email="marta@example.org")
+    nameless = f.UserFactory(full_name="", email="senza.nome@example.org")
+    assert named.acting_name == "Marta Ferrari"
+    with translation.override("it"):
+        assert nameless.acting_name == "Un membro della rete"
+    # Themselves, and those who see the members, still read the e-mail of one with no name.
+    assert nameless.display_name == "senza.nome@example.org"
+
+    class Event:  # a step of a workflow's history, as the history component reads it
+        created_at = timezone.now()
+        actor = nameless
+        from_status, to_label, changes_state, note = "", "Accolta", True, ""
+
+    html = render_to_string("components/history.html", {"events": [Event()]})
+    assert "senza.nome" not in html and "A member of the network" in html
