@@ -33,7 +33,7 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.participation import refusals
-from legami.api.v1.responses import ContributorKind, ContributorOut, CoProductionKind, Money
+from legami.api.v1.responses import ContributorKind, ContributorOut, CoProductionKind, Money, Total
 from legami.core import smallnumbers
 from legami.participation.capabilities import TAKE_PART
 from legami.responses.capabilities import MANAGE_RESPONSES, RECORD_COPRODUCTION, VIEW_RESPONSES
@@ -85,7 +85,7 @@ class EntryOut(Schema):
 
 class KindTotalOut(Schema):
     kind: CoProductionKind
-    total: Money
+    total: Total
 
 
 class CoProductionTotalsOut(Schema):

@@ -14,13 +14,13 @@ its page does (`selectors.responses.answered_figures`). Designing and running re
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from legami.api.auth import requires
 from legami.api.errors import BODY, service_errors
@@ -89,6 +89,8 @@ BudgetSource = Literal["public", "foundation", "private", "in_kind"]
 ContributorKind = Literal["partner", "citizens"]
 CoProductionKind = Literal["hours", "space", "money", "goods"]
 Money = Decimal
+# A sum the database computes, always with 2 decimals (SQLite drops trailing zeros, PostgreSQL keeps them).
+Total = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
 
 
 def municipalities_of(data: dict[str, Any]) -> dict[str, Any]:
@@ -188,10 +190,10 @@ class AnsweredOut(Schema):
 class KindTotalsOut(Schema):
     """How much of each kind: hours of work, hours of a space's use, money and goods (euro)."""
 
-    hours: Money
-    space: Money
-    money: Money
-    goods: Money
+    hours: Total
+    space: Total
+    money: Total
+    goods: Total
 
 
 class ContributorOut(Schema):
