@@ -84,6 +84,26 @@ def test_literals_match_the_models():
     assert list(typing.get_args(coproduction_api.GiveBackStatus)) == models.GiveBackPlaceStatus.values
 
 
+def test_schema_names_are_unique_across_the_api():
+    """Two schemas of one name would share one component of the OpenAPI document: the last one would describe both
+    (the give-back places' schema once took the meetings' PlaceOut over)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import legami.api.v1
+
+    seen: dict[str, str] = {}
+    names = ["legami.api.schemas"] + [f"legami.api.v1.{m.name}" for m in pkgutil.iter_modules(legami.api.v1.__path__)]
+    for name in names:
+        for obj in vars(importlib.import_module(name)).values():
+            if inspect.isclass(obj) and issubclass(obj, Schema) and obj.__module__ == name:
+                assert seen.setdefault(obj.__name__, name) == name, f"{obj.__name__} in {seen[obj.__name__]} and {name}"
+    assert {"PlaceOut", "GiveBackPlaceOut", "PartnerOut", "EntryOut"} <= set(seen)
+
+
 @pytest.fixture
 def response(cast):
     """A response being run, with the cast's organisation as its lead partner."""

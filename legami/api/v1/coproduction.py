@@ -180,7 +180,7 @@ def totals_per_partner(request: HttpRequest, slug: str):
 # --- give-back places --------------------------------------------------------------------------------------
 
 
-class PlaceOut(Schema):
+class GiveBackPlaceOut(Schema):
     """Give-back places a response offers: what the people who take them do, how many, hosted by whom, when."""
 
     id: int
@@ -203,7 +203,7 @@ PLACE = declared(PLACE_INPUTS)
 PLACE_RULES = PLACE.server_rules(PLACE.rules.fields)
 
 
-class PlaceIn(Schema):
+class GiveBackPlaceIn(Schema):
     """Give-back places offered on a response (409 once the response is completed or cancelled)."""
 
     model_config = with_server_rules(PLACE_RULES)
@@ -217,7 +217,7 @@ class PlaceIn(Schema):
     ends_on: Day = PLACE.field("ends_on", description="On or after `starts_on`.")
 
 
-class PlacePatch(Schema):
+class GiveBackPlacePatch(Schema):
     """A partial change of give-back places (open or closed): only the fields sent are changed."""
 
     model_config = with_server_rules(PLACE_RULES)
@@ -231,14 +231,14 @@ class PlacePatch(Schema):
     ends_on: Day = PLACE.field("ends_on", None)
 
 
-class OpenPlaceFilters(Schema):
+class GiveBackPlaceFilters(Schema):
     area: Id | None = Field(None, description="Id of a need area: only its places.")
     on: Day | None = Field(None, description="Only the places available on this day.")
 
 
 @router.get(
     "/{slug}/responses/{id}/giveback-places/",
-    response={200: list[PlaceOut], **READ_ERRORS},
+    response={200: list[GiveBackPlaceOut], **READ_ERRORS},
     operation_id="giveback_places_of_response",
     summary="The give-back places a response offers (public), open and closed, by starting day",
     auth=requires(TAKE_PART),
@@ -250,12 +250,12 @@ def places_of_response(request: HttpRequest, slug: str, id: Id):
 
 @router.post(
     "/{slug}/responses/{id}/giveback-places/",
-    response={201: PlaceOut, 409: ErrorOut, **WRITE_ERRORS},
+    response={201: GiveBackPlaceOut, 409: ErrorOut, **WRITE_ERRORS},
     operation_id="giveback_places_create",
     summary="Offer give-back places on a response (409 once the response is completed or cancelled)",
     auth=requires(MANAGE_RESPONSES),
 )
-def offer_places(request: HttpRequest, slug: str, id: Id, payload: PlaceIn):
+def offer_places(request: HttpRequest, slug: str, id: Id, payload: GiveBackPlaceIn):
     network = scoped_network(request)
     response = get_response(network, id)
     with refusals():
@@ -265,25 +265,25 @@ def offer_places(request: HttpRequest, slug: str, id: Id, payload: PlaceIn):
 
 @router.get(
     "/{slug}/giveback-places/",
-    response={200: list[PlaceOut], **READ_ERRORS},
+    response={200: list[GiveBackPlaceOut], **READ_ERRORS},
     operation_id="giveback_places_open",
     summary="The open give-back places of the network's running responses, by starting day",
     auth=requires(VIEW_RESPONSES),
 )
 @paginate(PageNumberPagination)
-def open_places(request: HttpRequest, slug: str, filters: Query[OpenPlaceFilters]):
+def open_places(request: HttpRequest, slug: str, filters: Query[GiveBackPlaceFilters]):
     network = scoped_network(request)
     return open_giveback_places(network, area=filters.area, on=filters.on)
 
 
 @router.patch(
     "/{slug}/giveback-places/{id}/",
-    response={200: PlaceOut, **WRITE_ERRORS},
+    response={200: GiveBackPlaceOut, **WRITE_ERRORS},
     operation_id="giveback_places_update",
     summary="Change give-back places (open or closed)",
     auth=requires(MANAGE_RESPONSES),
 )
-def change_places(request: HttpRequest, slug: str, id: Id, payload: PlacePatch):
+def change_places(request: HttpRequest, slug: str, id: Id, payload: GiveBackPlacePatch):
     network = scoped_network(request)
     place = get_place(network, id)
     with service_errors():

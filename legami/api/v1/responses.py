@@ -9,7 +9,10 @@ evaluator whose organisation takes part in the application is refused with a 422
 
 A response's accountability page is public: the API answers every member (participation's TAKE_PART, every role),
 as participation.py does for its public pages. What a response answers follows the small-numbers rule exactly as
-its page does (`selectors.responses.answered_figures`). Designing and running responses is MANAGE_RESPONSES.
+its page does (`selectors.responses.answered_figures`), and so does who contributed what. The partners and the budget
+are on the public page too, so they are read by every member; designing and running responses (partners, budget
+lines, milestones, what they answer) is MANAGE_RESPONSES. The co-production ledger and the give-back places are in
+coproduction.py, the co-design tables in calls.py.
 """
 
 import datetime
