@@ -788,3 +788,44 @@ def test_calls_and_criteria_are_not_found_outside_the_network(cast, api_as):
     assert coordinator.patch(url(cast, "calls", foreign.pk), {"title": "X"}).status_code == 404
     assert coordinator.delete(url(cast, "criteria", foreign.criteria.first().pk)).status_code == 404
     assert Criterion.objects.count() == 4
+
+
+# --- anonymous callers -----------------------------------------------------------------------------------------
+
+
+def test_anonymous_callers_get_401_and_write_nothing(cast, api_as, response):
+    partner = response.partners.get()
+    line = BudgetLineFactory(response=response)
+    place = GiveBackPlaceFactory(response=response, host=cast.organization)
+    call = make_call(cast)
+    criterion = call.criteria.first()
+    anonymous = api_as(None)
+    r = ("responses", response.pk)
+    requests = [
+        ("get", url(cast, *r, "partners"), None),
+        ("post", url(cast, *r, "partners"), {"organization": cast.organization.pk}),
+        ("patch", url(cast, *r, "partners", partner.pk), {"role": "funder"}),
+        ("delete", url(cast, *r, "partners", partner.pk), None),
+        ("get", url(cast, *r, "budget"), None),
+        ("post", url(cast, *r, "budget"), {"source": "public", "description": "X", "amount": "1"}),
+        ("patch", url(cast, *r, "budget", line.pk), {"amount": "1"}),
+        ("delete", url(cast, *r, "budget", line.pk), None),
+        ("post", url(cast, *r, "answers"), {}),
+        ("get", url(cast, *r, "coproduction"), None),
+        ("post", url(cast, *r, "coproduction"), entry_data(cast)),
+        ("get", url(cast, *r, "coproduction", "totals"), None),
+        ("get", url(cast, "coproduction", "partners"), None),
+        ("get", url(cast, *r, "giveback-places"), None),
+        ("post", url(cast, *r, "giveback-places"), place_data(cast)),
+        ("get", url(cast, "giveback-places"), None),
+        ("patch", url(cast, "giveback-places", place.pk), {"places": 9}),
+        ("patch", url(cast, "calls", call.pk), {"title": "Nuovo"}),
+        ("patch", url(cast, "criteria", criterion.pk), {"weight": 10}),
+        ("delete", url(cast, "criteria", criterion.pk), None),
+    ]
+    for method, path, body in requests:
+        reply = getattr(anonymous, method)(path, body) if body is not None else getattr(anonymous, method)(path)
+        assert reply.status_code == 401, (method, path)
+    assert ResponsePartner.objects.get().role == "lead" and BudgetLine.objects.get().amount == Decimal("12500.00")
+    assert GiveBackPlace.objects.get().places == 3 and not CoProduction.objects.exists()
+    assert Criterion.objects.count() == 2 and CoDesignCall.objects.get().title != "Nuovo"
