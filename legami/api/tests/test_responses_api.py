@@ -466,9 +466,11 @@ def test_response_detail(cast, api_as):
     BudgetLineFactory(response=response, source="in_kind", amount=Decimal("0"), organization=cast.organization)
     MilestoneFactory(response=response, title="Avvio", weight=3, done_on=timezone.localdate())
     MilestoneFactory(response=response, title="Fine", weight=1)
+    partner = response.partners.get()
     body = api_as(cast.citizen).get(url(cast, "responses", response.pk)).json()
     assert body["partners"] == [
         {
+            "id": partner.pk,
             "organization": {"id": cast.organization.pk, "name": "Cooperativa Il Ponte"},
             "role": "lead",
             "brings": "Due educatori e la sala civica",

@@ -39,6 +39,7 @@ from legami.responses.selectors.calls import (
     calls_for,
     get_application_for,
     get_call_for,
+    get_criterion_for,
 )
 from legami.responses.services.awards import AWARD_INPUTS, award_call
 from legami.responses.services.calls import (
@@ -50,9 +51,12 @@ from legami.responses.services.calls import (
     SCORE_INPUTS,
     create_call,
     create_criterion,
+    delete_criterion,
     exclude_application,
     move_call,
     submit_application,
+    update_call,
+    update_criterion,
     withdraw_application,
 )
 from legami.responses.services.calls import score_application as score_service
@@ -164,6 +168,29 @@ class CallIn(Schema):
     process: int | None = CALL.field("process", description="Id of a participatory process.")
 
 
+class CallPatch(Schema):
+    """A partial change of a draft call: only the fields sent are changed (409 once the call is open)."""
+
+    model_config = with_server_rules(CALL_RULES)
+
+    title: str = CALL.field("title", None)
+    purpose: str = CALL.field("purpose", None)
+    municipalities: list[IstatCode] = Field(
+        None,  # type: ignore[arg-type]
+        max_length=500,
+        description="ISTAT codes of Comuni of the network's territory (the whole list; [] for none).",
+    )
+    duration_months: int = CALL.field("duration_months", None)
+    budget: Money = CALL.field("budget", None, description="The budget framework in euro (0 when there is none).")
+    budget_notes: str = CALL.field("budget_notes", None)
+    requirements: str = CALL.field("requirements", None)
+    phases: str = CALL.field("phases", None)
+    opens_on: Day = CALL.field("opens_on", None)
+    closes_on: Day = CALL.field("closes_on", None, description="On or after `opens_on`.")
+    coprogramming: int | None = CALL.field("coprogramming", None, description="Id of a co-programming round.")
+    process: int | None = CALL.field("process", None, description="Id of a participatory process.")
+
+
 class CallFilters(Schema):
     status: CallStatus | None = None
 
@@ -205,6 +232,22 @@ def create_a_call(request: HttpRequest, slug: str, payload: CallIn):
 )
 def get_call(request: HttpRequest, slug: str, id: Id):
     network = scoped_network(request)
+    return _call_out(request, network, id)
+
+
+@router.patch(
+    "/{slug}/calls/{id}/",
+    response={200: CallOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="calls_update",
+    summary="Change some terms of a draft call (409 once it is open: its terms are those the applicants answered)",
+    auth=requires(MANAGE_COPROGRAMMING),
+)
+def update_a_call(request: HttpRequest, slug: str, id: Id, payload: CallPatch):
+    network = scoped_network(request)
+    call = get_call_for(request.user, network, id)
+    data = municipalities_of(payload.dict(exclude_unset=True))
+    with refusals():
+        update_call(actor=request.user, call=call, data=data)
     return _call_out(request, network, id)
 
 
@@ -328,6 +371,48 @@ def create_a_criterion(request: HttpRequest, slug: str, id: Id, payload: Criteri
     with refusals():
         criterion = create_criterion(actor=request.user, call=call, data=data)
     return Status(201, criterion)
+
+
+class CriterionPatch(Schema):
+    """A partial change of a criterion of a draft call (409 once the call is open)."""
+
+    model_config = with_server_rules(CRITERION.server_rules(CRITERION.rules.fields))
+
+    name: str = CRITERION.field("name", None)
+    description: str = CRITERION.field("description", None)
+    weight: int = CRITERION.field("weight", None, description="1 to 100; a call opens when its weights add up to 100.")
+    max_score: int = CRITERION.field("max_score", None, description="The highest score an evaluator may give.")
+    position: int = CRITERION.field("position", None, description="Its place in the list.")
+
+
+@router.patch(
+    "/{slug}/criteria/{id}/",
+    response={200: CriterionOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="criteria_update",
+    summary="Change an evaluation criterion of a draft call (409 unless the call is a draft)",
+    auth=requires(MANAGE_COPROGRAMMING),
+)
+def update_a_criterion(request: HttpRequest, slug: str, id: Id, payload: CriterionPatch):
+    network = scoped_network(request)
+    criterion = get_criterion_for(request.user, network, id)
+    with refusals():
+        update_criterion(actor=request.user, criterion=criterion, data=payload.dict(exclude_unset=True))
+    return get_criterion_for(request.user, network, id)
+
+
+@router.delete(
+    "/{slug}/criteria/{id}/",
+    response={204: None, 409: ErrorOut, **READ_ERRORS},
+    operation_id="criteria_delete",
+    summary="Remove an evaluation criterion from a draft call (409 unless the call is a draft)",
+    auth=requires(MANAGE_COPROGRAMMING),
+)
+def delete_a_criterion(request: HttpRequest, slug: str, id: Id):
+    network = scoped_network(request)
+    criterion = get_criterion_for(request.user, network, id)
+    with conflict_errors():
+        delete_criterion(actor=request.user, criterion=criterion)
+    return Status(204, None)
 
 
 # --- applications ------------------------------------------------------------------------------------------

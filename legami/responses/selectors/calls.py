@@ -63,6 +63,17 @@ def get_call_for(user: Any, network: Network, pk: int) -> CoDesignCall:
     return found
 
 
+def get_criterion_for(user: Any, network: Network, pk: int) -> Criterion:
+    """One criterion of a call `user` may see (404 for a draft's to those who do not run calls)."""
+    criteria = Criterion.objects.select_related("call__network").filter(pk=pk, call__network=network)
+    if not sees_drafts(user, network):
+        criteria = criteria.exclude(call__status=CallStatus.DRAFT)
+    found = criteria.first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def call_events(call: CoDesignCall) -> QuerySet[CallEvent]:
     """The call's history, oldest first."""
     return call.events.select_related("actor")

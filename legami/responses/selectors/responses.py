@@ -55,6 +55,32 @@ def get_response(network: Network, pk: Any) -> Response:
     return response
 
 
+def get_partner(network: Network, pk: Any, *, response: Any = None) -> ResponsePartner:
+    """One partner row of a response of the network (of `response` when given), or 404."""
+    partners = ResponsePartner.objects.select_related("response__network", "organization").filter(
+        pk=pk, response__network=network
+    )
+    if response is not None:
+        partners = partners.filter(response=response)
+    partner = partners.first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def get_budget_line(network: Network, pk: Any, *, response: Any = None) -> BudgetLine:
+    """One budget line of a response of the network (of `response` when given), or 404."""
+    lines = BudgetLine.objects.select_related("response__network", "organization").filter(
+        pk=pk, response__network=network
+    )
+    if response is not None:
+        lines = lines.filter(response=response)
+    line = lines.first()
+    if line is None:
+        raise Http404
+    return line
+
+
 def budget_by_source(response: Response) -> dict[str, Any]:
     """The budget's lines grouped by source with each source's total and the grand total (from the prefetch)."""
     labels = dict(BudgetSource.choices)

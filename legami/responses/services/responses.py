@@ -246,6 +246,23 @@ def add_partner(*, actor: Any, response: Response, data: dict[str, Any]) -> Resp
     return partner
 
 
+# A partner's role and what it brings change; its organisation does not (remove the row and add another).
+PARTNER_CHANGE_INPUTS = PARTNER_INPUTS.extend(drop=("organization",), drop_checks=(_one_row_per_partner,))
+
+
+@transaction.atomic
+def update_partner(*, actor: Any, partner: ResponsePartner, data: dict[str, Any]) -> ResponsePartner:
+    """Change a partner's role on a response or what it brings (the organisation stays)."""
+    network = partner.response.network
+    require(actor, MANAGE, network)
+    partner = ResponsePartner.objects.select_for_update().select_related("organization").get(pk=partner.pk)
+    before = snapshot(partner, PARTNER_FIELDS)
+    PARTNER_CHANGE_INPUTS.apply(partner, data, network=network, actor=actor)
+    partner.save()
+    _audit(actor, partner, network=network, action=AuditEvent.Action.UPDATE, before=before, fields=PARTNER_FIELDS)
+    return partner
+
+
 @transaction.atomic
 def remove_partner(*, actor: Any, partner: ResponsePartner) -> None:
     """Remove a partner from a response (what it contributed stays in the ledger)."""

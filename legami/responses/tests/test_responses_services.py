@@ -248,6 +248,24 @@ def test_a_partner_is_removed_and_audited(cast):
     assert AuditEvent.objects.filter(object_type="responses.responsepartner", action=AuditEvent.Action.DELETE).exists()
 
 
+def test_a_partners_role_and_what_it_brings_change_but_not_its_organisation(cast):
+    response = ResponseFactory(network=cast.network)
+    partner = PartnerFactory(response=response, organization=cast.organization)
+    with pytest.raises(PermissionDenied):
+        svc.update_partner(actor=cast.partner_staff, partner=partner, data={"role": PartnerRole.LEAD})
+    changed = svc.update_partner(actor=cast.coordinator, partner=partner, data={"role": PartnerRole.LEAD})
+    assert changed.role == PartnerRole.LEAD and changed.brings == "Due educatori e la sala civica"
+    with pytest.raises(ValidationError) as exc:
+        svc.update_partner(actor=cast.coordinator, partner=partner, data={"role": "boss"})
+    assert "invalid_choice" in _codes(exc, "role")
+    other = f.OrganizationFactory(network=cast.network)
+    with pytest.raises(ValidationError):
+        svc.update_partner(actor=cast.coordinator, partner=partner, data={"organization": other.pk})
+    partner.refresh_from_db()
+    assert partner.organization == cast.organization and partner.role == PartnerRole.LEAD
+    assert AuditEvent.objects.filter(object_type="responses.responsepartner", action=AuditEvent.Action.UPDATE).exists()
+
+
 # --- budget ---------------------------------------------------------------------------------------------
 
 

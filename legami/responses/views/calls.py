@@ -38,7 +38,7 @@ from legami.responses.forms.calls import (
     NoteForm,
     ScoreForm,
 )
-from legami.responses.models import ApplicationStatus, CallStatus, Criterion
+from legami.responses.models import ApplicationStatus, CallStatus
 from legami.responses.selectors.calls import (
     application_scores,
     applications_for,
@@ -47,6 +47,7 @@ from legami.responses.selectors.calls import (
     get_application_for,
     get_call_for,
     get_convention_response,
+    get_criterion_for,
     own_organization_ids,
     ranking,
     scores_by,
@@ -232,13 +233,6 @@ def call_move(request: HttpRequest, network: Network, pk: int, transition: str) 
 # --- criteria -------------------------------------------------------------------------------------------------
 
 
-def _criterion_for(network: Network, pk: int) -> Criterion:
-    criterion = Criterion.objects.select_related("call__network").filter(pk=pk, call__network=network).first()
-    if criterion is None:
-        raise Http404
-    return criterion
-
-
 @require_http_methods(["GET", "POST"])
 @network_view(MANAGE_COPROGRAMMING)
 def criterion_create(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
@@ -262,7 +256,7 @@ def criterion_create(request: HttpRequest, network: Network, pk: int) -> HttpRes
 @network_view(MANAGE_COPROGRAMMING)
 def criterion_update(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Change a criterion of a draft call."""
-    criterion = _criterion_for(network, pk)
+    criterion = get_criterion_for(request.user, network, pk)
     call = criterion.call
     form = CriterionForm(
         request.POST if request.method == "POST" else None, initial=CriterionForm.initial_for(criterion)
@@ -284,7 +278,7 @@ def criterion_update(request: HttpRequest, network: Network, pk: int) -> HttpRes
 @network_view(MANAGE_COPROGRAMMING)
 def criterion_delete(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Remove a criterion from a draft call."""
-    criterion = _criterion_for(network, pk)
+    criterion = get_criterion_for(request.user, network, pk)
     call = criterion.call
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

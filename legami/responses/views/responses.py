@@ -32,11 +32,13 @@ from legami.responses.forms.responses import (
     ResponseFilterForm,
     ResponseForm,
 )
-from legami.responses.models import BudgetLine, Milestone, ResponsePartner
+from legami.responses.models import Milestone
 from legami.responses.selectors.coproduction import KINDS, totals_by_contributor
 from legami.responses.selectors.responses import (
     answered_figures,
     budget_by_source,
+    get_budget_line,
+    get_partner,
     get_response,
     history,
     responses_for,
@@ -248,22 +250,11 @@ def partner_create(request: HttpRequest, network: Network, pk: int) -> HttpRespo
     return _small_form(request, context, status=400 if form.errors else 200)
 
 
-def _partner_for(network: Network, pk: int) -> ResponsePartner:
-    partner = (
-        ResponsePartner.objects.select_related("response__network", "organization")
-        .filter(pk=pk, response__network=network)
-        .first()
-    )
-    if partner is None:
-        raise Http404
-    return partner
-
-
 @require_http_methods(["GET", "POST"])
 @network_view(MANAGE)
 def partner_delete(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Remove a partner from a response."""
-    partner = _partner_for(network, pk)
+    partner = get_partner(network, pk)
     response = partner.response
     if request.method == "POST":
         remove_partner(actor=request.user, partner=partner)
@@ -281,13 +272,6 @@ def partner_delete(request: HttpRequest, network: Network, pk: int) -> HttpRespo
         "danger": True,
     }
     return _small_form(request, context, status=200)
-
-
-def _line_for(network: Network, pk: int) -> BudgetLine:
-    line = BudgetLine.objects.select_related("response__network").filter(pk=pk, response__network=network).first()
-    if line is None:
-        raise Http404
-    return line
 
 
 @require_http_methods(["GET", "POST"])
@@ -312,7 +296,7 @@ def budget_create(request: HttpRequest, network: Network, pk: int) -> HttpRespon
 @network_view(MANAGE)
 def budget_update(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Change a budget line."""
-    line = _line_for(network, pk)
+    line = get_budget_line(network, pk)
     response = line.response
     form = BudgetForm(request.POST or None, network=network, initial=BudgetForm.initial_for(line))
     if request.method == "POST" and form.is_valid():
@@ -331,7 +315,7 @@ def budget_update(request: HttpRequest, network: Network, pk: int) -> HttpRespon
 @network_view(MANAGE)
 def budget_delete(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Remove a budget line."""
-    line = _line_for(network, pk)
+    line = get_budget_line(network, pk)
     response = line.response
     if request.method == "POST":
         delete_budget_line(actor=request.user, line=line)
