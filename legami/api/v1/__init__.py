@@ -11,7 +11,18 @@ from ninja import NinjaAPI
 
 from legami.api.auth import api_auth, capability_of
 from legami.api.errors import install_exception_handlers
-from legami.api.v1 import calls, meetings, needs, networks, organizations, participation, people, proposals, responses
+from legami.api.v1 import (
+    calls,
+    comments,
+    meetings,
+    needs,
+    networks,
+    organizations,
+    participation,
+    people,
+    proposals,
+    responses,
+)
 
 DESCRIPTION = """\
 The API of legami, the platform for *welfare di comunità*.
@@ -70,5 +81,6 @@ api.add_router("/networks", needs.router)
 api.add_router("/networks", participation.router)
 api.add_router("/networks", meetings.router)
 api.add_router("/networks", proposals.router)
+api.add_router("/networks", comments.router)
 api.add_router("/networks", calls.router)
 api.add_router("/networks", responses.router)
