@@ -200,7 +200,9 @@ NOT_PERSONAL: dict[str, str] = {
     "participation.Process.title": "published by the operators on the process's public page",
     "participation.Process.summary": "published by the operators on the process's public page",
     "participation.Process.description": "published by the operators on the process's public page",
-    "participation.Process.evidence": "a demand's figures, area and place, or the public needs map's (suppressed) figures",
+    "participation.Process.evidence": (
+        "a demand's figures, area and place, or the public needs map's (suppressed) figures"
+    ),
     "participation.ProcessEvent.note": "what an operator did to a process (published, phase changed, closed)",
     "participation.Phase.name": "a phase of a process's public timeline",
     "participation.Phase.description": "a phase of a process's public timeline",
