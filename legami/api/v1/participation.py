@@ -367,91 +367,8 @@ def create(request: HttpRequest, slug: str, payload: ProcessIn):
     return Status(201, _process_out(request, network, process.pk))
 
 
-@router.get(
-    "/{slug}/processes/{id}/",
-    response={200: ProcessOut, **READ_ERRORS},
-    operation_id="processes_get",
-    summary="One process: its phases, the current one, its evidence and what it is open for today",
-    auth=requires(TAKE_PART),
-)
-def get(request: HttpRequest, slug: str, id: Id):
-    network = scoped_network(request)
-    return _process_out(request, network, id)
-
-
-@router.patch(
-    "/{slug}/processes/{id}/",
-    response={200: ProcessOut, **WRITE_ERRORS},
-    operation_id="processes_update",
-    summary="Change some fields of a process",
-    auth=requires(MANAGE),
-)
-def update(request: HttpRequest, slug: str, id: Id, payload: ProcessPatch):
-    network = scoped_network(request)
-    process = get_process_for(request.user, network, id)
-    data = _process_data(payload.dict(exclude_unset=True))
-    with service_errors():
-        update_process(actor=request.user, process=process, data=data)
-    return _process_out(request, network, id)
-
-
-def _move(request: HttpRequest, id: int, payload: NoteIn, service: Any) -> Process:
-    network = scoped_network(request)
-    process = get_process_for(request.user, network, id)
-    with conflict_errors():
-        service(actor=request.user, process=process, note=payload.note)
-    return _process_out(request, network, id)
-
-
-@router.post(
-    "/{slug}/processes/{id}/publish/",
-    response={200: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
-    operation_id="processes_publish",
-    summary="Publish a draft process (409 unless it is a draft with at least one phase)",
-    auth=requires(MANAGE),
-)
-def publish(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
-    return _move(request, id, payload, publish_process)
-
-
-@router.post(
-    "/{slug}/processes/{id}/close/",
-    response={200: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
-    operation_id="processes_close",
-    summary="Close a published process (409 unless it is published)",
-    auth=requires(MANAGE),
-)
-def close(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
-    return _move(request, id, payload, close_process)
-
-
-@router.post(
-    "/{slug}/processes/{id}/reopen/",
-    response={200: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
-    operation_id="processes_reopen",
-    summary="Reopen a closed process (409 unless it is closed)",
-    auth=requires(MANAGE),
-)
-def reopen(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
-    return _move(request, id, payload, reopen_process)
-
-
-@router.post(
-    "/{slug}/processes/{id}/current-phase/",
-    response={200: ProcessOut, **WRITE_ERRORS},
-    operation_id="processes_set_current_phase",
-    summary="Make one of the process's phases the current one",
-    auth=requires(MANAGE),
-)
-def set_current_phase(request: HttpRequest, slug: str, id: Id, payload: CurrentPhaseIn):
-    network = scoped_network(request)
-    process = get_process_for(request.user, network, id)
-    with service_errors():
-        activate_phase(actor=request.user, process=process, phase=payload.phase, note=payload.note)
-    return _process_out(request, network, id)
-
-
 # --- processes started from evidence: an aggregated demand, the needs map ------------------------------------
+# (before /processes/{id}/, whose pattern would also take "from-map")
 
 
 class FromDemandIn(Schema):
@@ -555,6 +472,90 @@ def from_map(request: HttpRequest, slug: str, payload: FromMapIn):
             actor=request.user, network=network, filters=filters, title=payload.title, kind=payload.kind
         )
     return Status(201, _process_out(request, network, process.pk))
+
+
+@router.get(
+    "/{slug}/processes/{id}/",
+    response={200: ProcessOut, **READ_ERRORS},
+    operation_id="processes_get",
+    summary="One process: its phases, the current one, its evidence and what it is open for today",
+    auth=requires(TAKE_PART),
+)
+def get(request: HttpRequest, slug: str, id: Id):
+    network = scoped_network(request)
+    return _process_out(request, network, id)
+
+
+@router.patch(
+    "/{slug}/processes/{id}/",
+    response={200: ProcessOut, **WRITE_ERRORS},
+    operation_id="processes_update",
+    summary="Change some fields of a process",
+    auth=requires(MANAGE),
+)
+def update(request: HttpRequest, slug: str, id: Id, payload: ProcessPatch):
+    network = scoped_network(request)
+    process = get_process_for(request.user, network, id)
+    data = _process_data(payload.dict(exclude_unset=True))
+    with service_errors():
+        update_process(actor=request.user, process=process, data=data)
+    return _process_out(request, network, id)
+
+
+def _move(request: HttpRequest, id: int, payload: NoteIn, service: Any) -> Process:
+    network = scoped_network(request)
+    process = get_process_for(request.user, network, id)
+    with conflict_errors():
+        service(actor=request.user, process=process, note=payload.note)
+    return _process_out(request, network, id)
+
+
+@router.post(
+    "/{slug}/processes/{id}/publish/",
+    response={200: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="processes_publish",
+    summary="Publish a draft process (409 unless it is a draft with at least one phase)",
+    auth=requires(MANAGE),
+)
+def publish(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+    return _move(request, id, payload, publish_process)
+
+
+@router.post(
+    "/{slug}/processes/{id}/close/",
+    response={200: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="processes_close",
+    summary="Close a published process (409 unless it is published)",
+    auth=requires(MANAGE),
+)
+def close(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+    return _move(request, id, payload, close_process)
+
+
+@router.post(
+    "/{slug}/processes/{id}/reopen/",
+    response={200: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="processes_reopen",
+    summary="Reopen a closed process (409 unless it is closed)",
+    auth=requires(MANAGE),
+)
+def reopen(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+    return _move(request, id, payload, reopen_process)
+
+
+@router.post(
+    "/{slug}/processes/{id}/current-phase/",
+    response={200: ProcessOut, **WRITE_ERRORS},
+    operation_id="processes_set_current_phase",
+    summary="Make one of the process's phases the current one",
+    auth=requires(MANAGE),
+)
+def set_current_phase(request: HttpRequest, slug: str, id: Id, payload: CurrentPhaseIn):
+    network = scoped_network(request)
+    process = get_process_for(request.user, network, id)
+    with service_errors():
+        activate_phase(actor=request.user, process=process, phase=payload.phase, note=payload.note)
+    return _process_out(request, network, id)
 
 
 # --- phases --------------------------------------------------------------------------------------------------
