@@ -1,5 +1,6 @@
-"""Participation: the meetings of processes and the caller's registration; the registrations (names) for those
-who run processes (MANAGE_PROCESSES) only. See legami/api/v1/participation.py for who reads what."""
+"""Participation: the meetings of processes and the caller's registration; the registrations (names), editing a
+meeting, its roll call and its minutes for those who run processes (MANAGE_PROCESSES) only. See
+legami/api/v1/participation.py for who reads what."""
 
 import datetime
 from typing import Any, Literal

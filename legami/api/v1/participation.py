@@ -3,8 +3,10 @@ and answers.
 
 Reading asks for TAKE_PART (every role of the network): published and closed processes, their meetings and their
 proposals are public pages on the site, but the API answers members only. Drafts (and their meetings and proposals)
-exist only for those who run processes (MANAGE_PROCESSES), who also shape processes and meetings. Taking part
-(registering, proposing, supporting, withdrawing one's own proposal) is TAKE_PART; answering is ANSWER_PROPOSALS.
+exist only for those who run processes (MANAGE_PROCESSES), who also shape processes and meetings, and draft a
+process from an accepted aggregated demand or from the needs map's filters. Taking part (registering, proposing,
+supporting, commenting, reporting, withdrawing one's own proposal) is TAKE_PART; answering is ANSWER_PROPOSALS;
+hiding and showing again is MODERATE (legami/api/v1/comments.py).
 The evidence a process started from follows the small-numbers rule exactly as its page does
 (`selectors.processes.evidence_figures`); registrations name people and are for MANAGE_PROCESSES only.
 """
