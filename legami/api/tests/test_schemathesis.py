@@ -26,13 +26,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from legami.aggregation.models import AggregatedDemand, DemandStatus
 from legami.api.openapi import SCHEMA_PATH
 from legami.api.tests.helpers import make_token
 from legami.core.tests import factories as f
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
 from legami.participation.tests.factories import PhaseFactory, ProcessFactory, open_process
 from legami.participation.tests.factories_meetings import MeetingFactory
-from legami.participation.tests.factories_proposals import ProposalFactory
+from legami.participation.tests.factories_proposals import CommentFactory, ProposalFactory, ReportFactory
 from legami.responses.tests.factories_codesign import ApplicationFactory, CallFactory, CriterionFactory
 from legami.responses.tests.factories_responses import MilestoneFactory, ResponseFactory
 
@@ -56,8 +57,8 @@ def _schema():
 
 def _seed(cast) -> None:
     """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations,
-    processes (published, draft, closed) with their phases, meetings and proposals, co-design calls with criteria and
-    an application, responses with a milestone."""
+    processes (published, draft, closed) with their phases, meetings and proposals (commented and reported), an
+    accepted aggregated demand, co-design calls with criteria and an application, responses with a milestone."""
     network, cremona = cast.network, cast.municipalities[0]
     areas = [NeedAreaFactory(network=network, code=f"area-{n}") for n in range(3)]
     household = f.HouseholdFactory(network=network, name="Famiglia Rossi", municipality=cremona)
@@ -75,7 +76,19 @@ def _seed(cast) -> None:
         PhaseFactory(process=ProcessFactory(network=network, title=f"Chiuso {n}", status="closed"))
         for m in range(3):
             MeetingFactory(process=process, capacity=m or None)
-            ProposalFactory(process=process, author=cast.citizen)
+            proposal = ProposalFactory(process=process, author=cast.citizen)
+            CommentFactory(proposal=proposal, author=cast.citizen)
+            ReportFactory(proposal=proposal, reporter=cast.funder)
+    for status in (DemandStatus.ACCEPTED, DemandStatus.CANDIDATE):
+        AggregatedDemand.objects.create(
+            network=network,
+            title="Compagnia",
+            area=areas[0],
+            municipality=cremona,
+            need_count=6,
+            people_count=6,
+            status=status,
+        )
     organization = cast.organization
     for status in ("draft", "open", "evaluation", "ranked"):
         call = CallFactory(network=network, status=status)
@@ -136,5 +149,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 88
+    assert operations == 102
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])

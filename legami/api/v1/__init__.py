@@ -13,6 +13,7 @@ from legami.api.auth import api_auth, capability_of
 from legami.api.errors import install_exception_handlers
 from legami.api.v1 import (
     calls,
+    comments,
     coproduction,
     meetings,
     needs,
@@ -81,6 +82,7 @@ api.add_router("/networks", needs.router)
 api.add_router("/networks", participation.router)
 api.add_router("/networks", meetings.router)
 api.add_router("/networks", proposals.router)
+api.add_router("/networks", comments.router)
 api.add_router("/networks", calls.router)
 api.add_router("/networks", responses.router)
 api.add_router("/networks", coproduction.router)

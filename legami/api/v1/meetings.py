@@ -1,5 +1,6 @@
-"""Participation: the meetings of processes and the caller's registration; the registrations (names) for those
-who run processes (MANAGE_PROCESSES) only. See legami/api/v1/participation.py for who reads what."""
+"""Participation: the meetings of processes and the caller's registration; the registrations (names), editing a
+meeting, its roll call and its minutes for those who run processes (MANAGE_PROCESSES) only. See
+legami/api/v1/participation.py for who reads what."""
 
 import datetime
 from typing import Any, Literal
@@ -29,6 +30,7 @@ from legami.participation.capabilities import MANAGE_PROCESSES as MANAGE
 from legami.participation.capabilities import TAKE_PART
 from legami.participation.selectors.meetings import (
     get_meeting_for,
+    meeting_figures,
     meetings_for,
     places_left,
     registration_of,
@@ -41,10 +43,15 @@ from legami.participation.selectors.processes import (
 from legami.participation.services.meetings import (
     CANCEL_NOTE,
     MEETING_INPUTS,
+    MINUTES_INPUTS,
+    ROLL_CALL_INPUTS,
     cancel_meeting,
     create_meeting,
+    record_minutes,
     register,
+    take_roll_call,
     unregister,
+    update_meeting,
 )
 
 router = Router(tags=["participation"])
@@ -158,6 +165,81 @@ class MeetingIn(Schema):
     registrations_open: bool = MEETING.field("registrations_open")
 
 
+class MeetingPatch(Schema):
+    """A partial change of a scheduled meeting: only the fields sent are changed (more places, or no limit, give
+    them to the people waiting)."""
+
+    model_config = with_server_rules(MEETING_RULES)
+
+    # A default of None with a non-optional type: a field may be left out, but not set to null.
+    title: str = MEETING.field("title", None)
+    agenda: str = MEETING.field("agenda", None)
+    starts_at: Moment = MEETING.field("starts_at", None, description="ISO date and time; without an offset, Rome's.")
+    ends_at: Moment = MEETING.field("ends_at", None, description="After `starts_at`.")
+    place: int | None = MEETING.field("place", None, description="Id of one of the network's places; null to clear.")
+    online_url: str = MEETING.field("online_url", None, description="The link to take part online.")
+    capacity: int | None = MEETING.field("capacity", None, description="Places; null: no limit.")
+    registrations_open: bool = MEETING.field("registrations_open", None)
+
+
+ROLL_CALL = declared(ROLL_CALL_INPUTS)
+
+
+class AttendanceIn(Schema):
+    """The roll call: which registrations were present (every other registered person is absent) and how many
+    other people came. Taken again, it replaces the previous one."""
+
+    model_config = with_server_rules(
+        [
+            *ROLL_CALL.server_rules(ROLL_CALL.rules.fields),
+            {
+                "field": "present",
+                "code": "invalid",
+                "rule": "Ids of this meeting's registrations with the status `registered` (meetings_registrations).",
+            },
+        ]
+    )
+
+    present: list[Id] = Field(
+        default_factory=list,
+        max_length=100_000,
+        description="Ids of the registrations (not of the people) of those present.",
+    )
+    guests: int = ROLL_CALL.field("guests", description="Other people present, not registered (walk-ins).")
+
+
+class FiguresOut(Schema):
+    """The meeting's attendance in figures."""
+
+    registered: int
+    present: int
+    absent: int
+    guests: int = Field(..., description="Other people present, not registered.")
+    new_faces: int = Field(..., description="People present whose first meeting in the network this is.")
+    roll_call_taken: bool
+
+
+class AttendanceOut(Schema):
+    """The roll call as recorded: the figures and each registration, present (`attended`) or not."""
+
+    figures: FiguresOut
+    roll_call_at: datetime.datetime | None = Field(..., description="When the roll call was last taken.")
+    registrations: list[RegistrationOut]
+
+
+MINUTES = declared(MINUTES_INPUTS)
+
+
+class MinutesIn(Schema):
+    """The meeting's minutes and outcomes, both replaced (one left out becomes empty). They are public: write
+    what was said and decided, never the names of the people present."""
+
+    model_config = with_server_rules(MINUTES.server_rules(MINUTES.rules.fields))
+
+    minutes: str = MINUTES.field("minutes", description="What was said (public: it names no one).")
+    outcomes: str = MINUTES.field("outcomes", description="What was decided, the next steps.")
+
+
 CANCEL = declared(CANCEL_NOTE)
 
 
@@ -215,6 +297,57 @@ def create_meeting_of(request: HttpRequest, slug: str, id: Id, payload: MeetingI
 def get_meeting(request: HttpRequest, slug: str, id: Id):
     network = scoped_network(request)
     return _meeting_out(request, network, id)
+
+
+@router.patch(
+    "/{slug}/meetings/{id}/",
+    response={200: MeetingDetailOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="meetings_update",
+    summary="Change some fields of a meeting (409 when it is cancelled)",
+    auth=requires(MANAGE),
+)
+def update(request: HttpRequest, slug: str, id: Id, payload: MeetingPatch):
+    network = scoped_network(request)
+    meeting = get_meeting_for(request.user, network, id)
+    with refusals():
+        update_meeting(actor=request.user, meeting=meeting, data=payload.dict(exclude_unset=True))
+    return _meeting_out(request, network, id)
+
+
+@router.put(
+    "/{slug}/meetings/{id}/minutes/",
+    response={200: MeetingDetailOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="meetings_minutes",
+    summary="Write the minutes and outcomes of a meeting (public; 409 when it is cancelled)",
+    auth=requires(MANAGE),
+)
+def minutes(request: HttpRequest, slug: str, id: Id, payload: MinutesIn):
+    network = scoped_network(request)
+    meeting = get_meeting_for(request.user, network, id)
+    with refusals():
+        record_minutes(actor=request.user, meeting=meeting, data=payload.dict())
+    return _meeting_out(request, network, id)
+
+
+@router.put(
+    "/{slug}/meetings/{id}/attendance/",
+    response={200: AttendanceOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="meetings_attendance",
+    summary="Take the roll call: who of the registered came, and how many others (409 when the meeting is cancelled "
+    "or its day has not come)",
+    auth=requires(MANAGE),
+)
+def attendance(request: HttpRequest, slug: str, id: Id, payload: AttendanceIn):
+    network = scoped_network(request)
+    meeting = get_meeting_for(request.user, network, id)
+    with refusals():
+        take_roll_call(actor=request.user, meeting=meeting, present=payload.present, guests=payload.guests)
+    meeting = get_meeting_for(request.user, network, id)
+    return {
+        "figures": meeting_figures(meeting),
+        "roll_call_at": meeting.roll_call_at,
+        "registrations": _registrations(meeting),
+    }
 
 
 @router.post(
@@ -283,6 +416,11 @@ def unregister_me(request: HttpRequest, slug: str, id: Id):
 def registrations(request: HttpRequest, slug: str, id: Id):
     network = scoped_network(request)
     meeting = get_meeting_for(request.user, network, id)
+    return _registrations(meeting)
+
+
+def _registrations(meeting: Any) -> list[dict[str, Any]]:
+    """The meeting's registrations, the registered and the waiting list in order, then the cancelled."""
     return [
         {
             "id": row.registration.pk,

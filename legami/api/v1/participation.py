@@ -3,8 +3,10 @@ and answers.
 
 Reading asks for TAKE_PART (every role of the network): published and closed processes, their meetings and their
 proposals are public pages on the site, but the API answers members only. Drafts (and their meetings and proposals)
-exist only for those who run processes (MANAGE_PROCESSES), who also shape processes and meetings. Taking part
-(registering, proposing, supporting, withdrawing one's own proposal) is TAKE_PART; answering is ANSWER_PROPOSALS.
+exist only for those who run processes (MANAGE_PROCESSES), who also shape processes and meetings, and draft a
+process from an accepted aggregated demand or from the needs map's filters. Taking part (registering, proposing,
+supporting, commenting, reporting, withdrawing one's own proposal) is TAKE_PART; answering is ANSWER_PROPOSALS;
+hiding and showing again is MODERATE (legami/api/v1/comments.py).
 The evidence a process started from follows the small-numbers rule exactly as its page does
 (`selectors.processes.evidence_figures`); registrations name people and are for MANAGE_PROCESSES only.
 """
@@ -24,6 +26,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
+from legami.aggregation.selectors.demands import get_demand_for_user
 from legami.api.auth import requires
 from legami.api.errors import BODY, conflict_errors, service_errors
 from legami.api.references import municipality_by_istat_code
@@ -42,7 +45,10 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
+from legami.api.v1.needs import Channel, NeedStatus, TargetGroup
 from legami.core import smallnumbers
+from legami.needs.forms.map import MapFilterForm
+from legami.needs.selectors.map import MapFilters
 from legami.network.models import Network
 from legami.participation.capabilities import MANAGE_PROCESSES as MANAGE
 from legami.participation.capabilities import TAKE_PART
@@ -54,6 +60,7 @@ from legami.participation.selectors.processes import (
     open_phase,
     processes_for,
 )
+from legami.participation.services.from_map import create_process_from_map
 from legami.participation.services.processes import (
     PHASE_INPUTS,
     PROCESS_INPUTS,
@@ -62,6 +69,7 @@ from legami.participation.services.processes import (
     close_process,
     create_phase,
     create_process,
+    create_process_from_demand,
     delete_phase,
     publish_process,
     reopen_process,
@@ -358,6 +366,113 @@ def create(request: HttpRequest, slug: str, payload: ProcessIn):
     data = _process_data(payload.dict())
     with service_errors():
         process = create_process(actor=request.user, network=network, data=data)
+    return Status(201, _process_out(request, network, process.pk))
+
+
+# --- processes started from evidence: an aggregated demand, the needs map ------------------------------------
+# (before /processes/{id}/, whose pattern would also take "from-map")
+
+
+class FromDemandIn(Schema):
+    """The kind of process to draft from an accepted (or answered) aggregated demand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ProcessKind = Field("community_lab", description="The kind of process.")
+
+
+class MapFiltersIn(Schema):
+    """The needs map's filters, as the map takes them (each one left out: any). The evidence is what the public map
+    shows for them: figures about fewer than k people are suppressed."""
+
+    model_config = with_server_rules(
+        [
+            {"field": "area", "code": "invalid_choice", "rule": "One of the network's need areas."},
+            {"field": "district", "code": "invalid_choice", "rule": "One of the network's social districts."},
+            {**UNKNOWN_MUNICIPALITY, "field": "municipality"},
+            {"field": "municipality", "code": "invalid_choice", "rule": "A Comune of the network's territory."},
+            {"field": "municipality", "code": "invalid", "rule": "With a social district: a Comune in it."},
+            {"field": "date_from", "code": "invalid", "rule": "Not in the future."},
+            {"field": "date_to", "code": "invalid", "rule": "Not before `date_from`."},
+        ]
+    )
+
+    area: Id | None = Field(None, description="Id of one of the network's need areas.")
+    target_group: TargetGroup | None = None
+    district: Id | None = Field(None, description="Id of one of the network's social districts (ambiti).")
+    municipality: IstatCode | None = Field(None, description="ISTAT code of a Comune of the network's territory.")
+    date_from: Day | None = Field(None, description="Needs recorded from this day.")
+    date_to: Day | None = Field(None, description="Needs recorded up to this day.")
+    origin: Literal["expressed", "detected"] | None = Field(
+        None, description="Needs expressed by the people themselves, or detected by the operators."
+    )
+    status: NeedStatus | None = None
+    channel: Channel | None = None
+
+
+class FromMapIn(Schema):
+    """A process to draft from a reading of the needs map: its title, its kind and the map's filters."""
+
+    model_config = with_server_rules(
+        [
+            *(rule for rule in PROCESS.server_rules(["title"]) if rule.get("field") == "title"),
+            {"rule": "Some need matches the filters (else 409): a process starts from the needs it answers."},
+        ]
+    )
+
+    title: str = PROCESS.field("title")
+    kind: ProcessKind = Field("community_lab", description="The kind of process.")
+    filters: MapFiltersIn = Field(default_factory=MapFiltersIn, description="The needs map's filters.")
+
+
+def _map_filters(request: HttpRequest, network: Network, payload: MapFiltersIn) -> MapFilters:
+    """The filters checked as the needs map checks them (its own form): a 422 names each bad one."""
+    loc = (*BODY, "filters")
+    given = payload.dict()
+    municipality = municipality_by_istat_code(given["municipality"], loc=(*loc, "municipality"))
+    data = {name: "" if value is None else str(value) for name, value in given.items()}
+    data["municipality"] = str(municipality.pk) if municipality is not None else ""
+    for name in ("date_from", "date_to"):
+        if given[name] is not None:
+            data[name] = given[name].isoformat()
+    form = MapFilterForm(data, viewer=request.user, network=network, exact=False)
+    if not form.is_valid():
+        with service_errors(loc):
+            raise DjangoValidationError(form.errors.as_data())
+    return form.filters()
+
+
+@router.post(
+    "/{slug}/processes/from-demand/{demand_id}/",
+    response={201: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="processes_from_demand",
+    summary="Draft a process from an aggregated demand: its figures and area become the evidence (409 unless the "
+    "demand is accepted or answered)",
+    auth=requires(MANAGE),
+)
+def from_demand(request: HttpRequest, slug: str, demand_id: Id, payload: FromDemandIn):
+    network = scoped_network(request)
+    demand = get_demand_for_user(request.user, network, demand_id)
+    with refusals():
+        process = create_process_from_demand(actor=request.user, demand=demand, kind=payload.kind)
+    return Status(201, _process_out(request, network, process.pk))
+
+
+@router.post(
+    "/{slug}/processes/from-map/",
+    response={201: ProcessOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="processes_from_map",
+    summary="Draft a process from the needs map's filters: the public map's figures for them become the evidence "
+    "(409 when no need matches)",
+    auth=requires(MANAGE),
+)
+def from_map(request: HttpRequest, slug: str, payload: FromMapIn):
+    network = scoped_network(request)
+    filters = _map_filters(request, network, payload.filters)
+    with refusals():
+        process = create_process_from_map(
+            actor=request.user, network=network, filters=filters, title=payload.title, kind=payload.kind
+        )
     return Status(201, _process_out(request, network, process.pk))
 
 

@@ -116,7 +116,7 @@ class ProposalPage(PageNumberPagination):
         return {**page, "items": rows}
 
 
-def _proposal_out(request: HttpRequest, network: Network, pk: int) -> Any:
+def proposal_out(request: HttpRequest, network: Network, pk: int) -> Any:
     """The proposal as the caller may see it, read again: whether they support it, whether they may read it."""
     proposal = get_proposal_for(request.user, network, pk)
     proposal.supported = is_supported_by(request.user, proposal)  # type: ignore[attr-defined]
@@ -200,7 +200,7 @@ def create_proposal_in(request: HttpRequest, slug: str, id: Id, payload: Proposa
     process = get_process_for(request.user, network, id)
     with refusals():
         proposal = create_proposal(actor=request.user, process=process, data=payload.dict())
-    return Status(201, _proposal_out(request, network, proposal.pk))
+    return Status(201, proposal_out(request, network, proposal.pk))
 
 
 @router.get(
@@ -212,7 +212,7 @@ def create_proposal_in(request: HttpRequest, slug: str, id: Id, payload: Proposa
 )
 def get_proposal(request: HttpRequest, slug: str, id: Id):
     network = scoped_network(request)
-    return _proposal_out(request, network, id)
+    return proposal_out(request, network, id)
 
 
 @router.put(
@@ -232,7 +232,7 @@ def support_it(request: HttpRequest, slug: str, id: Id):
     except HttpError:
         if not is_supported_by(request.user, proposal):
             raise
-    return _proposal_out(request, network, id)
+    return proposal_out(request, network, id)
 
 
 @router.delete(
@@ -247,7 +247,7 @@ def unsupport_it(request: HttpRequest, slug: str, id: Id):
     proposal = get_proposal_for(request.user, network, id)
     with refusals():
         unsupport(actor=request.user, proposal=proposal)
-    return _proposal_out(request, network, id)
+    return proposal_out(request, network, id)
 
 
 @router.post(
@@ -262,7 +262,7 @@ def answer(request: HttpRequest, slug: str, id: Id, payload: AnswerIn):
     proposal = get_proposal_for(request.user, network, id)
     with refusals():
         answer_proposal(actor=request.user, proposal=proposal, status=payload.status, answer=payload.answer)
-    return _proposal_out(request, network, id)
+    return proposal_out(request, network, id)
 
 
 @router.post(
@@ -279,4 +279,4 @@ def withdraw(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
         raise PermissionDenied("not the author")
     with refusals():
         withdraw_proposal(actor=request.user, proposal=proposal, note=payload.note)
-    return _proposal_out(request, network, id)
+    return proposal_out(request, network, id)

@@ -184,14 +184,31 @@ class ThreadItem:
         return self.comment.hidden_at is not None
 
 
+def comments_for(viewer: Any, proposal: Proposal, *, moderator: bool | None = None) -> QuerySet[Comment]:
+    """The proposal's comments `viewer` may list, oldest first (a reply always after what it answers), with their
+    authors: none of a hidden proposal's for anyone but the moderators, as its comments may quote it
+    (`moderator`: whether `viewer` moderates, when the caller already knows)."""
+    comments = Comment.objects.filter(proposal=proposal).select_related("author").order_by("created_at", "id")
+    if moderator is None:
+        moderator = moderates(viewer, proposal.network)
+    if proposal.hidden_at is not None and not moderator:
+        return comments.none()
+    return comments
+
+
+def comment_readable(comment: Comment, *, moderator: bool) -> bool:
+    """Whether a comment's words may be read: when it is not hidden, or by the moderators (`moderates`)."""
+    return comment.hidden_at is None or moderator
+
+
 def comment_thread(viewer: Any, proposal: Proposal) -> list[ThreadItem]:
     """The proposal's comments as threads, oldest first, in one query; a hidden comment's words only for the
     moderators (everyone reads the reason)."""
     reader = moderates(viewer, proposal.network)
     items: dict[int, ThreadItem] = {}
     roots: list[ThreadItem] = []
-    for row in proposal.comments.select_related("author").order_by("created_at", "id"):
-        visible = row.hidden_at is None or reader
+    for row in comments_for(viewer, proposal, moderator=reader):
+        visible = comment_readable(row, moderator=reader)
         item = ThreadItem(comment=row, author=public_name(row.author), text=row.body if visible else None)
         items[row.pk] = item
         parent = items.get(row.parent_id) if row.parent_id else None
