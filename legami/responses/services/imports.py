@@ -33,8 +33,14 @@ from legami.core.permissions import can, require
 from legami.network.models import Network
 from legami.network.selectors.organizations import organizations_staffed_by
 from legami.responses.capabilities import MANAGE_RESPONSES, RECORD_COPRODUCTION
-from legami.responses.models import ContributorKind, CoProduction, CoProductionKind, Response, ResponsePartner
-from legami.responses.models import ResponseStatus
+from legami.responses.models import (
+    ContributorKind,
+    CoProduction,
+    CoProductionKind,
+    Response,
+    ResponsePartner,
+    ResponseStatus,
+)
 from legami.responses.services.coproduction import ENTRY_INPUTS, record_entry
 
 _CONTRIBUTOR = ENTRY_INPUTS["contributor"]
@@ -73,8 +79,8 @@ IMPORT_RULES = ENTRY_INPUTS.extend(
 )
 
 # The Italian word the export writes for each contributor and kind (the import reads them back).
-CONTRIBUTOR_WORDS = {ContributorKind.PARTNER: "partner", ContributorKind.CITIZENS: "cittadini"}
-KIND_WORDS = {
+CONTRIBUTOR_WORDS: dict[str, str] = {ContributorKind.PARTNER: "partner", ContributorKind.CITIZENS: "cittadini"}
+KIND_WORDS: dict[str, str] = {
     CoProductionKind.HOURS: "ore",
     CoProductionKind.SPACE: "spazio",
     CoProductionKind.MONEY: "denaro",
@@ -258,7 +264,9 @@ def coproduction_export_rows(entries: Iterable[CoProduction]) -> Iterator[list[A
         ]
 
 
-def export_coproduction(*, actor: Any, network: Network, fmt: str, response: Response | None = None) -> HttpResponseBase:
+def export_coproduction(
+    *, actor: Any, network: Network, fmt: str, response: Response | None = None
+) -> HttpResponseBase:
     """A CSV or XLSX download of the ledger (one response's, or the network's) in the import format; audited."""
     require(actor, RECORD_COPRODUCTION, network)
     if fmt not in EXPORT_FORMATS:

@@ -98,7 +98,9 @@ def test_a_good_file_records_every_row_with_the_importer_as_recorder_and_audits(
 
 def test_english_headers_are_accepted(cast, response):
     english = ("response", "organization", "contributor", "kind", "quantity", "people", "date", "description")
-    row = dict(zip(english, (response.pk, "Cooperativa Il Ponte", "partner", "hours", "2", "", "2025-01-02", "x")))
+    row = dict(
+        zip(english, (response.pk, "Cooperativa Il Ponte", "partner", "hours", "2", "", "2025-01-02", "x"), strict=True)
+    )
     outcome = run(cast, cast.coordinator, [row], header=english)
     assert outcome.ok, problems(outcome)
     assert CoProduction.objects.get().quantity == Decimal("2.00")
@@ -239,7 +241,9 @@ def test_the_ledger_links_to_the_import_for_who_may_record(cast, response, login
     assert import_url not in login(cast.funder).get(url(cast, "coproduction", response.pk)).content.decode()
 
 
-def test_the_pages_run_the_import_and_refuse_who_may_not_record(cast, response, login, django_capture_on_commit_callbacks):
+def test_the_pages_run_the_import_and_refuse_who_may_not_record(
+    cast, response, login, django_capture_on_commit_callbacks
+):
     client = login(cast.coordinator)
     page = client.get(url(cast, "coproduction_import")).content.decode()
     assert "<code>risposta</code>" in page and "<code>quantita</code>" in page

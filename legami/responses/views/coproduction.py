@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from legami.core import smallnumbers
 from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS
+from legami.core.forms import add_service_errors
 from legami.core.imports.views import bad_format
 from legami.core.parsing import parse_id
-from legami.core.forms import add_service_errors
 from legami.core.permissions import can
 from legami.network.models import Network, Organization
 from legami.network.selectors.organizations import organizations_staffed_by
