@@ -5,6 +5,9 @@ A response's accountability page and the list of responses are public; the rest 
 
 from django.urls import path
 
+from legami.core.decorators import network_view
+from legami.core.imports.views import import_urls
+from legami.responses.services.imports import COPRODUCTION_IMPORT
 from legami.responses.views import calls, coproduction, coprogramming, giveback, responses
 
 app_name = "responses"
@@ -30,6 +33,9 @@ urlpatterns = [
     path("<int:pk>/coproduction/new/", coproduction.entry_create, name="coproduction_create"),
     path("coproduction/<int:pk>/delete/", coproduction.entry_delete, name="coproduction_delete"),
     path("coproduction/partners/", coproduction.partner_totals, name="coproduction_partners"),
+    # The co-production file: coproduction/import/, import/template/, import/jobs/<pk>/; each row names its response.
+    *import_urls(COPRODUCTION_IMPORT, guard=network_view, prefix="coproduction/"),
+    path("coproduction/export/", coproduction.ledger_export, name="coproduction_export"),
     # Give-back places.
     path("give-back/", giveback.place_list, name="giveback_places"),
     path("<int:pk>/give-back/new/", giveback.place_create, name="giveback_create"),

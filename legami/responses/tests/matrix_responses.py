@@ -31,6 +31,11 @@ ROUTES: dict[str, Row] = {
     # coordinator's, so partner staff (who may record) may not remove it.
     "responses:coproduction_delete": Row(RECORD, obj="responses_entry", overrides={"partner_staff": 403}),
     "responses:coproduction_partners": Row(VIEW),
+    # The co-production file: imported and exported by who may record (partner staff: their own organisation's rows).
+    "responses:coproduction_import": Row(RECORD),
+    "responses:coproduction_import_template": Row(RECORD),
+    "responses:coproduction_import_job": Row(RECORD, obj="responses_coproduction_job"),
+    "responses:coproduction_export": Row(RECORD),
     # Give-back places: listed for the network's operators and partners, offered and closed by who runs responses.
     "responses:giveback_places": Row(VIEW),
     "responses:giveback_create": Row(MANAGE, obj="responses_response"),
@@ -41,6 +46,7 @@ ROUTES: dict[str, Row] = {
 
 def objects(cast) -> dict:
     """An active response in Cremona with a partner, a budget line, a milestone, an entry and give-back places."""
+    from legami.core.models import Job
     from legami.responses.models import ContributorKind
     from legami.responses.tests.factories_responses import (
         BudgetLineFactory,
@@ -66,4 +72,12 @@ def objects(cast) -> dict:
             recorded_by=cast.coordinator,
         ),
         "responses_place": GiveBackPlaceFactory(response=response, host=cast.organization),
+        "responses_coproduction_job": Job.objects.create(
+            network=network,
+            kind="coproduction_import",
+            actor=cast.coordinator,
+            status=Job.Status.SUCCEEDED,
+            original_name="coproduzione.csv",
+            result={"created": 0},
+        ),
     }

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core import smallnumbers
 from legami.core.decorators import network_view
+from legami.core.exports import EXPORT_FORMATS
 from legami.core.forms import add_service_errors
+from legami.core.imports.views import bad_format
+from legami.core.parsing import parse_id
 from legami.core.permissions import can
 from legami.network.models import Network, Organization
 from legami.network.selectors.organizations import organizations_staffed_by
@@ -26,6 +29,7 @@ from legami.responses.selectors.coproduction import KINDS, ledger_for, totals_by
 from legami.responses.selectors.coproduction import partner_totals as totals_per_partner
 from legami.responses.selectors.responses import get_response
 from legami.responses.services.coproduction import delete_entry, may_delete, record_entry
+from legami.responses.services.imports import export_coproduction
 
 NAV = "responses"
 
@@ -109,3 +113,20 @@ def partner_totals(request: HttpRequest, network: Network) -> HttpResponse:
     limit = smallnumbers.limit_for(request.user, network)
     context = {"nav": NAV, "rows": totals_per_partner(network, limit=limit), "kinds": KINDS, "k": smallnumbers.k()}
     return render(request, "responses/coproduction/partners.html", context)
+
+
+@require_GET
+@network_view(RECORD_COPRODUCTION)
+def ledger_export(request: HttpRequest, network: Network) -> HttpResponseBase:
+    """Download the ledger (of one response with ?response=<pk>) in the import's columns, CSV (default) or XLSX: the
+    entries the viewer may re-import (partner staff: their own organisation's)."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        return bad_format(request, fmt, nav=NAV)
+    response = None
+    if request.GET.get("response"):
+        pk = parse_id(request.GET["response"])
+        if pk is None:
+            raise Http404
+        response = get_response(network, pk)
+    return export_coproduction(actor=request.user, network=network, fmt=fmt, response=response)
