@@ -685,6 +685,9 @@ def responses(ctx: Context) -> None:
     shot(coordinator, "codesign-call")
     coordinator.goto(call + "ranking/")
     shot(coordinator, "codesign-ranking")
+    # The partners' spreadsheets of hours, spaces and money: the co-production import page.
+    coordinator.goto(network_url("responses/coproduction/import/"))
+    shot(coordinator, "coproduction-import")
     coordinator.context.close()
 
 
