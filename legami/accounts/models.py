@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.models import TimeStampedModel
@@ -47,8 +48,6 @@ class User(AbstractUser):
     def acting_name(self) -> str:
         """How the user is named to other members where they acted (a history, a review, a score, a sign-off):
         their name, never their e-mail."""
-        from django.utils.translation import gettext
-
         return (self.full_name or self.get_full_name() or "").strip() or gettext("A member of the network")
 
 
