@@ -10,7 +10,10 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext
 
 from legami.core import smallnumbers
+from legami.core.permissions import can
 from legami.network.models import Network
+from legami.network.selectors.organizations import organizations_staffed_by
+from legami.responses.capabilities import MANAGE_RESPONSES
 from legami.responses.models import ContributorKind, CoProduction, CoProductionKind, Response
 
 KINDS = list(CoProductionKind)
@@ -74,3 +77,15 @@ def partner_totals(network: Network, *, limit: int | None) -> list[dict[str, Any
         .order_by()
     )
     return _rows(values, limit=limit)
+
+
+def exportable_entries(actor: Any, network: Network) -> QuerySet[CoProduction]:
+    """The entries `actor` may download, and so re-import: all of them for those who run responses, the entries of
+    their own organisations for partner staff (never citizens' counts)."""
+    entries = CoProduction.objects.filter(network=network).select_related("organization")
+    if not can(actor, MANAGE_RESPONSES, network):
+        entries = entries.filter(
+            contributor=ContributorKind.PARTNER,
+            organization__in=organizations_staffed_by(actor, network).values("pk"),
+        )
+    return entries.order_by("response_id", "on_date", "id")

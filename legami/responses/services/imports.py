@@ -15,24 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
-from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.imports import Column, ImportContext, ImportDeclaration, RowCheck
 from legami.core.imports.pipeline import ImportOutcome, Progress, import_file
 from legami.core.models import AuditEvent, DataClass
 from legami.core.parsing import parse_id
-from legami.core.permissions import can, require
+from legami.core.permissions import require
 from legami.network.models import Network
-from legami.network.selectors.organizations import organizations_staffed_by
-from legami.responses.capabilities import MANAGE_RESPONSES, RECORD_COPRODUCTION
+from legami.responses.capabilities import RECORD_COPRODUCTION
 from legami.responses.models import (
     ContributorKind,
     CoProduction,
@@ -41,6 +37,7 @@ from legami.responses.models import (
     ResponsePartner,
     ResponseStatus,
 )
+from legami.responses.selectors.coproduction import exportable_entries
 from legami.responses.services.coproduction import ENTRY_INPUTS, record_entry
 
 _CONTRIBUTOR = ENTRY_INPUTS["contributor"]
@@ -236,18 +233,6 @@ def import_coproduction_file(
 # --- export -------------------------------------------------------------------------------------
 
 
-def exportable_entries(actor: Any, network: Network) -> QuerySet[CoProduction]:
-    """The entries `actor` may download, and so re-import: all of them for those who run responses, the entries of
-    their own organisations for partner staff (never citizens' counts)."""
-    entries = CoProduction.objects.filter(network=network).select_related("organization")
-    if not can(actor, MANAGE_RESPONSES, network):
-        entries = entries.filter(
-            contributor=ContributorKind.PARTNER,
-            organization__in=organizations_staffed_by(actor, network).values("pk"),
-        )
-    return entries.order_by("response_id", "on_date", "id")
-
-
 def coproduction_export_rows(entries: Iterable[CoProduction]) -> Iterator[list[Any]]:
     """The COPRODUCTION_IMPORT_COLUMNS cells of each entry (entries with the organisation loaded)."""
     for entry in entries:
@@ -264,19 +249,15 @@ def coproduction_export_rows(entries: Iterable[CoProduction]) -> Iterator[list[A
         ]
 
 
-def export_coproduction(
+def record_coproduction_export(
     *, actor: Any, network: Network, fmt: str, response: Response | None = None
-) -> HttpResponseBase:
-    """A CSV or XLSX download of the ledger (one response's, or the network's) in the import format; audited."""
+) -> QuerySet[CoProduction]:
+    """Audit a download of the ledger (one response's, or the network's) in the import format, and return the
+    entries it holds: those `actor` may re-import (selectors.coproduction.exportable_entries)."""
     require(actor, RECORD_COPRODUCTION, network)
-    if fmt not in EXPORT_FORMATS:
-        raise ValidationError(
-            {"format": _("Unknown format “%(fmt)s”: choose csv or xlsx.") % {"fmt": fmt}}, code="invalid_format"
-        )
     entries = exportable_entries(actor, network)
     if response is not None:
         entries = entries.filter(response=response)
-    count = entries.count()
     scope = f"response {response.pk}" if response is not None else network.slug
     with transaction.atomic():
         record_event(
@@ -285,14 +266,7 @@ def export_coproduction(
             network=network,
             object_type=CoProduction._meta.label_lower,
             object_repr=f"co-production of {scope} ({fmt})",
-            after={"count": count, "format": fmt, "response": response.pk if response is not None else None},
+            after={"count": entries.count(), "format": fmt, "response": response.pk if response is not None else None},
             data_class=DataClass.PERSONAL,
         )
-    suffix = f"-{response.pk}" if response is not None else ""
-    filename = f"{network.slug}-coproduzione{suffix}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    return export_response(
-        rows=coproduction_export_rows(entries.iterator(chunk_size=2000)),
-        header=COPRODUCTION_IMPORT_COLUMNS,
-        filename=filename,
-        fmt=fmt,
-    )
+    return entries

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core import smallnumbers
 from legami.core.decorators import network_view
-from legami.core.exports import EXPORT_FORMATS
+from legami.core.exports import EXPORT_FORMATS, export_response
 from legami.core.forms import add_service_errors
 from legami.core.imports.views import bad_format
 from legami.core.parsing import parse_id
@@ -29,7 +29,11 @@ from legami.responses.selectors.coproduction import KINDS, ledger_for, totals_by
 from legami.responses.selectors.coproduction import partner_totals as totals_per_partner
 from legami.responses.selectors.responses import get_response
 from legami.responses.services.coproduction import delete_entry, may_delete, record_entry
-from legami.responses.services.imports import export_coproduction
+from legami.responses.services.imports import (
+    COPRODUCTION_IMPORT_COLUMNS,
+    coproduction_export_rows,
+    record_coproduction_export,
+)
 
 NAV = "responses"
 
@@ -129,4 +133,11 @@ def ledger_export(request: HttpRequest, network: Network) -> HttpResponseBase:
         if pk is None:
             raise Http404
         response = get_response(network, pk)
-    return export_coproduction(actor=request.user, network=network, fmt=fmt, response=response)
+    entries = record_coproduction_export(actor=request.user, network=network, fmt=fmt, response=response)
+    suffix = f"-{response.pk}" if response is not None else ""
+    return export_response(
+        rows=coproduction_export_rows(entries.iterator(chunk_size=2000)),
+        header=COPRODUCTION_IMPORT_COLUMNS,
+        filename=f"{network.slug}-coproduzione{suffix}-{timezone.localdate():%Y-%m-%d}.{fmt}",
+        fmt=fmt,
+    )
