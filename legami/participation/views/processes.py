@@ -199,8 +199,7 @@ def process_from_map(request: HttpRequest, network: Network) -> HttpResponse:
     """Start a process from the needs map's filters (in the address): the public figures for them are the evidence."""
     map_form = MapFilterForm(request.GET, viewer=request.user, network=network, exact=False)
     filters = map_form.filters() if map_form.is_valid() else None
-    figures = public_figures(network, filters) if filters is not None else None
-    evidence = map_evidence(network, filters, figures) if filters is not None and figures is not None else None
+    evidence = map_evidence(network, filters, public_figures(network, filters)) if filters is not None else None
     initial = {"title": _suggested_title(evidence["filters"]) if evidence else ""}
     form = FromMapForm(request.POST or None, initial=initial)
     if request.method == "POST" and filters is not None and form.is_valid():
