@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "legami.aggregation",
     "legami.participation",
     "legami.responses",
+    "legami.exchange",
     "legami.api",
     "legami.demo",
 ]

@@ -1,0 +1,275 @@
+"""Incroci di comunità: the community's offers, their matches with needs, the time bank and shared spaces."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from legami.core.fields import EncryptedTextField
+from legami.core.models import HistoryEvent, NetworkScopedModel
+
+# --- offers ----------------------------------------------------------------------------------------------
+
+
+class OfferKind(models.TextChoices):
+    TIME = "time", _("Time")
+    SKILL = "skill", _("Skill")
+    GOOD = "good", _("Goods")
+    SPACE = "space", _("Space")
+    TRANSPORT = "transport", _("Transport")
+
+
+class OfferStatus(models.TextChoices):
+    # Sent from the public form: an operator checks it before it is matched.
+    PENDING = "pending", pgettext_lazy("offer status", "To be checked")
+    OPEN = "open", pgettext_lazy("offer status", "Open")
+    PAUSED = "paused", pgettext_lazy("offer status", "Paused")
+    CLOSED = "closed", pgettext_lazy("offer status", "Closed")
+
+
+class Offer(NetworkScopedModel):
+    """What a person or an organisation offers the community: time, a skill, goods, a space, transport."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="offers", verbose_name=_("network")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
+    areas = models.ManyToManyField("needs.NeedArea", related_name="offers", verbose_name=_("need areas"))
+    status = models.CharField(_("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    # who offers: a person of the registry, an organisation, or a citizen of the public form (contact below)
+    person = models.ForeignKey(
+        "network.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        verbose_name=_("person"),
+    )
+    organization = models.ForeignKey(
+        "network.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        verbose_name=_("organisation"),
+    )
+    contact_name = EncryptedTextField(_("contact name"), max_length=200, blank=True)
+    contact_email = EncryptedTextField(_("contact e-mail"), max_length=254, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=30, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        verbose_name=_("posted by"),
+    )
+    # where and how far
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("Comune")
+    )
+    neighbourhood = models.ForeignKey(
+        "territory.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("neighbourhood"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    radius_km = models.DecimalField(
+        _("how far (km)"),
+        max_digits=5,
+        decimal_places=1,
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text=_("How far from the place given the offer can reach."),
+    )
+    time_windows = models.JSONField(_("availability"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("needs at once"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("How many needs the offer can serve at the same time."),
+    )
+    # ISO 639-1 codes ("it", "en", "ar"…) of the languages the offerer speaks
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    step_free = models.BooleanField(
+        _("step-free access"), default=False, help_text=_("Reachable and usable without steps (wheelchairs).")
+    )
+    accessibility_notes = models.CharField(_("accessibility notes"), max_length=300, blank=True)
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        indexes = [models.Index(fields=["network", "status", "-created_at"], name="offer_network_status")]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="offer_capacity_positive"),
+            models.CheckConstraint(condition=Q(radius_km__gte=0) & Q(radius_km__lte=200), name="offer_radius_range"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="offer_point_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferEvent(HistoryEvent):
+    subject_field = "offer"
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events", verbose_name=_("offer"))
+    from_status = models.CharField(_("from"), max_length=20, choices=OfferStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OfferStatus.choices)
+
+    class Meta(HistoryEvent.Meta):
+        verbose_name = _("offer event")
+        verbose_name_plural = _("offer events")
+
+
+# --- matches ---------------------------------------------------------------------------------------------
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("match status", "Proposed")
+    ACCEPTED = "accepted", pgettext_lazy("match status", "Accepted")
+    ACTIVE = "active", pgettext_lazy("match status", "Active")
+    COMPLETED = "completed", pgettext_lazy("match status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("match status", "Cancelled")
+
+
+LIVE_MATCH_STATES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.ACTIVE)
+
+
+class MatchingRun(NetworkScopedModel):
+    """One run of the matching engine over a network's open needs and offers, and what it found."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="matching_runs", verbose_name=_("network")
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the filters the run was limited to (area, Comune…), as chosen on the page
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    needs_considered = models.PositiveIntegerField(_("needs considered"), default=0)
+    offers_considered = models.PositiveIntegerField(_("offers considered"), default=0)
+    compatible_pairs = models.PositiveIntegerField(_("compatible pairs"), default=0)
+    proposed = models.PositiveIntegerField(_("matches proposed"), default=0)
+    total_distance_km = models.DecimalField(_("total distance (km)"), max_digits=12, decimal_places=3, default=0)
+    seconds = models.DecimalField(_("seconds"), max_digits=9, decimal_places=3, default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+
+
+class Match(NetworkScopedModel):
+    """A need meeting an offer: proposed by the engine or by an operator, accepted by both sides, followed."""
+
+    class Origin(models.TextChoices):
+        ENGINE = "engine", _("Matching engine")
+        MANUAL = "manual", _("By hand")
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="matches", verbose_name=_("network")
+    )
+    need = models.ForeignKey("needs.Need", on_delete=models.CASCADE, related_name="matches", verbose_name=_("need"))
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="matches", verbose_name=_("offer"))
+    status = models.CharField(_("status"), max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, default=Origin.MANUAL)
+    run = models.ForeignKey(
+        MatchingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches", verbose_name=_("run")
+    )
+    distance_km = models.DecimalField(_("distance (km)"), max_digits=8, decimal_places=3, null=True, blank=True)
+    # why the pair fits, in the words of the day it was proposed ("stessa area: Casa; a 1,2 km; …")
+    explanation = models.CharField(_("why"), max_length=500, blank=True)
+    need_accepted_at = models.DateTimeField(_("accepted for the need at"), null=True, blank=True)
+    need_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offer_accepted_at = models.DateTimeField(_("accepted for the offer at"), null=True, blank=True)
+    offer_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # feedback at the end, from each side (1–5 and a few words)
+    need_rating = models.PositiveSmallIntegerField(
+        _("rating from the need's side"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    offer_rating = models.PositiveSmallIntegerField(
+        _("rating from the offer's side"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    feedback = EncryptedTextField(_("feedback"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        indexes = [models.Index(fields=["network", "status", "-created_at"], name="match_network_status")]
+        constraints = [
+            # a need is matched at most once at a time
+            models.UniqueConstraint(
+                fields=["need"],
+                condition=Q(status__in=["proposed", "accepted", "active"]),
+                name="match_one_live_per_need",
+            ),
+            models.CheckConstraint(
+                condition=Q(need_rating__isnull=True) | Q(need_rating__gte=1, need_rating__lte=5),
+                name="match_need_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_rating__isnull=True) | Q(offer_rating__gte=1, offer_rating__lte=5),
+                name="match_offer_rating_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} ↔ {self.offer}"
+
+
+class MatchEvent(HistoryEvent):
+    subject_field = "match"
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events", verbose_name=_("match"))
+    from_status = models.CharField(_("from"), max_length=20, choices=MatchStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=MatchStatus.choices)
+
+    class Meta(HistoryEvent.Meta):
+        verbose_name = _("match event")
+        verbose_name_plural = _("match events")
