@@ -151,6 +151,9 @@ class Need(NetworkScopedModel):
     )
     # when it applies: [{"day": 0-6 (Monday = 0), "start": "HH:MM", "end": "HH:MM"}, …]; empty = any time
     time_windows = models.JSONField(_("time windows"), default=list, blank=True)
+    # What whoever helps must meet: a language in common (ISO 639-1 codes; empty: any), step-free access.
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    step_free = models.BooleanField(_("needs step-free access"), default=False)
     observed_on = models.DateField(_("date"), help_text=_("When the need was expressed or detected."))
     # who reported it: a user, or an anonymous citizen who left a contact
     reported_by = models.ForeignKey(

@@ -43,6 +43,8 @@ FORM_FIELDS = (
     "latitude",
     "longitude",
     "time_windows",
+    "languages",
+    "step_free",
     "observed_on",
     "contact_name",
     "contact_email",
@@ -112,6 +114,13 @@ class NeedForm(forms.Form):
     latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6, localize=True)
     longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6, localize=True)
     time_windows = forms.CharField(label=_("When"), required=False, max_length=300, help_text=TIME_WINDOWS_HELP)
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        required=False,
+        max_length=200,
+        help_text=_("Whoever helps must speak one of them, for example: italiano, arabo. Empty: any."),
+    )
+    step_free = forms.BooleanField(label=_("Needs step-free access"), required=False)
     observed_on = forms.DateField(label=_("Date"), required=False, widget=DateInput(), help_text=_("Empty: today."))
     contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
@@ -145,6 +154,8 @@ class NeedForm(forms.Form):
         data = {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
         data["expressed"] = data["expressed"] == "yes"
         data["time_windows"] = data["time_windows"] or ""
+        data["languages"] = data["languages"] or ""
+        data["step_free"] = bool(data["step_free"])
         for name in ("contact_name", "contact_email", "contact_phone"):
             data[name] = data[name] or ""
         return data
@@ -156,6 +167,7 @@ def need_initial(need: Need) -> dict[str, Any]:
     initial["expressed"] = "yes" if need.expressed else "no"
     initial["neighbourhood"] = need.neighbourhood_id
     initial["time_windows"] = format_time_windows(windows_from_json(need.time_windows))
+    initial["languages"] = ", ".join(need.languages or ())
     return initial
 
 

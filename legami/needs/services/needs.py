@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core import inputs
 from legami.core.audit import delete_and_record, record_event, snapshot
+from legami.core.languages import LanguagesField
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, require
 from legami.core.validation import max_length_of
@@ -206,6 +207,8 @@ NEED_RULES = inputs.Rules(
         "latitude": inputs.Coordinate(ITALY_LATITUDE),
         "longitude": inputs.Coordinate(ITALY_LONGITUDE),
         "time_windows": TimeWindowsField(),
+        "languages": LanguagesField(),
+        "step_free": inputs.Boolean(default=False, empty=False),
         "observed_on": inputs.Date(past=True),
         "contact_name": inputs.Text(max_length=max_length_of(Need, "contact_name")),
         "contact_email": inputs.Email(max_length=max_length_of(Need, "contact_email"), lower=True),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.languages import language_names
 from legami.core.pagination import CountedPaginator
 from legami.core.permissions import can
 from legami.needs.capabilities import VIEW_CASE_NEEDS
@@ -115,6 +116,7 @@ def need_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
         "nav": "needs",
         "need": need,
         "windows": _windows_text(need),
+        "languages": language_names(need.languages or ()),
         "history": list(need_history(need)),
         "can_change": can_change,
         "status_form": NeedStatusForm(need=need) if can_change else None,
