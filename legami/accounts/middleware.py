@@ -43,6 +43,8 @@ ALLOWED_ROUTES = frozenset(
         "needs:map_public_export",
         "needs:report",
         "needs:report_thanks",
+        "exchange:offer_public",
+        "exchange:offer_thanks",
         "needs:survey_answer",
         "needs:survey_thanks",
         "participation:processes",

@@ -8,7 +8,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Community exchange")
 
     def ready(self) -> None:
+        from legami.core.imports import register
         from legami.core.roles import register_capabilities
         from legami.exchange import capabilities
+        from legami.exchange.services.imports import OFFERS_IMPORT
 
         register_capabilities(capabilities)
+        register(OFFERS_IMPORT)

@@ -17,12 +17,12 @@ from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.languages import LanguagesField
 from legami.core.models import AuditEvent, DataClass
-from legami.core.permissions import can, grants, require
-from legami.core.roles import Role
+from legami.core.permissions import can, require
 from legami.core.validation import max_length_of
 from legami.core.workflow import Refusal, Transition, Workflow
 from legami.exchange.capabilities import MANAGE_OFFERS, OFFER_OWN
 from legami.exchange.models import Offer, OfferEvent, OfferKind, OfferStatus
+from legami.exchange.selectors.offers import staff_organization_ids
 from legami.needs.models import NeedArea
 from legami.needs.services.needs import TimeWindowsField
 from legami.network.models import Network, Organization, Person
@@ -178,15 +178,6 @@ OFFER_WORKFLOW = Workflow(
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def staff_organization_ids(actor: Any, network: Network) -> set[int]:
-    """The organisations `actor` works for as partner staff in `network`."""
-    return {
-        grant.organization_id
-        for grant in grants(actor, network)
-        if grant.role == Role.PARTNER_STAFF and grant.organization_id is not None
-    }
 
 
 def owns_offer(actor: Any, offer: Offer) -> bool:

@@ -1,0 +1,116 @@
+"""Reads of matches: the operators' list, one match, the proposals waiting for a side's answer, the engine's runs.
+
+An operator sees the matches of the needs they may see (district, case team); a side sees the matches it takes
+part in, and of the other side only what it needs to say yes: the area, where (Comune and neighbourhood), when,
+and the reasons; never the need's description nor who the person is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from legami.core.permissions import can
+from legami.exchange.capabilities import MANAGE_MATCHES, OFFER_OWN
+from legami.exchange.models import Match, MatchEvent, MatchingRun, MatchStatus
+from legami.exchange.selectors.offers import staff_organization_ids
+from legami.needs.selectors.needs import needs_for_user
+from legami.network.models import Network
+
+_JOINS = ("need__area", "need__municipality", "need__neighbourhood", "need__person", "offer__municipality")
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def matches_for_user(
+    viewer: Any, network: Network, *, status: str = "", area: Any = None, run: Any = None
+) -> QuerySet[Match]:
+    """The matches of the needs `viewer` may see (operators who run matching), filtered, newest first."""
+    if not can(viewer, MANAGE_MATCHES, network):
+        return Match.objects.none()
+    qs = Match.objects.filter(network=network, need__in=needs_for_user(viewer, network).values("pk"))
+    if status:
+        qs = qs.filter(status=status)
+    if area:
+        qs = qs.filter(need__area_id=_pk(area))
+    if run:
+        qs = qs.filter(run_id=_pk(run))
+    return qs.order_by("-created_at", "-id")
+
+
+def match_rows(ids: list[int]) -> list[Match]:
+    """The matches of one page with both sides joined, in `ids` order."""
+    rows = Match.objects.filter(pk__in=ids).select_related(*_JOINS, "offer__organization")
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _side_filter(viewer: Any, network: Network) -> Q:
+    """The matches `viewer` takes part in: on a need of theirs, or on their own offer."""
+    side = Q(need__person__user_id=viewer.pk)
+    if can(viewer, OFFER_OWN, network):
+        side |= Q(offer__submitted_by_id=viewer.pk) | Q(offer__person__user_id=viewer.pk)
+        organizations = staff_organization_ids(viewer, network)
+        if organizations:
+            side |= Q(offer__organization_id__in=organizations)
+    return side
+
+
+def my_matches(viewer: Any, network: Network) -> list[Match]:
+    """The matches `viewer` takes part in as a side, live ones first (a citizen's page)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    qs = (
+        Match.objects.filter(network=network)
+        .filter(_side_filter(viewer, network))
+        .select_related(*_JOINS, "offer__organization")
+        .order_by("-created_at", "-id")
+    )
+    rows = list(qs[:200])
+    live = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.ACTIVE)
+    return sorted(rows, key=lambda m: m.status not in live)
+
+
+def get_match_for_user(viewer: Any, network: Network, pk: Any) -> Match:
+    """One match `viewer` may see: an operator's (on a need they may see) or a side's own; 404 otherwise."""
+    match = (
+        Match.objects.filter(network=network, pk=pk)
+        .select_related(*_JOINS, "offer__organization", "offer__person", "run", "network")
+        .first()
+    )
+    if match is None:
+        raise Http404
+    if can(viewer, MANAGE_MATCHES, network) and needs_for_user(viewer, network).filter(pk=match.need_id).exists():
+        return match
+    if (
+        getattr(viewer, "is_authenticated", False)
+        and Match.objects.filter(Q(pk=match.pk) & _side_filter(viewer, network)).exists()
+    ):
+        return match
+    raise Http404
+
+
+def match_history(match: Match) -> QuerySet[MatchEvent]:
+    """The match's history, oldest first, with who did each step."""
+    return match.events.select_related("actor").order_by("created_at", "id")
+
+
+def matching_runs(viewer: Any, network: Network, limit: int = 10) -> list[MatchingRun]:
+    """The engine's latest runs in the network (operators who run matching)."""
+    if not can(viewer, MANAGE_MATCHES, network):
+        return []
+    return list(MatchingRun.objects.filter(network=network).select_related("started_by")[:limit])
+
+
+def get_run_for_user(viewer: Any, network: Network, pk: Any) -> MatchingRun:
+    """One run of the engine; 404 for those who do not run matching."""
+    if not can(viewer, MANAGE_MATCHES, network):
+        raise Http404
+    run = MatchingRun.objects.filter(network=network, pk=pk).select_related("started_by").first()
+    if run is None:
+        raise Http404
+    return run

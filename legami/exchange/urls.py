@@ -1,0 +1,30 @@
+"""Pages of the exchange app, under /<network-slug>/exchange/: offers (and the public form), matching and matches."""
+
+from django.urls import path
+
+from legami.core.decorators import network_view
+from legami.core.imports.views import import_urls
+from legami.exchange.services.imports import OFFERS_IMPORT
+from legami.exchange.views import matching, offers
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("offers/", offers.offer_list, name="offers"),
+    path("offers/new/", offers.offer_create, name="offer_create"),
+    path("offers/<int:pk>/", offers.offer_detail, name="offer_detail"),
+    path("offers/<int:pk>/edit/", offers.offer_update, name="offer_update"),
+    path("offers/<int:pk>/status/", offers.offer_status, name="offer_status"),
+    # offers/import/, offers/import/template/, offers/import/jobs/<pk>/
+    *import_urls(OFFERS_IMPORT, guard=network_view, prefix="offers/"),
+    path("offers/export/", offers.offers_export, name="offers_export"),
+    path("offer/", offers.offer_public, name="offer_public"),
+    path("offer/thanks/", offers.offer_thanks, name="offer_thanks"),
+    path("matching/", matching.matching, name="matching"),
+    path("matching/runs/<int:pk>/", matching.run_detail, name="run_detail"),
+    path("matches/", matching.match_list, name="matches"),
+    path("matches/new/", matching.match_create, name="match_create"),
+    path("matches/mine/", matching.my_match_list, name="my_matches"),
+    path("matches/<int:pk>/", matching.match_detail, name="match_detail"),
+    path("matches/<int:pk>/<slug:action>/", matching.match_action, name="match_action"),
+]
