@@ -100,8 +100,8 @@ def match_list(request: HttpRequest, network: Network) -> HttpResponse:
     return render(request, "exchange/matching/list.html", {"nav": "matches", "form": form, "page_obj": page_obj})
 
 
-@require_POST
 @network_view(MANAGE_MATCHES)
+@require_POST
 def match_create(request: HttpRequest, network: Network) -> HttpResponse:
     """Pair a need and an offer by hand."""
     form = MatchByHandForm(request.POST)
@@ -181,8 +181,8 @@ def match_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 ACTIONS = ("accept", "decline", "start", "complete", "cancel")
 
 
-@require_POST
 @network_view(OFFER_OWN)
+@require_POST
 def match_action(request: HttpRequest, network: Network, pk: int, action: str) -> HttpResponse:
     """Answer a match: accept or decline for a side, say it started or ended, cancel it."""
     if action not in ACTIONS:

@@ -160,8 +160,8 @@ def offer_update(request: HttpRequest, network: Network, pk: int) -> HttpRespons
     return render(request, "exchange/offers/form.html", {"nav": "offers", "form": form, "offer": offer}, status=status)
 
 
-@require_POST
 @network_view(OFFER_OWN)
+@require_POST
 def offer_status(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Verify, pause, open again, close or reopen an offer."""
     offer = _changeable(request, network, pk)
