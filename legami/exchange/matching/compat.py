@@ -13,7 +13,6 @@ time so that memory stays bounded by the compatible pairs, not by all pairs with
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -34,6 +33,13 @@ from .model import (
 MINUTES_PER_DAY = 24 * 60
 # Offers queried at once: bounds the candidate pairs held before filtering (a few million at most).
 OFFER_CHUNK = 2_000
+# Offers of one query differ in reach by at most this factor (the pairs fetched beyond a radius, dropped at once,
+# are at most BAND_RATIO ** 2 - 1 of those within it); reaches under 100 m count as 100 m.
+BAND_RATIO = 1.1
+MIN_BAND_CHORD = 0.1 / EARTH_RADIUS_KM
+# A pair this much beyond the radius (a micrometre) still counts as within: the scalar and the vectorised
+# haversine may differ in their last bit, and a pair on the boundary must be judged the same by both.
+BOUNDARY_KM = 1e-9
 # Pairs whose windows are compared at once (pairs x need windows x offer windows integers).
 WINDOW_CHUNK = 250_000
 
@@ -50,7 +56,7 @@ def compatible(need: NeedInput, offer: OfferInput, *, min_overlap: int = MIN_OVE
         if not languages:
             return None
     distance = haversine_km(float(need.lat), float(need.lon), float(offer.lat), float(offer.lon))
-    if not distance <= float(offer.radius_km):
+    if not distance <= float(offer.radius_km) + BOUNDARY_KM:
         return None
     shared: tuple = ()
     if need.windows and offer.windows:
@@ -77,6 +83,27 @@ class Pairs:
 
     def __len__(self) -> int:
         return len(self.need)
+
+
+def _bands(offers: np.ndarray, chord: np.ndarray) -> list[np.ndarray]:
+    """The offers in groups of similar reach (the widest at most BAND_RATIO times the narrowest, at most
+    OFFER_CHUNK offers): each group is queried at its widest chord, so few pairs are fetched only to be dropped."""
+    ordered = offers[np.argsort(chord[offers], kind="stable")]
+    reach = np.maximum(chord[ordered], MIN_BAND_CHORD)
+    bands, first = [], 0
+    while first < len(ordered):
+        last = int(np.searchsorted(reach, reach[first] * BAND_RATIO, side="right"))
+        last = min(max(last, first + 1), first + OFFER_CHUNK)
+        bands.append(ordered[first:last])
+        first = last
+    return bands
+
+
+def _day_mask(windows: Sequence) -> int:
+    mask = 0
+    for window in windows:
+        mask |= 1 << window.day
+    return mask
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -134,6 +161,8 @@ class Compatibility:
         offer_windows = [tuple(normalize(o.windows)) for o in offers]
         self.need_has_windows = np.array([bool(w) for w in need_windows], dtype=bool)
         self.offer_has_windows = np.array([bool(w) for w in offer_windows], dtype=bool)
+        self.need_days = np.array([_day_mask(w) for w in need_windows], dtype=np.uint8)
+        self.offer_days = np.array([_day_mask(w) for w in offer_windows], dtype=np.uint8)
         self.need_starts, self.need_ends = _windows_array(need_windows, max(map(len, need_windows), default=0) or 1)
         self.offer_starts, self.offer_ends = _windows_array(
             offer_windows, max(map(len, offer_windows), default=0) or 1
@@ -156,7 +185,7 @@ class Compatibility:
         need_xyz = _unit_vectors(self.need_lat, self.need_lon)
         offer_xyz = _unit_vectors(self.offer_lat, self.offer_lon)
         # the chord of each radius, a hair wider: the exact haversine decides on the boundary
-        angle = np.minimum(self.radius / EARTH_RADIUS_KM, math.pi)
+        angle = np.minimum((self.radius + BOUNDARY_KM) / EARTH_RADIUS_KM, math.pi)
         chord = 2.0 * np.sin(angle / 2.0) * (1 + 1e-9) + 1e-12
         for need_indexes, offer_indexes in self._by_area().values():
             if not need_indexes:
@@ -164,17 +193,16 @@ class Compatibility:
             area_needs = np.array(need_indexes, dtype=np.int64)
             tree = cKDTree(need_xyz[area_needs])
             area_offers = np.array(offer_indexes, dtype=np.int64)
-            for first in range(0, len(area_offers), OFFER_CHUNK):
-                chunk = area_offers[first : first + OFFER_CHUNK]
-                hits = tree.query_ball_point(offer_xyz[chunk], r=chord[chunk], return_sorted=False)
-                lengths = np.fromiter(map(len, hits), dtype=np.int64, count=len(hits))
-                total = int(lengths.sum())
-                if not total:
-                    continue
-                flat = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.int64, count=total)
-                del hits
-                need = area_needs[flat]
-                offer = np.repeat(chunk, lengths)
+            for band in _bands(area_offers, chord):
+                # all pairs within the band's widest chord, as arrays (no Python list per offer)
+                hits = tree.sparse_distance_matrix(
+                    cKDTree(offer_xyz[band]), float(chord[band].max()), output_type="ndarray"
+                )
+                offer = band[hits["j"]]
+                keep = hits["v"] <= chord[offer]
+                need = area_needs[hits["i"][keep]]
+                offer = offer[keep]
+                del hits, keep
                 need, offer, distance = self._filter(need, offer)
                 found_needs.append(need.astype(np.int32))
                 found_offers.append(offer.astype(np.int32))
@@ -198,11 +226,13 @@ class Compatibility:
         )
         need, offer = need[keep], offer[keep]
         distance = haversine_km(self.need_lat[need], self.need_lon[need], self.offer_lat[offer], self.offer_lon[offer])
-        keep = distance <= self.radius[offer]
+        keep = distance <= self.radius[offer] + BOUNDARY_KM
         need, offer, distance = need[keep], offer[keep], distance[keep]
         both = self.need_has_windows[need] & self.offer_has_windows[offer]
         if both.any():
-            keep = np.ones(len(need), dtype=bool)
+            # no day in common: refused at once; a day in common: the minutes decide
+            keep = ~both | ((self.need_days[need] & self.offer_days[offer]) != 0)
+            both &= keep
             checked = np.flatnonzero(both)
             for first in range(0, len(checked), WINDOW_CHUNK):
                 rows = checked[first : first + WINDOW_CHUNK]
