@@ -230,7 +230,9 @@ def table(document: dict) -> str:
                 lines.append(f"{label[:40]:<40} {r['method']:<7} FAILED {r['error']}")
                 continue
             if r["method"] == "inputs":
-                lines.append(f"{label[:40]:<40} {'inputs':<7} {'(imports and inputs only)':>79} {r['peak_rss_mb']:>17.0f}")
+                lines.append(
+                    f"{label[:40]:<40} {'inputs':<7} {'(imports and inputs only)':>79} {r['peak_rss_mb']:>17.0f}"
+                )
                 continue
             per_match = r["total_distance_km"] / r["matched"] if r["matched"] else 0.0
             lines.append(

@@ -153,8 +153,8 @@ class Compatibility:
         codes = {language: code for code, language in enumerate(languages)}
         self.need_languages = _bitmasks([frozenset(n.languages) for n in needs], codes)
         self.offer_languages = _bitmasks([frozenset(o.languages) for o in offers], codes)
-        self.need_any_language = ~self.need_languages.any(axis=1)
-        self.offer_any_language = ~self.offer_languages.any(axis=1)
+        self.need_any_language = np.logical_not(self.need_languages.any(axis=1))
+        self.offer_any_language = np.logical_not(self.offer_languages.any(axis=1))
         self.need_step_free = np.array([bool(n.step_free) for n in needs], dtype=bool)
         self.offer_step_free = np.array([bool(o.step_free) for o in offers], dtype=bool)
         need_windows = [tuple(normalize(n.windows)) for n in needs]
@@ -164,9 +164,7 @@ class Compatibility:
         self.need_days = np.array([_day_mask(w) for w in need_windows], dtype=np.uint8)
         self.offer_days = np.array([_day_mask(w) for w in offer_windows], dtype=np.uint8)
         self.need_starts, self.need_ends = _windows_array(need_windows, max(map(len, need_windows), default=0) or 1)
-        self.offer_starts, self.offer_ends = _windows_array(
-            offer_windows, max(map(len, offer_windows), default=0) or 1
-        )
+        self.offer_starts, self.offer_ends = _windows_array(offer_windows, max(map(len, offer_windows), default=0) or 1)
 
     def _by_area(self) -> dict[Hashable, tuple[list[int], list[int]]]:
         """Area -> (indexes of the needs of that area, indexes of the offers that serve it)."""

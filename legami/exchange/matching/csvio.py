@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -113,7 +114,9 @@ def read_table(path: Path, columns: Sequence[str]) -> Table:
             % {"file": path.name, "reason": error.reason, "byte": error.start}
         ) from error
     except csv.Error as error:
-        raise InputError(gettext("%(file)s: not a CSV file (%(error)s)") % {"file": path.name, "error": error}) from error
+        raise InputError(
+            gettext("%(file)s: not a CSV file (%(error)s)") % {"file": path.name, "error": error}
+        ) from error
 
 
 @functools.cache
@@ -210,10 +213,9 @@ class _Row:
         return False
 
 
-def _read(
-    rows: Iterable[Mapping[str, str]], build: Callable[[_Row, str], object]
-) -> list:  # type: ignore[type-arg]
-    items, problems = [], []
+def _read(rows: Iterable[Mapping[str, str]], build: Callable[[_Row, str], Any]) -> list[Any]:
+    items: list[Any] = []
+    problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for position, row in enumerate(rows, start=2):
         number = int(row.get("_row", position))
@@ -221,7 +223,10 @@ def _read(
         before = len(problems)
         identifier = reader.required("id")
         if identifier in seen:
-            reader.bad("id", gettext("duplicate id “%(id)s” (first on row %(row)s)") % {"id": identifier, "row": seen[identifier]})
+            reader.bad(
+                "id",
+                gettext("duplicate id “%(id)s” (first on row %(row)s)") % {"id": identifier, "row": seen[identifier]},
+            )
         elif identifier:
             seen[identifier] = number
         item = build(reader, identifier)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import get_language, get_language_info, gettext
 
 from legami.needs.timewindows import format_time_windows
 
@@ -12,9 +12,11 @@ from .model import Proposal
 
 def _language_name(code: str) -> str:
     try:
-        return str(get_language_info(code)["name_translated"]).lower()
+        name = str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+    # Italian writes the names of languages in lower case ("parla italiano e arabo")
+    return name.lower() if (get_language() or "").startswith("it") else name
 
 
 def _join(items: list[str]) -> str:

@@ -89,9 +89,7 @@ def _greedy(pairs: Pairs, capacities: np.ndarray, need_count: int) -> np.ndarray
     return np.array(sorted(chosen), dtype=np.int64)
 
 
-def _run(
-    needs: Sequence[NeedInput], offers: Sequence[OfferInput], *, min_overlap: int, greedy: bool
-) -> MatchResult:
+def _run(needs: Sequence[NeedInput], offers: Sequence[OfferInput], *, min_overlap: int, greedy: bool) -> MatchResult:
     started = time.perf_counter()
     check_inputs(needs, offers)
     compatibility = Compatibility(needs, offers, min_overlap=min_overlap)

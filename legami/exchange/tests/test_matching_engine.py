@@ -38,7 +38,14 @@ def need(id, km=0.0, area="casa", windows="", languages=(), step_free=False):
 def offer(id, km=0.0, areas=("casa",), radius=5.0, windows="", capacity=1, languages=(), step_free=False):
     lat, lon = at(km)
     return OfferInput(
-        id, frozenset(areas), lat, lon, radius, tuple(parse_time_windows(windows)), capacity, frozenset(languages),
+        id,
+        frozenset(areas),
+        lat,
+        lon,
+        radius,
+        tuple(parse_time_windows(windows)),
+        capacity,
+        frozenset(languages),
         step_free,
     )
 
@@ -191,7 +198,10 @@ def random_instance(rng, need_count, offer_count):
 
     needs = [
         NeedInput(
-            f"n{i}", rng.choice(areas), *point(), windows(),
+            f"n{i}",
+            rng.choice(areas),
+            *point(),
+            windows(),
             frozenset(rng.sample(("it", "ar", "fr"), 1)) if rng.random() < 0.2 else frozenset(),
             rng.random() < 0.1,
         )
@@ -199,8 +209,12 @@ def random_instance(rng, need_count, offer_count):
     ]
     offers = [
         OfferInput(
-            f"o{j}", frozenset(rng.sample(areas, rng.randint(1, 2))), *point(), rng.choice((1.5, 3.0, 5.0, 8.0)),
-            windows(), rng.randint(1, 3),
+            f"o{j}",
+            frozenset(rng.sample(areas, rng.randint(1, 2))),
+            *point(),
+            rng.choice((1.5, 3.0, 5.0, 8.0)),
+            windows(),
+            rng.randint(1, 3),
             frozenset(rng.sample(("it", "ar", "fr"), 2)) if rng.random() < 0.2 else frozenset(),
             rng.random() < 0.7,
         )
@@ -278,17 +292,20 @@ def test_greedy_is_longer_where_both_match_all():
 
 
 def test_explain_in_english():
-    proposal = compatible(need(1, windows="tue 16-18", languages=("ar", "it")), offer("a", km=1.234,
-                          windows="tue 15-19;thu 16-18", languages=("ar", "it", "fr")))
+    proposal = compatible(
+        need(1, windows="tue 16-18", languages=("ar", "it")),
+        offer("a", km=1.234, windows="tue 15-19;thu 16-18", languages=("ar", "it", "fr")),
+    )
     with translation.override("en"):
         text = explain(proposal, area_label="Housing")
-    assert text == "same area: Housing; 1.2 km away; both available tue 16–18; speaks arabic and italian"
+    assert text == "same area: Housing; 1.2 km away; both available tue 16–18; speaks Arabic and Italian"
 
 
 def test_explain_in_italian():
     proposal = compatible(need(1, windows="mar 16-18"), offer("a", km=1.234))
-    proposal = compatible(need(1, windows="mar 16-18", languages=("it",)), offer("a", km=1.234, windows="mar 9-20",
-                          languages=("it",)))
+    proposal = compatible(
+        need(1, windows="mar 16-18", languages=("it",)), offer("a", km=1.234, windows="mar 9-20", languages=("it",))
+    )
     with translation.override("it"):
         if gettext("%(km)s km away") == "%(km)s km away":
             pytest.skip("the Italian of the engine's new msgids is added to the catalogue at the merge")

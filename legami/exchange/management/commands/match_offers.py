@@ -25,8 +25,11 @@ MAX_PROBLEMS = 50
 
 class Command(BaseCommand):
     help = (
-        "Match the needs of needs.csv (" + ",".join(NEED_COLUMNS) + ") with the offers of offers.csv ("
-        + ",".join(OFFER_COLUMNS) + "): the most needs matched, then the least total distance. Writes "
+        "Match the needs of needs.csv ("
+        + ",".join(NEED_COLUMNS)
+        + ") with the offers of offers.csv ("
+        + ",".join(OFFER_COLUMNS)
+        + "): the most needs matched, then the least total distance. Writes "
         "need_id,offer_id,distance_km in the needs' order; on bad input writes nothing. Uses no database."
     )
     requires_system_checks: list[str] = []
