@@ -16,6 +16,9 @@ After the HTTP suite the aggregation benchmark runs (engine vs the "same area + 
 "plain" TF-IDF union-find, at --aggregation-sizes needs, on the evaluation sets of --aggregation-sets: A, the
 generator the engine is tuned on, B, an independent generator, C, hand-written needs); its table is printed and
 its JSON is the "aggregation" key of the document. Then the learning-from-review simulation (--learning-size).
+Last, the matching benchmark (benchmarks/matching.py: the min-cost-flow engine beside the greedy nearest-first
+baseline, --matching-size needs x as many offers, on set T, used for tuning, and set E, never used for tuning);
+its JSON is the "matching" key. `--matching-only` runs only it, `--no-matching` leaves it out.
 Prints a fixed-width table, then a JSON document (also written to benchmarks/results/latest.json).
 Nothing is asserted on times; a page that does not answer 200 fails the run (exit status 1).
 """
@@ -218,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         help="which of sqlite,postgresql to serve (postgresql needs the URL)",
     )
     parser.add_argument("--no-aggregation", action="store_true", help="only the HTTP suite (no aggregation runs)")
+    parser.add_argument("--matching-only", action="store_true", help="only the matching benchmark")
+    parser.add_argument("--no-matching", action="store_true", help="leave the matching benchmark out")
+    parser.add_argument(
+        "--matching-size", type=int, default=20_000, help="needs (and as many offers) of the matching benchmark"
+    )
     parser.add_argument("--aggregation-sizes", default="10000,100000", help="needs per aggregation run ('' = skip)")
     parser.add_argument(
         "--aggregation-sets",
@@ -237,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
         help="accepted demands x new needs of the attach-suggestions benchmark ('' = skip)",
     )
     args = parser.parse_args(argv)
+    if args.matching_only:
+        # only the matching engine: no pages, no aggregation, no learning, no suggestions
+        args.aggregation_only = args.no_aggregation = True
+        args.learning_size = args.suggestions = ""
     # Checked before the HTTP suite, which takes minutes: a typo in a set name fails at once.
     sets = [name.strip().upper() for name in args.aggregation_sets.split(",") if name.strip()]
     from benchmarks.aggregation import SETS
@@ -290,6 +302,12 @@ def main(argv: list[str] | None = None) -> int:
         demands, new_needs = (int(n) for n in args.suggestions.lower().split("x"))
         suggestions = suggestions_benchmark.run(demands, new_needs)
 
+    matching = None
+    if not args.no_matching:
+        from benchmarks import matching as matching_benchmark
+
+        matching = matching_benchmark.run(args.matching_size)
+
     failed = False
     print()
     for status, document, label in runs:
@@ -323,6 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         print()
         failed = failed or "error" in suggestions
 
+    if matching is not None:
+        print(matching_benchmark.table(matching))
+        print()
+        failed = failed or any("error" in row for row in matching["results"])
+
     result = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -339,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         "aggregation": aggregation,
         "learning": learning,
         "suggestions": suggestions,
+        "matching": matching,
     }
     text = json.dumps(result, indent=2, ensure_ascii=False)
     output = Path(args.output)
