@@ -84,6 +84,11 @@ class Pairs:
     def __len__(self) -> int:
         return len(self.need)
 
+    def without(self, drop: np.ndarray) -> Pairs:
+        """The pairs but those where `drop` (a boolean array, one per pair) is true."""
+        keep = ~drop
+        return Pairs(self.need[keep], self.offer[keep], self.distance_km[keep])
+
 
 def _bands(offers: np.ndarray, chord: np.ndarray) -> list[np.ndarray]:
     """The offers in groups of similar reach (the widest at most BAND_RATIO times the narrowest, at most

@@ -12,7 +12,7 @@ assignment on every run.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -89,11 +89,33 @@ def _greedy(pairs: Pairs, capacities: np.ndarray, need_count: int) -> np.ndarray
     return np.array(sorted(chosen), dtype=np.int64)
 
 
-def _run(needs: Sequence[NeedInput], offers: Sequence[OfferInput], *, min_overlap: int, greedy: bool) -> MatchResult:
+def _excluded(pairs: Pairs, needs: Sequence[NeedInput], offers: Sequence[OfferInput], excluded: Collection) -> Pairs:
+    """`pairs` without those whose (need id, offer id) is in `excluded` (pairs already tried and declined)."""
+    if not excluded or not len(pairs):
+        return pairs
+    wanted = set(excluded)
+    need_ids = [need.id for need in needs]
+    offer_ids = [offer.id for offer in offers]
+    drop = np.fromiter(
+        ((need_ids[n], offer_ids[o]) in wanted for n, o in zip(pairs.need.tolist(), pairs.offer.tolist(), strict=True)),
+        dtype=bool,
+        count=len(pairs),
+    )
+    return pairs.without(drop)
+
+
+def _run(
+    needs: Sequence[NeedInput],
+    offers: Sequence[OfferInput],
+    *,
+    min_overlap: int,
+    greedy: bool,
+    excluded: Collection = (),
+) -> MatchResult:
     started = time.perf_counter()
     check_inputs(needs, offers)
     compatibility = Compatibility(needs, offers, min_overlap=min_overlap)
-    pairs = compatibility.pairs()
+    pairs = _excluded(compatibility.pairs(), needs, offers, excluded)
     found = time.perf_counter()
     capacities = np.array([o.capacity for o in offers], dtype=np.int64)
     chosen = _greedy(pairs, capacities, len(needs)) if greedy else _optimal(pairs, capacities)
@@ -116,10 +138,17 @@ def _run(needs: Sequence[NeedInput], offers: Sequence[OfferInput], *, min_overla
 
 
 def match(
-    needs: Sequence[NeedInput], offers: Sequence[OfferInput], *, min_overlap: int = MIN_OVERLAP_MINUTES
+    needs: Sequence[NeedInput],
+    offers: Sequence[OfferInput],
+    *,
+    min_overlap: int = MIN_OVERLAP_MINUTES,
+    excluded: Collection = (),
 ) -> MatchResult:
-    """The optimal assignment: the most needs matched, then the least total distance (min-cost max-flow)."""
-    return _run(needs, offers, min_overlap=min_overlap, greedy=False)
+    """The optimal assignment: the most needs matched, then the least total distance (min-cost max-flow).
+
+    `excluded` holds (need id, offer id) pairs never to propose (tried before): they count as incompatible.
+    """
+    return _run(needs, offers, min_overlap=min_overlap, greedy=False, excluded=excluded)
 
 
 def greedy_match(

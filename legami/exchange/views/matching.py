@@ -92,7 +92,7 @@ def run_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
 @network_view(MANAGE_MATCHES)
 def match_list(request: HttpRequest, network: Network) -> HttpResponse:
     """Every match of the needs the operator may see, newest first, by status."""
-    form = MatchFilterForm(request.GET or None)
+    form = MatchFilterForm(request.GET)
     matches = matches_for_user(request.user, network, **form.filters()).select_related(
         "need__area", "need__municipality", "need__neighbourhood", "offer__municipality"
     )

@@ -48,7 +48,7 @@ from legami.network.selectors.people import people_for
 @network_view(OFFER_OWN)
 def offer_list(request: HttpRequest, network: Network) -> HttpResponse:
     """Offers: every one for operators (with filters), one's own for the others."""
-    form = OfferFilterForm(request.GET or None, network=network)
+    form = OfferFilterForm(request.GET, network=network)
     filters = form.filters()
     offers = offers_for_user(request.user, network, **filters).select_related("municipality").prefetch_related("areas")
     page_obj = IdFirstPaginator(offers, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
