@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import record_event
 from legami.core.imports import Column, ImportContext, ImportDeclaration, RowCheck
+from legami.core.imports.pipeline import ImportOutcome, Progress, import_file
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import require
 from legami.exchange.capabilities import MANAGE_OFFERS
@@ -50,6 +51,7 @@ IMPORT_RULES = OFFER_RULES.extend(
                 "invalid_choice": _("No area of the network has this name: see the list of need areas."),
             },
         ),
+        "municipality": OFFER_RULES["municipality"].but(by=("istat_code", "name")),
         "organization": OFFER_RULES["organization"].but(
             by=("name", "tax_code"),
             messages={
@@ -175,6 +177,13 @@ class OffersImport(ImportDeclaration):
 
 OFFERS_IMPORT = OffersImport()
 OFFERS_IMPORT_COLUMNS: tuple[str, ...] = OffersImport.header()
+
+
+def import_offers_file(
+    *, actor: Any, network: Network, file: Any, file_name: str = "", progress: Progress | None = None
+) -> ImportOutcome:
+    """Check every row of an offers file and, only if all are good, record them all."""
+    return import_file(OFFERS_IMPORT, actor=actor, network=network, file=file, file_name=file_name, progress=progress)
 
 
 def _number(value: Any) -> str:
