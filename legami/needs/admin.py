@@ -21,5 +21,5 @@ class NeedAdmin(ViewOnlyAdmin):
     list_select_related = ("network", "area", "municipality")
     # The description is encrypted and may be case data: the admin does not show it.
     # The external id is the need's number in another system (a case file): it goes with the need, not here.
-    exclude = ("description", "contact_name", "contact_email", "contact_phone", "external_id")
+    exclude = ("description", "contact_name", "contact_email", "contact_phone", "external_id", "languages")
     raw_id_fields = ("person", "household", "survey_response", "reported_by")

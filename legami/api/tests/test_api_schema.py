@@ -144,6 +144,21 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/responses/{id}/giveback-places/"),
     ("get", "/api/v1/networks/{slug}/giveback-places/"),
     ("patch", "/api/v1/networks/{slug}/giveback-places/{id}/"),
+    ("get", "/api/v1/networks/{slug}/offers/"),
+    ("post", "/api/v1/networks/{slug}/offers/"),
+    ("get", "/api/v1/networks/{slug}/offers/{id}/"),
+    ("patch", "/api/v1/networks/{slug}/offers/{id}/"),
+    ("post", "/api/v1/networks/{slug}/offers/{id}/status/"),
+    ("get", "/api/v1/networks/{slug}/matches/"),
+    ("post", "/api/v1/networks/{slug}/matches/"),
+    ("get", "/api/v1/networks/{slug}/matches/mine/"),
+    ("get", "/api/v1/networks/{slug}/matches/{id}/"),
+    ("post", "/api/v1/networks/{slug}/matching/runs/"),
+    ("post", "/api/v1/networks/{slug}/matches/{id}/accept/"),
+    ("post", "/api/v1/networks/{slug}/matches/{id}/decline/"),
+    ("post", "/api/v1/networks/{slug}/matches/{id}/start/"),
+    ("post", "/api/v1/networks/{slug}/matches/{id}/complete/"),
+    ("post", "/api/v1/networks/{slug}/matches/{id}/cancel/"),
 ]
 
 

@@ -30,6 +30,7 @@ from legami.aggregation.models import AggregatedDemand, DemandStatus
 from legami.api.openapi import SCHEMA_PATH
 from legami.api.tests.helpers import make_token
 from legami.core.tests import factories as f
+from legami.needs.models import Need
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
 from legami.participation.tests.factories import PhaseFactory, ProcessFactory, open_process
 from legami.participation.tests.factories_meetings import MeetingFactory
@@ -98,6 +99,18 @@ def _seed(cast) -> None:
     for status in ("planned", "active", "suspended"):
         response = ResponseFactory(network=network, status=status)
         MilestoneFactory(response=response)
+    # offers (open, pending, paused) and matches proposed, accepted and active between them and the needs
+    from legami.exchange.models import Match
+    from legami.exchange.tests.factories_offers import OfferFactory
+
+    offers = [
+        OfferFactory(network=network, municipality=cremona, status=status, areas=areas, capacity=3)
+        for status in ("open", "pending", "paused", "open")
+    ]
+    for n, status in enumerate(("proposed", "accepted", "active")):
+        Match.objects.create(
+            network=network, need=Need.objects.filter(network=network)[n], offer=offers[0], status=status
+        )
 
 
 def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
@@ -149,5 +162,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 102
+    assert operations == 117
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])

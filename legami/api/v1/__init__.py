@@ -15,6 +15,7 @@ from legami.api.v1 import (
     calls,
     comments,
     coproduction,
+    exchange,
     meetings,
     needs,
     networks,
@@ -86,3 +87,4 @@ api.add_router("/networks", comments.router)
 api.add_router("/networks", calls.router)
 api.add_router("/networks", responses.router)
 api.add_router("/networks", coproduction.router)
+api.add_router("/networks", exchange.router)

@@ -140,6 +140,44 @@ def _public_acts(reader: Reader, user: Any) -> bool:
 
 
 PUBLIC_ACTS = Rule("anyone for a proposal's or comment's author; responses.view_responses for a sign-off", _public_acts)
+
+
+def _match_of(obj: Any) -> Any:
+    return getattr(obj, "match", obj)
+
+
+def _offer_of(obj: Any) -> Any:
+    return getattr(_match_of(obj), "offer", obj)
+
+
+def _offer_owner(reader: Reader, obj: Any) -> bool:
+    offer = _offer_of(obj)
+    if reader.user_id is None or not reader.roles & CAPABILITIES["exchange.offer_own"]:
+        return False
+    return offer.submitted_by_id == reader.user_id or (
+        offer.person is not None and offer.person.user_id == reader.user_id
+    )
+
+
+def _need_side(reader: Reader, obj: Any) -> bool:
+    """The person a need is about, through their login: they read the offers proposed to them."""
+    from legami.exchange.models import Match
+
+    if reader.user_id is None:
+        return False
+    match = _match_of(obj)
+    if isinstance(match, Match):
+        return match.need.person is not None and match.need.person.user_id == reader.user_id
+    return Match.objects.filter(offer=_offer_of(obj), need__person__user_id=reader.user_id).exists()
+
+
+OFFER_OWNER = Rule("the offer's owner (exchange.offer_own)", _offer_owner)
+NEED_SIDE = Rule("the person of a need matched with the offer", _need_side)
+OFFER_READERS = holds("exchange.view_offers") | OFFER_OWNER
+MATCH_OPERATORS = Rule(
+    "exchange.manage_matches, for a need they may read",
+    lambda r, o: bool(r.roles & CAPABILITIES["exchange.manage_matches"]) and _need_readers(r, _match_of(o)),
+)
 ADDRESSEE = Rule("the invitee", lambda r, o: bool(r.email) and r.email.lower() == o.email.lower())
 JOB_READERS = Rule("who may run the job's import", _job_readers)
 
@@ -188,6 +226,22 @@ FIELDS: dict[str, Rule] = {
     "needs.Answer.value": holds("needs.view_needs"),
     # participation: a report's details are for the moderators only (never in the audit log).
     "participation.Report.details": holds("participation.moderate"),
+    # The languages a person speaks may tell their origin: with the need only.
+    "needs.Need.languages": NEED_READERS | AUDIT,
+    # exchange: what someone offers, for the operators, its owner and the people it is proposed to; who they are
+    # and how to reach them, for the operators only (and the file export of who manages offers).
+    "exchange.Offer.title": OFFER_READERS | NEED_SIDE | AUDIT,
+    "exchange.Offer.description": OFFER_READERS | NEED_SIDE | AUDIT,
+    "exchange.Offer.accessibility_notes": OFFER_READERS | AUDIT,
+    # The name who offers gave to be contacted: told to the need's side too once a match is under way.
+    "exchange.Offer.contact_name": holds("exchange.view_offers") | OFFER_OWNER | NEED_SIDE,
+    "exchange.Offer.contact_email": holds("exchange.view_offers"),
+    "exchange.Offer.contact_phone": holds("exchange.view_offers"),
+    "exchange.Offer.external_id": holds("exchange.manage_offers") | AUDIT,
+    "exchange.OfferEvent.note": OFFER_READERS | AUDIT,
+    # A match's notes and feedback: the operators who read the need, and the two sides (the notes of the history).
+    "exchange.Match.feedback": MATCH_OPERATORS,
+    "exchange.MatchEvent.note": MATCH_OPERATORS | OFFER_OWNER | NEED_SIDE | AUDIT,
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -272,6 +326,11 @@ NOT_PERSONAL: dict[str, str] = {
     "needs.NeedArea.name": "the network's taxonomy",
     "needs.NeedArea.description": "the network's taxonomy",
     "needs.Need.time_windows": "weekly time slots",
+    "exchange.Offer.time_windows": "weekly time slots",
+    "exchange.Offer.languages": "codes of the languages an offer can be given in, shown with it",
+    "exchange.Match.explanation": "the engine's reasons: an area's name, a distance, shared hours and languages; "
+    "never a person nor the need's words",
+    "exchange.MatchingRun.filters": "the ids of the area and Comune a run was limited to",
     "needs.Survey.title": "the questionnaire, public through its link",
     "needs.Survey.description": "the questionnaire, public through its link",
     "needs.Survey.public_token": "the public link's code",
@@ -498,7 +557,27 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
 
     report = Report(network=network, proposal=objects["proposals_proposal"], reporter=member, reason=ReportReason.OTHER)
     m.fill(report, "participation.Report", ["details"])
+    # An offer a citizen posted, proposed to the need of a person who logs in; a match with feedback and notes.
+    from legami.exchange.models import MatchEvent, OfferEvent
+    from legami.exchange.tests.factories_offers import OfferFactory, proposed
+
+    offer_keys = ["title", "description", "accessibility_notes", "contact_name", "contact_email", "contact_phone"]
+    offer = OfferFactory.build(network=network, municipality=cremona, submitted_by=cast.citizen)
+    m.fill(offer, "exchange.Offer", [*offer_keys, "external_id"])
+    offer.areas.set([area])
+    m.fill(OfferEvent(offer=offer, to_status="open", actor=cast.coordinator), "exchange.OfferEvent", ["note"])
+    helped = f.PersonFactory(network=network, municipality=cremona, user=member)
+    matched_need = NeedFactory(network=network, area=area, municipality=cremona, person=helped)
+    match = proposed(cast, matched_need, offer)
+    match.status = "completed"  # its feedback is shown once it has ended
+    m.fill(match, "exchange.Match", ["feedback"])
+    m.fill(MatchEvent(match=match, to_status="proposed", actor=cast.coordinator), "exchange.MatchEvent", ["note"])
+    matched_need.languages = [m.new("needs.Need.languages", matched_need)]
+    matched_need.save()
+    needs.append(matched_need)
     alternatives = {
+        "exchange_offer": [offer],
+        "exchange_match": [match],
         "person": [person, case_person, far_person],
         "household": [household],
         "tie": [tie],
