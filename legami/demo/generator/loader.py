@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from legami.core.roles import Role
 from legami.demo import data
 from legami.demo.generator.accounts import Account, ensure_account, ensure_admin, ensure_network
+from legami.demo.generator.exchange import ensure_exchange
 from legami.demo.generator.households import HouseholdPlanner, ensure_people, ensure_volunteer
 from legami.demo.generator.needs import (
     COMMUNITY_WORKER_EMAIL,
@@ -170,6 +171,18 @@ class _Loader:
                 comuni=comuni,
                 created=created,
                 lab_title=LAB_CITY,
+            ),
+        )
+        self.step(
+            "offers and matches",
+            lambda: ensure_exchange(
+                network,
+                coordinator=coordinator,
+                worker=users[COMMUNITY_WORKER_EMAIL],
+                citizen=users[data.CITIZEN_EMAIL],
+                organizations=organizations,
+                comuni=comuni,
+                created=created,
             ),
         )
         return DemoResult(
