@@ -9,9 +9,12 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from legami.core.imports import register
+        from legami.core.panels import PUBLIC_HOME
         from legami.core.roles import register_capabilities
         from legami.exchange import capabilities
+        from legami.exchange.panels import public_home_panels
         from legami.exchange.services.imports import OFFERS_IMPORT
 
         register_capabilities(capabilities)
         register(OFFERS_IMPORT)
+        PUBLIC_HOME.register(public_home_panels)

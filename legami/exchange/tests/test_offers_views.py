@@ -231,3 +231,8 @@ def test_the_export_reimports_as_it_is(cast, login):
     again = Offer.objects.get()
     assert again.title == "Spesa" and again.languages == ["it", "ar"] and again.external_id == "OF-7"
     assert again.time_windows == [{"day": 1, "start": "16:00", "end": "18:00"}]
+
+
+def test_the_public_home_invites_anyone_to_offer_help(cast, client):
+    body = client.get(reverse("network:home", args=[cast.network.slug])).content.decode()
+    assert f'href="{_url(cast, "offer_public")}"' in body
