@@ -318,7 +318,9 @@ def _post(transfer: Transfer, legs: list[Movement], *, check_limits: bool, now: 
     """Post `legs` of `transfer`: lock their accounts in id order, check the payers' limits, move the balances."""
     accounts = {
         a.pk: a
-        for a in TimeAccount.objects.select_for_update().filter(pk__in=[leg.account_id for leg in legs]).order_by("pk")
+        # NO KEY UPDATE: the legs just inserted (here or by a concurrent transfer) hold KEY SHARE locks on their
+        # accounts, which a plain FOR UPDATE would wait on (and deadlock); the balance is no key.
+        for a in TimeAccount.objects.select_for_update(no_key=True).filter(pk__in=[leg.account_id for leg in legs]).order_by("pk")
     }
     policy = policy_for(transfer.network) if check_limits else None
     for leg in legs:
@@ -398,6 +400,9 @@ def propose_transfer(
         movements = Movement.objects.bulk_create(
             [Movement(network=network, transfer=transfer, account=a, minutes=m) for a, m in cleaned]
         )
+        if confirm:
+            # The accounts are locked before the audit chain's head (as confirm_transfer does): one order, no deadlock.
+            _post(transfer, movements, check_limits=True, now=now)
         TRANSFER_WORKFLOW.record(transfer, actor=actor, from_state="")
         record_event(
             actor=actor,
@@ -407,7 +412,6 @@ def propose_transfer(
             data_class=DataClass.PERSONAL,
         )
         if confirm:
-            _post(transfer, movements, check_limits=True, now=now)
             transfer = TRANSFER_WORKFLOW.apply(
                 transfer,
                 S.CONFIRMED,
