@@ -289,7 +289,7 @@ def _check_legs(network: Network, legs: Sequence[tuple[TimeAccount, int]]) -> li
             raise ValidationError(gettext("An account appears twice in the transfer."), code="duplicate_account")
         if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes == 0:
             raise ValidationError(gettext("Each leg moves a whole number of minutes."), code="invalid_minutes")
-        if abs(minutes) > MAX_LEG_MINUTES:
+        if abs(minutes) > MAX_LEG_MINUTES and account.kind != TimeAccountKind.FUND:
             raise ValidationError(
                 gettext("One transfer moves at most %(hours)s hours for each account."),
                 code="too_many_minutes",
@@ -523,3 +523,103 @@ def reverse_transfer(*, actor: Any, transfer: Transfer, reason: str) -> Transfer
     )
     TRANSFER_WORKFLOW.apply(row, S.REVERSED, actor=actor, note=values["reason"], lock=False)
     return reversal
+
+
+# --- the writes of the pages and the API, from plain data ---------------------------------------------------
+
+
+def _open_counterparts(queryset: Any, network: Any) -> Any:
+    return queryset.filter(network=network).exclude(kind=TimeAccountKind.FUND)
+
+
+MINUTES = inputs.Minutes(
+    required=True,
+    min_value=1,
+    max_value=MAX_LEG_MINUTES,
+    messages={"required": _("Say how many hours, such as 1:30 or 1,5 h.")},
+)
+
+PROPOSE_INPUTS = inputs.Rules(
+    {
+        "counterpart": inputs.Lookup(
+            TimeAccount,
+            scope=_open_counterparts,
+            required=True,
+            usable=lambda account: account.is_active,
+            messages={
+                "required": _("Choose who the hours are with."),
+                "invalid_choice": _("Choose a person or an organisation of the time bank."),
+                "inactive": _("This account is closed."),
+            },
+        ),
+        "gives": inputs.Boolean(default=True),
+        "minutes": MINUTES,
+        "reason": REASON,
+    }
+)
+
+
+def propose_from(*, actor: Any, network: Network, account: TimeAccount, data: dict[str, Any]) -> Transfer:
+    """Propose hours from one's own `account` with one counterpart (page and API): counterpart, gives, minutes, reason."""
+    values = PROPOSE_INPUTS.clean(data, network=network, actor=actor)
+    if values["counterpart"].pk == account.pk:
+        raise ValidationError(
+            {"counterpart": [ValidationError(gettext("Choose someone else than yourself."), code="self")]}
+        )
+    return propose_with(
+        actor=actor,
+        network=network,
+        account=account,
+        counterpart=values["counterpart"],
+        minutes=values["minutes"],
+        gives=values["gives"],
+        reason=values["reason"],
+    )
+
+
+def _one_side_single(ctx: inputs.Context) -> None:
+    """One giver and several receivers, several givers and one receiver, or one of each; never an account twice."""
+    givers, receivers = ctx.value("givers") or [], ctx.value("receivers") or []
+    if not ctx.ok("givers", "receivers") or not givers or not receivers:
+        return
+    if len(givers) > 1 and len(receivers) > 1:
+        ctx.add_error("receivers", gettext("With several givers, choose one receiver."), "many_to_many")
+    elif {a.pk for a in givers} & {a.pk for a in receivers}:
+        ctx.add_error("receivers", gettext("An account cannot give and receive in the same transfer."), "both_sides")
+
+
+RECORD_INPUTS = inputs.Rules(
+    {
+        "givers": inputs.LookupMany(
+            TimeAccount, required=True, messages={"required": _("Choose who gives the hours.")}
+        ),
+        "receivers": inputs.LookupMany(
+            TimeAccount, required=True, messages={"required": _("Choose who receives the hours.")}
+        ),
+        "minutes": MINUTES,
+        "reason": REASON,
+        "confirm": inputs.Boolean(default=True),
+    },
+    checks=(
+        inputs.described(
+            _one_side_single,
+            "receivers",
+            "many_to_many",
+            _("One giver and several receivers, several givers and one receiver, or one of each."),
+        ),
+    ),
+)
+
+
+def record_transfer(*, actor: Any, network: Network, data: dict[str, Any]) -> Transfer:
+    """An operator's transfer: one giver to each receiver, or each giver to one receiver, `minutes` each."""
+    require(actor, MANAGE_TIME_BANK, network)
+    values = RECORD_INPUTS.clean(data, network=network, actor=actor)
+    givers, receivers, minutes = values["givers"], values["receivers"], values["minutes"]
+    if len(givers) == 1:
+        legs = [(givers[0], -minutes * len(receivers)), *[(r, minutes) for r in receivers]]
+    else:
+        legs = [*[(g, -minutes) for g in givers], (receivers[0], minutes * len(givers))]
+    return propose_transfer(
+        actor=actor, network=network, legs=legs, reason=values["reason"], confirm=values["confirm"]
+    )

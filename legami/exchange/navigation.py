@@ -1,0 +1,15 @@
+"""The exchange app's pages in the menu (see legami/core/navigation.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from legami.core.navigation import COMMUNITY, Entry, register
+from legami.exchange.capabilities import USE_TIME_BANK, VIEW_TIME_BANK, VIEW_TIME_BANK_FIGURES
+
+register(
+    # --- time bank ---
+    Entry(COMMUNITY, _("My hours account"), "exchange:timebank", "timebank", USE_TIME_BANK, order=40),
+    Entry(COMMUNITY, _("Time bank accounts"), "exchange:timebank_accounts", "timebank_accounts", VIEW_TIME_BANK, order=41),
+    Entry(
+        COMMUNITY, _("Time bank figures"), "exchange:timebank_figures", "timebank_figures", VIEW_TIME_BANK_FIGURES, order=42
+    ),
+)
