@@ -101,7 +101,7 @@ def propose(request: HttpRequest, network: Network) -> HttpResponse:
             pk__in=[a.pk for a in counterparts]
         ) if request.POST["counterpart"].isdigit() else []
         counterparts = [*counterparts, *extra]
-    form = ProposeForm(request.POST or None, own=own, counterparts=counterparts)
+    form = ProposeForm(request.POST if request.method == "POST" else None, own=own, counterparts=counterparts)
     if request.method == "POST" and form.is_valid():
         account = form.cleaned_data["account"] or (own[0] if len(own) == 1 else None)
         try:
@@ -145,7 +145,7 @@ def transfer_move(request: HttpRequest, network: Network, pk: int, transition: s
     if not services.may_act(request.user, transfer, transition):
         raise PermissionDenied(USE_TIME_BANK)
     step = next(t for t in services.TRANSFER_WORKFLOW.transitions if t.name == transition)
-    form: Any = ReverseForm(request.POST or None) if transition == "reverse" else NoteForm(request.POST or None)
+    form: Any = ReverseForm(request.POST if request.method == "POST" else None) if transition == "reverse" else NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if transition == "reverse":
@@ -233,7 +233,7 @@ def account_open(request: HttpRequest, network: Network) -> HttpResponse:
     if posted.isdigit():
         shown.append(int(posted))
     form = OpenAccountForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         people=Person.objects.filter(network=network, pk__in=shown).order_by("last_name", "first_name"),
         organizations=Organization.objects.filter(network=network).order_by("name"),
     )
@@ -267,7 +267,7 @@ def record(request: HttpRequest, network: Network) -> HttpResponse:
         accounts += list(
             selectors.accounts_for(network).filter(pk__in=[int(v) for v in posted]).exclude(pk__in=known)
         )
-    form = RecordForm(request.POST or None, accounts=accounts)
+    form = RecordForm(request.POST if request.method == "POST" else None, accounts=accounts)
     if request.method == "POST" and form.is_valid():
         try:
             transfer = services.record_transfer(actor=request.user, network=network, data=form.service_data())
@@ -308,7 +308,7 @@ def policy(request: HttpRequest, network: Network) -> HttpResponse:
         "soft_limit_minutes": services.hours_label(current.soft_limit_minutes).removesuffix(" h"),
         "hard_limit_minutes": services.hours_label(current.hard_limit_minutes).removesuffix(" h"),
     }
-    form = PolicyForm(request.POST or None, initial=initial)
+    form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_policy(actor=request.user, network=network, data=form.cleaned_data)
