@@ -165,8 +165,8 @@ def parse_minutes(value: Any) -> int | None:
         number = parse_number(match.group(1))
         if number is None:
             raise ValueError(value)
-        minutes = number * 60
-        if minutes != minutes.to_integral_value():
+        exact = number * 60
+        if exact != exact.to_integral_value():
             raise ValueError(value)
-        return int(minutes)
+        return int(exact)
     raise ValueError(value)

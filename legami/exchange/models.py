@@ -434,7 +434,7 @@ class Transfer(NetworkScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.reason}"
+        return f"#{self.pk}"
 
 
 class Movement(NetworkScopedModel):

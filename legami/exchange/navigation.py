@@ -8,8 +8,15 @@ from legami.exchange.capabilities import USE_TIME_BANK, VIEW_TIME_BANK, VIEW_TIM
 register(
     # --- time bank ---
     Entry(COMMUNITY, _("My hours account"), "exchange:timebank", "timebank", USE_TIME_BANK, order=40),
-    Entry(COMMUNITY, _("Time bank accounts"), "exchange:timebank_accounts", "timebank_accounts", VIEW_TIME_BANK, order=41),
     Entry(
-        COMMUNITY, _("Time bank figures"), "exchange:timebank_figures", "timebank_figures", VIEW_TIME_BANK_FIGURES, order=42
+        COMMUNITY, _("Time bank accounts"), "exchange:timebank_accounts", "timebank_accounts", VIEW_TIME_BANK, order=41
+    ),
+    Entry(
+        COMMUNITY,
+        _("Time bank figures"),
+        "exchange:timebank_figures",
+        "timebank_figures",
+        VIEW_TIME_BANK_FIGURES,
+        order=42,
     ),
 )

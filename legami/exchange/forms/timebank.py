@@ -40,7 +40,9 @@ class AccountFilterForm(SearchForm):
 class ProposeForm(forms.Form):
     """From one's own account: hours given to someone, or asked of them."""
 
-    account = AccountChoiceField(label=_("From the account of"), queryset=TimeAccount.objects.none(), widget=PlainSelect)
+    account = AccountChoiceField(
+        label=_("From the account of"), queryset=TimeAccount.objects.none(), widget=PlainSelect
+    )
     gives = forms.TypedChoiceField(
         label=_("What happened"),
         choices=[("1", _("I gave time: they owe me hours")), ("0", _("I received time: I owe them hours"))],
@@ -70,9 +72,11 @@ class ProposeForm(forms.Form):
             field.initial = own[0].pk if own else None
             field.widget = forms.HiddenInput()
         counterpart = cast(forms.ModelChoiceField, self.fields["counterpart"])
-        counterpart.queryset = TimeAccount.objects.filter(pk__in=[a.pk for a in counterparts]).select_related(
-            "person", "organization"
-        ).order_by("person__last_name", "person__first_name", "organization__name")
+        counterpart.queryset = (
+            TimeAccount.objects.filter(pk__in=[a.pk for a in counterparts])
+            .select_related("person", "organization")
+            .order_by("person__last_name", "person__first_name", "organization__name")
+        )
         # Show the choices without another query per render.
         counterpart.choices = [("", _("Choose…"))] + [(a.pk, _label(a)) for a in counterparts]
 

@@ -175,7 +175,10 @@ def pending_for(viewer: Any, network: Network, accounts: list[TimeAccount]) -> P
         return Pending()
     ids = {a.pk for a in accounts}
     rows = list(
-        _transfers(network).filter(status=S.PROPOSED, legs__account_id__in=ids).distinct().order_by("-created_at", "-id")
+        _transfers(network)
+        .filter(status=S.PROPOSED, legs__account_id__in=ids)
+        .distinct()
+        .order_by("-created_at", "-id")
     )
     pending = Pending()
     for transfer in rows:
@@ -231,9 +234,7 @@ def monthly_totals(viewer: Any, network: Network, *, year: int) -> list[MonthTot
     A month with fewer than k transfers shows no figure to whoever does not see small numbers.
     """
     rows = (
-        Transfer.objects.filter(
-            network=network, status=S.CONFIRMED, reverses__isnull=True, posted_at__year=year
-        )
+        Transfer.objects.filter(network=network, status=S.CONFIRMED, reverses__isnull=True, posted_at__year=year)
         .annotate(month=TruncMonth("posted_at"))
         .values("month")
         .annotate(minutes=Coalesce(Sum("total_minutes"), Value(0)), transfers=Count("id"))
@@ -244,9 +245,7 @@ def monthly_totals(viewer: Any, network: Network, *, year: int) -> list[MonthTot
     for row in rows:
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         hidden = smallnumbers.hidden(row["transfers"], limit)
-        totals.append(
-            MonthTotal(month, None if hidden else row["minutes"], None if hidden else row["transfers"])
-        )
+        totals.append(MonthTotal(month, None if hidden else row["minutes"], None if hidden else row["transfers"]))
     return totals
 
 
@@ -279,9 +278,7 @@ def ledger_problems(network: Network) -> LedgerReport:
             f"transfer #{row['pk']}: its {row['legs_count']} legs sum to {row['total']} minutes, not 0"
         )
     posted = (S.CONFIRMED, S.REVERSED)
-    for pk in (
-        transfers.filter(status__in=posted, legs__posted_at__isnull=True).values_list("pk", flat=True).distinct()
-    ):
+    for pk in transfers.filter(status__in=posted, legs__posted_at__isnull=True).values_list("pk", flat=True).distinct():
         report.problems.append(f"transfer #{pk}: confirmed, with a leg not posted")
     for pk in (
         transfers.exclude(status__in=posted)
@@ -300,9 +297,12 @@ def ledger_problems(network: Network) -> LedgerReport:
         posted=Coalesce(Sum("movements__minutes", filter=Q(movements__posted_at__isnull=False)), Value(0))
     )
     report.accounts = accounts.count()
-    for row in accounts.exclude(balance_minutes=F("posted")).values("pk", "balance_minutes", "posted").order_by("pk"):
+    for account in (
+        accounts.exclude(balance_minutes=F("posted")).values("pk", "balance_minutes", "posted").order_by("pk")
+    ):
         report.problems.append(
-            f"account #{row['pk']}: balance {row['balance_minutes']} minutes, its posted movements sum to {row['posted']}"
+            f"account #{account['pk']}: balance {account['balance_minutes']} minutes, "
+            f"its posted movements sum to {account['posted']}"
         )
     report.balance_sum = int(TimeAccount.objects.filter(network=network).aggregate(s=Sum("balance_minutes"))["s"] or 0)
     if report.balance_sum != 0:

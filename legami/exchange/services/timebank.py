@@ -118,7 +118,7 @@ def may_act(user: Any, transfer: Transfer, action: str) -> bool:
     if action == "cancel":
         if transfer.proposer_account_id is None:
             return False
-        proposer = next((leg.account for leg in _legs_of(transfer) if leg.account_id == transfer.proposer_account_id))
+        proposer = next(leg.account for leg in _legs_of(transfer) if leg.account_id == transfer.proposer_account_id)
         return acts_for(user, proposer)
     # confirm and refuse: the other side, every account of it
     accounts = other_side(transfer)
@@ -253,7 +253,9 @@ def set_policy(*, actor: Any, network: Network, data: dict[str, Any]) -> TimeBan
 
 
 @transaction.atomic
-def open_account(*, actor: Any, network: Network, person: Person | None = None, organization: Organization | None = None) -> TimeAccount:
+def open_account(
+    *, actor: Any, network: Network, person: Person | None = None, organization: Organization | None = None
+) -> TimeAccount:
     """Open (or find) the hours account of a person or an organisation of the network, for an operator."""
     require(actor, MANAGE_TIME_BANK, network)
     if (person is None) == (organization is None):
@@ -320,7 +322,9 @@ def _post(transfer: Transfer, legs: list[Movement], *, check_limits: bool, now: 
         a.pk: a
         # NO KEY UPDATE: the legs just inserted (here or by a concurrent transfer) hold KEY SHARE locks on their
         # accounts, which a plain FOR UPDATE would wait on (and deadlock); the balance is no key.
-        for a in TimeAccount.objects.select_for_update(no_key=True).filter(pk__in=[leg.account_id for leg in legs]).order_by("pk")
+        for a in TimeAccount.objects.select_for_update(no_key=True)
+        .filter(pk__in=[leg.account_id for leg in legs])
+        .order_by("pk")
     }
     policy = policy_for(transfer.network) if check_limits else None
     for leg in legs:
@@ -424,8 +428,15 @@ def propose_transfer(
 
 
 def propose_with(
-    *, actor: Any, network: Network, account: TimeAccount, counterpart: TimeAccount, minutes: int, gives: bool,
-    reason: str, match: Match | None = None,
+    *,
+    actor: Any,
+    network: Network,
+    account: TimeAccount,
+    counterpart: TimeAccount,
+    minutes: int,
+    gives: bool,
+    reason: str,
+    match: Match | None = None,
 ) -> Transfer:
     """Propose a two-sided transfer from `account`: it gives `minutes` to `counterpart`, or asks them of it."""
     signed = -minutes if gives else minutes
@@ -519,7 +530,11 @@ def reverse_transfer(*, actor: Any, transfer: Transfer, reason: str) -> Transfer
         reversal, actor=actor, from_state="", to_state=S.CONFIRMED, note=gettext("Reversal of #%(pk)s") % {"pk": row.pk}
     )
     record_event(
-        actor=actor, action=AuditEvent.Action.CREATE, obj=reversal, after=_audit_after(reversal, movements), data_class=DataClass.PERSONAL
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=reversal,
+        after=_audit_after(reversal, movements),
+        data_class=DataClass.PERSONAL,
     )
     TRANSFER_WORKFLOW.apply(row, S.REVERSED, actor=actor, note=values["reason"], lock=False)
     return reversal
@@ -560,7 +575,7 @@ PROPOSE_INPUTS = inputs.Rules(
 
 
 def propose_from(*, actor: Any, network: Network, account: TimeAccount, data: dict[str, Any]) -> Transfer:
-    """Propose hours from one's own `account` with one counterpart (page and API): counterpart, gives, minutes, reason."""
+    """Propose hours from one's own `account` with one counterpart (pages, API): counterpart, gives, minutes, reason."""
     values = PROPOSE_INPUTS.clean(data, network=network, actor=actor)
     if values["counterpart"].pk == account.pk:
         raise ValidationError(
@@ -620,6 +635,4 @@ def record_transfer(*, actor: Any, network: Network, data: dict[str, Any]) -> Tr
         legs = [(givers[0], -minutes * len(receivers)), *[(r, minutes) for r in receivers]]
     else:
         legs = [*[(g, -minutes) for g in givers], (receivers[0], minutes * len(givers))]
-    return propose_transfer(
-        actor=actor, network=network, legs=legs, reason=values["reason"], confirm=values["confirm"]
-    )
+    return propose_transfer(actor=actor, network=network, legs=legs, reason=values["reason"], confirm=values["confirm"])

@@ -32,5 +32,9 @@ def credit(cast: Any, account: TimeAccount, minutes: int, reason: str = "Credito
     """Give `account` minutes from the network fund, confirmed at once by the coordinator."""
     fund = account_for(network=cast.network)
     return propose_transfer(
-        actor=cast.coordinator, network=cast.network, legs=[(fund, -minutes), (account, minutes)], reason=reason, confirm=True
+        actor=cast.coordinator,
+        network=cast.network,
+        legs=[(fund, -minutes), (account, minutes)],
+        reason=reason,
+        confirm=True,
     )

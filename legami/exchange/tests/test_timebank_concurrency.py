@@ -40,7 +40,11 @@ def test_many_simultaneous_transfers_among_three_accounts_lose_nothing():
     fund = tb.fund_for(network)
     # Enough hours for any order of the transfers to stay within the limits.
     tb.propose_transfer(
-        actor=operator, network=network, legs=[(fund, -3000), *[(a, 1000) for a in accounts]], reason="Avvio", confirm=True
+        actor=operator,
+        network=network,
+        legs=[(fund, -3000), *[(a, 1000) for a in accounts]],
+        reason="Avvio",
+        confirm=True,
     )
     threads_count, per_thread = 8, 25
     barrier = threading.Barrier(threads_count)
@@ -57,7 +61,11 @@ def test_many_simultaneous_transfers_among_three_accounts_lose_nothing():
                 minutes = rng.randint(1, 30)
                 if rng.random() < 0.5:
                     tb.propose_transfer(
-                        actor=operator, network=network, legs=[(payer, -minutes), (payee, minutes)], reason="Corsa", confirm=True
+                        actor=operator,
+                        network=network,
+                        legs=[(payer, -minutes), (payee, minutes)],
+                        reason="Corsa",
+                        confirm=True,
                     )
                 else:
                     proposed = tb.propose_transfer(
@@ -114,5 +122,8 @@ def test_two_confirmations_that_pass_alone_but_not_together_let_exactly_one_thro
     assert errors == []
     assert sorted(outcomes) == ["confirmed", "over_limit"]
     assert TimeAccount.objects.get(pk=payer.pk).balance_minutes == -360
-    assert sorted(Transfer.objects.filter(network=network).values_list("status", flat=True)) == [S.CONFIRMED, S.PROPOSED]
+    assert sorted(Transfer.objects.filter(network=network).values_list("status", flat=True)) == [
+        S.CONFIRMED,
+        S.PROPOSED,
+    ]
     assert ledger_problems(network).problems == []

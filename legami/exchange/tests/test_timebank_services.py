@@ -33,9 +33,11 @@ def accounts(cast):
 
 
 def _codes(exc) -> set[str]:
-    return {e.code for e in exc.value.error_list} if not hasattr(exc.value, "error_dict") else {
-        e.code for errors in exc.value.error_dict.values() for e in errors
-    }
+    return (
+        {e.code for e in exc.value.error_list}
+        if not hasattr(exc.value, "error_dict")
+        else {e.code for errors in exc.value.error_dict.values() for e in errors}
+    )
 
 
 def _balances(*accounts):
@@ -144,7 +146,13 @@ def test_a_reason_is_required_and_not_too_long(cast, accounts):
     for reason, code in (("  ", "required"), ("x" * 301, "max_length")):
         with pytest.raises(ValidationError) as exc:
             tb.propose_with(
-                actor=cast.citizen, network=cast.network, account=mine, counterpart=org, minutes=30, gives=True, reason=reason
+                actor=cast.citizen,
+                network=cast.network,
+                account=mine,
+                counterpart=org,
+                minutes=30,
+                gives=True,
+                reason=reason,
             )
         assert code in _codes(exc)
 
@@ -181,7 +189,9 @@ def test_a_citizen_proposes_only_from_their_own_account_with_one_other(cast, acc
 def test_who_holds_no_account_role_proposes_nothing(cast, accounts, persona):
     mine, org, _anna = accounts
     with pytest.raises(PermissionDenied):
-        tb.propose_transfer(actor=getattr(cast, persona), network=cast.network, legs=[(mine, -60), (org, 60)], reason="x")
+        tb.propose_transfer(
+            actor=getattr(cast, persona), network=cast.network, legs=[(mine, -60), (org, 60)], reason="x"
+        )
 
 
 def test_a_match_of_another_network_is_refused(cast, accounts):
@@ -426,7 +436,9 @@ def test_the_coordinator_sets_the_policy_in_hours_and_minutes(cast):
 def test_only_the_coordinator_sets_the_policy(cast, persona):
     with pytest.raises(PermissionDenied):
         tb.set_policy(
-            actor=getattr(cast, persona), network=cast.network, data={"soft_limit_minutes": 60, "hard_limit_minutes": 60}
+            actor=getattr(cast, persona),
+            network=cast.network,
+            data={"soft_limit_minutes": 60, "hard_limit_minutes": 60},
         )
 
 
@@ -450,8 +462,18 @@ def test_a_bad_policy_is_refused_by_field(cast, data, field, code):
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
-    [("1:30", 90), ("1,5 h", 90), ("1.5", 90), ("2 ore", 120), ("1h30", 90), ("1 h 30 min", 90), ("45 min", 45),
-     ("0:05", 5), (75, 75), ("3", 180)],
+    [
+        ("1:30", 90),
+        ("1,5 h", 90),
+        ("1.5", 90),
+        ("2 ore", 120),
+        ("1h30", 90),
+        ("1 h 30 min", 90),
+        ("45 min", 45),
+        ("0:05", 5),
+        (75, 75),
+        ("3", 180),
+    ],
 )
 def test_durations_are_read_as_people_write_them(text, minutes):
     assert inputs.parse_minutes(text) == minutes if hasattr(inputs, "parse_minutes") else True

@@ -37,7 +37,12 @@ def _balance(account) -> int:
 
 def test_my_account_shows_the_balance_the_statement_and_what_waits(cast, english_login, mine, org):
     tb.propose_with(
-        actor=cast.partner_staff, network=cast.network, account=org, counterpart=mine, minutes=30, gives=True,
+        actor=cast.partner_staff,
+        network=cast.network,
+        account=org,
+        counterpart=mine,
+        minutes=30,
+        gives=True,
         reason="Merenda condivisa",
     )
     page = english_login(cast.citizen).get(url(cast, "timebank"))
@@ -116,7 +121,13 @@ def test_the_other_side_confirms_after_being_warned_and_the_balances_change(cast
 
 def test_a_confirmation_past_the_limit_is_refused_on_the_page(cast, english_login, mine, org):
     transfer = tb.propose_with(
-        actor=cast.citizen, network=cast.network, account=mine, counterpart=org, minutes=11 * 60, gives=False, reason="x"
+        actor=cast.citizen,
+        network=cast.network,
+        account=mine,
+        counterpart=org,
+        minutes=11 * 60,
+        gives=False,
+        reason="x",
     )
     client = english_login(cast.partner_staff)
     assert "past the limit" in client.get(url(cast, "timebank_transfer_move", transfer.pk, "confirm")).content.decode()
@@ -131,7 +142,10 @@ def test_the_proposer_withdraws_and_the_operator_reverses(cast, english_login, m
     )
     client = english_login(cast.citizen)
     assert client.get(url(cast, "timebank_transfer_move", transfer.pk, "confirm")).status_code == 403
-    assert client.post(url(cast, "timebank_transfer_move", transfer.pk, "cancel"), {"note": "Sbagliato"}).status_code == 302
+    assert (
+        client.post(url(cast, "timebank_transfer_move", transfer.pk, "cancel"), {"note": "Sbagliato"}).status_code
+        == 302
+    )
     transfer.refresh_from_db()
     assert transfer.status == S.CANCELLED
     second = tb.propose_with(
@@ -140,8 +154,13 @@ def test_the_proposer_withdraws_and_the_operator_reverses(cast, english_login, m
     tb.confirm_transfer(actor=cast.partner_staff, transfer=second)
     assert client.get(url(cast, "timebank_transfer_move", second.pk, "reverse")).status_code == 403
     coordinator = english_login(cast.coordinator)
-    assert coordinator.post(url(cast, "timebank_transfer_move", second.pk, "reverse"), {"reason": ""}).status_code == 400
-    assert coordinator.post(url(cast, "timebank_transfer_move", second.pk, "reverse"), {"reason": "Doppio"}).status_code == 302
+    assert (
+        coordinator.post(url(cast, "timebank_transfer_move", second.pk, "reverse"), {"reason": ""}).status_code == 400
+    )
+    assert (
+        coordinator.post(url(cast, "timebank_transfer_move", second.pk, "reverse"), {"reason": "Doppio"}).status_code
+        == 302
+    )
     assert _balance(mine) == 300 and not ledger_problems(cast.network).problems
     assert coordinator.get(url(cast, "timebank_transfer_move", second.pk, "nonsense")).status_code == 404
 
@@ -158,10 +177,19 @@ def test_the_operator_credits_volunteers_from_the_fund_and_refuses_many_to_many(
     volunteers = [person_account(cast.network, first_name=f"Volontario{n}") for n in range(2)]
     client = english_login(cast.community_worker)
     fund = tb.fund_for(cast.network)
-    data = {"givers": [fund.pk], "receivers": [v.pk for v in volunteers], "minutes": "2:00", "reason": "Festa", "confirm": "on"}
+    data = {
+        "givers": [fund.pk],
+        "receivers": [v.pk for v in volunteers],
+        "minutes": "2:00",
+        "reason": "Festa",
+        "confirm": "on",
+    }
     assert client.post(url(cast, "timebank_record"), data).status_code == 302
     assert [_balance(v) for v in volunteers] == [120, 120] and _balance(fund) == -240
-    bad = data | {"givers": [volunteers[0].pk, volunteers[1].pk], "receivers": [fund.pk, person_account(cast.network).pk]}
+    bad = data | {
+        "givers": [volunteers[0].pk, volunteers[1].pk],
+        "receivers": [fund.pk, person_account(cast.network).pk],
+    }
     response = client.post(url(cast, "timebank_record"), bad)
     assert response.status_code == 400 and response.context["form"].errors["receivers"]
     response = client.post(url(cast, "timebank_record"), data | {"minutes": "-1"})
@@ -184,7 +212,10 @@ def test_the_coordinator_sets_the_limits_and_bad_input_is_named(cast, english_lo
     assert client.get(url(cast, "timebank_policy")).context["form"].initial["hard_limit_minutes"] == "10:00"
     response = client.post(url(cast, "timebank_policy"), {"soft_limit_minutes": "5", "hard_limit_minutes": "4"})
     assert response.status_code == 400 and response.context["form"].errors["soft_limit_minutes"]
-    assert client.post(url(cast, "timebank_policy"), {"soft_limit_minutes": "4:30", "hard_limit_minutes": "6"}).status_code == 302
+    assert (
+        client.post(url(cast, "timebank_policy"), {"soft_limit_minutes": "4:30", "hard_limit_minutes": "6"}).status_code
+        == 302
+    )
     policy = TimeBankPolicy.objects.get(network=cast.network)
     assert (policy.soft_limit_minutes, policy.hard_limit_minutes) == (270, 360)
 

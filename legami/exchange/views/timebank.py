@@ -92,14 +92,22 @@ def propose(request: HttpRequest, network: Network) -> HttpResponse:
     people, organizations = services.acting_owner_ids(request.user, network)
     if not people and not organizations:
         return render(request, "exchange/timebank/no_account.html", {"nav": NAV})
-    own = _own_for_proposal(request, network) if request.method == "POST" else selectors.own_accounts(request.user, network)
+    own = (
+        _own_for_proposal(request, network)
+        if request.method == "POST"
+        else selectors.own_accounts(request.user, network)
+    )
     search = _search(request)
     counterparts = selectors.counterpart_choices(request.user, network, search=search, exclude=own)
     if request.method == "POST" and request.POST.get("counterpart"):
         # the chosen one may be outside the list the search shows now
-        extra = TimeAccount.objects.filter(network=network, pk=request.POST["counterpart"]).exclude(
-            pk__in=[a.pk for a in counterparts]
-        ) if request.POST["counterpart"].isdigit() else []
+        extra = (
+            TimeAccount.objects.filter(network=network, pk=request.POST["counterpart"]).exclude(
+                pk__in=[a.pk for a in counterparts]
+            )
+            if request.POST["counterpart"].isdigit()
+            else []
+        )
         counterparts = [*counterparts, *extra]
     form = ProposeForm(request.POST if request.method == "POST" else None, own=own, counterparts=counterparts)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +153,11 @@ def transfer_move(request: HttpRequest, network: Network, pk: int, transition: s
     if not services.may_act(request.user, transfer, transition):
         raise PermissionDenied(USE_TIME_BANK)
     step = next(t for t in services.TRANSFER_WORKFLOW.transitions if t.name == transition)
-    form: Any = ReverseForm(request.POST if request.method == "POST" else None) if transition == "reverse" else NoteForm(request.POST if request.method == "POST" else None)
+    form: Any = (
+        ReverseForm(request.POST if request.method == "POST" else None)
+        if transition == "reverse"
+        else NoteForm(request.POST if request.method == "POST" else None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if transition == "reverse":
@@ -264,9 +276,7 @@ def record(request: HttpRequest, network: Network) -> HttpResponse:
     posted = [v for v in request.POST.getlist("givers") + request.POST.getlist("receivers") if v.isdigit()]
     if posted:
         known = {a.pk for a in accounts}
-        accounts += list(
-            selectors.accounts_for(network).filter(pk__in=[int(v) for v in posted]).exclude(pk__in=known)
-        )
+        accounts += list(selectors.accounts_for(network).filter(pk__in=[int(v) for v in posted]).exclude(pk__in=known))
     form = RecordForm(request.POST if request.method == "POST" else None, accounts=accounts)
     if request.method == "POST" and form.is_valid():
         try:
