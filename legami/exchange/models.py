@@ -280,6 +280,7 @@ class MatchEvent(HistoryEvent):
 # A double-entry ledger of hours, in minutes. A Transfer is a set of Movements (legs) that sum to zero; an
 # account's balance is the sum of its posted movements, kept in step under row locks by the services and
 # proved by `manage.py check_ledger`. Nothing is ever deleted: a mistake is corrected by a reversal transfer.
+# RESTRICT: an account, a person or an organisation with hours cannot be deleted alone, but goes with its network.
 
 
 class TimeAccountKind(models.TextChoices):
@@ -300,7 +301,7 @@ class TimeAccount(NetworkScopedModel):
         "network.Person",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="time_accounts",
         verbose_name=_("person"),
     )
@@ -308,7 +309,7 @@ class TimeAccount(NetworkScopedModel):
         "network.Organization",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="time_accounts",
         verbose_name=_("organisation"),
     )
@@ -405,7 +406,7 @@ class Transfer(NetworkScopedModel):
     )
     # The side the proposer acted for (null: an operator, for the network).
     proposer_account = models.ForeignKey(
-        TimeAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed for")
+        TimeAccount, null=True, blank=True, on_delete=models.RESTRICT, related_name="+", verbose_name=_("proposed for")
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -413,7 +414,7 @@ class Transfer(NetworkScopedModel):
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     # A reversal names the transfer it undoes; its legs are the original's, negated.
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("reverses")
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="reversal", verbose_name=_("reverses")
     )
 
     class Meta:
@@ -443,9 +444,9 @@ class Movement(NetworkScopedModel):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="time_movements", verbose_name=_("network")
     )
-    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="legs", verbose_name=_("transfer"))
+    transfer = models.ForeignKey(Transfer, on_delete=models.RESTRICT, related_name="legs", verbose_name=_("transfer"))
     account = models.ForeignKey(
-        TimeAccount, on_delete=models.PROTECT, related_name="movements", verbose_name=_("account")
+        TimeAccount, on_delete=models.RESTRICT, related_name="movements", verbose_name=_("account")
     )
     minutes = models.BigIntegerField(_("minutes"))
     # Set when the transfer is confirmed: the statement orders by it, and only posted legs count in a balance.

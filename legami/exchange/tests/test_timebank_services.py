@@ -544,3 +544,15 @@ def test_check_ledger_refuses_an_unknown_network(cast):
 
     with pytest.raises(CommandError):
         call_command("check_ledger", "--network", "nessuna")
+
+
+def test_a_person_with_hours_is_not_deleted_alone_but_goes_with_the_network(cast, accounts):
+    from legami.network.models import Network
+    from legami.network.services.people import delete_person
+
+    mine, _org, _anna = accounts
+    with pytest.raises(ValidationError) as exc:
+        delete_person(actor=cast.coordinator, person=mine.person)
+    assert _codes(exc) == {"protected"}
+    Network.objects.filter(pk=cast.network.pk).delete()
+    assert not TimeAccount.objects.filter(pk=mine.pk).exists() and not Movement.objects.exists()
