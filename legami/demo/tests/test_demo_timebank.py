@@ -2,14 +2,14 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from legami.demo import data
 from legami.demo.generator.loader import load_demo
 from legami.demo.tests.test_demo_generator import province  # noqa: F401 — the fixture
 from legami.exchange.models import Transfer, TransferStatus
 from legami.exchange.selectors.timebank import ledger_problems
 from legami.network.models import Network
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.usefixtures("province")
