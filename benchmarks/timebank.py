@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"p95_ms": 300.0, "queries": 15}
@@ -140,6 +141,31 @@ def _count(table: str, column: str, value: int) -> int:
         return int(cursor.fetchone()[0])
 
 
+def _already_seeded() -> Any:
+    """The network and coordinator of a database seeded before (the busy account's person is the coordinator's)."""
+    from types import SimpleNamespace
+
+    from legami.exchange.models import TimeAccount
+
+    busy = TimeAccount.objects.filter(kind="person").select_related("person__user", "network").order_by("id").first()
+    if busy is None or busy.person.user is None:
+        raise SystemExit("--seeded: this database holds no seeded time bank")
+    people = busy.network.people.count()
+    return SimpleNamespace(network=busy.network, coordinator=busy.person.user, people=people)
+
+
+def _bank_of(network: Any) -> dict:
+    from legami.exchange.models import TimeAccount
+
+    busy = TimeAccount.objects.filter(network=network, kind="person").order_by("id").first()
+    return {
+        "accounts": TimeAccount.objects.filter(network=network).count(),
+        "busy_account": busy.pk if busy else None,
+        "busy_movements": _count("exchange_movement", "account_id", busy.pk) if busy else 0,
+        "seconds": 0.0,
+    }
+
+
 def child(args: argparse.Namespace) -> int:
     """Seed, serve, measure and count queries in the database of DATABASE_URL; write the JSON to args.output."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
@@ -154,11 +180,16 @@ def child(args: argparse.Namespace) -> int:
     from legami.exchange.selectors.timebank import ledger_problems
 
     started = time.perf_counter()
-    _log("migrating")
-    call_command("migrate", verbosity=0, interactive=False)
-    seeded = populate(people=args.people, needs=0)
-    _log(f"{args.transfers:,} transfers (SQL)")
-    bank = seed_time_bank(seeded.network, seeded.coordinator, transfers=args.transfers)
+    if args.seeded:
+        # A database seeded by an earlier run (DATABASE_URL names it): measure again without seeding.
+        seeded = _already_seeded()
+        bank = _bank_of(seeded.network)
+    else:
+        _log("migrating")
+        call_command("migrate", verbosity=0, interactive=False)
+        seeded = populate(people=args.people, needs=0)
+        _log(f"{args.transfers:,} transfers (SQL)")
+        bank = seed_time_bank(seeded.network, seeded.coordinator, transfers=args.transfers)
     _log("checking the ledger")
     check_started = time.perf_counter()
     problems = ledger_problems(seeded.network).problems
@@ -253,6 +284,9 @@ def table(document: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--seeded", action="store_true", help="with --child: measure the already seeded database of DATABASE_URL"
+    )
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--transfers", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=300)

@@ -424,6 +424,7 @@ class Transfer(NetworkScopedModel):
         indexes = [
             models.Index(fields=["network", "status", "-created_at"], name="transfer_network_status"),
             models.Index(fields=["network", "posted_at"], name="transfer_network_posted"),
+            models.Index(fields=["network", "-created_at", "-id"], name="transfer_network_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_minutes__gt=0), name="transfer_minutes_positive"),
@@ -457,8 +458,10 @@ class Movement(NetworkScopedModel):
         verbose_name = _("movement")
         verbose_name_plural = _("movements")
         indexes = [
+            # The statement's window and count read this index alone (PostgreSQL: an index-only scan).
             models.Index(
                 fields=["account", "posted_at", "id"],
+                include=["minutes", "transfer"],
                 name="movement_account_posted",
                 condition=Q(posted_at__isnull=False),
             ),

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, RowRange, Sum, Value, Window
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
@@ -77,10 +77,17 @@ def counterpart_choices(viewer: Any, network: Network, *, search: str = "", excl
 
 def statement(account: TimeAccount) -> QuerySet[Movement]:
     """The account's posted movements, newest first, each with the balance after it (`running`), computed in SQL."""
+    # The window runs over the movements alone (no join before it: thousands of rows on a busy account); the
+    # page's transfers come after, by their ids.
     return (
         Movement.objects.filter(account=account, posted_at__isnull=False)
-        .select_related("transfer")
-        .annotate(running=Window(Sum("minutes"), order_by=[F("posted_at").asc(), F("id").asc()]))
+        .only("id", "transfer_id", "account_id", "minutes", "posted_at")
+        .annotate(
+            running=Window(
+                Sum("minutes"), order_by=[F("posted_at").asc(), F("id").asc()], frame=RowRange(start=None, end=0)
+            )
+        )
+        .prefetch_related(Prefetch("transfer", queryset=Transfer.objects.only("id", "reason", "reverses_id")))
         .order_by("-posted_at", "-id")
     )
 
