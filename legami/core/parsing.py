@@ -129,3 +129,44 @@ def parse_id(value: Any) -> int | None:
     if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
         return int(text)
     return None
+
+
+_CLOCK = re.compile(r"^(\d{1,5})\s*[:.]\s*(\d{2})$")
+_HOURS_AND_MINUTES = re.compile(r"^(\d{1,5})\s*(?:h|ore|ora)\s*(\d{1,2})\s*(?:m|min|minuti)?$")
+_HOURS = re.compile(r"^([\d.,]+)\s*(?:h|ore|ora)?$")
+_MINUTES = re.compile(r"^(\d{1,7})\s*(?:m|min|minuti|minuto)$")
+
+
+def parse_minutes(value: Any) -> int | None:
+    """A duration in whole minutes: an int is minutes; text is hours ("1:30", "1,5 h", "2 ore", "1h30", "2") or
+    minutes ("90 min"). None when empty; ValueError for anything else, or for a fraction of a minute."""
+    if value in EMPTY_VALUES:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(value)
+    text = fold(value).replace("\u00a0", " ")
+    if match := _CLOCK.match(text):
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if minutes >= 60:
+            raise ValueError(value)
+        return hours * 60 + minutes
+    if match := _HOURS_AND_MINUTES.match(text):
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if minutes >= 60:
+            raise ValueError(value)
+        return hours * 60 + minutes
+    if match := _MINUTES.match(text):
+        return int(match.group(1))
+    if match := _HOURS.match(text):
+        number = parse_number(match.group(1))
+        if number is None:
+            raise ValueError(value)
+        exact = number * 60
+        if exact != exact.to_integral_value():
+            raise ValueError(value)
+        return int(exact)
+    raise ValueError(value)

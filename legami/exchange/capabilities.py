@@ -30,3 +30,34 @@ MANAGE_MATCHES = Capability(
     roles=OPERATORS,
     case_data=True,
 )
+
+# --- time bank ---------------------------------------------------------------------------------------------
+# Who holds an account acts on it (their own person, or their organisation for partner staff): the object
+# rule is in services/timebank.py. Operators see every account; evaluators and funders see totals only.
+USE_TIME_BANK = Capability(
+    "exchange.use_time_bank",
+    _("Use one's own hours account: see it, propose, confirm and refuse transfers"),
+    roles={Role.CITIZEN, Role.PARTNER_STAFF, Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.CASE_MANAGER},
+)
+VIEW_TIME_BANK = Capability(
+    "exchange.view_time_bank",
+    _("See every hours account of the network, its statement and its transfers"),
+    roles=OPERATORS,
+    case_data=True,
+)
+MANAGE_TIME_BANK = Capability(
+    "exchange.manage_time_bank",
+    _("Confirm transfers on someone's behalf, reverse mistakes and credit hours from the network fund"),
+    roles={Role.COORDINATOR, Role.COMMUNITY_WORKER},
+    case_data=True,
+)
+SET_TIME_BANK_POLICY = Capability(
+    "exchange.set_time_bank_policy",
+    _("Set the time bank's overdraft limits"),
+    roles={Role.COORDINATOR},
+)
+VIEW_TIME_BANK_FIGURES = Capability(
+    "exchange.view_time_bank_figures",
+    _("See the time bank's monthly totals, without any person's account"),
+    roles={Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.CASE_MANAGER, Role.EVALUATOR, Role.FUNDER},
+)

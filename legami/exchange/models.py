@@ -273,3 +273,215 @@ class MatchEvent(HistoryEvent):
     class Meta(HistoryEvent.Meta):
         verbose_name = _("match event")
         verbose_name_plural = _("match events")
+
+
+# --- time bank -------------------------------------------------------------------------------------------
+#
+# A double-entry ledger of hours, in minutes. A Transfer is a set of Movements (legs) that sum to zero; an
+# account's balance is the sum of its posted movements, kept in step under row locks by the services and
+# proved by `manage.py check_ledger`. Nothing is ever deleted: a mistake is corrected by a reversal transfer.
+# RESTRICT: an account, a person or an organisation with hours cannot be deleted alone, but goes with its network.
+
+
+class TimeAccountKind(models.TextChoices):
+    PERSON = "person", pgettext_lazy("time account kind", "Person")
+    ORGANIZATION = "organization", pgettext_lazy("time account kind", "Organisation")
+    # The network's own account ("fondo ore"): it issues the hours it credits, so it may go below zero freely.
+    FUND = "fund", pgettext_lazy("time account kind", "Network fund")
+
+
+class TimeAccount(NetworkScopedModel):
+    """The hours account of a person, of an organisation, or the network's fund; opened on first use."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="time_accounts", verbose_name=_("network")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TimeAccountKind.choices)
+    person = models.ForeignKey(
+        "network.Person",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="time_accounts",
+        verbose_name=_("person"),
+    )
+    organization = models.ForeignKey(
+        "network.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="time_accounts",
+        verbose_name=_("organisation"),
+    )
+    # The sum of the account's posted movements, written only under the account's row lock.
+    balance_minutes = models.BigIntegerField(_("balance (minutes)"), default=0)
+    # This account's own hard limit (minutes below zero), instead of the network policy's.
+    overdraft_limit_minutes = models.PositiveIntegerField(_("overdraft limit (minutes)"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("time account")
+        verbose_name_plural = _("time accounts")
+        indexes = [models.Index(fields=["network", "kind"], name="timeaccount_network_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "person"], condition=Q(person__isnull=False), name="timeaccount_one_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(organization__isnull=False), name="timeaccount_one_per_org"
+            ),
+            models.UniqueConstraint(fields=["network"], condition=Q(kind="fund"), name="timeaccount_one_fund"),
+            models.CheckConstraint(
+                condition=Q(kind="person", person__isnull=False, organization__isnull=True)
+                | Q(kind="organization", person__isnull=True, organization__isnull=False)
+                | Q(kind="fund", person__isnull=True, organization__isnull=True),
+                name="timeaccount_owner_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == TimeAccountKind.PERSON and self.person_id:
+            return str(self.person)
+        if self.kind == TimeAccountKind.ORGANIZATION and self.organization_id:
+            return str(self.organization)
+        return str(_("Network hours fund"))
+
+
+class TimeBankPolicy(NetworkScopedModel):
+    """A network's overdraft rules: a warning past the soft limit, a refusal past the hard one (minutes below 0)."""
+
+    network = models.OneToOneField(
+        "network.Network", on_delete=models.CASCADE, related_name="time_bank_policy", verbose_name=_("network")
+    )
+    soft_limit_minutes = models.PositiveIntegerField(_("warning below zero (minutes)"), default=8 * 60)
+    hard_limit_minutes = models.PositiveIntegerField(_("limit below zero (minutes)"), default=10 * 60)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("time bank policy")
+        verbose_name_plural = _("time bank policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(soft_limit_minutes__lte=models.F("hard_limit_minutes")), name="timebankpolicy_soft_le_hard"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id}: -{self.soft_limit_minutes}/-{self.hard_limit_minutes}"
+
+
+class TransferStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("transfer status", "To be confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("transfer status", "Confirmed")
+    REFUSED = "refused", pgettext_lazy("transfer status", "Refused")
+    CANCELLED = "cancelled", pgettext_lazy("transfer status", "Cancelled")
+    REVERSED = "reversed", pgettext_lazy("transfer status", "Reversed")
+
+
+class Transfer(NetworkScopedModel):
+    """Hours passing between accounts: proposed by one side, confirmed by the other (or an operator), posted once."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="time_transfers", verbose_name=_("network")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PROPOSED
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    # The sum of the positive legs: how many minutes changed hands.
+    total_minutes = models.PositiveIntegerField(_("minutes"))
+    match = models.ForeignKey(
+        Match,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_transfers",
+        verbose_name=_("match"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The side the proposer acted for (null: an operator, for the network).
+    proposer_account = models.ForeignKey(
+        TimeAccount, null=True, blank=True, on_delete=models.RESTRICT, related_name="+", verbose_name=_("proposed for")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    # A reversal names the transfer it undoes; its legs are the original's, negated.
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="reversal", verbose_name=_("reverses")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("time transfer")
+        verbose_name_plural = _("time transfers")
+        indexes = [
+            models.Index(fields=["network", "status", "-created_at"], name="transfer_network_status"),
+            models.Index(fields=["network", "posted_at"], name="transfer_network_posted"),
+            models.Index(fields=["network", "-created_at", "-id"], name="transfer_network_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_minutes__gt=0), name="transfer_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "reversed"], posted_at__isnull=False)
+                | (~Q(status__in=["confirmed", "reversed"]) & Q(posted_at__isnull=True)),
+                name="transfer_posted_when_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Movement(NetworkScopedModel):
+    """One leg of a transfer: minutes taken from (negative) or given to (positive) one account."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="time_movements", verbose_name=_("network")
+    )
+    transfer = models.ForeignKey(Transfer, on_delete=models.RESTRICT, related_name="legs", verbose_name=_("transfer"))
+    account = models.ForeignKey(
+        TimeAccount, on_delete=models.RESTRICT, related_name="movements", verbose_name=_("account")
+    )
+    minutes = models.BigIntegerField(_("minutes"))
+    # Set when the transfer is confirmed: the statement orders by it, and only posted legs count in a balance.
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["transfer_id", "id"]
+        verbose_name = _("movement")
+        verbose_name_plural = _("movements")
+        indexes = [
+            # The statement's window and count read this index alone (PostgreSQL: an index-only scan).
+            models.Index(
+                fields=["account", "posted_at", "id"],
+                include=["minutes", "transfer"],
+                name="movement_account_posted",
+                condition=Q(posted_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(minutes=0), name="movement_minutes_nonzero"),
+            models.UniqueConstraint(fields=["transfer", "account"], name="movement_one_leg_per_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.account_id} {self.minutes:+d}"
+
+
+class TransferEvent(HistoryEvent):
+    subject_field = "transfer"
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events", verbose_name=_("transfer"))
+    from_status = models.CharField(_("from"), max_length=20, choices=TransferStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=TransferStatus.choices)
+
+    class Meta(HistoryEvent.Meta):
+        verbose_name = _("transfer event")
+        verbose_name_plural = _("transfer events")

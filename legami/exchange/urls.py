@@ -1,11 +1,12 @@
-"""Pages of the exchange app, under /<network-slug>/exchange/: offers (and the public form), matching and matches."""
+"""Pages of the community exchange, under /<network-slug>/exchange/: offers (and the public form), matching and
+matches, the time bank (timebank/), shared spaces and bookings (spaces/)."""
 
 from django.urls import path
 
 from legami.core.decorators import network_view
 from legami.core.imports.views import import_urls
 from legami.exchange.services.imports import OFFERS_IMPORT
-from legami.exchange.views import matching, offers
+from legami.exchange.views import matching, offers, timebank
 
 app_name = "exchange"
 
@@ -27,4 +28,16 @@ urlpatterns = [
     path("matches/mine/", matching.my_match_list, name="my_matches"),
     path("matches/<int:pk>/", matching.match_detail, name="match_detail"),
     path("matches/<int:pk>/<slug:action>/", matching.match_action, name="match_action"),
+    # The time bank.
+    path("timebank/", timebank.my_account, name="timebank"),
+    path("timebank/propose/", timebank.propose, name="timebank_propose"),
+    path("timebank/transfers/", timebank.transfer_list, name="timebank_transfers"),
+    path("timebank/transfers/new/", timebank.record, name="timebank_record"),
+    path("timebank/transfers/<int:pk>/", timebank.transfer_detail, name="timebank_transfer"),
+    path("timebank/transfers/<int:pk>/<str:transition>/", timebank.transfer_move, name="timebank_transfer_move"),
+    path("timebank/accounts/", timebank.account_list, name="timebank_accounts"),
+    path("timebank/accounts/open/", timebank.account_open, name="timebank_account_open"),
+    path("timebank/accounts/<int:pk>/", timebank.account_detail, name="timebank_account"),
+    path("timebank/policy/", timebank.policy, name="timebank_policy"),
+    path("timebank/figures/", timebank.figures, name="timebank_figures"),
 ]

@@ -159,6 +159,19 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/matches/{id}/start/"),
     ("post", "/api/v1/networks/{slug}/matches/{id}/complete/"),
     ("post", "/api/v1/networks/{slug}/matches/{id}/cancel/"),
+    ("get", "/api/v1/networks/{slug}/timebank/accounts/"),
+    ("get", "/api/v1/networks/{slug}/timebank/my-accounts/"),
+    ("get", "/api/v1/networks/{slug}/timebank/accounts/{id}/"),
+    ("get", "/api/v1/networks/{slug}/timebank/accounts/{id}/statement/"),
+    ("get", "/api/v1/networks/{slug}/timebank/transfers/"),
+    ("post", "/api/v1/networks/{slug}/timebank/transfers/"),
+    ("get", "/api/v1/networks/{slug}/timebank/transfers/{id}/"),
+    ("post", "/api/v1/networks/{slug}/timebank/group-transfers/"),
+    ("post", "/api/v1/networks/{slug}/timebank/transfers/{id}/confirm/"),
+    ("post", "/api/v1/networks/{slug}/timebank/transfers/{id}/refuse/"),
+    ("post", "/api/v1/networks/{slug}/timebank/transfers/{id}/cancel/"),
+    ("post", "/api/v1/networks/{slug}/timebank/transfers/{id}/reverse/"),
+    ("get", "/api/v1/networks/{slug}/timebank/figures/"),
 ]
 
 

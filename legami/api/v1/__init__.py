@@ -24,6 +24,7 @@ from legami.api.v1 import (
     people,
     proposals,
     responses,
+    timebank,
 )
 
 DESCRIPTION = """\
@@ -88,3 +89,4 @@ api.add_router("/networks", calls.router)
 api.add_router("/networks", responses.router)
 api.add_router("/networks", coproduction.router)
 api.add_router("/networks", exchange.router)
+api.add_router("/networks", timebank.router)

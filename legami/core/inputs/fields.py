@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.parsing import EMPTY_VALUES, fold, parse_bool, parse_date, parse_number, parse_time
+from legami.core.parsing import EMPTY_VALUES, fold, parse_bool, parse_date, parse_minutes, parse_number, parse_time
 
 MISSING: Any = object()
 
@@ -481,3 +481,32 @@ def model_text(model: type[models.Model], name: str, **kwargs: Any) -> Text:
     says what the model's full_clean would say, with the same messages and codes."""
     field = model._meta.get_field(name)
     return Text(validators=getattr(field, "validators", ()), **kwargs)
+
+
+class Minutes(Field):
+    """A duration in whole minutes (see parse_minutes: "1:30", "1,5 h", "90 min"; an int is minutes), within
+    `min_value` and `max_value` minutes when given."""
+
+    default_messages = {
+        "invalid": _("Enter hours and minutes, such as 1:30 or 1,5 h."),
+        "min_value": _("Enter at least %(min)s minutes."),
+        "max_value": _("Enter at most %(max)s minutes."),
+    }
+    types = (int,)
+
+    def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.min_value, self.max_value = min_value, max_value
+
+    def parse(self, value: Any, ctx: Context) -> int | None:
+        try:
+            minutes = parse_minutes(value)
+        except (TypeError, ValueError, decimal.InvalidOperation):
+            raise self.error("invalid") from None
+        if minutes is None:
+            return None
+        if self.min_value is not None and minutes < self.min_value:
+            raise self.error("min_value", min=self.min_value, max=self.max_value)
+        if self.max_value is not None and minutes > self.max_value:
+            raise self.error("max_value", min=self.min_value, max=self.max_value)
+        return minutes

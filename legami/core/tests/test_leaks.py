@@ -126,6 +126,30 @@ def _job_readers(reader: Reader, job: Any) -> bool:
 ITSELF = Rule("the user themself", _is_user)
 
 
+def _time_bank_party(reader: Reader, obj: Any) -> bool:
+    """The reader holds one of the transfer's accounts: their own person's, or their organisation's as staff."""
+    from legami.network.models import Membership
+
+    transfer = getattr(obj, "transfer", obj)
+    if reader.user_id is None:
+        return False
+    for leg in transfer.legs.select_related("account__person"):
+        account = leg.account
+        if account.person_id and account.person.user_id == reader.user_id:
+            return True
+        if (
+            account.organization_id
+            and Membership.objects.filter(
+                user_id=reader.user_id, organization_id=account.organization_id, role=Role.PARTNER_STAFF, is_active=True
+            ).exists()
+        ):
+            return True
+    return False
+
+
+TIME_BANK_PARTIES = Rule("a side of the transfer", _time_bank_party)
+
+
 def _public_acts(reader: Reader, user: Any) -> bool:
     """A member's name goes with what they did in public under it: a proposal or a comment is signed on the
     public pages (anyone reads it); a co-programming outcome names who signed it off for the lead partner, to
@@ -242,6 +266,10 @@ FIELDS: dict[str, Rule] = {
     # A match's notes and feedback: the operators who read the need, and the two sides (the notes of the history).
     "exchange.Match.feedback": MATCH_OPERATORS,
     "exchange.MatchEvent.note": MATCH_OPERATORS | OFFER_OWNER | NEED_SIDE | AUDIT,
+    # exchange, time bank: what the hours were for, and the notes of each step: the transfer's sides and the
+    # operators; a reversal's reason and the steps' notes are in the audit.
+    "exchange.Transfer.reason": TIME_BANK_PARTIES | holds("exchange.view_time_bank") | AUDIT,
+    "exchange.TransferEvent.note": TIME_BANK_PARTIES | holds("exchange.view_time_bank") | AUDIT,
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -575,9 +603,27 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
     matched_need.languages = [m.new("needs.Need.languages", matched_need)]
     matched_need.save()
     needs.append(matched_need)
+    # A time bank transfer between the citizen and the partner's organisation, confirmed with a note.
+    from legami.exchange.services.timebank import confirm_transfer, propose_with
+    from legami.exchange.tests.factories_timebank import citizen_account, organization_account
+
+    time_transfer = propose_with(
+        actor=cast.citizen,
+        network=network,
+        account=citizen_account(cast),
+        counterpart=organization_account(cast),
+        minutes=30,
+        gives=True,
+        reason="-",
+    )
+    m.fill(time_transfer, "exchange.Transfer", ["reason"])
+    confirm_transfer(
+        actor=cast.partner_staff, transfer=time_transfer, note=m.new("exchange.TransferEvent.note", time_transfer)
+    )
     alternatives = {
         "exchange_offer": [offer],
         "exchange_match": [match],
+        "timebank_transfer": [time_transfer],
         "person": [person, case_person, far_person],
         "household": [household],
         "tie": [tie],
@@ -714,6 +760,8 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "calls": [objects[key] for key in ("codesign_call", "codesign_draft", "codesign_ranked")],
         "applications": [objects[key] for key in ("codesign_application", "codesign_scored")],
         "responses": [objects[key] for key in ("responses_response", "codesign_response")],
+        "accounts": [objects["timebank_account"]],
+        "transfers": [objects["timebank_transfer"], *alternatives["timebank_transfer"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():

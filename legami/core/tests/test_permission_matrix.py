@@ -169,6 +169,7 @@ EXTRA_MODULES = (
     "legami.responses.tests.matrix_responses",
     "legami.responses.tests.matrix_codesign",
     "legami.exchange.tests.matrix_offers",
+    "legami.exchange.tests.matrix_timebank",
 )
 
 

@@ -33,6 +33,7 @@ from legami.demo.generator.responses import ensure_responses
 from legami.demo.generator.surveys import ensure_surveys, plan_answers
 from legami.demo.generator.territory import ensure_neighbourhoods, ensure_places, ensure_territory
 from legami.demo.generator.ties import ensure_consents, ensure_processings, ensure_ties, plan_consents, plan_ties
+from legami.demo.generator.timebank import ensure_timebank
 from legami.network.models import Network, Tie
 from legami.territory.models import SocialDistrict
 
@@ -183,6 +184,17 @@ class _Loader:
                 organizations=organizations,
                 comuni=comuni,
                 created=created,
+            ),
+        )
+        self.step(
+            "time bank",
+            lambda: ensure_timebank(
+                network,
+                worker=users[COMMUNITY_WORKER_EMAIL],
+                citizen=users[data.CITIZEN_EMAIL],
+                partner_staff=users.get("cooperativa@legami.demo"),
+                created=created,
+                seed=self.seed,
             ),
         )
         return DemoResult(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 
 from legami.core import inputs
@@ -214,7 +214,7 @@ def delete_person(*, actor: Any, person: Person) -> None:
         try:
             with transaction.atomic():
                 person.delete()
-        except ProtectedError as exc:
+        except (ProtectedError, RestrictedError) as exc:
             raise ValidationError(
                 _("This person is referred to by other records (for example a pact or a need) and cannot be deleted."),
                 code="protected",
