@@ -161,6 +161,9 @@ GOOD_IMPORT = table(
 )
 
 
+PHONE_WIDTH = 360
+
+
 @dataclass
 class Context:
     base: str
@@ -691,6 +694,24 @@ def responses(ctx: Context) -> None:
     coordinator.context.close()
 
 
+def exchange(ctx: Context) -> None:
+    """Offers and matching: the public offer form on a phone, a run of the engine, a match on a phone."""
+    page = new_page(ctx, PHONE_WIDTH)
+    page.goto(network_url("exchange/offer/"))
+    shot(page, "exchange-offer-form")
+    page.context.close()
+    worker = login(ctx, "community_worker")
+    worker.goto(network_url("exchange/matching/"))
+    worker.goto(first_href(worker, "main a[href*='/matching/runs/']"))
+    shot(worker, "exchange-run")
+    match = first_href(worker, "main a[href*='/exchange/matches/']")
+    worker.context.close()
+    phone = login(ctx, "community_worker", PHONE_WIDTH)
+    phone.goto(match)
+    shot(phone, "exchange-match-phone")
+    phone.context.close()
+
+
 ROLES: dict[str, Callable[[Context], None]] = {
     "anonymous": anonymous,
     "admin": admin,
@@ -704,6 +725,7 @@ ROLES: dict[str, Callable[[Context], None]] = {
     "privacy_officer": privacy_officer,
     "participation": participation,
     "responses": responses,
+    "exchange": exchange,
 }
 
 
