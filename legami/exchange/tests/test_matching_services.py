@@ -305,7 +305,7 @@ def test_cancelling_an_accepted_match_gives_the_need_back_to_reading(cast):
     assert match.need.status == NeedStatus.READING
 
 
-ALLOWED = [(a, b) for a, targets in svc.MATCH_WORKFLOW.table().items() for b in targets]
+ALLOWED = [(a, b) for a, targets in svc.MATCH_WORKFLOW.table().items() for b in sorted(targets)]
 REFUSED = [
     (a, b) for a in MatchStatus.values for b in MatchStatus.values if a != b and b not in svc.MATCH_WORKFLOW.table()[a]
 ]
