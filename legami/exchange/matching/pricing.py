@@ -10,7 +10,9 @@ columns):
    pairs solved, which has no negative cycle because that flow is optimal there) under which every residual arc
    of ALL pairs has a reduced cost >= 0.
 
-A pair left out that breaks (1) or (2) is added and the reduced problem solved again, until both hold: the result
+When (1) fails, the nearest pairs are short of matching as many needs as all pairs can (tight capacity): the
+pairs of one maximum assignment of all pairs (Hopcroft-Karp, distance ignored) are added, after which (1) holds.
+A pair left out that breaks (2) is added and the reduced problem solved again, until both hold: the result
 is then optimal for the whole problem, exactly (integer costs), not a heuristic. Each round adds at least one pair,
 so it ends; in practice the first or second round passes.
 """
@@ -38,6 +40,35 @@ def _nearest(pairs: Pairs, costs: np.ndarray, count: int) -> np.ndarray:
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     mask = np.zeros(len(pairs), dtype=bool)
     mask[order[rank < count]] = True
+    return mask
+
+
+def _maximum_matching(pairs: Pairs, capacities: np.ndarray, need_count: int) -> np.ndarray:
+    """A mask of the pairs of one maximum assignment (most needs matched, any distance): Hopcroft-Karp on the
+    needs and the offers' places (an offer of capacity c is c places, at most as many as its pairs)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    degree = np.bincount(pairs.offer, minlength=len(capacities))
+    places = np.minimum(capacities, degree).astype(np.int64)
+    first_place = np.r_[0, np.cumsum(places)[:-1]]
+    repeats = places[pairs.offer]
+    total = int(repeats.sum())
+    starts = np.cumsum(repeats) - repeats
+    columns = np.repeat(first_place[pairs.offer], repeats) + (np.arange(total) - np.repeat(starts, repeats))
+    row_counts = np.bincount(pairs.need, weights=repeats, minlength=need_count).astype(np.int64)
+    graph = csr_matrix(
+        (np.ones(total, dtype=np.int8), columns.astype(np.int32), np.r_[0, np.cumsum(row_counts)]),
+        shape=(need_count, int(places.sum())),
+    )
+    place_of_need = maximum_bipartite_matching(graph, perm_type="column")
+    place_offer = np.repeat(np.arange(len(capacities)), places)
+    matched = np.flatnonzero(place_of_need >= 0)
+    # the pair (need, offer) of each matched need: pairs are sorted by need then offer, one key finds it
+    keys = pairs.need.astype(np.int64) * len(capacities) + pairs.offer
+    wanted = matched.astype(np.int64) * len(capacities) + place_offer[place_of_need[matched]]
+    mask = np.zeros(len(pairs), dtype=bool)
+    mask[np.searchsorted(keys, wanted)] = True
     return mask
 
 
@@ -70,11 +101,19 @@ def _reachable_needs_and_offers(
 
 
 def _potentials(
-    pairs: Pairs, active: np.ndarray, chosen: np.ndarray, costs: np.ndarray, need_count: int, room: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Bellman-Ford distances from a virtual root (0 to every node) in the residual graph of the active pairs:
-    (need potentials, offer potentials), or None if they do not settle (a negative cycle: never for an optimal
-    flow). Source and sink are nodes too."""
+    pairs: Pairs,
+    active: np.ndarray,
+    chosen: np.ndarray,
+    costs: np.ndarray,
+    need_count: int,
+    room: np.ndarray,
+    start: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """Potentials of every node (needs, offers, source, sink) under which each residual arc of the active pairs has
+    a reduced cost >= 0: Bellman-Ford relaxation from `start` (the last round's potentials: few passes) or from 0,
+    until nothing improves. None if it does not settle (a negative cycle: never for an optimal flow).
+
+    Any fixed point will do, not only shortest distances: at a fixed point d[head] <= d[tail] + cost on every arc."""
     offer_count = len(room)
     source, sink = need_count + offer_count, need_count + offer_count + 1
     used = np.zeros(len(pairs), dtype=bool)
@@ -108,17 +147,27 @@ def _potentials(
     weights = np.concatenate(
         (costs[unused], -costs[used], np.zeros(len(tails) - int(unused.sum()) - int(used.sum()), dtype=np.int64))
     )
-    order = np.argsort(heads, kind="stable")
+    # arcs by tail, so that each pass relaxes only the arcs leaving the nodes the previous pass improved
+    order = np.argsort(tails, kind="stable")
     tails, heads, weights = tails[order], heads[order], weights[order]
-    starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
-    targets = heads[starts]
-    distance = np.zeros(need_count + offer_count + 2, dtype=np.int64)
-    for _round in range(len(distance) + 1):
-        best = np.minimum.reduceat(distance[tails] + weights, starts)
-        improved = best < distance[targets]
+    node_count = need_count + offer_count + 2
+    first_arc = np.r_[0, np.cumsum(np.bincount(tails, minlength=node_count))]
+    distance = np.zeros(node_count, dtype=np.int64) if start is None else start.copy()
+    frontier = np.arange(node_count)
+    for _pass in range(node_count + 1):
+        counts = first_arc[frontier + 1] - first_arc[frontier]
+        total = int(counts.sum())
+        if not total:
+            return distance
+        arcs = np.repeat(first_arc[frontier] - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        candidate = distance[tails[arcs]] + weights[arcs]
+        targets = heads[arcs]
+        improved = candidate < distance[targets]
         if not improved.any():
-            return distance[:need_count], distance[need_count : need_count + offer_count]
-        distance[targets[improved]] = best[improved]
+            return distance
+        targets, candidate = targets[improved], candidate[improved]
+        np.minimum.at(distance, targets, candidate)
+        frontier = np.unique(targets)
     return None
 
 
@@ -138,6 +187,8 @@ def optimal_by_pricing(
         return np.zeros(0, dtype=np.int64)
     costs = np.rint(pairs.distance_km * CENTIMETRES_PER_KM).astype(np.int64)
     active = _nearest(pairs, costs, nearest)
+    with_a_maximum_matching = False
+    potentials: np.ndarray | None = None
     for _round in range(MAX_ROUNDS):
         if active.all():
             break
@@ -148,18 +199,24 @@ def optimal_by_pricing(
         room = capacities - load
         # 1. maximum: no augmenting path through any pair
         need_reached, offer_reached, augmenting = _reachable_needs_and_offers(pairs, chosen, need_count, room)
+        if augmenting and not with_a_maximum_matching:
+            # the nearest pairs match fewer needs than all pairs do (tight capacity): add the pairs of one maximum
+            # assignment, so that the pairs solved can match as many needs as all of them; only cost is left
+            active |= _maximum_matching(pairs, capacities, need_count)
+            with_a_maximum_matching = True
+            continue
         if augmenting:
-            # every pair between reached nodes may lie on an augmenting path: add them all
+            # cannot happen once a maximum matching is in; kept as a safeguard: add every pair between reached nodes
             missing = ~active & need_reached[pairs.need] & offer_reached[pairs.offer]
             if not missing.any():  # cannot happen: the path would lie in the solved pairs
                 break
             active |= missing
             continue
         # 2. least cost: no pair left out with a negative reduced cost
-        potentials = _potentials(pairs, active, chosen, costs, need_count, room)
+        potentials = _potentials(pairs, active, chosen, costs, need_count, room, potentials)
         if potentials is None:
             break
-        need_potential, offer_potential = potentials
+        need_potential, offer_potential = potentials[:need_count], potentials[need_count : need_count + len(capacities)]
         reduced = costs + need_potential[pairs.need] - offer_potential[pairs.offer]
         missing = ~active & (reduced < 0)
         if not missing.any():
