@@ -216,7 +216,8 @@ class Compatibility:
         need = np.concatenate(found_needs)
         offer = np.concatenate(found_offers)
         distance = np.concatenate(found_distances)
-        order = np.lexsort((offer, need))
+        # one sort on a single integer key (need, offer): unique, so the order is the same on every run
+        order = np.argsort(need.astype(np.int64) * len(self.offers) + offer)
         return Pairs(need[order], offer[order], distance[order])
 
     def _filter(self, need: np.ndarray, offer: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,7 +6,9 @@ matches the most needs first and, among those assignments, has the least total d
 most once and no offer beyond its capacity. Only needs and offers with at least one compatible pair become nodes.
 OR-Tools' cost-scaling push-relabel solves it in O(n^2 m log(n C)) at worst, far less on these sparse graphs;
 the arcs are added in one call from numpy arrays, in (need, offer) order, so the same input gives the same
-assignment on every run.
+assignment on every run. It is first solved on each need's nearest pairs, and the others are priced with the
+flow's optimality conditions and added when they would improve it (pricing.py): the same optimum, on a graph
+some thirty times smaller.
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ import numpy as np
 
 from .compat import Compatibility, Pairs
 from .model import CENTIMETRES_PER_KM, MIN_OVERLAP_MINUTES, MatchResult, NeedInput, OfferInput, check_inputs
+from .pricing import optimal_by_pricing
 
 
 class SolverError(RuntimeError):
     """The min-cost-flow solver did not report an optimal solution."""
 
 
-def _optimal(pairs: Pairs, capacities: np.ndarray) -> np.ndarray:
+def _optimal(pairs: Pairs, capacities: np.ndarray, need_count: int) -> np.ndarray:
+    """The indexes into `pairs` of an optimal assignment: solved on the nearest pairs, priced on all (pricing.py)."""
+    return optimal_by_pricing(pairs, capacities, need_count, _min_cost_max_flow)
+
+
+def _min_cost_max_flow(pairs: Pairs, capacities: np.ndarray) -> np.ndarray:
     """The indexes into `pairs` of the chosen pairs (a max flow of min cost)."""
     from ortools.graph.python import min_cost_flow
 
@@ -118,7 +126,7 @@ def _run(
     pairs = _excluded(compatibility.pairs(), needs, offers, excluded)
     found = time.perf_counter()
     capacities = np.array([o.capacity for o in offers], dtype=np.int64)
-    chosen = _greedy(pairs, capacities, len(needs)) if greedy else _optimal(pairs, capacities)
+    chosen = _greedy(pairs, capacities, len(needs)) if greedy else _optimal(pairs, capacities, len(needs))
     solved = time.perf_counter()
     # `pairs` is sorted by need index, so the proposals come in the needs' input order
     proposals = [

@@ -5,6 +5,7 @@ import functools
 import math
 import random
 
+import numpy as np
 import pytest
 from django.utils import translation
 
@@ -314,3 +315,73 @@ def test_explain_without_windows_or_languages_and_user_text_as_given():
     proposal = compatible(need(1), offer("a", km=0.04))
     with translation.override("en"):
         assert explain(proposal, area_label="<b>Casa</b>") == "same area: <b>Casa</b>; 0.0 km away"
+
+
+# --- solving on the nearest pairs and pricing the others (pricing.py) -----------------------------------------
+
+
+def _value(pairs, chosen):
+    from legami.exchange.matching.model import CENTIMETRES_PER_KM
+
+    return len(chosen), int(np.rint(pairs.distance_km[chosen] * CENTIMETRES_PER_KM).astype(np.int64).sum())
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("nearest", [1, 2])
+def test_pricing_from_few_nearest_pairs_reaches_the_full_optimum(seed, nearest):
+    """Starting from each need's one or two nearest pairs, the rounds add what is missing: the same number matched
+    and the same total as the solver on every pair, and as exhaustive search."""
+    from legami.exchange.matching.compat import Compatibility
+    from legami.exchange.matching.pricing import optimal_by_pricing
+    from legami.exchange.matching.solve import _min_cost_max_flow
+
+    rng = random.Random(1000 + seed)
+    needs, offers = random_instance(rng, rng.randint(3, 7), rng.randint(2, 4))
+    pairs = Compatibility(needs, offers).pairs()
+    capacities = np.array([o.capacity for o in offers])
+    solved = []
+    chosen = optimal_by_pricing(
+        pairs,
+        capacities,
+        len(needs),
+        lambda subset, caps: solved.append(len(subset)) or _min_cost_max_flow(subset, caps),
+        nearest=nearest,
+    )
+    full = _min_cost_max_flow(pairs, capacities)
+    assert _value(pairs, chosen) == _value(pairs, full) == exhaustive(needs, offers)
+    assert len(set(pairs.need[chosen].tolist())) == len(chosen)
+    assert (np.bincount(pairs.offer[chosen], minlength=len(offers)) <= capacities).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pricing_on_larger_instances_matches_the_solver_on_every_pair(seed):
+    from legami.exchange.matching.compat import Compatibility
+    from legami.exchange.matching.pricing import optimal_by_pricing
+    from legami.exchange.matching.solve import _min_cost_max_flow
+
+    rng = random.Random(seed)
+    needs, offers = random_instance(rng, 150, 40)
+    pairs = Compatibility(needs, offers).pairs()
+    capacities = np.array([o.capacity for o in offers])
+    rounds = []
+    chosen = optimal_by_pricing(
+        pairs, capacities, len(needs), lambda s, c: rounds.append(len(s)) or _min_cost_max_flow(s, c), nearest=2
+    )
+    assert _value(pairs, chosen) == _value(pairs, _min_cost_max_flow(pairs, capacities))
+    assert rounds[0] < len(pairs)  # the first round really left pairs out
+
+
+def test_crafted_case_needs_a_pair_beyond_the_nearest():
+    # B's only offer is X, also A's nearest: with one pair per need, A takes X and B is left out until priced in
+    from legami.exchange.matching.compat import Compatibility
+    from legami.exchange.matching.pricing import optimal_by_pricing
+    from legami.exchange.matching.solve import _min_cost_max_flow
+
+    needs = [need("A", km=1.0), need("B", km=-1.5)]
+    offers = [offer("X", km=0, radius=2.0), offer("Y", km=3.0, radius=2.1)]
+    pairs = Compatibility(needs, offers).pairs()
+    rounds = []
+    chosen = optimal_by_pricing(
+        pairs, np.array([1, 1]), 2, lambda s, c: rounds.append(len(s)) or _min_cost_max_flow(s, c), nearest=1
+    )
+    assert len(chosen) == 2 and rounds[0] == 2 and len(rounds) == 2
