@@ -385,3 +385,14 @@ def test_crafted_case_needs_a_pair_beyond_the_nearest():
         pairs, np.array([1, 1]), 2, lambda s, c: rounds.append(len(s)) or _min_cost_max_flow(s, c), nearest=1
     )
     assert len(chosen) == 2 and rounds[0] == 2 and len(rounds) == 2
+
+
+def test_excluded_pairs_are_never_proposed_and_the_rest_stays_optimal():
+    needs = [need(1, km=0.0), need(2, km=1.0)]
+    offers = [offer("a", km=0.0), offer("b", km=1.0)]
+    assert {(p.need_id, p.offer_id) for p in match(needs, offers).proposals} == {(1, "a"), (2, "b")}
+    result = match(needs, offers, excluded={(1, "a")})
+    assert {(p.need_id, p.offer_id) for p in result.proposals} == {(1, "b"), (2, "a")}
+    assert result.compatible_pairs == 3
+    only = match(needs, offers, excluded={(1, "a"), (1, "b")})
+    assert [(p.need_id, p.offer_id) for p in only.proposals] == [(2, "b")]
