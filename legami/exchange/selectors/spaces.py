@@ -261,3 +261,31 @@ def spaces_managed(viewer: Any, network: Any) -> Iterable[Space]:
     if organizations is not None:
         spaces = spaces.filter(Q(manager_organization_id__in=organizations) | Q(manager=viewer))
     return spaces.order_by("name")
+
+
+def booking_organizations(viewer: Any, network: Any) -> QuerySet:
+    """The organisations `viewer` may book for: any of the network for operators, else their own."""
+    from legami.network.models import Organization
+
+    organizations = Organization.objects.filter(network=network).order_by("name")
+    if can(viewer, VIEW_BOOKINGS, network):
+        return organizations
+    own = {g.organization_id for g in capability_grants(viewer, BOOK_SPACES, network) if g.organization_id}
+    return organizations.filter(pk__in=own)
+
+
+def get_space_by_token(network: Any, pk: int, token: str | None) -> Space:
+    """The space of a calendar feed: a public one for anyone, another with its feed key; 404 otherwise."""
+    import secrets
+
+    try:
+        space = Space.objects.select_related("place", "place__municipality", "network").get(
+            network=network, pk=pk, is_active=True
+        )
+    except Space.DoesNotExist:
+        raise Http404 from None
+    if space.is_public:
+        return space
+    if not token or not secrets.compare_digest(str(token), space.feed_token):
+        raise Http404
+    return space
