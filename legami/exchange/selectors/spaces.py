@@ -180,7 +180,10 @@ def calendar_days(
     start, end = _bounds(first, last)
     bookings = list(holding_between(space, start, end).select_related("network", "space"))
     wide = can(viewer, VIEW_BOOKINGS, network) or manages(viewer, space)
-    days = {first + datetime.timedelta(days=n): Day(first + datetime.timedelta(days=n)) for n in range((last - first).days + 1)}
+    days = {
+        first + datetime.timedelta(days=n): Day(first + datetime.timedelta(days=n))
+        for n in range((last - first).days + 1)
+    }
     zone = local_zone()
     for booking in bookings:
         local_start, local_end = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)

@@ -251,7 +251,9 @@ def may_take(booking: Booking, actor: Any, name: str) -> bool:
 def available(booking: Booking, actor: Any) -> list[Transition]:
     """The transitions the page offers `actor` on `booking`."""
     return [
-        t for t in WORKFLOW.available(booking, actor, network=booking.network, guards=True) if may_take(booking, actor, t.name)
+        t
+        for t in WORKFLOW.available(booking, actor, network=booking.network, guards=True)
+        if may_take(booking, actor, t.name)
     ]
 
 
@@ -466,13 +468,20 @@ def request_booking(*, actor: Any, space: Space, data: dict[str, Any]) -> Bookin
 
     def attempt() -> Booked:
         return _write(
-            actor=actor, space=space, values=_booking_values(values), occurrences=[occurrence], series=None, skip_taken=False
+            actor=actor,
+            space=space,
+            values=_booking_values(values),
+            occurrences=[occurrence],
+            series=None,
+            skip_taken=False,
         )
 
     return _serialised(attempt).bookings[0]
 
 
-def weekly_dates(first: datetime.date, until: datetime.date, exceptions: Sequence[datetime.date]) -> list[datetime.date]:
+def weekly_dates(
+    first: datetime.date, until: datetime.date, exceptions: Sequence[datetime.date]
+) -> list[datetime.date]:
     """Every week's day from `first` to `until`, without the exceptions."""
     skipped = set(exceptions)
     days = []

@@ -70,9 +70,7 @@ def _organisation_managed_by_actor(ctx: inputs.Context) -> None:
 
 SPACE_INPUTS = inputs.Rules(
     {
-        "place": inputs.Lookup(
-            Place, required=True, messages={"required": _("Choose the place the space is in.")}
-        ),
+        "place": inputs.Lookup(Place, required=True, messages={"required": _("Choose the place the space is in.")}),
         "name": inputs.Text(
             required=True,
             max_length=max_length_of(Space, "name"),

@@ -21,9 +21,7 @@ class SpaceFactory(DjangoModelFactory):
     place = factory.LazyAttribute(lambda o: f.PlaceFactory(network=o.network))
     name = factory.Sequence(lambda n: f"Sala {n}")
     capacity = 30
-    opening_hours = factory.LazyFunction(
-        lambda: [{"day": d, "start": "09:00", "end": "22:00"} for d in range(7)]
-    )
+    opening_hours = factory.LazyFunction(lambda: [{"day": d, "start": "09:00", "end": "22:00"} for d in range(7)])
     manager_organization = factory.LazyAttribute(lambda o: f.OrganizationFactory(network=o.network))
     approval_required = True
 

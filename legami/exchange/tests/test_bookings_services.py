@@ -271,9 +271,7 @@ def test_skip_taken_with_every_date_taken_books_nothing(cast, space):
     day = next_weekday(TUESDAY)
     BookingFactory(space=space, starts_at=at(day, 16))
     with pytest.raises(ValidationError) as refused:
-        services.request_weekly_booking(
-            actor=cast.citizen, space=space, data=weekly(until=day, skip_taken=True)
-        )
+        services.request_weekly_booking(actor=cast.citizen, space=space, data=weekly(until=day, skip_taken=True))
     assert codes(refused.value) == {"exceptions": ["all_taken"]}
     assert not BookingSeries.objects.exists()
 
