@@ -168,6 +168,7 @@ EXTRA_MODULES = (
     "legami.participation.tests.matrix_proposals",
     "legami.responses.tests.matrix_responses",
     "legami.responses.tests.matrix_codesign",
+    "legami.exchange.tests.matrix_spaces",
 )
 
 

@@ -18,11 +18,11 @@ class SpaceFactory(DjangoModelFactory):
         model = Space
 
     network = factory.SubFactory(f.NetworkFactory)
-    place = factory.LazyAttribute(lambda o: f.PlaceFactory(network=o.network))
+    place = factory.SubFactory(f.PlaceFactory, network=factory.SelfAttribute("..network"))
     name = factory.Sequence(lambda n: f"Sala {n}")
     capacity = 30
     opening_hours = factory.LazyFunction(lambda: [{"day": d, "start": "09:00", "end": "22:00"} for d in range(7)])
-    manager_organization = factory.LazyAttribute(lambda o: f.OrganizationFactory(network=o.network))
+    manager_organization = factory.SubFactory(f.OrganizationFactory, network=factory.SelfAttribute("..network"))
     approval_required = True
 
 

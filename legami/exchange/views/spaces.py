@@ -204,8 +204,8 @@ MOVES = {
 }
 
 
-@require_POST
 @network_view(VIEW_SPACES)
+@require_POST
 def booking_move(request: HttpRequest, network: Network, pk: int, transition: str) -> HttpResponse:
     """Confirm, refuse or cancel a booking."""
     move = MOVES.get(transition)
