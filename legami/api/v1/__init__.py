@@ -23,6 +23,7 @@ from legami.api.v1 import (
     people,
     proposals,
     responses,
+    spaces,
 )
 
 DESCRIPTION = """\
@@ -86,3 +87,4 @@ api.add_router("/networks", comments.router)
 api.add_router("/networks", calls.router)
 api.add_router("/networks", responses.router)
 api.add_router("/networks", coproduction.router)
+api.add_router("/networks", spaces.router)
