@@ -261,3 +261,40 @@ def test_the_feed_of_a_private_space_needs_its_key(cast, client, space):
     assert client.get(url("space_feed", cast, space.pk), {"token": space.feed_token}).status_code == 200
     other_network_space = SpaceFactory(network=cast.other_network, is_public=True)
     assert client.get(url("space_feed", cast, other_network_space.pk)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "page"), [("citizen", "spaces"), ("citizen", "my_bookings"), ("partner_staff", "booking_queue")]
+)
+def test_the_lists_run_a_constant_number_of_queries(cast, login, django_assert_max_num_queries, persona, page):
+    def add():
+        space = SpaceFactory(network=cast.network, manager_organization=cast.organization)
+        BookingFactory(space=space, booked_by=cast.citizen, status=BookingStatus.REQUESTED)
+
+    add()
+    client = login(getattr(cast, persona))
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url(page, cast)).status_code == 200
+    for _ in range(5):
+        add()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url(page, cast)).status_code == 200
+
+
+def test_the_week_runs_a_constant_number_of_queries(cast, space, login, django_assert_max_num_queries):
+    day = next_weekday(1)
+    client = login(cast.coordinator)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url("space_detail", cast, space.pk), {"week": day.isoformat()})
+    for hour in (9, 11, 13, 18, 20):
+        BookingFactory(space=space, starts_at=at(day, hour), booked_by=cast.citizen)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url("space_detail", cast, space.pk), {"week": day.isoformat()}).content.decode()
+    assert page.count("Riunione") == 5
+
+
+def test_the_feed_key_is_shown_to_managers_only(cast, space, login):
+    assert space.feed_token in login(cast.partner_staff).get(url("space_detail", cast, space.pk)).content.decode()
+    for persona in ("citizen", "evaluator", "case_manager"):
+        page = login(getattr(cast, persona)).get(url("space_detail", cast, space.pk)).content.decode()
+        assert space.feed_token not in page, persona
