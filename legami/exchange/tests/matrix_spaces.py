@@ -32,6 +32,7 @@ ROUTES: dict[str, Row] = {
     "exchange:booking_create": Row(BOOK, obj="exchange_space"),
     # A public space's feed is open to anyone (only "taken" and public events' titles are in it).
     "exchange:space_feed": Row(PUBLIC, obj="exchange_public_space"),
+    "exchange:space_public": Row(PUBLIC, obj="exchange_public_space"),
     "exchange:my_bookings": Row(BOOK),
     "exchange:booking_queue": Row(MANAGE),
     # The planted booking is the citizen's: its booker, the space's managers and the operators read it; evaluators

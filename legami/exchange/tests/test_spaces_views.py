@@ -298,3 +298,15 @@ def test_the_feed_key_is_shown_to_managers_only(cast, space, login):
     for persona in ("citizen", "evaluator", "case_manager"):
         page = login(getattr(cast, persona)).get(url("space_detail", cast, space.pk)).content.decode()
         assert space.feed_token not in page, persona
+
+
+def test_the_public_page_of_a_public_space_shows_only_what_anyone_may_see(cast, client, login):
+    space = SpaceFactory(network=cast.network, is_public=True)
+    day = next_weekday(1)
+    BookingFactory(space=space, starts_at=at(day, 16), title="Festa privata", booked_by=cast.citizen)
+    BookingFactory(space=space, starts_at=at(day, 19), title="Cineforum", is_public_event=True)
+    for viewer in (None, cast.coordinator, cast.citizen):
+        page = login(viewer).get(url("space_public", cast, space.pk), {"week": day.isoformat()}).content.decode()
+        assert "Cineforum" in page and "taken" in page and "Festa privata" not in page
+    private = SpaceFactory(network=cast.network)
+    assert client.get(url("space_public", cast, private.pk)).status_code == 404

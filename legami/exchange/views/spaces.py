@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
-from legami.core.http import site_base_url
 from legami.core.parsing import parse_date
 from legami.core.permissions import can
 from legami.exchange.capabilities import BOOK_SPACES, MANAGE_SPACES, SPACE_USAGE, VIEW_SPACES
@@ -125,7 +124,6 @@ def space_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespons
         "can_book": can(request.user, BOOK_SPACES, network) and space.is_active,
         "manages": manages,
         "feed_url": feed if (space.is_public or manages) else "",
-        "feed_absolute": site_base_url(request) + feed,
     }
     return render(request, "exchange/spaces/detail.html", context)
 
@@ -276,3 +274,25 @@ def space_feed(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="spazio-{space.pk}.ics"'
     return response
+
+
+@require_GET
+@network_view()
+def space_public(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
+    """A public space's week for anyone, without logging in: "taken" or a public event's title, never who booked."""
+    space = selectors.get_space_by_token(network, pk, None)
+    monday = selectors.week_start(_day_param(request, "week"))
+    sunday = monday + datetime.timedelta(days=6)
+    # Read as nobody: whoever asks, the public page shows what anyone may see.
+    days = selectors.calendar_days(None, space, monday, sunday, taken=_taken(), network=network)
+    context = {
+        "space": space,
+        "hours": selectors.opening_hours_text(space),
+        "days": days,
+        "monday": monday,
+        "sunday": sunday,
+        "previous": monday - datetime.timedelta(days=7),
+        "next": monday + datetime.timedelta(days=7),
+        "feed_url": reverse("exchange:space_feed", args=[network.slug, space.pk]),
+    }
+    return render(request, "exchange/spaces/public.html", context)
