@@ -77,3 +77,48 @@ def test_a_family_books_a_room_and_an_overlapping_booking_is_refused(cast, page,
     check_a11y.soft(page)
     assert page.js_errors == []
     check_a11y.finish()
+
+
+def test_the_managers_pages_on_a_phone(cast, page, login_as, check_a11y):
+    from legami.exchange.tests.factories_spaces import BookingFactory, at
+
+    slug = cast.network.slug
+    space = SpaceFactory(
+        network=cast.network, manager_organization=cast.organization, place__municipality=cast.municipalities[0]
+    )
+    day = next_weekday(2)
+    booking = BookingFactory(
+        space=space,
+        starts_at=at(day, 10),
+        status=BookingStatus.REQUESTED,
+        booked_by=cast.citizen,
+        title="Corso di cucito",
+    )
+    page.set_viewport_size(PHONE)
+    login_as(cast.partner_staff)
+    for url in (
+        reverse("exchange:booking_queue", args=[slug]),
+        reverse("exchange:booking_detail", args=[slug, booking.pk]),
+        reverse("exchange:space_month", args=[slug, space.pk]) + f"?month={day.isoformat()}",
+        reverse("exchange:space_update", args=[slug, space.pk]),
+        reverse("exchange:space_create", args=[slug]),
+        reverse("exchange:my_bookings", args=[slug]),
+    ):
+        page.goto(url)
+        _fits(page)
+        check_a11y.soft(page)
+    # Confirm the request from its page, by keyboard.
+    page.goto(reverse("exchange:booking_detail", args=[slug, booking.pk]))
+    page.get_by_role("button", name=exactly("Confirm")).focus()
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    check_a11y.soft(page)
+    page.context.clear_cookies()
+    login_as(cast.funder)
+    page.goto(reverse("exchange:space_usage", args=[slug]) + f"?year={day.year}")
+    _fits(page)
+    check_a11y.soft(page)
+    assert page.js_errors == []
+    check_a11y.finish()

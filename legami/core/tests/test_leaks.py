@@ -694,6 +694,8 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "calls": [objects[key] for key in ("codesign_call", "codesign_draft", "codesign_ranked")],
         "applications": [objects[key] for key in ("codesign_application", "codesign_scored")],
         "responses": [objects[key] for key in ("responses_response", "codesign_response")],
+        "spaces": [objects["exchange_space"], objects["exchange_public_space"]],
+        "bookings": [objects["exchange_booking"], *alternatives["exchange_booking"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():
