@@ -12,7 +12,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
 
 from legami.exchange.models import Booking, BookingSeries
 from legami.exchange.services import bookings as services
@@ -112,3 +112,23 @@ def test_a_weekly_series_racing_a_single_booking_is_all_or_nothing(cast, slow_ch
     else:
         assert isinstance(results[0], ValidationError) and isinstance(results[1], Booking), results
         assert Booking.objects.filter(space=space).count() == 1 and not BookingSeries.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the retry is SQLite's")
+def test_on_sqlite_a_transaction_that_met_the_lock_is_tried_again_only_when_the_service_owns_it(monkeypatch):
+    from django.db import OperationalError, transaction
+
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    calls = []
+
+    def attempt():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return "booked"
+
+    assert services._serialised(attempt) == "booked" and len(calls) == 2
+    calls.clear()
+    with pytest.raises(OperationalError), transaction.atomic():
+        services._serialised(attempt)  # inside the caller's transaction: its reads may be stale, no retry
+    assert len(calls) == 1
