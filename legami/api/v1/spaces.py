@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -204,7 +205,7 @@ def get_space(request: HttpRequest, slug: str, id: Id):
 def list_slots(request: HttpRequest, slug: str, id: Id, filters: Query[SpaceSlotFilters]):
     network = scoped_network(request)
     space = selectors.get_space_for(request.user, network, id)
-    first = filters.start or datetime.date.today()
+    first = filters.start or timezone.localdate()
     last = first + datetime.timedelta(days=filters.days - 1)
     days = selectors.calendar_days(request.user, space, first, last, taken=gettext("taken"), network=network)
     return [

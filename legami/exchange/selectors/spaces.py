@@ -289,6 +289,6 @@ def get_space_by_token(network: Any, pk: int, token: str | None) -> Space:
         raise Http404 from None
     if space.is_public:
         return space
-    if not token or not secrets.compare_digest(str(token), space.feed_token):
+    if not token or not secrets.compare_digest(str(token).encode(), space.feed_token.encode()):
         raise Http404
     return space

@@ -258,6 +258,7 @@ def test_the_feed_of_a_public_space_is_open_and_shows_only_what_anyone_may_see(c
 def test_the_feed_of_a_private_space_needs_its_key(cast, client, space):
     assert client.get(url("space_feed", cast, space.pk)).status_code == 404
     assert client.get(url("space_feed", cast, space.pk), {"token": "wrong"}).status_code == 404
+    assert client.get(url("space_feed", cast, space.pk), {"token": "città"}).status_code == 404
     assert client.get(url("space_feed", cast, space.pk), {"token": space.feed_token}).status_code == 200
     other_network_space = SpaceFactory(network=cast.other_network, is_public=True)
     assert client.get(url("space_feed", cast, other_network_space.pk)).status_code == 404
