@@ -9,7 +9,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.core.pagination import IdFirstPaginator
 from legami.core.parsing import parse_date
 from legami.core.permissions import can
 from legami.exchange.capabilities import BOOK_SPACES, MANAGE_SPACES, SPACE_USAGE, VIEW_SPACES
@@ -44,7 +44,7 @@ def space_list(request: HttpRequest, network: Network) -> HttpResponse:
     form = SpaceFilterForm(request.GET or None, network=network)
     municipality = form.chosen_municipality()
     spaces = selectors.spaces_for(request.user, network, municipality=municipality)
-    page_obj = Paginator(spaces, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = IdFirstPaginator(spaces, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": NAV,
         "form": form,
@@ -236,7 +236,7 @@ def booking_move(request: HttpRequest, network: Network, pk: int, transition: st
 def my_bookings(request: HttpRequest, network: Network) -> HttpResponse:
     """The viewer's own bookings."""
     bookings = selectors.my_bookings(request.user, network)
-    page_obj = Paginator(bookings, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = IdFirstPaginator(bookings, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchange/spaces/mine.html", {"nav": "my_bookings", "page_obj": page_obj})
 
 
@@ -245,7 +245,7 @@ def my_bookings(request: HttpRequest, network: Network) -> HttpResponse:
 def booking_queue(request: HttpRequest, network: Network) -> HttpResponse:
     """The requests waiting for the viewer's decision (partner staff: their organisation's spaces)."""
     bookings = selectors.queue_for(request.user, network)
-    page_obj = Paginator(bookings, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = IdFirstPaginator(bookings, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchange/spaces/queue.html", {"nav": "booking_queue", "page_obj": page_obj})
 
 
