@@ -61,3 +61,33 @@ VIEW_TIME_BANK_FIGURES = Capability(
     _("See the time bank's monthly totals, without any person's account"),
     roles={Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.CASE_MANAGER, Role.EVALUATOR, Role.FUNDER},
 )
+
+# --- shared spaces ---
+# Every member sees the spaces and when they are taken; who booked and why is for the space's managers and the
+# operators. Partner staff manage only the spaces their organisation manages (checked on the space).
+VIEW_SPACES = Capability(
+    "exchange.view_spaces",
+    _("See the shared spaces, their rules and when they are taken"),
+    roles=set(Role) - {Role.PRIVACY_OFFICER},
+)
+BOOK_SPACES = Capability(
+    "exchange.book_spaces",
+    _("Book a shared space and follow one's own bookings"),
+    roles={Role.CITIZEN, Role.PARTNER_STAFF, Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.CASE_MANAGER},
+)
+MANAGE_SPACES = Capability(
+    "exchange.manage_spaces",
+    _("Add and edit shared spaces, confirm or refuse their bookings (partner staff: their organisation's spaces)"),
+    roles={Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.PARTNER_STAFF},
+)
+VIEW_BOOKINGS = Capability(
+    "exchange.view_bookings",
+    _("See every booking of the shared spaces, with who booked, their contact and the purpose"),
+    roles=OPERATORS,
+    case_data=True,
+)
+SPACE_USAGE = Capability(
+    "exchange.space_usage",
+    _("See how much the shared spaces are used (hours booked per month), without who booked"),
+    roles={Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.EVALUATOR, Role.FUNDER},
+)

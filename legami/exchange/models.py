@@ -485,3 +485,181 @@ class TransferEvent(HistoryEvent):
     class Meta(HistoryEvent.Meta):
         verbose_name = _("transfer event")
         verbose_name_plural = _("transfer events")
+
+
+# --- shared spaces ---------------------------------------------------------------------------------------
+
+
+def new_feed_token() -> str:
+    """A secret for the iCalendar feed of a space that is not public (43 URL-safe characters)."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class Space(NetworkScopedModel):
+    """A bookable space in a place: a room of a casa di quartiere, a hall, a courtyard."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="spaces", verbose_name=_("network")
+    )
+    place = models.ForeignKey(
+        "territory.Place", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("place")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (people)"), validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    # weekly windows in the shape of legami.needs.timewindows ([] = any time)
+    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
+    rules = models.TextField(_("rules of use"), blank=True)
+    manager_organization = models.ForeignKey(
+        "network.Organization",
+        on_delete=models.PROTECT,
+        related_name="managed_spaces",
+        verbose_name=_("managing organisation"),
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_spaces",
+        verbose_name=_("manager"),
+    )
+    approval_required = models.BooleanField(
+        _("bookings need approval"), default=True, help_text=_("A manager confirms each booking.")
+    )
+    step_free = models.BooleanField(
+        _("step-free access"), default=False, help_text=_("Reachable and usable without steps (wheelchairs).")
+    )
+    is_public = models.BooleanField(
+        _("public calendar"),
+        default=False,
+        help_text=_("Anyone may read when the space is taken (never who booked it)."),
+    )
+    is_active = models.BooleanField(_("bookable"), default=True)
+    feed_token = models.CharField(_("calendar feed key"), max_length=64, unique=True, default=new_feed_token)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        constraints = [models.CheckConstraint(condition=Q(capacity__gte=1), name="space_capacity_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("booking status", "Requested")
+    CONFIRMED = "confirmed", pgettext_lazy("booking status", "Confirmed")
+    REFUSED = "refused", pgettext_lazy("booking status", "Refused")
+    CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+
+
+# A request holds its slot as a confirmed booking does: confirming never meets a conflict.
+HOLDING_BOOKING_STATES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
+
+
+class BookingSeries(NetworkScopedModel):
+    """A weekly booking: one weekday, from a time to a time, from a date until a date, skipping the exceptions."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="booking_series", verbose_name=_("network")
+    )
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="series", verbose_name=_("space"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), validators=[MaxValueValidator(6)])
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    starts_on = models.DateField(_("first day"))
+    until = models.DateField(_("until"))
+    # ISO dates ("2026-03-10") skipped by the series
+    exceptions = models.JSONField(_("dates skipped"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("weekly booking")
+        verbose_name_plural = _("weekly bookings")
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="booking_series_weekday"),
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="booking_series_times"),
+            models.CheckConstraint(condition=Q(until__gte=models.F("starts_on")), name="booking_series_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space_id}: {self.weekday} {self.start_time}-{self.end_time}"
+
+
+class Booking(NetworkScopedModel):
+    """A space taken from a moment to a moment, for a purpose, by a person (and maybe an organisation)."""
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="bookings", verbose_name=_("network")
+    )
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("space"))
+    series = models.ForeignKey(
+        BookingSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings",
+        verbose_name=_("weekly booking"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    title = models.CharField(_("what for"), max_length=200)
+    # a public event's title is shown on the public calendar; otherwise the slot reads "taken"
+    is_public_event = models.BooleanField(_("public event"), default=False)
+    people = models.PositiveSmallIntegerField(_("people expected"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="space_bookings",
+        verbose_name=_("booked by"),
+    )
+    organization = models.ForeignKey(
+        "network.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="space_bookings",
+        verbose_name=_("organisation"),
+    )
+    contact_name = EncryptedTextField(_("contact name"), max_length=200, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [models.Index(fields=["space", "starts_at"], name="booking_space_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
+            models.CheckConstraint(condition=Q(people__gte=1), name="booking_people_positive"),
+            # PostgreSQL also has the exclusion constraint booking_no_overlap (migration 0003_spaces).
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BookingEvent(HistoryEvent):
+    subject_field = "booking"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
+    from_status = models.CharField(_("from"), max_length=20, choices=BookingStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=BookingStatus.choices)
+
+    class Meta(HistoryEvent.Meta):
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")

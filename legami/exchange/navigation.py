@@ -4,9 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.navigation import COMMUNITY, Entry, register
 from legami.exchange.capabilities import (
+    BOOK_SPACES,
     MANAGE_MATCHES,
+    MANAGE_SPACES,
     OFFER_OWN,
+    SPACE_USAGE,
     USE_TIME_BANK,
+    VIEW_SPACES,
     VIEW_TIME_BANK,
     VIEW_TIME_BANK_FIGURES,
 )
@@ -29,4 +33,8 @@ register(
         VIEW_TIME_BANK_FIGURES,
         order=42,
     ),
+    Entry(COMMUNITY, _("Shared spaces"), "exchange:spaces", "spaces", VIEW_SPACES, order=60),
+    Entry(COMMUNITY, _("My bookings"), "exchange:my_bookings", "my_bookings", BOOK_SPACES, order=61),
+    Entry(COMMUNITY, _("Bookings to approve"), "exchange:booking_queue", "booking_queue", MANAGE_SPACES, order=62),
+    Entry(COMMUNITY, _("Use of the spaces"), "exchange:space_usage", "space_usage", SPACE_USAGE, order=63),
 )

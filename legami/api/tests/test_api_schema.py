@@ -172,6 +172,16 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/timebank/transfers/{id}/cancel/"),
     ("post", "/api/v1/networks/{slug}/timebank/transfers/{id}/reverse/"),
     ("get", "/api/v1/networks/{slug}/timebank/figures/"),
+    ("get", "/api/v1/networks/{slug}/spaces/"),
+    ("get", "/api/v1/networks/{slug}/spaces/{id}/"),
+    ("get", "/api/v1/networks/{slug}/spaces/{id}/slots/"),
+    ("post", "/api/v1/networks/{slug}/spaces/{id}/bookings/"),
+    ("post", "/api/v1/networks/{slug}/spaces/{id}/weekly-bookings/"),
+    ("get", "/api/v1/networks/{slug}/bookings/"),
+    ("get", "/api/v1/networks/{slug}/bookings/{id}/"),
+    ("post", "/api/v1/networks/{slug}/bookings/{id}/confirm/"),
+    ("post", "/api/v1/networks/{slug}/bookings/{id}/refuse/"),
+    ("post", "/api/v1/networks/{slug}/bookings/{id}/cancel/"),
 ]
 
 

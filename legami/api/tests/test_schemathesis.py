@@ -30,6 +30,7 @@ from legami.aggregation.models import AggregatedDemand, DemandStatus
 from legami.api.openapi import SCHEMA_PATH
 from legami.api.tests.helpers import make_token
 from legami.core.tests import factories as f
+from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, at, next_weekday
 from legami.needs.models import Need
 from legami.needs.tests.factories import NeedAreaFactory, NeedFactory
 from legami.participation.tests.factories import PhaseFactory, ProcessFactory, open_process
@@ -59,7 +60,8 @@ def _schema():
 def _seed(cast) -> None:
     """Rows for the generated ids to find (they start from 1): areas, needs, people, households, organisations,
     processes (published, draft, closed) with their phases, meetings and proposals (commented and reported), an
-    accepted aggregated demand, co-design calls with criteria and an application, responses with a milestone."""
+    accepted aggregated demand, co-design calls with criteria and an application, responses with a milestone,
+    shared spaces with bookings."""
     network, cremona = cast.network, cast.municipalities[0]
     areas = [NeedAreaFactory(network=network, code=f"area-{n}") for n in range(3)]
     household = f.HouseholdFactory(network=network, name="Famiglia Rossi", municipality=cremona)
@@ -119,6 +121,16 @@ def _seed(cast) -> None:
     for n, account in enumerate(accounts):
         legs = [(fund, -60), (account, 60)]
         propose_transfer(actor=cast.coordinator, network=network, legs=legs, reason=f"Ore {n}", confirm=n % 2 == 0)
+    for n in range(2):
+        space = SpaceFactory(network=network, manager_organization=organization, place__municipality=cremona)
+        for hour, status in ((10, "requested"), (16, "confirmed")):
+            BookingFactory(
+                space=space,
+                status=status,
+                booked_by=cast.coordinator,
+                title=f"Prenotazione {n}",
+                starts_at=at(next_weekday(1), hour),
+            )
 
 
 def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
@@ -170,5 +182,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 130
+    assert operations == 140
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])

@@ -24,6 +24,7 @@ from legami.api.v1 import (
     people,
     proposals,
     responses,
+    spaces,
     timebank,
 )
 
@@ -90,3 +91,4 @@ api.add_router("/networks", responses.router)
 api.add_router("/networks", coproduction.router)
 api.add_router("/networks", exchange.router)
 api.add_router("/networks", timebank.router)
+api.add_router("/networks", spaces.router)

@@ -205,6 +205,32 @@ MATCH_OPERATORS = Rule(
 ADDRESSEE = Rule("the invitee", lambda r, o: bool(r.email) and r.email.lower() == o.email.lower())
 JOB_READERS = Rule("who may run the job's import", _job_readers)
 
+
+def _booking_readers(reader: Reader, obj: Any) -> bool:
+    """A booking's purpose, contact and notes: its booker, the operators, and the managers of its space (partner
+    staff of the managing organisation); a public event's title is shown to anyone, on the calendar and the feed."""
+    from legami.network.models import Membership
+
+    booking = getattr(obj, "booking", obj)
+    if reader.user_id is not None and reader.user_id == booking.booked_by_id:
+        return True
+    if reader.roles & (CAPABILITIES["exchange.view_bookings"] | {Role.COORDINATOR, Role.COMMUNITY_WORKER}):
+        return True
+    return (
+        Role.PARTNER_STAFF in reader.roles
+        and reader.user_id is not None
+        and Membership.objects.filter(
+            user_id=reader.user_id,
+            role=Role.PARTNER_STAFF,
+            organization_id=booking.space.manager_organization_id,
+            is_active=True,
+        ).exists()
+    )
+
+
+BOOKING_READERS = Rule("the booker, exchange.view_bookings, the space's managers", _booking_readers)
+PUBLIC_EVENT = Rule("anyone, for a public event", lambda _r, o: bool(getattr(o, "is_public_event", False)))
+
 # "<app_label>.<Model>.<field>" -> who may read it. Every field here gets a marker in the planted objects.
 FIELDS: dict[str, Rule] = {
     # accounts: the people who log in, their invitations and tokens
@@ -270,6 +296,11 @@ FIELDS: dict[str, Rule] = {
     # operators; a reversal's reason and the steps' notes are in the audit.
     "exchange.Transfer.reason": TIME_BANK_PARTIES | holds("exchange.view_time_bank") | AUDIT,
     "exchange.TransferEvent.note": TIME_BANK_PARTIES | holds("exchange.view_time_bank") | AUDIT,
+    # exchange, shared spaces: who booked and why is for the booker, the operators and the space's managers.
+    "exchange.Booking.title": BOOKING_READERS | PUBLIC_EVENT,
+    "exchange.Booking.contact_name": BOOKING_READERS,
+    "exchange.Booking.contact_phone": BOOKING_READERS,
+    "exchange.BookingEvent.note": BOOKING_READERS,
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -412,6 +443,12 @@ NOT_PERSONAL: dict[str, str] = {
     "participation.ProposalEvent.note": "a proposal's public history: its answer, withdrawal, moderators' reason",
     "participation.Comment.body": "a comment its author published (hidden ones: moderators only, tested apart)",
     "participation.Comment.hidden_reason": "the moderators' public reason, shown in place of a hidden comment",
+    "exchange.Space.name": "a shared space of a public place, shown to the network's members",
+    "exchange.Space.description": "a shared space of a public place, shown to the network's members",
+    "exchange.Space.rules": "a shared space's rules of use, shown to the network's members",
+    "exchange.Space.opening_hours": "weekly time slots",
+    "exchange.Space.feed_token": "a random key of the space's calendar feed (shown to its managers only)",
+    "exchange.BookingSeries.exceptions": "dates",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, EncryptedTextField)
@@ -620,10 +657,32 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
     confirm_transfer(
         actor=cast.partner_staff, transfer=time_transfer, note=m.new("exchange.TransferEvent.note", time_transfer)
     )
+    # Bookings: the citizen's on the matrix's space (its managers are the cast's organisation), a coordinator's on
+    # a space of another organisation (partner staff must not read it), and a public event's title.
+    from legami.exchange.models import BookingEvent, BookingStatus
+    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory
+
+    elsewhere = SpaceFactory(network=network, place__municipality=cremona)
+    booking_keys = ["title", "contact_name", "contact_phone"]
+    bookings = [
+        m.fill(
+            BookingFactory(space=objects["exchange_space"], booked_by=cast.citizen, status=BookingStatus.REQUESTED),
+            "exchange.Booking",
+            booking_keys,
+        ),
+        m.fill(BookingFactory(space=elsewhere, booked_by=cast.coordinator), "exchange.Booking", booking_keys),
+    ]
+    for booking in bookings:
+        m.fill(
+            BookingEvent(booking=booking, from_status="", to_status=booking.status, actor=booking.booked_by),
+            "exchange.BookingEvent",
+            ["note"],
+        )
     alternatives = {
         "exchange_offer": [offer],
         "exchange_match": [match],
         "timebank_transfer": [time_transfer],
+        "exchange_booking": bookings,
         "person": [person, case_person, far_person],
         "household": [household],
         "tie": [tie],
@@ -762,6 +821,8 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "responses": [objects[key] for key in ("responses_response", "codesign_response")],
         "accounts": [objects["timebank_account"]],
         "transfers": [objects["timebank_transfer"], *alternatives["timebank_transfer"]],
+        "spaces": [objects["exchange_space"], objects["exchange_public_space"]],
+        "bookings": [objects["exchange_booking"], *alternatives["exchange_booking"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():

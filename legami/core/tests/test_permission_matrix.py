@@ -170,6 +170,7 @@ EXTRA_MODULES = (
     "legami.responses.tests.matrix_codesign",
     "legami.exchange.tests.matrix_offers",
     "legami.exchange.tests.matrix_timebank",
+    "legami.exchange.tests.matrix_spaces",
 )
 
 

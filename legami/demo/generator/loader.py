@@ -30,6 +30,7 @@ from legami.demo.generator.organizations import ensure_organizations
 from legami.demo.generator.participation import LAB_CITY, ensure_participation
 from legami.demo.generator.plan import FULL_PEOPLE, SEED, SMALL_PEOPLE, Plan, TiePlan
 from legami.demo.generator.responses import ensure_responses
+from legami.demo.generator.spaces import ensure_spaces
 from legami.demo.generator.surveys import ensure_surveys, plan_answers
 from legami.demo.generator.territory import ensure_neighbourhoods, ensure_places, ensure_territory
 from legami.demo.generator.ties import ensure_consents, ensure_processings, ensure_ties, plan_consents, plan_ties
@@ -195,6 +196,16 @@ class _Loader:
                 partner_staff=users.get("cooperativa@legami.demo"),
                 created=created,
                 seed=self.seed,
+            ),
+        )
+        self.step(
+            "shared spaces and bookings",
+            lambda: ensure_spaces(
+                network,
+                coordinator=coordinator,
+                partner_staff=users["cooperativa@legami.demo"],
+                citizen=users[data.CITIZEN_EMAIL],
+                created=created,
             ),
         )
         return DemoResult(

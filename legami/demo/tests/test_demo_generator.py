@@ -93,6 +93,14 @@ def test_small_demo_is_created_through_the_services(province):
     assert set(created_people.values_list("actor__email", flat=True)) == {data.COORDINATOR_EMAIL}
     assert AuditEvent.objects.filter(action="create", object_type="network.tie").count() == Tie.objects.count()
 
+    # Shared spaces in Cremona and Crema, booked through the services (a family's request, a weekly course).
+    from legami.exchange.models import Booking, Space
+
+    spaces = Space.objects.filter(network=network)
+    assert set(spaces.values_list("place__municipality__name", flat=True)) == {"Cremona", "Crema"}
+    assert Booking.objects.filter(network=network, status="requested").exists()
+    assert Booking.objects.filter(network=network, series__isnull=False).count() >= 8
+
     volunteer = people.get(email=data.CITIZEN_EMAIL)
     assert (volunteer.first_name, volunteer.last_name) == ("Anna Maria", "Zanoni")
     assert volunteer.neighbourhood.name == "Cambonino"
