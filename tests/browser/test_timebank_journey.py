@@ -39,7 +39,7 @@ def test_hours_are_proposed_confirmed_and_balances_change(page, login_as, cast, 
     page.check("input[name=gives][value='1']")
     page.fill("#id_minutes", "1:30")
     page.fill("#id_reason", "Aiuto al trasloco della sede")
-    page.click("form[method=post] button[type=submit]")
+    page.click("main form[method=post] button[type=submit]")
     page.wait_for_load_state("load")
     transfer = Transfer.objects.get(reason="Aiuto al trasloco della sede")
     assert transfer.status == S.PROPOSED and transfer.total_minutes == 90
@@ -57,7 +57,7 @@ def test_hours_are_proposed_confirmed_and_balances_change(page, login_as, cast, 
     assert "1:30 h" in page.content()  # what the balance will be, before confirming
     check_a11y(page)
     _fits(page)
-    page.click("form[method=post] button[type=submit]")
+    page.click("main form[method=post] button[type=submit]")
     page.wait_for_load_state("load")
     check_a11y(page)
     transfer.refresh_from_db()
