@@ -41,7 +41,12 @@ def ensure_timebank(network, *, worker, citizen, partner_staff, created: Counter
     if Transfer.objects.filter(network=network).exists():
         return
     rng = random.Random(seed + 11)  # noqa: S311 — demo data, not a secret
-    people = list(Person.objects.filter(network=network, anonymised_at__isnull=True).order_by("id")[:MEMBERS])
+    # Adults only: children have no hours account of their own.
+    people = list(
+        Person.objects.filter(network=network, anonymised_at__isnull=True)
+        .exclude(household_role=Person.HouseholdRole.CHILD)
+        .order_by("id")[:MEMBERS]
+    )
     own = Person.objects.filter(network=network, user=citizen).first()
     if own is not None and own not in people:
         people.append(own)

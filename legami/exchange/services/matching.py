@@ -44,8 +44,9 @@ from legami.network.models import Network
 from legami.territory.centroids import municipality_centroid
 from legami.territory.services.common import territory_municipality
 
-# Needs the engine and operators may match: not yet matched, answered or closed.
-MATCHABLE_NEED_STATES = (NeedStatus.NEW, NeedStatus.READING, NeedStatus.AGGREGATED)
+# Needs the engine and operators may match: new or being read. An aggregated need waits for the collective answer
+# its demand is getting (a response); matched, answered and closed ones are taken.
+MATCHABLE_NEED_STATES = (NeedStatus.NEW, NeedStatus.READING)
 
 
 class Side:
@@ -75,7 +76,6 @@ def _need_back_to_reading(match: Match, step: Step) -> None:
 _TO_MATCHED = {
     NeedStatus.NEW: [NeedStatus.READING, NeedStatus.MATCHED],
     NeedStatus.READING: [NeedStatus.MATCHED],
-    NeedStatus.AGGREGATED: [NeedStatus.READING, NeedStatus.MATCHED],
 }
 
 
@@ -327,7 +327,7 @@ def match_by_hand(*, actor: Any, network: Network, need: Need, offer: Offer, not
         if need.status not in MATCHABLE_NEED_STATES:
             raise _error(
                 "need",
-                _("This need is “%(status)s”: only new, in reading or aggregated needs are matched."),
+                _("This need is “%(status)s”: only new needs and needs being read are matched."),
                 "need_not_open",
                 status=need.get_status_display(),
             )

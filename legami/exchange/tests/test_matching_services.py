@@ -79,14 +79,15 @@ def test_a_run_never_proposes_a_pair_again_nor_closed_or_paused_offers(cast):
     assert not Match.objects.filter(offer=paused).exists()
 
 
-def test_a_run_leaves_needs_already_matched_answered_or_closed(cast):
+def test_a_run_leaves_needs_aggregated_matched_answered_or_closed(cast):
     casa = area(cast)
     offer(cast, [casa], capacity=5)
     for status in (NeedStatus.MATCHED, NeedStatus.ANSWERED, NeedStatus.CLOSED):
         need(cast, casa, status=status)
-    aggregated = need(cast, casa, status=NeedStatus.AGGREGATED)
+    need(cast, casa, status=NeedStatus.AGGREGATED)  # its demand is being answered together
+    reading = need(cast, casa, status=NeedStatus.READING)
     svc.run_matching(actor=cast.coordinator, network=cast.network)
-    assert list(Match.objects.values_list("need_id", flat=True)) == [aggregated.pk]
+    assert list(Match.objects.values_list("need_id", flat=True)) == [reading.pk]
 
 
 def test_a_run_sees_only_the_needs_the_operator_may_see(cast):

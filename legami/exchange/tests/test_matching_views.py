@@ -50,7 +50,7 @@ def test_matching_by_hand_with_bad_numbers_says_what_is_wrong(cast, login):
     closed = need(cast, casa, status=NeedStatus.CLOSED)
     made = offer(cast, [casa])
     response = client.post(_url(cast, "match_create"), {"need": closed.pk, "offer": made.pk})
-    assert response.status_code == 400 and "only new, in reading or aggregated" in response.content.decode()
+    assert response.status_code == 400 and "only new needs and needs being read" in response.content.decode()
     waiting = need(cast, casa)
     response = client.post(_url(cast, "match_create"), {"need": waiting.pk, "offer": made.pk, "note": "Vicini"})
     match = Match.objects.get()
