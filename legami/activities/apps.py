@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "legami.activities"
+    label = "activities"
+    verbose_name = _("Civic Center activities")
+
+    def ready(self) -> None:
+        from legami.activities import capabilities
+        from legami.core.roles import register_capabilities
+
+        register_capabilities(capabilities)
