@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:network_slug>/demands/", include("legami.aggregation.urls")),
     path("<slug:network_slug>/processes/", include("legami.participation.urls")),
     path("<slug:network_slug>/responses/", include("legami.responses.urls")),
+    path("<slug:network_slug>/activities/", include("legami.activities.urls")),
     path("<slug:network_slug>/", include("legami.network.urls")),
 ]
 

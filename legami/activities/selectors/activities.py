@@ -87,6 +87,8 @@ def activity_figures(activity: Activity, viewer: Any) -> ActivityFigures:
     )
     limit = smallnumbers.limit_for(viewer, activity.network)
     hidden = {name for name in ("enrolled", "waiting") if smallnumbers.hidden(counts[name], limit)}
+    if smallnumbers.hidden(marks["present"], limit) or smallnumbers.hidden(marks["marks"] - marks["present"], limit):
+        hidden.add("attendance")
     # A rate over fewer than k people would tell who came: hidden with the count it divides.
     if "enrolled" in hidden:
         hidden.add("attendance")

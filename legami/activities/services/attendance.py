@@ -63,7 +63,10 @@ def mark_attendance(*, actor: Any, session: Session, enrollment: Any, present: A
     """Mark one enrolled person present or absent at the session (a tap of the roll call)."""
     session = _prepare(actor, session)
     pk = inputs.parse_id(getattr(enrollment, "pk", enrollment))
-    flag = inputs.parse_bool(present)
+    try:
+        flag = inputs.parse_bool(present)
+    except ValueError:
+        flag = None
     if pk is None or pk not in _enrolled(session):
         raise _not_enrolled()
     if flag is None:

@@ -292,7 +292,7 @@ def enroll(*, actor: Any, activity: Activity, data: dict[str, Any]) -> Enrollmen
 
 
 @transaction.atomic
-def withdraw(*, actor: Any, enrollment: Enrollment, note: str = "") -> Enrollment:
+def withdraw(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     """Withdraw an enrolled or waiting person; a freed place goes to the first person waiting (told by e-mail)."""
     activity = enrollment.activity
     if not may_enroll(actor, activity, enrollment.person):
@@ -305,7 +305,6 @@ def withdraw(*, actor: Any, enrollment: Enrollment, note: str = "") -> Enrollmen
         enrollment,
         E.WITHDRAWN,
         actor=actor,
-        note=(note or "")[:300],
         changes={"position": None},
         lock=False,
         check_capability=False,

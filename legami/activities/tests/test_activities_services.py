@@ -76,7 +76,9 @@ def test_partner_staff_record_for_their_own_organisation_only(cast, place):
     assert activity.organizer == cast.organization
     other = f.OrganizationFactory(network=cast.network)
     with pytest.raises(ValidationError) as exc:
-        services.create_activity(actor=cast.partner_staff, network=cast.network, data=data(cast, place, organizer=other.pk))
+        services.create_activity(
+            actor=cast.partner_staff, network=cast.network, data=data(cast, place, organizer=other.pk)
+        )
     assert exc.value.error_dict["organizer"][0].code == "not_own"
 
 
@@ -132,7 +134,9 @@ def test_a_place_of_another_network_is_refused(cast):
 
 def test_unknown_fields_are_refused(cast, place):
     with pytest.raises(ValidationError) as exc:
-        services.create_activity(actor=cast.coordinator, network=cast.network, data=data(cast, place, status="published"))
+        services.create_activity(
+            actor=cast.coordinator, network=cast.network, data=data(cast, place, status="published")
+        )
     assert "status" in exc.value.error_dict
 
 

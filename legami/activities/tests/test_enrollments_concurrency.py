@@ -69,14 +69,18 @@ def test_four_people_for_the_last_place_at_once_one_gets_it(cast, slow_count):
     assert not any(isinstance(r, Exception) for r in results), results
     statuses = sorted(Enrollment.objects.filter(activity=activity).values_list("status", flat=True))
     assert statuses == [E.ENROLLED, E.WAITLISTED, E.WAITLISTED, E.WAITLISTED]
-    positions = sorted(Enrollment.objects.filter(activity=activity, status=E.WAITLISTED).values_list("position", flat=True))
+    positions = sorted(
+        Enrollment.objects.filter(activity=activity, status=E.WAITLISTED).values_list("position", flat=True)
+    )
     assert positions == [1, 2, 3]
 
 
 def test_a_withdrawal_racing_an_enrolment_leaves_no_free_place_while_someone_waits(cast, slow_count):
     activity = make_activity(network=cast.network, organizer=cast.organization, capacity=1)
     holder = services.enroll(
-        actor=cast.coordinator, activity=activity, data={"person": f.PersonFactory(network=cast.network).pk, "consent": True}
+        actor=cast.coordinator,
+        activity=activity,
+        data={"person": f.PersonFactory(network=cast.network).pk, "consent": True},
     )
     newcomer = f.PersonFactory(network=cast.network)
     for stagger in (0.0, 0.1):
@@ -97,7 +101,9 @@ def test_two_withdrawals_at_once_promote_two_people_in_order(cast, slow_count):
     activity = make_activity(network=cast.network, organizer=cast.organization, capacity=2)
     rows = [
         services.enroll(
-            actor=cast.coordinator, activity=activity, data={"person": f.PersonFactory(network=cast.network).pk, "consent": True}
+            actor=cast.coordinator,
+            activity=activity,
+            data={"person": f.PersonFactory(network=cast.network).pk, "consent": True},
         )
         for _ in range(5)
     ]

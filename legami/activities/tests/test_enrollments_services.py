@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from legami.activities.models import ActivityStatus, Enrollment, EnrollmentEvent, EnrollmentStatus
 from legami.activities.services import enrollments as services
-from legami.activities.tests.factories import EnrollmentFactory, make_activity, today
+from legami.activities.tests.factories import make_activity, today
 from legami.core.tests import factories as f
 from legami.network.models import Person
 
@@ -58,7 +58,7 @@ def test_withdrawing_an_enrolled_person_promotes_the_first_waiting_and_tells_the
     waiting = enrol(cast.coordinator, activity, adult(cast, email="attesa@example.org"))
     later = enrol(cast.coordinator, activity, adult(cast))
     with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw(actor=cast.coordinator, enrollment=first, note="Trasferiti")
+        services.withdraw(actor=cast.coordinator, enrollment=first)
     waiting.refresh_from_db()
     later.refresh_from_db()
     assert Enrollment.objects.get(pk=first.pk).status == E.WITHDRAWN
@@ -66,7 +66,10 @@ def test_withdrawing_an_enrolled_person_promotes_the_first_waiting_and_tells_the
     assert (later.status, later.position) == (E.WAITLISTED, 2)
     assert [m.to for m in mail.outbox] == [["attesa@example.org"]]
     assert "free" in mail.outbox[0].subject
-    assert list(waiting.events.values_list("from_status", "to_status")) == [("", E.WAITLISTED), (E.WAITLISTED, E.ENROLLED)]
+    assert list(waiting.events.values_list("from_status", "to_status")) == [
+        ("", E.WAITLISTED),
+        (E.WAITLISTED, E.ENROLLED),
+    ]
     assert second.status == E.ENROLLED
 
 
@@ -161,7 +164,9 @@ def test_a_person_of_another_network_is_refused(cast, activity):
 
 def test_a_person_is_found_by_codice_fiscale(cast, activity):
     person = adult(cast, tax_code="RSSMRA80E01D150X")
-    row = services.enroll(actor=cast.coordinator, activity=activity, data={"person": "RSSMRA80E01D150X", "consent": "sì"})
+    row = services.enroll(
+        actor=cast.coordinator, activity=activity, data={"person": "RSSMRA80E01D150X", "consent": "sì"}
+    )
     assert row.person == person
 
 
@@ -248,7 +253,9 @@ def test_the_waiting_list_positions_stay_unique_after_promotions(cast, activity)
     assert len({w.position for w in waiting}) == 3
 
 
-def test_a_mail_server_failure_does_not_undo_the_promotion(cast, activity, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_mail_server_failure_does_not_undo_the_promotion(
+    cast, activity, monkeypatch, django_capture_on_commit_callbacks
+):
     first = enrol(cast.coordinator, activity, adult(cast))
     enrol(cast.coordinator, activity, adult(cast))
     waiting = enrol(cast.coordinator, activity, adult(cast))

@@ -168,6 +168,7 @@ EXTRA_MODULES = (
     "legami.participation.tests.matrix_proposals",
     "legami.responses.tests.matrix_responses",
     "legami.responses.tests.matrix_codesign",
+    "legami.activities.tests.matrix_activities",
 )
 
 
