@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from legami.activities.models import Activity, ActivityKind, Weekday
-from legami.activities.services.activities import ROME
+from legami.activities.services.common import ROME
 from legami.aggregation.models import AggregatedDemand
 from legami.core.widgets import PlainSelect
 from legami.network.models import Organization

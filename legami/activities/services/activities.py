@@ -12,10 +12,8 @@ import datetime
 import logging
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -34,6 +32,8 @@ from legami.activities.models import (
     Weekday,
 )
 from legami.activities.permissions import organizer_scope, require_for
+from legami.activities.services.common import mail_enrollments, rome_datetime
+from legami.activities.services.enrollments import fill_places
 from legami.aggregation.models import AggregatedDemand
 from legami.core import inputs
 from legami.core.audit import record_event, snapshot
@@ -48,7 +48,6 @@ from legami.territory.models import Place
 
 logger = logging.getLogger(__name__)
 
-ROME = ZoneInfo("Europe/Rome")
 A = ActivityStatus
 # The longest schedule one activity may have: two school years and a summer.
 LONGEST_SCHEDULE = datetime.timedelta(days=800)
@@ -83,11 +82,6 @@ DAY_WORDS = {
     **{word: Weekday.SATURDAY for word in ("sabato", "sab", "saturday", "sat")},
     **{word: Weekday.SUNDAY for word in ("domenica", "dom", "sunday", "sun")},
 }
-
-
-def rome_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
-    """The aware moment of `day` at `time` on the clocks of Rome."""
-    return datetime.datetime.combine(day, time, tzinfo=ROME)
 
 
 class Weekdays(inputs.Field):
@@ -222,38 +216,6 @@ CANCEL_NOTE = inputs.Rules(
 )
 
 
-# --- e-mails --------------------------------------------------------------------------------------------
-
-
-def contact_email(enrollment: Enrollment) -> str:
-    """Where to write about an enrolment: the guardian's address for a minor when given, else the person's."""
-    return enrollment.guardian_email or enrollment.person.email or ""
-
-
-def mail_enrollments(enrollment_ids: list[int], subject: Any, body: Any) -> int:
-    """E-mail the people (or guardians) of `enrollment_ids` about their activity; a failure is logged only."""
-    try:
-        rows = Enrollment.objects.filter(pk__in=enrollment_ids).select_related("person", "activity").order_by("pk")
-        messages = []
-        for enrollment in rows:
-            address = contact_email(enrollment)
-            if not address:
-                continue
-            params = {"title": enrollment.activity.title, "person": enrollment.person.first_name}
-            messages.append(EmailMessage(str(subject) % params, str(body) % params, None, [address]))
-        return (get_connection().send_messages(messages) or 0) if messages else 0
-    except Exception:  # noqa: BLE001 — any failure of the mail server; the write stands
-        logger.exception("activities: the e-mails to %s enrolments could not be sent", len(enrollment_ids))
-        return 0
-
-
-def mail_on_commit(enrollment_ids: Iterable[int], subject: Any, body: Any) -> None:
-    """`mail_enrollments` after the commit (nothing when the transaction rolls back)."""
-    ids = list(enrollment_ids)
-    if ids:
-        transaction.on_commit(lambda: mail_enrollments(ids, subject, body))
-
-
 CANCELLED_SUBJECT = _("Activity cancelled: %(title)s")
 CANCELLED_BODY = _(
     "Hello,\n\nthe activity “%(title)s”, in which %(person)s is enrolled, has been cancelled. "
@@ -362,26 +324,27 @@ def update_activity(*, actor: Any, activity: Activity, data: dict[str, Any]) -> 
     record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=activity, before=before, after=after)
     if any((before or {}).get(name) != (after or {}).get(name) for name in SCHEDULE_FIELDS):
         sync_sessions(activity)
-    # Imported lazily: enrolments build on this module (their service locks and promotes).
-    from legami.activities.services.enrollments import fill_places
-
     fill_places(activity, actor)
     return activity
 
 
-def _only(activity: Activity, name: str, target: str) -> None:
-    """Refuse the move unless it is the transition `name` (publishing and reopening reach the same state)."""
+def _only(activity: Activity, name: str, target: str) -> Activity:
+    """The activity locked, refused unless the move is the transition `name` (publishing and reopening reach the
+    same state from different ones); inside the caller's transaction."""
+    activity = ACTIVITY_WORKFLOW.lock(activity)
     transition = ACTIVITY_WORKFLOW.transition(activity.status, target)
     if transition is None or transition.name != name:
         raise ACTIVITY_WORKFLOW.refused(activity.status, target)
+    return activity
 
 
+@transaction.atomic
 def publish_activity(*, actor: Any, activity: Activity, note: str = "") -> Activity:
     """Publish a draft activity: it enters the calendar (when public) and takes enrolments."""
     require_for(actor, MANAGE_ACTIVITIES, activity)
-    _only(activity, "publish", A.PUBLISHED)
+    activity = _only(activity, "publish", A.PUBLISHED)
     return ACTIVITY_WORKFLOW.apply(
-        activity, A.PUBLISHED, actor=actor, note=note, changes={"published_at": timezone.now()}
+        activity, A.PUBLISHED, actor=actor, note=note, changes={"published_at": timezone.now()}, lock=False
     )
 
 
@@ -391,11 +354,12 @@ def close_activity(*, actor: Any, activity: Activity, note: str = "") -> Activit
     return ACTIVITY_WORKFLOW.apply(activity, A.CLOSED, actor=actor, note=note)
 
 
+@transaction.atomic
 def reopen_activity(*, actor: Any, activity: Activity, note: str = "") -> Activity:
     """Publish a closed activity again."""
     require_for(actor, MANAGE_ACTIVITIES, activity)
-    _only(activity, "reopen", A.PUBLISHED)
-    return ACTIVITY_WORKFLOW.apply(activity, A.PUBLISHED, actor=actor, note=note)
+    activity = _only(activity, "reopen", A.PUBLISHED)
+    return ACTIVITY_WORKFLOW.apply(activity, A.PUBLISHED, actor=actor, note=note, lock=False)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from legami.activities.capabilities import MANAGE_ACTIVITIES, VIEW_ENROLLMENTS
 from legami.activities.models import Attendance, Enrollment, EnrollmentStatus, Session, SessionStatus
 from legami.activities.permissions import require_for
-from legami.activities.services.activities import ROME
+from legami.activities.services.common import ROME
 from legami.activities.services.sessions import SESSION_WORKFLOW
 from legami.core import inputs
 from legami.core.audit import record_event

@@ -30,7 +30,7 @@ from legami.activities.models import (
     EnrollmentStatus,
 )
 from legami.activities.permissions import may
-from legami.activities.services.activities import ROME, mail_on_commit
+from legami.activities.services.common import ROME, mail_on_commit
 from legami.core import inputs
 from legami.core.audit import append, audit_event
 from legami.core.models import AuditEvent, DataClass

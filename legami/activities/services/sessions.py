@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.activities.capabilities import MANAGE_ACTIVITIES
 from legami.activities.models import ActivityStatus, Session, SessionStatus
 from legami.activities.permissions import require_for
-from legami.activities.services.activities import rome_datetime
+from legami.activities.services.common import rome_datetime
 from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent

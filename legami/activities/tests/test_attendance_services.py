@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from legami.activities.models import Attendance, EnrollmentStatus, Session, SessionStatus, VolunteerShift
 from legami.activities.services import attendance as services
 from legami.activities.services import volunteers
-from legami.activities.services.activities import rome_datetime
+from legami.activities.services.common import rome_datetime
 from legami.activities.tests.factories import EnrollmentFactory, SessionFactory, make_activity, today
 from legami.core.tests import factories as f
 

@@ -65,7 +65,7 @@ def test_withdrawing_an_enrolled_person_promotes_the_first_waiting_and_tells_the
     assert (waiting.status, waiting.position) == (E.ENROLLED, None)
     assert (later.status, later.position) == (E.WAITLISTED, 2)
     assert [m.to for m in mail.outbox] == [["attesa@example.org"]]
-    assert "free" in mail.outbox[0].subject
+    assert activity.title in mail.outbox[0].subject
     assert list(waiting.events.values_list("from_status", "to_status")) == [
         ("", E.WAITLISTED),
         (E.WAITLISTED, E.ENROLLED),
@@ -263,7 +263,7 @@ def test_a_mail_server_failure_does_not_undo_the_promotion(
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr("legami.activities.services.activities.get_connection", broken)
+    monkeypatch.setattr("legami.activities.services.common.get_connection", broken)
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(actor=cast.coordinator, enrollment=first)
     assert Enrollment.objects.get(pk=waiting.pk).status == E.ENROLLED

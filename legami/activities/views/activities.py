@@ -24,9 +24,9 @@ from legami.activities.services import activities as services
 from legami.activities.services.enrollments import enrollment_refusal, free_places, may_enroll
 from legami.core import smallnumbers
 from legami.core.decorators import network_view
-from legami.core.permissions import can
 from legami.core.forms import add_service_errors
 from legami.core.pagination import IdFirstPaginator
+from legami.core.permissions import can
 from legami.network.models import Network
 
 NAV = "activities"

@@ -72,7 +72,17 @@ def test_the_registry_fails_loudly_on_an_undeclared_capability():
 
 def test_every_app_registered_its_capabilities():
     apps_declaring = {str(capability).split(".")[0] for capability in registry}
-    assert apps_declaring == {"core", "network", "territory", "needs", "aggregation", "participation", "responses"}
+    assert apps_declaring == {
+        "core",
+        "network",
+        "territory",
+        "needs",
+        "aggregation",
+        "participation",
+        "responses",
+        "exchange",
+        "activities",
+    }
     assert CAPABILITIES == {str(c): c.roles for c in registry}
 
 

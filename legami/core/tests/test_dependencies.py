@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("aggregation",),
     ("participation",),
     ("responses",),
+    ("exchange",),
     ("activities",),
     ("api", "demo"),
 )

@@ -188,6 +188,12 @@ FIELDS: dict[str, Rule] = {
     "needs.Answer.value": holds("needs.view_needs"),
     # participation: a report's details are for the moderators only (never in the audit log).
     "participation.Report.details": holds("participation.moderate"),
+    # activities: a minor's guardian, for the operators and the organisers of the activity (the enrolment list).
+    "activities.Enrollment.guardian_name": holds("activities.view_enrollments"),
+    "activities.Enrollment.guardian_email": holds("activities.view_enrollments"),
+    "activities.Enrollment.guardian_phone": holds("activities.view_enrollments"),
+    # What a volunteer did at a session: for who runs the activity (the session's volunteers page).
+    "activities.VolunteerShift.role": holds("activities.manage_activities"),
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -220,6 +226,12 @@ NOT_PERSONAL: dict[str, str] = {
     "participation.ProcessEvent.note": "what an operator did to a process (published, phase changed, closed)",
     "participation.Phase.name": "a phase of a process's public timeline",
     "participation.Phase.description": "a phase of a process's public timeline",
+    "activities.Activity.title": "published by the organisers on the activity's public page and calendar",
+    "activities.Activity.description": "published by the organisers on the activity's public page and calendar",
+    "activities.Activity.weekdays": "the days of the week of the activity's public schedule",
+    "activities.ActivityEvent.note": "what an organiser did to an activity (published, closed, why it was cancelled)",
+    "activities.Session.note": "a session's public note: why it was moved or cancelled",
+    "activities.EnrollmentEvent.note": "the service's own words (promoted from the waiting list, enrolled again)",
     "responses.Response.title": "published by the operators on the response's public accountability page",
     "responses.Response.summary": "published by the operators on the response's public accountability page",
     "responses.Response.description": "published by the operators on the response's public accountability page",
@@ -498,6 +510,22 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
 
     report = Report(network=network, proposal=objects["proposals_proposal"], reporter=member, reason=ReportReason.OTHER)
     m.fill(report, "participation.Report", ["details"])
+    # A child's guardian on the matrix activity's enrolment list, and a volunteer's task at its session.
+    from legami.activities.tests.factories import EnrollmentFactory, VolunteerShiftFactory
+
+    minor = f.PersonFactory(network=network, municipality=cremona)
+    guardian_keys = ["guardian_name", "guardian_email", "guardian_phone"]
+    m.fill(
+        EnrollmentFactory.build(activity=objects["activities_activity"], person=minor),
+        "activities.Enrollment",
+        guardian_keys,
+    )
+    helper = f.PersonFactory(network=network, municipality=cremona)
+    m.fill(
+        VolunteerShiftFactory.build(session=objects["activities_session"], person=helper),
+        "activities.VolunteerShift",
+        ["role"],
+    )
     alternatives = {
         "person": [person, case_person, far_person],
         "household": [household],
