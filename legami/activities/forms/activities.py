@@ -172,8 +172,9 @@ class EnrollmentForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data
+        person = data.get("person")
         return {
-            "person": (data.get("person") or "").strip().upper(),
+            "person": person.strip().upper() if isinstance(person, str) else person,
             "guardian_name": data.get("guardian_name") or "",
             "guardian_email": data.get("guardian_email") or "",
             "guardian_phone": data.get("guardian_phone") or "",
@@ -189,9 +190,6 @@ class OwnEnrollmentForm(EnrollmentForm):
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["person"]).choices = [(p.pk, p.full_name) for p in people]
-
-    def service_data(self) -> dict[str, Any]:
-        return super().service_data() | {"person": self.cleaned_data.get("person")}
 
 
 class ShiftForm(forms.Form):
