@@ -10,7 +10,7 @@ from django.http import Http404
 
 from legami.activities.capabilities import MANAGE_ACTIVITIES, VIEW_ACTIVITIES
 from legami.activities.models import Activity, ActivityStatus, Attendance, EnrollmentStatus, SessionStatus
-from legami.activities.permissions import may
+from legami.activities.permissions import may, organizer_scope
 from legami.core import smallnumbers
 from legami.core.permissions import can
 from legami.network.models import Network
@@ -101,3 +101,16 @@ def activity_figures(activity: Activity, viewer: Any) -> ActivityFigures:
         present=marks["present"],
         hidden=frozenset(hidden),
     )
+
+
+def visible_activities(viewer: Any, network: Network) -> QuerySet[Activity]:
+    """The activities `viewer` may read: every one for who sees activities, else the published public ones and
+    the drafts of the organisations they run activities for."""
+    activities = activities_for(viewer, network)
+    if sees_all(viewer, network):
+        return activities
+    public = Q(is_public=True, status__in=PUBLISHED_STATES)
+    scope = organizer_scope(viewer, MANAGE_ACTIVITIES, network)
+    if scope:
+        public |= Q(organizer_id__in=scope)
+    return activities.filter(public)
