@@ -12,3 +12,8 @@ class ActivitiesConfig(AppConfig):
         from legami.core.roles import register_capabilities
 
         register_capabilities(capabilities)
+        from legami.activities.services.imports import ACTIVITIES_IMPORT, ENROLLMENTS_IMPORT
+        from legami.core.imports import register
+
+        register(ACTIVITIES_IMPORT)
+        register(ENROLLMENTS_IMPORT)

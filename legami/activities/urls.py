@@ -5,7 +5,10 @@ The calendar, its feed and a published public activity's page are public; the ot
 
 from django.urls import path
 
+from legami.activities.services.imports import ACTIVITIES_IMPORT, ENROLLMENTS_IMPORT
 from legami.activities.views import activities, calendar, enrollments, sessions
+from legami.core.decorators import network_view
+from legami.core.imports.views import import_urls
 
 app_name = "activities"
 
@@ -14,6 +17,8 @@ urlpatterns = [
     path("calendar.ics", calendar.calendar_feed, name="calendar_feed"),
     path("manage/", activities.activity_list, name="activities"),
     path("new/", activities.activity_create, name="activity_create"),
+    *import_urls(ACTIVITIES_IMPORT, guard=network_view, prefix="manage/"),
+    *import_urls(ENROLLMENTS_IMPORT, guard=network_view, prefix="enrollments/"),
     path("<int:pk>/", activities.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", activities.activity_update, name="activity_update"),
     path("<int:pk>/enrollments/", enrollments.enrollment_list, name="enrollments"),

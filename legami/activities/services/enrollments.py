@@ -221,17 +221,9 @@ def fill_places(activity: Activity, actor: Any) -> list[int]:
     return ids
 
 
-@transaction.atomic
-def enroll(*, actor: Any, activity: Activity, data: dict[str, Any]) -> Enrollment:
-    """Enrol a person in a published activity: a place if one is free, else the end of the waiting list."""
-    if not may_enroll(actor, activity):
-        raise PermissionDenied(ENROLL_PEOPLE)
-    activity = _lock(activity)
-    refusal = enrollment_refusal(activity)
-    if refusal is not None:
-        raise refusal
-    values = ENROLLMENT_INPUTS.clean(data, network=activity.network, actor=actor)
-    person: Person = values["person"]
+def check_enrollment(actor: Any, activity: Activity, person: Person, values: dict[str, Any]) -> dict[str, str]:
+    """The checks of one enrolment after its inputs (who may enrol the person, the ages, a minor's guardian);
+    the guardian's contact to record. ValidationError {field: [error]} when refused (read by the import too)."""
     if not may_enroll(actor, activity, person):
         raise ValidationError(
             {"person": [ValidationError(gettext("You may enrol only yourself and your household."), "not_own")]}
@@ -262,6 +254,21 @@ def enroll(*, actor: Any, activity: Activity, data: dict[str, Any]) -> Enrollmen
             "guardian_email": adult.email,
             "guardian_phone": adult.phone,
         }
+    return guardian
+
+
+@transaction.atomic
+def enroll(*, actor: Any, activity: Activity, data: dict[str, Any]) -> Enrollment:
+    """Enrol a person in a published activity: a place if one is free, else the end of the waiting list."""
+    if not may_enroll(actor, activity):
+        raise PermissionDenied(ENROLL_PEOPLE)
+    activity = _lock(activity)
+    refusal = enrollment_refusal(activity)
+    if refusal is not None:
+        raise refusal
+    values = ENROLLMENT_INPUTS.clean(data, network=activity.network, actor=actor)
+    person: Person = values["person"]
+    guardian = check_enrollment(actor, activity, person, values)
     status = E.ENROLLED if free_places(activity) > 0 else E.WAITLISTED
     position = _next_position(activity) if status == E.WAITLISTED else None
     consent_at = timezone.now() if values.get("consent") else None

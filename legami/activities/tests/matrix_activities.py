@@ -31,6 +31,12 @@ ROUTES: dict[str, Row] = {
     "activities:session": Row(MANAGE, obj="activities_session"),
     "activities:roll_call": Row(MANAGE, obj="activities_session"),
     "activities:volunteers": Row(MANAGE, obj="activities_session"),
+    "activities:activities_import": Row(MANAGE),
+    "activities:activities_import_template": Row(MANAGE),
+    "activities:activities_import_job": Row(MANAGE, obj="activities_import_job"),
+    "activities:enrollments_import": Row(ENROLL),
+    "activities:enrollments_import_template": Row(ENROLL),
+    "activities:enrollments_import_job": Row(ENROLL, obj="activities_enrollments_job"),
 }
 
 
@@ -52,4 +58,20 @@ def objects(cast) -> dict:
     enrollment = EnrollmentFactory(activity=activity, person=person)
     session = SessionFactory(activity=activity)
     VolunteerShiftFactory(session=session, person=f.PersonFactory(network=cast.network))
-    return {"activities_activity": activity, "activities_enrollment": enrollment, "activities_session": session}
+    from legami.core.models import Job
+
+    jobs = {
+        key: Job.objects.create(
+            network=cast.network, kind=kind, actor=cast.coordinator, status=Job.Status.SUCCEEDED, result={"created": 0}
+        )
+        for key, kind in (
+            ("activities_import_job", "activities_import"),
+            ("activities_enrollments_job", "enrollments_import"),
+        )
+    }
+    return {
+        "activities_activity": activity,
+        "activities_enrollment": enrollment,
+        "activities_session": session,
+        **jobs,
+    }
