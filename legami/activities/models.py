@@ -46,11 +46,12 @@ class Activity(NetworkScopedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    # RESTRICT: an organisation or a place with activities stays, unless its network goes with them.
     organizer = models.ForeignKey(
-        "network.Organization", on_delete=models.PROTECT, related_name="activities", verbose_name=_("organiser")
+        "network.Organization", on_delete=models.RESTRICT, related_name="activities", verbose_name=_("organiser")
     )
     place = models.ForeignKey(
-        "territory.Place", on_delete=models.PROTECT, related_name="activities", verbose_name=_("place")
+        "territory.Place", on_delete=models.RESTRICT, related_name="activities", verbose_name=_("place")
     )
     min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("up to age"), null=True, blank=True)

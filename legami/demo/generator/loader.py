@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from legami.core.roles import Role
 from legami.demo import data
 from legami.demo.generator.accounts import Account, ensure_account, ensure_admin, ensure_network
+from legami.demo.generator.activities import ensure_activities
 from legami.demo.generator.households import HouseholdPlanner, ensure_people, ensure_volunteer
 from legami.demo.generator.needs import (
     COMMUNITY_WORKER_EMAIL,
@@ -170,6 +171,15 @@ class _Loader:
                 comuni=comuni,
                 created=created,
                 lab_title=LAB_CITY,
+            ),
+        )
+        self.step(
+            "Civic Center activities",
+            lambda: ensure_activities(
+                network,
+                coordinator=coordinator,
+                partner_staff=users["cooperativa@legami.demo"],
+                created=created,
             ),
         )
         return DemoResult(
