@@ -17,3 +17,6 @@ class ActivitiesConfig(AppConfig):
 
         register(ACTIVITIES_IMPORT)
         register(ENROLLMENTS_IMPORT)
+        from legami.activities.territory_uses import register_territory_uses
+
+        register_territory_uses()

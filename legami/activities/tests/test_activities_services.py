@@ -337,3 +337,21 @@ def test_only_who_runs_the_activity_moves_its_sessions(cast):
     for persona in ("case_manager", "evaluator", "citizen", "outsider"):
         with pytest.raises(PermissionDenied):
             session_services.cancel_session(actor=getattr(cast, persona), session=session)
+
+
+def test_a_place_with_activities_cannot_be_deleted(cast):
+    from legami.territory.services.places import delete_place
+
+    activity = make_activity(network=cast.network, organizer=cast.organization)
+    with pytest.raises(ValidationError) as exc:
+        delete_place(actor=cast.coordinator, place=activity.place)
+    assert exc.value.code == "in_use" and "activit" in " ".join(exc.value.messages)
+
+
+def test_an_organisation_with_activities_cannot_be_deleted(cast):
+    from legami.network.services.organizations import delete_organization
+
+    activity = make_activity(network=cast.network, organizer=cast.organization)
+    with pytest.raises(ValidationError):
+        delete_organization(actor=cast.coordinator, organization=activity.organizer)
+    assert Activity.objects.filter(pk=activity.pk).exists()
