@@ -217,9 +217,13 @@ CANCEL_NOTE = inputs.Rules(
 
 
 CANCELLED_SUBJECT = _("Activity cancelled: %(title)s")
-CANCELLED_BODY = _(
-    "Hello,\n\nthe activity “%(title)s”, in which %(person)s is enrolled, has been cancelled. "
-    "The organisers will contact you for anything you need.\n\nlegami"
+# The e-mail's paragraphs (one msgid each, no new lines in the catalogue), joined by `mail_enrollments`.
+CANCELLED_BODY = (
+    _("Hello,"),
+    _(
+        "the activity “%(title)s”, in which %(person)s is enrolled, has been cancelled. The organisers will "
+        "contact you for anything you need."
+    ),
 )
 
 

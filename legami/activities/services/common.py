@@ -31,8 +31,9 @@ def contact_email(enrollment: Enrollment) -> str:
     return enrollment.guardian_email or enrollment.person.email or ""
 
 
-def mail_enrollments(enrollment_ids: list[int], subject: Any, body: Any) -> int:
-    """E-mail the people (or guardians) of `enrollment_ids` about their activity; a failure is logged only."""
+def mail_enrollments(enrollment_ids: list[int], subject: Any, body: tuple[Any, ...]) -> int:
+    """E-mail the people (or guardians) of `enrollment_ids` about their activity (`body`: its paragraphs); a failure
+    is logged only."""
     try:
         rows = Enrollment.objects.filter(pk__in=enrollment_ids).select_related("person", "activity").order_by("pk")
         messages = []
@@ -43,14 +44,15 @@ def mail_enrollments(enrollment_ids: list[int], subject: Any, body: Any) -> int:
             params = {"title": enrollment.activity.title, "person": enrollment.person.first_name}
             # People of the registry have no language of their own: the site's (Italian).
             with translation.override(settings.LANGUAGE_CODE):
-                messages.append(EmailMessage(str(subject) % params, str(body) % params, None, [address]))
+                text = "\n\n".join([*(str(paragraph) % params for paragraph in body), "legami"])
+                messages.append(EmailMessage(str(subject) % params, text, None, [address]))
         return (get_connection().send_messages(messages) or 0) if messages else 0
     except Exception:  # noqa: BLE001 — any failure of the mail server; the write stands
         logger.exception("activities: the e-mails to %s enrolments could not be sent", len(enrollment_ids))
         return 0
 
 
-def mail_on_commit(enrollment_ids: Iterable[int], subject: Any, body: Any) -> None:
+def mail_on_commit(enrollment_ids: Iterable[int], subject: Any, body: tuple[Any, ...]) -> None:
     """`mail_enrollments` after the commit (nothing when the transaction rolls back)."""
     ids = list(enrollment_ids)
     if ids:

@@ -58,10 +58,13 @@ ENROLLMENT_WORKFLOW = Workflow(
 )
 
 PROMOTED_SUBJECT = _("A place is free: %(title)s")
-PROMOTED_BODY = _(
-    "Hello,\n\na place has become free in the activity “%(title)s”: %(person)s, who was on the waiting list, "
-    "is now enrolled. If you no longer need the place, please tell the organisers so that it goes to the next "
-    "person waiting.\n\nlegami"
+PROMOTED_BODY = (
+    _("Hello,"),
+    _(
+        "a place has become free in the activity “%(title)s”: %(person)s, who was on the waiting list, is now "
+        "enrolled. If you no longer need the place, please tell the organisers so that it goes to the next person "
+        "waiting."
+    ),
 )
 
 
