@@ -20,3 +20,6 @@ class ActivitiesConfig(AppConfig):
         from legami.activities.territory_uses import register_territory_uses
 
         register_territory_uses()
+        from legami.activities.personal_data import register_personal_data
+
+        register_personal_data()

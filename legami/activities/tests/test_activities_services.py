@@ -355,3 +355,22 @@ def test_an_organisation_with_activities_cannot_be_deleted(cast):
     with pytest.raises(ValidationError):
         delete_organization(actor=cast.coordinator, organization=activity.organizer)
     assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_a_persons_export_holds_their_enrolments_and_anonymisation_empties_the_guardian(cast):
+    from legami.activities.personal_data import SECTIONS
+    from legami.activities.tests.factories import VolunteerShiftFactory
+
+    activity = make_activity(network=cast.network, organizer=cast.organization)
+    child = f.PersonFactory(network=cast.network)
+    enrollment = EnrollmentFactory(activity=activity, person=child, guardian_name="Nonna Pina", guardian_phone="333")
+    shift = VolunteerShiftFactory(session=activity.sessions.first(), person=child, role="Merenda")
+    enrollments, shifts = SECTIONS
+    rows = enrollments.collect(child)
+    assert rows[0]["guardian_name"] == "Nonna Pina" and rows[0]["activity_title"] == activity.title
+    assert shifts.collect(child)[0]["role"] == "Merenda"
+    enrollments.anonymise(child)
+    enrollment.refresh_from_db()
+    shift.refresh_from_db()
+    assert (enrollment.guardian_name, enrollment.guardian_phone, shift.role) == ("", "", "")
+    assert enrollment.status == EnrollmentStatus.ENROLLED and shift.minutes == 90
