@@ -663,6 +663,7 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "calls": [objects[key] for key in ("codesign_call", "codesign_draft", "codesign_ranked")],
         "applications": [objects[key] for key in ("codesign_application", "codesign_scored")],
         "responses": [objects[key] for key in ("responses_response", "codesign_response")],
+        "activities": [objects["activities_activity"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():
