@@ -101,6 +101,8 @@ def _run_suite(label: str, database_url: str, args: argparse.Namespace, workdir:
         str(args.comments),
         "--participants",
         str(args.participants),
+        "--activities",
+        str(args.activities),
     ]
     print(f"== {label}", file=sys.stderr, flush=True)
     status = subprocess.call(command, cwd=ROOT, env=env)
@@ -131,6 +133,13 @@ def table(document: dict) -> str:
             1,
             f"participation: 1 process, {participation['proposals']:,} proposals, {participation['supports']:,} "
             f"supports, {participation['comments']:,} comments, {participation['participants']:,} participants",
+        )
+    activities = document.get("activities")
+    if activities:
+        lines.insert(
+            1,
+            f"activities: {activities['activities']:,} activities, {activities['sessions']:,} sessions, "
+            f"{activities['enrollments']:,} enrolments, {activities['attendance']:,} attendance rows",
         )
     for row in document["endpoints"]:
         status = "ok" if row["ok"] else "FAIL " + ",".join(row["statuses"])
@@ -213,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--supports", type=int, default=100_000, help="supports of the proposals")
     parser.add_argument("--comments", type=int, default=30_000, help="comments of the proposals")
     parser.add_argument("--participants", type=int, default=2_000, help="members who propose, support, comment")
+    parser.add_argument(
+        "--activities",
+        type=int,
+        default=int(os.environ.get("BENCH_ACTIVITIES", 2_000)),
+        help="Civic Center activities, each with a year of sessions and attendance (0 = no activity pages)",
+    )
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")
     parser.add_argument(

@@ -54,6 +54,8 @@ class Seeded:
     timings: dict[str, float] | None = None
     # the participation process and its rows (benchmarks/participation.py), when seeded
     participation: Any = None
+    # the Civic Center activities and their rows (benchmarks/activities.py), when seeded
+    activities: Any = None
 
 
 def _service(module: str, name: str) -> Callable | None:
@@ -360,15 +362,20 @@ def _bulk_demands(network, needs, count: int) -> int:
     return len(demands)
 
 
-def seed(*, people: int, needs: int = 0, participation: dict[str, int] | None = None) -> Seeded:
+def seed(*, people: int, needs: int = 0, participation: dict[str, int] | None = None, activities: int = 0) -> Seeded:
     """Migrate a fresh database and fill it with the benchmark network."""
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
-    return populate(people=people, needs=needs, participation=participation)
+    return populate(people=people, needs=needs, participation=participation, activities=activities)
 
 
 def populate(
-    *, people: int, needs: int = 0, demands: int = DEMANDS, participation: dict[str, int] | None = None
+    *,
+    people: int,
+    needs: int = 0,
+    demands: int = DEMANDS,
+    participation: dict[str, int] | None = None,
+    activities: int = 0,
 ) -> Seeded:
     """Fill a migrated database with the benchmark network: `people` people in households, `needs` needs, and
     with `participation` (proposals, supports, comments, participants; see benchmarks/participation.py) one
@@ -416,6 +423,14 @@ def populate(
             network=network, coordinator=coordinator, municipalities=municipalities, **participation
         )
         timings.update({f"participation_{key}": value for key, value in seeded.participation.timings.items()})
+    if activities:
+        from benchmarks.activities import populate_activities
+
+        log(f"{activities:,} activities, a year of sessions, attendance (bulk)")
+        seeded.activities = populate_activities(
+            network=network, coordinator=coordinator, municipalities=municipalities, activities=activities
+        )
+        timings.update({f"activities_{key}": value for key, value in seeded.activities.timings.items()})
     # Fresh statistics, as autovacuum (PostgreSQL) would have by the time anyone browses 50,000 people.
     started = time.perf_counter()
     with connection.cursor() as cursor:

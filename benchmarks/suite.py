@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--supports", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=30_000)
     parser.add_argument("--participants", type=int, default=2_000)
+    parser.add_argument("--activities", type=int, default=2_000, help="Civic Center activities (0 = none)")
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         "comments": args.comments,
         "participants": args.participants,
     }
-    seeded = seed(people=args.people, needs=args.needs, participation=participation)
+    seeded = seed(people=args.people, needs=args.needs, participation=participation, activities=args.activities)
     seed_seconds = time.perf_counter() - started
     cookie = _session_cookie(seeded.coordinator)
     slug = seeded.network.slug
@@ -294,6 +295,12 @@ def main(argv: list[str] | None = None) -> int:
             coordinator=seeded.coordinator,
             coordinator_cookie=cookie,
             participant_cookie=_session_cookie(seeded.participation.participant),
+        )
+    if seeded.activities is not None:
+        from benchmarks import activities as activities_benchmark
+
+        endpoints += activities_benchmark.endpoints(
+            slug, seeded.activities, coordinator=seeded.coordinator, coordinator_cookie=cookie
         )
     measurements = []
     load_before = os.getloadavg()[0]
@@ -336,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         row["ok"] = measurement.ok and counts[measurement.key]["status"] == 200
         if seeded.participation is not None and measurement.key in participation_benchmark.KEYS:
             row["target"] = participation_benchmark.verdict(row)
+        if seeded.activities is not None and measurement.key in activities_benchmark.KEYS:
+            row["target"] = activities_benchmark.verdict(row)
         rows.append(row)
 
     import django as dj
@@ -371,6 +380,14 @@ def main(argv: list[str] | None = None) -> int:
             "hidden_comments": seeded.participation.hidden_comments,
             "search_term": seeded.participation.search_term,
             "sample_area": seeded.participation.sample_area,
+        },
+        "activities": None
+        if seeded.activities is None
+        else {
+            "activities": seeded.activities.activities,
+            "sessions": seeded.activities.sessions,
+            "enrollments": seeded.activities.enrollments,
+            "attendance": seeded.activities.attendance,
         },
         "seed_seconds": round(seed_seconds, 1),
         "seed_timings": seeded.timings,

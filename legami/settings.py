@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "legami.participation",
     "legami.responses",
     "legami.exchange",
+    "legami.activities",
     "legami.api",
     "legami.demo",
 ]

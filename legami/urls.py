@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:network_slug>/processes/", include("legami.participation.urls")),
     path("<slug:network_slug>/responses/", include("legami.responses.urls")),
     path("<slug:network_slug>/exchange/", include("legami.exchange.urls")),
+    path("<slug:network_slug>/activities/", include("legami.activities.urls")),
     path("<slug:network_slug>/", include("legami.network.urls")),
 ]
 

@@ -57,6 +57,9 @@ ALLOWED_ROUTES = frozenset(
         "participation:proposal_detail",
         "responses:responses",
         "responses:response_detail",
+        "activities:calendar",
+        "activities:calendar_feed",
+        "activities:activity_detail",
     }
 )
 ALLOWED_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from legami.activities.capabilities import ENROLL_OWN
 from legami.api.auth import capability_of
 from legami.api.tests.openapi_check import document
 from legami.api.urls import api
@@ -17,7 +18,7 @@ from legami.core.roles import Role
 from legami.network.capabilities import VIEW_DASHBOARD, VIEW_ORGANIZATIONS
 from legami.participation.capabilities import TAKE_PART
 
-EVERY_ROLES = {VIEW_DASHBOARD, VIEW_ORGANIZATIONS, TAKE_PART}
+EVERY_ROLES = {VIEW_DASHBOARD, VIEW_ORGANIZATIONS, TAKE_PART, ENROLL_OWN}
 # A name no field has: the bad body also carries it, so an allowed caller's 422 names it.
 BOGUS = "campo_inventato"
 

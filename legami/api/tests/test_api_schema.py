@@ -182,6 +182,19 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/bookings/{id}/confirm/"),
     ("post", "/api/v1/networks/{slug}/bookings/{id}/refuse/"),
     ("post", "/api/v1/networks/{slug}/bookings/{id}/cancel/"),
+    ("get", "/api/v1/networks/{slug}/activities/"),
+    ("post", "/api/v1/networks/{slug}/activities/"),
+    ("get", "/api/v1/networks/{slug}/activities/{id}/"),
+    ("patch", "/api/v1/networks/{slug}/activities/{id}/"),
+    ("post", "/api/v1/networks/{slug}/activities/{id}/publish/"),
+    ("post", "/api/v1/networks/{slug}/activities/{id}/close/"),
+    ("post", "/api/v1/networks/{slug}/activities/{id}/reopen/"),
+    ("post", "/api/v1/networks/{slug}/activities/{id}/cancel/"),
+    ("get", "/api/v1/networks/{slug}/activities/{id}/sessions/"),
+    ("get", "/api/v1/networks/{slug}/activities/{id}/enrollments/"),
+    ("post", "/api/v1/networks/{slug}/activities/{id}/enrollments/"),
+    ("post", "/api/v1/networks/{slug}/enrollments/{id}/withdraw/"),
+    ("put", "/api/v1/networks/{slug}/sessions/{id}/attendance/"),
 ]
 
 

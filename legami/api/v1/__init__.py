@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from legami.api.auth import api_auth, capability_of
 from legami.api.errors import install_exception_handlers
 from legami.api.v1 import (
+    activities,
     calls,
     comments,
     coproduction,
@@ -92,3 +93,4 @@ api.add_router("/networks", coproduction.router)
 api.add_router("/networks", exchange.router)
 api.add_router("/networks", timebank.router)
 api.add_router("/networks", spaces.router)
+api.add_router("/networks", activities.router)

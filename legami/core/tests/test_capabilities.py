@@ -81,6 +81,7 @@ def test_every_app_registered_its_capabilities():
         "participation",
         "responses",
         "exchange",
+        "activities",
     }
     assert CAPABILITIES == {str(c): c.roles for c in registry}
 

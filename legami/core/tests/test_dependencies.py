@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("participation",),
     ("responses",),
     ("exchange",),
+    ("activities",),
     ("api", "demo"),
 )
 PROJECT = "(project)"

@@ -301,6 +301,12 @@ FIELDS: dict[str, Rule] = {
     "exchange.Booking.contact_name": BOOKING_READERS,
     "exchange.Booking.contact_phone": BOOKING_READERS,
     "exchange.BookingEvent.note": BOOKING_READERS,
+    # activities: a minor's guardian, for the operators and the organisers of the activity (the enrolment list).
+    "activities.Enrollment.guardian_name": holds("activities.view_enrollments"),
+    "activities.Enrollment.guardian_email": holds("activities.view_enrollments"),
+    "activities.Enrollment.guardian_phone": holds("activities.view_enrollments"),
+    # What a volunteer did at a session: for who runs the activity (the session's volunteers page).
+    "activities.VolunteerShift.role": holds("activities.manage_activities"),
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -333,6 +339,12 @@ NOT_PERSONAL: dict[str, str] = {
     "participation.ProcessEvent.note": "what an operator did to a process (published, phase changed, closed)",
     "participation.Phase.name": "a phase of a process's public timeline",
     "participation.Phase.description": "a phase of a process's public timeline",
+    "activities.Activity.title": "published by the organisers on the activity's public page and calendar",
+    "activities.Activity.description": "published by the organisers on the activity's public page and calendar",
+    "activities.Activity.weekdays": "the days of the week of the activity's public schedule",
+    "activities.ActivityEvent.note": "what an organiser did to an activity (published, closed, why it was cancelled)",
+    "activities.Session.note": "a session's public note: why it was moved or cancelled",
+    "activities.EnrollmentEvent.note": "the service's own words (promoted from the waiting list, enrolled again)",
     "responses.Response.title": "published by the operators on the response's public accountability page",
     "responses.Response.summary": "published by the operators on the response's public accountability page",
     "responses.Response.description": "published by the operators on the response's public accountability page",
@@ -678,6 +690,22 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
             "exchange.BookingEvent",
             ["note"],
         )
+    # A child's guardian on the matrix activity's enrolment list, and a volunteer's task at its session.
+    from legami.activities.tests.factories import EnrollmentFactory, VolunteerShiftFactory
+
+    minor = f.PersonFactory(network=network, municipality=cremona)
+    guardian_keys = ["guardian_name", "guardian_email", "guardian_phone"]
+    m.fill(
+        EnrollmentFactory.build(activity=objects["activities_activity"], person=minor),
+        "activities.Enrollment",
+        guardian_keys,
+    )
+    helper = f.PersonFactory(network=network, municipality=cremona)
+    m.fill(
+        VolunteerShiftFactory.build(session=objects["activities_session"], person=helper),
+        "activities.VolunteerShift",
+        ["role"],
+    )
     alternatives = {
         "exchange_offer": [offer],
         "exchange_match": [match],
@@ -823,6 +851,7 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "transfers": [objects["timebank_transfer"], *alternatives["timebank_transfer"]],
         "spaces": [objects["exchange_space"], objects["exchange_public_space"]],
         "bookings": [objects["exchange_booking"], *alternatives["exchange_booking"]],
+        "activities": [objects["activities_activity"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():

@@ -171,6 +171,7 @@ EXTRA_MODULES = (
     "legami.exchange.tests.matrix_offers",
     "legami.exchange.tests.matrix_timebank",
     "legami.exchange.tests.matrix_spaces",
+    "legami.activities.tests.matrix_activities",
 )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from legami.core.roles import Role
 from legami.demo import data
 from legami.demo.generator.accounts import Account, ensure_account, ensure_admin, ensure_network
+from legami.demo.generator.activities import ensure_activities
 from legami.demo.generator.exchange import ensure_exchange
 from legami.demo.generator.households import HouseholdPlanner, ensure_people, ensure_volunteer
 from legami.demo.generator.needs import (
@@ -205,6 +206,15 @@ class _Loader:
                 coordinator=coordinator,
                 partner_staff=users["cooperativa@legami.demo"],
                 citizen=users[data.CITIZEN_EMAIL],
+                created=created,
+            ),
+        )
+        self.step(
+            "Civic Center activities",
+            lambda: ensure_activities(
+                network,
+                coordinator=coordinator,
+                partner_staff=users["cooperativa@legami.demo"],
                 created=created,
             ),
         )

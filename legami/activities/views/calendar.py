@@ -1,0 +1,69 @@
+"""The public calendar of activities (no login): the coming sessions with filters, paged, and its iCalendar feed
+with the same filters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from legami.activities.forms.activities import CalendarFilterForm
+from legami.activities.models import Session
+from legami.activities.selectors.calendar import (
+    FEED_HORIZON,
+    FEED_LIMIT,
+    CalendarFilters,
+    calendar_comuni,
+    calendar_sessions,
+    sessions_calendar,
+)
+from legami.core.decorators import network_view
+from legami.core.http import site_base_url
+from legami.core.pagination import IdFirstPaginator
+from legami.network.models import Network
+
+NAV = "activity_calendar"
+
+
+@require_GET
+@network_view()
+def calendar(request: HttpRequest, network: Network) -> HttpResponse:
+    """The coming sessions of the published public activities, filtered by Comune, age, kind and day."""
+    filters = CalendarFilters.from_query(request.GET)
+    form = CalendarFilterForm(request.GET or None, comuni=calendar_comuni(network))
+    form.is_valid()
+    sessions = calendar_sessions(network, filters)
+    page_obj = IdFirstPaginator(sessions, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = filters.query()
+    feed = reverse("activities:calendar_feed", args=[network.slug])
+    context = {
+        "nav": NAV,
+        "form": form,
+        "page_obj": page_obj,
+        "filtered": bool(query),
+        "feed_url": f"{feed}?{urlencode(query)}" if query else feed,
+    }
+    return render(request, "activities/calendar.html", context)
+
+
+@require_GET
+@network_view()
+def calendar_feed(request: HttpRequest, network: Network) -> HttpResponse:
+    """The calendar's coming sessions (up to four months ahead) as iCalendar, with the page's filters."""
+    filters = CalendarFilters.from_query(request.GET)
+    sessions = calendar_sessions(network, filters)
+    first = sessions.first()
+    if first is not None:
+        sessions = sessions.filter(starts_at__lte=first.starts_at + FEED_HORIZON)
+    base = site_base_url(request)
+
+    def link(session: Session) -> str:
+        return base + reverse("activities:activity_detail", args=[network.slug, session.activity_id])
+
+    body = sessions_calendar(list(sessions[:FEED_LIMIT]), name=network.name, link=link)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{network.slug}-attivita.ics"'
+    return response
