@@ -255,7 +255,7 @@ class Attendance(models.Model):
 class VolunteerShift(NetworkScopedModel):
     """A volunteer's time at a session, logged by the organiser or an operator.
 
-    `minutes` and `credited_at` are what the time bank reads when the hours are credited (not in this app).
+    An operator who runs the time bank credits the minutes from the network's fund (`credit_shift`), once.
     """
 
     network = models.ForeignKey(
@@ -271,6 +271,15 @@ class VolunteerShift(NetworkScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     credited_at = models.DateTimeField(_("credited to the time bank at"), null=True, blank=True)
+    # The time bank transfer from the network's fund that credited these minutes (a reversal leaves it in place).
+    transfer = models.OneToOneField(
+        "exchange.Transfer",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="volunteer_shift",
+        verbose_name=_("time bank transfer"),
+    )
 
     class Meta:
         ordering = ["session", "id"]

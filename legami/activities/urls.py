@@ -29,4 +29,5 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_detail, name="session"),
     path("sessions/<int:pk>/roll-call/", sessions.roll_call, name="roll_call"),
     path("sessions/<int:pk>/volunteers/", sessions.volunteers, name="volunteers"),
+    path("shifts/<int:pk>/credit/", sessions.shift_credit, name="shift_credit"),
 ]

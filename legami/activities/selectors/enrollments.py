@@ -120,3 +120,12 @@ def roll_call_row(session: Session, enrollment_id: int) -> RollCallRow | None:
 def shifts_of(session: Session) -> list[VolunteerShift]:
     """The volunteers' shifts logged at a session, with their people."""
     return list(session.shifts.select_related("person").order_by("person__last_name", "person__first_name", "pk"))
+
+
+def get_shift_for(viewer: Any, network: Network, pk: Any) -> VolunteerShift:
+    """A volunteer's shift at a session of an activity `viewer` may see; 404 otherwise."""
+    shift = VolunteerShift.objects.filter(network=network, pk=pk).select_related("session__activity", "person").first()
+    if shift is None:
+        raise Http404
+    get_session_for(viewer, network, shift.session_id)
+    return shift

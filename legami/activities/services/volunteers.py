@@ -1,6 +1,7 @@
 """Writes of volunteers' shifts: the organiser or an operator logs who helped at a session and for how long.
 
-Crediting the hours to the time bank is not done here: the shift keeps `minutes` and `credited_at` for it.
+An operator who runs the time bank credits a shift's minutes to the volunteer's hours account, from the network's
+fund, once (`credit_shift`): the transfer is confirmed at once and linked to the shift.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,11 @@ from legami.activities.permissions import require_for
 from legami.core import inputs
 from legami.core.audit import record_event, snapshot
 from legami.core.models import AuditEvent, DataClass
+from legami.core.permissions import require
 from legami.core.validation import max_length_of
+from legami.exchange.capabilities import MANAGE_TIME_BANK
+from legami.exchange.models import Transfer
+from legami.exchange.services.timebank import account_for, fund_for, propose_transfer
 from legami.network.models import Person
 
 SHIFT_INPUTS = inputs.Rules(
@@ -92,3 +98,45 @@ def remove_shift(*, actor: Any, shift: VolunteerShift) -> None:
         data_class=DataClass.PERSONAL,
     )
     shift.delete()
+
+
+@transaction.atomic
+def credit_shift(*, actor: Any, shift: VolunteerShift) -> Transfer:
+    """Credit a held session's volunteer minutes to the volunteer's hours account, from the network's fund, once."""
+    require(actor, MANAGE_TIME_BANK, shift.network)
+    shift = (
+        VolunteerShift.objects.select_for_update(of=("self",))
+        .select_related("session__activity", "person", "network")
+        .get(pk=shift.pk)
+    )
+    if shift.credited_at is not None:
+        raise ValidationError(gettext("These hours are in the time bank already."), code="credited")
+    session = shift.session
+    if session.status == SessionStatus.CANCELLED or session.starts_at > timezone.now():
+        raise ValidationError(gettext("Hours are credited once the session has taken place."), code="not_held")
+    reason = gettext("Volunteering: %(activity)s, %(day)s") % {
+        "activity": session.activity.title,
+        "day": timezone.localtime(session.starts_at).strftime("%d/%m/%Y"),
+    }
+    limit = Transfer._meta.get_field("reason").max_length or len(reason)
+    transfer = propose_transfer(
+        actor=actor,
+        network=shift.network,
+        legs=[
+            (fund_for(shift.network), -shift.minutes),
+            (account_for(network=shift.network, person=shift.person), shift.minutes),
+        ],
+        reason=reason[:limit],
+        confirm=True,
+    )
+    shift.credited_at = timezone.now()
+    shift.transfer = transfer
+    shift.save(update_fields=["credited_at", "transfer", "updated_at"])
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=shift,
+        after={"credited": True, "transfer": transfer.pk, "minutes": shift.minutes},
+        data_class=DataClass.PERSONAL,
+    )
+    return transfer

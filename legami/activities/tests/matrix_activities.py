@@ -31,6 +31,12 @@ ROUTES: dict[str, Row] = {
     "activities:session": Row(MANAGE, obj="activities_session"),
     "activities:roll_call": Row(MANAGE, obj="activities_session"),
     "activities:volunteers": Row(MANAGE, obj="activities_session"),
+    # Crediting a shift's minutes from the fund: who runs the time bank (POST only).
+    "activities:shift_credit": Row(
+        "exchange.manage_time_bank",
+        obj="activities_shift",
+        overrides={"coordinator": 405, "community_worker": 405},
+    ),
     "activities:activities_import": Row(MANAGE),
     "activities:activities_import_template": Row(MANAGE),
     "activities:activities_import_job": Row(MANAGE, obj="activities_import_job"),
@@ -57,7 +63,7 @@ def objects(cast) -> dict:
     person = f.PersonFactory(network=cast.network, municipality=cast.municipalities[0])
     enrollment = EnrollmentFactory(activity=activity, person=person)
     session = SessionFactory(activity=activity)
-    VolunteerShiftFactory(session=session, person=f.PersonFactory(network=cast.network))
+    shift = VolunteerShiftFactory(session=session, person=f.PersonFactory(network=cast.network))
     from legami.core.models import Job
 
     jobs = {
@@ -73,5 +79,6 @@ def objects(cast) -> dict:
         "activities_activity": activity,
         "activities_enrollment": enrollment,
         "activities_session": session,
+        "activities_shift": shift,
         **jobs,
     }

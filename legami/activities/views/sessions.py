@@ -9,19 +9,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from legami.activities.capabilities import MANAGE_ACTIVITIES, VIEW_ENROLLMENTS
 from legami.activities.forms.activities import MoveSessionForm, NoteForm, ShiftForm, session_initial
 from legami.activities.models import SessionStatus
 from legami.activities.permissions import may
-from legami.activities.selectors.enrollments import get_session_for, roll_call_row, roll_call_rows, shifts_of
+from legami.activities.selectors.enrollments import (
+    get_session_for,
+    get_shift_for,
+    roll_call_row,
+    roll_call_rows,
+    shifts_of,
+)
 from legami.activities.services.attendance import mark_attendance, roll_call_refusal
 from legami.activities.services.sessions import SESSION_WORKFLOW, cancel_session, move_session, restore_session
-from legami.activities.services.volunteers import log_shift
+from legami.activities.services.volunteers import credit_shift, log_shift
 from legami.core import inputs
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
+from legami.exchange.capabilities import MANAGE_TIME_BANK
 from legami.network.models import Network
 
 NAV = "activities"
@@ -120,3 +127,17 @@ def volunteers(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
             return redirect("activities:volunteers", network.slug, session.pk)
     context = {"nav": NAV, "session": session, "activity": session.activity, "form": form, "shifts": shifts_of(session)}
     return render(request, "activities/volunteers.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+@network_view(MANAGE_TIME_BANK)
+@require_POST
+def shift_credit(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
+    """Credit a volunteer's minutes at a held session to their hours account, from the network's fund."""
+    shift = get_shift_for(request.user, network, pk)
+    try:
+        credit_shift(actor=request.user, shift=shift)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The hours have been credited to the volunteer's time bank account."))
+    return redirect("activities:volunteers", network.slug, shift.session_id)
