@@ -146,9 +146,40 @@ OFFERS: list[tuple[str, str, str, tuple[str, ...], str, str, str, int, str, bool
 ]
 
 
-def _offer_data(spec: tuple, comuni: dict, areas: dict, organization: Any) -> dict[str, Any]:
+# Where each offer starts from: a point a few hundred metres from its Comune's centre (the offers' order).
+OFFSETS = [
+    (0.004, 0.006),
+    (-0.010, -0.012),
+    (0.012, 0.003),
+    (0.003, -0.004),
+    (-0.006, 0.008),
+    (-0.002, 0.015),
+    (0.008, -0.009),
+    (-0.013, 0.002),
+    (0.006, 0.011),
+    (-0.004, -0.007),
+]
+
+
+def _point(comune: Any, n: int) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from legami.territory.centroids import municipality_centroid
+
+    centre = municipality_centroid(comune.istat_code)
+    if centre is None:
+        return {}
+    dlat, dlon = OFFSETS[n % len(OFFSETS)]
+    return {
+        "latitude": Decimal(str(round(centre[0] + dlat, 6))),
+        "longitude": Decimal(str(round(centre[1] + dlon, 6))),
+    }
+
+
+def _offer_data(spec: tuple, comuni: dict, areas: dict, organization: Any, n: int = 0) -> dict[str, Any]:
     org, title, kind, codes, comune, radius, when, capacity, languages, step_free, description = spec
     return {
+        **_point(comuni[comune], n),
         "title": title,
         "kind": kind,
         "areas": [areas[code] for code in codes if code in areas],
@@ -173,17 +204,20 @@ def ensure_exchange(
     if Offer.objects.filter(network=network, title=OFFERS[0][1]).exists():
         return
     areas = {area.code: area for area in NeedArea.objects.filter(network=network, is_active=True)}
-    for spec in OFFERS:
+    for n, spec in enumerate(OFFERS):
         organization = organizations.get(spec[0]) if spec[0] else None
         if spec[0] and organization is None:
             continue
-        data = _offer_data(spec, comuni, areas, organization)
+        data = _offer_data(spec, comuni, areas, organization, n)
         if not data["areas"]:
             continue
         if spec[0]:
             record_offer(actor=coordinator, network=network, data=data)
         else:
-            # The volunteer posts their own offer; the community worker checks it and opens it.
+            # The volunteer posts their own offer (without a point: a citizen gives the Comune); the community worker
+            # checks it and opens it.
+            data.pop("latitude", None)
+            data.pop("longitude", None)
             offer = record_offer(actor=citizen, network=network, data=data)
             change_offer_status(actor=worker, offer=offer, to_status="open", note="Verificata al telefono")
         created["offers"] += 1

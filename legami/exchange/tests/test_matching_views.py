@@ -67,7 +67,7 @@ def test_the_list_runs_a_constant_number_of_queries(cast, login):
         proposed(cast, need(cast, casa), offer(cast, [casa]))
     with CaptureQueriesContext(connection) as many:
         body = client.get(_url(cast, "matches"), {"status": "proposed"}).content.decode()
-    assert len(many) == len(few) and body.count("card-title") == 11
+    assert len(many) == len(few) and body.count('<li class="border-bottom py-2">') == 11
 
 
 def _sides(cast):
