@@ -45,6 +45,8 @@ ALLOWED_ROUTES = frozenset(
         "needs:report_thanks",
         "exchange:offer_public",
         "exchange:offer_thanks",
+        "exchange:space_public",
+        "exchange:space_feed",
         "needs:survey_answer",
         "needs:survey_thanks",
         "participation:processes",

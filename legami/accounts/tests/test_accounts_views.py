@@ -29,12 +29,12 @@ def test_login_page(client, db):
 
 # A role that sees no case data logs in with the password alone (test_two_factor_views.py: the others).
 def test_login_with_email_records_audit_event(client, cast):
-    response = client.post(reverse("accounts:login"), {"username": "Partner_Staff@Example.org", "password": PASSWORD})
+    response = client.post(reverse("accounts:login"), {"username": "Funder@Example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:home")
-    assert int(client.session["_auth_user_id"]) == cast.partner_staff.pk
+    assert int(client.session["_auth_user_id"]) == cast.funder.pk
     event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
-    assert event.actor == cast.partner_staff
+    assert event.actor == cast.funder
 
 
 def test_login_follows_next(client, cast):

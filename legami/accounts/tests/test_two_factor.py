@@ -40,8 +40,16 @@ SETUP = reverse("accounts:two_factor_setup")
 RECOVERY = reverse("accounts:two_factor_recovery")
 ACCOUNT = reverse("accounts:home")
 
-REQUIRED = ["coordinator", "case_manager", "community_worker", "privacy_officer", "district_case_manager"]
-NOT_REQUIRED = ["partner_staff", "evaluator", "funder", "citizen"]
+# Partner staff read the enrolment lists (children, their guardians) of their organisation's activities.
+REQUIRED = [
+    "coordinator",
+    "case_manager",
+    "community_worker",
+    "privacy_officer",
+    "district_case_manager",
+    "partner_staff",
+]
+NOT_REQUIRED = ["evaluator", "funder", "citizen"]
 
 
 def _client():
@@ -80,6 +88,7 @@ def test_the_roles_that_see_case_data():
         Role.CASE_MANAGER,
         Role.COMMUNITY_WORKER,
         Role.PRIVACY_OFFICER,
+        Role.PARTNER_STAFF,
     }
     flagged = {str(c) for c in registry if c.case_data}
     assert {
