@@ -712,6 +712,21 @@ def exchange(ctx: Context) -> None:
     phone.context.close()
 
 
+def community_resources(ctx: Context) -> None:
+    """The time bank, a shared space's week and the Civic Center calendar, on a phone; a roll call."""
+    citizen = login(ctx, "citizen", PHONE_WIDTH)
+    citizen.goto(network_url("exchange/timebank/"))
+    shot(citizen, "timebank-my-account")
+    citizen.goto(network_url("exchange/spaces/"))
+    citizen.goto(first_href(citizen, "main a[href*='/exchange/spaces/']"))
+    shot(citizen, "spaces-space-week")
+    citizen.context.close()
+    page = new_page(ctx, PHONE_WIDTH)
+    page.goto(network_url("activities/"))
+    shot(page, "activities-calendar")
+    page.context.close()
+
+
 ROLES: dict[str, Callable[[Context], None]] = {
     "anonymous": anonymous,
     "admin": admin,
@@ -726,6 +741,7 @@ ROLES: dict[str, Callable[[Context], None]] = {
     "participation": participation,
     "responses": responses,
     "exchange": exchange,
+    "community_resources": community_resources,
 }
 
 
