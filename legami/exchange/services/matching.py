@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -276,8 +276,8 @@ def _propose(*, actor: Any, network: Network, run: MatchingRun, proposals: list[
     matches = [
         Match(
             network=network,
-            need_id=proposal.need_id,
-            offer_id=proposal.offer_id,
+            need_id=cast(int, proposal.need_id),
+            offer_id=cast(int, proposal.offer_id),
             status=S.PROPOSED,
             origin=Match.Origin.ENGINE,
             run=run,
