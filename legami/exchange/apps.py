@@ -14,7 +14,9 @@ class ExchangeConfig(AppConfig):
         from legami.exchange import capabilities
         from legami.exchange.panels import public_home_panels
         from legami.exchange.services.imports import OFFERS_IMPORT
+        from legami.exchange.territory_uses import register_territory_uses
 
         register_capabilities(capabilities)
         register(OFFERS_IMPORT)
         PUBLIC_HOME.register(public_home_panels)
+        register_territory_uses()

@@ -504,7 +504,7 @@ class Space(NetworkScopedModel):
         "network.Network", on_delete=models.CASCADE, related_name="spaces", verbose_name=_("network")
     )
     place = models.ForeignKey(
-        "territory.Place", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("place")
+        "territory.Place", on_delete=models.RESTRICT, related_name="spaces", verbose_name=_("place")
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -516,7 +516,7 @@ class Space(NetworkScopedModel):
     rules = models.TextField(_("rules of use"), blank=True)
     manager_organization = models.ForeignKey(
         "network.Organization",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="managed_spaces",
         verbose_name=_("managing organisation"),
     )

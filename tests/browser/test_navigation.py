@@ -122,7 +122,7 @@ def test_the_menu_shows_only_what_the_role_may_use(cast, page, login_as):
     login_as(cast.citizen)
     page.goto(reverse("network:dashboard", args=[cast.network.slug]))
     groups = page.locator("#main-nav .dropdown-toggle")
-    assert groups.all_inner_texts() == ["Bisogni", "Risposte", "Rete"]
+    assert groups.all_inner_texts() == ["Comunità", "Bisogni", "Risposte", "Rete"]
     assert page.locator("#main-nav a[href$='/people/']").count() == 0
     assert page.locator("#main-nav a[href$='/audit/']").count() == 0
 

@@ -52,7 +52,7 @@ EnrollmentStatus = Literal["enrolled", "waitlisted", "withdrawn"]
 Weekday = Annotated[int, Field(ge=0, le=6)]
 
 
-class PlaceOut(Schema):
+class ActivityPlaceOut(Schema):
     id: int
     name: str
     address: str
@@ -69,7 +69,7 @@ class ActivityOut(Schema):
     status: ActivityStatus
     is_public: bool
     organizer: NamedRef
-    place: PlaceOut
+    place: ActivityPlaceOut
     min_age: int | None
     max_age: int | None
     capacity: int

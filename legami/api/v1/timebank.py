@@ -172,11 +172,11 @@ class TransferReverseIn(Schema):
 
 class TimeAccountsQuery(Schema):
     q: str = Field("", max_length=100, description="Words of the holder's name.")
-    kind: AccountKind | Literal[""] = ""
+    kind: AccountKind | None = None
 
 
 class TransfersQuery(Schema):
-    status: TransferStatus | Literal[""] = ""
+    status: TransferStatus | None = None
 
 
 class TimeFiguresQuery(Schema):
@@ -196,7 +196,7 @@ class TimeFiguresQuery(Schema):
 @paginate(PageNumberPagination)
 def list_accounts(request: HttpRequest, slug: str, filters: Query[TimeAccountsQuery]):
     network = scoped_network(request)
-    return selectors.accounts_for(network, search=filters.q, kind=filters.kind)
+    return selectors.accounts_for(network, search=filters.q, kind=filters.kind or "")
 
 
 @router.get(
@@ -250,7 +250,7 @@ def _transfer_out(request: HttpRequest, pk: int) -> Any:
 )
 @paginate(PageNumberPagination)
 def list_transfers(request: HttpRequest, slug: str, filters: Query[TransfersQuery]):
-    return selectors.transfers_for(scoped_network(request), status=filters.status)
+    return selectors.transfers_for(scoped_network(request), status=filters.status or "")
 
 
 @router.get(

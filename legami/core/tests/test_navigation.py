@@ -121,10 +121,21 @@ def test_the_coordinator_sees_every_group_with_a_page(cast):
 def test_the_citizen_sees_only_the_pages_open_to_every_member(cast):
     html = _render(cast.citizen, cast.network)
 
-    assert "<span>Community</span>" not in html
-    for label in ("Needs map", "Participatory processes", "Partners", "Territory"):
+    # The community group holds what a citizen does for themself: offers, matches, hours, spaces, activities.
+    for label in ("Needs map", "Participatory processes", "Partners", "Territory", "Offers", "My matches"):
         assert f">{label}</a>" in html
-    for label in ("People", "List of needs", "Surveys", "Aggregated demand", "Members", "Audit log", "Moderation"):
+    for label in (
+        "People",
+        "List of needs",
+        "Surveys",
+        "Aggregated demand",
+        "Members",
+        "Audit log",
+        "Moderation",
+        "Matching",
+        "Matches",
+        "Time bank accounts",
+    ):
         assert f">{label}</a>" not in html
 
 

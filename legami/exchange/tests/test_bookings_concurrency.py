@@ -13,6 +13,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from legami.exchange.models import Booking, BookingSeries
 from legami.exchange.services import bookings as services
@@ -58,7 +59,13 @@ def slow_check(monkeypatch):
 
 def request(actor, space, day, start, end):
     data = {"date": day, "start": start, "end": end, "title": "Festa", "people": 10}
-    return lambda: services.request_booking(actor=actor, space=space, data=data)
+
+    def book():
+        # A thread starts in the default language: the messages asserted below are the English msgids.
+        with translation.override("en"):
+            return services.request_booking(actor=actor, space=space, data=data)
+
+    return book
 
 
 def test_two_requests_for_the_same_slot_at_once_give_one_booking(cast, slow_check):

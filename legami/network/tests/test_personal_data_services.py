@@ -60,6 +60,9 @@ MARKERS = {
     "audit_after": "MkAuditAfter",
     "proposal_body": "MkProposalBody",
     "comment_body": "MkCommentBody",
+    "guardian_name": "MkGuardianName",
+    "guardian_phone": "MkGuardianPhone",
+    "shift_role": "MkShiftRole",
     "report_details": "MkReportDetails",
 }
 SECTIONS = {
@@ -72,6 +75,8 @@ SECTIONS = {
     "survey_answers",
     "participation_meetings",
     "participation_contributions",
+    "activities_enrollments",
+    "activities_volunteering",
     AUDIT_SECTION,
 }
 
@@ -148,7 +153,28 @@ def _planted(cast):
     )
     record_event(actor=cast.case_manager, action=AuditEvent.Action.READ, obj=need, data_class=DataClass.CASE)
     _plant_participation(cast, account)
+    _plant_activities(cast, person)
     return person
+
+
+def _plant_activities(cast, person):
+    """The person enrolled in an activity (with a guardian's contact) and volunteering at one of its sessions."""
+    from legami.activities.tests.factories import (
+        EnrollmentFactory,
+        SessionFactory,
+        VolunteerShiftFactory,
+        make_activity,
+    )
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0])
+    activity = make_activity(network=cast.network, organizer=cast.organization, place=place, title="Doposcuola")
+    EnrollmentFactory(
+        activity=activity,
+        person=person,
+        guardian_name=MARKERS["guardian_name"],
+        guardian_phone=MARKERS["guardian_phone"],
+    )
+    VolunteerShiftFactory(session=SessionFactory(activity=activity), person=person, role=MARKERS["shift_role"])
 
 
 def _plant_participation(cast, account):
