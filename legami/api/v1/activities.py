@@ -205,7 +205,7 @@ class WithdrawIn(Schema):
     model_config = with_server_rules([])
 
 
-class AttendanceIn(Schema):
+class RollCallIn(Schema):
     """The roll call of a session: which enrolments were present (every other enrolled person is absent)."""
 
     model_config = with_server_rules(
@@ -400,7 +400,7 @@ def withdraw_enrollment(request: HttpRequest, slug: str, id: Id, payload: Withdr
     summary="Take the roll call of a session (409 when it is cancelled or its day has not come)",
     auth=requires(MANAGE_ACTIVITIES),
 )
-def attendance(request: HttpRequest, slug: str, id: Id, payload: AttendanceIn):
+def attendance(request: HttpRequest, slug: str, id: Id, payload: RollCallIn):
     network = scoped_network(request)
     session = get_session_for(request.user, network, id)
     with refusals():

@@ -852,6 +852,8 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "spaces": [objects["exchange_space"], objects["exchange_public_space"]],
         "bookings": [objects["exchange_booking"], *alternatives["exchange_booking"]],
         "activities": [objects["activities_activity"]],
+        "offers": [objects["exchange_offer"], *alternatives["exchange_offer"]],
+        "matches": [objects["exchange_match"], *alternatives["exchange_match"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():

@@ -487,6 +487,10 @@ def _age(person, months_ago):
     Registration.objects.filter(user_id=person.user_id).update(updated_at=moment)
     Proposal.objects.filter(author_id=person.user_id).update(updated_at=moment)
     Comment.objects.filter(author_id=person.user_id).update(updated_at=moment)
+    from legami.activities.models import Enrollment, VolunteerShift
+
+    Enrollment.objects.filter(person=person).update(updated_at=moment)
+    VolunteerShift.objects.filter(person=person).update(updated_at=moment)
 
 
 def _due(cast):
