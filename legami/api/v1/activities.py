@@ -133,7 +133,7 @@ class ActivityPatch(Schema):
     last_day: Day = ACTIVITY.field("last_day", None)
 
 
-class NoteIn(Schema):
+class ActivityNoteIn(Schema):
     """Why (required to cancel: the people enrolled read it)."""
 
     model_config = with_server_rules([{"field": "note", "code": "required", "rule": "Required to cancel an activity."}])
@@ -291,7 +291,7 @@ def _move(request: HttpRequest, pk: int, service: Any, note: str) -> Activity:
     summary="Publish a draft activity (409 when it is not a draft or has no session)",
     auth=requires(MANAGE_ACTIVITIES),
 )
-def publish(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+def publish(request: HttpRequest, slug: str, id: Id, payload: ActivityNoteIn):
     return _move(request, id, services.publish_activity, payload.note)
 
 
@@ -302,7 +302,7 @@ def publish(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
     summary="Close a published activity (409 otherwise)",
     auth=requires(MANAGE_ACTIVITIES),
 )
-def close(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+def close(request: HttpRequest, slug: str, id: Id, payload: ActivityNoteIn):
     return _move(request, id, services.close_activity, payload.note)
 
 
@@ -313,7 +313,7 @@ def close(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
     summary="Publish a closed activity again (409 otherwise)",
     auth=requires(MANAGE_ACTIVITIES),
 )
-def reopen(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+def reopen(request: HttpRequest, slug: str, id: Id, payload: ActivityNoteIn):
     return _move(request, id, services.reopen_activity, payload.note)
 
 
@@ -324,7 +324,7 @@ def reopen(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
     summary="Cancel an activity, saying why: its coming sessions are cancelled, the people enrolled told by e-mail",
     auth=requires(MANAGE_ACTIVITIES),
 )
-def cancel(request: HttpRequest, slug: str, id: Id, payload: NoteIn):
+def cancel(request: HttpRequest, slug: str, id: Id, payload: ActivityNoteIn):
     return _move(request, id, services.cancel_activity, payload.note)
 
 

@@ -355,7 +355,7 @@ class CompleteIn(Schema):
     feedback: str = FEEDBACK.field("feedback")
 
 
-class CancelIn(Schema):
+class MatchCancelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(..., min_length=1, max_length=500, description="Why the match stops.")
@@ -526,5 +526,5 @@ def complete(request: HttpRequest, slug: str, id: Id, payload: CompleteIn):
     summary="Cancel a live match with the reason; a need already matched goes back to reading",
     auth=requires(OFFER_OWN),
 )
-def cancel(request: HttpRequest, slug: str, id: Id, payload: CancelIn):
+def cancel(request: HttpRequest, slug: str, id: Id, payload: MatchCancelIn):
     return _answered(request, id, lambda m: cancel_match(actor=request.user, match=m, note=payload.note))
