@@ -672,13 +672,19 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
     # Bookings: the citizen's on the matrix's space (its managers are the cast's organisation), a coordinator's on
     # a space of another organisation (partner staff must not read it), and a public event's title.
     from legami.exchange.models import BookingEvent, BookingStatus
-    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory
+    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, at, next_weekday
 
     elsewhere = SpaceFactory(network=network, place__municipality=cremona)
     booking_keys = ["title", "contact_name", "contact_phone"]
     bookings = [
         m.fill(
-            BookingFactory(space=objects["exchange_space"], booked_by=cast.citizen, status=BookingStatus.REQUESTED),
+            # Another hour than the matrix's booking of the same space (PostgreSQL refuses an overlap).
+            BookingFactory(
+                space=objects["exchange_space"],
+                booked_by=cast.citizen,
+                status=BookingStatus.REQUESTED,
+                starts_at=at(next_weekday(3), 10),
+            ),
             "exchange.Booking",
             booking_keys,
         ),
