@@ -15,15 +15,31 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .lexicon import lexicon_for
 from .normalise import lemma, strip_accents
 from .vocabulary import Vocabulary
 
+
 if TYPE_CHECKING:
     from .evidence import Evidence
+
+
+# scikit-learn takes a second or two to import: every manage.py command and web worker that loads the URLs
+# would pay it, so it is imported on the first use (by a run of the engine) instead.
+def normalize(matrix: Any, **kwargs: Any) -> Any:
+    """sklearn.preprocessing.normalize (rows to unit L2 norm unless told otherwise)."""
+    from sklearn.preprocessing import normalize as sklearn_normalize
+
+    return sklearn_normalize(matrix, **kwargs)
+
+
+def _tfidf(**kwargs: Any) -> Any:
+    """A sklearn TfidfVectorizer."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(**kwargs)
+
 
 # Compact Italian stop-word list (accent-stripped): articles, prepositions, pronouns, conjunctions, the
 # commonest auxiliaries and adverbs. Domain words ("bisogno", "aiuto") stay: IDF weighs them.
@@ -308,7 +324,7 @@ class TextModel:
         self.apart = _apart_masks(analysed, evidence)
         self._together = _together_block(analysed, evidence)
         texts = [" ".join(words) for words, _ in analysed]
-        self.word_vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32, lowercase=False)
+        self.word_vectorizer = _tfidf(analyzer=str.split, sublinear_tf=True, dtype=np.float32, lowercase=False)
         if not any(texts):
             # Nothing to read: every description empty (or only stop words); no similarity anywhere.
             self.words = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
@@ -323,7 +339,7 @@ class TextModel:
         if char_weight > 0:
             try:
                 # n-grams seen once cannot make two needs alike: min_df=2 keeps the matrix small
-                chars = TfidfVectorizer(
+                chars = _tfidf(
                     analyzer=_char_grams, sublinear_tf=True, dtype=np.float32, min_df=2, lowercase=False
                 ).fit_transform(texts)
                 blocks.append(chars)
@@ -331,7 +347,7 @@ class TextModel:
             except ValueError:  # no n-gram occurs twice (tiny corpora)
                 pass
         if concept_weight > 0 and any(found for _, found in analysed):
-            named = TfidfVectorizer(analyzer=_identity, dtype=np.float32, lowercase=False).fit_transform(
+            named = _tfidf(analyzer=_identity, dtype=np.float32, lowercase=False).fit_transform(
                 [found for _, found in analysed]
             )
             blocks.append(named)
