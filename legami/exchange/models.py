@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from legami.core.fields import EncryptedTextField
 from legami.core.models import HistoryEvent, NetworkScopedModel
+from legami.territory.fields import latitude_field, longitude_field
 
 # --- offers ----------------------------------------------------------------------------------------------
 
@@ -81,22 +82,8 @@ class Offer(NetworkScopedModel):
         related_name="+",
         verbose_name=_("neighbourhood"),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     radius_km = models.DecimalField(
         _("how far (km)"),
         max_digits=5,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.fields import EncryptedTextField
 from legami.core.models import HistoryEvent, NetworkScopedModel
+from legami.territory.fields import latitude_field, longitude_field
 
 
 class TargetGroup(models.TextChoices):
@@ -133,22 +134,8 @@ class Need(NetworkScopedModel):
         related_name="needs",
         verbose_name=_("neighbourhood"),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     # when it applies: [{"day": 0-6 (Monday = 0), "start": "HH:MM", "end": "HH:MM"}, …]; empty = any time
     time_windows = models.JSONField(_("time windows"), default=list, blank=True)
     # What whoever helps must meet: a language in common (ISO 639-1 codes; empty: any), step-free access.

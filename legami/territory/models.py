@@ -1,10 +1,11 @@
 """ISTAT territory (regions, provinces, Comuni) and each network's own geography."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.models import NetworkScopedModel, TimeStampedModel
+
+from .fields import latitude_field, longitude_field
 
 
 class Region(models.Model):
@@ -161,22 +162,8 @@ class Place(NetworkScopedModel):
         verbose_name=_("neighbourhood"),
     )
     address = models.CharField(_("address"), max_length=250)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
