@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from legami.core import formguard
+from legami.core.forms import PublicForm
 from legami.core.widgets import PlainSelect
 from legami.exchange.models import Offer, OfferKind, OfferStatus
 from legami.exchange.services.offers import DESCRIPTION_MAX_LENGTH, PUBLIC_CONTACT_RULES
@@ -212,59 +212,13 @@ class OfferFilterForm(forms.Form):
 _STAMP_SALT = "legami.exchange.offer"
 
 
-def form_stamp() -> str:
-    """The signed stamp put in the public form when it is shown (see legami.core.formguard)."""
-    return formguard.new_stamp(_STAMP_SALT)
+class PublicOfferForm(PublicForm, _OfferFields):
+    """Anyone offers time, skills, goods, a space or transport; a contact when not logged in, and the consent
+    always (it is the legal basis of keeping an offer)."""
 
-
-class PublicOfferForm(_OfferFields):
-    """Anyone offers time, skills, goods, a space or transport; a contact and consent when not logged in."""
-
-    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    contact_email = forms.EmailField(label=_("Your e-mail"), required=False)
-    contact_phone = forms.CharField(
-        label=_("Your phone"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    privacy = forms.BooleanField(label=_("I have read the privacy notice above and I agree to be contacted."))
-    # Honeypot: hidden from people (and from screen readers), filled in by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    NAMES = (*_OfferFields.NAMES, "contact_name", "contact_email", "contact_phone")
-
-    def __init__(self, *args: Any, network: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, network=network, **kwargs)
-        self.user = user if getattr(user, "is_authenticated", False) else None
-        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
-        if self.user is not None:
-            for name in ("contact_name", "contact_email", "contact_phone"):
-                del self.fields[name]
-        if not self.is_bound:
-            self.initial["stamp"] = form_stamp()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.user is None:
-            for name, errors in PUBLIC_CONTACT_RULES.check(data).items():
-                self.add_error(name, errors)
-        if self.errors:
-            return data
-        if data.get("website"):
-            raise forms.ValidationError(_("The form could not be sent. Please try again."), code="bot")
-        formguard.spend_stamp(formguard.check_stamp(data.get("stamp") or "", salt=_STAMP_SALT))
-        return data
+    stamp_salt = _STAMP_SALT
+    anonymous_rules = PUBLIC_CONTACT_RULES
+    consent_when_logged_in = True
 
     def service_data(self) -> dict[str, Any]:
-        data = super().service_data()
-        for name in ("contact_name", "contact_email", "contact_phone"):
-            if name in self.fields:
-                data[name] = data.get(name) or ""
-        return data
+        return {**super().service_data(), **self.contact_data()}

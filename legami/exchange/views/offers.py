@@ -7,20 +7,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from legami.core import formguard
 from legami.core.decorators import network_view
 from legami.core.exports import EXPORT_FORMATS, export_response
-from legami.core.forms import add_service_errors
+from legami.core.forms import add_service_errors, public_form_page
 from legami.core.imports.views import bad_format
 from legami.core.languages import language_names
 from legami.core.pagination import IdFirstPaginator
 from legami.core.permissions import can
 from legami.exchange.capabilities import MANAGE_MATCHES, MANAGE_OFFERS, OFFER_OWN, VIEW_OFFERS
-from legami.exchange.forms.offers import OfferFilterForm, OfferForm, PublicOfferForm, form_stamp, offer_initial
+from legami.exchange.forms.offers import OfferFilterForm, OfferForm, PublicOfferForm, offer_initial
 from legami.exchange.models import Offer
 from legami.exchange.selectors.matching import matches_for_user
 from legami.exchange.selectors.offers import (
@@ -186,21 +186,15 @@ def offer_status(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 @network_view()
 def offer_public(request: HttpRequest, network: Network) -> HttpResponse:
     """Offer time, a skill, goods, a space or transport to the community; a contact when not logged in."""
-    if request.method == "POST" and (limited := formguard.too_many_posts(request, "offer")):
-        return limited
-    form = PublicOfferForm(request.POST or None, network=network, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                submit_public_offer(network=network, data=form.service_data(), user=request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("exchange:offer_thanks", network.slug)
-        form.data = form.data.copy()
-        form.data["stamp"] = form_stamp()
-    status = 400 if form.errors else 200
-    return render(request, "exchange/offers/public.html", {"nav": "offer_public", "form": form}, status=status)
+    return public_form_page(
+        request,
+        PublicOfferForm(request.POST or None, network=network, user=request.user),
+        limit="offer",
+        submit=lambda data: submit_public_offer(network=network, data=data, user=request.user),
+        done=reverse("exchange:offer_thanks", args=[network.slug]),
+        template="exchange/offers/public.html",
+        context={"nav": "offer_public"},
+    )
 
 
 @require_GET

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from legami.core import formguard
+from legami.core.forms import PublicForm
 from legami.core.widgets import PlainSelect
 from legami.needs.models import Channel, Need, NeedStatus, PrivacyLevel, TargetGroup, Urgency
 from legami.needs.selectors.needs import VIEW_NEEDS, active_areas
@@ -260,11 +260,14 @@ _STAMP_SALT = "legami.needs.report"
 
 def form_stamp() -> str:
     """The signed stamp put in the form when it is shown (see legami.core.formguard)."""
-    return formguard.new_stamp(_STAMP_SALT)
+    return PublicReportForm.fresh_stamp()
 
 
-class PublicReportForm(forms.Form):
+class PublicReportForm(PublicForm):
     """A citizen reports a need: plain words, the network's Comuni, and a contact when not logged in."""
+
+    stamp_salt = _STAMP_SALT
+    anonymous_rules = REPORT_RULES
 
     area = forms.ModelChoiceField(
         label=_("What is it about?"), queryset=None, widget=PlainSelect, empty_label=_("Choose a subject")
@@ -288,62 +291,18 @@ class PublicReportForm(forms.Form):
         max_length=300,
         help_text=_("For example: mar e gio 16-18, or lun-ven 9-12."),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    contact_email = forms.EmailField(label=_("Your e-mail"), required=False)
-    contact_phone = forms.CharField(
-        label=_("Your phone"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    privacy = forms.BooleanField(label=_("I have read the privacy notice above and I agree to be contacted."))
-    # Honeypot: hidden from people (and from screen readers), filled in by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, network: Any, user: Any = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user if getattr(user, "is_authenticated", False) else None
+        super().__init__(*args, user=user, **kwargs)
         self.fields["area"].queryset = active_areas(network)
         self.fields["area"].label_from_instance = lambda area: area.name
         self.fields["target_group"].choices = [("", _("Choose")), *TargetGroup.choices]
         self.fields["municipality"].queryset = municipalities_of(network)
         self.fields["neighbourhood"].choices = _neighbourhood_choices(neighbourhoods_of(network))
-        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
-        if self.user is not None:
-            # A logged-in citizen is reachable through their account: no contact needed.
-            for name in ("contact_name", "contact_email", "contact_phone", "privacy"):
-                del self.fields[name]
-        if not self.is_bound:
-            self.initial["stamp"] = form_stamp()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.user is None:
-            # The service's own contact rules, so that the form and the service say the same.
-            for name, errors in REPORT_RULES.check(data).items():
-                self.add_error(name, errors)
-        if self.errors:
-            # Show only what the person can fix: a form with field errors is refused anyway, and the
-            # anti-bot checks below run on the next submission (with a fresh stamp, see the view).
-            return data
-        if data.get("website"):
-            raise forms.ValidationError(_("The form could not be sent. Please try again."), code="bot")
-        # Not too old, not too fast, and used once (a page's stamp cannot be replayed to post many times).
-        formguard.spend_stamp(formguard.check_stamp(data.get("stamp") or "", salt=_STAMP_SALT))
-        return data
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values as the `data` of report_need."""
         names = ("area", "target_group", "municipality", "neighbourhood", "description", "time_windows")
         data = {name: self.cleaned_data.get(name) for name in names}
         data["time_windows"] = data["time_windows"] or ""
-        if self.user is None:
-            for name in ("contact_name", "contact_email", "contact_phone"):
-                data[name] = self.cleaned_data.get(name) or ""
-        return data
+        return {**data, **self.contact_data()}
