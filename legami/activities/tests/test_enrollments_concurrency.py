@@ -5,45 +5,22 @@ writes in threads at once: the last place goes to one person only, and a withdra
 leaves a free place while someone waits.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from legami.activities.models import Enrollment, EnrollmentStatus
 from legami.activities.services import enrollments as services
 from legami.activities.tests.factories import make_activity
 from legami.core.tests import factories as f
+from legami.core.tests.concurrency import run_together
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
 E = EnrollmentStatus
-
-
-def run_together(*jobs, stagger: float = 0.0):
-    """Run each job in its own thread (and database connection); returns each one's result or exception."""
-    results: list = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            time.sleep(stagger * index)
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture

@@ -7,41 +7,19 @@ the clear message.
 """
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import translation
 
+from legami.core.tests.concurrency import run_together
 from legami.exchange.models import Booking, BookingSeries
 from legami.exchange.services import bookings as services
 from legami.exchange.tests.factories_spaces import SpaceFactory, next_weekday
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*jobs):
-    """Run each job in its own thread (and database connection); returns each one's result or exception."""
-    results: list = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.fixture

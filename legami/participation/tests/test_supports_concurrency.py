@@ -6,13 +6,13 @@ out of two, the same support twice is one row, and a support racing a change of 
 before the change or refused after it, never counted after it.
 """
 
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from legami.core.tests.concurrency import run_together
 from legami.participation.models import Proposal, Support
 from legami.participation.services import processes as process_services
 from legami.participation.services import supports as support_services
@@ -23,29 +23,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_together(*jobs, stagger: float = 0.0):
-    """Run each job in its own thread (and database connection); returns each one's result or exception."""
-    results: list = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            time.sleep(stagger * index)
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture
