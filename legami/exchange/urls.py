@@ -48,6 +48,7 @@ urlpatterns = [
     path("spaces/<int:pk>/edit/", spaces.space_update, name="space_update"),
     path("spaces/<int:pk>/book/", spaces.booking_create, name="booking_create"),
     path("spaces/<int:pk>/calendar.ics", spaces.space_feed, name="space_feed"),
+    path("spaces/<int:pk>/calendar/renew/", spaces.space_renew_feed, name="space_renew_feed"),
     path("spaces/<int:pk>/public/", spaces.space_public, name="space_public"),
     path("spaces/bookings/mine/", spaces.my_bookings, name="my_bookings"),
     path("spaces/bookings/queue/", spaces.booking_queue, name="booking_queue"),

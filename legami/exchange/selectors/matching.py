@@ -42,13 +42,6 @@ def matches_for_user(
     return qs.order_by("-created_at", "-id")
 
 
-def match_rows(ids: list[int]) -> list[Match]:
-    """The matches of one page with both sides joined, in `ids` order."""
-    rows = Match.objects.filter(pk__in=ids).select_related(*_JOINS, "offer__organization")
-    by_id = {row.pk: row for row in rows}
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
 def _side_filter(viewer: Any, network: Network) -> Q:
     """The matches `viewer` takes part in: on a need of theirs, or on their own offer."""
     side = Q(need__person__user_id=viewer.pk)

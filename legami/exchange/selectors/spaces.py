@@ -15,7 +15,7 @@ from django.http import Http404
 
 from legami.core.permissions import can, capability_grants
 from legami.core.roles import Role
-from legami.exchange.capabilities import BOOK_SPACES, MANAGE_SPACES, SPACE_USAGE, VIEW_BOOKINGS, VIEW_SPACES
+from legami.exchange.capabilities import BOOK_SPACES, MANAGE_SPACES, SPACE_USAGE, VIEW_BOOKINGS
 from legami.exchange.models import HOLDING_BOOKING_STATES, Booking, BookingStatus, Space
 from legami.needs.timewindows import format_time_windows, windows_from_json
 
@@ -198,14 +198,6 @@ def calendar_days(
     return list(days.values())
 
 
-def month_grid(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    """The Monday before the month's first day and the Sunday after its last (a grid of whole weeks)."""
-    first = datetime.date(year, month, 1)
-    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    last = following - datetime.timedelta(days=1)
-    return week_start(first), last + datetime.timedelta(days=6 - last.weekday())
-
-
 def public_slots(space: Space, start: datetime.datetime, end: datetime.datetime) -> list[Booking]:
     """The bookings of a public space's feed (confirmed only: a request may still be refused)."""
     return list(
@@ -245,16 +237,6 @@ def usage_by_month(viewer: Any, network: Any, year: int) -> tuple[list[datetime.
         values = [round(hours.get((space.pk, m.month), 0.0), 1) for m in months]
         table.append(UsageRow(space, values, round(sum(values), 1)))
     return months, table
-
-
-def may_view_spaces(user: Any, network: Any) -> bool:
-    """True when `user` may see the spaces of `network`."""
-    return can(user, VIEW_SPACES, network)
-
-
-def may_book(user: Any, network: Any) -> bool:
-    """True when `user` may book the spaces of `network`."""
-    return can(user, BOOK_SPACES, network)
 
 
 def spaces_managed(viewer: Any, network: Any) -> Iterable[Space]:

@@ -33,6 +33,10 @@ ROUTES: dict[str, Row] = {
     # A public space's feed is open to anyone (only "taken" and public events' titles are in it).
     "exchange:space_feed": Row(PUBLIC, obj="exchange_public_space"),
     "exchange:space_public": Row(PUBLIC, obj="exchange_public_space"),
+    # Renewing the feed's key takes a POST: its managers reach it (405 to a GET), the others are refused.
+    "exchange:space_renew_feed": Row(
+        MANAGE, obj="exchange_space", overrides=dict.fromkeys(("coordinator", "community_worker", "partner_staff"), 405)
+    ),
     "exchange:my_bookings": Row(BOOK),
     "exchange:booking_queue": Row(MANAGE),
     # The planted booking is the citizen's: its booker, the space's managers and the operators read it; evaluators

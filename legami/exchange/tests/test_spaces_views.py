@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from legami.core.models import AuditEvent
+from legami.core.tests.factories import OrganizationFactory
 from legami.exchange.models import Booking, BookingStatus, Space
 from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, at, next_weekday
 
@@ -299,6 +301,33 @@ def test_the_feed_key_is_shown_to_managers_only(cast, space, login):
     for persona in ("citizen", "evaluator", "case_manager"):
         page = login(getattr(cast, persona)).get(url("space_detail", cast, space.pk)).content.decode()
         assert space.feed_token not in page, persona
+
+
+def test_a_manager_renews_the_feed_key_and_the_old_address_stops_working(cast, space, login, client):
+    old = space.feed_token
+    staff = login(cast.partner_staff)
+    response = staff.post(url("space_renew_feed", cast, space.pk), follow=True)
+    assert response.redirect_chain == [(url("space_detail", cast, space.pk), 302)]
+    space.refresh_from_db()
+    assert space.feed_token != old and len(space.feed_token) >= 20
+    page = response.content.decode()
+    assert space.feed_token in page and old not in page and "The calendar has a new address" in page
+    assert client.get(url("space_feed", cast, space.pk), {"token": old}).status_code == 404
+    assert client.get(url("space_feed", cast, space.pk), {"token": space.feed_token}).status_code == 200
+    assert AuditEvent.objects.filter(object_id=str(space.pk), note="feed key renewed").count() == 1
+
+
+def test_only_the_spaces_managers_renew_its_feed_key(cast, space, login):
+    old = space.feed_token
+    other = SpaceFactory(network=cast.network, manager_organization=OrganizationFactory(network=cast.network))
+    other_old = other.feed_token
+    assert login(cast.citizen).post(url("space_renew_feed", cast, space.pk)).status_code == 403
+    assert login(cast.evaluator).post(url("space_renew_feed", cast, space.pk)).status_code == 403
+    # partner staff manage their own organisation's spaces only
+    assert login(cast.partner_staff).post(url("space_renew_feed", cast, other.pk)).status_code == 403
+    space.refresh_from_db()
+    other.refresh_from_db()
+    assert (space.feed_token, other.feed_token) == (old, other_old)
 
 
 def test_the_public_page_of_a_public_space_shows_only_what_anyone_may_see(cast, client, login):

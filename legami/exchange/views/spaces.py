@@ -72,6 +72,16 @@ def space_create(request: HttpRequest, network: Network) -> HttpResponse:
     return render(request, "exchange/spaces/form.html", context, status=400 if form.errors else 200)
 
 
+@network_view(MANAGE_SPACES)
+@require_POST
+def space_renew_feed(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
+    """Give a space's private calendar feed a new key: the address shared so far stops working."""
+    space = selectors.get_space_for(request.user, network, pk)
+    space_services.renew_feed_token(actor=request.user, space=space)
+    messages.success(request, _("The calendar has a new address: the old one no longer works."))
+    return redirect("exchange:space_detail", network.slug, space.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @network_view(MANAGE_SPACES)
 def space_update(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
