@@ -92,6 +92,20 @@ def test_the_calendar_runs_a_constant_number_of_queries(cast, login, django_asse
     assert len(small) == len(large) <= 15
 
 
+def test_a_long_calendar_stops_counting_and_offers_its_filters(cast, activity, login, monkeypatch):
+    from legami.activities.views import calendar as calendar_views
+
+    sessions = activity.sessions.filter(ends_at__gte=timezone.now()).count()
+    assert sessions > 3
+    monkeypatch.setattr(calendar_views, "COUNT_AT_MOST", 3)
+    page = login(None).get(url("calendar", cast)).content.decode()
+    assert "Più di 3 incontri: scegli un Comune, un'età, un tipo o un giorno per vederne meno." in page
+    assert f"{sessions} incontri trovati" not in page
+    monkeypatch.setattr(calendar_views, "COUNT_AT_MOST", sessions)
+    page = login(None).get(url("calendar", cast)).content.decode()
+    assert f"{sessions} incontri trovati" in page and "Più di" not in page
+
+
 def test_the_feed_is_icalendar_with_the_same_filters(cast, activity, login):
     response = login(None).get(url("calendar_feed", cast), {"kind": "after_school"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")

@@ -22,7 +22,7 @@ from legami.activities.selectors.calendar import (
 )
 from legami.core.decorators import network_view
 from legami.core.http import site_base_url
-from legami.core.pagination import IdFirstPaginator
+from legami.core.pagination import COUNT_AT_MOST, CountedPaginator
 from legami.network.models import Network
 
 NAV = "activity_calendar"
@@ -36,7 +36,8 @@ def calendar(request: HttpRequest, network: Network) -> HttpResponse:
     form = CalendarFilterForm(request.GET or None, comuni=calendar_comuni(network))
     form.is_valid()
     sessions = calendar_sessions(network, filters)
-    page_obj = IdFirstPaginator(sessions, settings.LEGAMI_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(sessions, settings.LEGAMI_PAGE_SIZE, at_most=COUNT_AT_MOST)
+    page_obj = paginator.get_page(request.GET.get("page"))
     query = filters.query()
     feed = reverse("activities:calendar_feed", args=[network.slug])
     context = {

@@ -20,7 +20,6 @@ from .lexicon import lexicon_for
 from .normalise import lemma, strip_accents
 from .vocabulary import Vocabulary
 
-
 if TYPE_CHECKING:
     from .evidence import Evidence
 

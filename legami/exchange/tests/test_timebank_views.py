@@ -241,6 +241,27 @@ def test_the_accounts_list_searches_by_name(cast, english_login, mine, org):
     assert [a.pk for a in page.context["page_obj"].object_list] == [org.pk]
 
 
+def test_a_long_transfer_list_stops_counting_and_offers_the_statuses(cast, login, mine, monkeypatch):
+    from legami.exchange.views import timebank as timebank_views
+
+    for n in range(3):
+        tb.propose_transfer(
+            actor=cast.coordinator,
+            network=cast.network,
+            legs=[(mine, -5), (person_account(cast.network), 5)],
+            reason=f"r{n}",
+            confirm=True,
+        )
+    total = Transfer.objects.filter(network=cast.network).count()
+    monkeypatch.setattr(timebank_views, "COUNT_AT_MOST", total - 1)
+    client = login(cast.coordinator)
+    page = client.get(url(cast, "timebank_transfers")).content.decode()
+    assert f"More than {total - 1} transfers: choose a status to see fewer." in page
+    monkeypatch.setattr(timebank_views, "COUNT_AT_MOST", total)
+    page = client.get(url(cast, "timebank_transfers")).content.decode()
+    assert f"{total} transfers." in page and "More than" not in page
+
+
 def _queries(client, path) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200

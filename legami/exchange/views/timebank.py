@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
-from legami.core.pagination import CountedPaginator
+from legami.core.pagination import COUNT_AT_MOST, CountedPaginator
 from legami.core.permissions import can
 from legami.exchange.capabilities import (
     MANAGE_TIME_BANK,
@@ -299,7 +299,7 @@ def transfer_list(request: HttpRequest, network: Network) -> HttpResponse:
         status = ""
     transfers = selectors.transfers_for(network, status=status)
     counted = Transfer.objects.filter(network=network, **({"status": status} if status else {}))
-    paginator = CountedPaginator(transfers, settings.LEGAMI_PAGE_SIZE, counted_by=counted)
+    paginator = CountedPaginator(transfers, settings.LEGAMI_PAGE_SIZE, counted_by=counted, at_most=COUNT_AT_MOST)
     context = {
         "nav": NAV_ACCOUNTS,
         "status": status,

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 
-from legami.core.pagination import IdFirstPaginator
+from legami.core.pagination import CountedPaginator, IdFirstPaginator
 from legami.core.tests import factories as f
 from legami.network.models import Person
 from legami.network.selectors.people import (
@@ -104,6 +104,22 @@ def test_id_first_paginator_keeps_order_and_pages(cast, django_assert_num_querie
     assert [p.last_name for p in paginator.get_page(3).object_list] == ["E"]
     assert [p.last_name for p in paginator.get_page("x").object_list] == ["A", "B"]
     assert list(IdFirstPaginator(Person.objects.none(), 2).get_page(1).object_list) == []
+
+
+def test_counted_paginator_stops_counting_at_its_limit(cast, django_assert_num_queries):
+    for name in ["E", "C", "A", "D", "B"]:
+        f.PersonFactory(network=cast.network, last_name=name)
+    people = people_for(cast.coordinator, cast.network)
+    capped = CountedPaginator(people, 2, at_most=3)
+    with django_assert_num_queries(3):  # the capped count, ids, rows
+        page = capped.get_page(2)
+        assert [p.last_name for p in page.object_list] == ["C", "D"]
+    assert capped.count == 4 and capped.counted_all is False and capped.num_pages == 2
+    assert not capped.get_page(2).has_next()  # the pages stop where the count stopped
+    whole = CountedPaginator(people, 2, at_most=5)
+    assert whole.count == 5 and whole.counted_all is True and whole.num_pages == 3
+    assert CountedPaginator(people, 2).counted_all is True
+    assert CountedPaginator(people, 2, counted_by=people.filter(last_name="A"), at_most=3).count == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is a PostgreSQL index")
