@@ -152,6 +152,11 @@ class MatchStatus(models.TextChoices):
 LIVE_MATCH_STATES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.ACTIVE)
 
 
+# The kind of the core.models.Job that runs the engine in the background (services/matching.py); the job's result
+# names the MatchingRun it wrote, which exists only once the run has succeeded.
+MATCHING_JOB_KIND = "exchange_matching"
+
+
 class MatchingRun(NetworkScopedModel):
     """One run of the matching engine over a network's open needs and offers, and what it found."""
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("offer/", offers.offer_public, name="offer_public"),
     path("offer/thanks/", offers.offer_thanks, name="offer_thanks"),
     path("matching/", matching.matching, name="matching"),
+    path("matching/jobs/<int:pk>/", matching.matching_job, name="matching_job"),
     path("matching/runs/<int:pk>/", matching.run_detail, name="run_detail"),
     path("matches/", matching.match_list, name="matches"),
     path("matches/new/", matching.match_create, name="match_create"),

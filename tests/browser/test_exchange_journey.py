@@ -1,5 +1,6 @@
 """Offers and matching in Chromium: a volunteer posts an offer from a 360 px phone; a community worker checks it,
-runs the matching engine, and both sides accept on their own pages (the person in need from her phone).
+queues a run of the matching engine and follows it to its proposals, and both sides accept on their own pages (the
+person in need from her phone).
 
 Labels and buttons are found through the project's Italian catalogue; every page visited must pass axe.
 """
@@ -7,8 +8,11 @@ Labels and buttons are found through the project's Italian catalogue; every page
 import pytest
 from django.urls import reverse
 
+from legami.core.models import Job
 from legami.core.tests import factories as f
-from legami.exchange.models import Match, MatchStatus, Offer, OfferStatus
+from legami.exchange.models import MATCHING_JOB_KIND, Match, MatchStatus, Offer, OfferStatus
+from legami.exchange.services.matching import run_matching_job
+from legami.exchange.tests.factories_offers import OfferFactory
 from legami.needs.models import NeedArea, NeedStatus
 from legami.needs.services.areas import ensure_default_areas
 from legami.needs.tests.factories import NeedFactory
@@ -70,8 +74,16 @@ def test_a_volunteer_offers_and_both_sides_accept_the_match(cast, page, login_as
     page.goto(reverse("exchange:matching", args=[network.slug]))
     check_a11y.soft(page)
     submit(page, "Propose matches")
+    # The run is queued: its page follows it (polling with htmx) until it says it is done. The tests' tasks backend
+    # runs it as the request commits; a worker would take a moment, and the page would wait the same way.
+    page.wait_for_url("**/exchange/matching/jobs/*/")
+    page.get_by_role("heading", name=exactly("Matching completed")).wait_for()
+    check_a11y.soft(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=exactly("See the proposed matches")).click()
     match = Match.objects.get(network=network)
     assert (match.need, match.offer, match.status) == (need, offer, MatchStatus.PROPOSED)
+    page.wait_for_url(f"**{reverse('exchange:run_detail', args=[network.slug, match.run_id])}")
     assert t("same area: %(area)s") % {"area": relations.name} in page.content()
     check_a11y.soft(page)
 
@@ -99,5 +111,42 @@ def test_a_volunteer_offers_and_both_sides_accept_the_match(cast, page, login_as
     match.refresh_from_db()
     need.refresh_from_db()
     assert match.status == MatchStatus.ACCEPTED and need.status == NeedStatus.MATCHED
+    assert not page.js_errors, page.js_errors
+    check_a11y.finish()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_run_page_follows_a_queued_run_until_its_proposals(cast, page, login_as, check_a11y, settings):
+    # Tasks wait in the queue, as they do for a worker, so the page can be seen while the run is pending.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    network = cast.network
+    ensure_default_areas(network=network)
+    relations = NeedArea.objects.get(network=network, code="relazioni")
+    cremona = cast.municipalities[0]
+    NeedFactory(network=network, area=relations, municipality=cremona, description="Compagnia il giovedì")
+    OfferFactory(network=network, areas=[relations], municipality=cremona, title="Due chiacchiere")
+    login_as(cast.community_worker)
+    page.goto(reverse("exchange:matching", args=[network.slug]))
+    page.get_by_label(label("Area")).select_option(str(relations.pk))
+    submit(page, "Propose matches")
+    job = Job.objects.get(network=network, kind=MATCHING_JOB_KIND)
+    assert page.url.endswith(reverse("exchange:matching_job", args=[network.slug, job.pk]))
+    main = page.inner_text("main")
+    assert t("Waiting for the run to start…") in main and relations.name in main
+    check_a11y.soft(page)
+    # A second run while this one waits is refused, and the matching page links to the one under way.
+    page.goto(reverse("exchange:matching", args=[network.slug]))
+    submit(page, "Propose matches")
+    assert t("A matching run is already under way: wait for it to finish.") in page.inner_text("main")
+    with page.expect_navigation():
+        page.get_by_role("link", name=exactly("Follow its progress")).click()
+    # What the worker does; the page, polling with htmx, shows the outcome without a reload and announces it.
+    run_matching_job(job)
+    page.get_by_role("heading", name=exactly("Matching completed")).wait_for()
+    assert page.locator("#job-announce").inner_text() == t("Matching completed")
+    check_a11y.soft(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=exactly("See the proposed matches")).click()
+    assert "Due chiacchiere" in page.inner_text("main")
     assert not page.js_errors, page.js_errors
     check_a11y.finish()

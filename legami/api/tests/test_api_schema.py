@@ -154,6 +154,7 @@ OPERATIONS = [
     ("get", "/api/v1/networks/{slug}/matches/mine/"),
     ("get", "/api/v1/networks/{slug}/matches/{id}/"),
     ("post", "/api/v1/networks/{slug}/matching/runs/"),
+    ("get", "/api/v1/networks/{slug}/matching/jobs/{id}/"),
     ("post", "/api/v1/networks/{slug}/matches/{id}/accept/"),
     ("post", "/api/v1/networks/{slug}/matches/{id}/decline/"),
     ("post", "/api/v1/networks/{slug}/matches/{id}/start/"),

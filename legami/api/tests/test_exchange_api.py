@@ -7,11 +7,13 @@ import pytest
 
 from legami.api.tests.helpers import network_url
 from legami.api.v1 import exchange as exchange_api
+from legami.core.models import Job
 from legami.core.tests import factories as f
 from legami.exchange import models
-from legami.exchange.models import Match, Offer
+from legami.exchange.models import MATCHING_JOB_KIND, Match, MatchingRun, Offer
 from legami.exchange.tests.factories_offers import area, need, offer, proposed
 from legami.needs.models import NeedStatus
+from legami.needs.tests.factories import NeedAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,15 +88,25 @@ def test_roles_without_offers_are_refused(cast, api_as, persona, status):
     assert api_as(getattr(cast, persona)).get(network_url(cast.network, "offers")).status_code == status
 
 
-def test_the_engine_runs_and_both_sides_answer(cast, api_as):
+def test_the_engine_runs_and_both_sides_answer(cast, api_as, django_capture_on_commit_callbacks):
     casa = area(cast)
     person = f.PersonFactory(network=cast.network, user=cast.citizen)
     waiting = need(cast, casa, person=person, description="Parole sue")
     offer(cast, [casa], organization=cast.organization)
     operator = api_as(cast.community_worker)
-    run = operator.post(network_url(cast.network, "matching", "runs"), {})
-    assert run.status_code == 201 and run.json()["proposed"] == 1
+    # the tests' tasks backend runs the job once the request's transaction commits, as the worker would
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = operator.post(network_url(cast.network, "matching", "runs"), {})
+    assert queued.status_code == 202 and queued.json()["status"] == "queued" and queued.json()["run"] is None
+    job = Job.objects.get(kind=MATCHING_JOB_KIND)
+    status_url = f"http://testserver{network_url(cast.network, 'matching', 'jobs', job.pk)}"
+    assert queued.json()["status_url"] == status_url and queued["Location"] == status_url
+    done = operator.get(status_url).json()
+    assert done["status"] == "succeeded" and (done["processed"], done["total"]) == (3, 3)
+    assert done["run"]["proposed"] == 1 and done["error"] == "" and done["phase"] == ""
+    assert done["message"] == "1 abbinamento proposto su 1 bisogni e 1 offerte"  # the operator's language
     match = Match.objects.get()
+    assert match.run_id == done["run"]["id"]
     citizen = api_as(cast.citizen)
     mine = citizen.get(network_url(cast.network, "matches", "mine")).json()
     assert [m["id"] for m in mine] == [match.pk] and "Parole sue" not in str(mine)
@@ -135,3 +147,88 @@ def test_the_matches_list_is_for_operators_only(cast, api_as):
     assert api_as(cast.citizen).get(network_url(cast.network, "matches")).status_code == 403
     listed = api_as(cast.coordinator).get(network_url(cast.network, "matches"), {"status": "accepted"}).json()
     assert listed["count"] == 0
+
+
+def _runs(cast):
+    return network_url(cast.network, "matching", "runs")
+
+
+def test_a_run_s_status_while_it_waits_and_runs_then_when_it_fails(cast, api_as):
+    api = api_as(cast.coordinator)
+    queued = api.post(_runs(cast), {"municipality": "019036"}).json()  # the test's transaction never commits
+    assert queued["status"] == "queued" and (queued["processed"], queued["total"]) == (0, 0)
+    job = Job.objects.get(pk=queued["id"])
+    assert job.result == {"filters": {"municipality": cast.municipalities[0].pk}}
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, processed=2, total=3, result={"filters": {}, "phase": "writing"}
+    )
+    running = api.get(queued["status_url"]).json()
+    assert (running["status"], running["phase"], running["processed"]) == ("running", "writing", 2)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, result={"filters": {}, "error": "Perché sì."})
+    failed = api.get(queued["status_url"]).json()
+    assert (failed["status"], failed["error"], failed["run"], failed["phase"]) == ("failed", "Perché sì.", None, "")
+    assert not MatchingRun.objects.exists()
+
+
+def test_a_second_run_while_one_is_under_way_is_a_conflict(cast, api_as):
+    api = api_as(cast.coordinator)
+    assert api.post(_runs(cast), {}).status_code == 202
+    response = api.post(_runs(cast), {})
+    assert response.status_code == 409
+    assert response.json()["detail"] == "A matching run is already under way: wait for it to finish."
+    assert Job.objects.filter(kind=MATCHING_JOB_KIND).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"area": 999999}, "area"),
+        ({"area": "casa"}, "area"),
+        ({"municipality": "999999"}, "municipality"),
+        ({"municipality": "19036"}, "municipality"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_filters_of_a_run_are_refused_and_nothing_is_queued(cast, api_as, body, field):
+    response = api_as(cast.coordinator).post(_runs(cast), body)
+    assert response.status_code == 422
+    assert any(item["loc"][-1] == field for item in response.json()["detail"])
+    assert not Job.objects.exists()
+
+
+def test_an_area_of_another_network_is_refused(cast, api_as):
+    foreign = NeedAreaFactory(network=cast.other_network, code="altrove")
+    response = api_as(cast.coordinator).post(_runs(cast), {"area": foreign.pk})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "area"
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 202),
+        ("case_manager", 202),
+        ("community_worker", 202),
+        ("partner_staff", 403),
+        ("citizen", 403),
+        ("evaluator", 403),
+        ("funder", 403),
+        ("outsider", 404),
+    ],
+)
+def test_who_may_queue_a_run_and_read_its_status(cast, api_as, persona, status):
+    api = api_as(getattr(cast, persona))
+    assert api.post(_runs(cast), {}).status_code == status
+    job = Job.objects.create(
+        network=cast.network, kind=MATCHING_JOB_KIND, actor=cast.coordinator, status=Job.Status.SUCCEEDED
+    )
+    read = api.get(network_url(cast.network, "matching", "jobs", job.pk))
+    assert read.status_code == (200 if status == 202 else status)
+
+
+def test_only_matching_jobs_of_the_network_are_read(cast, api_as):
+    api = api_as(cast.coordinator)
+    other_kind = Job.objects.create(network=cast.network, kind="offers_import", actor=cast.coordinator)
+    elsewhere = Job.objects.create(network=cast.other_network, kind=MATCHING_JOB_KIND, actor=cast.outsider)
+    for job in (other_kind, elsewhere):
+        assert api.get(network_url(cast.network, "matching", "jobs", job.pk)).status_code == 404

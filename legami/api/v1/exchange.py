@@ -1,5 +1,6 @@
-"""Offers of the community and their matches with needs: list, read, post and change offers; run the matching engine,
-match by hand, and answer a match (accept or decline for a side, start, complete, cancel).
+"""Offers of the community and their matches with needs: list, read, post and change offers; run the matching engine
+(queued: 202 and a job to follow), match by hand, and answer a match (accept or decline for a side, start, complete,
+cancel).
 
 The capabilities are those of the pages: offer_own lists one's own offers (every offer for who holds view_offers)
 and answers the matches one takes part in; manage_matches runs the engine and reads the matches of the needs the
@@ -14,7 +15,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -41,7 +43,13 @@ from legami.api.schemas import (
 from legami.api.scoping import scoped_network
 from legami.api.v1.needs import TimeWindowSchema
 from legami.exchange.capabilities import MANAGE_MATCHES, OFFER_OWN
-from legami.exchange.selectors.matching import get_match_for_user, matches_for_user, my_matches
+from legami.exchange.selectors.matching import (
+    get_match_for_user,
+    get_matching_job_for_user,
+    job_run,
+    matches_for_user,
+    my_matches,
+)
 from legami.exchange.selectors.offers import get_offer_for_user, offers_for_user
 from legami.exchange.services.matching import (
     FEEDBACK_RULES,
@@ -50,8 +58,8 @@ from legami.exchange.services.matching import (
     complete_match,
     decline_match,
     match_by_hand,
-    run_matching,
     start_match,
+    start_matching,
 )
 from legami.exchange.services.offers import OFFER_RULES, change_offer_status, record_offer, update_offer
 from legami.needs.selectors.needs import needs_for_user
@@ -62,6 +70,8 @@ router = Router(tags=["exchange"])
 OfferKind = Literal["time", "skill", "good", "space", "transport"]
 OfferStatus = Literal["pending", "open", "paused", "closed"]
 MatchStatus = Literal["proposed", "accepted", "active", "completed", "cancelled"]
+JobStatus = Literal["queued", "running", "succeeded", "failed"]
+RunPhase = Literal["", "reading", "solving", "writing"]
 Side = Literal["need", "offer"]
 OFFER = declared(OFFER_RULES)
 FEEDBACK = declared(FEEDBACK_RULES)
@@ -324,6 +334,26 @@ class RunOut(Schema):
     created_at: datetime.datetime
 
 
+class MatchingJobOut(Schema):
+    """A run of the engine queued for the worker: where it has got, then the run it wrote or why it failed."""
+
+    id: int
+    status: JobStatus
+    phase: RunPhase = Field(
+        ...,
+        description="While it runs: reading the needs and offers, solving (the engine), writing the proposals.",
+    )
+    processed: int = Field(..., description="Phases done, of `total`.")
+    total: int
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    message: str = Field(..., description="What the run found, in the language of who started it (when succeeded).")
+    error: str = Field(..., description="Why the run failed, in the language of who started it (when failed).")
+    run: RunOut | None = Field(..., description="The run it wrote, with the matches proposed (when succeeded).")
+    status_url: str = Field(..., description="Where to read this job again.")
+
+
 class ByHandIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -403,23 +433,67 @@ def get_match(request: HttpRequest, slug: str, id: Id):
     return get_match_for_user(request.user, scoped_network(request), id)
 
 
+def _job_out(request: HttpRequest, network: Any, job: Any) -> dict:
+    result = job.result or {}
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "phase": result.get("phase", "") if job.status == job.Status.RUNNING else "",
+        "processed": job.processed,
+        "total": job.total,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "message": str(result.get("message", "")),
+        "error": str(result.get("error", "")) if job.status == job.Status.FAILED else "",
+        "run": job_run(job),
+        "status_url": request.build_absolute_uri(
+            reverse("api-v1:matching_job", kwargs={"slug": network.slug, "id": job.pk})
+        ),
+    }
+
+
 @router.post(
     "/{slug}/matching/runs/",
-    response={201: RunOut, **WRITE_ERRORS},
+    response={202: MatchingJobOut, 409: ErrorOut, **WRITE_ERRORS},
     operation_id="matching_run",
-    summary="Run the matching engine: the best matches between open needs and open offers with room",
+    summary="Queue a run of the matching engine (the best matches between open needs and open offers with room); "
+    "409 while another run of the network is under way",
     auth=requires(MANAGE_MATCHES),
 )
-def run(request: HttpRequest, slug: str, payload: RunIn):
+def run(request: HttpRequest, slug: str, payload: RunIn, response: HttpResponse):
     network = scoped_network(request)
     filters: dict[str, Any] = {}
     if payload.area is not None:
         filters["area"] = payload.area
     if payload.municipality is not None:
         filters["municipality"] = municipality_by_istat_code(payload.municipality, loc=(*BODY, "municipality"))
-    with service_errors():
-        made = run_matching(actor=request.user, network=network, filters=filters)
-    return Status(201, made)
+    try:
+        job = start_matching(actor=request.user, network=network, filters=filters)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "busy":
+            with conflict_errors():
+                raise
+        with service_errors():
+            raise
+    # The immediate backend (tests) has run it already: the answer says where it stands now.
+    job = get_matching_job_for_user(request.user, network, job.pk)
+    out = _job_out(request, network, job)
+    response["Location"] = out["status_url"]
+    return Status(202, out)
+
+
+@router.get(
+    "/{slug}/matching/jobs/{id}/",
+    response={200: MatchingJobOut, **READ_ERRORS},
+    operation_id="matching_job",
+    url_name="matching_job",
+    summary="A queued run of the matching engine: its status and phase, then the run it wrote or why it failed",
+    auth=requires(MANAGE_MATCHES),
+)
+def matching_job(request: HttpRequest, slug: str, id: Id):
+    network = scoped_network(request)
+    return _job_out(request, network, get_matching_job_for_user(request.user, network, id))
 
 
 @router.post(

@@ -860,6 +860,8 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "activities": [objects["activities_activity"]],
         "offers": [objects["exchange_offer"], *alternatives["exchange_offer"]],
         "matches": [objects["exchange_match"], *alternatives["exchange_match"]],
+        # matching/jobs/{id}/: a run of the engine queued as a job (counts only)
+        "jobs": [objects["exchange_matching_job"]],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():

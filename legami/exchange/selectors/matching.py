@@ -12,12 +12,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from legami.core.models import Job
 from legami.core.permissions import can
 from legami.exchange.capabilities import MANAGE_MATCHES, OFFER_OWN
-from legami.exchange.models import Match, MatchEvent, MatchingRun, MatchStatus
+from legami.exchange.models import MATCHING_JOB_KIND, Match, MatchEvent, MatchingRun, MatchStatus
 from legami.exchange.selectors.offers import staff_organization_ids
+from legami.needs.models import NeedArea
 from legami.needs.selectors.needs import needs_for_user
 from legami.network.models import Network
+from legami.territory.models import Municipality
 
 _JOINS = ("need__area", "need__municipality", "need__neighbourhood", "need__person", "offer__municipality")
 
@@ -107,3 +110,45 @@ def get_run_for_user(viewer: Any, network: Network, pk: Any) -> MatchingRun:
     if run is None:
         raise Http404
     return run
+
+
+def matching_jobs_under_way(viewer: Any, network: Network) -> list[Job]:
+    """The network's runs of the engine queued or running (at most one: a second is refused), for operators."""
+    if not can(viewer, MANAGE_MATCHES, network):
+        return []
+    return list(
+        Job.objects.filter(
+            network=network, kind=MATCHING_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).select_related("actor")
+    )
+
+
+def get_matching_job_for_user(viewer: Any, network: Network, pk: Any) -> Job:
+    """One run of the engine as a job (queued, running or finished); 404 for those who do not run matching and for
+    any other job."""
+    if not can(viewer, MANAGE_MATCHES, network):
+        raise Http404
+    job = Job.objects.filter(network=network, kind=MATCHING_JOB_KIND, pk=pk).select_related("actor").first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def job_run(job: Job) -> MatchingRun | None:
+    """The run a finished matching job wrote (None while it runs, when it failed, or if the run is gone)."""
+    run_id = (job.result or {}).get("run") if job.status == Job.Status.SUCCEEDED else None
+    if not isinstance(run_id, int):
+        return None
+    return MatchingRun.objects.filter(network_id=job.network_id, pk=run_id).first()
+
+
+def job_filter_names(job: Job) -> list[str]:
+    """The names of the area and Comune a queued run is limited to, in that order (empty: every open need)."""
+    filters = (job.result or {}).get("filters") or {}
+    names: list[str] = []
+    if filters.get("area"):
+        area = NeedArea.objects.filter(network_id=job.network_id, pk=filters["area"]).values_list("name", flat=True)
+        names.extend(area[:1])
+    if filters.get("municipality"):
+        names.extend(Municipality.objects.filter(pk=filters["municipality"]).values_list("name", flat=True)[:1])
+    return names

@@ -4,30 +4,38 @@ from proposal to its end (both sides accept, it starts, it ends with feedback, o
 A match accepted by both sides moves its need to "abbinato" through the needs workflow; a match that ends
 moves it to "risposto"; a cancelled one gives it back to "in lettura". Pairs proposed once are never proposed
 again by the engine: a side that declined is not asked twice.
+
+A run of the engine from the pages or the API is a background job (`start_matching` queues it, the worker runs
+`run_matching_task`); `run_matching` is the run itself, called by the job and, synchronously, by the demo data.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from legami.core import inputs
 from legami.core.audit import append, audit_event
-from legami.core.models import AuditEvent, DataClass
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, run_queued_job
+from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import can, require
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
 from legami.exchange.capabilities import MANAGE_MATCHES, OFFER_OWN
 from legami.exchange.matching import NeedInput, OfferInput, Proposal, compatible, explain, match
 from legami.exchange.models import (
     LIVE_MATCH_STATES,
+    MATCHING_JOB_KIND,
     Match,
     MatchEvent,
     MatchingRun,
@@ -43,6 +51,8 @@ from legami.needs.timewindows import windows_from_json
 from legami.network.models import Network
 from legami.territory.centroids import municipality_centroid
 from legami.territory.services.common import territory_municipality
+
+logger = logging.getLogger(__name__)
 
 # Needs the engine and operators may match: new or being read. An aggregated need waits for the collective answer
 # its demand is getting (a response); matched, answered and closed ones are taken.
@@ -215,15 +225,41 @@ MATCHING_FILTERS = inputs.Rules(
 )
 
 
-def run_matching(*, actor: Any, network: Network, filters: dict | None = None) -> MatchingRun:
+class Phase:
+    """The steps of a run, in order, as its job reports them (`result["phase"]`)."""
+
+    READING = "reading"  # the open needs the actor may see, the open offers with room, the pairs tried before
+    SOLVING = "solving"  # the engine: compatible pairs, then the optimal assignment
+    WRITING = "writing"  # the run and its proposals, in one transaction
+
+
+PHASES = (Phase.READING, Phase.SOLVING, Phase.WRITING)
+
+
+def _clean_filters(network: Network, filters: dict | None) -> dict:
+    return MATCHING_FILTERS.clean(filters or {}, network=network, partial=True)
+
+
+def _stored(chosen: dict) -> dict:
+    """The chosen filters as the run and its job keep them: ids."""
+    return {name: getattr(value, "pk", value) for name, value in chosen.items() if value is not None}
+
+
+def run_matching(
+    *, actor: Any, network: Network, filters: dict | None = None, progress: Callable[[str], None] | None = None
+) -> MatchingRun:
     """Propose the best matches between the open needs `actor` may see and the open offers with room.
 
     Optimal: the most needs matched, then the least total distance (see legami.exchange.matching). Every
-    proposal is a Match in status "proposed", with its distance and the reasons in plain words.
+    proposal is a Match in status "proposed", with its distance and the reasons in plain words. The run and its
+    proposals are written in one transaction: a run that fails writes nothing. `progress(phase)` is called as
+    each of PHASES begins. Pages and the API queue it as a job (start_matching); this runs it here and now.
     """
     require(actor, MANAGE_MATCHES, network)
-    chosen = MATCHING_FILTERS.clean(filters or {}, network=network, partial=True)
+    chosen = _clean_filters(network, filters)
+    report = progress or (lambda phase: None)
     started = time.perf_counter()
+    report(Phase.READING)
     needs_qs = (
         needs_for_user(actor, network, area=chosen.get("area"), municipality=chosen.get("municipality"))
         .filter(status__in=MATCHABLE_NEED_STATES)
@@ -241,13 +277,15 @@ def run_matching(*, actor: Any, network: Network, filters: dict | None = None) -
             "need_id", "offer_id"
         )
     )
+    report(Phase.SOLVING)
     result = match(need_inputs, offer_inputs, excluded=tried)
     areas = {need.area_id: need.area.name for need in needs}
+    report(Phase.WRITING)
     with transaction.atomic():
         run = MatchingRun.objects.create(
             network=network,
             started_by=actor if getattr(actor, "is_authenticated", False) else None,
-            filters={name: getattr(value, "pk", value) for name, value in chosen.items() if value is not None},
+            filters=_stored(chosen),
             needs_considered=len(need_inputs),
             offers_considered=len(offer_inputs),
             compatible_pairs=result.compatible_pairs,
@@ -269,6 +307,114 @@ def run_matching(*, actor: Any, network: Network, filters: dict | None = None) -
             ]
         )
     return run
+
+
+# --- the run as a background job --------------------------------------------------------------------------
+
+
+def start_matching(*, actor: Any, network: Network, filters: dict | None = None) -> Job:
+    """Queue a run of the engine (optionally limited to an area or a Comune) for the worker; refused while another
+    run of the network is queued or running, since both would propose the same pairs."""
+    require(actor, MANAGE_MATCHES, network)
+    stored = _stored(_clean_filters(network, filters))
+    with transaction.atomic():
+        # The network's row, locked, puts two simultaneous starts one after the other (a no-op on SQLite, whose
+        # writes are serial anyway): the second sees the first's job.
+        Network.objects.select_for_update().filter(pk=network.pk).first()
+        busy = Job.objects.filter(
+            network=network, kind=MATCHING_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).exists()
+        if busy:
+            raise _error(None, _("A matching run is already under way: wait for it to finish."), "busy")
+        job = Job.objects.create(network=network, kind=MATCHING_JOB_KIND, actor=actor, result={"filters": stored})
+        append(
+            [
+                audit_event(
+                    actor=actor,
+                    action=AuditEvent.Action.CREATE,
+                    obj=job,
+                    after={"kind": MATCHING_JOB_KIND, "filters": stored},
+                    data_class=DataClass.PUBLIC,
+                )
+            ]
+        )
+        transaction.on_commit(lambda: _enqueue_run(job.pk))
+    return job
+
+
+def _enqueue_run(job_id: int) -> None:
+    enqueue_job(
+        job_id=job_id,
+        task=run_matching_task,
+        error_key="error",
+        error_message=gettext("The run could not be queued. Try again later."),
+    )
+
+
+def _progress_of(job: Job, filters: dict) -> Callable[[str], None]:
+    """The run's progress on its job: the phase under way, and how many of PHASES are done."""
+
+    def progress(phase: str) -> None:
+        Job.objects.filter(pk=job.pk).update(
+            processed=PHASES.index(phase), total=len(PHASES), result={"filters": filters, "phase": phase}
+        )
+
+    return progress
+
+
+def run_matching_job(job: Job) -> Job:
+    """Run a queued matching job once, as its actor and in their language: the run and its proposals, or a
+    failure that says why and writes nothing."""
+    if not claim_job(job, kind=MATCHING_JOB_KIND):
+        # Already run (a retried task, or a second worker).
+        return job
+    filters = dict((job.result or {}).get("filters") or {})
+    failed: dict[str, Any] = {"filters": filters}
+    with translation.override(job_language(job)):
+        try:
+            if job.actor is None:
+                raise PermissionDenied(MANAGE_MATCHES)
+            run = run_matching(
+                actor=job.actor, network=job.network, filters=filters, progress=_progress_of(job, filters)
+            )
+        except PermissionDenied:
+            failed["error"] = gettext("You are no longer allowed to run the matching.")
+            finish_job(job, failed=True, result=failed)
+        except ValidationError as exc:
+            # A filter gone since the run was queued (an area switched off), or needs matched by hand meanwhile.
+            failed["error"] = " ".join(str(message) for message in exc.messages)
+            finish_job(job, failed=True, result=failed)
+        except Exception as exc:
+            logger.exception("Matching job %s failed", job.pk)
+            failed["error"] = gettext(
+                "The run stopped because of an unexpected error (%(error)s). Nothing was changed."
+            ) % {"error": type(exc).__name__}
+            finish_job(job, failed=True, result=failed)
+        else:
+            outcome = {
+                "filters": filters,
+                "run": run.pk,
+                "proposed": run.proposed,
+                "needs": run.needs_considered,
+                "offers": run.offers_considered,
+                "compatible_pairs": run.compatible_pairs,
+                "message": ngettext(
+                    "%(n)s match proposed from %(needs)s needs and %(offers)s offers",
+                    "%(n)s matches proposed from %(needs)s needs and %(offers)s offers",
+                    run.proposed,
+                )
+                % {"n": run.proposed, "needs": run.needs_considered, "offers": run.offers_considered},
+            }
+            finish_job(job, failed=False, result=outcome, processed=len(PHASES), total=len(PHASES))
+    return job
+
+
+# The task sits beside the service that queues it, as the aggregation's does: a tasks module calling back into
+# this one would make the two modules import each other.
+@task()
+def run_matching_task(job_id: int) -> dict:
+    """Run the matching saved in Job `job_id` and return its final status (run by `manage.py db_worker`)."""
+    return run_queued_job(job_id, run_matching_job, what="Matching")
 
 
 def _propose(*, actor: Any, network: Network, run: MatchingRun, proposals: list[Proposal], areas: dict) -> None:

@@ -27,6 +27,8 @@ ROUTES: dict[str, Row] = {
     "exchange:offer_public": Row(PUBLIC, overrides=dict.fromkeys(PERSONAS, 200)),
     "exchange:offer_thanks": Row(PUBLIC),
     "exchange:matching": Row(MATCHES),
+    # A queued run's page (its progress, then its outcome): who runs matching, as the run's own page.
+    "exchange:matching_job": Row(MATCHES, obj="exchange_matching_job"),
     "exchange:run_detail": Row(MATCHES, obj="exchange_run"),
     "exchange:matches": Row(MATCHES),
     "exchange:match_create": Row(MATCHES, overrides=MATCHES_POST_ONLY),
@@ -37,9 +39,10 @@ ROUTES: dict[str, Row] = {
 
 
 def objects(cast) -> dict:
-    """An open offer in Cremona, a need it matches, their proposed match, a run of the engine and an import job."""
+    """An open offer in Cremona, a need it matches, their proposed match, a run of the engine (and the job that wrote
+    it) and an import job."""
     from legami.core.models import Job
-    from legami.exchange.models import MatchingRun
+    from legami.exchange.models import MATCHING_JOB_KIND, MatchingRun
     from legami.exchange.tests.factories_offers import area, need, offer, proposed
 
     network = cast.network
@@ -50,6 +53,15 @@ def objects(cast) -> dict:
         "exchange_offer": made,
         "exchange_match": proposed(cast, need(cast, casa), made, run=run),
         "exchange_run": run,
+        "exchange_matching_job": Job.objects.create(
+            network=network,
+            kind=MATCHING_JOB_KIND,
+            actor=cast.coordinator,
+            status=Job.Status.SUCCEEDED,
+            processed=3,
+            total=3,
+            result={"filters": {"area": casa.pk}, "run": run.pk, "proposed": 1, "needs": 1, "offers": 1},
+        ),
         "exchange_offers_job": Job.objects.create(
             network=network,
             kind="offers_import",

@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from legami.core.models import AuditEvent, Job
 from legami.core.tests import factories as f
-from legami.exchange.models import Match, MatchEvent, MatchingRun, MatchStatus, OfferStatus
+from legami.exchange.models import MATCHING_JOB_KIND, Match, MatchEvent, MatchingRun, MatchStatus, OfferStatus
 from legami.exchange.services import matching as svc
 from legami.exchange.tests.factories_offers import CREMA, CREMONA, area, need, offer, proposed
 from legami.needs.models import NeedEvent, NeedStatus, PrivacyLevel
+from legami.needs.tests.factories import NeedAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +129,243 @@ def test_only_operators_run_the_engine(cast, persona):
     with pytest.raises(PermissionDenied):
         svc.run_matching(actor=getattr(cast, persona), network=cast.network)
     assert not MatchingRun.objects.exists()
+
+
+# --- the run as a background job -----------------------------------------------------------------------------
+
+
+def _queued(cast, actor=None, **filters):
+    """A run queued as the pages queue it (the test's transaction never commits: the worker has not run it)."""
+    job = svc.start_matching(actor=actor or cast.coordinator, network=cast.network, filters=filters)
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED
+    return job
+
+
+def _ran(job):
+    svc.run_matching_job(job)
+    job.refresh_from_db()
+    return job
+
+
+def test_starting_a_run_queues_a_job_and_proposes_nothing_yet(cast):
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    job = _queued(cast, actor=cast.community_worker, area=casa.pk)
+    assert (job.kind, job.actor, job.network) == (MATCHING_JOB_KIND, cast.community_worker, cast.network)
+    assert job.result == {"filters": {"area": casa.pk}} and (job.processed, job.total) == (0, 0)
+    assert not MatchingRun.objects.exists() and not Match.objects.exists()
+    assert AuditEvent.objects.filter(object_type="core.job", object_id=str(job.pk)).exists()
+
+
+def test_the_queued_run_reaches_the_worker_on_commit(cast, django_capture_on_commit_callbacks):
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = svc.start_matching(actor=cast.coordinator, network=cast.network)
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    # the tests' tasks backend runs the task at once, as the worker would
+    assert job.status == Job.Status.SUCCEEDED and job.task_result_id
+    assert MatchingRun.objects.get().pk == job.result["run"]
+
+
+def test_the_job_reports_each_phase_and_ends_with_the_run_in_its_actor_s_language(cast, monkeypatch):
+    cast.coordinator.preferred_language = "en"
+    cast.coordinator.save()
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    need(cast, casa, point=CREMA)  # beyond the offer's reach
+    job = _queued(cast)
+    seen = []
+
+    def watch(phase_of):
+        def wrapped(*args, **kwargs):
+            row = Job.objects.get(pk=job.pk)
+            seen.append((row.status, row.result.get("phase"), row.processed, row.total))
+            return phase_of(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(svc, "open_offers_with_room", watch(svc.open_offers_with_room))
+    monkeypatch.setattr(svc, "match", watch(svc.match))
+    monkeypatch.setattr(svc, "_propose", watch(svc._propose))
+    job = _ran(job)
+    assert seen == [
+        (Job.Status.RUNNING, "reading", 0, 3),
+        (Job.Status.RUNNING, "solving", 1, 3),
+        (Job.Status.RUNNING, "writing", 2, 3),
+    ]
+    run = MatchingRun.objects.get()
+    assert job.status == Job.Status.SUCCEEDED and (job.processed, job.total) == (3, 3)
+    assert job.started_at and job.finished_at
+    assert job.result == {
+        "filters": {},
+        "run": run.pk,
+        "proposed": 1,
+        "needs": 2,
+        "offers": 1,
+        "compatible_pairs": 1,
+        "message": "1 match proposed from 2 needs and 1 offers",
+    }
+    assert run.started_by == cast.coordinator and Match.objects.get().run == run
+
+
+def test_the_result_is_written_in_italian_for_an_italian_actor(cast):
+    casa = area(cast)
+    offer(cast, [casa], capacity=2)
+    need(cast, casa)
+    need(cast, casa)
+    job = _ran(_queued(cast))  # the coordinator's language is Italian, the site's default
+    assert job.result["message"] == "2 abbinamenti proposti su 2 bisogni e 1 offerte"
+
+
+def test_a_job_runs_once(cast):
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    job = _ran(_queued(cast))
+    again = _ran(job)  # a retried task, or a second worker
+    assert again.status == Job.Status.SUCCEEDED and MatchingRun.objects.count() == 1
+
+
+def test_the_job_runs_with_its_filters_and_sees_what_its_actor_sees(cast):
+    casa, lavoro = area(cast, "casa"), area(cast, "lavoro")
+    offer(cast, [casa, lavoro], capacity=3)
+    in_casa = need(cast, casa)
+    need(cast, lavoro)
+    need(cast, casa, privacy_level=PrivacyLevel.CASE_TEAM)  # not the community worker's to see
+    job = _ran(_queued(cast, actor=cast.community_worker, area=casa.pk))
+    assert job.result["needs"] == 1 and job.result["filters"] == {"area": casa.pk}
+    assert MatchingRun.objects.get().filters == {"area": casa.pk}
+    assert list(Match.objects.values_list("need_id", flat=True)) == [in_casa.pk]
+
+
+def test_an_engine_that_fails_fails_the_job_readably_and_proposes_nothing(cast, monkeypatch):
+    cast.coordinator.preferred_language = "en"
+    cast.coordinator.save()
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    job = _queued(cast)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(svc, "match", broken)
+    job = _ran(job)
+    assert job.status == Job.Status.FAILED and job.finished_at
+    assert job.result == {
+        "filters": {},
+        "error": "The run stopped because of an unexpected error (RuntimeError). Nothing was changed.",
+    }
+    assert (job.processed, job.total) == (1, 3)  # it stopped while solving
+    assert not MatchingRun.objects.exists() and not Match.objects.exists()
+
+
+def test_a_failure_while_writing_leaves_no_half_set_of_proposals(cast, monkeypatch):
+    casa = area(cast)
+    offer(cast, [casa], capacity=3)
+    for _ in range(3):
+        need(cast, casa)
+    job = _queued(cast)
+    written = []
+
+    def append_then_fail(events):
+        written.append(Match.objects.count())  # the proposals are in, not yet their audit
+        raise RuntimeError("disk full")
+
+    original = svc.append
+    monkeypatch.setattr(
+        svc, "append", lambda events: append_then_fail(events) if len(events) == 3 else original(events)
+    )
+    job = _ran(job)
+    assert written == [3]
+    assert job.status == Job.Status.FAILED and "RuntimeError" in job.result["error"]
+    assert not Match.objects.exists() and not MatchEvent.objects.exists() and not MatchingRun.objects.exists()
+
+
+def test_an_area_gone_since_the_run_was_queued_fails_the_job_with_the_reason(cast):
+    cast.coordinator.preferred_language = "en"
+    cast.coordinator.save()
+    gone = area(cast, "temporanea")
+    job = _queued(cast, area=gone.pk)
+    gone.delete()
+    job = _ran(job)
+    assert job.status == Job.Status.FAILED
+    assert job.result["error"] == "Choose an area of this network."
+    assert not MatchingRun.objects.exists()
+
+
+def test_an_actor_no_longer_allowed_fails_the_job(cast):
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    job = Job.objects.create(network=cast.network, kind=MATCHING_JOB_KIND, actor=cast.citizen, result={"filters": {}})
+    job = _ran(job)
+    assert job.status == Job.Status.FAILED
+    assert job.result["error"] == "Non hai più il permesso di avviare l'abbinamento."
+    assert not Match.objects.exists()
+
+
+def test_a_second_run_is_refused_while_one_is_queued_or_running(cast):
+    casa = area(cast)
+    offer(cast, [casa])
+    need(cast, casa)
+    first = _queued(cast)
+    with pytest.raises(ValidationError) as exc:
+        svc.start_matching(actor=cast.community_worker, network=cast.network)
+    assert exc.value.code == "busy"
+    assert exc.value.messages == ["A matching run is already under way: wait for it to finish."]
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.RUNNING)
+    with pytest.raises(ValidationError):
+        svc.start_matching(actor=cast.coordinator, network=cast.network)
+    assert Job.objects.filter(kind=MATCHING_JOB_KIND).count() == 1
+    # another network's run does not hold this one up, and once the run is over a new one starts
+    Job.objects.create(network=cast.other_network, kind=MATCHING_JOB_KIND, actor=cast.outsider)
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.QUEUED)
+    _ran(first)
+    assert _queued(cast).pk != first.pk
+
+
+def test_a_failed_run_does_not_hold_up_the_next(cast):
+    first = _queued(cast)
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.FAILED)
+    assert _queued(cast).pk != first.pk
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [({"municipality": 999999}, "municipality"), ({"area": 999999}, "area"), ({"area": "casa"}, "area")],
+)
+def test_bad_filters_are_refused_before_anything_is_queued(cast, filters, field):
+    with pytest.raises(ValidationError) as exc:
+        svc.start_matching(actor=cast.coordinator, network=cast.network, filters=filters)
+    assert field in exc.value.error_dict
+    assert not Job.objects.exists()
+
+
+def test_an_area_of_another_network_is_refused(cast):
+    foreign = NeedAreaFactory(network=cast.other_network, code="altrove")
+    with pytest.raises(ValidationError) as exc:
+        svc.start_matching(actor=cast.coordinator, network=cast.network, filters={"area": foreign.pk})
+    assert [e.message for e in exc.value.error_dict["area"]] == ["Choose an area of this network."]
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["partner_staff", "citizen", "evaluator", "funder", "outsider"])
+def test_only_operators_queue_a_run(cast, persona):
+    with pytest.raises(PermissionDenied):
+        svc.start_matching(actor=getattr(cast, persona), network=cast.network)
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "case_manager", "community_worker", "district_case_manager"])
+def test_every_operator_queues_a_run(cast, persona):
+    assert _queued(cast, actor=getattr(cast, persona)).actor == getattr(cast, persona)
 
 
 # --- by hand ----------------------------------------------------------------------------------------------

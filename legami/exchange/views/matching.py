@@ -1,6 +1,9 @@
-"""Pages of matching: run the engine, the list of matches, one match with its answers, a side's own proposals."""
+"""Pages of matching: run the engine (queued, with a page that follows it), the list of matches, one match with its
+answers, a side's own proposals."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,22 +29,27 @@ from legami.exchange.forms.matching import (
 from legami.exchange.models import Match, MatchStatus, Offer
 from legami.exchange.selectors.matching import (
     get_match_for_user,
+    get_matching_job_for_user,
     get_run_for_user,
+    job_filter_names,
+    job_run,
     match_history,
     matches_for_user,
+    matching_jobs_under_way,
     matching_runs,
     my_matches,
 )
 from legami.exchange.services.matching import (
+    PHASES,
     Side,
     accept_match,
     cancel_match,
     complete_match,
     decline_match,
     match_by_hand,
-    run_matching,
     sides_of,
     start_match,
+    start_matching,
 )
 from legami.needs.models import Need
 from legami.needs.timewindows import format_time_windows, windows_from_json
@@ -51,29 +59,56 @@ from legami.network.models import Network
 @require_http_methods(["GET", "POST"])
 @network_view(MANAGE_MATCHES)
 def matching(request: HttpRequest, network: Network) -> HttpResponse:
-    """Run the engine over the open needs and offers (optionally one area or Comune); the latest runs."""
-    form = RunMatchingForm(request.POST or None, network=network)
+    """Queue a run of the engine over the open needs and offers (optionally one area or Comune); the latest runs."""
+    # Bound on every POST, even one without fields (no filter: the whole network).
+    form = RunMatchingForm(request.POST if request.method == "POST" else None, network=network)
     if request.method == "POST" and form.is_valid():
         filters = {name: value for name, value in form.cleaned_data.items() if value}
         try:
-            run = run_matching(actor=request.user, network=network, filters=filters)
+            job = start_matching(actor=request.user, network=network, filters=filters)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(count)d matches proposed.") % {"count": run.proposed}
-                if run.proposed
-                else _("No new match: no open need fits an open offer with room."),
-            )
-            return redirect("exchange:run_detail", network.slug, run.pk)
+            messages.success(request, _("The matching has started."))
+            return redirect("exchange:matching_job", network.slug, job.pk)
+    return render(
+        request,
+        "exchange/matching/run.html",
+        _matching_context(request, network, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+def _matching_context(request: HttpRequest, network: Network, **forms: Any) -> dict:
+    return {
+        "nav": "matching",
+        "form": RunMatchingForm(network=network),
+        "by_hand": MatchByHandForm(),
+        "runs": matching_runs(request.user, network),
+        "under_way": matching_jobs_under_way(request.user, network),
+    } | forms
+
+
+@require_GET
+@network_view(MANAGE_MATCHES)
+def matching_job(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
+    """A queued run of the engine: its progress, then what it proposed (a link to the run) or why it failed; HTMX
+    polls it every second for just the status fragment."""
+    job = get_matching_job_for_user(request.user, network, pk)
+    result = job.result or {}
     context = {
         "nav": "matching",
-        "form": form,
-        "runs": matching_runs(request.user, network),
-        "by_hand": MatchByHandForm(),
+        "job": job,
+        "result": result,
+        "phase": result.get("phase", "") if job.status == job.Status.RUNNING else "",
+        "phases": len(PHASES),
+        "filter_names": job_filter_names(job),
+        "run": job_run(job),
     }
-    return render(request, "exchange/matching/run.html", context, status=400 if form.errors else 200)
+    template = "exchange/matching/job.html"
+    if getattr(request, "htmx", False):
+        return render(request, f"{template}#job-status", context)
+    return render(request, template, context)
 
 
 @require_GET
@@ -124,13 +159,7 @@ def match_create(request: HttpRequest, network: Network) -> HttpResponse:
             else:
                 messages.success(request, _("The match has been proposed to both sides."))
                 return redirect("exchange:match_detail", network.slug, created.pk)
-    context = {
-        "nav": "matching",
-        "form": RunMatchingForm(network=network),
-        "runs": matching_runs(request.user, network),
-        "by_hand": form,
-    }
-    return render(request, "exchange/matching/run.html", context, status=400)
+    return render(request, "exchange/matching/run.html", _matching_context(request, network, by_hand=form), status=400)
 
 
 @require_GET
