@@ -114,6 +114,7 @@ def populate_activities(
                     starts_at=starts,
                     ends_at=rome_datetime(day, activity.end_time),
                     status=SessionStatus.HELD if held else SessionStatus.SCHEDULED,
+                    weekday=day.weekday(),
                 )
             )
     first = seeded[0]
@@ -122,6 +123,7 @@ def populate_activities(
         activity=first,
         starts_at=rome_datetime(today, datetime.time(0, 5)),
         ends_at=rome_datetime(today, datetime.time(23, 55)),
+        weekday=today.weekday(),
     )
     sessions.append(roll_call)
     with transaction.atomic():

@@ -58,6 +58,9 @@ def calendar_sessions(
     moment = now or timezone.now()
     sessions = Session.objects.filter(
         network=network,
+        # A session lies within one day (a day, a start and an end time): this bound lets the (network, starts_at)
+        # index skip the past sessions instead of reading them all to test their end.
+        starts_at__gte=moment - datetime.timedelta(days=1),
         ends_at__gte=moment,
         status__in=(SessionStatus.SCHEDULED, SessionStatus.CANCELLED),
         activity__status=ActivityStatus.PUBLISHED,
@@ -73,8 +76,7 @@ def calendar_sessions(
     if filters.kind:
         sessions = sessions.filter(activity__kind=filters.kind)
     if filters.day is not None:
-        # Django's week_day counts from Sunday (1) in the current time zone (Rome); ours from Monday (0).
-        sessions = sessions.filter(starts_at__week_day=(filters.day + 1) % 7 + 1)
+        sessions = sessions.filter(weekday=filters.day)
     return sessions.select_related("activity", "activity__place", "activity__place__municipality").order_by(
         "starts_at", "pk"
     )

@@ -30,6 +30,7 @@ from legami.activities.models import (
     Session,
     SessionStatus,
     Weekday,
+    local_weekday,
 )
 from legami.activities.permissions import organizer_scope, require_for
 from legami.activities.services.common import mail_enrollments, rome_datetime
@@ -421,13 +422,21 @@ def sync_sessions(activity: Activity, *, now: datetime.datetime | None = None) -
             removed.append(session.pk)
         elif (session.starts_at, session.ends_at) != wanted[slot]:
             session.starts_at, session.ends_at = wanted[slot]
+            session.weekday = local_weekday(session.starts_at)
             moved.append(session)
     if removed:
         Session.objects.filter(pk__in=removed).delete()
     if moved:
-        Session.objects.bulk_update(moved, ["starts_at", "ends_at"])
+        Session.objects.bulk_update(moved, ["starts_at", "ends_at", "weekday"])
     new = [
-        Session(network_id=activity.network_id, activity=activity, slot=day, starts_at=starts, ends_at=ends)
+        Session(
+            network_id=activity.network_id,
+            activity=activity,
+            slot=day,
+            starts_at=starts,
+            ends_at=ends,
+            weekday=local_weekday(starts),
+        )
         for day, (starts, ends) in wanted.items()
         if day not in existing
     ]

@@ -166,6 +166,27 @@ def test_a_new_schedule_keeps_the_sessions_moved_or_cancelled_by_hand(cast, plac
     # A change of the times alone moves the untouched sessions and keeps their days.
     services.update_activity(actor=cast.coordinator, activity=activity, data={"start_time": "15:00"})
     assert {timezone.localtime(s.starts_at).time() for s in others.all()} == {datetime.time(15, 0)}
+    # Every way a session was written kept its day of the week (the calendar's "day" filter reads it).
+    for session in activity.sessions.all():
+        assert session.weekday == timezone.localtime(session.starts_at).weekday(), session
+    assert moved.weekday == (sessions[0].slot + datetime.timedelta(days=1)).weekday()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_weekday_migration_fills_the_existing_sessions():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    network = f.NetworkFactory()
+    activity = make_activity(network=network, organizer=f.OrganizationFactory(network=network))
+    expected = {s.pk: timezone.localtime(s.starts_at).weekday() for s in activity.sessions.all()}
+    assert len(set(expected.values())) > 1
+    executor = MigrationExecutor(connection)
+    executor.migrate([("activities", "0002_volunteer_shift_transfer")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert dict(Session.objects.filter(activity=activity).values_list("pk", "weekday")) == expected
 
 
 def test_a_session_with_a_roll_call_is_kept_by_a_new_schedule(cast, place):
