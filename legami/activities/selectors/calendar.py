@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,33 @@ def calendar_sessions(
     return sessions.select_related("activity", "activity__place", "activity__place__municipality").order_by(
         "starts_at", "pk"
     )
+
+
+def feed_sessions(network: Network, filters: CalendarFilters) -> list[Session]:
+    """The feed's sessions: the calendar's, from the first coming one to FEED_HORIZON after it, at most FEED_LIMIT."""
+    sessions = calendar_sessions(network, filters)
+    first = sessions.values_list("starts_at", flat=True).first()
+    if first is not None:
+        sessions = sessions.filter(starts_at__lte=first + FEED_HORIZON)
+    return list(sessions[:FEED_LIMIT])
+
+
+def feed_version(network: Network, filters: CalendarFilters, *, base: str = "") -> str:
+    """A fingerprint of what the feed would hold now (its sessions with their times and status, and when each, its
+    activity and its place last changed; the site's address `base` its links start with): the feed's ETag, so
+    that a calendar asking again for an unchanged feed gets a 304 without the feed being written. One narrow
+    query."""
+    sessions = calendar_sessions(network, filters).select_related(None)
+    first = sessions.values_list("starts_at", flat=True).first()
+    if first is not None:
+        sessions = sessions.filter(starts_at__lte=first + FEED_HORIZON)
+    rows = sessions.values_list(
+        "pk", "starts_at", "ends_at", "status", "updated_at", "activity__updated_at", "activity__place__updated_at"
+    )[:FEED_LIMIT]
+    digest = hashlib.sha256(f"{network.name}\n{base}".encode())
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:32]
 
 
 def calendar_comuni(network: Network) -> list[Municipality]:

@@ -15,6 +15,7 @@ from legami.activities.models import (
     Attendance,
     Enrollment,
     EnrollmentStatus,
+    Session,
     SessionStatus,
     VolunteerShift,
 )
@@ -115,6 +116,29 @@ def test_the_feed_is_icalendar_with_the_same_filters(cast, activity, login):
         "SUMMARY:Doposcuola al Po"
         not in login(None).get(url("calendar_feed", cast), {"kind": "sport"}).content.decode()
     )
+
+
+def test_an_unchanged_feed_answers_304_and_a_change_gives_a_new_etag(
+    cast, activity, login, django_assert_max_num_queries
+):
+    client = login(None)
+    first = client.get(url("calendar_feed", cast))
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    with django_assert_max_num_queries(6):  # no feed is written: the network, the fingerprint
+        again = client.get(url("calendar_feed", cast), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    # another filter, another feed
+    assert client.get(url("calendar_feed", cast), {"kind": "sport"})["ETag"] != etag
+    # the activity renamed: its events change, so does the tag
+    Activity.objects.filter(pk=activity.pk).update(title="Doposcuola sul Po", updated_at=timezone.now())
+    changed = client.get(url("calendar_feed", cast), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "Doposcuola sul Po" in changed.content.decode()
+    assert changed["ETag"] != etag
+    # a coming session moved by a bulk write (no updated_at): the tag follows its times
+    session = activity.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+    Session.objects.filter(pk=session.pk).update(ends_at=session.ends_at + datetime.timedelta(minutes=30))
+    assert client.get(url("calendar_feed", cast))["ETag"] != changed["ETag"]
 
 
 def test_a_draft_does_not_exist_for_the_public(cast, login):

@@ -7,17 +7,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from legami.activities.forms.activities import CalendarFilterForm
 from legami.activities.models import Session
 from legami.activities.selectors.calendar import (
-    FEED_HORIZON,
-    FEED_LIMIT,
     CalendarFilters,
     calendar_comuni,
     calendar_sessions,
+    feed_sessions,
+    feed_version,
     sessions_calendar,
 )
 from legami.core.decorators import network_view
@@ -53,18 +54,20 @@ def calendar(request: HttpRequest, network: Network) -> HttpResponse:
 @require_GET
 @network_view()
 def calendar_feed(request: HttpRequest, network: Network) -> HttpResponse:
-    """The calendar's coming sessions (up to four months ahead) as iCalendar, with the page's filters."""
+    """The calendar's coming sessions (up to four months ahead) as iCalendar, with the page's filters. Calendar
+    apps ask for it again and again: an unchanged feed answers 304 to their If-None-Match."""
     filters = CalendarFilters.from_query(request.GET)
-    sessions = calendar_sessions(network, filters)
-    first = sessions.first()
-    if first is not None:
-        sessions = sessions.filter(starts_at__lte=first.starts_at + FEED_HORIZON)
     base = site_base_url(request)
+    etag = f'"{feed_version(network, filters, base=base)}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
 
     def link(session: Session) -> str:
         return base + reverse("activities:activity_detail", args=[network.slug, session.activity_id])
 
-    body = sessions_calendar(list(sessions[:FEED_LIMIT]), name=network.name, link=link)
+    body = sessions_calendar(feed_sessions(network, filters), name=network.name, link=link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{network.slug}-attivita.ics"'
+    response["ETag"] = etag
     return response
