@@ -39,7 +39,7 @@ from legami.exchange.services import matching
 from legami.exchange.services.offers import record_offer, submit_public_offer
 from legami.exchange.services.timebank import confirm_transfer, open_account, propose_from, reverse_transfer
 from legami.exchange.tests.factories_offers import area, need, offer, proposed
-from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, next_weekday
+from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, at, next_weekday
 from legami.exchange.tests.factories_timebank import citizen_account, credit
 from legami.needs.models import NeedStatus
 from legami.network.models import Person
@@ -160,7 +160,11 @@ def _world(cast):
     )
     booking_services.cancel_booking(actor=cast.citizen, booking=w.weekly.bookings[-1], note="MkCancelNote")
     w.strangers_booking = BookingFactory(
-        space=w.space, booked_by=cast.community_worker, title="MkStrangerBooking", contact_name="MkStrangerContact"
+        space=w.space,
+        starts_at=at(next_weekday(TUESDAY), 19),  # another hour (PostgreSQL refuses an overlap)
+        booked_by=cast.community_worker,
+        title="MkStrangerBooking",
+        contact_name="MkStrangerContact",
     )
     return w
 
