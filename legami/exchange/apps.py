@@ -13,6 +13,7 @@ class ExchangeConfig(AppConfig):
         from legami.core.roles import register_capabilities
         from legami.exchange import capabilities
         from legami.exchange.panels import public_home_panels
+        from legami.exchange.personal_data import register_personal_data
         from legami.exchange.services.imports import OFFERS_IMPORT
         from legami.exchange.territory_uses import register_territory_uses
 
@@ -20,3 +21,4 @@ class ExchangeConfig(AppConfig):
         register(OFFERS_IMPORT)
         PUBLIC_HOME.register(public_home_panels)
         register_territory_uses()
+        register_personal_data()

@@ -591,6 +591,9 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
 
     signer = m.fill(f.UserFactory(), "accounts.User", ["full_name"])
     f.MembershipFactory(network=network, user=signer, role=Role.PARTNER_STAFF, organization=cast.organization)
+    # They are also the named manager of the matrix's space: its page names them to who sees the members only.
+    objects["exchange_space"].manager = signer
+    objects["exchange_space"].save(update_fields=["manager"])
     signed_round = RoundFactory(
         network=network,
         public_body=objects["codesign_round"].public_body,

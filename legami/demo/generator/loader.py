@@ -205,6 +205,7 @@ class _Loader:
                 network,
                 coordinator=coordinator,
                 partner_staff=users["cooperativa@legami.demo"],
+                worker=users[COMMUNITY_WORKER_EMAIL],
                 citizen=users[data.CITIZEN_EMAIL],
                 created=created,
             ),

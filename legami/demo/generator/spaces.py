@@ -1,5 +1,6 @@
 """The demo's shared spaces and bookings, through the services: rooms of the community houses of Cremona and Crema,
-a family's birthday waiting for approval, a partner's weekly course, a confirmed public event."""
+each with its manager (the cooperative's staff in Cremona, the community worker in Crema), a family's birthday
+waiting for approval, a partner's weekly course, a confirmed public event."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.utils import timezone
 
 from legami.exchange.models import Space
 from legami.exchange.services.bookings import confirm_booking, request_booking, request_weekly_booking
-from legami.exchange.services.spaces import create_space
+from legami.exchange.services.spaces import create_space, update_space
 from legami.network.models import Organization
 from legami.territory.models import Place
 
-# (Comune, place, space, capacity, opening hours, approval, step-free, public, managing organisation, rules)
+# (Comune, place, space, capacity, opening hours, approval, step-free, public, managing organisation, rules, manager:
+# "partner" the cooperative's staff, "worker" the community worker)
 SPACES = (
     (
         "Cremona",
@@ -28,6 +30,7 @@ SPACES = (
         True,
         "Cooperativa sociale Trama Solidale",
         "Lasciare la sala in ordine e chiudere le finestre. Niente musica dopo le 22.",
+        "partner",
     ),
     (
         "Cremona",
@@ -40,6 +43,7 @@ SPACES = (
         False,
         "Cooperativa sociale Trama Solidale",
         "Portare i propri alimenti; lavare e riporre le stoviglie.",
+        "partner",
     ),
     (
         "Crema",
@@ -52,6 +56,7 @@ SPACES = (
         True,
         "Cooperativa sociale Rete del Serio",
         "La chiave si ritira allo sportello della casa di quartiere.",
+        "worker",
     ),
     (
         "Crema",
@@ -64,6 +69,7 @@ SPACES = (
         False,
         "Cooperativa sociale Rete del Serio",
         "Solo attività all'aperto; i bagni sono quelli dell'oratorio.",
+        "worker",
     ),
 )
 
@@ -73,16 +79,23 @@ def _weekday_from_today(weekday: int, weeks: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def ensure_spaces(network, *, coordinator, partner_staff, citizen, created: Counter) -> None:
-    """The demo spaces, matched on (place, name), and their bookings once."""
+def ensure_spaces(network, *, coordinator, partner_staff, worker, citizen, created: Counter) -> None:
+    """The demo spaces, matched on (place, name), each with its manager, and their bookings once."""
     places = {
         (p.municipality.name, p.name): p for p in Place.objects.filter(network=network).select_related("municipality")
     }
     organizations = {o.name: o for o in Organization.objects.filter(network=network)}
-    existing = set(Space.objects.filter(network=network).values_list("place__name", "name"))
+    managers = {"partner": partner_staff, "worker": worker}
+    existing = {(s.place.name, s.name): s for s in Space.objects.filter(network=network).select_related("place")}
     made: dict[str, Any] = {}
-    for comune, place, name, capacity, hours, approval, step_free, public, manager, rules in SPACES:
-        if (place, name) in existing or (comune, place) not in places or manager not in organizations:
+    for comune, place, name, capacity, hours, approval, step_free, public, manager, rules, person in SPACES:
+        if (place, name) in existing:
+            space = existing[(place, name)]
+            if space.manager_id is None and managers[person] is not None:
+                # A demo made before spaces had a manager: name one now.
+                update_space(actor=coordinator, space=space, data={"manager": managers[person]})
+            continue
+        if (comune, place) not in places or manager not in organizations:
             continue
         made[name] = create_space(
             actor=coordinator,
@@ -94,6 +107,7 @@ def ensure_spaces(network, *, coordinator, partner_staff, citizen, created: Coun
                 "opening_hours": hours,
                 "rules": rules,
                 "manager_organization": organizations[manager],
+                "manager": managers[person],
                 "approval_required": approval,
                 "step_free": step_free,
                 "is_public": public,

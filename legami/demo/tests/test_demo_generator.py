@@ -98,6 +98,11 @@ def test_small_demo_is_created_through_the_services(province):
 
     spaces = Space.objects.filter(network=network)
     assert set(spaces.values_list("place__municipality__name", flat=True)) == {"Cremona", "Crema"}
+    # Each space has its manager: the cooperative's staff in Cremona, the community worker in Crema.
+    assert set(spaces.values_list("place__municipality__name", "manager__email")) == {
+        ("Cremona", "cooperativa@legami.demo"),
+        ("Crema", "operatore.comunita@legami.demo"),
+    }
     assert Booking.objects.filter(network=network, status="requested").exists()
     assert Booking.objects.filter(network=network, series__isnull=False).count() >= 8
 

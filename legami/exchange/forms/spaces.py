@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import PlainSelect
 from legami.exchange.models import Space
-from legami.exchange.selectors.spaces import opening_hours_text, space_municipalities
+from legami.exchange.selectors.spaces import opening_hours_text, space_manager_candidates, space_municipalities
+from legami.exchange.services.spaces import MANAGER_NOT_A_MEMBER
 from legami.network.models import Organization
 from legami.territory.models import Place
 
@@ -46,6 +48,15 @@ class SpaceForm(forms.Form):
     manager_organization = forms.ModelChoiceField(
         label=_("Managing organisation"), queryset=Organization.objects.none(), widget=PlainSelect
     )
+    manager = forms.ModelChoiceField(
+        label=_("Manager"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody in particular"),
+        widget=PlainSelect,
+        help_text=_("A member of the network who confirms the space's bookings, with the managing organisation."),
+        error_messages={"invalid_choice": MANAGER_NOT_A_MEMBER},
+    )
     approval_required = forms.BooleanField(label=_("Bookings need approval"), required=False, initial=True)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
     is_public = forms.BooleanField(
@@ -55,8 +66,19 @@ class SpaceForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Bookable"), required=False, initial=True)
 
-    def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, network: Any, space: Space | None = None, names_manager: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not names_manager:
+            # Partner staff manage their organisation's spaces; who else manages one is the coordinators' choice.
+            del self.fields["manager"]
+        managers = space_manager_candidates(network)
+        if space is not None and space.manager_id is not None:
+            # The manager on file stays a choice (the service keeps it valid), even if no longer a member.
+            managers = managers | managers.model._default_manager.filter(pk=space.manager_id)
+        if "manager" in self.fields:
+            cast(forms.ModelChoiceField, self.fields["manager"]).queryset = managers
         cast(forms.ModelChoiceField, self.fields["place"]).queryset = (
             Place.objects.filter(network=network).select_related("municipality").order_by("municipality__name", "name")
         )

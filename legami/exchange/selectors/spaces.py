@@ -10,11 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from legami.core.permissions import can, capability_grants
-from legami.core.roles import Role
+from legami.core.roles import Role, registry
 from legami.exchange.capabilities import BOOK_SPACES, MANAGE_SPACES, SPACE_USAGE, VIEW_BOOKINGS
 from legami.exchange.models import HOLDING_BOOKING_STATES, Booking, BookingStatus, Space
 from legami.needs.timewindows import format_time_windows, windows_from_json
@@ -36,6 +37,17 @@ def manages(user: Any, space: Space) -> bool:
     if not held:
         return False
     return space.manager_id == user.pk or any(g.organization_id == space.manager_organization_id for g in held)
+
+
+def space_manager_candidates(network: Any) -> QuerySet:
+    """The users who may be named a space's manager: the network's active members with a role that manages spaces
+    (coordinators, community workers, partner staff), by name."""
+    from legami.network.models import Membership
+
+    members = Membership.objects.filter(
+        network=network, is_active=True, role__in=list(registry.roles_for(MANAGE_SPACES))
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=members, is_active=True).order_by("full_name", "email", "pk")
 
 
 def managed_organization_ids(user: Any, network: Any) -> set[int] | None:

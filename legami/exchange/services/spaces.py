@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
@@ -17,7 +18,7 @@ from legami.core.permissions import require
 from legami.core.validation import max_length_of
 from legami.exchange.capabilities import MANAGE_SPACES
 from legami.exchange.models import Space
-from legami.exchange.selectors.spaces import managed_organization_ids, manages
+from legami.exchange.selectors.spaces import managed_organization_ids, manages, space_manager_candidates
 from legami.needs.timewindows import TimeWindowError, parse_time_windows, windows_from_json, windows_to_json
 from legami.network.models import Organization
 from legami.territory.models import Place
@@ -30,6 +31,7 @@ SPACE_FIELDS = (
     "opening_hours",
     "rules",
     "manager_organization",
+    "manager",
     "approval_required",
     "step_free",
     "is_public",
@@ -57,7 +59,8 @@ class OpeningHours(inputs.Field):
 def _organisation_managed_by_actor(ctx: inputs.Context) -> None:
     """Partner staff add and edit spaces of their own organisation only."""
     organization = ctx.value("manager_organization")
-    if organization is None or not ctx.ok("manager_organization"):
+    # The organisation on file stays: a manager named from another organisation edits the space too.
+    if organization is None or not ctx.ok("manager_organization") or not ctx.changed("manager_organization"):
         return
     allowed = managed_organization_ids(ctx.actor, ctx.network)
     if allowed is not None and organization.pk not in allowed:
@@ -67,6 +70,21 @@ def _organisation_managed_by_actor(ctx: inputs.Context) -> None:
             "not_your_organisation",
         )
 
+
+def _manager_named_by_network_managers(ctx: inputs.Context) -> None:
+    """Only who manages every space of the network (coordinators, community workers) names a space's manager."""
+    if not ctx.given("manager"):
+        return
+    chosen = ctx.value("manager")
+    if getattr(chosen, "pk", None) == getattr(ctx.instance, "manager_id", None):
+        return  # the manager on file, or none on a new space
+    if managed_organization_ids(ctx.actor, ctx.network) is not None:
+        ctx.add_error(
+            "manager", gettext("Only a coordinator or a community worker names a space's manager."), "not_allowed"
+        )
+
+
+MANAGER_NOT_A_MEMBER = _("Choose the manager among the network's coordinators, community workers and partner staff.")
 
 SPACE_INPUTS = inputs.Rules(
     {
@@ -93,12 +111,18 @@ SPACE_INPUTS = inputs.Rules(
                 "invalid_choice": _("Choose an organisation of the network."),
             },
         ),
+        # A person who confirms the space's bookings (the managing organisation's staff and the coordinators do too).
+        "manager": inputs.Lookup(
+            get_user_model(),
+            scope=lambda users, network: users.filter(pk__in=space_manager_candidates(network).values("pk")),
+            messages={"invalid_choice": MANAGER_NOT_A_MEMBER},
+        ),
         "approval_required": inputs.Boolean(default=True, empty=True),
         "step_free": inputs.Boolean(default=False, empty=False),
         "is_public": inputs.Boolean(default=False, empty=False),
         "is_active": inputs.Boolean(default=True, empty=True),
     },
-    checks=(_organisation_managed_by_actor,),
+    checks=(_organisation_managed_by_actor, _manager_named_by_network_managers),
 )
 
 

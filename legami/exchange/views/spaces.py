@@ -28,6 +28,7 @@ from legami.exchange.selectors import spaces as selectors
 from legami.exchange.selectors.calendars import space_calendar
 from legami.exchange.services import bookings as booking_services
 from legami.exchange.services import spaces as space_services
+from legami.network.capabilities import VIEW_MEMBERS
 from legami.network.models import Network
 
 NAV = "spaces"
@@ -59,7 +60,8 @@ def space_list(request: HttpRequest, network: Network) -> HttpResponse:
 @network_view(MANAGE_SPACES)
 def space_create(request: HttpRequest, network: Network) -> HttpResponse:
     """Add a bookable space."""
-    form = SpaceForm(request.POST or None, network=network)
+    names_manager = selectors.managed_organization_ids(request.user, network) is None
+    form = SpaceForm(request.POST or None, network=network, names_manager=names_manager)
     if request.method == "POST" and form.is_valid():
         try:
             space = space_services.create_space(actor=request.user, network=network, data=form.cleaned_data)
@@ -89,7 +91,13 @@ def space_update(request: HttpRequest, network: Network, pk: int) -> HttpRespons
     space = selectors.get_space_for(request.user, network, pk)
     if not selectors.manages(request.user, space):
         raise PermissionDenied
-    form = SpaceForm(request.POST or None, network=network, initial=SpaceForm.initial_for(space))
+    form = SpaceForm(
+        request.POST or None,
+        network=network,
+        space=space,
+        names_manager=selectors.managed_organization_ids(request.user, network) is None,
+        initial=SpaceForm.initial_for(space),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             space_services.update_space(actor=request.user, space=space, data=form.cleaned_data)
@@ -133,6 +141,9 @@ def space_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespons
         "next": monday + datetime.timedelta(days=7),
         "can_book": can(request.user, BOOK_SPACES, network) and space.is_active,
         "manages": manages,
+        # Who the manager is: for who sees the network's members, and the manager themself.
+        "show_manager": space.manager_id is not None
+        and (space.manager_id == request.user.pk or can(request.user, VIEW_MEMBERS, network)),
         "feed_url": feed if (space.is_public or manages) else "",
     }
     return render(request, "exchange/spaces/detail.html", context)

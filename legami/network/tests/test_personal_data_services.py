@@ -64,6 +64,22 @@ MARKERS = {
     "guardian_phone": "MkGuardianPhone",
     "shift_role": "MkShiftRole",
     "report_details": "MkReportDetails",
+    "offer_title": "MkOfferTitle",
+    "offer_description": "MkOfferDescription",
+    "offer_contact_name": "MkOfferContact",
+    "offer_contact_email": "mk-offer@example.org",
+    "offer_contact_phone": "MkOfferPhone",
+    "offer_accessibility_notes": "MkOfferAccess",
+    "offer_external_id": "MkOfferExternal",
+    "offer_event_note": "MkOfferEventNote",
+    "match_feedback": "MkMatchFeedback",
+    "match_event_note": "MkMatchEventNote",
+    "transfer_reason": "MkTransferReason",
+    "transfer_event_note": "MkTransferEventNote",
+    "booking_title": "MkBookingTitle",
+    "booking_contact_name": "MkBookingContact",
+    "booking_contact_phone": "MkBookingPhone",
+    "booking_event_note": "MkBookingEventNote",
 }
 SECTIONS = {
     "person",
@@ -77,6 +93,10 @@ SECTIONS = {
     "participation_contributions",
     "activities_enrollments",
     "activities_volunteering",
+    "exchange_offers",
+    "exchange_matches",
+    "timebank",
+    "space_bookings",
     AUDIT_SECTION,
 }
 
@@ -154,7 +174,64 @@ def _planted(cast):
     record_event(actor=cast.case_manager, action=AuditEvent.Action.READ, obj=need, data_class=DataClass.CASE)
     _plant_participation(cast, account)
     _plant_activities(cast, person)
+    _plant_exchange(cast, person, need, account)
     return person
+
+
+def _plant_exchange(cast, person, need, account):
+    """The person's offer, the match of their need (they completed it, with feedback), hours credited to their
+    account, and a space booked from their account."""
+    from legami.exchange.models import BookingEvent, Match, MatchEvent, OfferEvent
+    from legami.exchange.services.timebank import account_for, confirm_transfer, propose_transfer
+    from legami.exchange.tests.factories_offers import OfferFactory
+    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory
+
+    cremona = cast.municipalities[0]
+    offer = OfferFactory(
+        network=cast.network,
+        areas=[need.area],
+        person=person,
+        municipality=cremona,
+        title=MARKERS["offer_title"],
+        description=MARKERS["offer_description"],
+        contact_name=MARKERS["offer_contact_name"],
+        contact_email=MARKERS["offer_contact_email"],
+        contact_phone=MARKERS["offer_contact_phone"],
+        accessibility_notes=MARKERS["offer_accessibility_notes"],
+        external_id=MARKERS["offer_external_id"],
+    )
+    OfferEvent.objects.create(offer=offer, from_status="", to_status="open", note=MARKERS["offer_event_note"])
+    helper = OfferFactory(network=cast.network, areas=[need.area], municipality=cremona, title="Aiuto")
+    match = Match.objects.create(
+        network=cast.network,
+        need=need,
+        offer=helper,
+        status="completed",
+        need_rating=5,
+        feedback=MARKERS["match_feedback"],
+    )
+    MatchEvent.objects.create(
+        match=match, from_status="active", to_status="completed", actor=account, note=MARKERS["match_event_note"]
+    )
+    transfer = propose_transfer(
+        actor=cast.coordinator,
+        network=cast.network,
+        legs=[(account_for(network=cast.network), -90), (account_for(network=cast.network, person=person), 90)],
+        reason=MARKERS["transfer_reason"],
+    )
+    confirm_transfer(actor=cast.coordinator, transfer=transfer, note=MARKERS["transfer_event_note"])
+    space = SpaceFactory(network=cast.network, manager_organization=cast.organization)
+    booking = BookingFactory(
+        space=space,
+        booked_by=account,
+        title=MARKERS["booking_title"],
+        contact_name=MARKERS["booking_contact_name"],
+        contact_phone=MARKERS["booking_contact_phone"],
+        is_public_event=True,
+    )
+    BookingEvent.objects.create(
+        booking=booking, from_status="", to_status="confirmed", note=MARKERS["booking_event_note"]
+    )
 
 
 def _plant_activities(cast, person):
@@ -317,7 +394,60 @@ def _figures(cast):
         "map": repr(needs_figures(cast.coordinator, network, MapFilters())),
         "public_map": repr(needs_figures(None, network, MapFilters(), public=True)),
         "dashboard": dashboard_counts(cast.coordinator, network),
+        **_exchange_figures(network),
     }
+
+
+def _exchange_figures(network):
+    """What the exchange counts: offers by kind and status, matches by status and rating, the time bank's
+    balances and movements, and the hours each space is booked."""
+    from legami.exchange.models import Booking, Match, Movement, Offer, TimeAccount
+
+    return {
+        "offers": sorted(Offer.objects.filter(network=network).values_list("kind", "status", "municipality_id")),
+        "matches": sorted(Match.objects.filter(network=network).values_list("status", "need_rating", "offer_rating")),
+        "balances": sorted(TimeAccount.objects.filter(network=network).values_list("pk", "balance_minutes")),
+        "movements": sorted(Movement.objects.filter(network=network).values_list("account_id", "minutes", "posted_at")),
+        "booked": sorted(
+            Booking.objects.filter(network=network).values_list("space_id", "starts_at", "ends_at", "status", "people")
+        ),
+    }
+
+
+def _exchange_dump():
+    """What the exchange stores that may name someone, decrypted."""
+    from legami.exchange.models import (
+        Booking,
+        BookingEvent,
+        Match,
+        MatchEvent,
+        Offer,
+        OfferEvent,
+        Transfer,
+        TransferEvent,
+    )
+
+    return [
+        [
+            (
+                o.title,
+                o.description,
+                o.contact_name,
+                o.contact_email,
+                o.contact_phone,
+                o.accessibility_notes,
+                o.external_id,
+            )
+            for o in Offer.objects.all()
+        ],
+        [m.feedback for m in Match.objects.all()],
+        list(Transfer.objects.values_list("reason", flat=True)),
+        [(b.title, b.contact_name, b.contact_phone) for b in Booking.objects.all()],
+        [
+            list(model.objects.values_list("note", flat=True))
+            for model in (OfferEvent, MatchEvent, TransferEvent, BookingEvent)
+        ],
+    ]
 
 
 def _raw(model, column, pk):
@@ -388,6 +518,7 @@ def test_anonymisation_removes_every_marker_encrypted_fields_included(cast):
             [(r.contact_name, r.contact_email, r.respondent_id) for r in SurveyResponse.objects.all()],
             list(Answer.objects.values()),
             list(AuditEvent.objects.values("object_repr", "before", "after", "note")),
+            *_exchange_dump(),
         ],
         default=str,
     )
@@ -491,6 +622,13 @@ def _age(person, months_ago):
 
     Enrollment.objects.filter(person=person).update(updated_at=moment)
     VolunteerShift.objects.filter(person=person).update(updated_at=moment)
+    from legami.exchange.models import Booking, Match, Offer, TimeAccount, Transfer
+
+    Offer.objects.filter(person=person).update(updated_at=moment)
+    Match.objects.filter(need__person=person).update(updated_at=moment)
+    TimeAccount.objects.filter(person=person).update(updated_at=moment)
+    Transfer.objects.filter(legs__account__person=person).update(updated_at=moment)
+    Booking.objects.filter(booked_by_id=person.user_id).update(updated_at=moment)
 
 
 def _due(cast):
@@ -689,9 +827,31 @@ def test_the_export_runs_the_same_number_of_queries_however_much_a_person_has(ca
         NeedEvent.objects.create(need=need, from_status="", to_status="new")
         f.TieFactory(network=cast.network, source_person=person)
         f.ConsentFactory(person=person, processing=f.ProcessingFactory(network=cast.network))
+        _more_exchange(cast, person, need)
     with CaptureQueriesContext(conn) as many:
         export_person_data(actor=cast.privacy_officer, person=Person.objects.get(pk=person.pk))
     assert len(many) == len(few), "\n".join(q["sql"][:150] for q in many.captured_queries)
+
+
+def _more_exchange(cast, person, need):
+    """One more offer (with history), match, transfer and booking of the person."""
+    from legami.exchange.models import Match, MatchEvent, OfferEvent
+    from legami.exchange.services.timebank import account_for, propose_transfer
+    from legami.exchange.tests.factories_offers import OfferFactory
+    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory
+
+    made = OfferFactory(network=cast.network, areas=[need.area], person=person, municipality=need.municipality)
+    OfferEvent.objects.create(offer=made, from_status="", to_status="open")
+    match = Match.objects.create(network=cast.network, need=need, offer=made, status="completed")
+    MatchEvent.objects.create(match=match, from_status="active", to_status="completed")
+    propose_transfer(
+        actor=cast.coordinator,
+        network=cast.network,
+        legs=[(account_for(network=cast.network), -30), (account_for(network=cast.network, person=person), 30)],
+        reason="Ancora",
+        confirm=True,
+    )
+    BookingFactory(space=SpaceFactory(network=cast.network), booked_by_id=person.user_id)
 
 
 def test_define_processing_reads_the_retention_in_months(cast):
