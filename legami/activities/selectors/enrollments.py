@@ -15,7 +15,9 @@ from legami.activities.capabilities import MANAGE_ACTIVITIES, VIEW_ENROLLMENTS
 from legami.activities.models import Activity, Attendance, Enrollment, EnrollmentStatus, Session, VolunteerShift
 from legami.activities.permissions import may
 from legami.activities.services.enrollments import household_people
+from legami.core.permissions import capability_grants
 from legami.network.models import Network
+from legami.network.selectors.people import scoped_municipality_ids
 
 E = EnrollmentStatus
 
@@ -26,14 +28,27 @@ def require_enrollment_reader(viewer: Any, activity: Activity) -> None:
         raise PermissionDenied(VIEW_ENROLLMENTS)
 
 
-def enrollments_by_status(activity: Activity) -> dict[str, list[Enrollment]]:
-    """The enrolled (by name), the waiting list (in order) and the withdrawn, with their people: one query."""
+def district_reach(viewer: Any, network: Network) -> set[int] | None:
+    """The Comuni whose people a district-limited reader of enrolments (a case manager of some districts) sees;
+    None when the viewer's reading is not limited by district (network-wide, an organisation's, or none)."""
+    held = capability_grants(viewer, VIEW_ENROLLMENTS, network)
+    if not held or any(grant.district_id is None for grant in held):
+        return None
+    return set(scoped_municipality_ids(viewer, network, VIEW_ENROLLMENTS).values_list("municipality_id", flat=True))
+
+
+def enrollments_by_status(activity: Activity, viewer: Any = None) -> dict[str, list[Enrollment]]:
+    """The enrolled (by name), the waiting list (in order) and the withdrawn, with their people: one query (two for
+    a district-limited viewer, who sees only the people of their districts, each with their rank among all)."""
     rows = Enrollment.objects.filter(activity=activity).select_related("person", "person__household")
     found: dict[str, list[Enrollment]] = {status: [] for status in E.values}
     for row in rows.order_by("position", "person__last_name", "person__first_name", "pk"):
         found[row.status].append(row)
     for number, row in enumerate(found[E.WAITLISTED], start=1):
         row.rank = number  # type: ignore[attr-defined]
+    reach = district_reach(viewer, activity.network) if viewer is not None else None
+    if reach is not None:
+        found = {status: [r for r in rows if r.person.municipality_id in reach] for status, rows in found.items()}
     return found
 
 
@@ -59,6 +74,9 @@ def get_enrollment_for(viewer: Any, network: Network, pk: int) -> Enrollment:
     )
     if enrollment is None:
         raise Http404
+    reach = district_reach(viewer, network)
+    if reach is not None and enrollment.person.municipality_id not in reach:
+        raise Http404  # a person outside the viewer's districts: as if it did not exist
     return enrollment
 
 

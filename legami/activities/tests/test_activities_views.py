@@ -242,6 +242,41 @@ def test_a_case_manager_enrols_by_codice_fiscale_and_the_list_shows_the_waiting(
     assert child.full_name in page and "0372 111222" in page
 
 
+def test_a_district_case_manager_sees_only_the_enrolments_of_their_districts_people(cast, activity, english_login):
+    cremona, crema = cast.municipalities  # Cremona is in the district-limited case manager's district, Crema is not
+    near = EnrollmentFactory(
+        activity=activity, person=f.PersonFactory(network=cast.network, municipality=cremona, last_name="Vicino")
+    )
+    far = EnrollmentFactory(
+        activity=activity, person=f.PersonFactory(network=cast.network, municipality=crema, last_name="Lontano")
+    )
+    waiting = EnrollmentFactory(
+        activity=activity,
+        status=E.WAITLISTED,
+        position=5,
+        person=f.PersonFactory(network=cast.network, municipality=crema, last_name="Attesa"),
+    )
+    waiting_near = EnrollmentFactory(
+        activity=activity,
+        status=E.WAITLISTED,
+        position=6,
+        person=f.PersonFactory(network=cast.network, municipality=cremona, last_name="Dopo"),
+    )
+    limited = english_login(cast.district_case_manager).get(url("enrollments", cast, activity.pk))
+    assert limited.status_code == 200
+    page = limited.content.decode()
+    assert "Vicino" in page and "Dopo" in page
+    assert "Lontano" not in page and "Attesa" not in page
+    # the waiting rank stays the one among everybody waiting: second, not first
+    assert [r.rank for r in limited.context["waiting"]] == [2]
+    whole = english_login(cast.case_manager).get(url("enrollments", cast, activity.pk)).content.decode()
+    assert all(name in whole for name in ("Vicino", "Lontano", "Attesa", "Dopo"))
+    # one enrolment outside the districts does not exist for them, on the page and in the API reads
+    client = english_login(cast.district_case_manager)
+    assert client.get(url("withdraw", cast, far.pk)).status_code == 404
+    assert client.get(url("withdraw", cast, near.pk)).status_code == 200
+
+
 def test_a_citizen_enrols_their_child_and_is_waitlisted_then_promoted(cast, english_login):
     activity = make_activity(network=cast.network, organizer=cast.organization, capacity=1)
     holder = EnrollmentFactory(activity=activity)

@@ -42,7 +42,7 @@ def enrollment_list(request: HttpRequest, network: Network, pk: int) -> HttpResp
     """The people enrolled, the waiting list in order, and the withdrawn."""
     activity = get_activity_for(request.user, network, pk)
     require_enrollment_reader(request.user, activity)
-    rows = enrollments_by_status(activity)
+    rows = enrollments_by_status(activity, request.user)
     context = {
         "nav": NAV,
         "activity": activity,

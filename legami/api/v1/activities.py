@@ -350,7 +350,7 @@ def sessions(request: HttpRequest, slug: str, id: Id):
 def enrollments(request: HttpRequest, slug: str, id: Id):
     activity = _activity(request, id)
     require_enrollment_reader(request.user, activity)
-    return [row for rows in enrollments_by_status(activity).values() for row in rows]
+    return [row for rows in enrollments_by_status(activity, request.user).values() for row in rows]
 
 
 @router.post(
