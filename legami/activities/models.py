@@ -53,6 +53,16 @@ class Activity(NetworkScopedModel):
     place = models.ForeignKey(
         "territory.Place", on_delete=models.RESTRICT, related_name="activities", verbose_name=_("place")
     )
+    # The shared space of the place its sessions book (exchange's bookings). RESTRICT, as for the place: a space
+    # that activities use is not deleted from under them (it is made not bookable instead), unless its network goes.
+    space = models.ForeignKey(
+        "exchange.Space",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="activities",
+        verbose_name=_("space"),
+    )
     min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("up to age"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
@@ -148,6 +158,16 @@ class Session(NetworkScopedModel):
     slot = models.DateField(_("scheduled day"), null=True, blank=True)
     # Moved or cancelled by hand: a new schedule keeps it as it is.
     edited = models.BooleanField(_("changed by hand"), default=False)
+    # The booking of the activity's space for this session (made and cancelled by the activity's services); None
+    # when the activity has no space, the session is past, or the space was taken (see services/bookings.py).
+    booking = models.OneToOneField(
+        "exchange.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activity_session",
+        verbose_name=_("booking of the space"),
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
