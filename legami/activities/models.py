@@ -57,6 +57,16 @@ class Activity(NetworkScopedModel):
     place = models.ForeignKey(
         "territory.Place", on_delete=models.RESTRICT, related_name="activities", verbose_name=_("place")
     )
+    # The shared space of the place its sessions book (exchange's bookings). RESTRICT, as for the place: a space
+    # that activities use is not deleted from under them (it is made not bookable instead), unless its network goes.
+    space = models.ForeignKey(
+        "exchange.Space",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="activities",
+        verbose_name=_("space"),
+    )
     min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("up to age"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
@@ -155,6 +165,16 @@ class Session(NetworkScopedModel):
     # The local day of the week it starts on, kept with `starts_at` (save() and the services' bulk writes): the
     # calendar's "day" filter reads it from an index instead of computing it for every coming session.
     weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices, default=0, editable=False)
+    # The booking of the activity's space for this session (made and cancelled by the activity's services); None
+    # when the activity has no space, the session is past, or the space was taken (see services/bookings.py).
+    booking = models.OneToOneField(
+        "exchange.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activity_session",
+        verbose_name=_("booking of the space"),
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -83,3 +83,40 @@ def test_the_roll_call_on_a_phone_by_tap_and_by_keyboard(phone, login_as, cast, 
     _no_horizontal_scroll(page)
     check_a11y(page)
     assert page.js_errors == []
+
+
+def test_an_activity_in_a_space_on_a_phone(phone, login_as, cast, check_a11y):
+    """The form's space field, then the activity's page with its bookings and a session left without the space."""
+    from legami.activities.models import Activity
+    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, at
+
+    page = phone
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0], name="Casa del Po")
+    space = SpaceFactory(network=cast.network, place=place, name="Sala grande del quartiere del Po")
+    monday = today() + datetime.timedelta(days=7)
+    monday -= datetime.timedelta(days=monday.weekday())
+    BookingFactory(space=space, starts_at=at(monday + datetime.timedelta(days=7), 17), title="Compleanno")
+    login_as(cast.coordinator)
+    page.goto(reverse("activities:activity_create", args=[cast.network.slug]))
+    _no_horizontal_scroll(page)
+    check_a11y(page)
+    page.fill("#id_title", "Doposcuola al Po")
+    page.select_option("#id_kind", "after_school")
+    page.select_option("#id_organizer", str(cast.organization.pk))
+    page.select_option("#id_place", str(place.pk))
+    page.select_option("#id_space", str(space.pk))
+    page.fill("#id_capacity", "12")
+    page.locator("label[for=id_weekdays_0]").click()
+    page.fill("#id_start_time", "16:30")
+    page.fill("#id_end_time", "18:00")
+    page.fill("#id_first_day", monday.isoformat())
+    page.fill("#id_last_day", (monday + datetime.timedelta(days=14)).isoformat())
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    activity = Activity.objects.get(title="Doposcuola al Po")
+    assert activity.space == space
+    expect(page.locator("main")).to_contain_text("Sala grande del quartiere del Po")
+    expect(page.locator("#unbooked-heading")).to_be_visible()
+    _no_horizontal_scroll(page)
+    check_a11y(page)
+    assert page.js_errors == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +18,7 @@ from legami.activities.models import Activity, ActivityKind, Weekday
 from legami.activities.services.common import ROME
 from legami.aggregation.models import AggregatedDemand
 from legami.core.widgets import PlainSelect
+from legami.exchange.models import Space
 from legami.network.models import Organization
 from legami.responses.models import Response
 from legami.territory.models import Place
@@ -40,6 +42,17 @@ class ActivityForm(forms.Form):
         label=_("Organiser"), queryset=Organization.objects.none(), required=False, widget=PlainSelect
     )
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False, widget=PlainSelect)
+    space = forms.ModelChoiceField(
+        label=_("Shared space"),
+        queryset=Space.objects.none(),
+        required=False,
+        widget=PlainSelect,
+        help_text=_(
+            "Optional: a bookable space of the place. Each session to come books it (a space that needs approval "
+            "waits for its managers); a time already taken is listed on the activity's page."
+        ),
+        error_messages={"invalid_choice": _("Choose a shared space of the network.")},
+    )
     min_age = forms.IntegerField(label=_("From age"), required=False, help_text=_("Empty: any age."))
     max_age = forms.IntegerField(label=_("Up to age"), required=False, help_text=_("Empty: any age."))
     capacity = forms.IntegerField(
@@ -69,7 +82,14 @@ class ActivityForm(forms.Form):
         label=_("Part of the response"), queryset=Response.objects.none(), required=False, widget=PlainSelect
     )
 
-    def __init__(self, *args: Any, network: Any, organizations: set[int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        network: Any,
+        organizations: set[int] | None = None,
+        current_space: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         fields = self.fields
         orgs = Organization.objects.filter(network=network).order_by("name")
@@ -79,6 +99,11 @@ class ActivityForm(forms.Form):
         place = cast(forms.ModelChoiceField, fields["place"])
         place.queryset = Place.objects.filter(network=network).select_related("municipality").order_by("name")
         place.label_from_instance = lambda p: f"{p.name} — {p.municipality.name}"  # type: ignore[method-assign]
+        space = cast(forms.ModelChoiceField, fields["space"])
+        # The bookable spaces, and the activity's own even when it no longer takes bookings.
+        spaces = Space.objects.filter(network=network).filter(Q(is_active=True) | Q(pk=current_space))
+        space.queryset = spaces.select_related("place", "place__municipality").order_by("place__name", "name")
+        space.label_from_instance = lambda s: f"{s.name} — {s.place.name}, {s.place.municipality.name}"  # type: ignore[method-assign]
         demand = cast(forms.ModelChoiceField, fields["demand"])
         demand.queryset = AggregatedDemand.objects.filter(network=network).order_by("title")
         cast(forms.ModelChoiceField, fields["response"]).queryset = Response.objects.filter(network=network).order_by(
@@ -94,6 +119,7 @@ class ActivityForm(forms.Form):
             "kind": data.get("kind") or "",
             "organizer": data.get("organizer"),
             "place": data.get("place"),
+            "space": data.get("space"),
             "min_age": data.get("min_age"),
             "max_age": data.get("max_age"),
             "capacity": data.get("capacity"),
@@ -116,6 +142,7 @@ def activity_initial(activity: Activity) -> dict[str, Any]:
         "kind": activity.kind,
         "organizer": activity.organizer_id,
         "place": activity.place_id,
+        "space": activity.space_id,
         "min_age": activity.min_age,
         "max_age": activity.max_age,
         "capacity": activity.capacity,

@@ -20,7 +20,7 @@ PUBLISHED_STATES = (ActivityStatus.PUBLISHED, ActivityStatus.CLOSED, ActivitySta
 
 def _base(network: Network) -> QuerySet[Activity]:
     return Activity.objects.filter(network=network).select_related(
-        "network", "place", "place__municipality", "organizer"
+        "network", "place", "place__municipality", "organizer", "space"
     )
 
 

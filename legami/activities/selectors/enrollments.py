@@ -84,7 +84,15 @@ def get_session_for(viewer: Any, network: Network, pk: int) -> Session:
     """A session of an activity the viewer runs, or 404 (403 for an activity of another organisation)."""
     session = (
         Session.objects.filter(network=network, pk=pk)
-        .select_related("activity", "activity__network", "activity__place", "activity__place__municipality")
+        .select_related(
+            "activity",
+            "activity__network",
+            "activity__place",
+            "activity__place__municipality",
+            "activity__space",
+            "activity__organizer",
+            "booking",
+        )
         .first()
     )
     if session is None:
@@ -96,12 +104,16 @@ def get_session_for(viewer: Any, network: Network, pk: int) -> Session:
 
 def coming_sessions(activity: Activity, *, limit: int = 12) -> list[Session]:
     """The activity's next sessions (the ones not over yet), in order."""
-    return list(activity.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit])
+    return list(
+        activity.sessions.filter(ends_at__gte=timezone.now())
+        .select_related("booking")
+        .order_by("starts_at", "pk")[:limit]
+    )
 
 
 def sessions_of(activity: Activity) -> QuerySet[Session]:
     """Every session of the activity, in order (paged by the page)."""
-    return activity.sessions.order_by("starts_at", "pk")
+    return activity.sessions.select_related("booking").order_by("starts_at", "pk")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from legami.activities.models import (
     local_weekday,
 )
 from legami.activities.permissions import organizer_scope, require_for
+from legami.activities.services.bookings import hold_spaces, release, sync_bookings
 from legami.activities.services.common import mail_enrollments, rome_datetime
 from legami.activities.services.enrollments import fill_places
 from legami.aggregation.models import AggregatedDemand
@@ -43,6 +44,8 @@ from legami.core.parsing import fold
 from legami.core.permissions import require
 from legami.core.validation import max_length_of
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
+from legami.exchange.models import Space
+from legami.exchange.selectors.spaces import open_between, opening_hours_text
 from legami.network.models import Network, Organization
 from legami.responses.models import Response
 from legami.territory.models import Place
@@ -59,6 +62,7 @@ ACTIVITY_FIELDS = (
     "kind",
     "organizer",
     "place",
+    "space",
     "min_age",
     "max_age",
     "capacity",
@@ -144,6 +148,56 @@ def _days_in_order(ctx: inputs.Context) -> None:
         ctx.add_error("last_day", gettext("A schedule lasts at most 800 days: split it in two."), "too_long")
 
 
+def _space_to_check(ctx: inputs.Context) -> Space | None:
+    """The space to check against the activity, when one is given and the values it depends on changed."""
+    space = ctx.value("space")
+    names = ("space", "place", "capacity", "weekdays", "start_time", "end_time")
+    if space is None or not ctx.ok("space", "place") or not any(ctx.changed(name) for name in names):
+        return None
+    place = ctx.value("place")
+    return space if place is None or space.place_id == place.pk else None
+
+
+def _space_in_place(ctx: inputs.Context) -> None:
+    """The space is one of the activity's place."""
+    space, place = ctx.value("space"), ctx.value("place")
+    if space is None or place is None or not ctx.ok("space", "place") or space.place_id == place.pk:
+        return
+    ctx.add_error(
+        "space",
+        gettext("“%(space)s” is in %(place)s: choose a space of the activity's place, or change the place.")
+        % {"space": space.name, "place": space.place.name},
+        "other_place",
+    )
+
+
+def _space_holds_places(ctx: inputs.Context) -> None:
+    """The space holds the activity's places."""
+    space, capacity = _space_to_check(ctx), ctx.value("capacity")
+    if space is not None and ctx.ok("capacity") and capacity and capacity > space.capacity:
+        ctx.add_error(
+            "capacity",
+            gettext("“%(space)s” holds at most %(n)s people: give fewer places, or choose a larger space.")
+            % {"space": space.name, "n": space.capacity},
+            "over_space_capacity",
+        )
+
+
+def _space_open(ctx: inputs.Context) -> None:
+    """The space is open on the activity's days at its times."""
+    space = _space_to_check(ctx)
+    weekdays, start, end = ctx.value("weekdays"), ctx.value("start_time"), ctx.value("end_time")
+    if space is None or not (ctx.ok("weekdays", "start_time", "end_time") and weekdays and start and end):
+        return
+    if end > start and any(not open_between(space, day, start, end) for day in weekdays):
+        ctx.add_error(
+            "space",
+            gettext("“%(space)s” is open %(hours)s: choose days and times within its opening hours.")
+            % {"space": space.name, "hours": opening_hours_text(space)},
+            "outside_opening_hours",
+        )
+
+
 def _some_day(ctx: inputs.Context) -> None:
     """The schedule has at least one day of the week."""
     if ctx.ok("weekdays") and "weekdays" in ctx.values and not ctx.value("weekdays"):
@@ -177,6 +231,18 @@ ACTIVITY_INPUTS = inputs.Rules(
                 "invalid_choice": _("Choose a place of the network."),
             },
         ),
+        # Optional: the shared space of the place its sessions book (a name may repeat in other places).
+        "space": inputs.Lookup(
+            Space,
+            by=("pk", "name"),
+            within="place",
+            usable=lambda space: space.is_active,
+            messages={
+                "invalid_choice": _("Choose a shared space of the network."),
+                "inactive": _("This space takes no bookings at the moment: choose another one."),
+                "ambiguous": _("Several spaces of the place have this name: give its number."),
+            },
+        ),
         "min_age": inputs.Integer(min_value=0, max_value=120),
         "max_age": inputs.Integer(min_value=0, max_value=120),
         "capacity": inputs.Integer(
@@ -203,6 +269,13 @@ ACTIVITY_INPUTS = inputs.Rules(
             _days_in_order, "last_day", "days_reversed", _("The last day is not before the first (800 days at most).")
         ),
         inputs.described(_some_day, "weekdays", "no_days", _("At least one day of the week.")),
+        inputs.described(_space_in_place, "space", "other_place", _("The space is one of the activity's place.")),
+        inputs.described(
+            _space_holds_places, "capacity", "over_space_capacity", _("No more places than the space holds.")
+        ),
+        inputs.described(
+            _space_open, "space", "outside_opening_hours", _("The space is open on the activity's days at its times.")
+        ),
     ),
 )
 
@@ -298,6 +371,7 @@ def create_activity(*, actor: Any, network: Network, data: dict[str, Any]) -> Ac
     activity = Activity(network=network, created_by=actor if getattr(actor, "is_authenticated", False) else None)
     ACTIVITY_INPUTS.apply(activity, data, network=network, actor=actor)
     _check_organizer(actor, network, activity.organizer)
+    hold_spaces(activity.space)  # before the first audit event (see services/bookings.py)
     activity.save()
     ACTIVITY_WORKFLOW.record(activity, actor=actor, from_state="")
     record_event(
@@ -306,7 +380,8 @@ def create_activity(*, actor: Any, network: Network, data: dict[str, Any]) -> Ac
         obj=activity,
         after=snapshot(activity, ACTIVITY_FIELDS),
     )
-    sync_sessions(activity)
+    sync_sessions(activity, actor=actor)
+    sync_bookings(actor=actor, activity=activity)
     return activity
 
 
@@ -322,13 +397,16 @@ def update_activity(*, actor: Any, activity: Activity, data: dict[str, Any]) -> 
             params={"status": activity.get_status_display()},
         )
     before = snapshot(activity, ACTIVITY_FIELDS)
+    old_space = activity.space
     ACTIVITY_INPUTS.apply(activity, data, network=activity.network, actor=actor)
     _check_organizer(actor, activity.network, activity.organizer)
+    hold_spaces(old_space, activity.space)  # before the first audit event (see services/bookings.py)
     activity.save()
     after = snapshot(activity, ACTIVITY_FIELDS)
     record_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=activity, before=before, after=after)
     if any((before or {}).get(name) != (after or {}).get(name) for name in SCHEDULE_FIELDS):
-        sync_sessions(activity)
+        sync_sessions(activity, actor=actor)
+    sync_bookings(actor=actor, activity=activity, renamed=(before or {}).get("title") != (after or {}).get("title"))
     fill_places(activity, actor)
     return activity
 
@@ -373,9 +451,10 @@ def cancel_activity(*, actor: Any, activity: Activity, note: str) -> Activity:
     require_for(actor, MANAGE_ACTIVITIES, activity)
     cleaned = CANCEL_NOTE.clean({"note": note})
     activity = ACTIVITY_WORKFLOW.apply(activity, A.CANCELLED, actor=actor, note=cleaned["note"])
-    Session.objects.filter(activity=activity, status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now()).update(
-        status=SessionStatus.CANCELLED, note=cleaned["note"][:300], updated_at=timezone.now()
-    )
+    coming = Session.objects.filter(activity=activity, status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
+    booked = list(coming.filter(booking__isnull=False).select_related("booking"))
+    coming.update(status=SessionStatus.CANCELLED, note=cleaned["note"][:300], updated_at=timezone.now())
+    release(actor=actor, sessions=booked, note=gettext("The activity is cancelled."), unlink=False)
     return activity
 
 
@@ -394,10 +473,11 @@ def schedule_days(activity: Activity) -> list[datetime.date]:
     return days
 
 
-def sync_sessions(activity: Activity, *, now: datetime.datetime | None = None) -> dict[str, int]:
+def sync_sessions(activity: Activity, *, actor: Any = None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Make the sessions follow the schedule (inside the caller's transaction); returns the counts changed.
 
-    Kept as they are: sessions edited by hand, past ones, held or cancelled ones, and any with a roll call.
+    Kept as they are: sessions edited by hand, past ones, held or cancelled ones, and any with a roll call. The
+    bookings of the sessions removed are cancelled (as `actor`); `sync_bookings` moves the others.
     """
     moment = now or timezone.now()
     wanted = {
@@ -425,7 +505,10 @@ def sync_sessions(activity: Activity, *, now: datetime.datetime | None = None) -
             session.weekday = local_weekday(session.starts_at)
             moved.append(session)
     if removed:
-        Session.objects.filter(pk__in=removed).delete()
+        gone = Session.objects.filter(pk__in=removed)
+        booked = list(gone.filter(booking__isnull=False).select_related("booking"))
+        release(actor=actor, sessions=booked, note=gettext("The activity's session changed."), unlink=False)
+        gone.delete()
     if moved:
         Session.objects.bulk_update(moved, ["starts_at", "ends_at", "weekday"])
     new = [

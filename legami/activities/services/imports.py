@@ -9,13 +9,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from legami.activities.capabilities import ENROLL_PEOPLE, MANAGE_ACTIVITIES
 from legami.activities.models import Activity, ActivityKind, Enrollment, Weekday
 from legami.activities.permissions import may
+from legami.activities.selectors.bookings import unbooked_sessions
 from legami.activities.services.activities import ACTIVITY_INPUTS, create_activity
+from legami.activities.services.bookings import hold_spaces
 from legami.activities.services.enrollments import (
     ENROLLMENT_INPUTS,
     check_enrollment,
@@ -116,6 +118,8 @@ class ActivitiesImport(ImportDeclaration):
                "Cooperativa Il Ponte", True, aliases=("organizer", "organiser"), field="organizer"),
         Column("luogo", _("The place, by its name in the network (or its number)."), "Casa di quartiere Po", True,
                aliases=("place",), field="place"),
+        Column("spazio", _("Optional: a shared space of the place that the sessions book, by its name (or its "
+                           "number); empty for none."), "Sala grande", aliases=("space",), field="space"),
         Column("giorni", _("Days of the week, separated by commas: lunedì, martedì …"), "lunedì, mercoledì", True,
                aliases=("weekdays", "days"), field="weekdays"),
         Column("dalle", _("The time the sessions start, as 16:30."), "16:30", True, aliases=("start_time",),
@@ -155,9 +159,30 @@ class ActivitiesImport(ImportDeclaration):
     # fmt: on
 
     def write(self, rows: list[Any], context: ImportContext) -> dict[str, int]:
+        # Every space of the file held first, before the first activity's audit event (see services/bookings.py).
+        hold_spaces(*(values.get("space") for values in rows))
+        unbooked = 0
         for values in rows:
-            create_activity(actor=context.actor, network=context.network, data=values)
-        return {}
+            activity = create_activity(actor=context.actor, network=context.network, data=values)
+            if activity.space is not None:
+                unbooked += len(unbooked_sessions(context.actor, activity))
+        return {"sessions_unbooked": unbooked}
+
+    def summary(self, result: dict[str, Any]) -> list[str]:
+        unbooked = int(result.get("sessions_unbooked") or 0)
+        lines = super().summary(result)
+        if unbooked:
+            lines.append(
+                ngettext(
+                    "%(n)s session could not book its space (already booked at that time, or outside its opening "
+                    "hours): each activity's page lists them.",
+                    "%(n)s sessions could not book their space (already booked at that time, or outside its opening "
+                    "hours): each activity's page lists them.",
+                    unbooked,
+                )
+                % {"n": unbooked}
+            )
+        return lines
 
     def template_rows(self, network: Any) -> list[list[Any]]:
         return [[column.example for column in self.columns]]
@@ -167,13 +192,15 @@ ACTIVITIES_IMPORT = ActivitiesImport()
 
 
 def activity_export_rows(activities: Iterable[Activity]) -> Iterator[list[Any]]:
-    """The ActivitiesImport columns of each activity (with organiser and place loaded): an export re-imports."""
+    """The ActivitiesImport columns of each activity (with organiser, place and space loaded): an export
+    re-imports."""
     for activity in activities:
         yield [
             activity.title,
             KIND_WORDS.get(activity.kind, activity.kind),
             activity.organizer.name,
             activity.place.name,
+            activity.space.name if activity.space else "",
             ", ".join(DAY_WORDS[Weekday(day)] for day in activity.weekdays),
             activity.start_time.strftime("%H:%M"),
             activity.end_time.strftime("%H:%M"),

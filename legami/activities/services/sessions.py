@@ -1,5 +1,6 @@
 """Writes of single sessions: moving one (another day or time) or cancelling it keeps the others as they are
-(SESSION_WORKFLOW: scheduled → held by the roll call, scheduled → cancelled, cancelled → scheduled)."""
+(SESSION_WORKFLOW: scheduled → held by the roll call, scheduled → cancelled, cancelled → scheduled). The booking of
+the activity's space follows the session (services/bookings.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from legami.activities.capabilities import MANAGE_ACTIVITIES
-from legami.activities.models import ActivityStatus, Session, SessionStatus
+from legami.activities.models import Activity, ActivityStatus, Session, SessionStatus
 from legami.activities.permissions import require_for
+from legami.activities.services.bookings import cancel_session_booking, hold_spaces, rebook_session
 from legami.activities.services.common import rome_datetime
 from legami.core import inputs
 from legami.core.audit import record_event, snapshot
@@ -67,11 +69,16 @@ def _open(session: Session) -> None:
 def move_session(*, actor: Any, session: Session, data: dict[str, Any]) -> Session:
     """Move one scheduled session to another day or time; the other sessions stay as they are."""
     require_for(actor, MANAGE_ACTIVITIES, session.activity)
-    session = Session.objects.select_for_update(of=("self",)).select_related("activity", "network").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("activity", "activity__space", "activity__organizer", "network")
+        .get(pk=session.pk)
+    )
     _open(session)
     if session.status != S.SCHEDULED:
         raise ValidationError(gettext("Only a scheduled session can be moved."), code="not_scheduled")
     values = MOVE_INPUTS.clean(data, network=session.network, actor=actor)
+    hold_spaces(session.activity.space)  # before the first audit event (see services/bookings.py)
     day: datetime.date = values["day"]
     before = snapshot(session, ("starts_at", "ends_at", "note"))
     session.starts_at = rome_datetime(day, values["start_time"])
@@ -86,20 +93,32 @@ def move_session(*, actor: Any, session: Session, data: dict[str, Any]) -> Sessi
         before=before,
         after=snapshot(session, ("starts_at", "ends_at", "note")),
     )
+    # The space at the new time, or the move is refused (a taken time keeps the session where it was).
+    rebook_session(actor=actor, session=session, refuse_taken=True)
     return session
 
 
+@transaction.atomic
 def cancel_session(*, actor: Any, session: Session, note: str = "") -> Session:
-    """Cancel one session (a holiday, a closure); the others stay as they are."""
+    """Cancel one session (a holiday, a closure): its booking of the space is cancelled; the others stay as they
+    are."""
     require_for(actor, MANAGE_ACTIVITIES, session.activity)
     values = CANCEL_INPUTS.clean({"note": note})
-    return SESSION_WORKFLOW.apply(
+    session = SESSION_WORKFLOW.apply(
         session, S.CANCELLED, actor=actor, note=values["note"], changes={"note": values["note"], "edited": True}
     )
+    cancel_session_booking(actor=actor, session=session)
+    return session
 
 
+@transaction.atomic
 def restore_session(*, actor: Any, session: Session) -> Session:
-    """Schedule a cancelled session again."""
+    """Schedule a cancelled session again, booking the activity's space again when its time is free (the page
+    says when it is not)."""
     require_for(actor, MANAGE_ACTIVITIES, session.activity)
     _open(session)
-    return SESSION_WORKFLOW.apply(session, S.SCHEDULED, actor=actor, changes={"note": ""})
+    hold_spaces(session.activity.space)  # before the first audit event (see services/bookings.py)
+    session = SESSION_WORKFLOW.apply(session, S.SCHEDULED, actor=actor, changes={"note": ""})
+    session.activity = Activity.objects.select_related("space", "organizer").get(pk=session.activity_id)
+    rebook_session(actor=actor, session=session, refuse_taken=False)
+    return session

@@ -250,13 +250,13 @@ def test_a_district_case_manager_sees_only_the_enrolments_of_their_districts_peo
     far = EnrollmentFactory(
         activity=activity, person=f.PersonFactory(network=cast.network, municipality=crema, last_name="Lontano")
     )
-    waiting = EnrollmentFactory(
+    EnrollmentFactory(
         activity=activity,
         status=E.WAITLISTED,
         position=5,
         person=f.PersonFactory(network=cast.network, municipality=crema, last_name="Attesa"),
     )
-    waiting_near = EnrollmentFactory(
+    EnrollmentFactory(
         activity=activity,
         status=E.WAITLISTED,
         position=6,

@@ -109,6 +109,79 @@ def test_the_activities_export_imports_back(cast, place):
     assert (again.title, again.weekdays, again.capacity, again.min_age) == ("Scacchi", [1, 3], 12, 8)
 
 
+# --- the space of an activity ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def space(cast, place):
+    from legami.exchange.tests.factories_spaces import SpaceFactory
+
+    return SpaceFactory(network=cast.network, place=place, name="Sala grande", capacity=30)
+
+
+def test_the_space_is_read_by_name_or_number_and_the_sessions_book_it(cast, place, space):
+    outcome = run(
+        ACTIVITIES_IMPORT,
+        cast,
+        cast.coordinator,
+        [
+            activity_row(spazio="sala grande"),
+            activity_row(titolo="Judo", spazio=str(space.pk), dalle="19:00", alle="20:00"),
+        ],
+    )
+    assert not outcome.errors and outcome.created == 2 and outcome.counts == {"sessions_unbooked": 0}
+    for activity in Activity.objects.all():
+        assert activity.space == space
+        assert not activity.sessions.filter(booking__isnull=True).exists()
+
+
+def test_sessions_taken_are_counted_in_the_summary(cast, place, space):
+    # Two activities of the file at the same hours: the second finds every session taken by the first.
+    outcome = run(
+        ACTIVITIES_IMPORT,
+        cast,
+        cast.coordinator,
+        [activity_row(spazio="Sala grande"), activity_row(titolo="Judo", spazio="Sala grande")],
+    )
+    judo = Activity.objects.get(title="Judo")
+    assert not outcome.errors and outcome.counts == {"sessions_unbooked": judo.sessions.count()}
+    summary = ACTIVITIES_IMPORT.summary({"created": outcome.created, **outcome.counts})
+    assert summary[1].startswith(f"{judo.sessions.count()} sessions could not book their space")
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("Sala fantasma", "Choose a shared space of the network."),
+        ("999999", "Choose a shared space of the network."),
+        ("OTHER_NETWORK", "Choose a shared space of the network."),
+        ("ELSEWHERE", "choose a space of the activity's place, or change the place."),
+    ],
+)
+def test_a_bad_space_is_named_by_row_and_column(cast, place, space, cell, message):
+    from legami.exchange.tests.factories_spaces import SpaceFactory
+
+    if cell == "OTHER_NETWORK":
+        cell = str(SpaceFactory(network=cast.other_network).pk)
+    elif cell == "ELSEWHERE":
+        cell = SpaceFactory(network=cast.network, name="Cortile").name
+    outcome = run(ACTIVITIES_IMPORT, cast, cast.coordinator, [activity_row(spazio=cell)])
+    found = problems(outcome)
+    assert [(row, column) for row, column, _m in found] == [(2, "spazio")]
+    assert message in found[0][2]
+    assert not Activity.objects.exists()
+
+
+def test_the_export_with_a_space_imports_back(cast, place, space):
+    run(ACTIVITIES_IMPORT, cast, cast.coordinator, [activity_row(spazio="Sala grande"), activity_row(titolo="Judo")])
+    exported = list(activity_export_rows(Activity.objects.select_related("organizer", "place", "space")))
+    assert sorted(row[ACTIVITIES_IMPORT.header().index("spazio")] for row in exported) == ["", "Sala grande"]
+    Activity.objects.all().delete()
+    outcome = run(ACTIVITIES_IMPORT, cast, cast.coordinator, exported)
+    assert not outcome.errors
+    assert {(a.title, a.space_id) for a in Activity.objects.all()} == {("Scacchi", space.pk), ("Judo", None)}
+
+
 # --- enrolments -------------------------------------------------------------------------------------------
 
 

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.activities.capabilities import MANAGE_ACTIVITIES, VIEW_ACTIVITIES, VIEW_ENROLLMENTS
@@ -19,6 +21,7 @@ from legami.activities.forms.activities import ActivityForm, NoteForm, activity_
 from legami.activities.models import ActivityKind, ActivityStatus, Weekday
 from legami.activities.permissions import may, organizer_scope
 from legami.activities.selectors.activities import activities_for, activity_figures, get_activity_for, sees_all
+from legami.activities.selectors.bookings import unbooked_sessions
 from legami.activities.selectors.enrollments import coming_sessions, own_enrollments
 from legami.activities.services import activities as services
 from legami.activities.services.enrollments import enrollment_refusal, free_places, may_enroll
@@ -27,6 +30,8 @@ from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.pagination import IdFirstPaginator
 from legami.core.permissions import can
+from legami.exchange.capabilities import VIEW_SPACES
+from legami.exchange.selectors.spaces import manages
 from legami.network.models import Network
 
 NAV = "activities"
@@ -79,10 +84,17 @@ def activity_detail(request: HttpRequest, network: Network, pk: int) -> HttpResp
     activity = get_activity_for(request.user, network, pk)
     user = request.user
     manager = may(user, MANAGE_ACTIVITIES, activity, network)
+    sessions = coming_sessions(activity)
+    follows_space = manager or sees_all(user, network)
+    unbooked = unbooked_sessions(user, activity) if follows_space else []
     context = {
         "nav": NAV if sees_all(user, network) else "activity_calendar",
         "activity": activity,
-        "sessions": coming_sessions(activity),
+        "sessions": sessions,
+        "space_url": _space_url(user, network, activity, sessions),
+        "follows_space": follows_space,
+        "unbooked": unbooked,
+        "unbooked_ids": {row.session.pk for row in unbooked},
         "days": [Weekday(day).label for day in activity.weekdays],
         "free": free_places(activity),
         "refusal": enrollment_refusal(activity),
@@ -95,6 +107,35 @@ def activity_detail(request: HttpRequest, network: Network, pk: int) -> HttpResp
         "events": activity.events.select_related("actor") if manager else [],
     }
     return render(request, "activities/detail.html", context)
+
+
+def _space_url(user: Any, network: Network, activity: Any, sessions: list[Any]) -> str:
+    """The space's agenda at the week of the next session: the members' page for who sees the spaces, the public
+    page of a public space for anyone else; "" when the viewer may see neither."""
+    space = activity.space
+    if space is None:
+        return ""
+    week = f"?week={timezone.localdate(sessions[0].starts_at).isoformat()}" if sessions else ""
+    if can(user, VIEW_SPACES, network) and (space.is_active or manages(user, space)):
+        return reverse("exchange:space_detail", args=[network.slug, space.pk]) + week
+    if space.is_public and space.is_active:
+        return reverse("exchange:space_public", args=[network.slug, space.pk]) + week
+    return ""
+
+
+def warn_unbooked(request: HttpRequest, activity: Any) -> None:
+    """Say (after a save) how many sessions to come could not book the activity's space; the page lists them."""
+    left = unbooked_sessions(request.user, activity)
+    if left and activity.space is not None:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s session could not book “%(space)s”: it is listed on this page, with what is in the way.",
+                "%(n)s sessions could not book “%(space)s”: they are listed on this page, with what is in the way.",
+                len(left),
+            )
+            % {"n": len(left), "space": activity.space.name},
+        )
 
 
 def _form_page(request: HttpRequest, form: ActivityForm, activity: Any) -> HttpResponse:
@@ -116,6 +157,7 @@ def activity_create(request: HttpRequest, network: Network) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The activity has been recorded as a draft, with its sessions."))
+                warn_unbooked(request, activity)
                 return redirect("activities:activity_detail", network.slug, activity.pk)
     else:
         form = ActivityForm(network=network, organizations=scope, initial={"is_public": True})
@@ -130,18 +172,22 @@ def activity_update(request: HttpRequest, network: Network, pk: int) -> HttpResp
     if not may(request.user, MANAGE_ACTIVITIES, activity, network):
         raise PermissionDenied(MANAGE_ACTIVITIES)
     scope = organizer_scope(request.user, MANAGE_ACTIVITIES, network)
+    space = activity.space_id
     if request.method == "POST":
-        form = ActivityForm(request.POST, network=network, organizations=scope)
+        form = ActivityForm(request.POST, network=network, organizations=scope, current_space=space)
         if form.is_valid():
             try:
-                services.update_activity(actor=request.user, activity=activity, data=form.service_data())
+                activity = services.update_activity(actor=request.user, activity=activity, data=form.service_data())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The changes have been saved."))
+                warn_unbooked(request, activity)
                 return redirect("activities:activity_detail", network.slug, activity.pk)
     else:
-        form = ActivityForm(network=network, organizations=scope, initial=activity_initial(activity))
+        form = ActivityForm(
+            network=network, organizations=scope, current_space=space, initial=activity_initial(activity)
+        )
     return _form_page(request, form, activity)
 
 

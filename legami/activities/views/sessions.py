@@ -15,6 +15,7 @@ from legami.activities.capabilities import MANAGE_ACTIVITIES, VIEW_ENROLLMENTS
 from legami.activities.forms.activities import MoveSessionForm, NoteForm, ShiftForm, session_initial
 from legami.activities.models import SessionStatus
 from legami.activities.permissions import may
+from legami.activities.selectors.bookings import unbooked_sessions
 from legami.activities.selectors.enrollments import (
     get_session_for,
     get_shift_for,
@@ -58,10 +59,12 @@ def session_detail(request: HttpRequest, network: Network, pk: int) -> HttpRespo
     except ValidationError as exc:
         add_service_errors(move_form if action == "move" else note_form, exc)
     bad = request.method == "POST"
+    unbooked = unbooked_sessions(request.user, session.activity, session=session)
     context = {
         "nav": NAV,
         "session": session,
         "activity": session.activity,
+        "unbooked": unbooked[0] if unbooked else None,
         "move_form": move_form,
         "note_form": note_form,
         "moves": [t.name for t in SESSION_WORKFLOW.available(session, request.user, network=network)],

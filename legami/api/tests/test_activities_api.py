@@ -116,3 +116,83 @@ def test_the_roll_call(cast, activity, api_as):
     assert Attendance.objects.get(session=session).present
     assert client.put(url(cast, "sessions", session.pk, "attendance"), {"present": [999999]}).status_code == 422
     assert api_as(cast.case_manager).put(url(cast, "sessions", session.pk, "attendance"), {}).status_code == 403
+
+
+# --- the space of an activity ----------------------------------------------------------------------------------
+
+
+def test_an_activity_in_a_space_books_it_and_lists_the_sessions_taken(cast, api_as):
+    from legami.exchange.models import Booking
+    from legami.exchange.tests.factories_spaces import BookingFactory, SpaceFactory, at
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0])
+    space = SpaceFactory(network=cast.network, place=place, name="Sala grande")
+    start = today() + datetime.timedelta(days=7)
+    start -= datetime.timedelta(days=start.weekday())  # a Monday
+    BookingFactory(space=space, starts_at=at(start, 10), booked_by=cast.citizen, title="Riunione condominiale")
+    data = {
+        "title": "Sportello digitale",
+        "kind": "digital_help",
+        "organizer": cast.organization.pk,
+        "place": place.pk,
+        "space": space.pk,
+        "capacity": 5,
+        "weekdays": [0],
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "first_day": start.isoformat(),
+        "last_day": (start + datetime.timedelta(days=14)).isoformat(),
+    }
+    client = api_as(cast.coordinator)
+    created = client.post(url(cast, "activities"), data)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["space"] == {"id": space.pk, "name": "Sala grande"}
+    [unbooked] = body["unbooked_sessions"]
+    assert (unbooked["reason"], unbooked["taken_by"]) == ("slot_taken", "Riunione condominiale")
+    assert Booking.objects.filter(space=space, title="Sportello digitale").count() == 2
+    pk = body["id"]
+    sessions = client.get(url(cast, "activities", pk, "sessions")).json()["items"]
+    assert [s["space_booking"] for s in sessions] == ["not_booked", "confirmed", "confirmed"]
+    # Partner staff, who may not read the meeting's booking, read only that the time is taken.
+    seen = api_as(cast.partner_staff).get(url(cast, "activities", pk)).json()["unbooked_sessions"]
+    assert [(row["reason"], row["taken_by"]) for row in seen] == [("slot_taken", "")]
+    # Without a space any more: the bookings are cancelled.
+    changed = client.patch(url(cast, "activities", pk), {"space": None})
+    assert changed.status_code == 200 and changed.json()["space"] is None
+    assert changed.json()["unbooked_sessions"] == []
+    assert not Booking.objects.filter(space=space, title="Sportello digitale", status="confirmed").exists()
+    without = client.get(url(cast, "activities", pk, "sessions")).json()["items"]
+    assert {s["space_booking"] for s in without} == {None}
+
+
+@pytest.mark.parametrize("which", ["unknown", "another network's", "another place's"])
+def test_a_bad_space_is_a_422_on_its_field(cast, api_as, which):
+    from legami.exchange.tests.factories_spaces import SpaceFactory
+
+    place = f.PlaceFactory(network=cast.network, municipality=cast.municipalities[0])
+    space = {
+        "unknown": lambda: 999999,
+        "another network's": lambda: SpaceFactory(network=cast.other_network).pk,
+        "another place's": lambda: SpaceFactory(network=cast.network).pk,
+    }[which]()
+    start = today() + datetime.timedelta(days=1)
+    data = {
+        "title": "Sportello digitale",
+        "kind": "digital_help",
+        "organizer": cast.organization.pk,
+        "place": place.pk,
+        "space": space,
+        "capacity": 5,
+        "weekdays": [4],
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "first_day": start.isoformat(),
+        "last_day": (start + datetime.timedelta(days=20)).isoformat(),
+    }
+    response = api_as(cast.coordinator).post(url(cast, "activities"), data)
+    assert response.status_code == 422
+    [item] = response.json()["detail"]
+    assert item["loc"][-1] == "space"
+    assert item["type"] == ("other_place" if which == "another place's" else "invalid_choice")
+    assert not Activity.objects.exists()

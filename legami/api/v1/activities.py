@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -15,7 +16,9 @@ from pydantic import Field
 
 from legami.activities.capabilities import ENROLL_OWN, MANAGE_ACTIVITIES, VIEW_ENROLLMENTS
 from legami.activities.models import Activity
-from legami.activities.selectors.activities import get_activity_for, visible_activities
+from legami.activities.permissions import may
+from legami.activities.selectors.activities import get_activity_for, sees_all, visible_activities
+from legami.activities.selectors.bookings import unbooked_sessions
 from legami.activities.selectors.enrollments import (
     enrollments_by_status,
     get_enrollment_for,
@@ -70,6 +73,7 @@ class ActivityOut(Schema):
     is_public: bool
     organizer: NamedRef
     place: ActivityPlaceOut
+    space: NamedRef | None = Field(..., description="The shared space its sessions book; null: none.")
     min_age: int | None
     max_age: int | None
     capacity: int
@@ -83,6 +87,39 @@ class ActivityOut(Schema):
     @staticmethod
     def resolve_places_left(obj: Activity) -> int:
         return free_places(obj)
+
+    @staticmethod
+    def resolve_space(obj: Activity) -> dict[str, Any] | None:
+        return {"id": obj.space.pk, "name": obj.space.name} if obj.space is not None else None
+
+
+UnbookedReason = Literal["slot_taken", "outside_opening_hours", "space_inactive", "free"]
+
+
+class UnbookedSessionOut(Schema):
+    """A session to come that holds no booking of the activity's space, and why."""
+
+    session: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    reason: UnbookedReason = Field(
+        ...,
+        description="slot_taken: booked by someone else; outside_opening_hours; space_inactive: it takes no "
+        "bookings; free: nothing is in the way any more (saving the activity books it).",
+    )
+    taken_by: str = Field(
+        ..., description="What holds the space at that time, when the caller may read it (else empty)."
+    )
+
+
+class ActivityDetailOut(ActivityOut):
+    """An activity, with the sessions to come that could not book its space."""
+
+    unbooked_sessions: list[UnbookedSessionOut] = Field(
+        ...,
+        description="The sessions to come without a booking of the space, for who runs the activity or sees every "
+        "activity (else empty; empty without a space).",
+    )
 
 
 ACTIVITY = declared(services.ACTIVITY_INPUTS)
@@ -100,6 +137,12 @@ class ActivityIn(Schema):
     kind: Kind = ACTIVITY.field("kind")
     organizer: int = ACTIVITY.field("organizer", description="Id of one of the network's organisations.")
     place: int = ACTIVITY.field("place", description="Id of one of the network's places.")
+    space: int | None = ACTIVITY.field(
+        "space",
+        None,
+        description="Id of a shared space of the place: each session to come books it (a time taken already is "
+        "left without a booking and listed in `unbooked_sessions`).",
+    )
     min_age: int | None = ACTIVITY.field("min_age")
     max_age: int | None = ACTIVITY.field("max_age")
     capacity: int = ACTIVITY.field("capacity")
@@ -122,6 +165,7 @@ class ActivityPatch(Schema):
     description: str = ACTIVITY.field("description", None)
     kind: Kind = ACTIVITY.field("kind", None)
     place: int = ACTIVITY.field("place", None)
+    space: int | None = ACTIVITY.field("space", None, description="null: the activity books no space any more.")
     min_age: int | None = ACTIVITY.field("min_age", None)
     max_age: int | None = ACTIVITY.field("max_age", None)
     capacity: int = ACTIVITY.field("capacity", None)
@@ -148,6 +192,19 @@ class SessionOut(Schema):
     status: SessionStatus
     note: str
     edited: bool = Field(..., description="Moved or cancelled by hand: a new schedule keeps it as it is.")
+    space_booking: Literal["requested", "confirmed", "refused", "cancelled", "not_booked"] | None = Field(
+        ...,
+        description="The status of its booking of the activity's space; not_booked: a session to come the space "
+        "could not take; null: no space, or a past session without a booking.",
+    )
+
+    @staticmethod
+    def resolve_space_booking(obj: Any) -> str | None:
+        if obj.booking_id is not None:
+            return obj.booking.status
+        if obj.activity.space_id and obj.status == "scheduled" and obj.starts_at > timezone.now():
+            return "not_booked"
+        return None
 
 
 class EnrollmentOut(Schema):
@@ -226,6 +283,26 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
     return get_activity_for(request.user, network, pk)
 
 
+def _detail(request: HttpRequest, pk: int) -> Activity:
+    """The activity with its sessions to come that could not book its space, for who runs or sees every activity
+    (what is in the way as the caller may read it)."""
+    activity = _activity(request, pk)
+    network = activity.network
+    follows = sees_all(request.user, network) or may(request.user, MANAGE_ACTIVITIES, activity, network)
+    rows = unbooked_sessions(request.user, activity) if follows else []
+    activity.unbooked_sessions = [  # type: ignore[attr-defined]
+        {
+            "session": row.session.pk,
+            "starts_at": row.session.starts_at,
+            "ends_at": row.session.ends_at,
+            "reason": row.reason,
+            "taken_by": row.label,
+        }
+        for row in rows
+    ]
+    return activity
+
+
 @router.get(
     "/{slug}/activities/",
     response={200: list[ActivityOut], **READ_ERRORS},
@@ -240,41 +317,41 @@ def list_activities(request: HttpRequest, slug: str):
 
 @router.post(
     "/{slug}/activities/",
-    response={201: ActivityOut, **WRITE_ERRORS},
+    response={201: ActivityDetailOut, **WRITE_ERRORS},
     operation_id="activities_create",
-    summary="Record a draft activity with its weekly schedule (the sessions are made from it)",
+    summary="Record a draft activity with its weekly schedule (the sessions are made from it and book its space)",
     auth=requires(MANAGE_ACTIVITIES),
 )
 def create(request: HttpRequest, slug: str, payload: ActivityIn):
     network = scoped_network(request)
     with refusals():
         activity = services.create_activity(actor=request.user, network=network, data=payload.dict())
-    return Status(201, get_activity_for(request.user, network, activity.pk))
+    return Status(201, _detail(request, activity.pk))
 
 
 @router.get(
     "/{slug}/activities/{id}/",
-    response={200: ActivityOut, **READ_ERRORS},
+    response={200: ActivityDetailOut, **READ_ERRORS},
     operation_id="activities_get",
-    summary="One activity",
+    summary="One activity, with the sessions to come that could not book its space",
     auth=requires(ENROLL_OWN),
 )
 def get_activity(request: HttpRequest, slug: str, id: Id):
-    return _activity(request, id)
+    return _detail(request, id)
 
 
 @router.patch(
     "/{slug}/activities/{id}/",
-    response={200: ActivityOut, 409: ErrorOut, **WRITE_ERRORS},
+    response={200: ActivityDetailOut, 409: ErrorOut, **WRITE_ERRORS},
     operation_id="activities_update",
-    summary="Change some fields of an activity (409 when it is closed or cancelled)",
+    summary="Change some fields of an activity (409 when it is closed or cancelled); its bookings follow",
     auth=requires(MANAGE_ACTIVITIES),
 )
 def update(request: HttpRequest, slug: str, id: Id, payload: ActivityPatch):
     activity = _activity(request, id)
     with refusals():
         services.update_activity(actor=request.user, activity=activity, data=payload.dict(exclude_unset=True))
-    return _activity(request, id)
+    return _detail(request, id)
 
 
 def _move(request: HttpRequest, pk: int, service: Any, note: str) -> Activity:

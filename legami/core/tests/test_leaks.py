@@ -17,6 +17,7 @@ does not let the reader read it fails the test, naming the marker, the field, th
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import re
@@ -699,6 +700,29 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
             "exchange.BookingEvent",
             ["note"],
         )
+    # An activity in the matrix's space whose first Thursday is the citizen's booking: its page names what is in
+    # the way (the booking's purpose) only to who may read the booking.
+    from legami.activities.services.activities import create_activity, publish_activity
+
+    thursday = next_weekday(3)
+    spaced = create_activity(
+        actor=cast.coordinator,
+        network=network,
+        data={
+            "title": "Laboratorio (matrice)",
+            "kind": "cultural",
+            "organizer": cast.organization,
+            "place": objects["exchange_space"].place,
+            "space": objects["exchange_space"],
+            "capacity": 10,
+            "weekdays": [3],
+            "start_time": "10:30",
+            "end_time": "11:30",
+            "first_day": thursday,
+            "last_day": thursday + datetime.timedelta(days=7),
+        },
+    )
+    publish_activity(actor=cast.coordinator, activity=spaced)
     # A child's guardian on the matrix activity's enrolment list, and a volunteer's task at its session.
     from legami.activities.tests.factories import EnrollmentFactory, VolunteerShiftFactory
 
@@ -727,6 +751,7 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
         "job": [job],
         "token": [token],
         "codesign_round": [signed_round],
+        "activities_activity": [spaced],
     }
     return m, alternatives
 
@@ -860,7 +885,7 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "transfers": [objects["timebank_transfer"], *alternatives["timebank_transfer"]],
         "spaces": [objects["exchange_space"], objects["exchange_public_space"]],
         "bookings": [objects["exchange_booking"], *alternatives["exchange_booking"]],
-        "activities": [objects["activities_activity"]],
+        "activities": [objects["activities_activity"], *alternatives["activities_activity"]],
         "offers": [objects["exchange_offer"], *alternatives["exchange_offer"]],
         "matches": [objects["exchange_match"], *alternatives["exchange_match"]],
         # matching/jobs/{id}/: a run of the engine queued as a job (counts only)

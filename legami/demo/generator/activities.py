@@ -1,7 +1,7 @@
 """The demo's Civic Center programme in Cremona and Crema: after-school, culture, sport, a mutual-help group and
-a digital help desk in the network's places, published, with children enrolled (one activity full, with a
-waiting list), the roll calls of the sessions already held and a volunteer's hours. Everything goes through the
-services; a second run writes nothing.
+a digital help desk in the network's places (some in the demo's shared spaces, whose sessions book them),
+published, with children enrolled (one activity full, with a waiting list), the roll calls of the sessions already
+held and a volunteer's hours. Everything goes through the services; a second run writes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from legami.activities.services.activities import create_activity, publish_activ
 from legami.activities.services.attendance import take_roll_call
 from legami.activities.services.enrollments import enroll
 from legami.activities.services.volunteers import log_shift
+from legami.exchange.models import Space
 from legami.network.models import Membership, Organization, Person
 from legami.territory.models import Place
 
@@ -39,6 +40,14 @@ PROGRAMME = (
 )  # fmt: skip
 # The after-school is full on purpose: the last children wait for a place.
 FULL_TITLE = "Doposcuola di comunità al Cambonino"
+# The activities held in a demo shared space (place, space): their sessions book it. The theatre's Thursdays meet
+# the choir's rehearsal booked before them, so its page lists a session without the space.
+SPACE_OF = {
+    FULL_TITLE: ("Casa di quartiere Cambonino", "Sala grande"),
+    "Teatro ragazzi": ("Casa di quartiere Cambonino", "Sala grande"),
+    "Sportello digitale: SPID, fascicolo sanitario e pagoPA": ("Casa di quartiere Cambonino", "Sala grande"),
+    "Pomeriggi insieme": ("Casa di quartiere Ombriano", "Sala riunioni"),
+}
 
 
 def _place(network, comune: str, index: int) -> Place | None:
@@ -69,9 +78,14 @@ def ensure_activities(network, *, coordinator, partner_staff, created: Counter) 
         or Organization.objects.filter(network=network).order_by("pk").first()
     )
     today = timezone.localdate()
+    spaces = {
+        (space.place.name, space.name): space
+        for space in Space.objects.filter(network=network, is_active=True).select_related("place")
+    }
     activities = []
     for index, (comune, title, kind, ages, places, days, start, end, description) in enumerate(PROGRAMME):
-        place = _place(network, comune, index)
+        space = spaces.get(SPACE_OF.get(title, ("", "")))
+        place = space.place if space is not None else _place(network, comune, index)
         if place is None:
             continue
         # Cremona's are the partner cooperative's (its staff runs them); Crema's are another partner's.
@@ -91,6 +105,7 @@ def ensure_activities(network, *, coordinator, partner_staff, created: Counter) 
                 "kind": kind,
                 "organizer": organizer,
                 "place": place,
+                "space": space,
                 "min_age": ages[0],
                 "max_age": ages[1],
                 "capacity": places,

@@ -1,6 +1,7 @@
 """The demo's shared spaces and bookings, through the services: rooms of the community houses of Cremona and Crema,
 each with its manager (the cooperative's staff in Cremona, the community worker in Crema), a family's birthday
-waiting for approval, a partner's weekly course, a confirmed public event."""
+waiting for approval, a partner's weekly course, a choir's rehearsal, a confirmed public event (the Civic Center
+activities book some of these spaces too: generator/activities.py)."""
 
 from __future__ import annotations
 
@@ -135,13 +136,25 @@ def ensure_spaces(network, *, coordinator, partner_staff, worker, citizen, creat
                 "date": _weekday_from_today(1, 1),
                 "start": "17:00",
                 "end": "19:00",
-                "title": "Doposcuola di comunità",
+                "title": "Corso di italiano per donne",
                 "people": 20,
                 "until": _weekday_from_today(1, 9),
                 "organization": organizations["Cooperativa sociale Trama Solidale"],
             },
         )
-        created["bookings"] += 1 + len(weekly.bookings)
+        # The choir's rehearsal, on a Thursday the theatre workshop of the activities would like too.
+        request_booking(
+            actor=citizen,
+            space=sala,
+            data={
+                "date": _weekday_from_today(3, 2),
+                "start": "18:00",
+                "end": "19:30",
+                "title": "Prove del coro di quartiere",
+                "people": 20,
+            },
+        )
+        created["bookings"] += 2 + len(weekly.bookings)
     if "Sala riunioni" in made:
         event = request_booking(
             actor=coordinator,

@@ -106,6 +106,15 @@ def opening_hours_text(space: Space) -> str:
     return format_time_windows(windows_from_json(space.opening_hours))
 
 
+def open_between(space: Space, weekday: int, start: datetime.time, end: datetime.time) -> bool:
+    """True when `space` is open on `weekday` (0 Monday) from `start` to `end` (a space without hours always is)."""
+    windows = windows_from_json(space.opening_hours)
+    if not windows:
+        return True
+    first, last = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+    return any(w.day == weekday and w.start <= first and last <= w.end for w in windows)
+
+
 def get_booking_for(viewer: Any, network: Any, pk: int) -> Booking:
     """The booking `pk`, for its booker, the space's managers and the operators; 404 for anyone else."""
     try:
@@ -183,6 +192,12 @@ def _bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetim
 def public_label(booking: Booking, taken: str) -> str:
     """What anyone may read of a booking: a public event's title, else `taken`."""
     return booking.title if booking.is_public_event else taken
+
+
+def label_for(viewer: Any, booking: Booking, taken: str) -> str:
+    """A booking as `viewer` may name it: its purpose for who sees its details (the booker, the operators, the
+    space's managers), else a public event's title or `taken` (the calendar's rule)."""
+    return booking.title if sees_booking_details(viewer, booking) else public_label(booking, taken)
 
 
 def calendar_days(

@@ -12,6 +12,15 @@ say which booking is in the way; the guarantee under concurrent requests is the 
   first: the next booking's check runs only once the first one is committed. A transaction that cannot take the
   lock is retried (the whole booking, not a part of it) when the service owns the transaction.
 
+On both, a booking first holds its space (`hold_space`: the space's row lock on PostgreSQL), so that the writes of
+one space take turns and each check sees the bookings committed before it. A transaction that writes other rows
+before it books (an activity and its sessions) holds the space before its first audit event: the audit chain's
+head stays locked until a transaction ends and a booking takes the space before the head, so the other order could
+deadlock with a booking of the same space.
+
+Several moments for one purpose (an activity's sessions) are booked together by `request_bookings`: each free
+moment gets its own booking, and the moments taken are left out and named with the booking in the way.
+
 A weekly series is written whole or not at all: a conflict on any date refuses it and names every date taken
 (to be added to the exceptions), unless `skip_taken` is ticked, in which case only the free dates are booked
 and the dates taken join the series' exceptions.
@@ -41,9 +50,8 @@ from legami.core.validation import max_length_of
 from legami.core.workflow import Guard, Refusal, Transition, Workflow
 from legami.exchange.capabilities import BOOK_SPACES, MANAGE_SPACES, VIEW_BOOKINGS
 from legami.exchange.models import Booking, BookingEvent, BookingSeries, BookingStatus, Space
-from legami.exchange.selectors.spaces import holding_between, local_zone, manages
+from legami.exchange.selectors.spaces import holding_between, local_zone, manages, open_between, opening_hours_text
 from legami.exchange.services.spaces import ensure_bookable
-from legami.needs.timewindows import format_time_windows, windows_from_json
 from legami.network.models import Organization
 
 EXCLUSION_CONSTRAINT = "booking_no_overlap"
@@ -113,15 +121,11 @@ def _within_opening_hours(ctx: inputs.Context) -> None:
     space, day, start, end = ctx.extra.get("space"), ctx.value("date"), ctx.value("start"), ctx.value("end")
     if space is None or not (day and start and end) or not ctx.ok("date", "start", "end"):
         return
-    windows = windows_from_json(space.opening_hours)
-    if not windows:
-        return
-    first, last = start.hour * 60 + start.minute, end.hour * 60 + end.minute
-    if not any(w.day == day.weekday() and w.start <= first and last <= w.end for w in windows):
+    if not open_between(space, day.weekday(), start, end):
         ctx.add_error(
             "start",
             gettext("The space is open %(hours)s: choose a time within the opening hours.")
-            % {"hours": format_time_windows(windows)},
+            % {"hours": opening_hours_text(space)},
             "outside_opening_hours",
         )
 
@@ -241,11 +245,17 @@ WORKFLOW = Workflow(
 
 
 def may_take(booking: Booking, actor: Any, name: str) -> bool:
-    """True when `actor` may take the transition `name` on this booking (the space's managers decide; the booker
-    and the managers cancel)."""
+    """True when `actor` may take the transition `name` on this booking (the space's managers decide; the booker,
+    the managers and the staff of the organisation it was made for cancel)."""
     if name in ("confirm", "refuse"):
         return manages(actor, booking.space)
-    return getattr(actor, "pk", None) == booking.booked_by_id or manages(actor, booking.space)
+    if getattr(actor, "pk", None) == booking.booked_by_id or manages(actor, booking.space):
+        return True
+    # A colleague's booking for one's own organisation (the sessions of an activity it runs).
+    return booking.organization_id is not None and any(
+        grant.organization_id == booking.organization_id
+        for grant in capability_grants(actor, BOOK_SPACES, booking.network)
+    )
 
 
 def available(booking: Booking, actor: Any) -> list[Transition]:
@@ -278,6 +288,58 @@ def refuse_booking(*, actor: Any, booking: Booking, note: str = "") -> Booking:
 def cancel_booking(*, actor: Any, booking: Booking, note: str = "") -> Booking:
     """Cancel a requested or confirmed booking (its booker or the space's managers); the slot is free again."""
     return _move(actor=actor, booking=booking, name="cancel", target=BookingStatus.CANCELLED, note=note)
+
+
+def _require_cancel(actor: Any, rows: Sequence[Booking]) -> None:
+    """PermissionDenied unless `actor` may cancel every booking of `rows`."""
+    for row in rows:
+        if not can(actor, BOOK_SPACES, row.network) and not can(actor, MANAGE_SPACES, row.network):
+            raise PermissionDenied
+        if not may_take(row, actor, "cancel"):
+            raise PermissionDenied
+
+
+def cancel_bookings(*, actor: Any, bookings: Sequence[Booking], note: str = "") -> int:
+    """Cancel several bookings at once (an activity's sessions), each as `cancel_booking` would; the ones that are
+    over, refused or cancelled already stay as they are. Returns how many were cancelled."""
+    if not bookings:
+        return 0
+    with transaction.atomic():
+        rows = WORKFLOW.lock_many(bookings)
+        _require_cancel(actor, rows)
+        now = timezone.now()
+        live = [row for row in rows if row.ends_at > now]
+        cancel = [BookingStatus.CANCELLED]
+        return WORKFLOW.move_many(
+            live, steps={BookingStatus.REQUESTED: cancel, BookingStatus.CONFIRMED: cancel}, actor=actor, note=note
+        )
+
+
+def rename_bookings(*, actor: Any, bookings: Sequence[Booking], title: str) -> int:
+    """Give several bookings a new purpose (an activity renamed), as who may cancel them; returns how many changed."""
+    if not bookings:
+        return 0
+    title = BOOKING_INPUTS["title"].clean(title, inputs.Context())
+    with transaction.atomic():
+        rows = [row for row in WORKFLOW.lock_many(bookings) if row.title != title]
+        _require_cancel(actor, rows)
+        events = []
+        for row in rows:
+            before = snapshot(row, ("title",))
+            row.title = title
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=AuditEvent.Action.UPDATE,
+                    obj=row,
+                    before=before,
+                    after=snapshot(row, ("title",)),
+                    data_class=DataClass.PERSONAL,
+                )
+            )
+        Booking.objects.filter(pk__in=[row.pk for row in rows]).update(title=title, updated_at=timezone.now())
+        append(events)
+    return len(rows)
 
 
 # --- booking ----------------------------------------------------------------------------------------------
@@ -354,10 +416,14 @@ def _refusal(space: Space, conflicts: dict[Occurrence, Booking], *, weekly: bool
     return ValidationError({"exceptions": [ValidationError(message, code="slot_taken", params={"dates": days})]})
 
 
-def _take_write_lock(space: Space) -> None:
-    """SQLite: a write first, so that this transaction holds the database's write lock before it checks the slot."""
+def hold_space(space: Space) -> None:
+    """Make the caller's transaction the only one booking `space` until it ends: the space's row lock on
+    PostgreSQL; on SQLite a write first, so that the transaction holds the database's write lock before it checks
+    the slot. Inside a transaction; call it before the transaction's first audit event (see the module's note)."""
     if connection.vendor == "sqlite":
         Space.objects.filter(pk=space.pk).update(updated_at=F("updated_at"))
+    else:
+        list(Space.objects.select_for_update().filter(pk=space.pk).values_list("pk", flat=True))
 
 
 def _serialised(attempt: Callable[[], T]) -> T:
@@ -386,7 +452,7 @@ def _write(
     """Check the slots and insert the bookings (and the series) in one transaction."""
     weekly = series is not None
     with transaction.atomic():
-        _take_write_lock(space)
+        hold_space(space)
         conflicts = _conflicts(space, occurrences)
         skipped: tuple[datetime.date, ...] = ()
         if conflicts and not skip_taken:
@@ -398,8 +464,7 @@ def _write(
                 raise ValidationError(
                     {"exceptions": [ValidationError(gettext("Every date is taken already."), code="all_taken")]}
                 )
-        confirmed = not space.approval_required or manages(actor, space)
-        status = BookingStatus.CONFIRMED if confirmed else BookingStatus.REQUESTED
+        status = _first_status(actor, space)
         if series is not None:
             series.exceptions = sorted({*series.exceptions, *(d.isoformat() for d in skipped)})
             series.save()
@@ -429,23 +494,34 @@ def _write(
                     {"start": [ValidationError(gettext("The space was just booked: try again."), code="slot_taken")]}
                 ) from exc
             raise _refusal(space, conflicts, weekly=weekly) from exc
-        note = gettext("Confirmed at once.") if confirmed else ""
-        BookingEvent.objects.bulk_create(
-            BookingEvent(booking=b, from_status="", to_status=status, actor=actor, note=note) for b in created
-        )
-        events = [
-            audit_event(
-                actor=actor,
-                action=AuditEvent.Action.CREATE,
-                obj=b,
-                before=None,
-                after=snapshot(b, ("space", "starts_at", "ends_at", "status", "people", "series")),
-                data_class=DataClass.PERSONAL,
-            )
-            for b in created
-        ]
-        append(events)
+        _record_created(actor, created, status)
     return Booked(created, series, skipped)
+
+
+def _first_status(actor: Any, space: Space) -> str:
+    """Confirmed at once when the space needs no approval or `actor` manages it; else requested."""
+    confirmed = not space.approval_required or manages(actor, space)
+    return BookingStatus.CONFIRMED if confirmed else BookingStatus.REQUESTED
+
+
+def _record_created(actor: Any, created: list[Booking], status: str) -> None:
+    """The first step of each new booking's history, and its audit event."""
+    note = gettext("Confirmed at once.") if status == BookingStatus.CONFIRMED else ""
+    BookingEvent.objects.bulk_create(
+        BookingEvent(booking=b, from_status="", to_status=status, actor=actor, note=note) for b in created
+    )
+    events = [
+        audit_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=b,
+            before=None,
+            after=snapshot(b, ("space", "starts_at", "ends_at", "status", "people", "series")),
+            data_class=DataClass.PERSONAL,
+        )
+        for b in created
+    ]
+    append(events)
 
 
 def _prepare(actor: Any, space: Space, data: dict[str, Any], rules: inputs.Rules) -> dict[str, Any]:
@@ -454,11 +530,11 @@ def _prepare(actor: Any, space: Space, data: dict[str, Any], rules: inputs.Rules
     return rules.clean(data, network=space.network, actor=actor, extra={"space": space})
 
 
+BOOKING_VALUES = ("title", "people", "is_public_event", "organization", "contact_name", "contact_phone")
+
+
 def _booking_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: values[name]
-        for name in ("title", "people", "is_public_event", "organization", "contact_name", "contact_phone")
-    }
+    return {name: values[name] for name in BOOKING_VALUES}
 
 
 def request_booking(*, actor: Any, space: Space, data: dict[str, Any]) -> Booking:
@@ -524,5 +600,115 @@ def request_weekly_booking(*, actor: Any, space: Space, data: dict[str, Any]) ->
             series=series,
             skip_taken=values["skip_taken"],
         )
+
+    return _serialised(attempt)
+
+
+# --- several moments for one purpose ----------------------------------------------------------------------
+
+# What every booking of a batch shares (its moments are given apart): the single booking's rules without the day
+# and the times.
+MOMENTS_INPUTS = inputs.Rules(
+    {name: BOOKING_INPUTS[name] for name in BOOKING_VALUES},
+    checks=(_people_within_capacity, _organisation_of_actor),
+)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A moment a batch did not book, and why: "slot_taken" (with the `booking` in the way; None when it is another
+    moment of the same batch), "outside_opening_hours" or "in_the_past"."""
+
+    reason: str
+    booking: Booking | None = None
+
+
+@dataclass
+class Batch:
+    """What `request_bookings` wrote: the booking of each moment booked, and the moments left out, by index."""
+
+    booked: dict[int, Booking]
+    left_out: dict[int, LeftOut]
+
+
+def _sorted_out(
+    space: Space, moments: Sequence[tuple[datetime.datetime, datetime.datetime]]
+) -> tuple[list[tuple[int, Occurrence]], dict[int, LeftOut]]:
+    """The moments that may be booked (in time order), and those left out before looking at other bookings."""
+    zone, now = local_zone(), timezone.now()
+    left_out: dict[int, LeftOut] = {}
+    wanted: list[tuple[int, Occurrence]] = []
+    for index, (start, end) in enumerate(moments):
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        if end <= start or local_start.date() != local_end.date():
+            raise ValueError(f"moment {index} must end after it starts, on the same day")
+        if start <= now:
+            left_out[index] = LeftOut("in_the_past")
+        elif not open_between(space, local_start.weekday(), local_start.time(), local_end.time()):
+            left_out[index] = LeftOut("outside_opening_hours")
+        else:
+            wanted.append((index, Occurrence(start, end)))
+    kept: list[tuple[int, Occurrence]] = []
+    for index, occurrence in sorted(wanted, key=lambda pair: (pair[1].starts_at, pair[0])):
+        # In time order, the kept moments do not overlap: only the last one may reach this one.
+        if kept and kept[-1][1].ends_at > occurrence.starts_at:
+            left_out[index] = LeftOut("slot_taken")
+        else:
+            kept.append((index, occurrence))
+    return kept, left_out
+
+
+def request_bookings(
+    *,
+    actor: Any,
+    space: Space,
+    data: dict[str, Any],
+    moments: Sequence[tuple[datetime.datetime, datetime.datetime]],
+) -> Batch:
+    """Book `space` at several moments for one purpose (an activity's sessions), each moment on one day: every free
+    moment gets its own booking, confirmed at once or requested as `request_booking` decides; a moment taken
+    already, outside the opening hours or past is left out, with the reason and the booking in the way.
+
+    `data` holds what the bookings share (title, people, organisation …, as for `request_booking`); its errors
+    refuse the whole batch. Inside the caller's transaction, whose first audit event must come after this call or
+    after `hold_space` (see the module's note); a moment taken by a request committed between the check and the
+    insert is checked again, never booked twice.
+    """
+    values = _booking_values(_prepare(actor, space, data, MOMENTS_INPUTS))
+    kept, left_out = _sorted_out(space, moments)
+
+    def attempt() -> Batch:
+        with transaction.atomic():
+            hold_space(space)
+            status = _first_status(actor, space)
+            for _try in range(3):
+                conflicts = _conflicts(space, [occurrence for _index, occurrence in kept])
+                free = [(index, occurrence) for index, occurrence in kept if occurrence not in conflicts]
+                rows = [
+                    Booking(
+                        network=space.network,
+                        space=space,
+                        starts_at=occurrence.starts_at,
+                        ends_at=occurrence.ends_at,
+                        status=status,
+                        booked_by=actor,
+                        **values,
+                    )
+                    for _index, occurrence in free
+                ]
+                try:
+                    with transaction.atomic():
+                        created = Booking.objects.bulk_create(rows)
+                except IntegrityError as exc:
+                    if EXCLUSION_CONSTRAINT not in str(exc):
+                        raise
+                    continue  # a request committed between the check and the insert: check again
+                _record_created(actor, created, status)
+                taken = {index: LeftOut("slot_taken", conflicts[o]) for index, o in kept if o in conflicts}
+                booked = {index: booking for (index, _o), booking in zip(free, created, strict=True)}
+                return Batch(booked, {**left_out, **taken})
+            raise ValidationError(
+                {"start": [ValidationError(gettext("The space was just booked: try again."), code="slot_taken")]}
+            )
 
     return _serialised(attempt)

@@ -410,3 +410,174 @@ def test_available_offers_each_persona_its_buttons(cast, requested):
     assert names(cast.citizen) == ["cancel"]
     assert names(cast.case_manager) == []
     assert names(cast.evaluator) == []
+
+
+# --- several moments for one purpose (an activity's sessions) ---------------------------------------------
+
+
+def moments(*hours, day=None):
+    """(start, end) on `day` (a Tuesday a week away) for each (from, to) hour pair."""
+    day = day or next_weekday(TUESDAY)
+    return [(at(day, start), at(day, end)) for start, end in hours]
+
+
+def batch_data(**more):
+    return {"title": "Doposcuola", "people": 12} | more
+
+
+def test_a_batch_books_each_free_moment_and_names_the_booking_in_the_way(cast, space):
+    taken = BookingFactory(space=space, starts_at=at(next_weekday(TUESDAY, weeks=2), 16))
+    wanted = [
+        (at(next_weekday(TUESDAY), 16), at(next_weekday(TUESDAY), 18)),
+        (at(next_weekday(TUESDAY, weeks=2), 17), at(next_weekday(TUESDAY, weeks=2), 19)),
+        (at(next_weekday(TUESDAY, weeks=3), 16), at(next_weekday(TUESDAY, weeks=3), 18)),
+    ]
+    batch = services.request_bookings(actor=cast.citizen, space=space, data=batch_data(), moments=wanted)
+    assert sorted(batch.booked) == [0, 2] and batch.left_out == {1: services.LeftOut("slot_taken", taken)}
+    rows = Booking.objects.filter(space=space, booked_by=cast.citizen).order_by("starts_at")
+    assert [(b.starts_at, b.status, b.title) for b in rows] == [
+        (wanted[0][0], BookingStatus.REQUESTED, "Doposcuola"),
+        (wanted[2][0], BookingStatus.REQUESTED, "Doposcuola"),
+    ]
+    assert BookingEvent.objects.filter(booking__in=rows).count() == 2
+    assert AuditEvent.objects.filter(object_type="exchange.booking", action="create").count() == 2
+
+
+def test_a_batch_follows_the_approval_rule(cast, space):
+    free = SpaceFactory(network=cast.network, approval_required=False)
+    assert services.request_bookings(
+        actor=cast.citizen, space=free, data=batch_data(), moments=moments((16, 18))
+    ).booked[0].status == (BookingStatus.CONFIRMED)
+    # The managers' own bookings are confirmed at once.
+    mine = services.request_bookings(actor=cast.partner_staff, space=space, data=batch_data(), moments=moments((9, 10)))
+    assert mine.booked[0].status == BookingStatus.CONFIRMED
+
+
+def test_a_batch_leaves_out_the_past_the_closed_hours_and_its_own_overlaps(cast, space):
+    past = (at(datetime.date(2020, 3, 3), 16), at(datetime.date(2020, 3, 3), 18))
+    batch = services.request_bookings(
+        actor=cast.citizen,
+        space=space,
+        data=batch_data(),
+        moments=[past, *moments((7, 8), (16, 18), (17, 19))],
+    )
+    assert {i: left.reason for i, left in batch.left_out.items()} == {
+        0: "in_the_past",
+        1: "outside_opening_hours",
+        3: "slot_taken",
+    }
+    assert batch.left_out[3].booking is None and list(batch.booked) == [2]
+
+
+def test_a_batch_with_every_moment_taken_books_nothing_and_says_so(cast, space):
+    taken = BookingFactory(space=space)
+    batch = services.request_bookings(
+        actor=cast.citizen,
+        space=space,
+        data=batch_data(),
+        moments=[(taken.starts_at, taken.ends_at)],
+    )
+    assert batch.booked == {} and batch.left_out[0].booking == taken
+    assert Booking.objects.filter(space=space).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"title": ""}, "title", "required"),
+        ({"people": 31}, "people", "over_capacity"),
+        ({"organization": 999999}, "organization", "invalid_choice"),
+    ],
+)
+def test_bad_shared_values_refuse_the_whole_batch(cast, space, changes, field, code):
+    with pytest.raises(ValidationError) as refused:
+        services.request_bookings(
+            actor=cast.citizen, space=space, data=batch_data(**changes), moments=moments((16, 18))
+        )
+    assert codes(refused.value)[field] == [code]
+    assert not Booking.objects.exists()
+
+
+def test_a_batch_asks_who_may_book_and_a_bookable_space(cast, space):
+    with pytest.raises(PermissionDenied):
+        services.request_bookings(actor=cast.evaluator, space=space, data=batch_data(), moments=moments((16, 18)))
+    space.is_active = False
+    space.save()
+    with pytest.raises(ValidationError) as refused:
+        services.request_bookings(actor=cast.citizen, space=space, data=batch_data(), moments=moments((16, 18)))
+    assert refused.value.code == "space_inactive"
+    assert not Booking.objects.exists()
+
+
+@postgres_only
+def test_on_postgresql_a_batch_that_meets_the_constraint_checks_again_and_leaves_the_slot_out(cast, space, monkeypatch):
+    taken = services.request_booking(actor=cast.citizen, space=space, data=data())
+    monkeypatch.setattr(services, "_conflicts", _blind_first_check(services._conflicts))
+    batch = services.request_bookings(
+        actor=cast.partner_staff, space=space, data=batch_data(), moments=moments((17, 19), (19, 20))
+    )
+    assert batch.left_out == {0: services.LeftOut("slot_taken", taken)} and list(batch.booked) == [1]
+    assert Booking.objects.filter(space=space).count() == 2
+
+
+def test_cancel_bookings_frees_the_live_ones_and_leaves_the_others(cast, space):
+    requested = BookingFactory(space=space, status=BookingStatus.REQUESTED, booked_by=cast.citizen)
+    confirmed = BookingFactory(space=space, booked_by=cast.citizen, starts_at=at(next_weekday(TUESDAY, weeks=2), 16))
+    refused = BookingFactory(
+        space=space, status=BookingStatus.REFUSED, booked_by=cast.citizen, starts_at=at(next_weekday(3), 9)
+    )
+    over = BookingFactory(
+        space=space,
+        booked_by=cast.citizen,
+        starts_at=at(datetime.date(2020, 3, 3), 16),
+        ends_at=at(datetime.date(2020, 3, 3), 18),
+    )
+    bookings = [requested, confirmed, refused, over]
+    assert services.cancel_bookings(actor=cast.citizen, bookings=bookings, note="Cambio di programma") == 2
+    states = {b.pk: b.status for b in Booking.objects.all()}
+    assert states == {
+        requested.pk: BookingStatus.CANCELLED,
+        confirmed.pk: BookingStatus.CANCELLED,
+        refused.pk: BookingStatus.REFUSED,
+        over.pk: BookingStatus.CONFIRMED,
+    }
+    assert BookingEvent.objects.filter(note="Cambio di programma", to_status=BookingStatus.CANCELLED).count() == 2
+
+
+def test_cancel_bookings_refuses_them_all_when_one_is_not_the_actors(cast, space):
+    from legami.core.tests import factories as f
+
+    other = f.UserFactory()
+    f.MembershipFactory(network=cast.network, user=other, role="citizen")
+    own = BookingFactory(space=space, booked_by=other)
+    someone_elses = BookingFactory(space=space, booked_by=cast.citizen, starts_at=at(next_weekday(3), 9))
+    with pytest.raises(PermissionDenied):
+        services.cancel_bookings(actor=other, bookings=[own, someone_elses])
+    assert set(Booking.objects.values_list("status", flat=True)) == {BookingStatus.CONFIRMED}
+
+
+def test_the_staff_of_the_organisation_booked_for_cancel_a_colleagues_booking(cast):
+    from legami.core.tests import factories as f
+
+    space = SpaceFactory(network=cast.network)  # managed by another organisation
+    colleague = f.UserFactory()
+    f.MembershipFactory(network=cast.network, user=colleague, role="partner_staff", organization=cast.organization)
+    booking = BookingFactory(space=space, booked_by=colleague, organization=cast.organization)
+    assert services.may_take(booking, cast.partner_staff, "cancel")
+    assert not services.may_take(booking, cast.partner_staff, "confirm")
+    assert not services.may_take(
+        BookingFactory(space=space, booked_by=colleague, starts_at=at(next_weekday(3), 9)), cast.partner_staff, "cancel"
+    )
+    assert services.cancel_booking(actor=cast.partner_staff, booking=booking).status == BookingStatus.CANCELLED
+
+
+def test_rename_bookings_gives_a_new_purpose_audited(cast, space):
+    first = BookingFactory(space=space, booked_by=cast.citizen, title="Doposcuola")
+    second = BookingFactory(space=space, booked_by=cast.citizen, title="Doposcuola", starts_at=at(next_weekday(3), 9))
+    assert services.rename_bookings(actor=cast.citizen, bookings=[first, second], title="Doposcuola al Po") == 2
+    assert set(Booking.objects.values_list("title", flat=True)) == {"Doposcuola al Po"}
+    updates = AuditEvent.objects.filter(object_type="exchange.booking", action="update")
+    assert updates.count() == 2 and updates.first().after == {"title": "Doposcuola al Po"}
+    assert services.rename_bookings(actor=cast.citizen, bookings=[first], title="Doposcuola al Po") == 0
+    with pytest.raises(PermissionDenied):
+        services.rename_bookings(actor=cast.evaluator, bookings=[first], title="Altro")
