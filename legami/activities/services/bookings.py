@@ -146,4 +146,3 @@ def _refusal(left: LeftOut, space: Space) -> str:
             "hours": opening_hours_text(space)
         }
     return gettext("Another session of the activity takes the space at this time.")
-
