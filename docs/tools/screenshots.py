@@ -713,7 +713,7 @@ def exchange(ctx: Context) -> None:
 
 
 def community_resources(ctx: Context) -> None:
-    """The time bank, a shared space's week and the Civic Center calendar, on a phone; a roll call."""
+    """The time bank, a shared space's week, the Civic Center calendar and an activity in a space, on a phone."""
     citizen = login(ctx, "citizen", PHONE_WIDTH)
     citizen.goto(network_url("exchange/timebank/"))
     shot(citizen, "timebank-my-account")
@@ -725,6 +725,12 @@ def community_resources(ctx: Context) -> None:
     page.goto(network_url("activities/"))
     shot(page, "activities-calendar")
     page.context.close()
+    # An activity held in a shared space: its sessions book the room, one Thursday is taken by the choir.
+    coordinator = login(ctx, "coordinator", PHONE_WIDTH)
+    coordinator.goto(network_url("activities/manage/"))
+    coordinator.goto(first_href(coordinator, "main a:has-text('Teatro ragazzi')"))
+    shot(coordinator, "activities-activity-space")
+    coordinator.context.close()
 
 
 ROLES: dict[str, Callable[[Context], None]] = {
