@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet, RowRange, Sum, Value, Window
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from legami.core import smallnumbers
@@ -20,9 +20,10 @@ from legami.exchange.models import (
     TimeAccount,
     TimeAccountKind,
     Transfer,
+    TransferMonth,
     TransferStatus,
 )
-from legami.exchange.services.timebank import acting_owner_ids, acts_for, limits_of, policy_for
+from legami.exchange.services.timebank import acting_owner_ids, acts_for, counted_months, limits_of, policy_for
 from legami.network.models import Network
 
 S = TransferStatus
@@ -238,21 +239,20 @@ class MonthTotal:
 def monthly_totals(viewer: Any, network: Network, *, year: int) -> list[MonthTotal]:
     """Hours exchanged per month of `year` (confirmed transfers; reversed ones and their reversals left out).
 
-    A month with fewer than k transfers shows no figure to whoever does not see small numbers.
+    Read from the monthly totals the services keep with the ledger (twelve rows at most, whatever the number of
+    transfers). A month with fewer than k transfers shows no figure to whoever does not see small numbers.
     """
     rows = (
-        Transfer.objects.filter(network=network, status=S.CONFIRMED, reverses__isnull=True, posted_at__year=year)
-        .annotate(month=TruncMonth("posted_at"))
-        .values("month")
-        .annotate(minutes=Coalesce(Sum("total_minutes"), Value(0)), transfers=Count("id"))
+        TransferMonth.objects.filter(network=network, month__year=year)
+        .exclude(transfers=0)
+        .values_list("month", "minutes", "transfers")
         .order_by("month")
     )
     limit = smallnumbers.limit_for(viewer, network)
     totals = []
-    for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        hidden = smallnumbers.hidden(row["transfers"], limit)
-        totals.append(MonthTotal(month, None if hidden else row["minutes"], None if hidden else row["transfers"]))
+    for month, minutes, transfers in rows:
+        hidden = smallnumbers.hidden(transfers, limit)
+        totals.append(MonthTotal(month, None if hidden else minutes, None if hidden else transfers))
     return totals
 
 
@@ -269,7 +269,8 @@ class LedgerReport:
 
 
 def ledger_problems(network: Network) -> LedgerReport:
-    """Every discrepancy of the network's ledger, checked in a few aggregate queries."""
+    """Every discrepancy of the network's ledger, checked in a few aggregate queries: the transfers' legs, the
+    balances, and each month whose kept totals (TransferMonth) differ from what its transfers add up to."""
     report = LedgerReport()
     transfers = Transfer.objects.filter(network=network)
     movements = Movement.objects.filter(network=network)
@@ -314,4 +315,18 @@ def ledger_problems(network: Network) -> LedgerReport:
     report.balance_sum = int(TimeAccount.objects.filter(network=network).aggregate(s=Sum("balance_minutes"))["s"] or 0)
     if report.balance_sum != 0:
         report.problems.append(f"the network's balances sum to {report.balance_sum} minutes, not 0")
+    kept = {
+        month: (minutes, transfers)
+        for month, minutes, transfers in TransferMonth.objects.filter(network=network).values_list(
+            "month", "minutes", "transfers"
+        )
+    }
+    counted = counted_months(network)
+    for month in sorted(set(kept) | set(counted)):
+        (kept_minutes, kept_transfers), (minutes, transfers) = kept.get(month, (0, 0)), counted.get(month, (0, 0))
+        if (kept_minutes, kept_transfers) != (minutes, transfers):
+            report.problems.append(
+                f"month {month:%Y-%m}: the monthly totals say {kept_minutes} minutes in {kept_transfers} transfers, "
+                f"the transfers {minutes} minutes in {transfers}"
+            )
     return report
