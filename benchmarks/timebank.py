@@ -6,9 +6,10 @@ The runner creates a throw-away database on that server (never the one named in 
 child process and drops it. The child migrates, seeds the benchmark network of `benchmarks.seed.populate`
 (people in bulk), opens an hours account for every person, three organisations and the fund, then writes the
 transfers and their two legs with `INSERT … SELECT generate_series` (this is load, not demo content: the rows are
-consistent, each transfer's legs sum to zero, and every balance is set to the sum of its movements, which
-`check_ledger` then verifies). One person's account, linked to the coordinator's user, takes part in one transfer
-in 100 (5,000 movements at 500,000 transfers), so that its statement is a long one.
+consistent, each transfer's legs sum to zero, every balance is set to the sum of its movements and the figures' monthly
+totals are rebuilt from the transfers by `rebuild_monthly_totals`, all of which `check_ledger` then verifies). One
+person's account, linked to the coordinator's user, takes part in one transfer in 100 (5,000 movements at 500,000
+transfers), so that its statement is a long one.
 
 Then gunicorn serves the application (the suite's `Server`) and 8 clients (`--concurrency`) request each page:
 the bare view (the floor), the coordinator's own account (the busy statement, page 1), the busy account's statement
@@ -58,6 +59,7 @@ def seed_time_bank(network, coordinator, *, transfers: int) -> dict:
     from django.utils import timezone
 
     from legami.exchange.models import TimeAccount, TimeAccountKind
+    from legami.exchange.services.timebank import rebuild_monthly_totals
     from legami.network.models import Organization, Person
 
     started = time.perf_counter()
@@ -124,13 +126,18 @@ def seed_time_bank(network, coordinator, *, transfers: int) -> dict:
             """,
             [network.pk],
         )
+        # The monthly totals the figures page reads, as the services would have kept them.
+        months = rebuild_monthly_totals(network=network)
     # What autovacuum does to freshly written tables before anyone reads them: statistics, and the visibility map
     # without which PostgreSQL cannot answer from the statement's covering index alone (outside the transaction:
     # VACUUM cannot run in one).
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) exchange_transfer, exchange_movement, exchange_timeaccount")
+        cursor.execute(
+            "VACUUM (ANALYZE) exchange_transfer, exchange_movement, exchange_timeaccount, exchange_transfermonth"
+        )
     return {
         "accounts": TimeAccount.objects.filter(network=network).count(),
+        "months": months,
         "busy_account": busy_account,
         "busy_movements": _count("exchange_movement", "account_id", busy_account),
         "seconds": round(time.perf_counter() - started, 1),
@@ -159,11 +166,12 @@ def _already_seeded() -> Any:
 
 
 def _bank_of(network: Any) -> dict:
-    from legami.exchange.models import TimeAccount
+    from legami.exchange.models import TimeAccount, TransferMonth
 
     busy = TimeAccount.objects.filter(network=network, kind="person").order_by("id").first()
     return {
         "accounts": TimeAccount.objects.filter(network=network).count(),
+        "months": TransferMonth.objects.filter(network=network).exclude(transfers=0).count(),
         "busy_account": busy.pk if busy else None,
         "busy_movements": _count("exchange_movement", "account_id", busy.pk) if busy else 0,
         "seconds": 0.0,

@@ -467,6 +467,33 @@ class Movement(NetworkScopedModel):
         return f"{self.transfer_id}: {self.account_id} {self.minutes:+d}"
 
 
+class TransferMonth(models.Model):
+    """The hours of one month of a network, kept with the ledger: what the figures page reads.
+
+    `minutes` and `transfers` count the confirmed transfers that are not reversals, by the month (in the site's
+    time zone) they were posted; a reversed transfer leaves its month. The time bank's services move them with
+    F() increments in the transaction that posts or reverses; `manage.py check_ledger` compares them with the
+    transfers, and `rebuild_monthly_totals` recomputes them after transfers written without the services.
+    """
+
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="time_months", verbose_name=_("network")
+    )
+    # The month's first day.
+    month = models.DateField(_("month"))
+    minutes = models.BigIntegerField(_("minutes"), default=0)
+    transfers = models.BigIntegerField(_("transfers"), default=0)
+
+    class Meta:
+        ordering = ["network", "month"]
+        verbose_name = _("time bank month")
+        verbose_name_plural = _("time bank months")
+        constraints = [models.UniqueConstraint(fields=["network", "month"], name="transfermonth_one_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} {self.month:%Y-%m}: {self.minutes} / {self.transfers}"
+
+
 class TransferEvent(HistoryEvent):
     subject_field = "transfer"
 

@@ -2,8 +2,9 @@
 
 Everything goes through the time bank's services (accounts opened on first use, transfers proposed, confirmed,
 refused and reversed as people would); the year is then laid out by back-dating each transfer to its planned day,
-in the order they were made, so that statements read as a year of activity. A few proposals stay open for the
-demo's citizen and partner to confirm.
+in the order they were made, so that statements read as a year of activity, and the monthly totals the figures
+page reads are rebuilt for the months the transfers were moved to. A few proposals stay open for the demo's citizen
+and partner to confirm.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def ensure_timebank(network, *, worker, citizen, partner_staff, created: Counter
     reversal = tb.reverse_transfer(actor=worker, transfer=mistake, reason="Ore registrate due volte")
     made.append((reversal.pk, when(358)))
     _back_date(made)
+    # The services counted each transfer in the month it was made (today); the back-dating moved them.
+    tb.rebuild_monthly_totals(network=network)
     # Open proposals for the demo's citizen and partner to answer.
     if own is not None and org_accounts:
         mine = tb.account_for(network=network, person=own)

@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, RowRange, Sum, Value, Window
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, F, Prefetch, Q, QuerySet, RowRange, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Lookup
 from django.http import Http404
 
 from legami.core import smallnumbers
@@ -20,10 +21,12 @@ from legami.exchange.models import (
     TimeAccount,
     TimeAccountKind,
     Transfer,
+    TransferMonth,
     TransferStatus,
 )
-from legami.exchange.services.timebank import acting_owner_ids, acts_for, limits_of, policy_for
-from legami.network.models import Network
+from legami.exchange.services.timebank import acting_owner_ids, acts_for, counted_months, limits_of, policy_for
+from legami.network.models import Network, Organization, Person
+from legami.network.selectors.people import search_expression
 
 S = TransferStatus
 
@@ -53,17 +56,80 @@ def get_account_for_user(viewer: Any, network: Network, pk: Any) -> TimeAccount:
     return account
 
 
+SEARCH_WORDS = 5
+
+
+class _InFirst(Lookup):
+    """`column IN (subquery)`, the subquery run once before the rows are read: on PostgreSQL
+    `column = ANY(ARRAY(subquery))`, which reads the column's index with the subquery's values."""
+
+    lookup_name = "in_first"  # used as an expression, never registered on a field
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+# pg_trgm finds a word of three letters or more in its index; for a shorter one it would read the whole index.
+TRIGRAM = 3
+
+
+def _names_hold(word: str) -> Q:
+    """The account's person's first or last name, or its organisation's name, holds `word` (any case)."""
+    return (
+        Q(person__first_name__icontains=word)
+        | Q(person__last_name__icontains=word)
+        | Q(organization__name__icontains=word)
+    )
+
+
+def _named(network: Network, words: list[str]) -> QuerySet[TimeAccount]:
+    """The ids of the accounts whose person's first or last name, or whose organisation's name, holds each word.
+
+    The people are narrowed by the registry's search expression, which the trigram index of network's migration
+    0004 answers on PostgreSQL instead of reading every person; that expression also holds the e-mail and the
+    codice fiscale, so the names then decide: a word found only in an e-mail or a tax code finds no account.
+    The people's accounts and the organisations' are a UNION rather than an OR: PostgreSQL plans the IN of an OR
+    as if half of the registry would be read, hence a scan of it. The organisations (a few) are read first.
+    """
+    # No network here: the accounts' is the scope, and without it the trigram index is the people's only way in
+    # (with it, PostgreSQL may read a small registry by its network index instead).
+    people = Person.objects.alias(_search=search_expression())
+    organizations = Organization.objects.filter(network=network)
+    for word in words:
+        if len(word) >= TRIGRAM:
+            people = people.filter(_search__icontains=word)
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        organizations = organizations.filter(name__icontains=word)
+    of_people = TimeAccount.objects.filter(network=network, person__in=people.order_by().values("pk"))
+    of_organizations = TimeAccount.objects.filter(
+        _InFirst(F("organization_id"), Subquery(organizations.order_by().values("pk"))), network=network
+    )
+    return of_people.order_by().values("pk").union(of_organizations.order_by().values("pk"), all=True)
+
+
 def accounts_for(network: Network, *, search: str = "", kind: str = "") -> QuerySet[TimeAccount]:
-    """The network's accounts for the operators' list, by name and kind, the fund first then by name."""
+    """The network's accounts for the operators' list, by name and kind, the fund first then by name.
+
+    Each word of `search` (the first five) is in the person's first or last name, or in the organisation's name.
+    With a word of three letters or more, the trigram index finds the few people first (`_named`); words all
+    shorter than that match most of the list, which one pass over the accounts and their names reads best.
+    """
     accounts = _accounts(network)
     if kind:
         accounts = accounts.filter(kind=kind)
-    for word in search.split()[:5]:
-        accounts = accounts.filter(
-            Q(person__first_name__icontains=word)
-            | Q(person__last_name__icontains=word)
-            | Q(organization__name__icontains=word)
-        )
+    words = search.split()[:SEARCH_WORDS]
+    if any(len(word) >= TRIGRAM for word in words):
+        accounts = accounts.filter(pk__in=_named(network, words))
+    else:
+        for word in words:
+            accounts = accounts.filter(_names_hold(word))
     return accounts.order_by("-kind", "person__last_name", "person__first_name", "organization__name", "id")
 
 
@@ -238,21 +304,20 @@ class MonthTotal:
 def monthly_totals(viewer: Any, network: Network, *, year: int) -> list[MonthTotal]:
     """Hours exchanged per month of `year` (confirmed transfers; reversed ones and their reversals left out).
 
-    A month with fewer than k transfers shows no figure to whoever does not see small numbers.
+    Read from the monthly totals the services keep with the ledger (twelve rows at most, whatever the number of
+    transfers). A month with fewer than k transfers shows no figure to whoever does not see small numbers.
     """
     rows = (
-        Transfer.objects.filter(network=network, status=S.CONFIRMED, reverses__isnull=True, posted_at__year=year)
-        .annotate(month=TruncMonth("posted_at"))
-        .values("month")
-        .annotate(minutes=Coalesce(Sum("total_minutes"), Value(0)), transfers=Count("id"))
+        TransferMonth.objects.filter(network=network, month__year=year)
+        .exclude(transfers=0)
+        .values_list("month", "minutes", "transfers")
         .order_by("month")
     )
     limit = smallnumbers.limit_for(viewer, network)
     totals = []
-    for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        hidden = smallnumbers.hidden(row["transfers"], limit)
-        totals.append(MonthTotal(month, None if hidden else row["minutes"], None if hidden else row["transfers"]))
+    for month, minutes, transfers in rows:
+        hidden = smallnumbers.hidden(transfers, limit)
+        totals.append(MonthTotal(month, None if hidden else minutes, None if hidden else transfers))
     return totals
 
 
@@ -269,7 +334,8 @@ class LedgerReport:
 
 
 def ledger_problems(network: Network) -> LedgerReport:
-    """Every discrepancy of the network's ledger, checked in a few aggregate queries."""
+    """Every discrepancy of the network's ledger, checked in a few aggregate queries: the transfers' legs, the
+    balances, and each month whose kept totals (TransferMonth) differ from what its transfers add up to."""
     report = LedgerReport()
     transfers = Transfer.objects.filter(network=network)
     movements = Movement.objects.filter(network=network)
@@ -314,4 +380,18 @@ def ledger_problems(network: Network) -> LedgerReport:
     report.balance_sum = int(TimeAccount.objects.filter(network=network).aggregate(s=Sum("balance_minutes"))["s"] or 0)
     if report.balance_sum != 0:
         report.problems.append(f"the network's balances sum to {report.balance_sum} minutes, not 0")
+    kept = {
+        month: (minutes, transfers)
+        for month, minutes, transfers in TransferMonth.objects.filter(network=network).values_list(
+            "month", "minutes", "transfers"
+        )
+    }
+    counted = counted_months(network)
+    for month in sorted(set(kept) | set(counted)):
+        (kept_minutes, kept_transfers), (minutes, transfers) = kept.get(month, (0, 0)), counted.get(month, (0, 0))
+        if (kept_minutes, kept_transfers) != (minutes, transfers):
+            report.problems.append(
+                f"month {month:%Y-%m}: the monthly totals say {kept_minutes} minutes in {kept_transfers} transfers, "
+                f"the transfers {minutes} minutes in {transfers}"
+            )
     return report

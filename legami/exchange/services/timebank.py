@@ -5,17 +5,21 @@ by the other side or by an operator; only a confirmed transfer is posted (its le
 accounts' balances move). Confirming locks the accounts touched in id order (no deadlock between two
 confirmations), recomputes their balances and refuses a transfer that would take a payer past its hard limit.
 A confirmed transfer is never deleted nor changed: an operator reverses it with a reversal transfer whose legs
-negate the original's. The network fund ("fondo ore") issues hours: it has no limit.
+negate the original's. The network fund ("fondo ore") issues hours: it has no limit. Posting and reversing also
+move the network's monthly totals (TransferMonth), in the same transaction, for the figures page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, DateField, F, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +40,7 @@ from legami.exchange.models import (
     TimeBankPolicy,
     Transfer,
     TransferEvent,
+    TransferMonth,
     TransferStatus,
 )
 from legami.network.models import Network, Organization, Person
@@ -338,6 +343,73 @@ def _post(transfer: Transfer, legs: list[Movement], *, check_limits: bool, now: 
     for account in accounts.values():
         account.save(update_fields=["balance_minutes", "updated_at"])
     Movement.objects.filter(pk__in=[leg.pk for leg in legs]).update(posted_at=now)
+    _count_in_month(transfer, now)
+
+
+# --- the monthly totals -------------------------------------------------------------------------------------
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of the month of `moment` in the site's time zone (the figures' months)."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date().replace(day=1)
+
+
+def _count_in_month(transfer: Transfer, now: Any) -> None:
+    """Move the monthly totals for `transfer`, just posted: a transfer adds to its month, a reversal takes the
+    transfer it reverses out of that one's month (a reversal of a reversal changes nothing: neither counts)."""
+    if transfer.reverses_id is None:
+        _add_to_month(transfer.network_id, month_of(now), transfer.total_minutes, 1)
+    else:
+        original = transfer.reverses
+        if original.reverses_id is None:
+            _add_to_month(original.network_id, month_of(original.posted_at), -original.total_minutes, -1)
+
+
+def _add_to_month(network_id: int, month: date, minutes: int, transfers: int) -> None:
+    """Add to a month's totals in place (F() increments: concurrent posts add up, none is lost)."""
+    row = TransferMonth.objects.filter(network_id=network_id, month=month)
+    change = {"minutes": F("minutes") + minutes, "transfers": F("transfers") + transfers}
+    if not row.update(**change):
+        # The month's first transfer. Two at once: one insert wins, the other waits for it to commit and inserts
+        # nothing (ON CONFLICT DO NOTHING); then each adds its own to the one row.
+        TransferMonth.objects.bulk_create([TransferMonth(network_id=network_id, month=month)], ignore_conflicts=True)
+        row.update(**change)
+
+
+def counted_months(network: Network) -> dict[date, tuple[int, int]]:
+    """What the transfers themselves say, month by month: (minutes, transfers) of the confirmed transfers that are
+    no reversals, by the month they were posted. One aggregate over the whole ledger: for the check and the rebuild.
+    """
+    month = TruncMonth("posted_at", output_field=DateField(), tzinfo=timezone.get_default_timezone())
+    rows = (
+        Transfer.objects.filter(network=network, status=S.CONFIRMED, reverses__isnull=True)
+        .annotate(month=month)
+        .values("month")
+        .annotate(minutes=Sum("total_minutes"), transfers=Count("id"))
+        .order_by("month")
+    )
+    return {row["month"]: (int(row["minutes"]), int(row["transfers"])) for row in rows}
+
+
+@transaction.atomic
+def rebuild_monthly_totals(*, network: Network) -> int:
+    """Recompute the network's monthly totals from its transfers; returns how many months hold transfers.
+
+    For transfers written without the services (the benchmark's SQL seeding, the demo's back-dated year) and to
+    repair a month `check_ledger` reports. It changes no transfer, only the totals derived from them, so it asks
+    for no actor. Safe while transfers are being posted: on PostgreSQL it first locks the totals' table against
+    writes (EXCLUSIVE: reads go on), so a post either committed before the count, and is in it, or adds to the
+    rebuilt rows after it.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(TransferMonth._meta.db_table)} IN EXCLUSIVE MODE")
+    TransferMonth.objects.filter(network=network).delete()
+    months = counted_months(network)
+    TransferMonth.objects.bulk_create(
+        [TransferMonth(network=network, month=m, minutes=minutes, transfers=n) for m, (minutes, n) in months.items()]
+    )
+    return len(months)
 
 
 def _audit_after(transfer: Transfer, legs: Sequence[Movement]) -> dict[str, Any]:

@@ -1,11 +1,15 @@
-"""Test helpers of the time bank: accounts of the cast's citizen and partner, and a posted transfer."""
+"""Test helpers of the time bank: accounts of the cast's citizen and partner, a posted transfer, and the monthly
+figures as the figures page computed them before the monthly totals were kept."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
 from legami.core.tests import factories as f
-from legami.exchange.models import TimeAccount
+from legami.exchange.models import TimeAccount, Transfer, TransferStatus
 from legami.exchange.services.timebank import account_for, propose_transfer
 
 
@@ -38,3 +42,18 @@ def credit(cast: Any, account: TimeAccount, minutes: int, reason: str = "Credito
         reason=reason,
         confirm=True,
     )
+
+
+def figures_by_aggregate(network: Any, year: int) -> list[tuple[Any, int, int]]:
+    """(month, minutes, transfers) of `year`, aggregated from the transfers as `monthly_totals` did until the
+    totals were kept in TransferMonth: the yardstick the kept totals must equal."""
+    rows = (
+        Transfer.objects.filter(
+            network=network, status=TransferStatus.CONFIRMED, reverses__isnull=True, posted_at__year=year
+        )
+        .annotate(month=TruncMonth("posted_at"))
+        .values("month")
+        .annotate(minutes=Coalesce(Sum("total_minutes"), Value(0)), transfers=Count("id"))
+        .order_by("month")
+    )
+    return [(row["month"].date(), row["minutes"], row["transfers"]) for row in rows]

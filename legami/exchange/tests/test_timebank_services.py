@@ -3,16 +3,30 @@ the overdraft limits, the policy, and the ledger's check."""
 
 from __future__ import annotations
 
+import datetime
+import importlib
 import io
+import zoneinfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from legami.core import inputs
 from legami.core.tests import factories as f
-from legami.exchange.models import Movement, TimeAccount, TimeAccountKind, TimeBankPolicy, TransferEvent
+from legami.exchange.models import (
+    Movement,
+    TimeAccount,
+    TimeAccountKind,
+    TimeBankPolicy,
+    Transfer,
+    TransferEvent,
+    TransferMonth,
+)
 from legami.exchange.models import TransferStatus as S
 from legami.exchange.selectors.timebank import ledger_problems, outlook
 from legami.exchange.services import timebank as tb
@@ -22,6 +36,8 @@ from legami.exchange.tests.factories_timebank import (
     organization_account,
     person_account,
 )
+
+ROME = zoneinfo.ZoneInfo("Europe/Rome")
 
 
 @pytest.fixture
@@ -420,6 +436,106 @@ def test_an_operator_reverses_a_mistake_with_a_reversal_never_a_deletion(cast, a
     assert not ledger_problems(cast.network).problems
 
 
+# --- the monthly totals --------------------------------------------------------------------------------------
+
+
+def _months(network):
+    """The kept monthly totals of `network`: {(year, month): (minutes, transfers)}."""
+    return {
+        (row.month.year, row.month.month): (row.minutes, row.transfers)
+        for row in TransferMonth.objects.filter(network=network)
+    }
+
+
+def _at(monkeypatch, *moment):
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(*moment, tzinfo=ROME))
+
+
+def test_a_transfer_counts_in_the_month_it_is_confirmed_and_only_then(cast, accounts, monkeypatch):
+    mine, org, anna = accounts
+    before = _months(cast.network)  # the fixture's credit, this month
+    _at(monkeypatch, 2025, 3, 31, 22, 0)
+    transfer = _propose(cast, mine, org, minutes=90)
+    assert _months(cast.network) == before  # proposed: nothing yet
+    _at(monkeypatch, 2025, 4, 1, 0, 15)  # a quarter past midnight in Italy, still 31 March in UTC
+    tb.confirm_transfer(actor=cast.partner_staff, transfer=transfer)
+    assert _months(cast.network) == before | {(2025, 4): (90, 1)}
+    group = tb.propose_transfer(
+        actor=cast.coordinator,
+        network=cast.network,
+        legs=[(tb.fund_for(cast.network), -120), (org, 60), (anna, 60)],
+        reason="Festa",
+        confirm=True,
+    )
+    assert group.total_minutes == 120
+    assert _months(cast.network) == before | {(2025, 4): (210, 2)}  # one transfer, the minutes that changed hands
+    assert not ledger_problems(cast.network).problems
+
+
+def test_a_refused_a_withdrawn_and_an_over_the_limit_transfer_count_nothing(cast, accounts):
+    mine, org, _anna = accounts
+    before = _months(cast.network)
+    tb.refuse_transfer(actor=cast.partner_staff, transfer=_propose(cast, mine, org))
+    tb.cancel_transfer(actor=cast.citizen, transfer=_propose(cast, mine, org))
+    with pytest.raises(ValidationError):
+        tb.confirm_transfer(actor=cast.partner_staff, transfer=_propose(cast, mine, org, minutes=16 * 60))
+    assert _months(cast.network) == before
+    assert not ledger_problems(cast.network).problems
+
+
+def test_a_reversed_transfer_leaves_its_month_and_the_reversal_counts_nowhere(cast, accounts, monkeypatch):
+    mine, org, _anna = accounts
+    before = _months(cast.network)
+    _at(monkeypatch, 2025, 1, 20, 10, 0)
+    january = _propose(cast, mine, org, minutes=45)
+    tb.confirm_transfer(actor=cast.partner_staff, transfer=january)
+    _at(monkeypatch, 2025, 2, 3, 10, 0)
+    kept = _propose(cast, mine, org, minutes=30)
+    tb.confirm_transfer(actor=cast.partner_staff, transfer=kept)
+    assert _months(cast.network) == before | {(2025, 1): (45, 1), (2025, 2): (30, 1)}
+    _at(monkeypatch, 2025, 2, 20, 10, 0)
+    reversal = tb.reverse_transfer(actor=cast.coordinator, transfer=january, reason="Segnate due volte")
+    assert _months(cast.network) == before | {(2025, 1): (0, 0), (2025, 2): (30, 1)}
+    # Reversing the reversal puts the hours back but counts nothing: neither is a transfer of its own month.
+    tb.reverse_transfer(actor=cast.coordinator, transfer=reversal, reason="Era giusto")
+    assert _months(cast.network) == before | {(2025, 1): (0, 0), (2025, 2): (30, 1)}
+    assert not ledger_problems(cast.network).problems
+
+
+def test_the_rebuild_recounts_transfers_written_without_the_services(cast, accounts):
+    mine, org, _anna = accounts
+    credit(cast, org, 60)
+    TransferMonth.objects.create(network=cast.other_network, month=datetime.date(2025, 1, 1), minutes=5, transfers=1)
+    moved = _propose(cast, mine, org, minutes=20)
+    tb.confirm_transfer(actor=cast.partner_staff, transfer=moved)
+    # Back-dated as the demo generator does: the kept totals still count it this month.
+    Transfer.objects.filter(pk=moved.pk).update(posted_at=datetime.datetime(2024, 7, 9, 12, tzinfo=ROME))
+    problems = ledger_problems(cast.network).problems
+    assert any(p.startswith("month 2024-07: the monthly totals say 0 minutes in 0 transfers") for p in problems)
+    assert tb.rebuild_monthly_totals(network=cast.network) == 2
+    assert ledger_problems(cast.network).problems == []
+    this_month = tb.month_of(timezone.now())
+    assert _months(cast.network) == {
+        (this_month.year, this_month.month): (300 + 60, 2),
+        (2024, 7): (20, 1),
+    }
+    assert _months(cast.other_network) == {(2025, 1): (5, 1)}  # another network's are left alone
+
+
+def test_the_migration_fills_the_months_from_the_transfers(cast, accounts):
+    mine, org, _anna = accounts
+    reversed_one = _propose(cast, mine, org, minutes=20)
+    tb.confirm_transfer(actor=cast.partner_staff, transfer=reversed_one)
+    tb.reverse_transfer(actor=cast.coordinator, transfer=reversed_one, reason="Errore")
+    kept = _months(cast.network)
+    this_month = tb.month_of(timezone.now())
+    assert kept == {(this_month.year, this_month.month): (300, 1)}
+    TransferMonth.objects.all().delete()
+    importlib.import_module("legami.exchange.migrations.0005_transfer_months").fill(django_apps, None)
+    assert _months(cast.network) == kept
+    assert not ledger_problems(cast.network).problems
+
+
 # --- the policy ----------------------------------------------------------------------------------------------
 
 
@@ -537,6 +653,30 @@ def test_check_ledger_finds_a_posted_leg_of_a_proposal(cast, accounts):
     Movement.objects.filter(transfer=transfer).update(posted_at=transfer.created_at)
     status, out = _run_check()
     assert status == 1 and f"transfer #{transfer.pk}: not confirmed, with a posted leg" in out
+
+
+def test_check_ledger_finds_a_month_whose_totals_differ_from_its_transfers(cast, accounts):
+    mine, org, _anna = accounts
+    tb.confirm_transfer(actor=cast.partner_staff, transfer=_propose(cast, mine, org, minutes=40))
+    month = tb.month_of(timezone.now())
+    TransferMonth.objects.filter(network=cast.network, month=month).update(minutes=F("minutes") + 1)
+    TransferMonth.objects.create(network=cast.network, month=datetime.date(2020, 2, 1), minutes=10, transfers=1)
+    status, out = _run_check("--network", cast.network.slug)
+    assert status == 1
+    assert (
+        f"month {month:%Y-%m}: the monthly totals say 341 minutes in 2 transfers, the transfers 340 minutes in 2" in out
+    )
+    assert "month 2020-02: the monthly totals say 10 minutes in 1 transfers, the transfers 0 minutes in 0" in out
+    TransferMonth.objects.filter(network=cast.network).delete()
+    status, out = _run_check("--network", cast.network.slug)
+    assert status == 1
+    assert (
+        f"month {month:%Y-%m}: the monthly totals say 0 minutes in 0 transfers, the transfers 340 minutes in 2" in out
+    )
+    status, out = _run_check("--network", cast.network.slug, "--rebuild-months")
+    assert status == 0
+    assert "rete-prova: monthly totals rebuilt from the transfers (1 months)" in out and "balanced" in out
+    assert _months(cast.network) == {(month.year, month.month): (340, 2)}
 
 
 def test_check_ledger_refuses_an_unknown_network(cast):

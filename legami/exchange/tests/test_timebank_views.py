@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from legami.core.tests import factories as f
 from legami.exchange.models import TimeAccount, TimeBankPolicy, Transfer
 from legami.exchange.models import TransferStatus as S
 from legami.exchange.selectors.timebank import ledger_problems
 from legami.exchange.services import timebank as tb
-from legami.exchange.tests.factories_timebank import citizen_account, credit, organization_account, person_account
+from legami.exchange.tests.factories_timebank import (
+    citizen_account,
+    credit,
+    figures_by_aggregate,
+    organization_account,
+    person_account,
+)
 
 
 def url(cast, name, *args, **kwargs):
@@ -231,6 +241,35 @@ def test_the_figures_hide_a_month_of_few_transfers_from_the_evaluator(cast, engl
     [row] = english_login(cast.coordinator).get(url(cast, "timebank_figures"), {"year": "x"}).context["totals"]
     assert row.transfers == 5
     assert "Giulia" not in english_login(cast.funder).get(url(cast, "timebank_figures")).content.decode()
+
+
+def test_the_figures_page_shows_what_the_transfers_add_up_to_in_one_small_query(cast, login, mine, monkeypatch):
+    fund = tb.fund_for(cast.network)
+    client = login(cast.coordinator)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(cast, "timebank_figures"), {"year": "2025"}).context["totals"] == []
+    made = []
+    for month in (1, 1, 2, 3, 3, 3, 11):
+        when = datetime.datetime(2025, month, 28, 23, 50, tzinfo=zoneinfo.ZoneInfo("Europe/Rome"))
+        monkeypatch.setattr(timezone, "now", lambda when=when: when)
+        made.append(
+            tb.propose_transfer(
+                actor=cast.coordinator,
+                network=cast.network,
+                legs=[(fund, -30 * month), (mine, 30 * month)],
+                reason="Ore",
+                confirm=True,
+            )
+        )
+    tb.reverse_transfer(actor=cast.coordinator, transfer=made[3], reason="Errore")  # one of March's, in November
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url(cast, "timebank_figures"), {"year": "2025"})
+    shown = [(t.month, t.minutes, t.transfers) for t in page.context["totals"]]
+    assert shown == figures_by_aggregate(cast.network, 2025)
+    assert [(m.month, minutes, n) for m, minutes, n in shown] == [(1, 60, 2), (2, 60, 1), (3, 180, 2), (11, 330, 1)]
+    assert len(many.captured_queries) == len(few.captured_queries)
+    [totals] = [q["sql"] for q in many.captured_queries if "exchange_transfer" in q["sql"]]
+    assert "exchange_transfermonth" in totals and '"exchange_transfer"' not in totals  # not the transfers
 
 
 def test_the_accounts_list_searches_by_name(cast, english_login, mine, org):

@@ -1,5 +1,6 @@
 """Verify the time bank's ledger: every transfer's legs sum to zero, each balance equals its posted movements,
-all balances of a network sum to zero, and a transfer's legs are posted exactly when it was confirmed."""
+all balances of a network sum to zero, a transfer's legs are posted exactly when it was confirmed, and the monthly
+totals of the figures page equal what the transfers of each month add up to."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from legami.exchange.selectors.timebank import ledger_problems
+from legami.exchange.services.timebank import rebuild_monthly_totals
 from legami.network.models import Network
 
 
@@ -16,6 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--network", dest="network", default="", help="the slug of one network (default: all)")
+        parser.add_argument(
+            "--rebuild-months",
+            action="store_true",
+            help="first recompute the figures' monthly totals from the transfers (after transfers were written or "
+            "changed without the time bank's services), then check",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         networks = Network.objects.order_by("slug")
@@ -25,6 +33,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No network with the slug {options['network']!r}.")
         broken = 0
         for network in networks:
+            if options["rebuild_months"]:
+                months = rebuild_monthly_totals(network=network)
+                self.stdout.write(f"{network.slug}: monthly totals rebuilt from the transfers ({months} months)")
             report = ledger_problems(network)
             self.stdout.write(
                 f"{network.slug}: {report.transfers} transfers, {report.movements} movements, "
