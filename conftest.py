@@ -63,10 +63,12 @@ def _english_messages():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test counts its own rate limits (legami.core.ratelimit keeps them in the cache)."""
-    from django.core.cache import cache
+    """Each test counts its own rate limits (legami.core.ratelimit keeps them in the cache) and writes its own
+    calendar feeds."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -142,6 +142,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite keeps the index without them, as intended, so its warning is noise on every migrate.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# Each server process keeps its own caches: the rate limits' counts (legami.core.ratelimit) in the default one, and
+# in "feeds" the calendar feeds already written, by their ETag (a change in the data makes a new tag, so a process
+# never serves a stale feed; at most 64 feeds are kept, the least used go first).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "legami-default"},
+    "feeds": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "legami-feeds",
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # The tenant and the model granting roles in it: core reads them through these names, as it reads the

@@ -141,6 +141,26 @@ def test_an_unchanged_feed_answers_304_and_a_change_gives_a_new_etag(
     assert client.get(url("calendar_feed", cast))["ETag"] != changed["ETag"]
 
 
+def test_a_feed_is_written_once_until_its_sessions_change(cast, activity, login, monkeypatch):
+    from legami.activities.views import calendar as calendar_views
+
+    written = []
+    real = calendar_views.sessions_calendar
+
+    def counting(*args, **kwargs):
+        written.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(calendar_views, "sessions_calendar", counting)
+    client = login(None)
+    first = client.get(url("calendar_feed", cast)).content
+    assert client.get(url("calendar_feed", cast)).content == first
+    assert len(written) == 1
+    Activity.objects.filter(pk=activity.pk).update(title="Doposcuola sul Po", updated_at=timezone.now())
+    changed = client.get(url("calendar_feed", cast)).content
+    assert len(written) == 2 and b"Doposcuola sul Po" in changed and changed != first
+
+
 def test_a_draft_does_not_exist_for_the_public(cast, login):
     draft = make_activity(network=cast.network, organizer=cast.organization, status=ActivityStatus.DRAFT)
     assert login(None).get(url("activity_detail", cast, draft.pk)).status_code == 404

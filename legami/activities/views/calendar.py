@@ -4,6 +4,7 @@ with the same filters."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from legami.core.pagination import COUNT_AT_MOST, CountedPaginator
 from legami.network.models import Network
 
 NAV = "activity_calendar"
+FEED_CACHE_SECONDS = 24 * 3600
 
 
 @require_GET
@@ -55,7 +57,7 @@ def calendar(request: HttpRequest, network: Network) -> HttpResponse:
 @network_view()
 def calendar_feed(request: HttpRequest, network: Network) -> HttpResponse:
     """The calendar's coming sessions (up to four months ahead) as iCalendar, with the page's filters. Calendar
-    apps ask for it again and again: an unchanged feed answers 304 to their If-None-Match."""
+    apps ask for it again and again: an unchanged feed answers 304 to their If-None-Match, and is written once."""
     filters = CalendarFilters.from_query(request.GET)
     base = site_base_url(request)
     etag = f'"{feed_version(network, filters, base=base)}"'
@@ -66,7 +68,12 @@ def calendar_feed(request: HttpRequest, network: Network) -> HttpResponse:
     def link(session: Session) -> str:
         return base + reverse("activities:activity_detail", args=[network.slug, session.activity_id])
 
-    body = sessions_calendar(feed_sessions(network, filters), name=network.name, link=link)
+    # Writing a busy feed takes a second: each process keeps the feeds it wrote, by their tag.
+    key = f"activities-feed:{network.pk}:{etag}"
+    body = caches["feeds"].get(key)
+    if body is None:
+        body = sessions_calendar(feed_sessions(network, filters), name=network.name, link=link)
+        caches["feeds"].set(key, body, timeout=FEED_CACHE_SECONDS)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{network.slug}-attivita.ics"'
     response["ETag"] = etag
