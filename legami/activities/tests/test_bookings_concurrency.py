@@ -8,18 +8,18 @@ constraint) and starts both writes in threads at once, in either order.
 """
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
-from django.utils import timezone, translation
+from django.db import connection
+from django.utils import timezone
 
 from legami.activities.models import Activity, Session
 from legami.activities.selectors.bookings import unbooked_sessions
 from legami.activities.services import activities as services
 from legami.core.tests import factories as f
+from legami.core.tests.concurrency import run_together
 from legami.exchange.models import Booking, BookingStatus
 from legami.exchange.services import bookings as booking_services
 from legami.exchange.tests.factories_spaces import SpaceFactory, at
@@ -29,31 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 HOLDING = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
-
-
-def run_together(*jobs, stagger: float = 0.0):
-    """Run each job in its own thread (and database connection); returns each one's result or exception."""
-    results: list = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            time.sleep(stagger * index)
-            # A thread starts in the default language: the messages asserted below are the English msgids.
-            with translation.override("en"):
-                results[index] = job()
-        except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.fixture
@@ -102,7 +77,7 @@ def test_an_activitys_sessions_and_a_familys_booking_of_the_same_hour_one_wins(c
 
     jobs = (activity, family) if first == "activity" else (family, activity)
     names = (first, "family" if first == "activity" else "activity")
-    results = dict(zip(names, run_together(*jobs, stagger=0.05), strict=True))
+    results = dict(zip(names, run_together(*jobs, stagger=0.05, language="en"), strict=True))
     assert isinstance(results["activity"], Activity), results  # the activity is always saved
     contested = (at(family_data["date"], 17), at(family_data["date"], 19))
     holding = Booking.objects.filter(

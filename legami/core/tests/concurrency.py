@@ -2,13 +2,16 @@
 
 import threading
 import time
+from contextlib import nullcontext
 
 from django.db import connections
+from django.utils import translation
 
 
-def run_together(*jobs, stagger: float = 0.0, timeout: float = 60.0) -> list:
+def run_together(*jobs, stagger: float = 0.0, timeout: float = 60.0, language: str | None = None) -> list:
     """Run each job in its own thread (so on its own database connection), all released at once (each one
-    `stagger` seconds after the previous, when given); return each job's result or the exception it raised."""
+    `stagger` seconds after the previous, when given); return each job's result or the exception it raised.
+    A thread starts in the default language: give `language` to have the jobs speak another one."""
     results: list = [None] * len(jobs)
     barrier = threading.Barrier(len(jobs))
 
@@ -16,7 +19,8 @@ def run_together(*jobs, stagger: float = 0.0, timeout: float = 60.0) -> list:
         try:
             barrier.wait()
             time.sleep(stagger * index)
-            results[index] = job()
+            with translation.override(language) if language else nullcontext():
+                results[index] = job()
         except Exception as exc:  # noqa: BLE001 — the test looks at what each thread got
             results[index] = exc
         finally:

@@ -6,15 +6,14 @@ first's job. SQLite has one writer at a time and no row locks: this test runs on
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from legami.core.models import Job
 from legami.core.roles import Role
 from legami.core.tests import factories as f
+from legami.core.tests.concurrency import run_together
 from legami.exchange.models import MATCHING_JOB_KIND
 from legami.exchange.services import matching as svc
 
@@ -32,27 +31,17 @@ def test_simultaneous_starts_queue_exactly_one_run(settings):
         user = f.UserFactory(email=f"operatore{n}@example.org")
         f.MembershipFactory(network=network, user=user, role=Role.COMMUNITY_WORKER)
         operators.append(user)
-    barrier = threading.Barrier(len(operators))
-    outcomes: list[str] = []
-    errors: list[Exception] = []
 
-    def start(actor) -> None:
+    def start(actor) -> str:
         try:
-            barrier.wait()
             svc.start_matching(actor=actor, network=network)
-            outcomes.append("queued")
         except ValidationError as exc:
-            outcomes.append(exc.code or "")
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+            return exc.code or ""
+        return "queued"
 
-    threads = [threading.Thread(target=start, args=(actor,)) for actor in operators]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(*(lambda actor=actor: start(actor) for actor in operators))
+    errors = [r for r in results if isinstance(r, Exception)]
+    outcomes = [r for r in results if not isinstance(r, Exception)]
     assert errors == []
     assert sorted(outcomes) == ["busy"] * 5 + ["queued"]
     assert Job.objects.filter(network=network, kind=MATCHING_JOB_KIND).count() == 1
