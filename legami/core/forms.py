@@ -76,7 +76,7 @@ class PublicForm(forms.Form):
         return formguard.new_stamp(cls.stamp_salt)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if self.user is None:
             for name, errors in self.anonymous_rules.check(data).items():
                 self.add_error(name, errors)
@@ -97,7 +97,7 @@ class PublicForm(forms.Form):
 
 def public_form_page(
     request: HttpRequest,
-    form: PublicForm,
+    form: Any,
     *,
     limit: str,
     submit: Callable[[dict[str, Any]], Any],
@@ -105,9 +105,10 @@ def public_form_page(
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """The page of a public form: the rate limit of the sender's address (`limit` names the form), then the
-    form; a valid one goes to `submit(form.service_data())` and on to the `done` address. A form sent back
-    for correction gets a fresh stamp, so that correcting it does not count as filling it in too fast."""
+    """The page of a public form (a PublicForm with its `service_data()`): the rate limit of the sender's
+    address (`limit` names the form), then the form; a valid one goes to `submit(form.service_data())` and on to
+    the `done` address. A form sent back for correction gets a fresh stamp, so that correcting it does not count
+    as filling it in too fast."""
     if request.method == "POST":
         if limited := formguard.too_many_posts(request, limit):
             return limited

@@ -34,7 +34,8 @@ def district_reach(viewer: Any, network: Network) -> set[int] | None:
     held = capability_grants(viewer, VIEW_ENROLLMENTS, network)
     if not held or any(grant.district_id is None for grant in held):
         return None
-    return set(scoped_municipality_ids(viewer, network, VIEW_ENROLLMENTS).values_list("municipality_id", flat=True))
+    municipalities = scoped_municipality_ids(viewer, network, VIEW_ENROLLMENTS)
+    return set() if municipalities is None else set(municipalities.values_list("municipality_id", flat=True))
 
 
 def enrollments_by_status(activity: Activity, viewer: Any = None) -> dict[str, list[Enrollment]]:

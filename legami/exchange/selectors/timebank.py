@@ -65,7 +65,7 @@ class _InFirst(Lookup):
 
     lookup_name = "in_first"  # used as an expression, never registered on a field
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
@@ -89,7 +89,7 @@ def _names_hold(word: str) -> Q:
     )
 
 
-def _named(network: Network, words: list[str]) -> QuerySet[TimeAccount]:
+def _named(network: Network, words: list[str]) -> QuerySet[TimeAccount, Any]:
     """The ids of the accounts whose person's first or last name, or whose organisation's name, holds each word.
 
     The people are narrowed by the registry's search expression, which the trigram index of network's migration
@@ -388,10 +388,10 @@ def ledger_problems(network: Network) -> LedgerReport:
     }
     counted = counted_months(network)
     for month in sorted(set(kept) | set(counted)):
-        (kept_minutes, kept_transfers), (minutes, transfers) = kept.get(month, (0, 0)), counted.get(month, (0, 0))
-        if (kept_minutes, kept_transfers) != (minutes, transfers):
+        (kept_minutes, kept_count), (minutes, count) = kept.get(month, (0, 0)), counted.get(month, (0, 0))
+        if (kept_minutes, kept_count) != (minutes, count):
             report.problems.append(
-                f"month {month:%Y-%m}: the monthly totals say {kept_minutes} minutes in {kept_transfers} transfers, "
-                f"the transfers {minutes} minutes in {transfers}"
+                f"month {month:%Y-%m}: the monthly totals say {kept_minutes} minutes in {kept_count} transfers, "
+                f"the transfers {minutes} minutes in {count}"
             )
     return report

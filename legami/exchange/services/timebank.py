@@ -361,7 +361,8 @@ def _count_in_month(transfer: Transfer, now: Any) -> None:
         _add_to_month(transfer.network_id, month_of(now), transfer.total_minutes, 1)
     else:
         original = transfer.reverses
-        if original.reverses_id is None:
+        # a reversal always reverses a posted transfer (the reversal service posts both at once)
+        if original is not None and original.posted_at is not None and original.reverses_id is None:
             _add_to_month(original.network_id, month_of(original.posted_at), -original.total_minutes, -1)
 
 
