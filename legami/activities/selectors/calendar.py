@@ -83,24 +83,26 @@ def calendar_sessions(
     )
 
 
-def feed_sessions(network: Network, filters: CalendarFilters) -> list[Session]:
-    """The feed's sessions: the calendar's, from the first coming one to FEED_HORIZON after it, at most FEED_LIMIT."""
+def _feed_window(network: Network, filters: CalendarFilters) -> QuerySet[Session]:
+    """The calendar's sessions from the first coming one to FEED_HORIZON after it (the feed's span)."""
     sessions = calendar_sessions(network, filters)
     first = sessions.values_list("starts_at", flat=True).first()
     if first is not None:
         sessions = sessions.filter(starts_at__lte=first + FEED_HORIZON)
-    return list(sessions[:FEED_LIMIT])
+    return sessions
+
+
+def feed_sessions(network: Network, filters: CalendarFilters) -> list[Session]:
+    """The feed's sessions: those of its span, at most FEED_LIMIT."""
+    return list(_feed_window(network, filters)[:FEED_LIMIT])
 
 
 def feed_version(network: Network, filters: CalendarFilters, *, base: str = "") -> str:
     """A fingerprint of what the feed would hold now (its sessions with their times and status, and when each, its
     activity and its place last changed; the site's address `base` its links start with): the feed's ETag, so
-    that a calendar asking again for an unchanged feed gets a 304 without the feed being written. One narrow
-    query."""
-    sessions = calendar_sessions(network, filters).select_related(None)
-    first = sessions.values_list("starts_at", flat=True).first()
-    if first is not None:
-        sessions = sessions.filter(starts_at__lte=first + FEED_HORIZON)
+    that a calendar asking again for an unchanged feed gets a 304 without the feed being written. Two narrow
+    queries (the span's start, then the fingerprint's columns)."""
+    sessions = _feed_window(network, filters)
     rows = sessions.values_list(
         "pk", "starts_at", "ends_at", "status", "updated_at", "activity__updated_at", "activity__place__updated_at"
     )[:FEED_LIMIT]
