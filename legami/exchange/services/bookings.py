@@ -481,19 +481,11 @@ def _write(
             )
             for o in occurrences
         ]
-        try:
-            with transaction.atomic():
-                created = Booking.objects.bulk_create(rows)
-        except IntegrityError as exc:
-            if EXCLUSION_CONSTRAINT not in str(exc):
-                raise
+        created = _insert_unless_overlapping(rows)
+        if created is None:
             # Another request took a slot between our check and our insert, and was committed first.
             conflicts = _conflicts(space, occurrences)
-            if not conflicts:
-                raise ValidationError(
-                    {"start": [ValidationError(gettext("The space was just booked: try again."), code="slot_taken")]}
-                ) from exc
-            raise _refusal(space, conflicts, weekly=weekly) from exc
+            raise _refusal(space, conflicts, weekly=weekly) if conflicts else _just_booked()
         _record_created(actor, created, status)
     return Booked(created, series, skipped)
 
@@ -658,6 +650,24 @@ def _sorted_out(
     return kept, left_out
 
 
+def _insert_unless_overlapping(rows: list[Booking]) -> list[Booking] | None:
+    """Insert `rows` in a savepoint; None when PostgreSQL's exclusion constraint refused them (a request committed
+    between the caller's check and this insert took one of their times)."""
+    try:
+        with transaction.atomic():
+            return Booking.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        if EXCLUSION_CONSTRAINT not in str(exc):
+            raise
+        return None
+
+
+def _just_booked() -> ValidationError:
+    return ValidationError(
+        {"start": [ValidationError(gettext("The space was just booked: try again."), code="slot_taken")]}
+    )
+
+
 def request_bookings(
     *,
     actor: Any,
@@ -696,19 +706,13 @@ def request_bookings(
                     )
                     for _index, occurrence in free
                 ]
-                try:
-                    with transaction.atomic():
-                        created = Booking.objects.bulk_create(rows)
-                except IntegrityError as exc:
-                    if EXCLUSION_CONSTRAINT not in str(exc):
-                        raise
+                created = _insert_unless_overlapping(rows)
+                if created is None:
                     continue  # a request committed between the check and the insert: check again
                 _record_created(actor, created, status)
                 taken = {index: LeftOut("slot_taken", conflicts[o]) for index, o in kept if o in conflicts}
                 booked = {index: booking for (index, _o), booking in zip(free, created, strict=True)}
                 return Batch(booked, {**left_out, **taken})
-            raise ValidationError(
-                {"start": [ValidationError(gettext("The space was just booked: try again."), code="slot_taken")]}
-            )
+            raise _just_booked()
 
     return _serialised(attempt)
