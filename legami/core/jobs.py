@@ -20,6 +20,14 @@ from legami.core.models import Job
 logger = logging.getLogger(__name__)
 
 
+def job_under_way(network: Any, kind: str) -> bool:
+    """True when a job of `kind` is queued or running in `network`. Call it inside the transaction that creates the
+    next one: it locks the network's row first, so two simultaneous starts take turns and the second sees the
+    first's job (a no-op on SQLite, whose writes are serial anyway)."""
+    type(network).objects.select_for_update().filter(pk=network.pk).first()
+    return Job.objects.filter(network=network, kind=kind, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists()
+
+
 def enqueue_job(*, job_id: int, task: Any, error_key: str, error_message: str | Promise) -> None:
     """Queue `task(job_id)`; if the queue refuses it, fail the job with `error_message` under `error_key`."""
     try:

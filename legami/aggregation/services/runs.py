@@ -31,7 +31,7 @@ from legami.aggregation.services.demands import (
 )
 from legami.core import inputs
 from legami.core.audit import record_event
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, run_queued_job
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, job_under_way, run_queued_job
 from legami.core.models import AuditEvent, Job
 from legami.core.permissions import require
 from legami.needs.models import Need, NeedArea
@@ -112,12 +112,7 @@ def start_aggregation(
     distance, size, cohesion = _check_run_settings(distance_km, min_group_size, min_cohesion)
     run_settings = {"distance_km": distance, "min_group_size": size, "min_cohesion": cohesion}
     with transaction.atomic():
-        # The network row serialises concurrent starts (a no-op on SQLite, whose writes are serial anyway).
-        Network.objects.select_for_update().filter(pk=network.pk).first()
-        busy = Job.objects.filter(
-            network=network, kind=AGGREGATION_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-        ).exists()
-        if busy:
+        if job_under_way(network, AGGREGATION_JOB_KIND):
             raise _refuse(gettext("An aggregation run is already under way: wait for it to finish."), code="busy")
         job = Job.objects.create(
             network=network,

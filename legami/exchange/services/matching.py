@@ -27,7 +27,7 @@ from django_tasks import task
 
 from legami.core import inputs
 from legami.core.audit import append, audit_event
-from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, run_queued_job
+from legami.core.jobs import claim_job, enqueue_job, finish_job, job_language, job_under_way, run_queued_job
 from legami.core.models import AuditEvent, DataClass, Job
 from legami.core.permissions import can, require
 from legami.core.workflow import Guard, Refusal, Step, Transition, Workflow
@@ -318,13 +318,7 @@ def start_matching(*, actor: Any, network: Network, filters: dict | None = None)
     require(actor, MANAGE_MATCHES, network)
     stored = _stored(_clean_filters(network, filters))
     with transaction.atomic():
-        # The network's row, locked, puts two simultaneous starts one after the other (a no-op on SQLite, whose
-        # writes are serial anyway): the second sees the first's job.
-        Network.objects.select_for_update().filter(pk=network.pk).first()
-        busy = Job.objects.filter(
-            network=network, kind=MATCHING_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-        ).exists()
-        if busy:
+        if job_under_way(network, MATCHING_JOB_KIND):
             raise _error(None, _("A matching run is already under way: wait for it to finish."), "busy")
         job = Job.objects.create(network=network, kind=MATCHING_JOB_KIND, actor=actor, result={"filters": stored})
         append(
