@@ -40,6 +40,7 @@ PERSONA_ROLES = {
     "funder": Role.FUNDER,
     "citizen": Role.CITIZEN,
     "privacy_officer": Role.PRIVACY_OFFICER,
+    "sentinel": Role.SENTINEL,
 }
 PERSONAS = [*PERSONA_ROLES, "district_case_manager", "outsider", "platform_admin", "anonymous"]
 

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "legami.responses",
     "legami.exchange",
     "legami.activities",
+    "legami.referrals",
+    "legami.pacts",
     "legami.api",
     "legami.demo",
 ]
@@ -229,6 +231,9 @@ if _LEAFLET_SPEC and _LEAFLET_SPEC.submodule_search_locations:
     STATICFILES_DIRS.append(Path(next(iter(_LEAFLET_SPEC.submodule_search_locations))) / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LEGAMI_MEDIA_ROOT", BASE_DIR / "media"))
+# Signed pacts and expense receipts, encrypted at rest (legami.core.storage), served by no URL.
+# Empty: MEDIA_ROOT/private.
+LEGAMI_PRIVATE_ROOT = os.environ.get("LEGAMI_PRIVATE_ROOT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -29,6 +29,8 @@ urlpatterns = [
     path("<slug:network_slug>/responses/", include("legami.responses.urls")),
     path("<slug:network_slug>/exchange/", include("legami.exchange.urls")),
     path("<slug:network_slug>/activities/", include("legami.activities.urls")),
+    path("<slug:network_slug>/referrals/", include("legami.referrals.urls")),
+    path("<slug:network_slug>/pacts/", include("legami.pacts.urls")),
     path("<slug:network_slug>/", include("legami.network.urls")),
 ]
 

@@ -32,6 +32,8 @@ class Role(models.TextChoices):
     FUNDER = "funder", _("Funder")
     CITIZEN = "citizen", _("Citizen / volunteer")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    # A shopkeeper, pharmacist, parish volunteer or neighbour who signals fragile situations to the services.
+    SENTINEL = "sentinel", _("Sentinel")
 
 
 ALL_ROLES = frozenset(Role)

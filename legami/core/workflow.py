@@ -224,8 +224,14 @@ class Workflow:
             before=before,
             after=self._snapshot(row),
             data_class=self._data_class(row),
-            note=note,
+            note=self._audit_note(note),
         )
+
+    def _audit_note(self, note: str) -> str:
+        """The note as the audit may hold it: none when the history keeps its notes encrypted (case data)."""
+        if self.history is not None and getattr(self.history._meta.get_field("note"), "audit_redacted", False):
+            return ""
+        return note
 
     def _event(self, row: Any, *, actor: Any, from_state: str, to_state: str, note: str) -> HistoryEvent:
         if self.history is None:

@@ -14,7 +14,7 @@ MANAGE = "activities.manage_activities"
 READ_ENROLLMENTS = "activities.view_enrollments"
 ENROLL = "activities.enroll_people"
 ENROLL_OWN = "activities.enroll_own"
-NOT_THEIRS = dict.fromkeys(("evaluator", "funder", "citizen", "privacy_officer"), 403)
+NOT_THEIRS = dict.fromkeys(("evaluator", "funder", "citizen", "privacy_officer", "sentinel"), 403)
 
 ROUTES: dict[str, Row] = {
     "activities:calendar": Row(PUBLIC),

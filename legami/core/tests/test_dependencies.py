@@ -33,6 +33,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("responses",),
     ("exchange",),
     ("activities",),
+    ("referrals",),
+    ("pacts",),
     ("api", "demo"),
 )
 PROJECT = "(project)"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PactsConfig(AppConfig):
+    name = "legami.pacts"
+    label = "pacts"
+    verbose_name = _("Cases and generative pacts")
+
+    def ready(self) -> None:
+        from legami.core.roles import register_capabilities
+        from legami.pacts import capabilities
+
+        register_capabilities(capabilities)
