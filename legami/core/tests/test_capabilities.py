@@ -82,6 +82,8 @@ def test_every_app_registered_its_capabilities():
         "responses",
         "exchange",
         "activities",
+        "referrals",
+        "pacts",
     }
     assert CAPABILITIES == {str(c): c.roles for c in registry}
 

@@ -18,6 +18,7 @@ POST_ONLY = {
         "evaluator",
         "funder",
         "citizen",
+        "sentinel",
         "district_case_manager",
     )
 }
@@ -40,8 +41,10 @@ ROUTES: dict[str, Row] = {
     "exchange:my_bookings": Row(BOOK),
     "exchange:booking_queue": Row(MANAGE),
     # The planted booking is the citizen's: its booker, the space's managers and the operators read it; evaluators
-    # and funders see the spaces but not who booked (404, the booking does not exist for them).
-    "exchange:booking_detail": Row(VIEW, obj="exchange_booking", overrides={"evaluator": 404, "funder": 404}),
+    # funders and sentinels see the spaces but not who booked (404, the booking does not exist for them).
+    "exchange:booking_detail": Row(
+        VIEW, obj="exchange_booking", overrides={"evaluator": 404, "funder": 404, "sentinel": 404}
+    ),
     "exchange:booking_move": Row(VIEW, obj="exchange_booking", kwargs={"transition": "cancel"}, overrides=POST_ONLY),
     "exchange:space_usage": Row(USAGE),
 }

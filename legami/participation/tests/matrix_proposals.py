@@ -22,6 +22,7 @@ _NOT_THE_AUTHOR = dict.fromkeys(
         "evaluator",
         "funder",
         "privacy_officer",
+        "sentinel",
         "district_case_manager",
     ],
     403,
