@@ -232,6 +232,103 @@ def _booking_readers(reader: Reader, obj: Any) -> bool:
 BOOKING_READERS = Rule("the booker, exchange.view_bookings, the space's managers", _booking_readers)
 PUBLIC_EVENT = Rule("anyone, for a public event", lambda _r, o: bool(getattr(o, "is_public_event", False)))
 
+
+def _case_of(obj: Any) -> Any:
+    """The case a pacts object belongs to (a case, its team, events and assessments, a pact and all it holds)."""
+    from legami.pacts.models import Case
+
+    for path in (
+        "",
+        "case",
+        "assessment.case",
+        "pact.case",
+        "version.pact.case",
+        "objective.version.pact.case",
+        "review.pact.case",
+    ):
+        value: Any = obj
+        for part in filter(None, path.split(".")):
+            value = getattr(value, part, None)
+        if isinstance(value, Case):
+            return value
+    return None
+
+
+def _on_case_team(reader: Reader, obj: Any) -> bool:
+    """The reader is on the team of the object's case (the privacy officer reads every case)."""
+    from legami.pacts.models import CaseMember
+
+    if reader.roles & CAPABILITIES["pacts.inspect_cases"]:
+        return True
+    case = _case_of(obj)
+    if case is None or reader.user_id is None or not reader.roles & CAPABILITIES["pacts.work_on_cases"]:
+        return False
+    return CaseMember.objects.filter(case=case, user_id=reader.user_id).exists()
+
+
+CASE_TEAM = Rule("the case's team (pacts.work_on_cases and on the team) or pacts.inspect_cases", _on_case_team)
+
+
+def _team_of_person(reader: Reader, obj: Any) -> bool:
+    """The team of a case of the person (or of a person tied to them: the case page shows the person's ties)."""
+    from django.db.models import Q
+
+    from legami.network.models import Person, Tie
+    from legami.pacts.models import Case
+
+    if reader.user_id is None:
+        return False
+    if isinstance(obj, Tie):
+        people = [obj.source_person_id, obj.target_person_id]
+    elif isinstance(obj, Person):
+        tied = Tie.objects.filter(Q(source_person=obj) | Q(target_person=obj))
+        people = [
+            obj.pk,
+            *tied.values_list("source_person_id", flat=True),
+            *tied.values_list("target_person_id", flat=True),
+        ]
+    else:
+        return False
+    return any(_on_case_team(reader, case) for case in Case.objects.filter(person_id__in=[p for p in people if p]))
+
+
+PERSON_CASE_TEAM = Rule("the team of a case of the person or of someone tied to them", _team_of_person)
+
+
+def _triage_of(reader: Reader, obj: Any) -> bool:
+    """Who triages the referral's Comune (referrals.triage_referrals, in their districts), and the team of the
+    case it became."""
+    referral = getattr(obj, "referral", obj)
+    if reader.roles & CAPABILITIES["referrals.triage_referrals"] and (
+        reader.comuni is None or referral.municipality_id in reader.comuni
+    ):
+        return True
+    case = getattr(referral, "case", None) if hasattr(referral, "case") else None
+    return case is not None and _on_case_team(reader, case)
+
+
+def _reporter_of(reader: Reader, obj: Any) -> bool:
+    referral = getattr(obj, "referral", obj)
+    return reader.user_id is not None and reader.user_id == referral.reporter_id
+
+
+def _host_of(reader: Reader, hours: Any) -> bool:
+    """Who confirms give-back hours: the host organisation's partner staff; coordinators and community workers."""
+    from legami.network.models import Membership
+
+    if not reader.roles & CAPABILITIES["pacts.confirm_give_back"] or reader.user_id is None:
+        return False
+    if reader.roles & {Role.COORDINATOR, Role.COMMUNITY_WORKER}:
+        return True
+    return Membership.objects.filter(
+        user_id=reader.user_id, organization_id=hours.host_id, role=Role.PARTNER_STAFF, is_active=True
+    ).exists()
+
+
+TRIAGE = Rule("referrals.triage_referrals in their districts, and the case team", _triage_of)
+REPORTER = Rule("the reporter (their own words)", _reporter_of)
+HOST = Rule("the host of the hours (pacts.confirm_give_back)", _host_of)
+
 # "<app_label>.<Model>.<field>" -> who may read it. Every field here gets a marker in the planted objects.
 FIELDS: dict[str, Rule] = {
     # accounts: the people who log in, their invitations and tokens
@@ -253,15 +350,15 @@ FIELDS: dict[str, Rule] = {
     # network: the person registry
     "network.Household.name": PEOPLE | AUDIT | PLATFORM_ADMIN,
     "network.Household.address": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.first_name": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.last_name": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.tax_code": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.email": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.phone": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.address": PEOPLE | AUDIT | PLATFORM_ADMIN,
+    "network.Person.first_name": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
+    "network.Person.last_name": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
+    "network.Person.tax_code": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
+    "network.Person.email": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
+    "network.Person.phone": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
+    "network.Person.address": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
     # Encrypted: health details land here; never in the audit, never in the admin.
-    "network.Person.notes": PEOPLE,
-    "network.Tie.note": in_reach(holds("network.view_ties")) | AUDIT,
+    "network.Person.notes": PEOPLE | PERSON_CASE_TEAM,
+    "network.Tie.note": in_reach(holds("network.view_ties")) | AUDIT | PERSON_CASE_TEAM,
     # needs: encrypted description and contacts; case-team needs for the case team only
     "needs.Need.description": NEED_READERS,
     "needs.Need.contact_name": NEED_READERS,
@@ -308,6 +405,39 @@ FIELDS: dict[str, Rule] = {
     "activities.Enrollment.guardian_phone": holds("activities.view_enrollments"),
     # What a volunteer did at a session: for who runs the activity (the session's volunteers page).
     "activities.VolunteerShift.role": holds("activities.manage_activities"),
+    # pacts: every case field is the case team's (and the privacy officer's), never in the audit in clear
+    "pacts.Case.summary": CASE_TEAM,
+    "pacts.CaseEvent.note": CASE_TEAM,
+    "pacts.Assessment.note": CASE_TEAM,
+    "pacts.AssessmentScore.notes": CASE_TEAM,
+    "pacts.AssessmentScore.evidence": CASE_TEAM,
+    "pacts.PactEvent.note": CASE_TEAM,
+    "pacts.PactVersion.summary": CASE_TEAM,
+    "pacts.PactVersion.change_note": CASE_TEAM,
+    "pacts.PactParty.name": CASE_TEAM,
+    "pacts.Objective.text": CASE_TEAM,
+    "pacts.ExpectedResult.indicator": CASE_TEAM,
+    "pacts.ExpectedResult.target": CASE_TEAM,
+    "pacts.Support.service": CASE_TEAM,
+    "pacts.Support.frequency": CASE_TEAM,
+    "pacts.BudgetLine.description": CASE_TEAM,
+    "pacts.Commitment.what": CASE_TEAM,
+    "pacts.Expense.description": CASE_TEAM,
+    "pacts.Expense.decision_note": CASE_TEAM,
+    # What a person did for the community: the team, and the host who confirms it (who never sees the pact).
+    "pacts.GiveBackHours.description": CASE_TEAM | HOST,
+    "pacts.Review.notes": CASE_TEAM,
+    "pacts.ReviewItem.note": CASE_TEAM,
+    # referrals: what a sentinel signalled is for the triage of its Comune (and the case team it became); the
+    # reporter reads back their own words and the questions put to them, never the services' notes.
+    "referrals.Referral.reporter_contact": TRIAGE | REPORTER,
+    "referrals.Referral.subject": TRIAGE | REPORTER,
+    "referrals.Referral.where": TRIAGE | REPORTER,
+    "referrals.Referral.observed": TRIAGE | REPORTER,
+    "referrals.Referral.consent_note": TRIAGE | REPORTER,
+    "referrals.Referral.redirected_to": TRIAGE,
+    "referrals.ReferralEvent.note": TRIAGE,
+    "referrals.ReferralMessage.body": TRIAGE | REPORTER,
 }
 
 # "<app_label>.<Model>.<field>" -> why it holds no personal or case data.
@@ -739,6 +869,7 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
         "activities.VolunteerShift",
         ["role"],
     )
+    cases, pacts, referrals = _plant_cases(m, cast, case_person, far_person)
     alternatives = {
         "exchange_offer": [offer],
         "exchange_match": [match],
@@ -752,8 +883,132 @@ def plant(cast, objects: dict) -> tuple[Markers, dict[str, list]]:
         "token": [token],
         "codesign_round": [signed_round],
         "activities_activity": [spaced],
+        **cases,
+        **pacts,
+        **referrals,
     }
     return m, alternatives
+
+
+def _plant_cases(m: Markers, cast, case_person, far_person) -> tuple[dict, dict, dict]:
+    """Referrals (in the cast's district and in the other); a case of the case person that came from one (its team:
+    the case manager and partner staff) and a case whose team is the case manager alone, each with an assessment,
+    an active pact (all its content marked), an expense, give-back hours hosted by the cast's organisation and a
+    review."""
+    from legami.pacts.models import (
+        Assessment,
+        AssessmentScore,
+        CaseEvent,
+        ExpectedResult,
+        Expense,
+        GiveBackHours,
+        GiveBackSource,
+        ItemRating,
+        PactEvent,
+        PactParty,
+        PartyKind,
+        Review,
+        ReviewItem,
+    )
+    from legami.pacts.tests.factories import open_case, signed_pact
+    from legami.referrals.models import ReferralEvent, ReferralMessage
+    from legami.referrals.tests.factories import ReferralFactory, in_cremona
+
+    referral_keys = ["reporter_contact", "subject", "where", "observed", "consent_note", "redirected_to"]
+    taken = m.fill(in_cremona(cast, status="accepted"), "referrals.Referral", referral_keys)
+    waiting = m.fill(in_cremona(cast, status="info_requested"), "referrals.Referral", referral_keys)
+    far = m.fill(
+        ReferralFactory(network=cast.network, municipality=cast.municipalities[1], reporter=cast.sentinel),
+        "referrals.Referral",
+        referral_keys,
+    )
+    for referral in (taken, waiting, far):
+        m.fill(
+            ReferralEvent(referral=referral, from_status="new", to_status="assigned", actor=cast.coordinator),
+            "referrals.ReferralEvent",
+            ["note"],
+        )
+        for from_reporter in (False, True):
+            m.fill(
+                ReferralMessage(
+                    network=cast.network, referral=referral, author=cast.coordinator, from_reporter=from_reporter
+                ),
+                "referrals.ReferralMessage",
+                ["body"],
+            )
+    case = m.fill(open_case(cast, person=case_person, referral=taken), "pacts.Case", ["summary"])
+    alone = m.fill(open_case(cast, person=far_person, members=()), "pacts.Case", ["summary"])
+    found_cases, found_pacts = [case, alone], []
+    for each in found_cases:
+        m.fill(
+            CaseEvent(case=each, from_status="", to_status="open", actor=cast.case_manager), "pacts.CaseEvent", ["note"]
+        )
+        assessment = m.fill(
+            Assessment(network=cast.network, case=each, kind="baseline", assessed_on=each.opened_on),
+            "pacts.Assessment",
+            ["note"],
+        )
+        m.fill(
+            AssessmentScore(assessment=assessment, domain="housing", score=2),
+            "pacts.AssessmentScore",
+            ["notes", "evidence"],
+        )
+        pact = signed_pact(each)
+        found_pacts.append(pact)
+        version = pact.current_version
+        m.fill(version, "pacts.PactVersion", ["summary", "change_note"])
+        m.fill(PactParty(version=version, kind=PartyKind.FAMILY), "pacts.PactParty", ["name"])
+        objective = m.fill(version.objectives.get(), "pacts.Objective", ["text"])
+        m.fill(ExpectedResult.objects.get(objective=objective), "pacts.ExpectedResult", ["indicator", "target"])
+        m.fill(version.supports.get(), "pacts.Support", ["service", "frequency"])
+        line = m.fill(version.budget_lines.get(), "pacts.BudgetLine", ["description"])
+        commitment = m.fill(version.commitments.get(is_give_back=True), "pacts.Commitment", ["what"])
+        m.fill(
+            PactEvent(pact=pact, from_status="", to_status="draft", actor=cast.case_manager),
+            "pacts.PactEvent",
+            ["note"],
+        )
+        m.fill(
+            Expense(
+                network=cast.network,
+                pact=pact,
+                line_key=line.key,
+                amount="50.00",
+                spent_on=version.starts_on,
+                status="awaiting_approval",
+                recorded_by=cast.case_manager,
+            ),
+            "pacts.Expense",
+            ["description", "decision_note"],
+        )
+        m.fill(
+            GiveBackHours(
+                network=cast.network,
+                pact=pact,
+                commitment_key=commitment.key,
+                done_on=version.starts_on,
+                minutes=120,
+                source=GiveBackSource.OTHER,
+                host=cast.organization,
+                logged_by=cast.case_manager,
+            ),
+            "pacts.GiveBackHours",
+            ["description"],
+        )
+        review = m.fill(
+            Review(network=cast.network, pact=pact, version=version, due_on=pact.next_review_on),
+            "pacts.Review",
+            ["notes"],
+        )
+        m.fill(
+            ReviewItem(review=review, kind="commitment", item_key=commitment.key, rating=ItemRating.PARTLY),
+            "pacts.ReviewItem",
+            ["note"],
+        )
+    cases = {"pacts_case": found_cases}
+    pacts = {"pacts_pact": found_pacts, "pacts_signed_pact": found_pacts}
+    referrals = {"referrals_referral": [taken, waiting, far]}
+    return cases, pacts, referrals
 
 
 # ------------------------------------------------------------------------------------------ the reading
