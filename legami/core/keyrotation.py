@@ -6,6 +6,8 @@ in batches, each batch its own transaction; a row is rewritten only where its st
 was read (no concurrent edit is lost), and a value already under the new key is left alone, so that a rotation
 stopped half-way is resumed by running it again. Once it has run, the old keys can be dropped.
 
+Private files (signed pacts, receipts: legami.core.storage) are re-encrypted too, each replaced in one rename.
+
 Audit events hold no encrypted values (an encrypted field shows as "[redacted]" in them, legami.core.audit), so
 the audit log needs no rotation and none of its rows is touched.
 """
@@ -113,6 +115,25 @@ def _rotate_batch(
     return rows[-1][0] if len(rows) == batch_size else None
 
 
+def _rotate_private_files(primary: Fernet, dry_run: bool) -> ModelRotation:
+    """Re-encrypt the private files with the new key (see legami.core.storage)."""
+    from legami.core.storage import private_storage
+
+    storage = private_storage()
+    result = ModelRotation(label="private files")
+    for name in storage.names():
+        result.rows += 1
+        try:
+            rotated = storage.rotate(name, primary, dry_run=dry_run)
+        except InvalidToken as exc:
+            raise UnreadableValue(f"private file {name}") from exc
+        if rotated:
+            result.rewritten += 1
+        else:
+            result.current += 1
+    return result
+
+
 def rotate_field_keys(
     *, batch_size: int = 500, dry_run: bool = False, progress: Callable[[ModelRotation], None] | None = None
 ) -> list[ModelRotation]:
@@ -132,6 +153,10 @@ def rotate_field_keys(
         results.append(result)
         if progress is not None:
             progress(result)
+    files = _rotate_private_files(primary, dry_run)
+    results.append(files)
+    if progress is not None:
+        progress(files)
     if not dry_run:
         counts = {r.label: {"rows": r.rows, "rewritten": r.rewritten, "current": r.current} for r in results}
         with transaction.atomic():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
@@ -39,12 +40,37 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             raise ValueError("Private files are written through save(), never opened for writing.")
         with super()._open(name, "rb") as sealed:
             data = cipher().decrypt(sealed.read())
-        opened = ContentFile(data, name=name)
-        return opened
+        return ContentFile(data, name=name)
 
     def size(self, name: str) -> int:
         # The size of the clear file, as the callers (the download's Content-Length) expect.
         return len(self._open(name).read())
+
+    def names(self) -> list[str]:
+        """Every stored file's name, walking the folder (the key rotation visits them all)."""
+        found = []
+        for folder, _dirs, files in os.walk(self.location):
+            found += [os.path.relpath(os.path.join(folder, file), self.location) for file in files]
+        return sorted(found)
+
+    def rotate(self, name: str, primary: Fernet, *, dry_run: bool = False) -> bool:
+        """Re-encrypt one file with `primary` (the new key) unless it is under it already; True if rewritten.
+        The new content replaces the old in one rename, so that a reader never finds half a file."""
+        path = self.path(name)
+        with open(path, "rb") as sealed:
+            token = sealed.read()
+        try:
+            primary.decrypt(token)
+            return False
+        except InvalidToken:
+            pass
+        rotated = cipher().rotate(token)  # InvalidToken when no key of LEGAMI_FIELD_KEYS reads it
+        if not dry_run:
+            temporary = f"{path}.rotating"
+            with open(temporary, "wb") as out:
+                out.write(rotated)
+            os.replace(temporary, path)
+        return True
 
     def url(self, name: str | None) -> str:
         raise ValueError("Private files have no URL: a view that checks the reader serves them.")
