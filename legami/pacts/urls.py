@@ -1,7 +1,10 @@
 """Pages of cases and generative pacts, under /<network-slug>/pacts/. Every page of a case or a pact is its team's
 (and the privacy officer's); for anyone else it answers 404, as for a case that does not exist."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from legami.pacts.views import pacts as pact_views
+from legami.pacts.views import reviews as review_views
 
 app_name = "pacts"
 
@@ -14,7 +17,27 @@ urlpatterns += []
 urlpatterns += []
 
 # --- pacts: versions, lifecycle, PDF, signature, reviews -------------------------------------------------------
-urlpatterns += []
+urlpatterns += [
+    # <pk> is the case's (the permission matrix fills <pk>).
+    path("cases/<int:pk>/pacts/new/", pact_views.pact_create, name="pact_create"),
+    path("<int:pk>/", pact_views.pact_detail, name="pact"),
+    path("<int:pk>/edit/", pact_views.pact_edit, name="pact_edit"),
+    path("<int:pk>/signature/", pact_views.pact_signature, name="pact_signature"),
+    path("<int:pk>/versions/", pact_views.pact_versions, name="pact_versions"),
+    path("<int:pk>/versions/new/", pact_views.version_create, name="version_create"),
+    path("<int:pk>/diff/", pact_views.pact_diff, name="pact_diff"),
+    path("<int:pk>/pdf/", pact_views.pact_pdf_view, name="pact_pdf"),
+    path("versions/<int:pk>/", pact_views.pact_version, name="pact_version"),
+    path("versions/<int:pk>/scan/", pact_views.pact_signature_scan, name="pact_signature_scan"),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review"),
+    path("reviews/<int:pk>/hold/", review_views.review_hold, name="review_hold"),
+    # Only the moves' own names, so that other sections' <pk>/<word>/ pages are not taken.
+    re_path(
+        r"^(?P<pk>[0-9]+)/(?P<move>propose|redraft|start|review|complete|interrupt)/$",
+        pact_views.pact_move,
+        name="pact_move",
+    ),
+]
 
 # --- budget and expenses ---------------------------------------------------------------------------------------
 urlpatterns += []
