@@ -38,7 +38,7 @@ ZERO = decimal.Decimal("0.00")
 NEAR_LIMIT_PERCENT = 80
 COUNTED = (ExpenseStatus.RECORDED, ExpenseStatus.APPROVED)
 
-_MONEY_FIELD = DecimalField(**MONEY)
+_MONEY_FIELD = DecimalField(max_digits=MONEY["max_digits"], decimal_places=MONEY["decimal_places"])
 # Room for a total times a hundred.
 _WIDE_MONEY_FIELD = DecimalField(max_digits=MONEY["max_digits"] + 3, decimal_places=MONEY["decimal_places"])
 
@@ -50,7 +50,7 @@ def euro(amount: Any) -> str:
     number = decimal.Decimal(amount).quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     units, cents = f"{abs(number):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]
@@ -133,14 +133,14 @@ def budget_of(pact: Pact) -> Budget:
     that still have expenses come last. Two queries."""
     budget = Budget(pact=pact, has_version=pact.current_version_id is not None)
     if pact.current_version_id is not None:
-        for line in BudgetLine.objects.filter(version_id=pact.current_version_id):
+        for row_line in BudgetLine.objects.filter(version_id=pact.current_version_id):
             budget.lines.append(
                 LineBudget(
-                    key=line.key,
-                    category=line.category,
-                    category_label=str(line.get_category_display()),
-                    description=line.description,
-                    amount=line.amount,
+                    key=row_line.key,
+                    category=row_line.category,
+                    category_label=str(row_line.get_category_display()),
+                    description=row_line.description,
+                    amount=row_line.amount,
                 )
             )
     sums = (
@@ -215,8 +215,8 @@ def annotate_budget(pacts: QuerySet[Pact]) -> QuerySet[Pact]:
 
 def near_limit(pact: Pact) -> bool:
     """Whether the pact's spent amount reaches 80% of its budget in force (one query)."""
-    row = annotate_budget(Pact.objects.filter(pk=pact.pk)).values_list("budget_near_limit", flat=True).first()
-    return bool(row)
+    found: Any = annotate_budget(Pact.objects.filter(pk=pact.pk)).first()
+    return bool(found is not None and found.budget_near_limit)
 
 
 def expenses_of(pact: Pact) -> QuerySet[Expense]:

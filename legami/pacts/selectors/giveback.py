@@ -115,8 +115,8 @@ def give_back_progress(pact: Pact, since: datetime.date, until: datetime.date) -
     commitments = list(
         Commitment.objects.filter(version_id=pact.current_version_id, is_give_back=True).order_by("position", "id")
     )
-    sums = {
-        row["commitment_key"]: row
+    sums: dict[Any, dict[str, Any]] = {
+        row["commitment_key"]: dict(row)
         for row in GiveBackHours.objects.filter(
             pact=pact, commitment_key__in=[c.key for c in commitments], done_on__gte=since, done_on__lte=until
         )

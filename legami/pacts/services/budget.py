@@ -40,7 +40,6 @@ from legami.pacts.models import (
     ExpenseStatus,
     Pact,
     PactStatus,
-    PactVersion,
 )
 from legami.pacts.services.common import require_on_team, require_workable
 
@@ -238,9 +237,17 @@ def record_expense(*, actor: Any, pact: Pact, data: dict[str, Any], document: An
         check_document(document)
     with transaction.atomic():
         # The pact's row lock: two expenses of the same pact take turns between the check and the write.
-        pact = Pact.objects.select_for_update(of=("self",)).select_related("case__processing").get(pk=pact.pk)
+        pact = (
+            Pact.objects.select_for_update(of=("self",))
+            .select_related("case__processing", "current_version")
+            .get(pk=pact.pk)
+        )
         _require_spendable(pact)
-        version = PactVersion.objects.get(pk=pact.current_version_id)
+        version = pact.current_version
+        if version is None:  # _require_spendable refused it already
+            raise ValidationError(
+                gettext("Expenses are recorded on a signed pact that is still under way."), code="pact_not_active"
+            )
         values = EXPENSE_INPUTS.clean(
             data,
             network=pact.network,

@@ -233,7 +233,7 @@ def test_a_closed_case_takes_no_expense(cast, pact):
 # ------------------------------------------------------------------------------------- over budget, approval
 
 
-def test_an_expense_over_budget_tells_the_approvers_but_not_the_recorder(cast, pact, django_capture_on_commit_callbacks):
+def test_an_expense_over_budget_tells_the_approvers_not_the_recorder(cast, pact, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         expense = spend(cast, pact, "600,01", actor=cast.partner_staff)
     assert expense.status == ExpenseStatus.AWAITING_APPROVAL

@@ -313,7 +313,8 @@ def test_committed_hours_count_only_the_days_within_the_pact(cast, pact):
     commitment = commitment_of(pact)
     start = timezone.localdate() - datetime.timedelta(days=STARTED_DAYS_AGO)
     span = (start, start + datetime.timedelta(days=179))  # 180 days
-    before = committed_minutes(commitment, start - datetime.timedelta(days=30), start + datetime.timedelta(days=6), span)
+    week = datetime.timedelta(days=6)
+    before = committed_minutes(commitment, start - datetime.timedelta(days=30), start + week, span)
     assert before == 120  # the 7 days within the pact: 2 hours
     commitment.hours_per_week, commitment.hours_total = None, Decimal("30")
     assert committed_minutes(commitment, *span, span) == 1800

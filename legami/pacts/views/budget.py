@@ -137,8 +137,8 @@ def _expense_for(request: HttpRequest, network: Network, pk: int) -> Expense:
     return expense
 
 
-@require_POST
 @network_view(APPROVE_OVERSPENDING)
+@require_POST  # inside: who may not reach it is told so (404/403) before the method
 def expense_decide(request: HttpRequest, network: Network, pk: int, decision: str) -> HttpResponse:
     """Approve or refuse an expense over budget, with a reason (a second person: not whoever recorded it)."""
     if decision not in services.DECISIONS:

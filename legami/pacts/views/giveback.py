@@ -94,8 +94,8 @@ def giveback_confirmations(request: HttpRequest, network: Network) -> HttpRespon
     return render(request, "pacts/giveback_confirmations.html", {"nav": NAV_QUEUE, "page_obj": page})
 
 
-@require_POST
 @network_view(CONFIRM_GIVE_BACK)
+@require_POST  # inside: who may not reach it is told so (404/403) before the method
 def giveback_decide(request: HttpRequest, network: Network, pk: int, decision: str) -> HttpResponse:
     """Confirm or reject hours done with the viewer's organisation."""
     if decision not in services.DECISIONS:
