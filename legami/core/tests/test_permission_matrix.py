@@ -174,6 +174,7 @@ EXTRA_MODULES = (
     "legami.activities.tests.matrix_activities",
     "legami.referrals.tests.matrix_referrals",
     "legami.pacts.tests.matrix_pacts",
+    "legami.pacts.tests.matrix_budget",
 )
 
 
