@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import FileField, Max
 
 from legami.core.personal_data import AuditObjects, Rows, Section, register, row_of
 from legami.pacts.models import (
@@ -36,6 +36,15 @@ from legami.pacts.models import (
     ReviewItem,
     Support,
 )
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    """Every field of a row in clear; a private file (a signed copy, an expense's document) by its stored name."""
+    row = row_of(obj)
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, FileField):
+            row[field.attname] = getattr(obj, field.attname).name or ""
+    return row
 
 
 def _case_rows(person: Any) -> Rows:
@@ -61,7 +70,7 @@ VERSION_ROWS = ("parties", "supports", "budget_lines", "commitments")
 
 
 def _version_row(version: PactVersion) -> dict[str, Any]:
-    row = row_of(version)
+    row = _row(version)
     for name in VERSION_ROWS:
         row[name] = [row_of(r) for r in getattr(version, name).all()]
     row["objectives"] = [
@@ -88,7 +97,7 @@ def _pact_rows(person: Any) -> Rows:
             **row_of(pact),
             "versions": [_version_row(v) for v in pact.versions.all()],
             "history": [row_of(e) for e in pact.events.all()],
-            "expenses": [row_of(e) for e in pact.expenses.all()],
+            "expenses": [_row(e) for e in pact.expenses.all()],
             "give_back_hours": [row_of(h) for h in pact.give_back_hours.all()],
             "reviews": [{**row_of(r), "items": [row_of(i) for i in r.items.all()]} for r in pact.reviews.all()],
         }
