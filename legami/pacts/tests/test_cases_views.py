@@ -291,3 +291,31 @@ def test_others_cannot_close(client, cast, persona, status):
     assert response.status_code == status
     case.refresh_from_db()
     assert case.status == "open"
+
+
+# --- the menu and the admin ---
+
+
+@pytest.mark.parametrize(
+    ("persona", "label"),
+    [("case_manager", "I miei casi"), ("partner_staff", "I miei casi"), ("privacy_officer", "Casi della rete")],
+)
+def test_the_menu_leads_to_the_cases(client, cast, persona, label):
+    body = _login(client, getattr(cast, persona)).get(_url(cast, "cases")).content.decode()
+    assert f'href="{_url(cast, "cases")}"' in body and label in body
+
+
+def test_the_menu_hides_the_cases_from_who_works_on_none(client, cast):
+    body = _login(client, cast.evaluator).get(reverse("network:dashboard", args=[cast.network.slug])).content.decode()
+    assert _url(cast, "cases") not in body
+
+
+def test_the_admin_lists_cases_read_only_without_the_person_or_the_situation(client, cast):
+    case = open_case(cast, summary="MkSituazione")
+    client = _login(client, cast.platform_admin)
+    listing = client.get(reverse("admin:pacts_case_changelist")).content.decode()
+    page = client.get(reverse("admin:pacts_case_change", args=[case.pk])).content.decode()
+    for body in (listing, page):
+        assert case.person.last_name not in body and "MkSituazione" not in body
+    assert client.post(reverse("admin:pacts_case_delete", args=[case.pk]), {"post": "yes"}).status_code == 403
+    assert Case.objects.filter(pk=case.pk).exists()
