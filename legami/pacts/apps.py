@@ -12,3 +12,7 @@ class PactsConfig(AppConfig):
         from legami.pacts import capabilities
 
         register_capabilities(capabilities)
+        from legami.core.panels import DASHBOARD
+        from legami.pacts.panels import dashboard_panels
+
+        DASHBOARD.register(dashboard_panels)

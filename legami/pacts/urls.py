@@ -3,12 +3,16 @@
 
 from django.urls import path  # noqa: F401
 
+from legami.pacts.views import desk
+
 app_name = "pacts"
 
 urlpatterns: list = []
 
 # --- the case manager's desk, reminders ------------------------------------------------------------------------
-urlpatterns += []
+urlpatterns += [
+    path("", desk.desk, name="desk"),
+]
 
 # --- cases, team, assessments, ties ----------------------------------------------------------------------------
 urlpatterns += []
