@@ -36,9 +36,10 @@ COORDINATOR_CASES = 200  # the cases the coordinator is on the team of
 
 # The pages of a pact measured beside the desk, one line each: (key, label, path, who). The path is formatted with
 # {slug} and {pact} (a pact in force of the measured case manager, on the coordinator's team too); who is
-# "case_manager" or "coordinator". The pact page is built by another part: add it here when it lands, e.g.
-# ("pact", "pact page (case manager)", "/{slug}/pacts/pacts/{pact}/", "case_manager").
-PACT_PAGES: list[tuple[str, str, str, str]] = []
+# "case_manager" or "coordinator".
+PACT_PAGES: list[tuple[str, str, str, str]] = [
+    ("pact", "pact page (case manager)", "/{slug}/pacts/{pact}/", "case_manager"),
+]
 
 # States of the pacts, by weight.
 STATES = (
