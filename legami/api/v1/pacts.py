@@ -1,0 +1,500 @@
+"""Cases and generative pacts: a case with its team, assessments and pacts; a pact with its version in force, its
+versions and their differences, its moves, its budget and its give-back hours; the host's confirmations.
+
+Case data only to the case team (pacts.work_on_cases and on the team) and to the privacy officer, who reads every
+case (pacts.inspect_cases) and writes nothing. For anyone else a case and all it holds do not exist: a case outside
+the caller's team answers 404, exactly as an id never used. Every read of a case or a pact is audited (the access
+selectors of legami.pacts.selectors.access record it). Amounts are decimal strings ("600.00"), never floats.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import AfterValidator, Field
+
+from legami.api.auth import requires
+from legami.api.schemas import READ_ERRORS, Id, NamedRef, PageNumberPagination
+from legami.api.scoping import scoped_network
+from legami.pacts.capabilities import INSPECT_CASES, WORK_ON_CASES
+from legami.pacts.models import (
+    Assessment,
+    AssessmentScore,
+    Case,
+    CaseMember,
+    Objective,
+    Pact,
+    PactVersion,
+)
+from legami.pacts.selectors.access import case_for, cases_for, pact_for
+from legami.pacts.services.common import consent_withdrawn
+
+router = Router(tags=["cases and pacts"])
+
+# Reading a case: its team, or the privacy officer (who only reads).
+READ = (WORK_ON_CASES, INSPECT_CASES)
+
+# The model choices spelled out (see the note in legami/api/schemas.py); a test keeps them equal.
+CaseStatus = Literal["open", "closed"]
+CaseCloseReason = Literal["goals_reached", "transferred", "moved", "withdrew", "consent_withdrawn", "other"]
+TeamRole = Literal["manager", "member"]
+LegalBasis = Literal[
+    "consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"
+]
+Domain = Literal["housing", "work", "income", "health", "relationships", "skills", "family_care", "autonomy"]
+AssessmentKind = Literal["baseline", "review", "closing"]
+PactStatus = Literal["draft", "proposed", "signed", "active", "under_review", "completed", "interrupted"]
+InterruptReason = Literal[
+    "person_withdrew", "commitments_not_kept", "situation_changed", "moved", "consent_withdrawn", "other"
+]
+SignatureMethod = Literal["paper", "digital", "witnessed"]
+PartyKind = Literal["case_manager", "organization", "family", "other"]
+BudgetCategory = Literal["housing", "bills", "food", "transport", "training", "health", "children", "work", "other"]
+CommitmentParty = Literal["person", "case_manager", "organization", "family"]
+
+CENT = Decimal("0.01")
+# An amount as the API gives it: a decimal string with 2 decimals ("600.00"), never a float.
+Money = Annotated[Decimal, AfterValidator(lambda value: value.quantize(CENT))]
+# An amount as the API takes it: a decimal string, at most 2 decimals ("600", "600.5", "600.00").
+MONEY_TEXT = r"^\d{1,8}(\.\d{1,2})?$"
+MoneyText = Annotated[str, Field(pattern=MONEY_TEXT, examples=["600.00"])]
+
+
+def _amount(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+# --- shared references -------------------------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    """The person of a case (personal data: the case team and the privacy officer only)."""
+
+    id: int
+    name: str
+
+
+class UserRef(Schema):
+    """A member of the network, by the name under which they act."""
+
+    id: int
+    name: str
+
+
+def _user(user: Any) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "name": user.acting_name}
+
+
+def _named(row: Any) -> dict[str, Any] | None:
+    return None if row is None else {"id": row.pk, "name": row.name}
+
+
+# --- cases -------------------------------------------------------------------------------------------------------
+
+
+class _CaseFields(Schema):
+    id: int
+    person: PersonRef
+    status: CaseStatus
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+    my_role: TeamRole | None = Field(
+        ..., description="The caller's role on the team; null: not on it (the privacy officer reads every case)."
+    )
+
+
+class CaseListOut(_CaseFields):
+    """A case the caller may read: the person, its state and the caller's role on its team."""
+
+    @staticmethod
+    def resolve_person(obj: Case) -> dict[str, Any]:
+        return {"id": obj.person_id, "name": obj.person.full_name}
+
+    @staticmethod
+    def resolve_my_role(obj: Case) -> str | None:
+        return getattr(obj, "my_role", None)
+
+
+class ProcessingOut(Schema):
+    """The processing of the register the case is done under: its purpose and legal basis."""
+
+    id: int
+    name: str
+    purpose: str
+    legal_basis: LegalBasis
+
+
+class TeamMemberOut(Schema):
+    user: UserRef
+    role: TeamRole
+    organization: NamedRef | None
+
+
+class ScoreOut(Schema):
+    domain: Domain
+    score: int = Field(..., ge=1, le=5, description="1 serious difficulty … 5 no difficulty.")
+    notes: str
+    evidence: str
+
+
+class AssessmentOut(Schema):
+    """A multidimensional assessment, with a score for each domain assessed."""
+
+    id: int
+    kind: AssessmentKind
+    assessed_on: datetime.date
+    assessed_by: UserRef | None
+    note: str
+    scores: list[ScoreOut]
+
+
+class PactSummaryOut(Schema):
+    id: int
+    status: PactStatus
+    version_in_force: int | None = Field(..., description="The number of the signed version in force; null: none.")
+    next_review_on: datetime.date | None
+
+
+class CaseOut(_CaseFields):
+    """A case: the person, the situation, the processing and whether its legal basis holds, the team, the
+    assessments (oldest first) and the pacts (newest first)."""
+
+    summary: str = Field(..., description="The situation (case data).")
+    close_reason: CaseCloseReason | Literal[""]
+    processing: ProcessingOut
+    consent_withdrawn: bool = Field(
+        ..., description="True: processed on consent that was withdrawn or never given; the case can only be closed."
+    )
+    referral: int | None = Field(..., description="The referral it came from.")
+    team: list[TeamMemberOut]
+    assessments: list[AssessmentOut]
+    pacts: list[PactSummaryOut]
+
+
+def _my_role(viewer: Any) -> Subquery:
+    return Subquery(CaseMember.objects.filter(case=OuterRef("pk"), user=viewer).values("role")[:1])
+
+
+def _assessment_out(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "id": assessment.pk,
+        "kind": assessment.kind,
+        "assessed_on": assessment.assessed_on,
+        "assessed_by": _user(assessment.assessed_by),
+        "note": assessment.note,
+        "scores": [
+            {"domain": s.domain, "score": s.score, "notes": s.notes, "evidence": s.evidence}
+            for s in assessment.scores.all()
+        ],
+    }
+
+
+def _assessments(case: Case) -> QuerySet[Assessment]:
+    scores = Prefetch("scores", queryset=AssessmentScore.objects.order_by("id"))
+    return case.assessments.select_related("assessed_by").prefetch_related(scores)
+
+
+def _case_out(request: HttpRequest, pk: int) -> dict[str, Any]:
+    network = scoped_network(request)
+    case = case_for(request.user, network, pk, purpose="api: case", select_related=("processing",))
+    members = case.members.select_related("user", "organization")
+    role = next((m.role for m in members if m.user_id == request.user.pk), None)
+    pacts = case.pacts.select_related("current_version")
+    return {
+        "id": case.pk,
+        "person": {"id": case.person_id, "name": case.person.full_name},
+        "status": case.status,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+        "my_role": role,
+        "summary": case.summary,
+        "close_reason": case.close_reason,
+        "processing": case.processing,
+        "consent_withdrawn": consent_withdrawn(case),
+        "referral": case.referral_id,
+        "team": [{"user": _user(m.user), "role": m.role, "organization": _named(m.organization)} for m in members],
+        "assessments": [_assessment_out(a) for a in _assessments(case)],
+        "pacts": [
+            {
+                "id": p.pk,
+                "status": p.status,
+                "version_in_force": p.current_version.number if p.current_version else None,
+                "next_review_on": p.next_review_on,
+            }
+            for p in pacts
+        ],
+    }
+
+
+@router.get(
+    "/{slug}/cases/",
+    response={200: list[CaseListOut], **READ_ERRORS},
+    operation_id="cases_list",
+    summary="The cases of the caller's team (every case for the privacy officer), newest first",
+    auth=requires(*READ),
+)
+@paginate(PageNumberPagination)
+def list_cases(request: HttpRequest, slug: str):
+    network = scoped_network(request)
+    return cases_for(request.user, network).select_related("person").annotate(my_role=_my_role(request.user))
+
+
+@router.get(
+    "/{slug}/cases/{id}/",
+    response={200: CaseOut, **READ_ERRORS},
+    operation_id="cases_get",
+    summary="One case: the person, the situation, the team, the assessments with their scores, the pacts (audited)",
+    auth=requires(*READ),
+)
+def get_case(request: HttpRequest, slug: str, id: Id):
+    return _case_out(request, id)
+
+
+# --- pacts and their versions ---------------------------------------------------------------------------------
+
+
+class PactPartyOut(Schema):
+    key: uuid.UUID = Field(..., description="The same party from one version to the next.")
+    kind: PartyKind
+    organization: NamedRef | None
+    name: str
+    signs: bool
+
+
+class ExpectedResultOut(Schema):
+    key: uuid.UUID
+    indicator: str
+    target: str
+    due_on: datetime.date | None
+
+
+class ObjectiveOut(Schema):
+    key: uuid.UUID = Field(..., description="The same objective from one version to the next.")
+    text: str
+    results: list[ExpectedResultOut]
+
+
+class SupportOut(Schema):
+    key: uuid.UUID
+    service: str
+    provider: NamedRef | None
+    frequency: str
+
+
+class PactBudgetLineOut(Schema):
+    """A line of the personal welfare budget."""
+
+    key: uuid.UUID = Field(..., description="The same line from one version to the next: expenses follow it.")
+    category: BudgetCategory
+    description: str
+    amount: Money = Field(..., description="In euro, a decimal string with 2 decimals.")
+    support: uuid.UUID | None = Field(..., description="The key of the support it pays for.")
+
+
+class CommitmentOut(Schema):
+    key: uuid.UUID = Field(..., description="The same commitment from one version to the next: hours follow it.")
+    party: CommitmentParty
+    organization: NamedRef | None
+    what: str
+    due_on: datetime.date | None
+    is_give_back: bool
+    hours_per_week: Money | None = Field(..., description="Give-back hours a week (decimal string).")
+    hours_total: Money | None = Field(..., description="Give-back hours in all (decimal string).")
+
+
+class PactVersionSummaryOut(Schema):
+    """A version of a pact: when it was written and signed, and why it changed."""
+
+    number: int
+    based_on: int | None = Field(..., description="The number of the version it was made from.")
+    change_note: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    signed_on: datetime.date | None = Field(..., description="null: not signed (it may still change).")
+    signature_method: SignatureMethod | Literal[""]
+    created_at: datetime.datetime
+    in_force: bool = Field(..., description="True: the signed version in force.")
+
+
+class PactVersionOut(PactVersionSummaryOut):
+    """A version with its whole content."""
+
+    summary: str
+    review_every_weeks: int
+    parties: list[PactPartyOut]
+    objectives: list[ObjectiveOut]
+    supports: list[SupportOut]
+    budget_lines: list[PactBudgetLineOut]
+    commitments: list[CommitmentOut]
+
+
+class PactHistoryOut(Schema):
+    from_status: PactStatus | Literal[""]
+    to_status: PactStatus
+    actor: UserRef | None
+    note: str
+    created_at: datetime.datetime
+
+
+class PactOut(Schema):
+    """A pact: its state, the version in force and the version being written, its history."""
+
+    id: int
+    case: int
+    status: PactStatus
+    interrupt_reason: InterruptReason | Literal[""]
+    next_review_on: datetime.date | None
+    version_in_force: PactVersionOut | None = Field(..., description="The signed version in force; null: none yet.")
+    draft: PactVersionOut | None = Field(..., description="The unsigned version being written, if there is one.")
+    history: list[PactHistoryOut]
+
+
+def _versions(pact: Pact) -> QuerySet[PactVersion]:
+    """The pact's versions with everything they hold, in a fixed number of queries."""
+    objectives = Prefetch("objectives", queryset=Objective.objects.prefetch_related("results"))
+    return pact.versions.select_related("based_on").prefetch_related(
+        "parties__organization",
+        objectives,
+        "supports__provider",
+        "budget_lines__support",
+        "commitments__organization",
+    )
+
+
+def _summary_out(version: PactVersion, pact: Pact) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "based_on": version.based_on.number if version.based_on else None,
+        "change_note": version.change_note,
+        "starts_on": version.starts_on,
+        "ends_on": version.ends_on,
+        "signed_on": version.signed_on,
+        "signature_method": version.signature_method,
+        "created_at": version.created_at,
+        "in_force": version.pk == pact.current_version_id,
+    }
+
+
+def _version_out(version: PactVersion, pact: Pact) -> dict[str, Any]:
+    return {
+        **_summary_out(version, pact),
+        "summary": version.summary,
+        "review_every_weeks": version.review_every_weeks,
+        "parties": [
+            {"key": p.key, "kind": p.kind, "organization": _named(p.organization), "name": p.name, "signs": p.signs}
+            for p in version.parties.all()
+        ],
+        "objectives": [
+            {
+                "key": o.key,
+                "text": o.text,
+                "results": [
+                    {"key": r.key, "indicator": r.indicator, "target": r.target, "due_on": r.due_on}
+                    for r in o.results.all()
+                ],
+            }
+            for o in version.objectives.all()
+        ],
+        "supports": [
+            {"key": s.key, "service": s.service, "provider": _named(s.provider), "frequency": s.frequency}
+            for s in version.supports.all()
+        ],
+        "budget_lines": [
+            {
+                "key": b.key,
+                "category": b.category,
+                "description": b.description,
+                "amount": _amount(b.amount),
+                "support": b.support.key if b.support else None,
+            }
+            for b in version.budget_lines.all()
+        ],
+        "commitments": [
+            {
+                "key": c.key,
+                "party": c.party,
+                "organization": _named(c.organization),
+                "what": c.what,
+                "due_on": c.due_on,
+                "is_give_back": c.is_give_back,
+                "hours_per_week": _amount(c.hours_per_week),
+                "hours_total": _amount(c.hours_total),
+            }
+            for c in version.commitments.all()
+        ],
+    }
+
+
+def _pact(request: HttpRequest, pk: int, purpose: str) -> Pact:
+    return pact_for(request.user, scoped_network(request), pk, purpose=purpose)
+
+
+def _pact_out(request: HttpRequest, pk: int) -> dict[str, Any]:
+    pact = _pact(request, pk, "api: pact")
+    versions = _versions(pact)
+    in_force = versions.filter(pk=pact.current_version_id).first() if pact.current_version_id else None
+    draft = versions.filter(signed_on__isnull=True).order_by("-number").first()
+    return {
+        "id": pact.pk,
+        "case": pact.case_id,
+        "status": pact.status,
+        "interrupt_reason": pact.interrupt_reason,
+        "next_review_on": pact.next_review_on,
+        "version_in_force": _version_out(in_force, pact) if in_force else None,
+        "draft": _version_out(draft, pact) if draft else None,
+        "history": [
+            {
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": _user(e.actor),
+                "note": e.note,
+                "created_at": e.created_at,
+            }
+            for e in pact.events.select_related("actor")
+        ],
+    }
+
+
+@router.get(
+    "/{slug}/pacts/{id}/",
+    response={200: PactOut, **READ_ERRORS},
+    operation_id="pacts_get",
+    summary="One pact: its state, the version in force with its content, the version being written, its history",
+    auth=requires(*READ),
+)
+def get_pact(request: HttpRequest, slug: str, id: Id):
+    return _pact_out(request, id)
+
+
+@router.get(
+    "/{slug}/pacts/{id}/versions/",
+    response={200: list[PactVersionSummaryOut], **READ_ERRORS},
+    operation_id="pacts_versions",
+    summary="The versions of a pact, the first first (audited)",
+    auth=requires(*READ),
+)
+def list_versions(request: HttpRequest, slug: str, id: Id):
+    pact = _pact(request, id, "api: pact versions")
+    return [_summary_out(v, pact) for v in pact.versions.select_related("based_on").order_by("number")]
+
+
+@router.get(
+    "/{slug}/pacts/{id}/versions/{number}/",
+    response={200: PactVersionOut, **READ_ERRORS},
+    operation_id="pacts_version",
+    summary="One version of a pact, by its number, with its whole content (audited)",
+    auth=requires(*READ),
+)
+def get_version(request: HttpRequest, slug: str, id: Id, number: Id):
+    pact = _pact(request, id, "api: pact version")
+    version = _versions(pact).filter(number=number).first()
+    if version is None:
+        raise Http404
+    return _version_out(version, pact)
