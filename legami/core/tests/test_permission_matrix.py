@@ -172,6 +172,7 @@ EXTRA_MODULES = (
     "legami.exchange.tests.matrix_timebank",
     "legami.exchange.tests.matrix_spaces",
     "legami.activities.tests.matrix_activities",
+    "legami.referrals.tests.matrix_referrals",
 )
 
 
