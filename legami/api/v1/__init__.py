@@ -26,6 +26,7 @@ from legami.api.v1 import (
     participation,
     people,
     proposals,
+    referrals,
     responses,
     spaces,
     timebank,
@@ -101,4 +102,5 @@ api.add_router("/networks", exchange.router)
 api.add_router("/networks", timebank.router)
 api.add_router("/networks", spaces.router)
 api.add_router("/networks", activities.router)
+api.add_router("/networks", referrals.router)
 api.add_router("/networks", pacts.router)

@@ -74,15 +74,8 @@ def _amount(value: Any) -> Decimal | None:
 # --- shared references -------------------------------------------------------------------------------------------
 
 
-class PersonRef(Schema):
+class CasePersonRef(Schema):
     """The person of a case (personal data: the case team and the privacy officer only)."""
-
-    id: int
-    name: str
-
-
-class UserRef(Schema):
-    """A member of the network, by the name under which they act."""
 
     id: int
     name: str
@@ -101,7 +94,7 @@ def _named(row: Any) -> dict[str, Any] | None:
 
 class _CaseFields(Schema):
     id: int
-    person: PersonRef
+    person: CasePersonRef
     status: CaseStatus
     opened_on: datetime.date
     closed_on: datetime.date | None
@@ -122,7 +115,7 @@ class CaseListOut(_CaseFields):
         return getattr(obj, "my_role", None)
 
 
-class ProcessingOut(Schema):
+class CaseProcessingOut(Schema):
     """The processing of the register the case is done under: its purpose and legal basis."""
 
     id: int
@@ -131,13 +124,13 @@ class ProcessingOut(Schema):
     legal_basis: LegalBasis
 
 
-class TeamMemberOut(Schema):
-    user: UserRef
+class CaseTeamMemberOut(Schema):
+    user: NamedRef
     role: TeamRole
     organization: NamedRef | None
 
 
-class ScoreOut(Schema):
+class AssessmentScoreOut(Schema):
     domain: Domain
     score: int = Field(..., ge=1, le=5, description="1 serious difficulty … 5 no difficulty.")
     notes: str
@@ -150,9 +143,9 @@ class AssessmentOut(Schema):
     id: int
     kind: AssessmentKind
     assessed_on: datetime.date
-    assessed_by: UserRef | None
+    assessed_by: NamedRef | None
     note: str
-    scores: list[ScoreOut]
+    scores: list[AssessmentScoreOut]
 
 
 class PactSummaryOut(Schema):
@@ -168,12 +161,12 @@ class CaseOut(_CaseFields):
 
     summary: str = Field(..., description="The situation (case data).")
     close_reason: CaseCloseReason | Literal[""]
-    processing: ProcessingOut
+    processing: CaseProcessingOut
     consent_withdrawn: bool = Field(
         ..., description="True: processed on consent that was withdrawn or never given; the case can only be closed."
     )
     referral: int | None = Field(..., description="The referral it came from.")
-    team: list[TeamMemberOut]
+    team: list[CaseTeamMemberOut]
     assessments: list[AssessmentOut]
     pacts: list[PactSummaryOut]
 
@@ -268,20 +261,20 @@ class PactPartyOut(Schema):
     signs: bool
 
 
-class ExpectedResultOut(Schema):
+class PactExpectedResultOut(Schema):
     key: uuid.UUID
     indicator: str
     target: str
     due_on: datetime.date | None
 
 
-class ObjectiveOut(Schema):
+class PactObjectiveOut(Schema):
     key: uuid.UUID = Field(..., description="The same objective from one version to the next.")
     text: str
-    results: list[ExpectedResultOut]
+    results: list[PactExpectedResultOut]
 
 
-class SupportOut(Schema):
+class PactSupportOut(Schema):
     key: uuid.UUID
     service: str
     provider: NamedRef | None
@@ -298,7 +291,7 @@ class PactBudgetLineOut(Schema):
     support: uuid.UUID | None = Field(..., description="The key of the support it pays for.")
 
 
-class CommitmentOut(Schema):
+class PactCommitmentOut(Schema):
     key: uuid.UUID = Field(..., description="The same commitment from one version to the next: hours follow it.")
     party: CommitmentParty
     organization: NamedRef | None
@@ -329,16 +322,16 @@ class PactVersionOut(PactVersionSummaryOut):
     summary: str
     review_every_weeks: int
     parties: list[PactPartyOut]
-    objectives: list[ObjectiveOut]
-    supports: list[SupportOut]
+    objectives: list[PactObjectiveOut]
+    supports: list[PactSupportOut]
     budget_lines: list[PactBudgetLineOut]
-    commitments: list[CommitmentOut]
+    commitments: list[PactCommitmentOut]
 
 
 class PactHistoryOut(Schema):
     from_status: PactStatus | Literal[""]
     to_status: PactStatus
-    actor: UserRef | None
+    actor: NamedRef | None
     note: str
     created_at: datetime.datetime
 
