@@ -173,6 +173,8 @@ EXTRA_MODULES = (
     "legami.exchange.tests.matrix_spaces",
     "legami.activities.tests.matrix_activities",
     "legami.referrals.tests.matrix_referrals",
+    "legami.pacts.tests.matrix_pacts",
+    "legami.pacts.tests.matrix_budget",
 )
 
 
