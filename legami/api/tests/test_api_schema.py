@@ -213,6 +213,20 @@ OPERATIONS = [
     ("get", "/api/v1/networks/{slug}/pacts/{id}/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/versions/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/versions/{number}/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/diff/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/propose/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/redraft/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/start/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/review/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/complete/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/interrupt/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/budget/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/give-back/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/give-back/"),
+    ("get", "/api/v1/networks/{slug}/volunteer-hours/"),
+    ("post", "/api/v1/networks/{slug}/volunteer-hours/{id}/confirm/"),
+    ("post", "/api/v1/networks/{slug}/volunteer-hours/{id}/reject/"),
 ]
 
 

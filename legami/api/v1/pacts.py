@@ -16,14 +16,27 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import AfterValidator, Field
 
 from legami.api.auth import requires
-from legami.api.schemas import READ_ERRORS, Id, NamedRef, PageNumberPagination
+from legami.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Day,
+    ErrorOut,
+    Id,
+    NamedRef,
+    PageNumberPagination,
+    declared,
+    with_server_rules,
+)
 from legami.api.scoping import scoped_network
-from legami.pacts.capabilities import INSPECT_CASES, WORK_ON_CASES
+from legami.api.v1.participation import refusals
+from legami.pacts.capabilities import CONFIRM_GIVE_BACK, INSPECT_CASES, WORK_ON_CASES
 from legami.pacts.models import (
     Assessment,
     AssessmentScore,
@@ -33,7 +46,13 @@ from legami.pacts.models import (
     Pact,
     PactVersion,
 )
+from legami.pacts.selectors import budget as budget_selectors
+from legami.pacts.selectors import giveback as giveback_selectors
+from legami.pacts.selectors import pacts as pact_selectors
 from legami.pacts.selectors.access import case_for, cases_for, pact_for
+from legami.pacts.services import budget as budget_services
+from legami.pacts.services import giveback as giveback_services
+from legami.pacts.services import pacts as pact_services
 from legami.pacts.services.common import consent_withdrawn
 
 router = Router(tags=["cases and pacts"])
@@ -491,3 +510,480 @@ def get_version(request: HttpRequest, slug: str, id: Id, number: Id):
     if version is None:
         raise Http404
     return _version_out(version, pact)
+
+
+# --- the differences between two versions ----------------------------------------------------------------------
+
+
+class PactDiffChangeOut(Schema):
+    label: str = Field(..., description="The field, in the caller's language.")
+    old: str = Field(..., description="Its value in the first version, written for people ('' when added).")
+    new: str = Field(..., description="Its value in the second version ('' when removed).")
+
+
+class PactDiffRowOut(Schema):
+    status: Literal["added", "removed", "changed"]
+    title: str = Field(..., description="The row, by its text ('' for the pact's own fields).")
+    changes: list[PactDiffChangeOut]
+
+
+class PactDiffSectionOut(Schema):
+    name: Literal["header", "parties", "objectives", "results", "supports", "budget", "commitments"]
+    label: str
+    rows: list[PactDiffRowOut]
+
+
+class PactDiffOut(Schema):
+    """What changed from one version to another: rows matched by their key, sections without changes left out."""
+
+    from_version: int
+    to_version: int
+    sections: list[PactDiffSectionOut]
+
+
+class PactDiffQuery(Schema):
+    from_version: Id = Field(..., alias="from", description="The number of the first version.")
+    to_version: Id = Field(..., alias="to", description="The number of the second version.")
+
+
+@router.get(
+    "/{slug}/pacts/{id}/diff/",
+    response={200: PactDiffOut, **READ_ERRORS},
+    operation_id="pacts_diff",
+    summary="The differences between two versions of a pact (`?from=1&to=2`), row by row (audited)",
+    auth=requires(*READ),
+)
+def diff(request: HttpRequest, slug: str, id: Id, versions: Query[PactDiffQuery]):
+    pact = _pact(request, id, "api: pact versions compared")
+    old = pact_selectors.version_by_number(pact, versions.from_version)
+    new = pact_selectors.version_by_number(pact, versions.to_version)
+    return {
+        "from_version": old.number,
+        "to_version": new.number,
+        "sections": [
+            {
+                "name": section.name,
+                "label": str(section.label),
+                "rows": [
+                    {
+                        "status": row.status,
+                        "title": str(row.title),
+                        "changes": [{"label": str(c.label), "old": c.old, "new": c.new} for c in row.changes],
+                    }
+                    for row in section.rows
+                ],
+            }
+            for section in pact_selectors.version_diff(old, new)
+        ],
+    }
+
+
+# --- the pact's moves --------------------------------------------------------------------------------------------
+
+
+class PactNoteIn(Schema):
+    """Why, if there is something to say (it goes to the pact's history, encrypted)."""
+
+    model_config = with_server_rules([])
+
+    note: str = Field("", max_length=500)
+
+
+INTERRUPT = declared(pact_services.INTERRUPT_INPUTS)
+
+
+class PactInterruptIn(Schema):
+    """Why the pact is interrupted."""
+
+    model_config = with_server_rules(INTERRUPT.server_rules(INTERRUPT.rules.fields))
+
+    interrupt_reason: InterruptReason = INTERRUPT.field("interrupt_reason")
+    note: str = Field("", max_length=500)
+
+
+def _move(request: HttpRequest, pk: int, service: Any, **kwargs: Any) -> dict[str, Any]:
+    pact = _pact(request, pk, "api: pact move")
+    with refusals():
+        service(actor=request.user, pact=pact, **kwargs)
+    return _pact_out(request, pk)
+
+
+MOVE_DOCS = {
+    "propose": "Propose the draft to the person (409 without an objective and a commitment, or unless a draft)",
+    "redraft": "Take a proposed pact back to draft (409 unless proposed)",
+    "start": "Put a signed pact in force: the first review falls `review_every_weeks` after its start (case manager)",
+    "review": "Open a review of an active pact (case manager; 409 unless active)",
+    "complete": "Close a pact under review as completed (case manager; 409 unless under review)",
+}
+
+
+def _move_operation(name: str) -> None:
+    service = pact_services.MOVE_SERVICES[name]
+
+    def move(request: HttpRequest, slug: str, id: Id, payload: PactNoteIn):
+        return _move(request, id, service, note=payload.note)
+
+    move.__name__ = f"pact_{name}"
+    router.post(
+        f"/{{slug}}/pacts/{{id}}/{name}/",
+        response={200: PactOut, 409: ErrorOut, **WRITE_ERRORS},
+        operation_id=f"pacts_{name}",
+        summary=MOVE_DOCS[name],
+        auth=requires(WORK_ON_CASES),
+    )(move)
+
+
+for _name in MOVE_DOCS:
+    _move_operation(_name)
+
+
+@router.post(
+    "/{slug}/pacts/{id}/interrupt/",
+    response={200: PactOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_interrupt",
+    summary="Interrupt a pact that is not closed, with a reason (case manager)",
+    auth=requires(WORK_ON_CASES),
+)
+def interrupt(request: HttpRequest, slug: str, id: Id, payload: PactInterruptIn):
+    return _move(request, id, pact_services.interrupt_pact, reason=payload.interrupt_reason, note=payload.note)
+
+
+# --- budget and expenses ----------------------------------------------------------------------------------------
+
+ExpenseStatus = Literal["recorded", "awaiting_approval", "approved", "refused"]
+
+
+class PactBudgetLineStateOut(Schema):
+    """A line of the budget with what was spent on it (recorded and approved expenses), what waits for approval
+    and what remains (negative past an approved overspending)."""
+
+    key: uuid.UUID
+    category: BudgetCategory
+    description: str
+    amount: Money
+    spent: Money
+    pending: Money
+    remaining: Money
+    in_force: bool = Field(..., description="False: a line of an earlier version that still has expenses.")
+
+
+class PactExpenseOut(Schema):
+    """An expense against a budget line (by its key)."""
+
+    id: int
+    line: uuid.UUID = Field(..., description="The key of the budget line.")
+    amount: Money
+    spent_on: datetime.date
+    description: str
+    status: ExpenseStatus = Field(
+        ..., description="awaiting_approval: over the line's amount, it counts once a second person approves it."
+    )
+    has_document: bool
+    recorded_by: NamedRef | None
+    decided_by: NamedRef | None
+
+
+class PactBudgetOut(Schema):
+    """The personal welfare budget of the version in force: lines, totals and expenses (euro, decimal strings)."""
+
+    total: Money
+    spent: Money
+    pending: Money
+    remaining: Money
+    near_limit: bool = Field(..., description="80% of the total or more is spent.")
+    lines: list[PactBudgetLineStateOut]
+    expenses: list[PactExpenseOut]
+
+
+def _expense_out(expense: Any) -> dict[str, Any]:
+    return {
+        "id": expense.pk,
+        "line": expense.line_key,
+        "amount": _amount(expense.amount),
+        "spent_on": expense.spent_on,
+        "description": expense.description,
+        "status": expense.status,
+        "has_document": bool(expense.document),
+        "recorded_by": _user(expense.recorded_by),
+        "decided_by": _user(expense.decided_by),
+    }
+
+
+def _budget_out(pact: Pact) -> dict[str, Any]:
+    budget = budget_selectors.budget_of(pact)
+    return {
+        "total": _amount(budget.total),
+        "spent": _amount(budget.spent),
+        "pending": _amount(budget.pending),
+        "remaining": _amount(budget.remaining),
+        "near_limit": budget.near_limit,
+        "lines": [
+            {
+                "key": line.key,
+                "category": line.category,
+                "description": line.description,
+                "amount": _amount(line.amount),
+                "spent": _amount(line.spent),
+                "pending": _amount(line.pending),
+                "remaining": _amount(line.remaining),
+                "in_force": line.in_force,
+            }
+            for line in budget.lines
+        ],
+        "expenses": [_expense_out(e) for e in budget_selectors.expenses_of(pact)],
+    }
+
+
+EXPENSE = declared(budget_services.EXPENSE_INPUTS)
+
+
+class PactExpenseIn(Schema):
+    """An expense against a line of the version in force. Over the line's amount it waits for a second person's
+    approval (and does not count until then)."""
+
+    model_config = with_server_rules(
+        [
+            *EXPENSE.server_rules(EXPENSE.rules.fields),
+            {"field": "line", "code": "invalid_choice", "rule": "The key of a line of the version in force."},
+            {"code": "pact_not_active", "rule": "The pact is signed and under way (else 409)."},
+        ]
+    )
+
+    line: uuid.UUID = Field(..., description="The key of a budget line of the version in force.")
+    amount: MoneyText = Field(..., description='In euro, a decimal string with at most 2 decimals: "600.00".')
+    spent_on: Day = EXPENSE.field("spent_on", description="Not in the future, not before the pact started.")
+    description: str = EXPENSE.field("description")
+
+
+@router.get(
+    "/{slug}/pacts/{id}/budget/",
+    response={200: PactBudgetOut, **READ_ERRORS},
+    operation_id="pacts_budget",
+    summary="The pact's budget: each line with spent, awaiting approval and remaining; the expenses (audited)",
+    auth=requires(*READ),
+)
+def budget(request: HttpRequest, slug: str, id: Id):
+    return _budget_out(_pact(request, id, "api: pact budget"))
+
+
+@router.post(
+    "/{slug}/pacts/{id}/expenses/",
+    response={201: PactExpenseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_expense",
+    summary="Record an expense against a budget line (over the line: it waits for a second person's approval)",
+    auth=requires(WORK_ON_CASES),
+)
+def record_expense(request: HttpRequest, slug: str, id: Id, payload: PactExpenseIn):
+    pact = _pact(request, id, "api: pact expense")
+    data = payload.dict()
+    data["line"] = str(data["line"])
+    data["amount"] = Decimal(data["amount"])
+    with refusals():
+        expense = budget_services.record_expense(actor=request.user, pact=pact, data=data)
+    found = budget_selectors.expenses_of(pact).get(pk=expense.pk)
+    return Status(201, _expense_out(found))
+
+
+# --- give-back hours -------------------------------------------------------------------------------------------
+
+GiveBackSource = Literal["activity", "giveback_place", "time_bank", "other"]
+GiveBackStatus = Literal["pending", "confirmed", "rejected"]
+
+
+class GiveBackProgressOut(Schema):
+    """A give-back commitment: the minutes committed since the pact started, those the host confirmed and those
+    waiting for the host."""
+
+    commitment: uuid.UUID = Field(..., description="The commitment's key.")
+    committed_minutes: int
+    confirmed_minutes: int
+    pending_minutes: int
+    percent: int | None = Field(..., description="Confirmed against committed, in percent (null: nothing due).")
+
+
+class GiveBackHoursOut(Schema):
+    id: int
+    commitment: uuid.UUID = Field(..., description="The key of the commitment they count toward.")
+    done_on: datetime.date
+    minutes: int
+    source: GiveBackSource
+    host: NamedRef | None
+    description: str
+    status: GiveBackStatus = Field(..., description="They count once the host confirms them.")
+
+
+class PactGiveBackOut(Schema):
+    """The give-back since the pact started: progress for each commitment, and the hours logged."""
+
+    since: datetime.date | None
+    until: datetime.date | None
+    progress: list[GiveBackProgressOut]
+    hours: list[GiveBackHoursOut]
+
+
+def _hours_out(hours: Any) -> dict[str, Any]:
+    return {
+        "id": hours.pk,
+        "commitment": hours.commitment_key,
+        "done_on": hours.done_on,
+        "minutes": hours.minutes,
+        "source": hours.source,
+        "host": _named(hours.host),
+        "description": hours.description,
+        "status": hours.status,
+    }
+
+
+GIVEBACK = declared(giveback_services.GIVEBACK_INPUTS)
+
+
+class GiveBackIn(Schema):
+    """Hours given to the community toward a give-back commitment: a volunteer shift of the person or a time bank
+    exchange where they gave time (confirmed at once, counted once), or a give-back place or another host with a
+    day and minutes (pending until the host confirms them)."""
+
+    model_config = with_server_rules(
+        [
+            *GIVEBACK.server_rules(GIVEBACK.rules.fields),
+            {"field": "commitment", "code": "invalid_choice", "rule": "The key of a give-back commitment in force."},
+            {"field": "volunteer_shift", "code": "already_counted", "rule": "A shift counts once."},
+            {"field": "transfer", "code": "already_counted", "rule": "An exchange counts once."},
+        ]
+    )
+
+    commitment: uuid.UUID = Field(..., description="The key of a give-back commitment of the version in force.")
+    source: GiveBackSource = GIVEBACK.field("source")
+    volunteer_shift: int | None = Field(None, ge=1, le=2**63 - 1, description="source activity: the shift's id.")
+    transfer: int | None = Field(None, ge=1, le=2**63 - 1, description="source time_bank: the exchange's id.")
+    giveback_place: int | None = Field(None, ge=1, le=2**63 - 1, description="source giveback_place: its id.")
+    host: int | None = Field(None, ge=1, le=2**63 - 1, description="source other: the host organisation's id.")
+    done_on: Day | None = Field(None, description="The day (places and other hosts); not in the future.")
+    minutes: int | None = Field(None, ge=1, le=giveback_services.MAX_MINUTES, description="How long (minutes).")
+    description: str = GIVEBACK.field("description", description="What the person did (other hosts).")
+
+
+@router.get(
+    "/{slug}/pacts/{id}/give-back/",
+    response={200: PactGiveBackOut, **READ_ERRORS},
+    operation_id="pacts_give_back",
+    summary="The pact's give-back: hours done against hours committed since it started, and the hours (audited)",
+    auth=requires(*READ),
+)
+def give_back(request: HttpRequest, slug: str, id: Id):
+    pact = _pact(request, id, "api: pact give-back")
+    progress, (since, until) = giveback_selectors.progress_since_start(pact, timezone.localdate())
+    return {
+        "since": since,
+        "until": until,
+        "progress": [
+            {
+                "commitment": p.commitment.key,
+                "committed_minutes": p.committed_minutes,
+                "confirmed_minutes": p.confirmed_minutes,
+                "pending_minutes": p.pending_minutes,
+                "percent": p.percent,
+            }
+            for p in progress
+        ],
+        "hours": [_hours_out(h) for h in giveback_selectors.hours_of(pact)],
+    }
+
+
+@router.post(
+    "/{slug}/pacts/{id}/give-back/",
+    response={201: GiveBackHoursOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_log_give_back",
+    summary="Log give-back hours toward a commitment (a shift or an exchange counts at once; else the host confirms)",
+    auth=requires(WORK_ON_CASES),
+)
+def log_give_back(request: HttpRequest, slug: str, id: Id, payload: GiveBackIn):
+    pact = _pact(request, id, "api: pact give-back")
+    data = {key: value for key, value in payload.dict().items() if value is not None}
+    data["commitment"] = str(data["commitment"])
+    with refusals():
+        hours = giveback_services.log_give_back(actor=request.user, pact=pact, data=data)
+    return Status(201, _hours_out(giveback_selectors.hours_of(pact).get(pk=hours.pk)))
+
+
+# --- the host's confirmations: the hours and the place, never the pact -----------------------------------------
+
+
+class VolunteerHoursOut(Schema):
+    """Volunteer hours done with an organisation the caller confirms for: who, when, how long, where. Nothing
+    says why they are logged."""
+
+    id: int
+    person: str = Field(..., description="The volunteer's name.")
+    done_on: datetime.date
+    minutes: int
+    host: NamedRef | None
+    place: NamedRef | None = Field(..., description="The give-back place, when they were done at one.")
+    description: str
+    status: GiveBackStatus
+
+    @staticmethod
+    def resolve_person(obj: Any) -> str:
+        return obj.pact.case.person.full_name
+
+    @staticmethod
+    def resolve_host(obj: Any) -> dict[str, Any] | None:
+        return _named(obj.host)
+
+    @staticmethod
+    def resolve_place(obj: Any) -> dict[str, Any] | None:
+        place = obj.giveback_place
+        return None if place is None else {"id": place.pk, "name": str(place)}
+
+
+class VolunteerHoursDecisionIn(Schema):
+    """Nothing to say: an empty object."""
+
+    model_config = with_server_rules(
+        [{"code": "own_pact", "rule": "Someone of the host organisation confirms, not who follows the person."}]
+    )
+
+
+@router.get(
+    "/{slug}/volunteer-hours/",
+    response={200: list[VolunteerHoursOut], **READ_ERRORS},
+    operation_id="volunteer_hours_pending",
+    summary="Volunteer hours waiting for the caller's confirmation as host (their organisation's; every host's for "
+    "coordinators and community workers), oldest first",
+    auth=requires(CONFIRM_GIVE_BACK),
+)
+@paginate(PageNumberPagination)
+def hosted_hours(request: HttpRequest, slug: str):
+    return giveback_selectors.confirmation_queue(request.user, scoped_network(request))
+
+
+def _decide(request: HttpRequest, pk: int, confirmed: bool) -> Any:
+    network = scoped_network(request)
+    hours = giveback_selectors.hours_for_host(request.user, network, pk)
+    if hours is None:
+        raise Http404
+    with refusals():
+        giveback_services.confirm_give_back(actor=request.user, hours=hours, confirmed=confirmed)
+    return giveback_selectors.hours_for_host(request.user, network, pk)
+
+
+@router.post(
+    "/{slug}/volunteer-hours/{id}/confirm/",
+    response={200: VolunteerHoursOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="volunteer_hours_confirm",
+    summary="Confirm volunteer hours done with the caller's organisation: they count (409 once answered)",
+    auth=requires(CONFIRM_GIVE_BACK),
+)
+def confirm_hours(request: HttpRequest, slug: str, id: Id, payload: VolunteerHoursDecisionIn):
+    return _decide(request, id, True)
+
+
+@router.post(
+    "/{slug}/volunteer-hours/{id}/reject/",
+    response={200: VolunteerHoursOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="volunteer_hours_reject",
+    summary="Say the volunteer hours were not done with the caller's organisation: they never count (409 once "
+    "answered)",
+    auth=requires(CONFIRM_GIVE_BACK),
+)
+def reject_hours(request: HttpRequest, slug: str, id: Id, payload: VolunteerHoursDecisionIn):
+    return _decide(request, id, False)
