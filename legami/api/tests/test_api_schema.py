@@ -222,6 +222,8 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/pacts/{id}/interrupt/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/budget/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/{expense_id}/approve/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/{expense_id}/refuse/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/give-back/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/give-back/"),
     ("get", "/api/v1/networks/{slug}/volunteer-hours/"),

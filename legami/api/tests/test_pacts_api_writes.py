@@ -193,6 +193,34 @@ def test_a_draft_pact_takes_no_expense(cast, api_as):
     assert api_as(cast.case_manager).post(url(cast, "pacts", pact.pk, "expenses"), data).status_code == 409
 
 
+def test_an_expense_over_budget_is_approved_by_a_second_person(cast, api_as):
+    case = open_case(cast, members=("partner_staff", "coordinator"))
+    pact = signed_pact(case)
+    over = api_as(cast.case_manager).post(url(cast, "pacts", pact.pk, "expenses"), _expense(pact, "650.00")).json()
+    assert over["status"] == "awaiting_approval"
+    decide = url(cast, "pacts", pact.pk, "expenses", over["id"], "approve")
+    refused = api_as(cast.case_manager).post(decide, {"reason": "Serve"})
+    assert refused.status_code == 409 and Expense.objects.get(pk=over["id"]).status == "awaiting_approval"
+    assert api_as(cast.partner_staff).post(decide, {"reason": "Serve"}).status_code == 403  # no such capability
+    assert api_as(cast.district_case_manager).post(decide, {"reason": "Serve"}).status_code == 404  # not on the team
+    bad = api_as(cast.coordinator).post(decide, {"reason": ""})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "reason"
+    approved = api_as(cast.coordinator).post(decide, {"reason": "Il corso costa di più"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    budget = api_as(cast.case_manager).get(url(cast, "pacts", pact.pk, "budget")).json()
+    assert budget["spent"] == "650.00" and budget["remaining"] == "-50.00"
+    again = api_as(cast.coordinator).post(
+        url(cast, "pacts", pact.pk, "expenses", over["id"], "refuse"), {"reason": "x"}
+    )
+    assert again.status_code == 409
+    assert (
+        api_as(cast.coordinator)
+        .post(url(cast, "pacts", pact.pk, "expenses", 999_999, "refuse"), {"reason": "x"})
+        .status_code
+        == 404
+    )
+
+
 # --- give-back hours ---------------------------------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.participation import refusals
-from legami.pacts.capabilities import CONFIRM_GIVE_BACK, INSPECT_CASES, WORK_ON_CASES
+from legami.pacts.capabilities import APPROVE_OVERSPENDING, CONFIRM_GIVE_BACK, INSPECT_CASES, WORK_ON_CASES
 from legami.pacts.models import (
     Assessment,
     AssessmentScore,
@@ -782,6 +782,50 @@ def record_expense(request: HttpRequest, slug: str, id: Id, payload: PactExpense
         expense = budget_services.record_expense(actor=request.user, pact=pact, data=data)
     found = budget_selectors.expenses_of(pact).get(pk=expense.pk)
     return Status(201, _expense_out(found))
+
+
+DECISION = declared(budget_services.DECISION_INPUTS)
+
+
+class PactExpenseDecisionIn(Schema):
+    """Why the expense over budget is approved or refused (kept with the expense, encrypted)."""
+
+    model_config = with_server_rules(DECISION.server_rules(DECISION.rules.fields))
+
+    reason: str = DECISION.field("reason")
+
+
+def _decide_expense(request: HttpRequest, pk: int, expense_id: int, decision: str, reason: str) -> dict[str, Any]:
+    pact = _pact(request, pk, "api: pact expense decision")
+    expense = budget_selectors.expenses_of(pact).filter(pk=expense_id).first()
+    if expense is None:
+        raise Http404
+    with refusals():
+        budget_services.decide_expense(actor=request.user, expense=expense, decision=decision, data={"reason": reason})
+    return _expense_out(budget_selectors.expenses_of(pact).get(pk=expense_id))
+
+
+@router.post(
+    "/{slug}/pacts/{id}/expenses/{expense_id}/approve/",
+    response={200: PactExpenseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_expense_approve",
+    summary="Approve an expense over budget: it counts (a second person on the team; 409 for whoever recorded it "
+    "or once decided)",
+    auth=requires(APPROVE_OVERSPENDING),
+)
+def approve_expense(request: HttpRequest, slug: str, id: Id, expense_id: Id, payload: PactExpenseDecisionIn):
+    return _decide_expense(request, id, expense_id, "approve", payload.reason)
+
+
+@router.post(
+    "/{slug}/pacts/{id}/expenses/{expense_id}/refuse/",
+    response={200: PactExpenseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_expense_refuse",
+    summary="Refuse an expense over budget: it never counts (a second person on the team; 409 once decided)",
+    auth=requires(APPROVE_OVERSPENDING),
+)
+def refuse_expense(request: HttpRequest, slug: str, id: Id, expense_id: Id, payload: PactExpenseDecisionIn):
+    return _decide_expense(request, id, expense_id, "refuse", payload.reason)
 
 
 # --- give-back hours -------------------------------------------------------------------------------------------
