@@ -10,5 +10,7 @@ class PactsConfig(AppConfig):
     def ready(self) -> None:
         from legami.core.roles import register_capabilities
         from legami.pacts import capabilities
+        from legami.pacts.personal_data import register_personal_data
 
         register_capabilities(capabilities)
+        register_personal_data()

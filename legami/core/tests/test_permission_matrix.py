@@ -175,6 +175,7 @@ EXTRA_MODULES = (
     "legami.referrals.tests.matrix_referrals",
     "legami.pacts.tests.matrix_pacts",
     "legami.pacts.tests.matrix_budget",
+    "legami.pacts.tests.matrix_cases",
 )
 
 

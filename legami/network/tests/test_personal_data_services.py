@@ -80,6 +80,27 @@ MARKERS = {
     "booking_contact_name": "MkBookingContact",
     "booking_contact_phone": "MkBookingPhone",
     "booking_event_note": "MkBookingEventNote",
+    "case_summary": "MkCaseSummary",
+    "case_event_note": "MkCaseEventNote",
+    "assessment_note": "MkAssessmentNote",
+    "score_notes": "MkScoreNotes",
+    "score_evidence": "MkScoreEvidence",
+    "pact_summary": "MkPactSummary",
+    "pact_change_note": "MkPactChangeNote",
+    "pact_event_note": "MkPactEventNote",
+    "party_name": "MkPartyName",
+    "objective_text": "MkObjectiveText",
+    "result_indicator": "MkResultIndicator",
+    "result_target": "MkResultTarget",
+    "support_service": "MkSupportService",
+    "support_frequency": "MkSupportFrequency",
+    "budget_description": "MkBudgetDescription",
+    "commitment_what": "MkCommitmentWhat",
+    "expense_description": "MkExpenseDescription",
+    "expense_decision_note": "MkExpenseDecision",
+    "giveback_description": "MkGiveBackDescription",
+    "review_notes": "MkReviewNotes",
+    "review_item_note": "MkReviewItemNote",
 }
 SECTIONS = {
     "person",
@@ -97,6 +118,8 @@ SECTIONS = {
     "exchange_matches",
     "timebank",
     "space_bookings",
+    "cases",
+    "pacts",
     AUDIT_SECTION,
 }
 
@@ -175,7 +198,85 @@ def _planted(cast):
     _plant_participation(cast, account)
     _plant_activities(cast, person)
     _plant_exchange(cast, person, need, account)
+    _plant_pacts(cast, person)
     return person
+
+
+def _plant_pacts(cast, person):
+    """A case of the person with an assessment, and a signed pact with a marker in every free text: its version's
+    rows, its history, an expense, give-back hours and a review."""
+    from legami.pacts.models import (
+        Assessment,
+        AssessmentScore,
+        CaseEvent,
+        Expense,
+        GiveBackHours,
+        PactEvent,
+        PactParty,
+        Review,
+        ReviewItem,
+    )
+    from legami.pacts.tests.factories import case_processing, open_case, signed_pact
+
+    processing = case_processing(cast.network)
+    processing.retention_months = 12  # the register's processing of cases has its retention, as any should
+    processing.save()
+    case = open_case(cast, person=person, processing=processing, summary=MARKERS["case_summary"])
+    CaseEvent.objects.create(case=case, from_status="", to_status="open", note=MARKERS["case_event_note"])
+    assessment = Assessment.objects.create(
+        network=cast.network, case=case, kind="baseline", assessed_on=case.opened_on, note=MARKERS["assessment_note"]
+    )
+    AssessmentScore.objects.create(
+        assessment=assessment,
+        domain="housing",
+        score=2,
+        notes=MARKERS["score_notes"],
+        evidence=MARKERS["score_evidence"],
+    )
+    pact = signed_pact(case)
+    PactEvent.objects.create(pact=pact, from_status="signed", to_status="active", note=MARKERS["pact_event_note"])
+    version = pact.versions.get()
+    version.summary, version.change_note = MARKERS["pact_summary"], MARKERS["pact_change_note"]
+    version.save()
+    PactParty.objects.create(version=version, kind="family", name=MARKERS["party_name"])
+    objective = version.objectives.get()
+    objective.text = MARKERS["objective_text"]
+    objective.save()
+    result = objective.results.get()
+    result.indicator, result.target = MARKERS["result_indicator"], MARKERS["result_target"]
+    result.save()
+    version.supports.update(service=MARKERS["support_service"], frequency=MARKERS["support_frequency"])
+    line = version.budget_lines.get()
+    line.description = MARKERS["budget_description"]
+    line.save()
+    give_back = version.commitments.get(is_give_back=True)
+    give_back.what = MARKERS["commitment_what"]
+    give_back.save()
+    Expense.objects.create(
+        network=cast.network,
+        pact=pact,
+        line_key=line.key,
+        amount="120.50",
+        spent_on=case.opened_on,
+        description=MARKERS["expense_description"],
+        decision_note=MARKERS["expense_decision_note"],
+    )
+    GiveBackHours.objects.create(
+        network=cast.network,
+        pact=pact,
+        commitment_key=give_back.key,
+        done_on=case.opened_on,
+        minutes=120,
+        source="other",
+        description=MARKERS["giveback_description"],
+        status="confirmed",
+    )
+    review = Review.objects.create(
+        network=cast.network, pact=pact, version=version, due_on=case.opened_on, notes=MARKERS["review_notes"]
+    )
+    ReviewItem.objects.create(
+        review=review, kind="commitment", item_key=give_back.key, rating="met", note=MARKERS["review_item_note"]
+    )
 
 
 def _plant_exchange(cast, person, need, account):
@@ -395,7 +496,47 @@ def _figures(cast):
         "public_map": repr(needs_figures(None, network, MapFilters(), public=True)),
         "dashboard": dashboard_counts(cast.coordinator, network),
         **_exchange_figures(network),
+        **_pacts_figures(network),
     }
+
+
+def _pacts_figures(network):
+    """What cases and pacts count: cases by status, scores, budget amounts, expenses and give-back minutes."""
+    from legami.pacts.models import AssessmentScore, BudgetLine, Case, Expense, GiveBackHours, Pact
+
+    return {
+        "cases": sorted(Case.objects.filter(network=network).values_list("status", "opened_on", "processing_id")),
+        "scores": sorted(AssessmentScore.objects.values_list("domain", "score")),
+        "pacts": sorted(Pact.objects.filter(network=network).values_list("status", "next_review_on")),
+        "budget": sorted(BudgetLine.objects.values_list("category", "amount")),
+        "expenses": sorted(Expense.objects.values_list("amount", "status")),
+        "give_back": sorted(GiveBackHours.objects.values_list("minutes", "status")),
+    }
+
+
+def _pacts_dump():
+    """Every free text of cases and pacts, decrypted."""
+    from legami.pacts import models as m
+
+    texts = {
+        m.Case: ("summary",),
+        m.CaseEvent: ("note",),
+        m.Assessment: ("note",),
+        m.AssessmentScore: ("notes", "evidence"),
+        m.PactEvent: ("note",),
+        m.PactVersion: ("summary", "change_note"),
+        m.PactParty: ("name",),
+        m.Objective: ("text",),
+        m.ExpectedResult: ("indicator", "target"),
+        m.Support: ("service", "frequency"),
+        m.BudgetLine: ("description",),
+        m.Commitment: ("what",),
+        m.Expense: ("description", "decision_note"),
+        m.GiveBackHours: ("description",),
+        m.Review: ("notes",),
+        m.ReviewItem: ("note",),
+    }
+    return [[[getattr(row, name) for name in names] for row in model.objects.all()] for model, names in texts.items()]
 
 
 def _exchange_figures(network):
@@ -519,6 +660,7 @@ def test_anonymisation_removes_every_marker_encrypted_fields_included(cast):
             list(Answer.objects.values()),
             list(AuditEvent.objects.values("object_repr", "before", "after", "note")),
             *_exchange_dump(),
+            *_pacts_dump(),
         ],
         default=str,
     )
@@ -629,6 +771,11 @@ def _age(person, months_ago):
     TimeAccount.objects.filter(person=person).update(updated_at=moment)
     Transfer.objects.filter(legs__account__person=person).update(updated_at=moment)
     Booking.objects.filter(booked_by_id=person.user_id).update(updated_at=moment)
+    from legami.pacts.models import Assessment, Case, Pact
+
+    Case.objects.filter(person=person).update(updated_at=moment)
+    Assessment.objects.filter(case__person=person).update(updated_at=moment)
+    Pact.objects.filter(case__person=person).update(updated_at=moment)
 
 
 def _due(cast):

@@ -147,6 +147,24 @@ def progress_since_start(pact: Pact, today: datetime.date) -> tuple[list[Progres
     return give_back_progress(pact, span[0], until), (span[0], until)
 
 
+def progress_at_review(review: Any, today: datetime.date) -> tuple[list[Progress], tuple[Any, Any]]:
+    """The progress a review looks at: from the day after the last review held before it (or the pact's start) to
+    the day it was held (or today, while it is planned), and that period."""
+    span = pact_span(review.pact)
+    if span is None:
+        return [], (None, None)
+    until = min(review.held_on or today, span[1])
+    previous = (
+        review.pact.reviews.filter(held_on__isnull=False, held_on__lt=until)
+        .exclude(pk=review.pk)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    since = max(span[0], previous + datetime.timedelta(days=1)) if previous else span[0]
+    return give_back_progress(review.pact, since, until), (since, until)
+
+
 def hours_of(pact: Pact) -> QuerySet[GiveBackHours]:
     """The pact's give-back hours, newest first, with where they were given."""
     return (

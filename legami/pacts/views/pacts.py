@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +36,8 @@ from legami.pacts.forms.pacts import (
 from legami.pacts.models import Pact, PactStatus, PactVersion
 from legami.pacts.pdf import pact_pdf
 from legami.pacts.selectors.access import case_for, pact_for, team_role
+from legami.pacts.selectors.budget import budget_of
+from legami.pacts.selectors.giveback import progress_since_start
 from legami.pacts.selectors.pacts import (
     draft_version,
     shown_version,
@@ -136,6 +139,8 @@ def pact_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
         "reviews": reviews_of(pact),
         "versions_count": PactVersion.objects.filter(pact=pact).count(),
         "consent_withdrawn": consent_withdrawn(pact.case),
+        "budget": budget_of(pact) if pact.current_version_id else None,
+        "progress": progress_since_start(pact, timezone.localdate())[0] if pact.current_version_id else None,
     }
     return render(request, "pacts/pact_detail.html", context)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +20,7 @@ from legami.pacts.capabilities import OPEN_CASES
 from legami.pacts.forms.reviews import ReviewForm
 from legami.pacts.models import PactStatus
 from legami.pacts.selectors.access import team_role
+from legami.pacts.selectors.giveback import progress_at_review
 from legami.pacts.selectors.pacts import version_content
 from legami.pacts.selectors.reviews import rated_items, review_for
 from legami.pacts.services.reviews import hold_review, review_items, usable_assessments
@@ -25,10 +28,19 @@ from legami.pacts.views.pacts import NAV, _roles, case_reader
 
 
 def give_back_rows(review: Any) -> list[dict[str, Any]]:
-    """One row per give-back commitment of the version reviewed: {"commitment", "done", "due"}. `done` and `due`
-    (hours since the last review) stay None here: the give-back selector fills them where it is wired in."""
+    """One row per give-back commitment of the version reviewed: {"commitment", "done", "due"}, the hours confirmed
+    by the host and the hours committed for the period since the last review (None for a commitment the version in
+    force no longer has)."""
     content = version_content(review.version)
-    return [{"commitment": c, "done": None, "due": None} for c in content.give_back]
+    progress, _period = progress_at_review(review, timezone.localdate())
+    by_key = {item.key: item for item in progress}
+    rows = []
+    for commitment in content.give_back:
+        item = by_key.get(commitment.key)
+        done = Decimal(item.confirmed_minutes) / 60 if item else None
+        due = Decimal(item.committed_minutes) / 60 if item else None
+        rows.append({"commitment": commitment, "done": done, "due": due})
+    return rows
 
 
 @require_GET
