@@ -214,6 +214,7 @@ OPERATIONS = [
     ("get", "/api/v1/networks/{slug}/pacts/{id}/versions/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/versions/{number}/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/diff/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/assessments/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/propose/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/redraft/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/start/"),

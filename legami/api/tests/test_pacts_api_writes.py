@@ -11,6 +11,7 @@ from django.utils import timezone
 from legami.api.tests.helpers import network_url
 from legami.core.tests import factories as f
 from legami.pacts.models import (
+    Assessment,
     BudgetLine,
     Expense,
     GiveBackHours,
@@ -35,6 +36,57 @@ def _assessment(**change):
     for n, domain in enumerate(DOMAINS):
         data |= {f"score_{domain}": n % 5 + 1, f"notes_{domain}": "", f"evidence_{domain}": ""}
     return data | change
+
+
+# --- assessments -------------------------------------------------------------------------------------------------
+
+
+def test_a_team_member_records_an_assessment(cast, api_as):
+    case = open_case(cast)
+    response = api_as(cast.partner_staff).post(url(cast, "cases", case.pk, "assessments"), _assessment())
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["kind"] == "baseline" and len(body["scores"]) == 8
+    assert {s["domain"]: s["score"] for s in body["scores"]}["income"] == 3
+    assert body["assessed_by"]["id"] == cast.partner_staff.pk
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"score_housing": 6}, "score_housing", "less_than_equal"),
+        ({"score_work": 0}, "score_work", "greater_than_equal"),
+        ({"kind": "sometimes"}, "kind", "literal_error"),
+        ({"assessed_on": "2999-01-01"}, "assessed_on", "future"),
+        ({"assessed_on": "2000-01-01"}, "assessed_on", "before_opening"),
+    ],
+)
+def test_bad_assessments_answer_422_and_write_nothing(cast, api_as, change, field, code):
+    case = open_case(cast)
+    response = api_as(cast.case_manager).post(url(cast, "cases", case.pk, "assessments"), _assessment(**change))
+    assert response.status_code == 422, response.content
+    assert (field, code) in {(str(i["loc"][-1]), i["type"]) for i in response.json()["detail"]}
+    assert not Assessment.objects.filter(case=case).exists()
+
+
+def test_a_second_baseline_is_refused(cast, api_as):
+    case = open_case(cast)
+    client = api_as(cast.case_manager)
+    assert client.post(url(cast, "cases", case.pk, "assessments"), _assessment()).status_code == 201
+    again = client.post(url(cast, "cases", case.pk, "assessments"), _assessment())
+    assert again.status_code == 422 and again.json()["detail"][0]["type"] == "baseline_exists"
+
+
+def test_who_may_not_record_an_assessment(cast, api_as):
+    case = open_case(cast)
+    data = _assessment()
+    assert api_as(cast.privacy_officer).post(url(cast, "cases", case.pk, "assessments"), data).status_code == 403
+    assert api_as(cast.evaluator).post(url(cast, "cases", case.pk, "assessments"), data).status_code == 403
+    for persona in ("coordinator", "community_worker", "district_case_manager"):
+        refused = api_as(getattr(cast, persona)).post(url(cast, "cases", case.pk, "assessments"), data)
+        assert refused.status_code == 404
+    assert api_as(cast.outsider).post(url(cast, "cases", case.pk, "assessments"), data).status_code == 404
+    assert not Assessment.objects.exists()
 
 
 # --- the pact's moves ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest
@@ -50,6 +50,7 @@ from legami.pacts.selectors import budget as budget_selectors
 from legami.pacts.selectors import giveback as giveback_selectors
 from legami.pacts.selectors import pacts as pact_selectors
 from legami.pacts.selectors.access import case_for, cases_for, pact_for
+from legami.pacts.services import assessments as assessment_services
 from legami.pacts.services import budget as budget_services
 from legami.pacts.services import giveback as giveback_services
 from legami.pacts.services import pacts as pact_services
@@ -576,6 +577,63 @@ def diff(request: HttpRequest, slug: str, id: Id, versions: Query[PactDiffQuery]
             for section in pact_selectors.version_diff(old, new)
         ],
     }
+
+
+# --- assessments -------------------------------------------------------------------------------------------------
+
+ASSESSMENT = declared(assessment_services.ASSESSMENT_INPUTS)
+BEFORE_OPENING = {
+    "field": "assessed_on",
+    "code": "before_opening",
+    "rule": "Not before the case was opened.",
+}
+BASELINE_EXISTS = {"field": "kind", "code": "baseline_exists", "rule": "A case has one baseline assessment."}
+
+
+def _assessment_in() -> type[Schema]:
+    """The body of a new assessment: its kind, day and note, and for each of the eight domains `score_<domain>`
+    (1–5), `notes_<domain>` and `evidence_<domain>` (the service's own fields, so a 422 names them)."""
+    annotations: dict[str, Any] = {"kind": AssessmentKind, "assessed_on": Day, "note": str}
+    namespace: dict[str, Any] = {
+        "__doc__": "A new assessment: a score from 1 (serious difficulty) to 5 (none) in each of the eight domains.",
+        "model_config": with_server_rules(
+            ASSESSMENT.server_rules(ASSESSMENT.rules.fields, more=[BEFORE_OPENING, BASELINE_EXISTS])
+        ),
+        "kind": ASSESSMENT.field("kind"),
+        "assessed_on": ASSESSMENT.field("assessed_on", description="Not in the future, not before the case opened."),
+        "note": ASSESSMENT.field("note"),
+    }
+    for domain in get_args(Domain):
+        for name, kind in (
+            (assessment_services.score_field(domain), int),
+            (assessment_services.notes_field(domain), str),
+            (assessment_services.evidence_field(domain), str),
+        ):
+            annotations[name] = kind
+            namespace[name] = ASSESSMENT.field(name)
+    namespace["__annotations__"] = annotations
+    return type("AssessmentIn", (Schema,), namespace)
+
+
+AssessmentIn = _assessment_in()
+
+
+@router.post(
+    "/{slug}/cases/{id}/assessments/",
+    response={201: AssessmentOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_assess",
+    summary="Record an assessment of the case's person in the eight domains (409 when the case is closed or its "
+    "consent withdrawn)",
+    auth=requires(WORK_ON_CASES),
+)
+def assess(request: HttpRequest, slug: str, id: Id, payload: AssessmentIn):  # type: ignore[valid-type]
+    case = case_for(
+        request.user, scoped_network(request), id, purpose="api: assessment", select_related=("processing",)
+    )
+    with refusals():
+        assessment = assessment_services.record_assessment(actor=request.user, case=case, data=payload.dict())
+    found = _assessments(case).get(pk=assessment.pk)
+    return Status(201, _assessment_out(found))
 
 
 # --- the pact's moves --------------------------------------------------------------------------------------------
