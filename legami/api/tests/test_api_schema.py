@@ -221,6 +221,7 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/pacts/{id}/review/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/complete/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/interrupt/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/signature/"),
     ("get", "/api/v1/networks/{slug}/pacts/{id}/budget/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/{expense_id}/approve/"),

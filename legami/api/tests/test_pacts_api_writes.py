@@ -125,6 +125,32 @@ def test_who_may_not_move_a_pact(cast, api_as):
     assert not PactEvent.objects.filter(pact=pact).exists()
 
 
+def test_sign_then_start(cast, api_as):
+    pact = draft_pact(open_case(cast))
+    client = api_as(cast.case_manager)
+    client.post(url(cast, "pacts", pact.pk, "propose"), {})
+    today = str(timezone.localdate())
+    paper = client.post(url(cast, "pacts", pact.pk, "signature"), {"signed_on": today, "signature_method": "paper"})
+    assert paper.status_code == 422 and paper.json()["detail"][0]["loc"][-1] == "signature_method"
+    future = client.post(
+        url(cast, "pacts", pact.pk, "signature"), {"signed_on": "2999-01-01", "signature_method": "digital"}
+    )
+    assert future.status_code == 422 and future.json()["detail"][0]["type"] == "future"
+    staff = api_as(cast.partner_staff).post(
+        url(cast, "pacts", pact.pk, "signature"), {"signed_on": today, "signature_method": "witnessed"}
+    )
+    assert staff.status_code == 403
+    signed = client.post(
+        url(cast, "pacts", pact.pk, "signature"), {"signed_on": today, "signature_method": "witnessed"}
+    )
+    assert signed.status_code == 200 and signed.json()["status"] == "signed"
+    assert signed.json()["version_in_force"]["signature_method"] == "witnessed"
+    started = client.post(url(cast, "pacts", pact.pk, "start"), {})
+    assert started.json()["status"] == "active" and started.json()["next_review_on"]
+    again = client.post(url(cast, "pacts", pact.pk, "signature"), {"signed_on": today, "signature_method": "digital"})
+    assert again.status_code == 409
+
+
 # --- the differences between two versions -----------------------------------------------------------------------
 
 

@@ -706,6 +706,34 @@ def interrupt(request: HttpRequest, slug: str, id: Id, payload: PactInterruptIn)
     return _move(request, id, pact_services.interrupt_pact, reason=payload.interrupt_reason, note=payload.note)
 
 
+SIGNATURE = declared(pact_services.SIGNATURE_INPUTS)
+
+
+class PactSignatureIn(Schema):
+    """The signature of the newest unsigned version. A signature on paper needs its scan: record it on the pact's
+    signature page, which takes the file; the API records digital signatures and those read aloud before a witness."""
+
+    model_config = with_server_rules(SIGNATURE.server_rules(SIGNATURE.rules.fields))
+
+    signed_on: Day = SIGNATURE.field("signed_on", description="Not in the future, not before the version was written.")
+    signature_method: Literal["digital", "witnessed"] = SIGNATURE.field("signature_method")
+
+
+@router.post(
+    "/{slug}/pacts/{id}/signature/",
+    response={200: PactOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_sign",
+    summary="Record the signature of the newest unsigned version: a proposed pact becomes signed; under review, the "
+    "new version comes in force (case manager; 409 otherwise)",
+    auth=requires(WORK_ON_CASES),
+)
+def sign(request: HttpRequest, slug: str, id: Id, payload: PactSignatureIn):
+    pact = _pact(request, id, "api: pact signature")
+    with refusals():
+        pact_services.record_signature(actor=request.user, pact=pact, data=payload.dict())
+    return _pact_out(request, id)
+
+
 # --- budget and expenses ----------------------------------------------------------------------------------------
 
 ExpenseStatus = Literal["recorded", "awaiting_approval", "approved", "refused"]
