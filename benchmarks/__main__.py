@@ -103,6 +103,10 @@ def _run_suite(label: str, database_url: str, args: argparse.Namespace, workdir:
         str(args.participants),
         "--activities",
         str(args.activities),
+        "--pacts",
+        str(args.pacts),
+        "--referrals",
+        str(args.referrals),
     ]
     print(f"== {label}", file=sys.stderr, flush=True)
     status = subprocess.call(command, cwd=ROOT, env=env)
@@ -140,6 +144,14 @@ def table(document: dict) -> str:
             1,
             f"activities: {activities['activities']:,} activities, {activities['sessions']:,} sessions, "
             f"{activities['enrollments']:,} enrolments, {activities['attendance']:,} attendance rows",
+        )
+    pacts = document.get("pacts")
+    if pacts:
+        lines.insert(
+            1,
+            f"pacts: {pacts['cases']:,} cases, {pacts['pacts']:,} pacts, {pacts['versions']:,} versions, "
+            f"{pacts['expenses']:,} expenses, {pacts['give_back_hours']:,} give-back hours, {pacts['reviews']:,} "
+            f"reviews, {pacts['referrals']:,} referrals",
         )
     for row in document["endpoints"]:
         status = "ok" if row["ok"] else "FAIL " + ",".join(row["statuses"])
@@ -227,6 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=int(os.environ.get("BENCH_ACTIVITIES", 2_000)),
         help="Civic Center activities, each with a year of sessions and attendance (0 = no activity pages)",
+    )
+    parser.add_argument(
+        "--pacts",
+        type=int,
+        default=int(os.environ.get("BENCH_PACTS", 3_000)),
+        help="cases with a pact each, with versions, expenses, give-back hours, reviews (0 = no desk pages)",
+    )
+    parser.add_argument(
+        "--referrals", type=int, default=int(os.environ.get("BENCH_REFERRALS", 10_000)), help="referrals (with --pacts)"
     )
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument("--aggregation-only", action="store_true", help="skip the HTTP suite")

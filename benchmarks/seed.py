@@ -56,6 +56,8 @@ class Seeded:
     participation: Any = None
     # the Civic Center activities and their rows (benchmarks/activities.py), when seeded
     activities: Any = None
+    # the cases, pacts and referrals (benchmarks/pacts.py), when seeded
+    pacts: Any = None
 
 
 def _service(module: str, name: str) -> Callable | None:
@@ -362,11 +364,26 @@ def _bulk_demands(network, needs, count: int) -> int:
     return len(demands)
 
 
-def seed(*, people: int, needs: int = 0, participation: dict[str, int] | None = None, activities: int = 0) -> Seeded:
+def seed(
+    *,
+    people: int,
+    needs: int = 0,
+    participation: dict[str, int] | None = None,
+    activities: int = 0,
+    pacts: int = 0,
+    referrals: int = 0,
+) -> Seeded:
     """Migrate a fresh database and fill it with the benchmark network."""
     log("migrating")
     call_command("migrate", verbosity=0, interactive=False)
-    return populate(people=people, needs=needs, participation=participation, activities=activities)
+    return populate(
+        people=people,
+        needs=needs,
+        participation=participation,
+        activities=activities,
+        pacts=pacts,
+        referrals=referrals,
+    )
 
 
 def populate(
@@ -376,6 +393,8 @@ def populate(
     demands: int = DEMANDS,
     participation: dict[str, int] | None = None,
     activities: int = 0,
+    pacts: int = 0,
+    referrals: int = 0,
 ) -> Seeded:
     """Fill a migrated database with the benchmark network: `people` people in households, `needs` needs, and
     with `participation` (proposals, supports, comments, participants; see benchmarks/participation.py) one
@@ -431,6 +450,14 @@ def populate(
             network=network, coordinator=coordinator, municipalities=municipalities, activities=activities
         )
         timings.update({f"activities_{key}": value for key, value in seeded.activities.timings.items()})
+    if pacts:
+        from benchmarks.pacts import populate_pacts
+
+        log(f"{pacts:,} cases with pacts, {referrals:,} referrals (bulk, case texts encrypted)")
+        seeded.pacts = populate_pacts(
+            network=network, coordinator=coordinator, municipalities=municipalities, pacts=pacts, referrals=referrals
+        )
+        timings.update({f"pacts_{key}": value for key, value in seeded.pacts.timings.items()})
     # Fresh statistics and visibility maps, as autovacuum (PostgreSQL) would have by the time anyone browses 50,000
     # people: without the maps, PostgreSQL reads the table rows behind every covering index (no index-only scan).
     started = time.perf_counter()

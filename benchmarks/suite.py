@@ -237,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--comments", type=int, default=30_000)
     parser.add_argument("--participants", type=int, default=2_000)
     parser.add_argument("--activities", type=int, default=2_000, help="Civic Center activities (0 = none)")
+    parser.add_argument("--pacts", type=int, default=3_000, help="cases with a pact each (0 = none)")
+    parser.add_argument("--referrals", type=int, default=10_000, help="referrals (with --pacts)")
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
@@ -255,7 +257,14 @@ def main(argv: list[str] | None = None) -> int:
         "comments": args.comments,
         "participants": args.participants,
     }
-    seeded = seed(people=args.people, needs=args.needs, participation=participation, activities=args.activities)
+    seeded = seed(
+        people=args.people,
+        needs=args.needs,
+        participation=participation,
+        activities=args.activities,
+        pacts=args.pacts,
+        referrals=args.referrals,
+    )
     seed_seconds = time.perf_counter() - started
     cookie = _session_cookie(seeded.coordinator)
     slug = seeded.network.slug
@@ -302,6 +311,16 @@ def main(argv: list[str] | None = None) -> int:
         endpoints += activities_benchmark.endpoints(
             slug, seeded.activities, coordinator=seeded.coordinator, coordinator_cookie=cookie
         )
+    if seeded.pacts is not None:
+        from benchmarks import pacts as pacts_benchmark
+
+        endpoints += pacts_benchmark.endpoints(
+            slug,
+            seeded.pacts,
+            coordinator=seeded.coordinator,
+            coordinator_cookie=cookie,
+            session_cookie=_session_cookie,
+        )
     measurements = []
     load_before = os.getloadavg()[0]
     print(f"  · serving with gunicorn ({args.workers} workers × {args.threads} threads)", file=sys.stderr, flush=True)
@@ -325,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     plan_keys += ("suggestions",)
     plan_keys += ("process", "process_coordinator", "proposals", "proposals_member", "proposals_search")
     plan_keys += ("proposals_random",)
+    plan_keys += ("desk_case_manager", "desk_coordinator")
     plans = {key: _plans(counts[key]["sql"]) for key in plan_keys if key in counts}
 
     bare = next(m for m in measurements if m.key == "bare").summary()
@@ -345,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             row["target"] = participation_benchmark.verdict(row)
         if seeded.activities is not None and measurement.key in activities_benchmark.KEYS:
             row["target"] = activities_benchmark.verdict(row)
+        if seeded.pacts is not None and measurement.key in pacts_benchmark.keys():
+            row["target"] = pacts_benchmark.verdict(row)
         rows.append(row)
 
     import django as dj
@@ -389,6 +411,9 @@ def main(argv: list[str] | None = None) -> int:
             "enrollments": seeded.activities.enrollments,
             "attendance": seeded.activities.attendance,
         },
+        "pacts": None
+        if seeded.pacts is None
+        else {"cases": seeded.pacts.cases, "pacts": seeded.pacts.pacts, **seeded.pacts.counts},
         "seed_seconds": round(seed_seconds, 1),
         "seed_timings": seeded.timings,
         "load_average": [round(load_before, 2), round(load_after, 2)],

@@ -14,3 +14,7 @@ class PactsConfig(AppConfig):
 
         register_capabilities(capabilities)
         register_personal_data()
+        from legami.core.panels import DASHBOARD
+        from legami.pacts.panels import dashboard_panels
+
+        DASHBOARD.register(dashboard_panels)

@@ -6,12 +6,16 @@ from django.urls import path, re_path
 from legami.pacts.views import pacts as pact_views
 from legami.pacts.views import reviews as review_views
 
+from legami.pacts.views import desk
+
 app_name = "pacts"
 
 urlpatterns: list = []
 
 # --- the case manager's desk, reminders ------------------------------------------------------------------------
-urlpatterns += []
+urlpatterns += [
+    path("", desk.desk, name="desk"),
+]
 
 # --- cases, team, assessments, ties ----------------------------------------------------------------------------
 from legami.pacts.views import assessments as assessment_views  # noqa: E402

@@ -176,6 +176,7 @@ EXTRA_MODULES = (
     "legami.pacts.tests.matrix_pacts",
     "legami.pacts.tests.matrix_budget",
     "legami.pacts.tests.matrix_cases",
+    "legami.pacts.tests.matrix_desk",
 )
 
 

@@ -1,0 +1,405 @@
+"""The case manager's desk: what needs the viewer today, across the cases whose team they are on.
+
+Five short lists, the most urgent first, each with its count: my open cases, the reviews due within two weeks (or
+past), the overdue commitments of the pacts in force, the referrals waiting for my triage, and the budgets near
+their limit (with the expenses over budget waiting for my approval). Each list is one query whatever the number of
+cases: the count rides on the rows as a window function, and every figure (the next review, the hours given back,
+the money spent) is a subquery of the list's query, never a loop in Python.
+
+`overdue_commitments(pacts, today)` is also what the reminders send (legami.pacts.services.reminders): the desk
+and the e-mails agree on what "overdue" means.
+
+What "overdue" means:
+- a commitment of the version in force with a `due_on` before today, and no review of the pact held since the
+  version took effect that rated it "met" (by its key, which stays the same across versions);
+- a give-back commitment in hours a week whose hours confirmed by the host since the version in force took effect
+  are below 75% of hours a week × weeks elapsed (the rate of the version in force, from its first day).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models import Case as Choose
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from legami.core.audit import record_event
+from legami.core.models import AuditEvent, DataClass
+from legami.core.permissions import can, district_scope
+from legami.network.models import Network
+from legami.pacts.capabilities import APPROVE_OVERSPENDING, WORK_ON_CASES
+from legami.pacts.models import (
+    BudgetLine,
+    Case,
+    CaseMember,
+    CaseStatus,
+    Commitment,
+    Expense,
+    ExpenseStatus,
+    GiveBackHours,
+    GiveBackStatus,
+    ItemRating,
+    Pact,
+    PactStatus,
+    ReviewItem,
+)
+from legami.pacts.selectors.access import cases_for, sees_every_case
+from legami.referrals.capabilities import TRIAGE_REFERRALS
+from legami.referrals.models import Referral, ReferralStatus
+from legami.territory.models import NetworkMunicipality
+
+# How many rows each list shows (its count says how many there are).
+ROWS = 10
+# Reviews due within this many days (or already past) are on the desk.
+REVIEW_WITHIN_DAYS = 14
+# A give-back commitment is behind below this share of the hours expected so far (75%): the comparison is done in
+# SQL as confirmed minutes × 28 < 180 × hours a week × days, i.e. minutes < 0.75 × 60 × hours a week × days / 7.
+BEHIND_MINUTES_FACTOR = 180
+BEHIND_DAYS_FACTOR = 28
+# A budget is near its limit from this share of its lines' total (80%).
+BUDGET_NEAR = Decimal("0.8")
+
+# Pacts in force: their version in force is being carried out.
+LIVE = (PactStatus.ACTIVE, PactStatus.UNDER_REVIEW)
+# Pacts whose budget may be spent.
+SPENDING = (PactStatus.SIGNED, PactStatus.ACTIVE, PactStatus.UNDER_REVIEW)
+# Expenses that count against the budget.
+COUNTED = (ExpenseStatus.RECORDED, ExpenseStatus.APPROVED)
+OPEN_REFERRALS = (ReferralStatus.NEW, ReferralStatus.ASSIGNED, ReferralStatus.INFO_REQUESTED)
+
+
+class DaysSince(Func):
+    """Whole days from the date expression to `today` (a date given as a parameter): `today - expression`."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, today: datetime.date) -> None:
+        super().__init__(expression, Value(today.isoformat()))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
+        """PostgreSQL (and standard SQL): date minus date is a number of days."""
+        start, today = self.source_expressions
+        start_sql, start_params = compiler.compile(start)
+        today_sql, today_params = compiler.compile(today)
+        return f"(CAST({today_sql} AS date) - {start_sql})", (*today_params, *start_params)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        start, today = self.source_expressions
+        start_sql, start_params = compiler.compile(start)
+        today_sql, today_params = compiler.compile(today)
+        return (
+            f"CAST(julianday({today_sql}) - julianday({start_sql}) AS integer)",
+            (*today_params, *start_params),
+        )
+
+
+@dataclass
+class Section:
+    """One list of the desk: the first rows, the most urgent first, and how many there are in all."""
+
+    rows: list[Any] = field(default_factory=list)
+    count: int = 0
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+@dataclass
+class Desk:
+    today: datetime.date
+    cases: Section
+    reviews: Section
+    commitments: Section
+    budgets: Section
+    # None: the viewer does not triage referrals / approve overspending (the section is not shown).
+    referrals: Section | None = None
+    approvals: Section | None = None
+
+    @property
+    def case_ids(self) -> list[int]:
+        """The cases whose rows the desk shows (the audit records them as read)."""
+        ids: list[int] = [case.pk for case in self.cases.rows]
+        ids += [pact.case_id for pact in [*self.reviews.rows, *self.budgets.rows]]
+        ids += [row.version.pact.case_id for row in self.commitments.rows]
+        ids += [expense.pact.case_id for expense in (self.approvals.rows if self.approvals else [])]
+        return sorted(set(ids))
+
+
+def team_cases(viewer: Any, network: Network) -> QuerySet[Case]:
+    """The open cases whose team `viewer` is on (reading rights of the privacy officer do not make a case theirs)."""
+    cases = cases_for(viewer, network)
+    if sees_every_case(viewer, network):
+        cases = cases.filter(members__user=viewer)
+    return cases.filter(status=CaseStatus.OPEN)
+
+
+def _section(queryset: QuerySet, limit: int = ROWS) -> Section:
+    """The first `limit` rows with the count of all of them, in one query (a window over the whole list)."""
+    rows = list(queryset.annotate(_total=Window(Count("pk")))[:limit])
+    return Section(rows=rows, count=rows[0]._total if rows else 0)
+
+
+# --- my cases -----------------------------------------------------------------------------------------------
+
+
+def my_cases(viewer: Any, network: Network, today: datetime.date) -> QuerySet[Case]:
+    """My open cases with my role, their latest pact's status and number of pacts, and their next review; the
+    case whose review comes first (or is late) first, then the most recently opened."""
+    pacts = Pact.objects.filter(case=OuterRef("pk"))
+    return (
+        team_cases(viewer, network)
+        .select_related("person")
+        .annotate(
+            my_role=Subquery(CaseMember.objects.filter(case=OuterRef("pk"), user=viewer).values("role")[:1]),
+            pact_status=Subquery(pacts.order_by("-created_at", "-id").values("status")[:1]),
+            pact_count=Coalesce(Subquery(pacts.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]), 0),
+            next_review=Subquery(
+                pacts.filter(status__in=LIVE, next_review_on__isnull=False)
+                .order_by("next_review_on")
+                .values("next_review_on")[:1]
+            ),
+        )
+        .order_by(F("next_review").asc(nulls_last=True), "-opened_on", "-id")
+    )
+
+
+# --- reviews due --------------------------------------------------------------------------------------------
+
+
+def reviews_due(pacts: QuerySet[Pact], today: datetime.date, within_days: int = REVIEW_WITHIN_DAYS) -> QuerySet[Pact]:
+    """The pacts in force (active or under review) of `pacts` whose next review is within `within_days` days or
+    past, the latest first."""
+    return (
+        pacts.filter(status__in=LIVE, next_review_on__lte=today + datetime.timedelta(days=within_days))
+        .select_related("case__person")
+        .order_by("next_review_on", "id")
+    )
+
+
+# --- overdue commitments ------------------------------------------------------------------------------------
+
+
+def overdue_commitments(pacts: QuerySet[Pact], today: datetime.date) -> QuerySet[Commitment]:
+    """The overdue commitments of the versions in force of the pacts in force among `pacts` (see the module's
+    docstring): each with `behind` (True for a give-back commitment behind on its hours, False for a date passed),
+    `confirmed_minutes` and `days` (since the version in force started)."""
+    starts = F("version__starts_on")
+    met = ReviewItem.objects.filter(
+        review__pact_id=OuterRef("version__pact_id"),
+        review__held_on__isnull=False,
+        review__held_on__gte=OuterRef("version__starts_on"),
+        kind=ReviewItem.Kind.COMMITMENT,
+        item_key=OuterRef("key"),
+        rating=ItemRating.MET,
+    )
+    confirmed = (
+        GiveBackHours.objects.filter(
+            pact_id=OuterRef("version__pact_id"),
+            commitment_key=OuterRef("key"),
+            status=GiveBackStatus.CONFIRMED,
+            done_on__gte=OuterRef("version__starts_on"),
+        )
+        .order_by()
+        .values("commitment_key")
+        .annotate(total=Sum("minutes"))
+        .values("total")[:1]
+    )
+    date_passed = Q(due_on__lt=today, met=False)
+    behind = Q(
+        is_give_back=True,
+        hours_per_week__isnull=False,
+        behind_lhs__lt=F("behind_rhs"),
+    )
+    return (
+        Commitment.objects.filter(version_id__in=pacts.filter(status__in=LIVE).values("current_version_id"))
+        .annotate(
+            met=Exists(met),
+            confirmed_minutes=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0),
+            days=DaysSince(starts, today),
+        )
+        .annotate(
+            behind_lhs=Cast(F("confirmed_minutes") * BEHIND_DAYS_FACTOR, FloatField()),
+            behind_rhs=Cast(F("hours_per_week"), FloatField()) * BEHIND_MINUTES_FACTOR * F("days"),
+        )
+        .filter(date_passed | behind)
+        .annotate(behind=Choose(When(date_passed, then=Value(False)), default=Value(True), output_field=BooleanField()))
+        .select_related("version__pact__case__person")
+        .order_by(F("due_on").asc(nulls_last=True), "version__pact_id", "position", "id")
+    )
+
+
+def expected_hours(commitment: Commitment) -> Decimal:
+    """The hours a give-back commitment expects so far (hours a week × weeks since the version started)."""
+    days = Decimal(max(getattr(commitment, "days", 0) or 0, 0))
+    return ((commitment.hours_per_week or Decimal(0)) * days / 7).quantize(Decimal("0.1"))
+
+
+# --- referrals waiting --------------------------------------------------------------------------------------
+
+
+def referrals_waiting(viewer: Any, network: Network) -> QuerySet[Referral]:
+    """The open referrals assigned to `viewer`, and the new unassigned ones in their districts (every district
+    when their triage is network-wide); the most overdue first."""
+    unassigned = Q(status=ReferralStatus.NEW, assigned_to__isnull=True)
+    districts = district_scope(viewer, TRIAGE_REFERRALS, network)
+    if districts is not None:
+        unassigned &= Q(
+            municipality_id__in=NetworkMunicipality.objects.filter(network=network, district_id__in=districts).values(
+                "municipality_id"
+            )
+        )
+    return (
+        Referral.objects.filter(network=network, status__in=OPEN_REFERRALS)
+        .filter(Q(assigned_to=viewer) | unassigned)
+        .select_related("municipality")
+        .order_by("due_at", "id")
+    )
+
+
+# --- budgets ------------------------------------------------------------------------------------------------
+
+
+def budgets_near_limit(pacts: QuerySet[Pact], share: Decimal = BUDGET_NEAR) -> QuerySet[Pact]:
+    """The pacts (signed or in force) of `pacts` whose recorded and approved expenses reach `share` of the budget
+    lines of their version in force, with `budget` and `spent`; the fullest first."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    budget = (
+        BudgetLine.objects.filter(version_id=OuterRef("current_version_id"))
+        .order_by()
+        .values("version_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    spent = (
+        Expense.objects.filter(pact_id=OuterRef("pk"), status__in=COUNTED)
+        .order_by()
+        .values("pact_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return (
+        pacts.filter(status__in=SPENDING, current_version__isnull=False)
+        .annotate(
+            budget=Subquery(budget, output_field=money),
+            spent=Coalesce(Subquery(spent, output_field=money), Value(Decimal(0)), output_field=money),
+        )
+        .filter(budget__gt=0, spent__gte=F("budget") * share)
+        .annotate(used=Cast(F("spent"), FloatField()) / Cast(F("budget"), FloatField()))
+        .select_related("case__person")
+        .order_by("-used", "id")
+    )
+
+
+def approvals_waiting(viewer: Any, pacts: QuerySet[Pact]) -> QuerySet[Expense]:
+    """The expenses over budget of `pacts` waiting for approval that `viewer` did not record (the second person);
+    the oldest first."""
+    return (
+        Expense.objects.filter(pact__in=pacts.values("pk"), status=ExpenseStatus.AWAITING_APPROVAL)
+        .exclude(recorded_by=viewer)
+        .select_related("pact__case__person")
+        .order_by("spent_on", "id")
+    )
+
+
+# --- the desk -----------------------------------------------------------------------------------------------
+
+
+def my_pacts(viewer: Any, network: Network) -> QuerySet[Pact]:
+    """The pacts of my open cases."""
+    return Pact.objects.filter(network=network, case__in=team_cases(viewer, network).values("pk"))
+
+
+def desk_for(viewer: Any, network: Network, *, today: datetime.date | None = None, rows: int = ROWS) -> Desk:
+    """Everything on `viewer`'s desk (one query per list). The caller checks pacts.work_on_cases."""
+    today = today or timezone.localdate()
+    pacts = my_pacts(viewer, network)
+    desk = Desk(
+        today=today,
+        cases=_section(my_cases(viewer, network, today), rows),
+        reviews=_section(reviews_due(pacts, today), rows),
+        commitments=_section(overdue_commitments(pacts, today), rows),
+        budgets=_section(budgets_near_limit(pacts), rows),
+    )
+    if can(viewer, TRIAGE_REFERRALS, network):
+        desk.referrals = _section(referrals_waiting(viewer, network), rows)
+    if can(viewer, APPROVE_OVERSPENDING, network):
+        desk.approvals = _section(approvals_waiting(viewer, pacts), rows)
+    now = timezone.now()
+    for case in desk.cases.rows:
+        case.pact_status_label = PactStatus(case.pact_status).label if case.pact_status else ""
+    for referral in desk.referrals.rows if desk.referrals else ():
+        referral.overdue = referral.due_at < now
+    for pact in desk.reviews.rows:
+        pact.overdue = pact.next_review_on < today
+    for commitment in desk.commitments.rows:
+        commitment.expected_hours = expected_hours(commitment)
+        commitment.confirmed_hours = (Decimal(commitment.confirmed_minutes) / 60).quantize(Decimal("0.1"))
+    return desk
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    cases: int
+    reviews: int
+    commitments: int
+    referrals: int | None
+    budgets: int
+    approvals: int | None
+
+
+def desk_counts(viewer: Any, network: Network, *, today: datetime.date | None = None) -> DeskCounts | None:
+    """The desk's counts alone (the dashboard's "Oggi" card), None for whoever has no desk."""
+    if not can(viewer, WORK_ON_CASES, network):
+        return None
+    today = today or timezone.localdate()
+    pacts = my_pacts(viewer, network)
+    triage = can(viewer, TRIAGE_REFERRALS, network)
+    approve = can(viewer, APPROVE_OVERSPENDING, network)
+    return DeskCounts(
+        cases=team_cases(viewer, network).count(),
+        reviews=reviews_due(pacts, today).count(),
+        commitments=overdue_commitments(pacts, today).count(),
+        referrals=referrals_waiting(viewer, network).count() if triage else None,
+        budgets=budgets_near_limit(pacts).count(),
+        approvals=approvals_waiting(viewer, pacts).count() if approve else None,
+    )
+
+
+def record_desk_read(viewer: Any, network: Network, desk: Desk) -> None:
+    """Audit that `viewer` saw the cases listed on their desk: one READ event naming the cases by number (nothing
+    else of them), none when the desk is empty."""
+    ids = desk.case_ids
+    if not ids:
+        return
+    record_event(
+        actor=viewer,
+        action=AuditEvent.Action.READ,
+        object_type="pacts.desk",
+        object_repr="desk",
+        network=network,
+        data_class=DataClass.CASE,
+        after={"cases": ids},
+        note="desk",
+    )
