@@ -18,21 +18,23 @@ from legami.core.permissions import can, is_member
 from legami.core.tenancy import get_network_by_slug
 
 
-def network_view(capability: str | None = None) -> Callable:
-    """Resolve `network_slug`, set `request.network`, and require `capability` when given."""
+def network_view(*capabilities: str | None) -> Callable:
+    """Resolve `network_slug`, set `request.network`, and require one of `capabilities` when given (any of them
+    opens the page: `network_view(WORK_ON_CASES, INSPECT_CASES)` lets in a case team and the privacy officer)."""
+    wanted = [capability for capability in capabilities if capability is not None]
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, network_slug: str, *args, **kwargs) -> HttpResponse:
             network = get_network_by_slug(network_slug)
             request.network = network  # type: ignore[attr-defined]
-            if capability is not None:
+            if wanted:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 if not is_member(request.user, network):
                     raise Http404
-                if not can(request.user, capability, network):
-                    raise PermissionDenied(capability)
+                if not any(can(request.user, capability, network) for capability in wanted):
+                    raise PermissionDenied(wanted[0])
             return view(request, network, *args, **kwargs)
 
         return wrapper

@@ -39,3 +39,7 @@ CONFIRM_GIVE_BACK = Capability(
     _("Confirm the community hours done with one's organisation (the host sees the hours, never the pact)"),
     roles={Role.COORDINATOR, Role.COMMUNITY_WORKER, Role.PARTNER_STAFF},
 )
+
+# The pages of a case or a pact open to both (then the access selectors answer 404 outside the team):
+# `network_view(*CASE_READERS)`.
+CASE_READERS = (WORK_ON_CASES, INSPECT_CASES)

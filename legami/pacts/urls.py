@@ -3,10 +3,13 @@
 
 from django.urls import path, re_path
 
+from legami.pacts.views import assessments as assessment_views
+from legami.pacts.views import budget as budget_views
+from legami.pacts.views import cases as case_views
+from legami.pacts.views import desk
+from legami.pacts.views import giveback as giveback_views
 from legami.pacts.views import pacts as pact_views
 from legami.pacts.views import reviews as review_views
-
-from legami.pacts.views import desk
 
 app_name = "pacts"
 
@@ -18,8 +21,6 @@ urlpatterns += [
 ]
 
 # --- cases, team, assessments, ties ----------------------------------------------------------------------------
-from legami.pacts.views import assessments as assessment_views  # noqa: E402
-from legami.pacts.views import cases as case_views  # noqa: E402
 
 urlpatterns += [
     path("cases/", case_views.case_list_view, name="cases"),
@@ -56,7 +57,6 @@ urlpatterns += [
 ]
 
 # --- budget and expenses ---------------------------------------------------------------------------------------
-from legami.pacts.views import budget as budget_views  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/budget/", budget_views.budget, name="budget"),
@@ -66,7 +66,6 @@ urlpatterns += [
 ]
 
 # --- give-back hours and the host's confirmations --------------------------------------------------------------
-from legami.pacts.views import giveback as giveback_views  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/give-back/", giveback_views.giveback, name="giveback"),

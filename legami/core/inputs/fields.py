@@ -403,6 +403,50 @@ class Decimal(Number):
         return number if self.step is None else number.quantize(self.step, rounding=decimal.ROUND_HALF_UP)
 
 
+_THOUSANDS_ONLY = re.compile(r"\s*\d{1,3}(\.\d{3})+\s*")
+
+
+class _TooManyDecimals(Exception):  # not a ValueError: Number.parse would read it as "invalid"
+    pass
+
+
+class Money(Decimal):
+    """An amount in euro to the cent, Italian ("1.200,50", "50,00", "1.200" is twelve hundred) or English ("1200.50")
+    style, up to `max_value` (by default what a DecimalField(max_digits=10, decimal_places=2) holds). A float is
+    refused (its binary value is not the amount meant) and so is a third decimal (code "decimal_places"): money is
+    never rounded away."""
+
+    default_messages = {
+        "invalid": _("Enter an amount in euro, such as 50,00 or 1.200,50."),
+        "decimal_places": _("An amount in euro has at most two decimals."),
+        "max_value": _("Enter an amount of at most %(max)s euro."),
+    }
+    types = (int, decimal.Decimal)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", decimal.Decimal("99999999.99"))
+        super().__init__(places=2, **kwargs)
+
+    def parse(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, float):
+            raise self.error("invalid")
+        if isinstance(value, str) and _THOUSANDS_ONLY.fullmatch(value):
+            value = value.replace(".", "")
+        return super().parse(value, ctx)
+
+    def convert(self, number: decimal.Decimal) -> decimal.Decimal:
+        cents = number.quantize(decimal.Decimal("0.01"))
+        if number != cents:
+            raise _TooManyDecimals
+        return cents
+
+    def clean(self, value: Any, ctx: Context) -> Any:
+        try:
+            return super().clean(value, ctx)
+        except _TooManyDecimals:
+            raise self.error("decimal_places") from None
+
+
 class Boolean(Field):
     """Yes or no, from a bool, 0/1 or a word (sì/no, yes/no, vero/falso, and the write's own `true_words`...)."""
 

@@ -564,3 +564,41 @@ def test_apply_sets_a_new_rows_values_and_checks_a_saved_row_whole(cast):
     with pytest.raises(ValidationError) as exc:
         rules.apply(saved, {"colour": "red"}, network=cast.network)
     assert codes(exc) == {"colour": ["unknown"]}
+
+
+# --- money ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("50,00", "50.00"),
+        ("1.200,50", "1200.50"),
+        ("1.200", "1200.00"),  # Italian thousands, not one euro and twenty
+        ("1,200.50", "1200.50"),
+        ("1200.5", "1200.50"),
+        ("7", "7.00"),
+        (7, "7.00"),
+        (decimal.Decimal("0.1") + decimal.Decimal("0.2"), "0.30"),
+        ("99999999,99", "99999999.99"),
+    ],
+)
+def test_money_reads_italian_and_english_amounts_exactly(typed, amount):
+    value = inputs.Money().clean(typed, CTX)
+    assert value == decimal.Decimal(amount) and value.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("12,345", "decimal_places"),
+        ("0,001", "decimal_places"),
+        ("dieci", "invalid"),
+        (1.5, "invalid"),
+        ("100000000", "max_value"),
+    ],
+)
+def test_money_refuses_floats_a_third_decimal_and_what_is_no_amount(typed, code):
+    with pytest.raises(ValidationError) as refused:
+        inputs.Money().clean(typed, CTX)
+    assert refused.value.code == code

@@ -325,7 +325,15 @@ def _host_of(reader: Reader, hours: Any) -> bool:
     ).exists()
 
 
+def _hosts_person(reader: Reader, person: Any) -> bool:
+    """The host of give-back hours the person gave (their queue names who did the hours, never the pact)."""
+    from legami.pacts.models import GiveBackHours
+
+    return any(_host_of(reader, hours) for hours in GiveBackHours.objects.filter(pact__case__person=person))
+
+
 TRIAGE = Rule("referrals.triage_referrals in their districts, and the case team", _triage_of)
+HOSTS_PERSON = Rule("the host of hours the person gave (pacts.confirm_give_back)", _hosts_person)
 REPORTER = Rule("the reporter (their own words)", _reporter_of)
 HOST = Rule("the host of the hours (pacts.confirm_give_back)", _host_of)
 
@@ -350,8 +358,8 @@ FIELDS: dict[str, Rule] = {
     # network: the person registry
     "network.Household.name": PEOPLE | AUDIT | PLATFORM_ADMIN,
     "network.Household.address": PEOPLE | AUDIT | PLATFORM_ADMIN,
-    "network.Person.first_name": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
-    "network.Person.last_name": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
+    "network.Person.first_name": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM | HOSTS_PERSON,
+    "network.Person.last_name": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM | HOSTS_PERSON,
     "network.Person.tax_code": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
     "network.Person.email": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,
     "network.Person.phone": PEOPLE | AUDIT | PLATFORM_ADMIN | PERSON_CASE_TEAM,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import decimal
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from legami.core.permissions import can, require
 from legami.core.workflow import Refusal, Transition, Workflow
 from legami.pacts.capabilities import APPROVE_OVERSPENDING
 from legami.pacts.models import (
-    MONEY,
     BudgetLine,
     CaseMember,
     Expense,
@@ -57,48 +55,6 @@ DOCUMENT_KINDS = {
     "jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
     "jpeg": lambda head: head.startswith(b"\xff\xd8\xff"),
 }
-
-_THOUSANDS_ONLY = re.compile(r"\s*\d{1,3}(\.\d{3})+\s*")
-
-
-class Money(inputs.Decimal):
-    """An amount in euro with at most two decimals, Italian ("1.200,50", "50,00", "1.200") or English ("1200.50")
-    style; more decimals are refused (code "decimal_places"), never rounded away."""
-
-    default_messages = {
-        "invalid": _("Enter an amount in euro, such as 50,00 or 1.200,50."),
-        "decimal_places": _("An amount in euro has at most two decimals."),
-        "max_value": _("Enter an amount of at most %(max)s euro."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        largest = decimal.Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - decimal.Decimal("0.01")
-        kwargs.setdefault("max_value", largest)
-        super().__init__(places=MONEY["decimal_places"], **kwargs)
-
-    def parse(self, value: Any, ctx: inputs.Context) -> Any:
-        if isinstance(value, float):
-            # Never a float in money: its binary value is not the amount that was meant.
-            raise self.error("invalid")
-        if isinstance(value, str) and _THOUSANDS_ONLY.fullmatch(value):
-            # "1.200" is twelve hundred euro in Italian, not one euro and twenty.
-            value = value.replace(".", "")
-        return super().parse(value, ctx)
-
-    def convert(self, number: decimal.Decimal) -> decimal.Decimal:
-        if number != number.quantize(decimal.Decimal("0.01")):
-            raise _TooManyDecimals
-        return number.quantize(decimal.Decimal("0.01"))
-
-    def clean(self, value: Any, ctx: inputs.Context) -> Any:
-        try:
-            return super().clean(value, ctx)
-        except _TooManyDecimals:
-            raise self.error("decimal_places") from None
-
-
-class _TooManyDecimals(Exception):  # not a ValueError: Number.parse would read it as "invalid"
-    pass
 
 
 class _Line(inputs.Field):
@@ -129,7 +85,7 @@ def _day_in_pact(ctx: inputs.Context) -> None:
 EXPENSE_INPUTS = inputs.Rules(
     {
         "line": _Line(required=True, messages={"required": _("Choose a line of the pact's budget.")}),
-        "amount": Money(
+        "amount": inputs.Money(
             required=True,
             min_value=decimal.Decimal("0.01"),
             messages={

@@ -10,7 +10,6 @@ an audit note.
 from __future__ import annotations
 
 import datetime
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -327,15 +326,6 @@ def update_version(*, actor: Any, version: PactVersion, data: dict[str, Any]) ->
 # --- the content's rows ----------------------------------------------------------------------------------------
 
 
-class Amount(inputs.Decimal):
-    """Euro to the cent: "600", "600,00", "1.200,50", "1,200.50" and "1.200" (Italian thousands) all read right."""
-
-    def parse(self, value: Any, ctx: inputs.Context) -> Any:
-        if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", value):
-            value = value.replace(".", "")
-        return super().parse(value, ctx)
-
-
 def _hours() -> inputs.Decimal:
     return inputs.Decimal(
         places=2,
@@ -443,11 +433,9 @@ ROW_KINDS: dict[str, RowKind] = {
                 {
                     "category": inputs.choose(BudgetCategory, _("Choose what the money is for.")),
                     "description": _text(),
-                    "amount": Amount(
+                    "amount": inputs.Money(
                         required=True,
-                        places=2,
                         min_value=Decimal("0.01"),
-                        max_value=Decimal("99999999.99"),
                         messages={
                             "min_value": _("The amount must be more than zero."),
                             "invalid": _("Enter an amount in euro, such as 600,00 or 1.200,50."),

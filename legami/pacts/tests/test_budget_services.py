@@ -25,7 +25,7 @@ from legami.pacts.models import (
 )
 from legami.pacts.selectors.budget import annotate_budget, budget_of, euro, near_limit
 from legami.pacts.services import budget as services
-from legami.pacts.services.budget import Money, decide_expense, record_expense
+from legami.pacts.services.budget import decide_expense, record_expense
 from legami.pacts.tests.factories import draft_pact, open_case, signed_pact
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -99,12 +99,6 @@ def _ctx():
     from legami.core.inputs import Context
 
     return Context()
-
-
-def test_money_is_a_decimal_field_of_two_places():
-    assert isinstance(Money(), Money) and Money().clean("99999999,99", _ctx()) == Decimal("99999999.99")
-    with pytest.raises(ValidationError):
-        Money().clean("100000000", _ctx())
 
 
 # ---------------------------------------------------------------------------------------------- recording

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.network.models import Network
-from legami.pacts.capabilities import WORK_ON_CASES
+from legami.pacts.capabilities import CASE_READERS, WORK_ON_CASES
 from legami.pacts.forms.assessments import SCORE_HELP, AssessmentForm
 from legami.pacts.selectors.access import case_for
 from legami.pacts.selectors.assessments import assessment_for, compare, previous_assessment
 from legami.pacts.selectors.cases import reads_every_case
 from legami.pacts.services.assessments import record_assessment
 from legami.pacts.services.common import require_on_team
-from legami.pacts.views.cases import NAV, reads_cases
+from legami.pacts.views.cases import NAV
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,7 +47,7 @@ def assessment_create(request: HttpRequest, network: Network, pk: int) -> HttpRe
 
 
 @require_GET
-@reads_cases
+@network_view(*CASE_READERS)
 def assessment_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """An assessment, domain by domain, beside the previous one of the case (change +/-)."""
     assessment = assessment_for(request.user, network, pk)

@@ -7,14 +7,11 @@ exist (404). Receipts are downloaded by the team only, and each download is audi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from legami.core.audit import record_read
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
-from legami.core.permissions import can, is_member
+from legami.core.permissions import can
 from legami.network.models import Network
-from legami.pacts.capabilities import APPROVE_OVERSPENDING, INSPECT_CASES, WORK_ON_CASES
+from legami.pacts.capabilities import APPROVE_OVERSPENDING, CASE_READERS, WORK_ON_CASES
 from legami.pacts.forms.budget import DecisionForm, ExpenseForm
 from legami.pacts.models import CaseMember, Expense, ExpenseStatus, Pact
 from legami.pacts.selectors import budget as selectors
@@ -33,24 +30,6 @@ from legami.pacts.selectors.access import pact_for, pacts_for, team_role
 from legami.pacts.services import budget as services
 
 NAV = "budget"
-
-
-def case_reader_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """network_view for a page the case team works on and the privacy officer reads: either capability lets the
-    viewer in (the object's own check, `pact_for`, then answers 404 outside the team)."""
-
-    @wraps(view)
-    @network_view()
-    def wrapper(request: HttpRequest, network: Network, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_member(request.user, network):
-            raise Http404
-        if not (can(request.user, WORK_ON_CASES, network) or can(request.user, INSPECT_CASES, network)):
-            raise PermissionDenied(WORK_ON_CASES)
-        return view(request, network, *args, **kwargs)
-
-    return wrapper
 
 
 def _budget_context(request: HttpRequest, network: Network, pact: Pact) -> dict[str, Any]:
@@ -79,7 +58,7 @@ def _budget_context(request: HttpRequest, network: Network, pact: Pact) -> dict[
 
 
 @require_GET
-@case_reader_view
+@network_view(*CASE_READERS)
 def budget(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Il budget del patto: each line with amount, spent, pending and remaining; the expenses and the approvals."""
     pact = pact_for(request.user, network, pk, purpose="budget")

@@ -3,13 +3,9 @@ the case page, its team, closing and reopening. A case outside the viewer's team
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +17,12 @@ from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.core.models import Processing
 from legami.core.pagination import IdFirstPaginator
-from legami.core.permissions import can, is_member
-from legami.core.tenancy import get_network_by_slug
+from legami.core.permissions import can
 from legami.network.capabilities import VIEW_PEOPLE
 from legami.network.forms.people import SEARCH_BUTTON
 from legami.network.models import Network
 from legami.network.selectors.people import people_matching
-from legami.pacts.capabilities import INSPECT_CASES, OPEN_CASES, WORK_ON_CASES
+from legami.pacts.capabilities import CASE_READERS, INSPECT_CASES, OPEN_CASES
 from legami.pacts.forms.cases import (
     AddMemberForm,
     CaseForm,
@@ -48,31 +43,12 @@ NAV = "cases"
 NAV_ALL = "cases_all"
 
 
-def reads_cases(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """network_view for the pages of a case: its team (pacts.work_on_cases) and the privacy officer
-    (pacts.inspect_cases) may open them; the case itself is looked up through the access selectors (404 to others)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, network_slug: str, *args, **kwargs) -> HttpResponse:
-        network = get_network_by_slug(network_slug)
-        request.network = network  # type: ignore[attr-defined]
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_member(request.user, network):
-            raise Http404
-        if not (can(request.user, WORK_ON_CASES, network) or can(request.user, INSPECT_CASES, network)):
-            raise PermissionDenied(WORK_ON_CASES)
-        return view(request, network, *args, **kwargs)
-
-    return wrapper
-
-
 def _nav(request: HttpRequest, network: Network) -> str:
     return NAV_ALL if reads_every_case(request.user, network) else NAV
 
 
 @require_GET
-@reads_cases
+@network_view(*CASE_READERS)
 def case_list_view(request: HttpRequest, network: Network) -> HttpResponse:
     """My cases (where I am on the team), or every case of the network for the privacy officer; by number."""
     form = CaseSearchForm(request.GET)
@@ -191,7 +167,7 @@ def _chart(page) -> dict:
 
 
 @require_GET
-@reads_cases
+@network_view(*CASE_READERS)
 def case_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """The case: person, situation, processing and consent, team, assessments, pacts, referral, ties."""
     page = case_page(request.user, network, pk)
@@ -233,7 +209,7 @@ def _team_context(request: HttpRequest, network: Network, case, **forms) -> dict
 
 
 @require_http_methods(["GET", "POST"])
-@reads_cases
+@network_view(*CASE_READERS)
 def case_team(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """The case team; its case manager adds and removes members and hands the case over (POST `action`)."""
     case = case_for(request.user, network, pk, purpose="case team page", select_related=("network",))
@@ -288,7 +264,7 @@ MOVES = {"close", "reopen"}
 
 
 @require_http_methods(["GET", "POST"])
-@reads_cases
+@network_view(*CASE_READERS)
 def case_move(request: HttpRequest, network: Network, pk: int, move: str) -> HttpResponse:
     """Close the case with a reason, or reopen it: GET asks, POST acts (the case manager)."""
     if move not in MOVES:

@@ -16,20 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.network.models import Network, Organization
-from legami.pacts.capabilities import CONFIRM_GIVE_BACK, WORK_ON_CASES
+from legami.pacts.capabilities import CASE_READERS, CONFIRM_GIVE_BACK, WORK_ON_CASES
 from legami.pacts.forms.giveback import GiveBackForm
 from legami.pacts.selectors import giveback as selectors
 from legami.pacts.selectors.access import pact_for, team_role
 from legami.pacts.services import giveback as services
 from legami.pacts.services.budget import SPENDING_STATES
-from legami.pacts.views.budget import case_reader_view
 
 NAV = "giveback"
 NAV_QUEUE = "giveback_confirmations"
 
 
 @require_GET
-@case_reader_view
+@network_view(*CASE_READERS)
 def giveback(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Le ore restituite: each give-back commitment's progress since the pact started, and the entries."""
     pact = pact_for(request.user, network, pk, purpose="give-back hours")

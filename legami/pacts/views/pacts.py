@@ -6,12 +6,10 @@ who only reads) it answers 404, as for a pact that does not exist."""
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
-from legami.core.permissions import can, is_member
+from legami.core.permissions import can
 from legami.network.models import Network
-from legami.pacts.capabilities import INSPECT_CASES, OPEN_CASES, WORK_ON_CASES
+from legami.pacts.capabilities import CASE_READERS, OPEN_CASES, WORK_ON_CASES
 from legami.pacts.forms.pacts import (
     ROW_FORMS,
     MoveForm,
@@ -52,24 +50,6 @@ from legami.pacts.services import pacts as services
 from legami.pacts.services.common import consent_withdrawn
 
 NAV = "pacts"
-
-
-def case_reader(view: Any) -> Any:
-    """A page that reads a case: whoever holds pacts.work_on_cases (then the selectors keep them to their team's
-    cases) or pacts.inspect_cases (the privacy officer, read only); anonymous -> log in, outsiders -> 404."""
-
-    @network_view()
-    @wraps(view)
-    def wrapper(request: HttpRequest, network: Network, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_member(request.user, network):
-            raise Http404
-        if not (can(request.user, WORK_ON_CASES, network) or can(request.user, INSPECT_CASES, network)):
-            raise PermissionDenied(WORK_ON_CASES)
-        return view(request, network, *args, **kwargs)
-
-    return wrapper
 
 
 def _status(form: Any) -> int:
@@ -110,7 +90,7 @@ def pact_create(request: HttpRequest, network: Network, pk: int) -> HttpResponse
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def pact_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """The pact's page: its state, the version in force (or the draft) with all its content, history, actions."""
     pact = pact_for(request.user, network, pk, purpose="pact", select_related=("current_version", "network"))
@@ -312,7 +292,7 @@ def pact_signature(request: HttpRequest, network: Network, pk: int) -> HttpRespo
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def pact_signature_scan(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """The signed scan of a version, decrypted, as an attachment (audited read); 404 without one."""
     version = version_for(request.user, network, pk, purpose="signature_scan")
@@ -358,7 +338,7 @@ def version_create(request: HttpRequest, network: Network, pk: int) -> HttpRespo
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def pact_versions(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """Every version of the pact: number, signed on, by whom, what changed."""
     pact = pact_for(request.user, network, pk, purpose="pact_versions")
@@ -367,7 +347,7 @@ def pact_versions(request: HttpRequest, network: Network, pk: int) -> HttpRespon
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def pact_version(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """One version, read only."""
     version = version_for(request.user, network, pk, purpose="pact_version")
@@ -377,7 +357,7 @@ def pact_version(request: HttpRequest, network: Network, pk: int) -> HttpRespons
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def pact_diff(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """The differences between two versions (?from=1&to=2; by default the two newest)."""
     pact = pact_for(request.user, network, pk, purpose="pact_diff")
@@ -402,7 +382,7 @@ def pact_diff(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def pact_pdf_view(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """The pact's version (?version=N; by default the one shown on its page) as a PDF to read and sign."""
     pact = pact_for(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from legami.core.decorators import network_view
 from legami.core.forms import add_service_errors
 from legami.network.models import Network
-from legami.pacts.capabilities import OPEN_CASES
+from legami.pacts.capabilities import CASE_READERS, OPEN_CASES
 from legami.pacts.forms.reviews import ReviewForm
 from legami.pacts.models import PactStatus
 from legami.pacts.selectors.access import team_role
@@ -24,7 +24,7 @@ from legami.pacts.selectors.giveback import progress_at_review
 from legami.pacts.selectors.pacts import version_content
 from legami.pacts.selectors.reviews import rated_items, review_for
 from legami.pacts.services.reviews import hold_review, review_items, usable_assessments
-from legami.pacts.views.pacts import NAV, _roles, case_reader
+from legami.pacts.views.pacts import NAV, _roles
 
 
 def give_back_rows(review: Any) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ def give_back_rows(review: Any) -> list[dict[str, Any]]:
 
 
 @require_GET
-@case_reader
+@network_view(*CASE_READERS)
 def review_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
     """A review: when, the version reviewed, each objective and commitment with how it went, the outcome."""
     review = review_for(request.user, network, pk, purpose="review")
