@@ -36,7 +36,7 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.participation import refusals
-from legami.pacts.capabilities import APPROVE_OVERSPENDING, CONFIRM_GIVE_BACK, INSPECT_CASES, WORK_ON_CASES
+from legami.pacts.capabilities import APPROVE_OVERSPENDING, CASE_READERS, CONFIRM_GIVE_BACK, WORK_ON_CASES
 from legami.pacts.models import (
     Assessment,
     AssessmentScore,
@@ -58,8 +58,8 @@ from legami.pacts.services.common import consent_withdrawn
 
 router = Router(tags=["cases and pacts"])
 
-# Reading a case: its team, or the privacy officer (who only reads).
-READ = (WORK_ON_CASES, INSPECT_CASES)
+# Reading a case: its team, or the privacy officer (who only reads), as the case pages.
+READ = CASE_READERS
 
 # The model choices spelled out (see the note in legami/api/schemas.py); a test keeps them equal.
 CaseStatus = Literal["open", "closed"]
