@@ -23,7 +23,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from legami.accounts.models import PersonalAccessToken
 from legami.api.errors import RateLimited
-from legami.api.scoping import admit
+from legami.api.scoping import AnyOf, admit
 from legami.core import ratelimit
 from legami.core.http import client_address
 
@@ -122,9 +122,11 @@ session_auth = SessionAuth(csrf=True)
 api_auth = [token_auth, session_auth]
 
 
-def requires(capability: str) -> list[Any]:
+def requires(*capabilities: str) -> list[Any]:
     """The `auth` of an operation under /networks/{slug}/: an authenticated caller who is a member of the network
-    (else 404) holding `capability` there (else 403), checked before any input is read."""
+    (else 404) holding the capability there (else 403; with several, any one of them), checked before any input is
+    read."""
+    capability = capabilities[0] if len(capabilities) == 1 else AnyOf(*capabilities)
     return [TokenAuth(capability), SessionAuth(csrf=True, capability=capability)]
 
 

@@ -8,6 +8,7 @@ the input is validated; the handler then takes the network with `scoped_network(
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest
@@ -17,6 +18,23 @@ from legami.core.tenancy import get_network_by_slug
 from legami.network.models import Network
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+class AnyOf(str):
+    """Capabilities any one of which admits the caller (reading a case: its team's `pacts.work_on_cases`, the
+    privacy officer's `pacts.inspect_cases`). A str like a Capability ("a or b"), with the `roles` of them all."""
+
+    capabilities: tuple[str, ...]
+    roles: frozenset[Any]
+
+    def __new__(cls, *capabilities: str) -> AnyOf:
+        found = super().__new__(cls, " or ".join(capabilities))
+        found.capabilities = tuple(capabilities)
+        found.roles = frozenset().union(*(getattr(c, "roles", ()) for c in capabilities))
+        return found
+
+    def __getnewargs__(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.capabilities
 
 
 def network_for(request: HttpRequest, slug: str, capability: str) -> Network:
@@ -51,6 +69,7 @@ def scoped_network(request: HttpRequest) -> Network:
 
 
 def require_capability(request: HttpRequest, capability: str, network: Network) -> None:
-    """403 unless the caller holds `capability` in `network`."""
-    if not can(request.user, capability, network):
+    """403 unless the caller holds `capability` in `network` (one of them, for an AnyOf)."""
+    names = getattr(capability, "capabilities", (capability,))
+    if not any(can(request.user, name, network) for name in names):
         raise PermissionDenied(capability)

@@ -196,6 +196,41 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/activities/{id}/enrollments/"),
     ("post", "/api/v1/networks/{slug}/enrollments/{id}/withdraw/"),
     ("put", "/api/v1/networks/{slug}/sessions/{id}/attendance/"),
+    # referrals
+    ("post", "/api/v1/networks/{slug}/referrals/"),
+    ("get", "/api/v1/networks/{slug}/referrals/"),
+    ("get", "/api/v1/networks/{slug}/referrals/mine/"),
+    ("get", "/api/v1/networks/{slug}/referrals/mine/{id}/"),
+    ("post", "/api/v1/networks/{slug}/referrals/mine/{id}/answer/"),
+    ("get", "/api/v1/networks/{slug}/referrals/{id}/"),
+    ("post", "/api/v1/networks/{slug}/referrals/{id}/assign/"),
+    ("post", "/api/v1/networks/{slug}/referrals/{id}/ask/"),
+    ("post", "/api/v1/networks/{slug}/referrals/{id}/redirect/"),
+    ("post", "/api/v1/networks/{slug}/referrals/{id}/close/"),
+    # cases and pacts
+    ("get", "/api/v1/networks/{slug}/cases/"),
+    ("get", "/api/v1/networks/{slug}/cases/{id}/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/versions/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/versions/{number}/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/diff/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/assessments/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/propose/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/redraft/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/start/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/review/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/complete/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/interrupt/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/signature/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/budget/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/{expense_id}/approve/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/{expense_id}/refuse/"),
+    ("get", "/api/v1/networks/{slug}/pacts/{id}/give-back/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/give-back/"),
+    ("get", "/api/v1/networks/{slug}/volunteer-hours/"),
+    ("post", "/api/v1/networks/{slug}/volunteer-hours/{id}/confirm/"),
+    ("post", "/api/v1/networks/{slug}/volunteer-hours/{id}/reject/"),
 ]
 
 
@@ -294,3 +329,24 @@ def test_the_api_serves_the_same_schema(client):
 )
 def test_schema_choices_match_the_models(literal, choices):
     assert list(get_args(literal)) == list(choices)
+
+
+def test_no_two_schemas_share_a_name():
+    # django-ninja names a component after its class: a second class of the same name silently replaces the first
+    # in the document, so the schema would describe another operation's body.
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import legami.api.v1
+
+    found: dict[str, set[str]] = {}
+    modules = [importlib.import_module("legami.api.schemas")] + [
+        importlib.import_module(f"legami.api.v1.{info.name}") for info in pkgutil.iter_modules(legami.api.v1.__path__)
+    ]
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                found.setdefault(value.__name__, set()).add(module.__name__)
+    assert not {name: where for name, where in found.items() if len(where) > 1}

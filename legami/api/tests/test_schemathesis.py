@@ -121,6 +121,7 @@ def _seed(cast) -> None:
     for n, account in enumerate(accounts):
         legs = [(fund, -60), (account, 60)]
         propose_transfer(actor=cast.coordinator, network=network, legs=legs, reason=f"Ore {n}", confirm=n % 2 == 0)
+    _seed_cases(cast)
     for n in range(2):
         space = SpaceFactory(network=network, manager_organization=organization, place__municipality=cremona)
         for hour, status in ((10, "requested"), (16, "confirmed")):
@@ -131,6 +132,37 @@ def _seed(cast) -> None:
                 title=f"Prenotazione {n}",
                 starts_at=at(next_weekday(1), hour),
             )
+
+
+def _seed_cases(cast) -> None:
+    """Referrals in Cremona (filed by the coordinator, so that its own list has them), cases whose team the
+    coordinator leads with a draft, a signed and an active pact, an expense, give-back hours waiting for the
+    host, and a case of another team (404 for the coordinator)."""
+    from legami.pacts.models import GiveBackHours, GiveBackSource
+    from legami.pacts.tests.factories import draft_pact, open_case, signed_pact
+    from legami.referrals.tests.factories import in_cremona
+    from legami.responses.tests.factories_responses import GiveBackPlaceFactory, active_response
+
+    for status in ("new", "assigned", "info_requested", "accepted"):
+        in_cremona(cast, status=status, reporter=cast.coordinator)
+    place = GiveBackPlaceFactory(response=active_response(cast.network, cast.organization), host=cast.organization)
+    for n in range(2):
+        case = open_case(cast, manager=cast.coordinator)
+        draft_pact(case)
+        pact = signed_pact(case)
+        commitment = pact.current_version.commitments.get(is_give_back=True)
+        GiveBackHours.objects.create(
+            network=cast.network,
+            pact=pact,
+            commitment_key=commitment.key,
+            done_on=pact.current_version.starts_on,
+            minutes=60 + n,
+            source=GiveBackSource.GIVEBACK_PLACE,
+            giveback_place=place,
+            host=cast.organization,
+            logged_by=cast.coordinator,
+        )
+    open_case(cast)
 
 
 def _run(operation, mode, examples, *, base_url, headers, path_parameters, failures) -> int:
@@ -182,5 +214,5 @@ def test_the_api_holds_to_its_schema(live_server, cast, settings):
                 failures=failures,
             )
     print(f"schemathesis: {operations} operations, {sent} requests")
-    assert operations == 154
+    assert operations == 187
     assert not failures, "\n\n".join("\n".join(lines) for lines in failures[:40])

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from legami.api.auth import api_auth, capability_of
 from legami.api.errors import install_exception_handlers
+from legami.api.scoping import AnyOf
 from legami.api.v1 import (
     activities,
     calls,
@@ -21,9 +22,11 @@ from legami.api.v1 import (
     needs,
     networks,
     organizations,
+    pacts,
     participation,
     people,
     proposals,
+    referrals,
     responses,
     spaces,
     timebank,
@@ -63,8 +66,13 @@ class LegamiAPI(NinjaAPI):
                 if capability:
                     roles = ", ".join(sorted(role.value for role in capability.roles))
                     operation["x-capability"] = str(capability)
+                    needs = (
+                        "one of the capabilities " + " or ".join(f"`{c}`" for c in capability.capabilities)
+                        if isinstance(capability, AnyOf)
+                        else f"the capability `{capability}`"
+                    )
                     operation["description"] = (
-                        f"Needs the capability `{capability}` in the network (roles: {roles}): checked before "
+                        f"Needs {needs} in the network (roles: {roles}): checked before "
                         "the input is read, so a non-member gets 404 and a member without it 403."
                     )
         return schema
@@ -94,3 +102,5 @@ api.add_router("/networks", exchange.router)
 api.add_router("/networks", timebank.router)
 api.add_router("/networks", spaces.router)
 api.add_router("/networks", activities.router)
+api.add_router("/networks", referrals.router)
+api.add_router("/networks", pacts.router)
