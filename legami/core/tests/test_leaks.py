@@ -1153,12 +1153,18 @@ def _api_urls(cast, objects: dict, alternatives: dict) -> list[str]:
         "matches": [objects["exchange_match"], *alternatives["exchange_match"]],
         # matching/jobs/{id}/: a run of the engine queued as a job (counts only)
         "jobs": [objects["exchange_matching_job"]],
+        # cases and pacts of the case person (her team: the case manager and partner staff) and of the case
+        # manager's alone; referrals in the cast's district and in the other, the sentinel's (mine/{id}/)
+        "cases": alternatives["pacts_case"],
+        "pacts": alternatives["pacts_pact"],
+        "referrals": alternatives["referrals_referral"],
+        "mine": alternatives["referrals_referral"],
     }
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():
         if "get" not in operations:
             continue
-        path = path.replace("{slug}", cast.network.slug)
+        path = path.replace("{slug}", cast.network.slug).replace("{number}", "1")
         if "{id}" in path:
             kind = path.split("/{id}")[0].rsplit("/", 1)[-1]
             urls += [path.replace("{id}", str(obj.pk)) for obj in ids[kind]]
