@@ -733,6 +733,50 @@ def community_resources(ctx: Context) -> None:
     coordinator.context.close()
 
 
+def pacts(ctx: Context) -> None:
+    """Referrals and generative pacts: the sentinel on a phone, the triage, the case manager's desk on a phone, a
+    case, a pact with its budget and give-back, a review and the differences between versions, the host's queue and
+    the privacy officer's list of cases."""
+    sentinel = login(ctx, "sentinel", PHONE_WIDTH)
+    sentinel.goto(network_url("referrals/new/"))
+    shot(sentinel, "referrals-file-phone")
+    sentinel.goto(network_url("referrals/mine/"))
+    shot(sentinel, "referrals-mine-phone")
+    sentinel.context.close()
+    coordinator = login(ctx, "coordinator")
+    coordinator.goto(network_url("referrals/"))
+    shot(coordinator, "referrals-queue")
+    coordinator.goto(first_href(coordinator, "main a[href*='/referrals/']:not([href$='/referrals/'])"))
+    shot(coordinator, "referrals-detail")
+    coordinator.context.close()
+    phone = login(ctx, "case_manager", PHONE_WIDTH)
+    phone.goto(network_url("pacts/"))
+    shot(phone, "pacts-desk-phone")
+    phone.context.close()
+    manager = login(ctx, "case_manager")
+    manager.goto(network_url("pacts/cases/"))
+    manager.goto(first_href(manager, "main a[href*='/pacts/cases/'][href$='/']:not([href$='/cases/'])"))
+    shot(manager, "pacts-case")
+    manager.goto(first_href(manager, "main a[href*='/pacts/'][href$='/']:not([href*='/cases/'])"))
+    shot(manager, "pacts-pact")
+    pact = manager.url
+    manager.goto(pact + "budget/")
+    shot(manager, "pacts-budget")
+    manager.goto(pact + "give-back/")
+    shot(manager, "pacts-giveback")
+    manager.goto(pact + "versions/")
+    shot(manager, "pacts-versions")
+    manager.context.close()
+    host = login(ctx, "partner_staff", PHONE_WIDTH)
+    host.goto(network_url("pacts/hours/"))
+    shot(host, "pacts-hours-to-confirm-phone")
+    host.context.close()
+    officer = login(ctx, "privacy_officer")
+    officer.goto(network_url("pacts/cases/"))
+    shot(officer, "pacts-cases-privacy-officer")
+    officer.context.close()
+
+
 ROLES: dict[str, Callable[[Context], None]] = {
     "anonymous": anonymous,
     "admin": admin,
@@ -748,6 +792,7 @@ ROLES: dict[str, Callable[[Context], None]] = {
     "responses": responses,
     "exchange": exchange,
     "community_resources": community_resources,
+    "pacts": pacts,
 }
 
 
