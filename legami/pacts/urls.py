@@ -3,10 +3,9 @@
 
 from django.urls import path, re_path
 
+from legami.pacts.views import desk
 from legami.pacts.views import pacts as pact_views
 from legami.pacts.views import reviews as review_views
-
-from legami.pacts.views import desk
 
 app_name = "pacts"
 
