@@ -100,9 +100,13 @@ def committed_minutes(
     return int((hours * HOURS).to_integral_value(rounding=decimal.ROUND_HALF_UP))
 
 
-def give_back_progress(pact: Pact, since: datetime.date, until: datetime.date) -> list[Progress]:
-    """For each give-back commitment of the version in force, over the days from `since` to `until` (both counted):
-    the minutes confirmed by the host, the minutes waiting for the host, and the minutes committed.
+def give_back_progress(
+    pact: Pact, since: datetime.date, until: datetime.date, *, version_id: Any = None
+) -> list[Progress]:
+    """For each give-back commitment of the version in force (or of the version `version_id`: a review counts the
+    hours the version it reviews asked for, even after a later version changed them), over the days from `since` to
+    `until` (both counted): the minutes confirmed by the host, the minutes waiting for the host, and the minutes
+    committed.
 
     The committed minutes count only the days of the period within the pact's span (from the start of its first
     signed version to the end of the version in force): hours_per_week × those days / 7, or, for a commitment of
@@ -113,7 +117,9 @@ def give_back_progress(pact: Pact, since: datetime.date, until: datetime.date) -
     if span is None:
         return []
     commitments = list(
-        Commitment.objects.filter(version_id=pact.current_version_id, is_give_back=True).order_by("position", "id")
+        Commitment.objects.filter(version_id=version_id or pact.current_version_id, is_give_back=True).order_by(
+            "position", "id"
+        )
     )
     sums: dict[Any, dict[str, Any]] = {
         row["commitment_key"]: dict(row)
@@ -162,7 +168,7 @@ def progress_at_review(review: Any, today: datetime.date) -> tuple[list[Progress
         .first()
     )
     since = max(span[0], previous + datetime.timedelta(days=1)) if previous else span[0]
-    return give_back_progress(review.pact, since, until), (since, until)
+    return give_back_progress(review.pact, since, until, version_id=review.version_id), (since, until)
 
 
 def hours_of(pact: Pact) -> QuerySet[GiveBackHours]:

@@ -178,6 +178,21 @@ def test_the_case_page_for_a_team_member(client, cast):
     assert case.person.full_name not in body.split("<title>")[1].split("</title>")[0]
 
 
+def test_the_case_page_leads_its_manager_to_a_new_pact_while_none_is_under_way(client, cast):
+    case = open_case(cast)
+    new_pact = _url(cast, "pact_create", case.pk)
+    assert new_pact in _login(client, cast.case_manager).get(_url(cast, "case", case.pk)).content.decode()
+    # A member of the team does not draft pacts; the privacy officer only reads.
+    for persona in ("partner_staff", "privacy_officer"):
+        client.logout()
+        body = _login(client, getattr(cast, persona)).get(_url(cast, "case", case.pk)).content.decode()
+        assert new_pact not in body, persona
+    # With a pact under way, the case manager changes that one.
+    draft_pact(case)
+    client.logout()
+    assert new_pact not in _login(client, cast.case_manager).get(_url(cast, "case", case.pk)).content.decode()
+
+
 def test_partner_staff_not_on_the_team_gets_404(client, cast):
     case = open_case(cast, members=())
     client = _login(client, cast.partner_staff)

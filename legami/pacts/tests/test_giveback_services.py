@@ -27,6 +27,7 @@ from legami.pacts.selectors.giveback import (
     confirmation_queue,
     duration,
     give_back_progress,
+    progress_at_review,
     progress_since_start,
 )
 from legami.pacts.services.giveback import confirm_give_back, log_give_back
@@ -331,3 +332,48 @@ def test_progress_since_the_start(cast, pact):
 @pytest.mark.parametrize(("minutes", "shown"), [(150, "2 h 30 min"), (120, "2 h"), (45, "45 min"), (0, "0 min")])
 def test_duration_is_written_in_hours_and_minutes(minutes, shown):
     assert duration(minutes) == shown
+
+
+def test_a_review_counts_the_hours_of_the_version_it_reviewed_after_a_new_one_changes_them(cast, pact):
+    """Held on version 1 (2 hours a week), the review still shows 2 hours a week once version 2 asks for 3."""
+    from legami.pacts.models import PactVersion, Review
+
+    version1 = pact.current_version
+    review = Review.objects.create(
+        network=cast.network,
+        pact=pact,
+        version=version1,
+        due_on=timezone.localdate(),
+        held_on=timezone.localdate(),
+        outcome="change",
+    )
+    version2 = PactVersion.objects.create(
+        network=cast.network,
+        pact=pact,
+        number=2,
+        based_on=version1,
+        starts_on=version1.starts_on,
+        ends_on=version1.ends_on,
+        signed_on=timezone.localdate(),
+        signature_method="witnessed",
+        signature_recorded_by=cast.case_manager,
+    )
+    commitment = commitment_of(pact)
+    Commitment.objects.create(
+        version=version2,
+        key=commitment.key,
+        party=commitment.party,
+        what=commitment.what,
+        is_give_back=True,
+        hours_per_week=Decimal("3"),
+        position=1,
+    )
+    Pact.objects.filter(pk=pact.pk).update(current_version=version2)
+    pact.refresh_from_db()
+    review.refresh_from_db()
+
+    [item], _period = progress_at_review(review, timezone.localdate())
+    assert item.commitment.version_id == version1.pk
+    assert item.committed_minutes == round(Decimal(2 * 60 * (STARTED_DAYS_AGO + 1)) / 7)
+    [now] = give_back_progress(pact, *_period)
+    assert now.committed_minutes == round(Decimal(3 * 60 * (STARTED_DAYS_AGO + 1)) / 7)

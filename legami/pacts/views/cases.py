@@ -36,6 +36,7 @@ from legami.pacts.selectors.access import case_for
 from legami.pacts.selectors.assessments import baseline_and_latest, compare
 from legami.pacts.selectors.cases import Candidate, case_list, case_page, reads_every_case, team_candidates
 from legami.pacts.services import cases as services
+from legami.pacts.services.pacts import OPEN_STATES as PACT_OPEN_STATES
 from legami.referrals.capabilities import TRIAGE_REFERRALS
 from legami.referrals.models import Referral
 
@@ -180,6 +181,11 @@ def case_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
         "chart": _chart(page),
         "workable": workable and not page.read_only,
         "moves": services.CASE_WORKFLOW.available(page.case, request.user, network=network) if page.is_manager else [],
+        # A new pact is drafted by the case manager when the case has none under way (create_pact refuses a second).
+        "can_create_pact": workable
+        and not page.read_only
+        and page.is_manager
+        and not any(pact.status in PACT_OPEN_STATES for pact in page.pacts),
     }
     return render(request, "pacts/case_detail.html", context)
 
