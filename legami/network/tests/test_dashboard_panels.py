@@ -12,15 +12,16 @@ from legami.core.roles import Role
 
 # The cards each role gets, in the order shown (needs, demand, people, partnership, territory, privacy).
 EXPECTED = {
-    "coordinator": ["needs", "demands", "people", "partnership", "territory", "privacy"],
-    "case_manager": ["needs", "demands", "people", "partnership", "territory"],
-    "community_worker": ["needs", "demands", "people", "partnership", "territory"],
-    "partner_staff": ["needs", "demands", "partnership", "territory"],
+    "coordinator": ["pacts_today", "needs", "demands", "people", "partnership", "territory", "privacy"],
+    "case_manager": ["pacts_today", "needs", "demands", "people", "partnership", "territory"],
+    "community_worker": ["pacts_today", "needs", "demands", "people", "partnership", "territory"],
+    "partner_staff": ["pacts_today", "needs", "demands", "partnership", "territory"],
     "evaluator": ["needs", "demands", "partnership", "territory"],
     "funder": ["needs", "demands", "partnership", "territory"],
     "citizen": ["needs", "partnership", "territory"],
     "privacy_officer": ["needs", "people", "partnership", "territory", "privacy"],
-    "district_case_manager": ["needs", "demands", "people", "partnership", "territory"],
+    "sentinel": ["needs", "partnership", "territory"],
+    "district_case_manager": ["pacts_today", "needs", "demands", "people", "partnership", "territory"],
 }
 MEMBERS = list(EXPECTED)
 

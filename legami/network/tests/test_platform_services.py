@@ -211,7 +211,7 @@ def test_networks_with_my_roles_lists_only_own_roles(cast, django_assert_num_que
 
 def test_platform_networks_counts(cast):
     rows = {n.slug: n for n in platform_networks(cast.platform_admin)}
-    assert rows["rete-prova"].member_count == 9
+    assert rows["rete-prova"].member_count == 10
     assert rows["rete-prova"].coordinator_count == 1
     assert rows["altra-rete"].member_count == 1
 

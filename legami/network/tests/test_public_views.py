@@ -225,7 +225,7 @@ def test_counts_for_everyone_and_people_only_for_who_may_see_them(cast, login):
     coordinator = dashboard_counts(cast.coordinator, cast.network)
     assert coordinator == {
         "organizations": 1,
-        "members": 9,
+        "members": 10,
         "municipalities": 2,
         "districts": 2,
         "neighbourhoods": 1,
@@ -252,7 +252,7 @@ def test_counts_for_everyone_and_people_only_for_who_may_see_them(cast, login):
 def test_members_are_counted_once_per_person(cast):
     f.MembershipFactory(network=cast.network, user=cast.citizen, role=Role.FUNDER)
     f.MembershipFactory(network=cast.network, role=Role.CITIZEN, is_active=False)
-    assert dashboard_counts(cast.coordinator, cast.network)["members"] == 9
+    assert dashboard_counts(cast.coordinator, cast.network)["members"] == 10
 
 
 def test_shortcuts_follow_capabilities(cast, login):
