@@ -65,6 +65,7 @@ ACCOUNTS = {
     "funder": "finanziatore@legami.demo",
     "citizen": "volontario@legami.demo",
     "privacy_officer": "privacy@legami.demo",
+    "sentinel": "farmacia@legami.demo",
 }
 
 COLUMNS = (
