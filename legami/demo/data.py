@@ -508,7 +508,10 @@ ACCOUNTS = [
     ("finanziatore@legami.demo", "Giorgio Manfredi", Role.FUNDER, None, None),
     ("volontario@legami.demo", "Anna Maria Zanoni", Role.CITIZEN, None, None),
     ("privacy@legami.demo", "Davide Ferrari", Role.PRIVACY_OFFICER, None, None),
+    # A pharmacist of Cremona who signals fragile situations to the services (a sentinel of the Cremonese).
+    ("farmacia@legami.demo", "Elena Ardigò", Role.SENTINEL, None, CREMONESE),
 ]
+SENTINEL_EMAIL = "farmacia@legami.demo"
 COORDINATOR_EMAIL = ACCOUNTS[0][0]
 CITIZEN_EMAIL = "volontario@legami.demo"
 

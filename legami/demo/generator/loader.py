@@ -28,6 +28,7 @@ from legami.demo.generator.needs import (
     plan_needs,
 )
 from legami.demo.generator.organizations import ensure_organizations
+from legami.demo.generator.pacts import ensure_pacts
 from legami.demo.generator.participation import LAB_CITY, ensure_participation
 from legami.demo.generator.plan import FULL_PEOPLE, SEED, SMALL_PEOPLE, Plan, TiePlan
 from legami.demo.generator.responses import ensure_responses
@@ -217,6 +218,20 @@ class _Loader:
                 coordinator=coordinator,
                 partner_staff=users["cooperativa@legami.demo"],
                 created=created,
+            ),
+        )
+        self.step(
+            "referrals, cases and pacts",
+            lambda: ensure_pacts(
+                network,
+                case_manager=users["assistente.sociale@legami.demo"],
+                coordinator=coordinator,
+                partner_staff=users["cooperativa@legami.demo"],
+                sentinel=users.get(data.SENTINEL_EMAIL),
+                worker=users[COMMUNITY_WORKER_EMAIL],
+                small=self.target <= SMALL_PEOPLE,
+                created=created,
+                seed=self.seed,
             ),
         )
         return DemoResult(

@@ -17,6 +17,8 @@ from legami.needs.models import Need, SurveyNeedRule
 from legami.network.models import Household, Membership, Network, Organization, Partnership, Person, Tie
 from legami.network.services.organizations import partita_iva_is_valid
 from legami.network.validators import validate_tax_code
+from legami.pacts.models import Case, Expense, GiveBackHours, Pact, PactVersion, Review
+from legami.referrals.models import Referral
 from legami.territory.models import Municipality, Neighbourhood, NetworkMunicipality, Place, SocialDistrict
 from legami.territory.services.istat_import import import_istat
 
@@ -39,6 +41,11 @@ MODELS = (
     Tie,
     Consent,
     AuditEvent,
+    Referral,
+    Case,
+    Pact,
+    Expense,
+    GiveBackHours,
 )
 
 
@@ -55,6 +62,18 @@ def counts() -> dict[str, int]:
 
 def wipe_demo() -> None:
     networks = Network.objects.filter(slug=data.NETWORK["slug"])
+    # Pacts protect their versions, cases their people: the pacts' rows go first, newest versions before the
+    # versions they were based on.
+    pacts = Pact.objects.filter(network__in=networks)
+    GiveBackHours.objects.filter(pact__in=pacts).delete()
+    Expense.objects.filter(pact__in=pacts).delete()
+    Review.objects.filter(pact__in=pacts).delete()
+    pacts.update(current_version=None)
+    for version in PactVersion.objects.filter(pact__in=pacts).order_by("-number"):
+        version.delete()
+    pacts.delete()
+    Case.objects.filter(network__in=networks).delete()
+    Referral.objects.filter(network__in=networks).delete()
     # Need areas are protected by the needs, demands and rules that use them: those go first.
     AggregatedDemand.objects.filter(network__in=networks).delete()
     SurveyNeedRule.objects.filter(survey__network__in=networks).delete()
