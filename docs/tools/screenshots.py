@@ -27,6 +27,7 @@ to the audit log, as it does for any user.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
@@ -232,6 +233,15 @@ def login(ctx: Context, role: str, width: int = WIDTH) -> Page:
     if "/accounts/login/" in page.url:
         raise SystemExit(f"Could not log in as {ACCOUNTS[role]}: is the demo loaded?")
     return page
+
+
+def first_matching(page: Page, pattern: str) -> str:
+    """The first link of the main content whose path matches the regular expression `pattern`."""
+    hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    for href in hrefs:
+        if re.search(pattern, href or ""):
+            return href
+    raise SystemExit(f"No link matching {pattern} on {page.url}")
 
 
 def first_href(page: Page, selector: str) -> str:
@@ -747,7 +757,7 @@ def pacts(ctx: Context) -> None:
     coordinator = login(ctx, "coordinator")
     coordinator.goto(network_url("referrals/"))
     shot(coordinator, "referrals-queue")
-    coordinator.goto(first_href(coordinator, "main a[href*='/referrals/']:not([href$='/referrals/'])"))
+    coordinator.goto(first_matching(coordinator, r"/referrals/\d+/$"))
     shot(coordinator, "referrals-detail")
     coordinator.context.close()
     phone = login(ctx, "case_manager", PHONE_WIDTH)
@@ -756,9 +766,10 @@ def pacts(ctx: Context) -> None:
     phone.context.close()
     manager = login(ctx, "case_manager")
     manager.goto(network_url("pacts/cases/"))
-    manager.goto(first_href(manager, "main a[href*='/pacts/cases/'][href$='/']:not([href$='/cases/'])"))
+    manager.goto(first_matching(manager, r"/pacts/cases/\d+/$"))
     shot(manager, "pacts-case")
-    manager.goto(first_href(manager, "main a[href*='/pacts/'][href$='/']:not([href*='/cases/'])"))
+    manager.goto(network_url("pacts/"))
+    manager.goto(first_matching(manager, r"/pacts/\d+/$"))
     shot(manager, "pacts-pact")
     pact = manager.url
     manager.goto(pact + "budget/")

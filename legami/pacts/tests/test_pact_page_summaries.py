@@ -49,7 +49,7 @@ def test_the_pact_page_shows_the_budget_and_the_give_back_in_short(cast, english
     body = english_login(cast.case_manager).get(reverse("pacts:pact", args=[cast.network.slug, pact.pk])).content
     text = body.decode().replace("\xa0", " ")  # euro() puts a no-break space before the sign
 
-    assert "Personal welfare budget" in text and "600,00 €" in text and "150,00 €" in text
+    assert "Budget: spent and remaining" in text and "600,00 €" in text and "150,00 €" in text
     assert "450,00 €" in text  # remaining: the expense awaiting approval does not count
     assert "90,00 €" in text  # shown as awaiting approval
     assert "2 h confirmed of" in text and "1 h waiting for the host" in text
