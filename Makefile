@@ -52,7 +52,7 @@ production-check: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(wildcard legami/*/services.py legami/*/selectors.py legami/*/services legami/*/selectors) legami/aggregation/engine legami/aggregation/describing.py legami/needs/timewindows.py legami/core/charts.py legami/core/workflow.py legami/core/inputs legami/core/parsing.py legami/core/imports legami/core/navigation.py legami/core/audit.py legami/core/audit_chain.py legami/core/backup.py legami/core/keyrotation.py legami/core/personal_data.py legami/network/personal_data.py legami/needs/personal_data.py legami/participation/personal_data.py legami/exchange/personal_data.py legami/core/smallnumbers.py legami/territory/centroids.py legami/exchange/matching
+	$(BIN)/mypy $(wildcard legami/*/services.py legami/*/selectors.py legami/*/services legami/*/selectors) legami/aggregation/engine legami/aggregation/describing.py legami/needs/timewindows.py legami/core/charts.py legami/core/workflow.py legami/core/inputs legami/core/parsing.py legami/core/imports legami/core/navigation.py legami/core/audit.py legami/core/audit_chain.py legami/core/backup.py legami/core/keyrotation.py legami/core/personal_data.py legami/network/personal_data.py legami/needs/personal_data.py legami/participation/personal_data.py legami/exchange/personal_data.py legami/pacts/personal_data.py legami/core/storage.py legami/core/smallnumbers.py legami/territory/centroids.py legami/exchange/matching
 
 # Known vulnerabilities of the pinned requirements (every one is pinned, so no resolution: --no-deps). It asks
 # PyPI's vulnerability data for each release (pypi.org/pypi/<name>/<version>/json); --strict fails when a

@@ -28,6 +28,7 @@ from legami.core.fields import EncryptedTextField
 from legami.core.models import HistoryEvent, NetworkScopedModel
 from legami.core.storage import private_storage
 
+# Euro to the cent, up to 99,999,999.99 (the amounts of budgets and expenses).
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
@@ -504,7 +505,12 @@ class BudgetLine(VersionRow):
     )
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
     description = EncryptedTextField(_("description"), blank=True)
-    amount = models.DecimalField(_("amount (euro)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = models.DecimalField(
+        _("amount (euro)"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+    )
 
     class Meta(VersionRow.Meta):
         constraints = [
@@ -593,7 +599,12 @@ class Expense(NetworkScopedModel):
     )
     pact = models.ForeignKey(Pact, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("pact"))
     line_key = models.UUIDField(_("budget line"))
-    amount = models.DecimalField(_("amount (euro)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = models.DecimalField(
+        _("amount (euro)"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+    )
     spent_on = models.DateField(_("spent on"))
     description = EncryptedTextField(_("description"))
     document = models.FileField(_("document"), upload_to="pacts/expenses/%Y/%m/", storage=private_storage, blank=True)

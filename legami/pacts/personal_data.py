@@ -11,7 +11,7 @@ scores, amounts, minutes, dates and states. Registered in legami.core.personal_d
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import FileField, Max
 
@@ -138,7 +138,7 @@ def _last_activity(person_ids: list[int]) -> dict[int, datetime.datetime]:
     )
     for query in queries:
         for row in query:
-            person_id = row.get("person_id") or row.get("case__person_id")
+            person_id = cast(int, row.get("person_id") or row.get("case__person_id"))
             if row["m"] is not None and (person_id not in latest or row["m"] > latest[person_id]):
                 latest[person_id] = row["m"]
     return latest
