@@ -161,6 +161,43 @@ def _section(queryset: QuerySet, limit: int = ROWS) -> Section:
     return Section(rows=rows, count=rows[0]._total if rows else 0)
 
 
+# The columns each list's rows read: what the desk shows, the keys it links and audits by, nothing else (the case's
+# and the referral's texts are encrypted: decrypting them for a list that never shows them costs for nothing).
+_PERSON = ("first_name", "last_name")
+CASE_ROW = ("person", *(f"person__{name}" for name in _PERSON))
+PACT_ROW = (
+    "status",
+    "next_review_on",
+    "current_version",
+    "case",
+    "case__person",
+    *(f"case__person__{n}" for n in _PERSON),
+)
+COMMITMENT_ROW = (
+    "key",
+    "position",
+    "party",
+    "what",
+    "due_on",
+    "is_give_back",
+    "hours_per_week",
+    "version",
+    "version__pact",
+    "version__pact__case",
+    "version__pact__case__person",
+    *(f"version__pact__case__person__{name}" for name in _PERSON),
+)
+REFERRAL_ROW = ("status", "urgency", "assigned_to", "created_at", "due_at", "municipality", "municipality__name")
+EXPENSE_ROW = (
+    "amount",
+    "spent_on",
+    "pact",
+    "pact__case",
+    "pact__case__person",
+    *(f"pact__case__person__{n}" for n in _PERSON),
+)
+
+
 # --- my cases -----------------------------------------------------------------------------------------------
 
 
@@ -201,11 +238,10 @@ def reviews_due(pacts: QuerySet[Pact], today: datetime.date, within_days: int = 
 # --- overdue commitments ------------------------------------------------------------------------------------
 
 
-def overdue_commitments(pacts: QuerySet[Pact], today: datetime.date) -> QuerySet[Commitment]:
-    """The overdue commitments of the versions in force of the pacts in force among `pacts` (see the module's
-    docstring): each with `behind` (True for a give-back commitment behind on its hours, False for a date passed),
-    `confirmed_minutes` and `days` (since the version in force started)."""
-    starts = F("version__starts_on")
+def _overdue(pacts: QuerySet[Pact], today: datetime.date) -> QuerySet[Commitment]:
+    """The overdue commitments (see the module's docstring) with `met`, `confirmed_minutes` and `days` (since the
+    version in force started); each subquery is written once in the SELECT and once in the WHERE, never in a CASE
+    (`behind` follows from `met` and `due_on`: see `is_behind`)."""
     met = ReviewItem.objects.filter(
         review__pact_id=OuterRef("version__pact_id"),
         review__held_on__isnull=False,
@@ -226,27 +262,41 @@ def overdue_commitments(pacts: QuerySet[Pact], today: datetime.date) -> QuerySet
         .annotate(total=Sum("minutes"))
         .values("total")[:1]
     )
-    date_passed = Q(due_on__lt=today, met=False)
-    behind = Q(
-        is_give_back=True,
-        hours_per_week__isnull=False,
-        behind_lhs__lt=F("behind_rhs"),
-    )
     return (
         Commitment.objects.filter(version_id__in=pacts.filter(status__in=LIVE).values("current_version_id"))
         .annotate(
             met=Exists(met),
             confirmed_minutes=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0),
-            days=DaysSince(starts, today),
+            days=DaysSince(F("version__starts_on"), today),
         )
-        .annotate(
+        .alias(
             behind_lhs=Cast(F("confirmed_minutes") * BEHIND_DAYS_FACTOR, FloatField()),
             behind_rhs=Cast(F("hours_per_week"), FloatField()) * BEHIND_MINUTES_FACTOR * F("days"),
         )
-        .filter(date_passed | behind)
+        .filter(
+            Q(due_on__lt=today, met=False)
+            | Q(is_give_back=True, hours_per_week__isnull=False, behind_lhs__lt=F("behind_rhs"))
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "version__pact_id", "position", "id")
+    )
+
+
+def is_behind(commitment: Any, today: datetime.date) -> bool:
+    """Whether an overdue commitment is there for its give-back hours (True) rather than for its date passed without
+    a review rating it met (False): the `behind` of `overdue_commitments`, from the row's `met` and `due_on`."""
+    return not (commitment.due_on is not None and commitment.due_on < today and not commitment.met)
+
+
+def overdue_commitments(pacts: QuerySet[Pact], today: datetime.date) -> QuerySet[Commitment]:
+    """The overdue commitments of the versions in force of the pacts in force among `pacts` (see the module's
+    docstring): each with `behind` (True for a give-back commitment behind on its hours, False for a date passed),
+    `confirmed_minutes` and `days` (since the version in force started). The desk reads `_overdue` and computes
+    `behind` in Python (`is_behind`); the reminders read this queryset's values."""
+    date_passed = Q(due_on__lt=today, met=False)
+    return (
+        _overdue(pacts, today)
         .annotate(behind=Choose(When(date_passed, then=Value(False)), default=Value(True), output_field=BooleanField()))
         .select_related("version__pact__case__person")
-        .order_by(F("due_on").asc(nulls_last=True), "version__pact_id", "position", "id")
     )
 
 
@@ -281,9 +331,9 @@ def referrals_waiting(viewer: Any, network: Network) -> QuerySet[Referral]:
 # --- budgets ------------------------------------------------------------------------------------------------
 
 
-def budgets_near_limit(pacts: QuerySet[Pact], share: Decimal = BUDGET_NEAR) -> QuerySet[Pact]:
-    """The pacts (signed or in force) of `pacts` whose recorded and approved expenses reach `share` of the budget
-    lines of their version in force, with `budget` and `spent`; the fullest first."""
+def _budget_figures(pacts: QuerySet[Pact]) -> QuerySet[Pact]:
+    """`pacts` with `budget` (the lines of the version in force, None without lines) and `spent` (recorded and
+    approved expenses)."""
     money = DecimalField(max_digits=12, decimal_places=2)
     budget = (
         BudgetLine.objects.filter(version_id=OuterRef("current_version_id"))
@@ -299,17 +349,65 @@ def budgets_near_limit(pacts: QuerySet[Pact], share: Decimal = BUDGET_NEAR) -> Q
         .annotate(total=Sum("amount"))
         .values("total")[:1]
     )
+    return pacts.annotate(
+        budget=Subquery(budget, output_field=money),
+        spent=Coalesce(Subquery(spent, output_field=money), Value(Decimal(0)), output_field=money),
+    )
+
+
+def _near_limit(share: Decimal) -> Q:
+    """Signed or in force, with a budget, and spent >= share of it (whole multipliers: exact on every database)."""
+    percent = int(share * 100)
+    return Q(
+        status__in=SPENDING, current_version__isnull=False, budget__gt=0, spent_hundredfold__gte=F("budget") * percent
+    )
+
+
+def is_near_limit(pact: Any, share: Decimal = BUDGET_NEAR) -> bool:
+    """`_near_limit` in Python, for a pact read with `_budget_figures`."""
     return (
-        pacts.filter(status__in=SPENDING, current_version__isnull=False)
-        .annotate(
-            budget=Subquery(budget, output_field=money),
-            spent=Coalesce(Subquery(spent, output_field=money), Value(Decimal(0)), output_field=money),
-        )
-        .filter(budget__gt=0, spent__gte=F("budget") * share)
+        pact.status in SPENDING
+        and pact.current_version_id is not None
+        and pact.budget is not None
+        and pact.budget > 0
+        and pact.spent * 100 >= pact.budget * int(share * 100)
+    )
+
+
+def budgets_near_limit(pacts: QuerySet[Pact], share: Decimal = BUDGET_NEAR) -> QuerySet[Pact]:
+    """The pacts (signed or in force) of `pacts` whose recorded and approved expenses reach `share` of the budget
+    lines of their version in force, with `budget` and `spent`; the fullest first."""
+    return (
+        _budget_figures(pacts)
+        .alias(spent_hundredfold=F("spent") * 100)
+        .filter(_near_limit(share))
         .annotate(used=Cast(F("spent"), FloatField()) / Cast(F("budget"), FloatField()))
         .select_related("case__person")
         .order_by("-used", "id")
     )
+
+
+def reviews_and_budgets(
+    pacts: QuerySet[Pact], today: datetime.date, within_days: int = REVIEW_WITHIN_DAYS, share: Decimal = BUDGET_NEAR
+) -> tuple[list[Pact], list[Pact]]:
+    """`reviews_due` and `budgets_near_limit` of `pacts` in one query: every pact on either list (not only the first
+    rows: a pact's count of either list is small), split and ordered in Python as each list orders them."""
+    due = Q(status__in=LIVE, next_review_on__lte=today + datetime.timedelta(days=within_days))
+    rows: list[Any] = list(
+        _budget_figures(pacts)
+        .alias(spent_hundredfold=F("spent") * 100)
+        .filter(due | _near_limit(share))
+        .select_related("case__person")
+        .only(*PACT_ROW)
+    )
+    limit = today + datetime.timedelta(days=within_days)
+    reviews = [p for p in rows if p.status in LIVE and p.next_review_on is not None and p.next_review_on <= limit]
+    reviews.sort(key=lambda p: (p.next_review_on, p.pk))
+    budgets = [p for p in rows if is_near_limit(p, share)]
+    for pact in budgets:
+        pact.used = float(pact.spent) / float(pact.budget)
+    budgets.sort(key=lambda p: (-p.used, p.pk))
+    return reviews, budgets
 
 
 def approvals_waiting(viewer: Any, pacts: QuerySet[Pact]) -> QuerySet[Expense]:
@@ -332,20 +430,25 @@ def my_pacts(viewer: Any, network: Network) -> QuerySet[Pact]:
 
 
 def desk_for(viewer: Any, network: Network, *, today: datetime.date | None = None, rows: int = ROWS) -> Desk:
-    """Everything on `viewer`'s desk (one query per list). The caller checks pacts.work_on_cases."""
+    """Everything on `viewer`'s desk: one query per list, the reviews due and the budgets near their limit together
+    (`reviews_and_budgets`). Each row reads only the columns the desk shows (no case text is decrypted for nothing).
+    The caller checks pacts.work_on_cases."""
     today = today or timezone.localdate()
     pacts = my_pacts(viewer, network)
+    reviews, budgets = reviews_and_budgets(pacts, today)
     desk = Desk(
         today=today,
-        cases=_section(my_cases(viewer, network, today), rows),
-        reviews=_section(reviews_due(pacts, today), rows),
-        commitments=_section(overdue_commitments(pacts, today), rows),
-        budgets=_section(budgets_near_limit(pacts), rows),
+        cases=_section(my_cases(viewer, network, today).only(*CASE_ROW), rows),
+        reviews=Section(rows=reviews[:rows], count=len(reviews)),
+        commitments=_section(
+            _overdue(pacts, today).select_related("version__pact__case__person").only(*COMMITMENT_ROW), rows
+        ),
+        budgets=Section(rows=budgets[:rows], count=len(budgets)),
     )
     if can(viewer, TRIAGE_REFERRALS, network):
-        desk.referrals = _section(referrals_waiting(viewer, network), rows)
+        desk.referrals = _section(referrals_waiting(viewer, network).only(*REFERRAL_ROW), rows)
     if can(viewer, APPROVE_OVERSPENDING, network):
-        desk.approvals = _section(approvals_waiting(viewer, pacts), rows)
+        desk.approvals = _section(approvals_waiting(viewer, pacts).only(*EXPENSE_ROW), rows)
     now = timezone.now()
     for case in desk.cases.rows:
         case.pact_status_label = PactStatus(case.pact_status).label if case.pact_status else ""
@@ -354,6 +457,7 @@ def desk_for(viewer: Any, network: Network, *, today: datetime.date | None = Non
     for pact in desk.reviews.rows:
         pact.overdue = pact.next_review_on < today
     for commitment in desk.commitments.rows:
+        commitment.behind = is_behind(commitment, today)
         commitment.expected_hours = expected_hours(commitment)
         commitment.confirmed_hours = (Decimal(commitment.confirmed_minutes) / 60).quantize(Decimal("0.1"))
     return desk
@@ -380,7 +484,7 @@ def desk_counts(viewer: Any, network: Network, *, today: datetime.date | None = 
     return DeskCounts(
         cases=team_cases(viewer, network).count(),
         reviews=reviews_due(pacts, today).count(),
-        commitments=overdue_commitments(pacts, today).count(),
+        commitments=_overdue(pacts, today).count(),
         referrals=referrals_waiting(viewer, network).count() if triage else None,
         budgets=budgets_near_limit(pacts).count(),
         approvals=approvals_waiting(viewer, pacts).count() if approve else None,

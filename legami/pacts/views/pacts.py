@@ -34,8 +34,8 @@ from legami.pacts.forms.pacts import (
 from legami.pacts.models import Pact, PactStatus, PactVersion
 from legami.pacts.pdf import pact_pdf
 from legami.pacts.selectors.access import case_for, pact_for, team_role
-from legami.pacts.selectors.budget import budget_of
-from legami.pacts.selectors.giveback import progress_since_start
+from legami.pacts.selectors.pact_page import consent_withdrawn as page_consent_withdrawn
+from legami.pacts.selectors.pact_page import has_draft, pact_page
 from legami.pacts.selectors.pacts import (
     draft_version,
     shown_version,
@@ -45,9 +45,7 @@ from legami.pacts.selectors.pacts import (
     version_for,
     versions_of,
 )
-from legami.pacts.selectors.reviews import reviews_of
 from legami.pacts.services import pacts as services
-from legami.pacts.services.common import consent_withdrawn
 
 NAV = "pacts"
 
@@ -92,10 +90,12 @@ def pact_create(request: HttpRequest, network: Network, pk: int) -> HttpResponse
 @require_GET
 @network_view(*CASE_READERS)
 def pact_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse:
-    """The pact's page: its state, the version in force (or the draft) with all its content, history, actions."""
-    pact = pact_for(request.user, network, pk, purpose="pact", select_related=("current_version", "network"))
-    version = shown_version(pact)
-    roles = _roles(request, network, pact)
+    """The pact's page: its state, the version in force (or the draft) with all its content, history, actions.
+    A fixed number of queries whatever the size of the pact (selectors.pact_page)."""
+    page = pact_page(request.user, network, pk, today=timezone.localdate())
+    pact = page.pact
+    on_team = pact.my_role is not None and can(request.user, WORK_ON_CASES, network)
+    roles = {"writer": on_team, "manager": on_team and can(request.user, OPEN_CASES, network)}
     moves = []
     if roles["writer"]:
         moves = [
@@ -103,24 +103,28 @@ def pact_detail(request: HttpRequest, network: Network, pk: int) -> HttpResponse
             for move in services.PACT_WORKFLOW.available(pact, request.user, network=network)
             if move.name in services.MOVES
         ]
-    draft = draft_version(pact) if roles["writer"] else None
+    draft = has_draft(pact) if roles["writer"] else False
     context = {
-        **_base(request, network, pact),
-        "version": version,
-        "content": version_content(version) if version else None,
+        "nav": NAV,
+        "pact": pact,
+        "case": pact.case,
+        **roles,
+        "version": page.version,
+        "content": page.content,
         "draft": draft,
+        "draft_number": pact.newest_number if draft else None,
         "moves": [m for m in moves if m.name != "interrupt"],
         "can_interrupt": any(m.name == "interrupt" for m in moves),
         "can_sign": roles["manager"]
-        and (pact.status == PactStatus.PROPOSED or (pact.status == PactStatus.UNDER_REVIEW and draft is not None)),
-        "can_draft_version": roles["manager"] and pact.status == PactStatus.UNDER_REVIEW and draft is None,
+        and (pact.status == PactStatus.PROPOSED or (pact.status == PactStatus.UNDER_REVIEW and draft)),
+        "can_draft_version": roles["manager"] and pact.status == PactStatus.UNDER_REVIEW and not draft,
         "move_form": MoveForm(),
-        "events": pact.events.select_related("actor").order_by("created_at", "id"),
-        "reviews": reviews_of(pact),
-        "versions_count": PactVersion.objects.filter(pact=pact).count(),
-        "consent_withdrawn": consent_withdrawn(pact.case),
-        "budget": budget_of(pact) if pact.current_version_id else None,
-        "progress": progress_since_start(pact, timezone.localdate())[0] if pact.current_version_id else None,
+        "events": page.events,
+        "reviews": page.reviews,
+        "versions_count": pact.versions_count,
+        "consent_withdrawn": page_consent_withdrawn(pact),
+        "budget": page.budget,
+        "progress": page.progress,
     }
     return render(request, "pacts/pact_detail.html", context)
 
