@@ -61,6 +61,14 @@ REVIEWERS = {Role.COORDINATOR.value, Role.COMMUNITY_WORKER.value}  # aggregation
 # PUBLIC answers 200 to everyone; a set of roles answers 200 to them, 403 to the network's other members,
 # 404 to the platform admin (who has no role in the network) and sends anonymous visitors to log in.
 PUBLIC, AUTHENTICATED, SUPERUSER = "public", "authenticated", "superuser"
+# A page of one case: {role: answer}; the network's other members are refused (403).
+CASE_TEAM = {
+    "case_manager": 200,
+    "privacy_officer": 200,
+    "coordinator": 404,
+    "community_worker": 404,
+    "partner_staff": 404,
+}
 PAGES: list[tuple[str, str, object]] = [
     ("home", "home", PUBLIC),
     ("login", "login", "login"),
@@ -86,6 +94,16 @@ PAGES: list[tuple[str, str, object]] = [
     ("partners", "partners", set(ROLES)),
     ("members", "members", OPERATORS | {"privacy_officer"}),
     ("audit", "audit", {"coordinator", "privacy_officer"}),
+    # Referrals and pacts: filing and one's own referrals, the triage queue, the case manager's desk; a case of the
+    # demo case manager whose team is theirs alone, its pact and the pact's PDF (WeasyPrint in production): the
+    # team and the privacy officer read them, whoever else works on cases is told they do not exist.
+    ("file a referral", "referral_new", OPERATORS | {"partner_staff", "sentinel"}),
+    ("my referrals", "referrals_mine", OPERATORS | {"partner_staff", "sentinel"}),
+    ("referrals to triage", "referrals_queue", {"coordinator", "case_manager"}),
+    ("desk", "desk", OPERATORS | {"partner_staff"}),
+    ("case", "case", CASE_TEAM),
+    ("pact", "pact", CASE_TEAM),
+    ("pact PDF", "pact_pdf", CASE_TEAM),
     # Whoever may open needs is told this one does not exist; the network's other members are refused first.
     ("missing need (404)", "missing_need", ("404", OPERATORS)),
     ("unknown address (404)", "unknown", "unknown"),
@@ -96,6 +114,7 @@ PAGES: list[tuple[str, str, object]] = [
 # authenticator made for them here (the check computes its codes, as the phone would), as JSON.
 FIXTURES_SNIPPET = """
 import json
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from legami.accounts.models import User
@@ -104,11 +123,21 @@ from legami.aggregation.models import AggregatedDemand
 from legami.demo import data
 from legami.needs.models import Need, PrivacyLevel, Survey
 from legami.network.models import Network, Person
+from legami.pacts.models import Case, CaseMember, Pact
 
 n = Network.objects.get(slug=data.NETWORK["slug"])
 s = n.slug
 need = Need.objects.filter(network=n).exclude(privacy_level=PrivacyLevel.CASE_TEAM).order_by("pk").first()
 survey = Survey.objects.filter(network=n, status=Survey.Status.OPEN).order_by("pk").first()
+manager = User.objects.get(email=next(e for e, _n, role, _o, _d in data.ACCOUNTS if role == "case_manager"))
+alone = CaseMember.objects.filter(case=OuterRef("pk")).exclude(user=manager)
+pact = (
+    Pact.objects.filter(case__network=n, case__members__user=manager, case__members__role="manager",
+                        current_version__isnull=False)
+    .filter(~Exists(alone.values("pk")))
+    .order_by("pk")
+    .first()
+)
 paths = {
     "home": reverse("home"),
     "login": reverse("accounts:login"),
@@ -137,6 +166,13 @@ paths = {
     "partners": reverse("network:organizations", args=[s]),
     "members": reverse("network:members", args=[s]),
     "audit": reverse("network:audit", args=[s]),
+    "referral_new": reverse("referrals:file", args=[s]),
+    "referrals_mine": reverse("referrals:mine", args=[s]),
+    "referrals_queue": reverse("referrals:queue", args=[s]),
+    "desk": reverse("pacts:desk", args=[s]),
+    "case": reverse("pacts:case", args=[s, pact.case_id]),
+    "pact": reverse("pacts:pact", args=[s, pact.pk]),
+    "pact_pdf": reverse("pacts:pact_pdf", args=[s, pact.pk]),
     "missing_need": reverse("needs:need_detail", args=[s, 2_000_000_000]),
     "unknown": "/nessuna-rete-con-questo-nome/",
 }
@@ -364,6 +400,8 @@ def expected_status(who: str, rule: object) -> set[int]:
         return {200} if who == "admin" else {404}
     if who == "admin":
         return {404}
+    if isinstance(rule, dict):
+        return {rule.get(who, 403)}
     found, roles = (404, rule[1]) if isinstance(rule, tuple) else (200, rule)
     return {found} if who in roles else {403}  # type: ignore[operator]
 
@@ -461,6 +499,8 @@ def check_pages(run: Run, port: int, fixtures: dict) -> set[str]:
                 run.expect("Pagina non trovata" in page.text, f"{who}: {label}: the 404 is not legami's page")
             if page.status == 403:
                 run.expect("Accesso non consentito" in page.text, f"{who}: {label}: the 403 is not legami's page")
+            if key == "pact_pdf" and page.status == 200:
+                run.expect(page.body.startswith(b"%PDF-"), f"{who}: {label} is not a PDF")
             if page.status in (200, 403, 404):
                 run.expect(
                     "strict-transport-security" in page.headers, f"{who}: {label} without Strict-Transport-Security"

@@ -49,6 +49,14 @@ def test_the_documented_environment_is_the_one_the_check_sets(tmp_path):
         ("coordinator", ("404", {"coordinator"}), {404}),
         ("citizen", ("404", {"coordinator"}), {403}),
         ("anonymous", "unknown", {404}),
+        # A case's page: its team and the privacy officer read it, other case workers are told it does not exist.
+        ("case_manager", check.CASE_TEAM, {200}),
+        ("privacy_officer", check.CASE_TEAM, {200}),
+        ("coordinator", check.CASE_TEAM, {404}),
+        ("partner_staff", check.CASE_TEAM, {404}),
+        ("sentinel", check.CASE_TEAM, {403}),
+        ("anonymous", check.CASE_TEAM, {302}),
+        ("admin", check.CASE_TEAM, {404}),
     ],
 )
 def test_expected_status(who, rule, expected):
