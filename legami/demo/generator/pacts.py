@@ -32,9 +32,9 @@ from unittest import mock
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+import legami.demo.generator.pacts_content as content
 from legami.activities.models import VolunteerShift
 from legami.core.models import Processing
-from legami.demo.generator import pacts_content as content
 from legami.network.models import Organization, Person
 from legami.pacts.models import (
     AssessmentKind,
