@@ -231,6 +231,20 @@ OPERATIONS = [
     ("get", "/api/v1/networks/{slug}/volunteer-hours/"),
     ("post", "/api/v1/networks/{slug}/volunteer-hours/{id}/confirm/"),
     ("post", "/api/v1/networks/{slug}/volunteer-hours/{id}/reject/"),
+    ("post", "/api/v1/networks/{slug}/cases/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/close/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/reopen/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/team/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/team/{user_id}/remove/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/pacts/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/versions/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/party/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/objective/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/result/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/support/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/budget/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/commitment/"),
+    ("delete", "/api/v1/networks/{slug}/pacts/{id}/rows/{kind}/{key}/"),
 ]
 
 

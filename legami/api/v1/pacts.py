@@ -14,6 +14,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -23,6 +24,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator, Field
 
 from legami.api.auth import requires
+from legami.api.errors import service_errors
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -36,7 +38,14 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.participation import refusals
-from legami.pacts.capabilities import APPROVE_OVERSPENDING, CASE_READERS, CONFIRM_GIVE_BACK, WORK_ON_CASES
+from legami.core.parsing import MAX_ID
+from legami.pacts.capabilities import (
+    APPROVE_OVERSPENDING,
+    CASE_READERS,
+    CONFIRM_GIVE_BACK,
+    OPEN_CASES,
+    WORK_ON_CASES,
+)
 from legami.pacts.models import (
     Assessment,
     AssessmentScore,
@@ -45,6 +54,7 @@ from legami.pacts.models import (
     Objective,
     Pact,
     PactVersion,
+    Support,
 )
 from legami.pacts.selectors import budget as budget_selectors
 from legami.pacts.selectors import giveback as giveback_selectors
@@ -52,6 +62,7 @@ from legami.pacts.selectors import pacts as pact_selectors
 from legami.pacts.selectors.access import case_for, cases_for, pact_for
 from legami.pacts.services import assessments as assessment_services
 from legami.pacts.services import budget as budget_services
+from legami.pacts.services import cases as case_services
 from legami.pacts.services import giveback as giveback_services
 from legami.pacts.services import pacts as pact_services
 from legami.pacts.services.common import consent_withdrawn
@@ -395,53 +406,55 @@ def _summary_out(version: PactVersion, pact: Pact) -> dict[str, Any]:
     }
 
 
+def _party_out(p: Any) -> dict[str, Any]:
+    return {"key": p.key, "kind": p.kind, "organization": _named(p.organization), "name": p.name, "signs": p.signs}
+
+
+def _result_out(r: Any) -> dict[str, Any]:
+    return {"key": r.key, "indicator": r.indicator, "target": r.target, "due_on": r.due_on}
+
+
+def _objective_out(o: Any) -> dict[str, Any]:
+    return {"key": o.key, "text": o.text, "results": [_result_out(r) for r in o.results.all()]}
+
+
+def _support_out(s: Any) -> dict[str, Any]:
+    return {"key": s.key, "service": s.service, "provider": _named(s.provider), "frequency": s.frequency}
+
+
+def _budget_line_out(b: Any) -> dict[str, Any]:
+    return {
+        "key": b.key,
+        "category": b.category,
+        "description": b.description,
+        "amount": _amount(b.amount),
+        "support": b.support.key if b.support else None,
+    }
+
+
+def _commitment_out(c: Any) -> dict[str, Any]:
+    return {
+        "key": c.key,
+        "party": c.party,
+        "organization": _named(c.organization),
+        "what": c.what,
+        "due_on": c.due_on,
+        "is_give_back": c.is_give_back,
+        "hours_per_week": _amount(c.hours_per_week),
+        "hours_total": _amount(c.hours_total),
+    }
+
+
 def _version_out(version: PactVersion, pact: Pact) -> dict[str, Any]:
     return {
         **_summary_out(version, pact),
         "summary": version.summary,
         "review_every_weeks": version.review_every_weeks,
-        "parties": [
-            {"key": p.key, "kind": p.kind, "organization": _named(p.organization), "name": p.name, "signs": p.signs}
-            for p in version.parties.all()
-        ],
-        "objectives": [
-            {
-                "key": o.key,
-                "text": o.text,
-                "results": [
-                    {"key": r.key, "indicator": r.indicator, "target": r.target, "due_on": r.due_on}
-                    for r in o.results.all()
-                ],
-            }
-            for o in version.objectives.all()
-        ],
-        "supports": [
-            {"key": s.key, "service": s.service, "provider": _named(s.provider), "frequency": s.frequency}
-            for s in version.supports.all()
-        ],
-        "budget_lines": [
-            {
-                "key": b.key,
-                "category": b.category,
-                "description": b.description,
-                "amount": _amount(b.amount),
-                "support": b.support.key if b.support else None,
-            }
-            for b in version.budget_lines.all()
-        ],
-        "commitments": [
-            {
-                "key": c.key,
-                "party": c.party,
-                "organization": _named(c.organization),
-                "what": c.what,
-                "due_on": c.due_on,
-                "is_give_back": c.is_give_back,
-                "hours_per_week": _amount(c.hours_per_week),
-                "hours_total": _amount(c.hours_total),
-            }
-            for c in version.commitments.all()
-        ],
+        "parties": [_party_out(p) for p in version.parties.all()],
+        "objectives": [_objective_out(o) for o in version.objectives.all()],
+        "supports": [_support_out(s) for s in version.supports.all()],
+        "budget_lines": [_budget_line_out(b) for b in version.budget_lines.all()],
+        "commitments": [_commitment_out(c) for c in version.commitments.all()],
     }
 
 
@@ -1117,3 +1130,389 @@ def confirm_hours(request: HttpRequest, slug: str, id: Id, payload: VolunteerHou
 )
 def reject_hours(request: HttpRequest, slug: str, id: Id, payload: VolunteerHoursDecisionIn):
     return _decide(request, id, False)
+
+
+# --- opening, closing and reopening a case; its team -----------------------------------------------------------
+
+CASE = declared(case_services.CASE_INPUTS)
+
+
+class CaseOpenIn(Schema):
+    """Take a person of the registry in charge: a case under a processing of the network's register; the caller
+    becomes its case manager."""
+
+    model_config = with_server_rules(CASE.server_rules(CASE.rules.fields))
+
+    person: int = CASE.field("person", description="The id of a person of the registry the caller may see.")
+    processing: int = CASE.field("processing", description="The id of a processing of the network's register.")
+    summary: str = CASE.field("summary", description="The situation (case data, encrypted).")
+    opened_on: Day | None = CASE.field("opened_on", description="Not in the future; null: today.")
+
+
+@router.post(
+    "/{slug}/cases/",
+    response={201: CaseOut, **WRITE_ERRORS},
+    operation_id="cases_open",
+    summary="Open a case for a person of the registry under a processing of the register: the caller is its case "
+    "manager (audited)",
+    auth=requires(OPEN_CASES),
+)
+def open_case(request: HttpRequest, slug: str, payload: CaseOpenIn):
+    network = scoped_network(request)
+    with service_errors():
+        case = case_services.open_case(actor=request.user, network=network, data=payload.dict())
+    return Status(201, _case_out(request, case.pk))
+
+
+CLOSE = declared(case_services.CLOSE_INPUTS)
+
+
+class CaseCloseIn(Schema):
+    """Why the case is closed, and a note if there is something to say (kept in the case's history, encrypted)."""
+
+    model_config = with_server_rules(CLOSE.server_rules(CLOSE.rules.fields))
+
+    close_reason: CaseCloseReason = CLOSE.field("close_reason")
+    note: str = CLOSE.field("note")
+
+
+class CaseNoteIn(Schema):
+    """A note if there is something to say (kept in the case's history, encrypted)."""
+
+    model_config = with_server_rules(
+        [{"code": "consent_withdrawn", "rule": "Not when the person's consent to the processing is withdrawn (409)."}]
+    )
+
+    note: str = CLOSE.field("note")
+
+
+def _case(request: HttpRequest, pk: int, purpose: str) -> Case:
+    return case_for(request.user, scoped_network(request), pk, purpose=purpose, select_related=("processing",))
+
+
+@router.post(
+    "/{slug}/cases/{id}/close/",
+    response={200: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_close",
+    summary="Close an open case with a reason (the case manager; allowed when consent was withdrawn; 409 once closed)",
+    auth=requires(OPEN_CASES),
+)
+def close_case(request: HttpRequest, slug: str, id: Id, payload: CaseCloseIn):
+    case = _case(request, id, "api: case close")
+    with refusals():
+        case_services.close_case(actor=request.user, case=case, data=payload.dict())
+    return _case_out(request, id)
+
+
+@router.post(
+    "/{slug}/cases/{id}/reopen/",
+    response={200: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_reopen",
+    summary="Reopen a closed case (the case manager; 409 unless closed, or when the person's consent is withdrawn)",
+    auth=requires(OPEN_CASES),
+)
+def reopen_case(request: HttpRequest, slug: str, id: Id, payload: CaseNoteIn):
+    case = _case(request, id, "api: case reopen")
+    with refusals():
+        case_services.reopen_case(actor=request.user, case=case, data=payload.dict())
+    return _case_out(request, id)
+
+
+class TeamMemberIn(Schema):
+    """A member of the network who works on cases, to put on the team."""
+
+    model_config = with_server_rules(
+        [
+            {"field": "user", "code": "cannot_work_on_cases", "rule": "A member of the network who works on cases."},
+            {"field": "user", "code": "already_on_team", "rule": "Not on the team already."},
+            {"code": "consent_withdrawn", "rule": "Not when the person's consent is withdrawn (409)."},
+        ]
+    )
+
+    user: int = Field(..., ge=1, le=MAX_ID, description="The user's id.")
+
+
+class TeamRemoveIn(Schema):
+    """Nothing to say: an empty object."""
+
+    model_config = with_server_rules(
+        [{"code": "last_manager", "rule": "The case manager is never removed: hand the case over first (409)."}]
+    )
+
+
+@router.post(
+    "/{slug}/cases/{id}/team/",
+    response={201: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_team_add",
+    summary="Put a member of the network who works on cases on the case's team (the case manager; audited)",
+    auth=requires(OPEN_CASES),
+)
+def add_team_member(request: HttpRequest, slug: str, id: Id, payload: TeamMemberIn):
+    case = _case(request, id, "api: case team")
+    user = get_user_model().objects.filter(pk=payload.user, is_active=True).first()
+    with refusals():
+        case_services.add_member(actor=request.user, case=case, user=user)
+    return Status(201, _case_out(request, id))
+
+
+@router.post(
+    "/{slug}/cases/{id}/team/{user_id}/remove/",
+    response={200: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_team_remove",
+    summary="Take a member off the case's team: they lose access at once (the case manager; 409 for the manager)",
+    auth=requires(OPEN_CASES),
+)
+def remove_team_member(request: HttpRequest, slug: str, id: Id, user_id: Id, payload: TeamRemoveIn):
+    case = _case(request, id, "api: case team")
+    member = case.members.filter(user_id=user_id).first()
+    if member is None:
+        raise Http404
+    with refusals():
+        case_services.remove_member(actor=request.user, case=case, member=member)
+    return _case_out(request, id)
+
+
+# --- creating a pact, its content, a new version ---------------------------------------------------------------
+
+VERSION = declared(pact_services.VERSION_INPUTS)
+
+
+class PactCreateIn(Schema):
+    """A new pact of the case, in draft, with its version 1: what it is about, its dates and how often it is
+    reviewed. Then write its content (rows) and propose it."""
+
+    model_config = with_server_rules(
+        [
+            *VERSION.server_rules(VERSION.rules.fields),
+            {"code": "pact_open", "rule": "The case has no other pact that is not closed (409)."},
+        ]
+    )
+
+    summary: str = VERSION.field("summary")
+    starts_on: Day = VERSION.field("starts_on")
+    ends_on: Day = VERSION.field("ends_on", description="Not before starts_on.")
+    review_every_weeks: int = VERSION.field("review_every_weeks")
+
+
+@router.post(
+    "/{slug}/cases/{id}/pacts/",
+    response={201: PactOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_pact_create",
+    summary="Create a pact of the case in draft with its version 1 (the case manager; 409 while another pact of "
+    "the case is not closed)",
+    auth=requires(OPEN_CASES),
+)
+def create_pact(request: HttpRequest, slug: str, id: Id, payload: PactCreateIn):
+    case = _case(request, id, "api: pact create")
+    with refusals():
+        pact = pact_services.create_pact(actor=request.user, case=case, data=payload.dict())
+    return Status(201, _pact_out(request, pact.pk))
+
+
+NEW_VERSION = declared(pact_services.NEW_VERSION_INPUTS)
+
+
+class PactVersionIn(Schema):
+    """What changes in the new version, and why."""
+
+    model_config = with_server_rules(
+        [
+            *NEW_VERSION.server_rules(NEW_VERSION.rules.fields),
+            {"code": "not_under_review", "rule": "The pact is under review (409)."},
+            {"code": "draft_exists", "rule": "No new version is being written already (409)."},
+        ]
+    )
+
+    change_note: str = NEW_VERSION.field("change_note")
+
+
+@router.post(
+    "/{slug}/pacts/{id}/versions/",
+    response={201: PactVersionOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_version_create",
+    summary="Draft a new version of a pact under review: a copy of the version in force with every row (same keys), "
+    "to change and then sign (case manager; 409 unless under review or when one is being written)",
+    auth=requires(OPEN_CASES),
+)
+def create_version(request: HttpRequest, slug: str, id: Id, payload: PactVersionIn):
+    pact = _pact(request, id, "api: pact new version")
+    with refusals():
+        version = pact_services.create_version(actor=request.user, pact=pact, data=payload.dict())
+    return Status(201, _version_out(_versions(pact).get(pk=version.pk), pact))
+
+
+# The content rows of the newest version, while it is unsigned (the draft of a pact in draft, or the new version of
+# a pact under review). A signed version is never changed: a write answers 409. Rows are named by their key.
+RowKindName = Literal["party", "objective", "result", "support", "budget", "commitment"]
+ROW_STATE_RULES = [
+    {"code": "signed", "rule": "The newest version is not signed (409)."},
+    {"code": "not_editable", "rule": "The pact is in draft, or under review with a new version (409)."},
+]
+HOURS_TEXT = r"^\d{1,4}(\.\d{1,2})?$"
+HoursText = Annotated[str, Field(pattern=HOURS_TEXT, examples=["2.5"])]
+ROW_RULES = {name: declared(kind.rules) for name, kind in pact_services.ROW_KINDS.items()}
+PARTY, OBJECTIVE, RESULT = ROW_RULES["party"], ROW_RULES["objective"], ROW_RULES["result"]
+SUPPORT, BUDGET, COMMITMENT = ROW_RULES["support"], ROW_RULES["budget"], ROW_RULES["commitment"]
+
+
+def _row_rules(rules: Any, *more: dict[str, str]) -> Any:
+    return with_server_rules([*rules.server_rules(rules.rules.fields), *more, *ROW_STATE_RULES])
+
+
+class PactPartyIn(Schema):
+    """A party of the pact: the case manager, an organisation (its id), the family or someone else (their name)."""
+
+    model_config = _row_rules(PARTY)
+
+    kind: PartyKind = PARTY.field("kind")
+    organization: int | None = PARTY.field("organization", None)
+    name: str = PARTY.field("name")
+    signs: bool = PARTY.field("signs")
+
+
+class PactObjectiveIn(Schema):
+    """An objective of the pact."""
+
+    model_config = _row_rules(OBJECTIVE)
+
+    text: str = OBJECTIVE.field("text")
+
+
+class PactResultIn(Schema):
+    """A result expected of an objective of the same version (by the objective's key)."""
+
+    model_config = _row_rules(
+        RESULT, {"field": "objective", "code": "invalid_choice", "rule": "The key of an objective of this version."}
+    )
+
+    objective: uuid.UUID = Field(..., description="The key of an objective of the version.")
+    indicator: str = RESULT.field("indicator")
+    target: str = RESULT.field("target")
+    due_on: Day | None = RESULT.field("due_on", None)
+
+
+class PactSupportIn(Schema):
+    """A support the person receives, and who provides it (an organisation's id)."""
+
+    model_config = _row_rules(SUPPORT)
+
+    service: str = SUPPORT.field("service")
+    provider: int | None = SUPPORT.field("provider", None)
+    frequency: str = SUPPORT.field("frequency")
+
+
+class PactBudgetLineIn(Schema):
+    """A line of the personal welfare budget, for a support of the same version if it pays for one (its key)."""
+
+    model_config = _row_rules(
+        BUDGET, {"field": "support", "code": "invalid_choice", "rule": "The key of a support of this version."}
+    )
+
+    category: BudgetCategory = BUDGET.field("category")
+    description: str = BUDGET.field("description")
+    amount: MoneyText = Field(..., description='In euro, a decimal string with at most 2 decimals: "600.00".')
+    support: uuid.UUID | None = Field(None, description="The key of a support of the version it pays for.")
+
+
+class PactCommitmentIn(Schema):
+    """A commitment: who commits (an organisation by its id), to what, by when; a give-back commitment says its
+    hours, a week or in all."""
+
+    model_config = _row_rules(COMMITMENT)
+
+    party: CommitmentParty = COMMITMENT.field("party")
+    organization: int | None = COMMITMENT.field("organization", None)
+    what: str = COMMITMENT.field("what")
+    due_on: Day | None = COMMITMENT.field("due_on", None)
+    is_give_back: bool = COMMITMENT.field("is_give_back")
+    hours_per_week: HoursText | None = Field(None, description='Give-back hours a week, a decimal string: "2.5".')
+    hours_total: HoursText | None = Field(None, description='Give-back hours in all, a decimal string: "40".')
+
+
+def _newest(request: HttpRequest, pk: int) -> tuple[Pact, PactVersion]:
+    pact = _pact(request, pk, "api: pact content")
+    version = pact_services.latest_version(pact)
+    if version is None:
+        raise Http404
+    return pact, version
+
+
+def _parent_id(model: Any, version: PactVersion, key: uuid.UUID | None) -> int | None:
+    """The id of the row of `version` with this key (0, which no row has, when none: the service refuses it)."""
+    if key is None:
+        return None
+    return model.objects.filter(version=version, key=key).values_list("pk", flat=True).first() or 0
+
+
+ROW_OUT: dict[str, Any] = {
+    "party": _party_out,
+    "objective": _objective_out,
+    "result": _result_out,
+    "support": _support_out,
+    "budget": _budget_line_out,
+    "commitment": _commitment_out,
+}
+
+
+def _add_row(request: HttpRequest, pk: int, kind: str, data: dict[str, Any]) -> Status:
+    pact, version = _newest(request, pk)
+    if kind == "result":
+        data["objective"] = _parent_id(Objective, version, data["objective"])
+    if kind == "budget":
+        data["support"] = _parent_id(Support, version, data["support"])
+        data["amount"] = Decimal(data["amount"])
+    if kind == "commitment":
+        for name in ("hours_per_week", "hours_total"):
+            data[name] = None if data[name] is None else Decimal(data[name])
+    with refusals():
+        row = pact_services.add_row(actor=request.user, version=version, kind=kind, data=data)
+    return Status(201, ROW_OUT[kind](row))
+
+
+ROW_DOCS = {
+    "party": (PactPartyIn, PactPartyOut, "a party"),
+    "objective": (PactObjectiveIn, PactObjectiveOut, "an objective"),
+    "result": (PactResultIn, PactExpectedResultOut, "a result expected of an objective"),
+    "support": (PactSupportIn, PactSupportOut, "a support"),
+    "budget": (PactBudgetLineIn, PactBudgetLineOut, "a budget line"),
+    "commitment": (PactCommitmentIn, PactCommitmentOut, "a commitment"),
+}
+
+
+def _row_operation(kind: str) -> None:
+    body, out, what = ROW_DOCS[kind]
+
+    def add(request: HttpRequest, slug: str, id: Id, payload: Any):
+        return _add_row(request, id, kind, payload.dict())
+
+    add.__name__ = f"pact_add_{kind}"
+    add.__annotations__["payload"] = body
+    router.post(
+        f"/{{slug}}/pacts/{{id}}/rows/{kind}/",
+        response={201: out, 409: ErrorOut, **WRITE_ERRORS},
+        operation_id=f"pacts_add_{kind}",
+        summary=f"Add {what} to the pact's newest version while unsigned (409 once signed)",
+        auth=requires(WORK_ON_CASES),
+    )(add)
+
+
+for _kind in ROW_DOCS:
+    _row_operation(_kind)
+
+
+@router.delete(
+    "/{slug}/pacts/{id}/rows/{kind}/{key}/",
+    response={204: None, 409: ErrorOut, **READ_ERRORS},
+    operation_id="pacts_remove_row",
+    summary="Remove a row (by its kind and key) from the pact's newest version while unsigned; an objective goes "
+    "with its expected results (409 once signed)",
+    auth=requires(WORK_ON_CASES),
+)
+def remove_row(request: HttpRequest, slug: str, id: Id, kind: RowKindName, key: uuid.UUID):
+    pact, version = _newest(request, id)
+    row = pact_services.ROW_KINDS[kind].rows(version).filter(key=key).first()
+    if row is None:
+        raise Http404
+    with refusals():
+        pact_services.remove_row(actor=request.user, version=version, kind=kind, row_id=row.pk)
+    return Status(204, None)
