@@ -85,25 +85,12 @@ class LineBudget:
         return max(self.spent - self.amount, ZERO)
 
 
-@dataclass
-class Budget:
-    """A pact's budget in force: its lines and totals."""
+class BudgetFigures:
+    """What follows from a budget's `total` and `spent`: the remaining money, how far over, near the limit, the
+    share spent (the budget page's Budget and the pact page's summary say the same)."""
 
-    pact: Pact
-    lines: list[LineBudget] = field(default_factory=list)
-    has_version: bool = False
-
-    @property
-    def total(self) -> decimal.Decimal:
-        return sum((line.amount for line in self.lines if line.in_force), ZERO)
-
-    @property
-    def spent(self) -> decimal.Decimal:
-        return sum((line.spent for line in self.lines), ZERO)
-
-    @property
-    def pending(self) -> decimal.Decimal:
-        return sum((line.pending for line in self.lines), ZERO)
+    total: decimal.Decimal
+    spent: decimal.Decimal
 
     @property
     def remaining(self) -> decimal.Decimal:
@@ -122,6 +109,28 @@ class Budget:
         if self.total <= 0:
             return None
         return int((self.spent * 100 / self.total).to_integral_value(rounding=decimal.ROUND_HALF_UP))
+
+
+@dataclass
+class Budget(BudgetFigures):
+    """A pact's budget in force: its lines and totals."""
+
+    pact: Pact
+    lines: list[LineBudget] = field(default_factory=list)
+    has_version: bool = False
+
+    # BudgetFigures reads total and spent; here they are sums over the lines.
+    @property
+    def total(self) -> decimal.Decimal:  # type: ignore[override]
+        return sum((line.amount for line in self.lines if line.in_force), ZERO)
+
+    @property
+    def spent(self) -> decimal.Decimal:  # type: ignore[override]
+        return sum((line.spent for line in self.lines), ZERO)
+
+    @property
+    def pending(self) -> decimal.Decimal:
+        return sum((line.pending for line in self.lines), ZERO)
 
     def line(self, key: Any) -> LineBudget | None:
         return next((line for line in self.lines if str(line.key) == str(key)), None)

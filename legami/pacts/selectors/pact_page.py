@@ -65,7 +65,7 @@ from legami.pacts.models import (
     Support,
 )
 from legami.pacts.selectors.access import pacts_for
-from legami.pacts.selectors.budget import COUNTED, ZERO, is_near_limit
+from legami.pacts.selectors.budget import COUNTED, ZERO, BudgetFigures
 from legami.pacts.selectors.giveback import Progress, committed_minutes
 from legami.pacts.selectors.pacts import VersionContent
 
@@ -446,7 +446,7 @@ def _prefetched(objective: Objective, rows: list[ExpectedResult]) -> QuerySet[Ex
 
 
 @dataclass
-class BudgetSummary:
+class BudgetSummary(BudgetFigures):
     """What the pact page says of the budget (`pacts/_pact_budget.html`): the figures of `budget.budget_of`'s
     Budget, from the lines of the version in force and the pact's money figures."""
 
@@ -455,24 +455,6 @@ class BudgetSummary:
     spent: decimal.Decimal
     pending: decimal.Decimal
     lines: bool  # a line in force, or money spent or awaiting under a line no longer in force
-
-    @property
-    def remaining(self) -> decimal.Decimal:
-        return self.total - self.spent
-
-    @property
-    def over(self) -> decimal.Decimal:
-        return max(self.spent - self.total, ZERO)
-
-    @property
-    def near_limit(self) -> bool:
-        return is_near_limit(self.spent, self.total)
-
-    @property
-    def percent_spent(self) -> int | None:
-        if self.total <= 0:
-            return None
-        return int((self.spent * 100 / self.total).to_integral_value(rounding=decimal.ROUND_HALF_UP))
 
 
 def budget_summary(pact: Any, content: VersionContent) -> BudgetSummary:
