@@ -38,6 +38,7 @@ class Registry:
             network=cast.network,
             first_name="Mario",
             last_name="Rossi",
+            email="m.rossi@example.org",  # fixed: a random address could hold another's name and match a search
             tax_code="RSSMRA85T10A562S",
             birth_date=datetime.date(1985, 12, 10),
             gender="M",
@@ -49,12 +50,22 @@ class Registry:
             household_role="head",
         )
         self.lucia = f.PersonFactory(
-            network=cast.network, first_name="Lucia", last_name="Rossi", municipality=self.cremona
+            network=cast.network,
+            first_name="Lucia",
+            last_name="Rossi",
+            email="l.rossi@example.org",
+            municipality=self.cremona,
         )
         self.paolo = f.PersonFactory(
-            network=cast.network, first_name="Paolo", last_name="Verdi", municipality=self.crema
+            network=cast.network,
+            first_name="Paolo",
+            last_name="Verdi",
+            email="p.verdi@example.org",
+            municipality=self.crema,
         )
-        self.nessuno = f.PersonFactory(network=cast.network, first_name="Nadia", last_name="Zanni")
+        self.nessuno = f.PersonFactory(
+            network=cast.network, first_name="Nadia", last_name="Zanni", email="n.zanni@example.org"
+        )
         self.altrove = f.PersonFactory(network=cast.other_network, first_name="Otto", last_name="Altrove")
         self.other_neighbourhood = f.NeighbourhoodFactory(
             network=cast.other_network, municipality=self.cremona, name="Altro quartiere"
