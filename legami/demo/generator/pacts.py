@@ -22,19 +22,16 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
-from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 import legami.demo.generator.pacts_content as content
-from legami.activities.models import VolunteerShift
 from legami.core.models import Processing
+from legami.demo.generator.pacts_plan import FOUR_WEEKS, PROCESSING, Clock, Story, plan_stories, story_clock
+from legami.demo.generator.referrals import ReferralTeller
 from legami.network.models import Organization, Person
 from legami.pacts.models import (
     AssessmentKind,
@@ -61,80 +58,7 @@ from legami.pacts.services import cases as case_services
 from legami.pacts.services import giveback as giveback_services
 from legami.pacts.services import pacts as pact_services
 from legami.pacts.services import reviews as review_services
-from legami.referrals.models import ConsentState, Referral, Urgency
-from legami.referrals.services import filing, triage
-
-PROCESSING = "dati-patti"
-# The stages of the pacts, in the full demo (the small one keeps one story in five).
-STAGES = (
-    ("draft", 8),
-    ("proposed", 6),
-    ("signed", 5),
-    ("active", 20),
-    ("renewed", 12),  # active, on its version 2 signed at a review
-    ("review_late", 6),  # active, its review due and not held yet
-    ("under_review", 6),
-    ("rewriting", 4),  # under review, its version 2 being written
-    ("completed", 13),
-    ("completed_v2", 5),
-    ("interrupted", 15),
-)
-# The referrals that did not become a case, by the state the triage left them in.
-LOOSE_REFERRALS = (
-    ("new", 7),
-    ("assigned", 5),
-    ("asked", 3),
-    ("answered", 3),
-    ("redirected", 4),
-    ("closed", 5),
-)
-# Every other case comes from a referral (and every draft or proposed pact's), the others were opened directly.
-DIRECT_EVERY = 2
-FOUR_WEEKS = datetime.timedelta(days=28)
-
-
-@dataclass
-class Story:
-    number: int
-    stage: str
-    theme: content.Theme
-    person: Person
-    manager: Any
-    with_partner: bool
-    opened_on: datetime.date
-    from_referral: bool
-    weeks: int
-    behind: bool  # the give-back is behind (below 75% of the hours due)
-    improving: bool
-    spend: str  # low, normal, high, over
-    linked: bool = False  # the person's volunteer shifts and time-bank exchanges may count toward the pact
-    starts_on: datetime.date | None = None
-
-
-class _Clock:
-    """django.utils.timezone.now for the services: the story's moment when one is set, else the real time."""
-
-    def __init__(self) -> None:
-        self.real = timezone.now
-        self.moment: datetime.datetime | None = None
-
-    def now(self) -> datetime.datetime:
-        return self.moment if self.moment is not None else self.real()
-
-    def at(self, day: datetime.date, hour: int = 10, minute: int = 0) -> None:
-        """Set the clock to `day` at `hour` (never later than now: a story does not write the future)."""
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-        self.moment = min(moment, self.real())
-
-    def today(self) -> None:
-        self.moment = None
-
-
-@contextmanager
-def story_clock() -> Iterator[_Clock]:
-    clock = _Clock()
-    with mock.patch.object(timezone, "now", clock.now):
-        yield clock
+from legami.referrals.models import Referral, Urgency
 
 
 def ensure_pacts(
@@ -154,7 +78,7 @@ def ensure_pacts(
         return
     rng = random.Random(seed + 12)  # noqa: S311 — demo data, not a secret
     today = timezone.localdate()
-    stories = _plan(network, rng, today, case_manager, coordinator, small=small)
+    stories = plan_stories(network, rng, today, case_manager, coordinator, small=small)
     if not stories:
         return
     teller = _Teller(
@@ -179,106 +103,15 @@ def ensure_pacts(
         teller.waiting_approval(stories)
 
 
-# --------------------------------------------------------------------------------------------------- the plan
-
-
-def _age(person: Person, today: datetime.date) -> int:
-    born = person.birth_date
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _plan(network, rng: random.Random, today: datetime.date, case_manager, coordinator, *, small: bool) -> list[Story]:
-    stages = [stage for stage, count in STAGES for _ in range(count)]
-    if small:
-        stages = stages[::5]
-    adults = [
-        p
-        for p in Person.objects.filter(network=network, anonymised_at__isnull=True, user__isnull=True)
-        .exclude(birth_date__isnull=True)
-        .exclude(municipality__isnull=True)
-        .select_related("municipality")
-        .order_by("pk")
-        if 18 <= _age(p, today) <= 92
-    ]
-    if not adults:
-        return []
-    # The activities' volunteer and the time bank's first members come first: their hours can count toward a pact.
-    volunteers = set(VolunteerShift.objects.filter(network=network).values_list("person_id", flat=True))
-    first = [p for p in adults if p.pk in volunteers][:1]
-    first += [p for p in adults[:3] if p not in first][: 3 - len(first)]
-    rest = [p for p in adults if p not in first]
-    rng.shuffle(rest)
-    older = [p for p in rest if _age(p, today) >= 68]
-    young = [p for p in rest if _age(p, today) <= 26]
-    taken: set[int] = set()
-
-    def pick(theme: content.Theme, stage: str) -> Person | None:
-        wanted = older if theme.code == "solitudine" else young if theme.code == "giovani" else []
-        if stage == "active":
-            # The volunteer and the time bank's members go on pacts in force: their hours can count toward them.
-            wanted = [*first, *wanted]
-        for candidate in [*wanted, *rest]:
-            if candidate.pk not in taken and (theme.code == "solitudine" or _age(candidate, today) < 75):
-                taken.add(candidate.pk)
-                return candidate
-        return None
-
-    stories = []
-    for number, stage in enumerate(stages):
-        theme = content.THEMES[(number * 3 + rng.randint(0, 1)) % len(content.THEMES)]
-        person = pick(theme, stage)
-        if person is None:
-            break
-        weeks = rng.choice((8, 12, 12, 12, 16))
-        stories.append(
-            Story(
-                number=number,
-                stage=stage,
-                theme=theme,
-                person=person,
-                manager=coordinator if number % 5 == 4 else case_manager,
-                with_partner=number % 3 == 0 or theme.organization[0] == "trama",
-                opened_on=today - datetime.timedelta(days=_opened_ago(stage, weeks, rng)),
-                from_referral=number % DIRECT_EVERY == 0 or stage in ("draft", "proposed"),
-                weeks=weeks,
-                behind=rng.random() < 0.25,
-                improving=rng.random() < 0.8,
-                spend=rng.choice(("low", "normal", "normal", "high", "high", "over")),
-                linked=person in first,
-            )
-        )
-    return stories
-
-
-def _opened_ago(stage: str, weeks: int, rng: random.Random) -> int:
-    """How many days ago a story of `stage` opened its case (at most 18 months)."""
-    cycle = weeks * 7
-    if stage == "draft":
-        return rng.randint(4, 25)
-    if stage == "proposed":
-        return rng.randint(15, 40)
-    if stage == "signed":
-        return rng.randint(20, 40)
-    if stage in ("active", "review_late", "under_review", "interrupted"):
-        return rng.randint(cycle + 45, 330)
-    if stage == "rewriting":
-        # Its second review fell in the last few weeks: the version 2 is being written since.
-        return rng.randint(2 * cycle + 20, 2 * cycle + 40)
-    if stage == "renewed":
-        return rng.randint(2 * cycle + 50, 470)
-    # completed: two or three reviews, the last one well before today.
-    return rng.randint(min(3 * cycle + 60, 530), 540)
-
-
 # ------------------------------------------------------------------------------------------------ the telling
 
 
-class _Teller:
+class _Teller(ReferralTeller):
     def __init__(self, network, *, rng, today, case_manager, coordinator, partner_staff, sentinel, worker, created):
         self.network, self.rng, self.today, self.created = network, rng, today, created
         self.case_manager, self.coordinator = case_manager, coordinator
         self.partner_staff, self.sentinel, self.worker = partner_staff, sentinel, worker
-        self.clock: _Clock = _Clock()
+        self.clock: Clock = Clock()
         self.processing = Processing.objects.get(network=network, code=PROCESSING)
         from legami.demo import data
 
@@ -295,109 +128,6 @@ class _Teller:
 
     def day(self, day: datetime.date, hour: int | None = None) -> None:
         self.clock.at(min(day, self.today), hour if hour is not None else self.rng.randint(9, 17))
-
-    # --- referrals -------------------------------------------------------------------------------------------
-
-    def file(self, *, day: datetime.date, municipality, age_band: str, subject: str, observed: str, urgency: str):
-        """A referral filed on `day` by the sentinel (in the Cremonese) or the cooperative's staff."""
-        by_sentinel = (
-            self.sentinel is not None and municipality.name in self.sentinel_comuni and self.rng.random() < 0.7
-        )
-        reporter = self.sentinel if by_sentinel else self.partner_staff
-        contacts = content.SENTINEL_CONTACTS if by_sentinel else content.PARTNER_CONTACTS
-        consent = self.rng.choice((ConsentState.GIVEN, ConsentState.GIVEN, ConsentState.NOT_ASKED))
-        self.day(day)
-        referral = filing.file_referral(
-            actor=reporter,
-            network=self.network,
-            data={
-                "subject": subject,
-                "age_band": age_band,
-                "where": f"{municipality.name}",
-                "observed": observed,
-                "urgency": urgency,
-                "consent": consent,
-                "consent_note": "" if consent == ConsentState.GIVEN else "Non ho avuto modo di parlargliene.",
-                "municipality": municipality,
-                "reporter_contact": self.rng.choice(contacts),
-            },
-        )
-        self.created["referrals"] += 1
-        return referral
-
-    def assign(self, referral, *, day: datetime.date, to=None):
-        self.day(day)
-        return triage.assign_referral(
-            actor=to or self.case_manager,
-            referral=referral,
-            data={"assignee": to or self.case_manager, "note": self.rng.choice(content.ASSIGN_NOTES)},
-        )
-
-    def ask(self, referral, *, day: datetime.date, answer_on: datetime.date | None, by=None):
-        question, answer = self.rng.choice(content.QUESTIONS)
-        self.day(day)
-        referral = triage.ask_reporter(actor=by or self.case_manager, referral=referral, data={"question": question})
-        if answer_on is not None and referral.reporter is not None:
-            self.day(answer_on)
-            filing.answer_question(actor=referral.reporter, referral=referral, data={"answer": answer})
-            referral.refresh_from_db()
-        return referral
-
-    def loose_referrals(self, *, small: bool) -> None:
-        """The referrals the triage did not take in charge: waiting, asked, sent elsewhere or closed."""
-        comuni = list(
-            Person.objects.filter(network=self.network, municipality__isnull=False)
-            .values_list("municipality", flat=True)
-            .distinct()
-            .order_by("municipality")
-        )
-        from legami.territory.models import Municipality
-
-        municipalities = list(Municipality.objects.filter(pk__in=comuni).order_by("name"))
-        plan = [state for state, count in LOOSE_REFERRALS for _ in range(count)]
-        if small:
-            plan = [state for state, _count in LOOSE_REFERRALS]
-        close_reasons = list(content.CLOSE_NOTES)
-        for number, state in enumerate(plan):
-            theme = content.THEMES[(number * 5) % len(content.THEMES)]
-            subject, observed = theme.referrals[number % len(theme.referrals)]
-            municipality = municipalities[(number * 7) % len(municipalities)]
-            ago = {"new": (1, 20), "assigned": (3, 30), "asked": (4, 15), "answered": (8, 30)}.get(state, (20, 400))
-            filed = self.today - datetime.timedelta(days=self.rng.randint(*ago))
-            urgency = self.rng.choice((Urgency.ORDINARY, Urgency.ORDINARY, Urgency.HIGH, Urgency.IMMEDIATE))
-            if state == "new" and number % 3 == 0:
-                filed, urgency = self.today, Urgency.ORDINARY  # filed today: not due yet
-            referral = self.file(
-                day=filed,
-                municipality=municipality,
-                age_band=theme.age_band,
-                subject=subject,
-                observed=observed,
-                urgency=urgency,
-            )
-            if state == "new":
-                continue
-            triager = self.coordinator if number % 4 == 3 else self.case_manager
-            step = filed + datetime.timedelta(days=self.rng.randint(0, 2))
-            if state in ("asked", "answered"):
-                answer = step + datetime.timedelta(days=2) if state == "answered" else None
-                self.ask(referral, day=step, answer_on=answer, by=triager)
-                continue
-            referral = self.assign(referral, day=step, to=triager)
-            decided = step + datetime.timedelta(days=self.rng.randint(2, 10))
-            if state == "redirected":
-                self.day(decided)
-                triage.redirect_referral(
-                    actor=triager,
-                    referral=referral,
-                    data={"service": content.REDIRECTS[number % len(content.REDIRECTS)], "note": ""},
-                )
-            elif state == "closed":
-                reason = close_reasons[number % len(close_reasons)]
-                self.day(decided)
-                triage.close_referral(
-                    actor=triager, referral=referral, data={"reason": reason, "note": content.CLOSE_NOTES[reason]}
-                )
 
     # --- a story ----------------------------------------------------------------------------------------------
 
