@@ -15,6 +15,7 @@ from legami.api.scoping import AnyOf
 from legami.api.v1 import (
     activities,
     calls,
+    cases,
     comments,
     coproduction,
     exchange,
@@ -22,6 +23,7 @@ from legami.api.v1 import (
     needs,
     networks,
     organizations,
+    pact_money,
     pacts,
     participation,
     people,
@@ -103,4 +105,6 @@ api.add_router("/networks", timebank.router)
 api.add_router("/networks", spaces.router)
 api.add_router("/networks", activities.router)
 api.add_router("/networks", referrals.router)
+api.add_router("/networks", cases.router)
 api.add_router("/networks", pacts.router)
+api.add_router("/networks", pact_money.router)
