@@ -223,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per endpoint first")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads (the issue's target: 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn worker (as docs/operations.md deploys)"
+    )
     parser.add_argument("--max-seconds", type=float, default=20.0, help="time cap per endpoint")
     parser.add_argument(
         "--proposals",

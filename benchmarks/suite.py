@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--max-seconds", type=float, default=30.0)
     parser.add_argument("--in-process-repeat", type=int, default=30)
     parser.add_argument("--proposals", type=int, default=10_000, help="proposals of the process (0 = none)")

@@ -58,7 +58,11 @@ class Expense(NetworkScopedModel):
 
     class Meta:
         ordering = ["-spent_on", "-id"]
-        indexes = [models.Index(fields=["pact", "line_key", "status"], name="expense_pact_line")]
+        indexes = [
+            models.Index(fields=["pact", "line_key", "status"], name="expense_pact_line"),
+            # The desk's "expenses awaiting your approval": few rows among many.
+            models.Index(fields=["pact"], condition=Q(status="awaiting_approval"), name="expense_awaiting_approval"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
             # The second person: whoever approves an overspending is not whoever recorded it.

@@ -142,8 +142,8 @@ class Desk:
         """The cases whose rows the desk shows (the audit records them as read)."""
         ids: list[int] = [case.pk for case in self.cases.rows]
         ids += [pact.case_id for pact in [*self.reviews.rows, *self.budgets.rows]]
-        ids += [row.version.pact.case_id for row in self.commitments.rows]
-        ids += [expense.pact.case_id for expense in (self.approvals.rows if self.approvals else [])]
+        ids += [row.case_number for row in self.commitments.rows]
+        ids += [expense.case_number for expense in (self.approvals.rows if self.approvals else [])]
         return sorted(set(ids))
 
 
@@ -162,40 +162,29 @@ def _section(queryset: QuerySet, limit: int = ROWS) -> Section:
 
 
 # The columns each list's rows read: what the desk shows, the keys it links and audits by, nothing else (the case's
-# and the referral's texts are encrypted: decrypting them for a list that never shows them costs for nothing).
-_PERSON = ("first_name", "last_name")
-CASE_ROW = ("person", *(f"person__{name}" for name in _PERSON))
-PACT_ROW = (
-    "status",
-    "next_review_on",
-    "current_version",
-    "case",
-    "case__person",
-    *(f"case__person__{n}" for n in _PERSON),
-)
-COMMITMENT_ROW = (
-    "key",
-    "position",
-    "party",
-    "what",
-    "due_on",
-    "is_give_back",
-    "hours_per_week",
-    "version",
-    "version__pact",
-    "version__pact__case",
-    "version__pact__case__person",
-    *(f"version__pact__case__person__{name}" for name in _PERSON),
-)
+# and the referral's texts are encrypted: decrypting them for a list that never shows them costs for nothing). The
+# person's name comes from the cases list, read first and whole (`CaseRow.name`), not from a join on every list.
+PACT_ROW = ("status", "next_review_on", "current_version", "case")
+COMMITMENT_ROW = ("key", "position", "party", "what", "due_on", "is_give_back", "hours_per_week", "version")
 REFERRAL_ROW = ("status", "urgency", "assigned_to", "created_at", "due_at", "municipality", "municipality__name")
-EXPENSE_ROW = (
-    "amount",
-    "spent_on",
-    "pact",
-    "pact__case",
-    "pact__case__person",
-    *(f"pact__case__person__{n}" for n in _PERSON),
-)
+EXPENSE_ROW = ("amount", "spent_on", "pact")
+
+
+@dataclass
+class CaseRow:
+    """A row of "my cases": the case's number, the person's name, my role on its team, its latest pact's status and
+    its number of pacts, and the next review of its pacts in force."""
+
+    pk: int
+    name: str
+    my_role: str
+    pact_status: str | None
+    pact_count: int
+    next_review: datetime.date | None
+
+    @property
+    def pact_status_label(self) -> str:
+        return str(PactStatus(self.pact_status).label) if self.pact_status else ""
 
 
 # --- my cases -----------------------------------------------------------------------------------------------
@@ -388,26 +377,30 @@ def budgets_near_limit(pacts: QuerySet[Pact], share: Decimal = BUDGET_NEAR) -> Q
 
 
 def reviews_and_budgets(
-    pacts: QuerySet[Pact], today: datetime.date, within_days: int = REVIEW_WITHIN_DAYS, share: Decimal = BUDGET_NEAR
-) -> tuple[list[Pact], list[Pact]]:
-    """`reviews_due` and `budgets_near_limit` of `pacts` in one query: every pact on either list (not only the first
-    rows: a pact's count of either list is small), split and ordered in Python as each list orders them."""
+    pacts: QuerySet[Pact],
+    today: datetime.date,
+    rows: int = ROWS,
+    within_days: int = REVIEW_WITHIN_DAYS,
+    share: Decimal = BUDGET_NEAR,
+) -> tuple[Section, Section]:
+    """`reviews_due` and `budgets_near_limit` of `pacts` in one query: every pact on either list, a few columns each
+    (the desk's pacts are those of the viewer's cases, which the desk reads whole anyway), split and ordered in
+    Python as each list orders them, each cut at its first `rows` rows."""
     due = Q(status__in=LIVE, next_review_on__lte=today + datetime.timedelta(days=within_days))
-    rows: list[Any] = list(
+    found: list[Any] = list(
         _budget_figures(pacts)
         .alias(spent_hundredfold=F("spent") * 100)
         .filter(due | _near_limit(share))
-        .select_related("case__person")
         .only(*PACT_ROW)
     )
     limit = today + datetime.timedelta(days=within_days)
-    reviews = [p for p in rows if p.status in LIVE and p.next_review_on is not None and p.next_review_on <= limit]
+    reviews = [p for p in found if p.status in LIVE and p.next_review_on is not None and p.next_review_on <= limit]
     reviews.sort(key=lambda p: (p.next_review_on, p.pk))
-    budgets = [p for p in rows if is_near_limit(p, share)]
+    budgets = [p for p in found if is_near_limit(p, share)]
     for pact in budgets:
         pact.used = float(pact.spent) / float(pact.budget)
     budgets.sort(key=lambda p: (-p.used, p.pk))
-    return reviews, budgets
+    return Section(rows=reviews[:rows], count=len(reviews)), Section(rows=budgets[:rows], count=len(budgets))
 
 
 def approvals_waiting(viewer: Any, pacts: QuerySet[Pact]) -> QuerySet[Expense]:
@@ -430,36 +423,57 @@ def my_pacts(viewer: Any, network: Network) -> QuerySet[Pact]:
 
 
 def desk_for(viewer: Any, network: Network, *, today: datetime.date | None = None, rows: int = ROWS) -> Desk:
-    """Everything on `viewer`'s desk: one query per list, the reviews due and the budgets near their limit together
-    (`reviews_and_budgets`). Each row reads only the columns the desk shows (no case text is decrypted for nothing).
+    """Everything on `viewer`'s desk, one query per list: first my open cases, whole (`CaseRow`s: their numbers and
+    names serve every other list), then the reviews due and the budgets near their limit together
+    (`reviews_and_budgets`), the overdue commitments, the referrals waiting and the approvals, each on the pacts of
+    those cases by number. Each row reads only the columns the desk shows (no case text is decrypted for nothing).
     The caller checks pacts.work_on_cases."""
     today = today or timezone.localdate()
-    pacts = my_pacts(viewer, network)
-    reviews, budgets = reviews_and_budgets(pacts, today)
+    cases = [
+        CaseRow(pk, f"{first} {last}", role, status, count, review)
+        for pk, first, last, role, status, count, review in my_cases(viewer, network, today).values_list(
+            "pk", "person__first_name", "person__last_name", "my_role", "pact_status", "pact_count", "next_review"
+        )
+    ]
+    names = {case.pk: case.name for case in cases}
+    pacts = Pact.objects.filter(network=network, case_id__in=list(names))
+    reviews, budgets = reviews_and_budgets(pacts, today, rows)
     desk = Desk(
         today=today,
-        cases=_section(my_cases(viewer, network, today).only(*CASE_ROW), rows),
-        reviews=Section(rows=reviews[:rows], count=len(reviews)),
+        cases=Section(rows=cases[:rows], count=len(cases)),
+        reviews=reviews,
         commitments=_section(
-            _overdue(pacts, today).select_related("version__pact__case__person").only(*COMMITMENT_ROW), rows
+            _overdue(pacts, today)
+            .annotate(pact_number=F("version__pact_id"), case_number=F("version__pact__case_id"))
+            .only(*COMMITMENT_ROW),
+            rows,
         ),
-        budgets=Section(rows=budgets[:rows], count=len(budgets)),
+        budgets=budgets,
     )
     if can(viewer, TRIAGE_REFERRALS, network):
         desk.referrals = _section(referrals_waiting(viewer, network).only(*REFERRAL_ROW), rows)
     if can(viewer, APPROVE_OVERSPENDING, network):
-        desk.approvals = _section(approvals_waiting(viewer, pacts).only(*EXPENSE_ROW), rows)
+        desk.approvals = _section(
+            approvals_waiting(viewer, pacts)
+            .select_related(None)
+            .annotate(case_number=F("pact__case_id"))
+            .only(*EXPENSE_ROW),
+            rows,
+        )
     now = timezone.now()
-    for case in desk.cases.rows:
-        case.pact_status_label = PactStatus(case.pact_status).label if case.pact_status else ""
     for referral in desk.referrals.rows if desk.referrals else ():
         referral.overdue = referral.due_at < now
     for pact in desk.reviews.rows:
         pact.overdue = pact.next_review_on < today
+    for pact in [*desk.reviews.rows, *desk.budgets.rows]:
+        pact.name = names[pact.case_id]
     for commitment in desk.commitments.rows:
+        commitment.name = names[commitment.case_number]
         commitment.behind = is_behind(commitment, today)
         commitment.expected_hours = expected_hours(commitment)
         commitment.confirmed_hours = (Decimal(commitment.confirmed_minutes) / 60).quantize(Decimal("0.1"))
+    for expense in desk.approvals.rows if desk.approvals else ():
+        expense.name = names[expense.case_number]
     return desk
 
 

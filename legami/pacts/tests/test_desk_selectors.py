@@ -288,6 +288,25 @@ def test_budgets_from_80_percent_of_the_version_in_force(cast):
     assert rows[1].spent == Decimal("480.00") and rows[1].budget == Decimal("600.00")
 
 
+def test_reviews_and_budgets_are_cut_at_their_first_rows_and_counted_whole(cast):
+    # Four reviews due (the two with a full budget too) and three budgets near their limit, cut at two rows each.
+    late, soon, later = (live_pact(open_case(cast), review_in=n) for n in (-5, 2, 9))
+    both = live_pact(open_case(cast), review_in=4)
+    full = live_pact(open_case(cast), review_in=40)
+    _expense(both, "590.00")  # 98%
+    _expense(full, "570.00")  # 95%
+    _expense(later, "500.00")  # 83%: third, not shown
+    _expense(late, "100.00")  # 17%: not near
+
+    desk = desk_for(cast.case_manager, cast.network, rows=2)
+
+    assert [p.pk for p in desk.reviews.rows] == [late.pk, soon.pk] and desk.reviews.count == 4
+    assert [p.pk for p in desk.budgets.rows] == [both.pk, full.pk] and desk.budgets.count == 3
+    whole = desk_for(cast.case_manager, cast.network, rows=10)
+    assert [p.pk for p in whole.reviews.rows] == [late.pk, soon.pk, both.pk, later.pk]
+    assert [p.pk for p in whole.budgets.rows] == [both.pk, full.pk, later.pk]
+
+
 def test_expenses_awaiting_approval_are_for_the_second_person_only(cast):
     pact = live_pact(open_case(cast))
     by_staff = _expense(pact, "700.00", status=ExpenseStatus.AWAITING_APPROVAL, by=cast.partner_staff)
