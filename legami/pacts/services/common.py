@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 
-from legami.core.models import Consent
+from legami.core.models import Consent, LegalBasis
 from legami.core.permissions import require
 from legami.pacts.capabilities import WORK_ON_CASES
 from legami.pacts.models import Case, CaseMember, CaseStatus, TeamRole
@@ -32,6 +33,18 @@ def consent_withdrawn(case: Case) -> bool:
     return not Consent.objects.filter(
         person_id=case.person_id, processing_id=case.processing_id, given=True, withdrawn_at__isnull=True
     ).exists()
+
+
+def legal_basis_holds(path: str = "") -> Q:
+    """`not consent_withdrawn(case)` as a filter, for cases or for rows reaching their case through `path`
+    (e.g. "case__" for pacts): a basis other than consent, or the person's consent given and not withdrawn."""
+    given = Consent.objects.filter(
+        person_id=OuterRef(f"{path}person_id"),
+        processing_id=OuterRef(f"{path}processing_id"),
+        given=True,
+        withdrawn_at__isnull=True,
+    )
+    return ~Q(**{f"{path}processing__legal_basis": LegalBasis.CONSENT}) | Exists(given)
 
 
 def require_workable(case: Case) -> None:

@@ -33,6 +33,7 @@ from legami.core.audit import record_event
 from legami.core.models import AuditEvent, DataClass
 from legami.pacts.models import CaseMember, CaseStatus, Pact, Reminder, ReminderKind
 from legami.pacts.selectors.desk import LIVE, overdue_commitments
+from legami.pacts.services.common import legal_basis_holds
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +56,9 @@ class Due:
 
 def due_reminders(today: datetime.date) -> list[Due]:
     """What is due for a reminder today, in every network: the reviews of the pacts in force within a week (today
-    included) and the overdue commitments, of open cases."""
-    pacts = Pact.objects.filter(case__status=CaseStatus.OPEN)
+    included) and the overdue commitments, of open cases whose legal basis holds (once the person's consent is
+    withdrawn, nothing is done on the case but closing it: no reminder either)."""
+    pacts = Pact.objects.filter(legal_basis_holds("case__"), case__status=CaseStatus.OPEN)
     reviews = pacts.filter(
         status__in=LIVE,
         next_review_on__gte=today,

@@ -150,6 +150,26 @@ def test_closed_cases_and_pacts_not_in_force_are_not_reminded(cast, run):
     assert run() == {"reviews": 0, "commitments": 0, "emails": 0}
 
 
+def test_a_case_whose_consent_was_withdrawn_is_not_reminded(cast, run):
+    from legami.core.models import LegalBasis
+    from legami.network.services.consents import record_consent
+    from legami.pacts.tests.factories import case_processing
+
+    processing = case_processing(cast.network, legal_basis=LegalBasis.CONSENT)
+    given, withdrawn = open_case(cast, processing=processing), open_case(cast, processing=processing)
+    for case in (given, withdrawn):
+        record_consent(actor=cast.case_manager, person=case.person, processing=processing, given=True)
+        keep_up(live_pact(case, review_in=2))
+    record_consent(actor=cast.case_manager, person=withdrawn.person, processing=processing, given=False)
+    never = live_pact(open_case(cast, processing=processing), review_in=2)  # consent never given; behind on hours
+    late = dated(never)
+    late.due_on = days(-4)
+    late.save()
+
+    assert run() == {"reviews": 1, "commitments": 0, "emails": 2}
+    assert list(Reminder.objects.values_list("pact__case", flat=True)) == [given.pk]
+
+
 def test_the_command_queues_the_task_or_sends_now(cast, capsys, django_capture_on_commit_callbacks):
     keep_up(live_pact(open_case(cast), review_in=2))
 
