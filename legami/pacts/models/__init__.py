@@ -34,6 +34,7 @@ from legami.pacts.models.money import (
     GiveBackStatus,
 )
 from legami.pacts.models.pacts import (
+    CONTENT_WRITABLE_STATES,
     MONEY,
     BudgetCategory,
     BudgetLine,
@@ -51,6 +52,7 @@ from legami.pacts.models.pacts import (
     SignatureMethod,
     Support,
     VersionRow,
+    content_writable,
 )
 from legami.pacts.models.reviews import (
     ItemRating,
@@ -62,6 +64,8 @@ from legami.pacts.models.reviews import (
 )
 
 __all__ = [
+    "CONTENT_WRITABLE_STATES",
+    "content_writable",
     "Assessment",
     "AssessmentKind",
     "AssessmentScore",

@@ -33,6 +33,16 @@ class PactStatus(models.TextChoices):
     INTERRUPTED = "interrupted", pgettext_lazy("pact status", "Interrupted")
 
 
+# A version's content is written only while unsigned, and only the newest version of a pact in one of these states
+# (the draft of a new pact, or the next version while the pact is under review).
+CONTENT_WRITABLE_STATES = (PactStatus.DRAFT, PactStatus.UNDER_REVIEW)
+
+
+def content_writable(*, signed: bool, newest: bool, status: str) -> bool:
+    """The rule of `services.pacts.editable_version` on plain values, for pages that read them from annotations."""
+    return not signed and newest and status in CONTENT_WRITABLE_STATES
+
+
 class InterruptReason(models.TextChoices):
     PERSON_WITHDREW = "person_withdrew", _("The person withdrew from the pact")
     COMMITMENTS_NOT_KEPT = "commitments_not_kept", _("Commitments repeatedly not kept")

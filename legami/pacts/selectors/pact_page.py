@@ -59,10 +59,10 @@ from legami.pacts.models import (
     Pact,
     PactEvent,
     PactParty,
-    PactStatus,
     PactVersion,
     Review,
     Support,
+    content_writable,
 )
 from legami.pacts.selectors.access import pacts_for
 from legami.pacts.selectors.budget import COUNTED, ZERO, BudgetFigures
@@ -136,10 +136,8 @@ def consent_withdrawn(pact: Any) -> bool:
 def has_draft(pact: Any) -> bool:
     """Whether the newest version may be written now: `services.pacts.editable_version` of the newest version
     (unsigned, and the pact in draft or under review) from the pact's figures (no query)."""
-    return (
-        pact.newest_number is not None
-        and pact.newest_signed_on is None
-        and pact.status in (PactStatus.DRAFT, PactStatus.UNDER_REVIEW)
+    return pact.newest_number is not None and content_writable(
+        signed=pact.newest_signed_on is not None, newest=True, status=pact.status
     )
 
 

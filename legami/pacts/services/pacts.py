@@ -47,6 +47,7 @@ from legami.pacts.models import (
     Review,
     SignatureMethod,
     Support,
+    content_writable,
 )
 from legami.pacts.services.common import require_on_team, require_workable
 
@@ -284,7 +285,7 @@ def editable_version(version: PactVersion, pact: Pact) -> None:
     if version.signed_on is not None:
         raise ValidationError(gettext("This version is signed: it can no longer be changed."), code="signed")
     newest = PactVersion.objects.filter(pact=pact).order_by("-number").values_list("pk", flat=True).first()
-    if version.pk != newest or pact.status not in (S.DRAFT, S.UNDER_REVIEW):
+    if not content_writable(signed=False, newest=version.pk == newest, status=pact.status):
         raise ValidationError(
             gettext("The pact can be changed only in draft, or in a new version while it is under review."),
             code="not_editable",
