@@ -1,7 +1,8 @@
 """How refusals become JSON: Django's PermissionDenied -> 403, services' ValidationError -> 422.
 
 Service errors keep the shape of django-ninja's own 422s (`{"detail": [{"type", "loc", "msg"}]}`),
-with `loc` = ("body", "payload", <field>) so a client handles both kinds of error the same way.
+with `loc` = ("body", "payload", <field>) so a client handles both kinds of error the same way. A refusal about
+the state of things is a 409 (`Conflict`): `{"detail": <the messages>, "code": <the service's code>}`.
 """
 
 from __future__ import annotations
@@ -51,13 +52,29 @@ def service_errors(loc: Sequence[str] = BODY) -> Iterator[None]:
         raise NinjaValidationError(_items(exc, loc)) from exc
 
 
+class Conflict(HttpError):
+    """A refusal about the state of things (409): its messages, and the service's code for programs (None when the
+    service gave none)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(409, message)
+        self.code = code
+
+
+def conflict(exc: DjangoValidationError) -> Conflict:
+    """The 409 of a service's ValidationError: every message, and the code of the first error that has one."""
+    errors = [e for found in exc.error_dict.values() for e in found] if hasattr(exc, "error_dict") else exc.error_list
+    code = next((e.code for e in errors if e.code), None)
+    return Conflict(" ".join(str(m) for m in exc.messages), code)
+
+
 @contextmanager
 def conflict_errors() -> Iterator[None]:
     """Turn a service's ValidationError about the state of things (not the input) into a 409."""
     try:
         yield
     except DjangoValidationError as exc:
-        raise HttpError(409, " ".join(str(m) for m in exc.messages)) from exc
+        raise conflict(exc) from exc
 
 
 class RateLimited(Exception):
@@ -86,6 +103,11 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(request, {"detail": str(_("You do not have permission to do this."))}, status=403)
+
+    @api.exception_handler(Conflict)
+    def conflicting(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        body = {"detail": exc.message, **({"code": exc.code} if exc.code else {})}
+        return api.create_response(request, body, status=409)
 
     @api.exception_handler(RateLimited)
     def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
