@@ -245,6 +245,13 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/budget/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/commitment/"),
     ("delete", "/api/v1/networks/{slug}/pacts/{id}/rows/{kind}/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/party/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/objective/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/result/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/support/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/budget/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/commitment/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/version/"),
 ]
 
 
