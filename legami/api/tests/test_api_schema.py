@@ -252,6 +252,8 @@ OPERATIONS = [
     ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/budget/{key}/"),
     ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/commitment/{key}/"),
     ("put", "/api/v1/networks/{slug}/pacts/{id}/version/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/hand-over/"),
+    ("post", "/api/v1/networks/{slug}/referrals/{id}/take-in-charge/"),
 ]
 
 

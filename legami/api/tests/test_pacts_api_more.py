@@ -1,6 +1,7 @@
-"""The API's changes to a pact's unsigned version (its rows and its header): allowed and refused for each kind of
-caller (outsider 404, a role without the capability 403, a holder of it not on the team 404), bad input as 422 with
-the field and the code, a state that refuses as 409 with its code, and what each write leaves in the database."""
+"""The API's changes to a pact's unsigned version (its rows and its header) and the hand-over of a case: allowed and
+refused for each kind of caller (outsider 404, a role without the capability 403, a holder of it not on the team 404),
+bad input as 422 with the field and the code, a state that refuses as 409 with its code, and what each write leaves in
+the database."""
 
 import datetime
 from decimal import Decimal
@@ -9,9 +10,11 @@ import pytest
 from django.utils import timezone
 
 from legami.api.tests.helpers import network_url
-from legami.core.models import AuditEvent
+from legami.core.models import AuditEvent, LegalBasis
 from legami.pacts.models import (
     BudgetLine,
+    Case,
+    CaseMember,
     Commitment,
     ExpectedResult,
     Objective,
@@ -20,7 +23,7 @@ from legami.pacts.models import (
     Support,
 )
 from legami.pacts.services import pacts as pact_services
-from legami.pacts.tests.factories import draft_pact, open_case, signed_pact
+from legami.pacts.tests.factories import case_processing, draft_pact, open_case, signed_pact
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +299,86 @@ def test_who_may_not_change_the_header(cast, api_as):
     forbidden = ("privacy_officer", "evaluator", "funder")
     _refused(api_as, cast, "put", path, _header(), forbidden=forbidden, not_found=NOT_ON_TEAM)
     assert PactVersion.objects.get(pact=pact).review_every_weeks == 12
+
+
+# --- handing a case over -------------------------------------------------------------------------------------------
+
+
+def _roles(case):
+    return dict(CaseMember.objects.filter(case=case).values_list("user_id", "role"))
+
+
+def test_the_manager_hands_the_case_over_and_stays_a_member(cast, api_as):
+    case = open_case(cast)
+    client = api_as(cast.case_manager)
+    response = client.post(url(cast, "cases", case.pk, "hand-over"), {"user": cast.coordinator.pk})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["my_role"] == "member"
+    assert {(m["user"]["id"], m["role"]) for m in body["team"]} == {
+        (cast.coordinator.pk, "manager"),
+        (cast.case_manager.pk, "member"),
+        (cast.partner_staff.pk, "member"),
+    }
+    assert _roles(case) == {
+        cast.coordinator.pk: "manager",
+        cast.case_manager.pk: "member",
+        cast.partner_staff.pk: "member",
+    }
+    # The former manager no longer manages it; the new one may hand it back.
+    again = client.post(url(cast, "cases", case.pk, "hand-over"), {"user": cast.district_case_manager.pk})
+    assert again.status_code == 403
+    back = api_as(cast.coordinator).post(url(cast, "cases", case.pk, "hand-over"), {"user": cast.case_manager.pk})
+    assert back.status_code == 200 and back.json()["my_role"] == "member"
+    assert _roles(case)[cast.case_manager.pk] == "manager" and _roles(case)[cast.coordinator.pk] == "member"
+
+
+@pytest.mark.parametrize(
+    ("who", "field", "code"),
+    [
+        ("case_manager", "user", "same"),
+        ("partner_staff", "user", "cannot_manage"),
+        ("evaluator", "user", "cannot_manage"),
+        ("outsider", "user", "cannot_manage"),
+        ("nobody", "user", "cannot_manage"),
+        ("zero", "user", "greater_than_equal"),
+    ],
+)
+def test_bad_hand_overs_answer_422_and_change_nothing(cast, api_as, who, field, code):
+    case = open_case(cast)
+    before = _roles(case)
+    ids = {"nobody": 10**9, "zero": 0}
+    user = ids[who] if who in ids else getattr(cast, who).pk
+    response = api_as(cast.case_manager).post(url(cast, "cases", case.pk, "hand-over"), {"user": user})
+    assert response.status_code == 422, response.content
+    assert (field, code) in _fields(response)
+    assert _roles(case) == before
+
+
+def test_a_closed_case_or_one_without_consent_is_not_handed_over(cast, api_as):
+    client = api_as(cast.case_manager)
+    closed = open_case(cast, status="closed", close_reason="moved", closed_on=timezone.localdate())
+    _conflict(client.post(url(cast, "cases", closed.pk, "hand-over"), {"user": cast.coordinator.pk}), "case_closed")
+    # Processed on consent the person never gave: the case can only be closed.
+    consent = open_case(cast, processing=case_processing(cast.network, legal_basis=LegalBasis.CONSENT))
+    response = client.post(url(cast, "cases", consent.pk, "hand-over"), {"user": cast.coordinator.pk})
+    _conflict(response, "consent_withdrawn")
+    assert not CaseMember.objects.filter(user=cast.coordinator).exists()
+
+
+def test_who_may_not_hand_a_case_over(cast, api_as):
+    case = open_case(cast, members=("partner_staff", "district_case_manager"))
+    data = {"user": cast.coordinator.pk}
+    path = url(cast, "cases", case.pk, "hand-over")
+    # On the team and able to open cases, but not its case manager; or without the capability.
+    _refused(
+        api_as,
+        cast,
+        "post",
+        path,
+        data,
+        forbidden=("district_case_manager", "partner_staff", "privacy_officer"),
+        not_found=("coordinator",),
+    )
+    assert _roles(case)[cast.case_manager.pk] == "manager"
+    assert Case.objects.get(pk=case.pk).members.filter(role="manager").count() == 1
