@@ -7,7 +7,7 @@ the state of things is a 409 (`Conflict`): `{"detail": <the messages>, "code": <
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,18 +16,20 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 BODY = ("body", "payload")
+# A multipart/form-data body: django-ninja names its fields ("form", <field>) and its files ("file", <name>).
+FORM = ("form",)
 
 
-def _items(exc: DjangoValidationError, loc: Sequence[str]) -> list[dict[str, Any]]:
+def _items(exc: DjangoValidationError, loc: Sequence[str], files: Collection[str] = ()) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
-            where = [*loc] if field == NON_FIELD_ERRORS else [*loc, field]
+            where = [*loc] if field == NON_FIELD_ERRORS else ["file", field] if field in files else [*loc, field]
             for error in errors:
                 for message in error.messages:
                     items.append({"type": error.code or "invalid", "loc": where, "msg": str(message)})
@@ -44,12 +46,24 @@ def field_error(loc: Sequence[str], message: Any, code: str = "invalid") -> Ninj
 
 
 @contextmanager
-def service_errors(loc: Sequence[str] = BODY) -> Iterator[None]:
-    """Turn a service's ValidationError into a 422 whose locations point at the request body's fields."""
+def service_errors(loc: Sequence[str] = BODY, files: Collection[str] = ()) -> Iterator[None]:
+    """Turn a service's ValidationError into a 422 whose locations point at the request body's fields (at
+    ("file", <name>) for the uploaded `files` of a multipart body)."""
     try:
         yield
     except DjangoValidationError as exc:
-        raise NinjaValidationError(_items(exc, loc)) from exc
+        raise NinjaValidationError(_items(exc, loc, files)) from exc
+
+
+def refuse_unknown_form(request: HttpRequest, schema: type[Schema], files: Collection[str]) -> None:
+    """A 422 for every field of a multipart body that `schema` does not have and every file not in `files`, as a
+    JSON body's unknown fields get (django-ninja reads a form's known fields only)."""
+    unknown = [(*FORM, name) for name in request.POST if name not in schema.model_fields]
+    unknown += [("file", name) for name in request.FILES if name not in files]
+    if unknown:
+        raise NinjaValidationError(
+            [{"type": "extra_forbidden", "loc": list(loc), "msg": "Extra inputs are not permitted"} for loc in unknown]
+        )
 
 
 class Conflict(HttpError):

@@ -1,12 +1,13 @@
-"""The API's changes to a pact's unsigned version (its rows and its header) and the hand-over of a case: allowed and
-refused for each kind of caller (outsider 404, a role without the capability 403, a holder of it not on the team 404),
-bad input as 422 with the field and the code, a state that refuses as 409 with its code, and what each write leaves in
-the database."""
+"""The API's changes to a pact's unsigned version (its rows and its header), the hand-over of a case and the files
+the web pages take (the signed scan, an expense's receipt, as multipart/form-data): allowed and refused for each kind
+of caller (outsider 404, a role without the capability 403, a holder of it not on the team 404), bad input as 422
+with the field and the code, a state that refuses as 409 with its code, and what each write leaves in the database."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from legami.api.tests.helpers import network_url
@@ -17,6 +18,7 @@ from legami.pacts.models import (
     CaseMember,
     Commitment,
     ExpectedResult,
+    Expense,
     Objective,
     PactParty,
     PactVersion,
@@ -28,6 +30,9 @@ from legami.pacts.tests.factories import case_processing, draft_pact, open_case,
 pytestmark = pytest.mark.django_db
 
 NOT_ON_TEAM = ("coordinator", "community_worker", "district_case_manager")
+OPENERS_NOT_ON_TEAM = ("coordinator", "district_case_manager")
+PDF = b"%PDF-1.4\n% a signed pact\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
 def url(cast, *parts):
@@ -382,3 +387,158 @@ def test_who_may_not_hand_a_case_over(cast, api_as):
     )
     assert _roles(case)[cast.case_manager.pk] == "manager"
     assert Case.objects.get(pk=case.pk).members.filter(role="manager").count() == 1
+
+
+# --- the signed scan -----------------------------------------------------------------------------------------------
+
+
+def _proposed(cast, **kwargs):
+    pact = draft_pact(open_case(cast, **kwargs))
+    pact_services.propose_pact(actor=cast.case_manager, pact=pact)
+    return pact
+
+
+def _signature(**change):
+    data = {
+        "signed_on": str(timezone.localdate()),
+        "signature_method": "paper",
+        "scan": SimpleUploadedFile("patto-firmato.pdf", PDF, content_type="application/pdf"),
+    }
+    return {key: value for key, value in (data | change).items() if value is not None}
+
+
+def test_a_paper_signature_is_recorded_with_its_scan(cast, api_as):
+    pact = _proposed(cast)
+    response = api_as(cast.case_manager).post_form(url(cast, "pacts", pact.pk, "signature", "scan"), _signature())
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "signed" and body["version_in_force"]["signature_method"] == "paper"
+    version = PactVersion.objects.get(pact=pact)
+    assert version.signed_on == timezone.localdate() and version.signature_recorded_by == cast.case_manager
+    with version.signature_scan.open("rb") as scan:
+        assert scan.read() == PDF
+
+
+def test_a_digital_signature_may_carry_a_scan_too(cast, api_as):
+    pact = _proposed(cast)
+    scan = SimpleUploadedFile("firma.png", PNG, content_type="image/png")
+    data = _signature(signature_method="digital", scan=scan)
+    response = api_as(cast.case_manager).post_form(url(cast, "pacts", pact.pk, "signature", "scan"), data)
+    assert response.status_code == 200, response.content
+    assert PactVersion.objects.get(pact=pact).signature_scan.name.endswith(".png")
+
+
+@pytest.mark.parametrize(
+    ("change", "loc", "code"),
+    [
+        ({"scan": SimpleUploadedFile("patto.pdf", b"not a pdf")}, ("file", "scan"), "file_type"),
+        ({"scan": None}, ("file", "scan"), "missing"),
+        ({"signed_on": "2999-01-01"}, ("form", "signed_on"), "future"),
+        ({"signed_on": "2000-01-01"}, ("form", "signed_on"), "before_written"),
+        ({"signature_method": "fax"}, ("form", "signature_method"), "literal_error"),
+        ({"colour": "blu"}, ("form", "colour"), "extra_forbidden"),
+        ({"other": SimpleUploadedFile("altro.pdf", PDF)}, ("file", "other"), "extra_forbidden"),
+    ],
+)
+def test_bad_signatures_with_a_scan_answer_422_and_sign_nothing(cast, api_as, change, loc, code):
+    pact = _proposed(cast)
+    response = api_as(cast.case_manager).post_form(
+        url(cast, "pacts", pact.pk, "signature", "scan"), _signature(**change)
+    )
+    assert response.status_code == 422, response.content
+    assert (loc, code) in _errors(response)
+    version = PactVersion.objects.get(pact=pact)
+    assert version.signed_on is None and not version.signature_scan
+
+
+def test_a_scan_over_the_limit_is_refused(cast, api_as, monkeypatch):
+    monkeypatch.setattr(pact_services, "SCAN_MAX_BYTES", 10)
+    pact = _proposed(cast)
+    response = api_as(cast.case_manager).post_form(url(cast, "pacts", pact.pk, "signature", "scan"), _signature())
+    assert response.status_code == 422 and (("file", "scan"), "too_large") in _errors(response)
+
+
+def test_nothing_left_to_sign_answers_409_with_its_code(cast, api_as):
+    pact = signed_pact(open_case(cast))
+    response = api_as(cast.case_manager).post_form(url(cast, "pacts", pact.pk, "signature", "scan"), _signature())
+    _conflict(response, "nothing_to_sign")
+    assert not PactVersion.objects.get(pact=pact).signature_scan
+
+
+def test_who_may_not_record_a_signature_with_its_scan(cast, api_as):
+    pact = _proposed(cast)
+    path = url(cast, "pacts", pact.pk, "signature", "scan")
+    for persona in ("partner_staff", "privacy_officer", "community_worker"):
+        assert api_as(getattr(cast, persona)).post_form(path, _signature()).status_code == 403
+    for persona in (*OPENERS_NOT_ON_TEAM, "outsider"):
+        assert api_as(getattr(cast, persona)).post_form(path, _signature()).status_code == 404
+    assert PactVersion.objects.get(pact=pact).signed_on is None
+
+
+# --- an expense's receipt ------------------------------------------------------------------------------------------
+
+
+def _expense(pact, **change):
+    line = pact.current_version.budget_lines.get() if pact.current_version else pact.versions.get().budget_lines.get()
+    data = {
+        "line": str(line.key),
+        "amount": "120.00",
+        "spent_on": str(timezone.localdate()),
+        "description": "Prima rata del corso",
+        "document": SimpleUploadedFile("ricevuta.pdf", PDF, content_type="application/pdf"),
+    }
+    return {key: value for key, value in (data | change).items() if value is not None}
+
+
+def test_an_expense_is_recorded_with_its_receipt(cast, api_as):
+    pact = signed_pact(open_case(cast))
+    response = api_as(cast.partner_staff).post_form(url(cast, "pacts", pact.pk, "expenses", "receipt"), _expense(pact))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["amount"] == "120.00" and body["status"] == "recorded" and body["has_document"] is True
+    expense = Expense.objects.get(pk=body["id"])
+    assert expense.amount == Decimal("120.00") and expense.recorded_by == cast.partner_staff
+    with expense.document.open("rb") as document:
+        assert document.read() == PDF
+    budget = api_as(cast.case_manager).get(url(cast, "pacts", pact.pk, "budget")).json()
+    assert budget["spent"] == "120.00" and budget["expenses"][0]["has_document"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "loc", "code"),
+    [
+        ({"document": SimpleUploadedFile("ricevuta.txt", b"testo")}, ("file", "document"), "file_type"),
+        ({"document": SimpleUploadedFile("ricevuta.pdf", PNG)}, ("file", "document"), "file_content"),
+        ({"document": SimpleUploadedFile("ricevuta.pdf", b"")}, ("file", "document"), "file_empty"),
+        ({"document": None}, ("file", "document"), "missing"),
+        ({"amount": "1.234"}, ("form", "amount"), "string_pattern_mismatch"),
+        ({"amount": "0"}, ("form", "amount"), "min_value"),
+        ({"line": "6a7c8a64-61a8-4c5d-9c4e-1b8f1f0e0000"}, ("form", "line"), "invalid_choice"),
+        ({"spent_on": "2999-01-01"}, ("form", "spent_on"), "future"),
+        ({"note": "x"}, ("form", "note"), "extra_forbidden"),
+    ],
+)
+def test_bad_expenses_with_a_receipt_answer_422_and_write_nothing(cast, api_as, change, loc, code):
+    pact = signed_pact(open_case(cast))
+    data = _expense(pact, **change)
+    response = api_as(cast.case_manager).post_form(url(cast, "pacts", pact.pk, "expenses", "receipt"), data)
+    assert response.status_code == 422, response.content
+    assert (loc, code) in _errors(response)
+    assert not Expense.objects.exists()
+
+
+def test_a_pact_not_under_way_takes_no_expense_with_a_receipt(cast, api_as):
+    pact = draft_pact(open_case(cast))
+    response = api_as(cast.case_manager).post_form(url(cast, "pacts", pact.pk, "expenses", "receipt"), _expense(pact))
+    _conflict(response, "pact_not_active")
+    assert not Expense.objects.exists()
+
+
+def test_who_may_not_record_an_expense_with_a_receipt(cast, api_as):
+    pact = signed_pact(open_case(cast))
+    path = url(cast, "pacts", pact.pk, "expenses", "receipt")
+    for persona in ("privacy_officer", "evaluator"):
+        assert api_as(getattr(cast, persona)).post_form(path, _expense(pact)).status_code == 403
+    for persona in (*NOT_ON_TEAM, "outsider"):
+        assert api_as(getattr(cast, persona)).post_form(path, _expense(pact)).status_code == 404
+    assert not Expense.objects.exists()

@@ -16,11 +16,12 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import FORM, refuse_unknown_form
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -444,8 +445,8 @@ SIGNATURE = declared(pact_services.SIGNATURE_INPUTS)
 
 
 class PactSignatureIn(Schema):
-    """The signature of the newest unsigned version. A signature on paper needs its scan: record it on the pact's
-    signature page, which takes the file; the API records digital signatures and those read aloud before a witness."""
+    """The signature of the newest unsigned version, digital or read aloud before a witness. A signature on paper
+    needs its scan: send both as multipart/form-data to the signature's `scan/` operation (pacts_sign_with_scan)."""
 
     model_config = with_server_rules(SIGNATURE.server_rules(SIGNATURE.rules.fields))
 
@@ -465,6 +466,42 @@ def sign(request: HttpRequest, slug: str, id: Id, payload: PactSignatureIn):
     pact = pact_in(request, id, "api: pact signature")
     with refusals():
         pact_services.record_signature(actor=request.user, pact=pact, data=payload.dict())
+    return _pact_out(request, id)
+
+
+class PactScanSignatureIn(Schema):
+    """The signature of the newest unsigned version with the scan of the signed pact, sent as multipart/form-data
+    with the file in `scan` (a PDF, JPEG or PNG of at most 10 MB, known by its first bytes): the way to record a
+    signature on paper, which needs its scan; a digital or witnessed signature may carry one too."""
+
+    model_config = with_server_rules(
+        [
+            *SIGNATURE.server_rules(SIGNATURE.rules.fields),
+            {"field": "scan", "code": "too_large", "rule": "The file is at most 10 MB."},
+            {"field": "scan", "code": "file_type", "rule": "The file is a PDF, a JPEG or a PNG (by its content)."},
+        ]
+    )
+
+    signed_on: Day = SIGNATURE.field("signed_on", description="Not in the future, not before the version was written.")
+    signature_method: SignatureMethod = SIGNATURE.field("signature_method")
+
+
+@router.post(
+    "/{slug}/pacts/{id}/signature/scan/",
+    response={200: PactOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_sign_with_scan",
+    summary="Record the signature of the newest unsigned version with the signed scan (multipart/form-data: "
+    "`signed_on`, `signature_method`, the file `scan`), as the pact's signature page does (case manager; 409 "
+    "otherwise)",
+    auth=requires(OPEN_CASES),
+)
+def sign_with_scan(
+    request: HttpRequest, slug: str, id: Id, payload: Form[PactScanSignatureIn], scan: File[UploadedFile]
+):
+    refuse_unknown_form(request, PactScanSignatureIn, files=["scan"])
+    pact = pact_in(request, id, "api: pact signature")
+    with refusals(FORM, files=["scan"]):
+        pact_services.record_signature(actor=request.user, pact=pact, data=payload.dict(), scan=scan)
     return _pact_out(request, id)
 
 

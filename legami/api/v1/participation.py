@@ -13,7 +13,7 @@ The evidence a process started from follows the small-numbers rule exactly as it
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
@@ -613,11 +613,12 @@ def delete_phase_of(request: HttpRequest, slug: str, id: Id):
 
 
 @contextmanager
-def refusals() -> Iterator[None]:
-    """A service's refusal: about input fields (a ValidationError naming fields) a 422 as `service_errors` gives;
-    about the state of things (the process closed, the phase not open, already done) a 409 with the service's code."""
+def refusals(loc: Sequence[str] = BODY, files: Collection[str] = ()) -> Iterator[None]:
+    """A service's refusal: about input fields (a ValidationError naming fields) a 422 as `service_errors` gives
+    (`loc` and `files`: where the fields are); about the state of things (the process closed, the phase not open,
+    already done) a 409 with the service's code."""
     try:
-        with service_errors():
+        with service_errors(loc, files):
             yield
     except NinjaValidationError as exc:
         cause = exc.__cause__
