@@ -1,12 +1,13 @@
 """How refusals become JSON: Django's PermissionDenied -> 403, services' ValidationError -> 422.
 
 Service errors keep the shape of django-ninja's own 422s (`{"detail": [{"type", "loc", "msg"}]}`),
-with `loc` = ("body", "payload", <field>) so a client handles both kinds of error the same way.
+with `loc` = ("body", "payload", <field>) so a client handles both kinds of error the same way. A refusal about
+the state of things is a 409 (`Conflict`): `{"detail": <the messages>, "code": <the service's code>}`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,18 +16,20 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 BODY = ("body", "payload")
+# A multipart/form-data body: django-ninja names its fields ("form", <field>) and its files ("file", <name>).
+FORM = ("form",)
 
 
-def _items(exc: DjangoValidationError, loc: Sequence[str]) -> list[dict[str, Any]]:
+def _items(exc: DjangoValidationError, loc: Sequence[str], files: Collection[str] = ()) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
-            where = [*loc] if field == NON_FIELD_ERRORS else [*loc, field]
+            where = [*loc] if field == NON_FIELD_ERRORS else ["file", field] if field in files else [*loc, field]
             for error in errors:
                 for message in error.messages:
                     items.append({"type": error.code or "invalid", "loc": where, "msg": str(message)})
@@ -43,12 +46,40 @@ def field_error(loc: Sequence[str], message: Any, code: str = "invalid") -> Ninj
 
 
 @contextmanager
-def service_errors(loc: Sequence[str] = BODY) -> Iterator[None]:
-    """Turn a service's ValidationError into a 422 whose locations point at the request body's fields."""
+def service_errors(loc: Sequence[str] = BODY, files: Collection[str] = ()) -> Iterator[None]:
+    """Turn a service's ValidationError into a 422 whose locations point at the request body's fields (at
+    ("file", <name>) for the uploaded `files` of a multipart body)."""
     try:
         yield
     except DjangoValidationError as exc:
-        raise NinjaValidationError(_items(exc, loc)) from exc
+        raise NinjaValidationError(_items(exc, loc, files)) from exc
+
+
+def refuse_unknown_form(request: HttpRequest, schema: type[Schema], files: Collection[str]) -> None:
+    """A 422 for every field of a multipart body that `schema` does not have and every file not in `files`, as a
+    JSON body's unknown fields get (django-ninja reads a form's known fields only)."""
+    unknown = [(*FORM, name) for name in request.POST if name not in schema.model_fields]
+    unknown += [("file", name) for name in request.FILES if name not in files]
+    if unknown:
+        raise NinjaValidationError(
+            [{"type": "extra_forbidden", "loc": list(loc), "msg": "Extra inputs are not permitted"} for loc in unknown]
+        )
+
+
+class Conflict(HttpError):
+    """A refusal about the state of things (409): its messages, and the service's code for programs (None when the
+    service gave none)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(409, message)
+        self.code = code
+
+
+def conflict(exc: DjangoValidationError) -> Conflict:
+    """The 409 of a service's ValidationError: every message, and the code of the first error that has one."""
+    errors = [e for found in exc.error_dict.values() for e in found] if hasattr(exc, "error_dict") else exc.error_list
+    code = next((e.code for e in errors if e.code), None)
+    return Conflict(" ".join(str(m) for m in exc.messages), code)
 
 
 @contextmanager
@@ -57,7 +88,7 @@ def conflict_errors() -> Iterator[None]:
     try:
         yield
     except DjangoValidationError as exc:
-        raise HttpError(409, " ".join(str(m) for m in exc.messages)) from exc
+        raise conflict(exc) from exc
 
 
 class RateLimited(Exception):
@@ -86,6 +117,11 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(request, {"detail": str(_("You do not have permission to do this."))}, status=403)
+
+    @api.exception_handler(Conflict)
+    def conflicting(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        body = {"detail": exc.message, **({"code": exc.code} if exc.code else {})}
+        return api.create_response(request, body, status=409)
 
     @api.exception_handler(RateLimited)
     def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:

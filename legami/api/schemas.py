@@ -246,6 +246,11 @@ class ErrorOut(Schema):
     """An error that is not about a single field (401, 403, 404, 409)."""
 
     detail: str = Field(..., description="What went wrong, in the caller's language.")
+    code: str | None = Field(
+        None,
+        description="A 409's machine-readable code for the refusal (e.g. `consent_withdrawn`, `not_editable`, "
+        "`signed`), the same in every language; absent from other errors.",
+    )
 
 
 class ValidationErrorItem(Schema):

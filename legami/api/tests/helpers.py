@@ -47,6 +47,12 @@ class ApiClient:
         assert_matches_schema(response)
         return response
 
+    def post_form(self, path, data, *, headers=None):
+        """POST `data` as multipart/form-data (files as Django's SimpleUploadedFile), the answer checked too."""
+        response = self.client.post(path, data, headers=self._headers(headers))
+        assert_matches_schema(response)
+        return response
+
     def get(self, path, params=None, **kwargs):
         return self.request("get", path, params, **kwargs)
 

@@ -28,8 +28,10 @@ def find_operation(path: str, method: str) -> tuple[str, dict]:
     """The documented path template and operation for a concrete path and method; fails if there is none."""
     matches = [template for pattern, template in _path_patterns() if pattern.match(path)]
     assert matches, f"{path} is not a documented path"
-    # The most literal template wins when several match (e.g. /networks/{slug}/ vs a fixed segment).
-    template = min(matches, key=lambda t: t.count("{"))
+    # The most literal template that documents the method wins when several match (e.g. /networks/{slug}/ vs a
+    # fixed segment; PUT …/rows/party/{key}/ vs DELETE …/rows/{kind}/{key}/).
+    documenting = [t for t in matches if method.lower() in document()["paths"][t]] or matches
+    template = min(documenting, key=lambda t: t.count("{"))
     operation = document()["paths"][template].get(method.lower())
     assert operation is not None, f"{method.upper()} {template} is not documented"
     return template, operation

@@ -75,12 +75,20 @@ def bad_request(network, method: str, path: str, operation: dict) -> tuple[str, 
     if query:
         url += "?" + "&".join(f"{name}={value}" for name, value in query.items())
     body = None
-    if "requestBody" in operation:
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
         body = {BOGUS: ["?"]}  # an unknown field, and every required one missing
-        reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        reference = content["application/json"]["schema"]["$ref"]
         component = document()["components"]["schemas"][reference.rsplit("/", 1)[-1]]
         names |= {BOGUS, *component.get("required", ())}
+    elif "multipart/form-data" in content:
+        body = Multipart({BOGUS: "?"})  # the same, as a form without its file
+        names |= {BOGUS, *content["multipart/form-data"]["schema"].get("required", ())}
     return url, body, names
+
+
+class Multipart(dict):
+    """A body sent as multipart/form-data."""
 
 
 def _send(api_as, user, method: str, url: str, body):
@@ -88,6 +96,8 @@ def _send(api_as, user, method: str, url: str, body):
     headers = {"Authorization": f"Bearer {api_as(user).raw_token}", "Accept-Language": "en"}
     if body is None:
         return getattr(client, method)(url, headers=headers)
+    if isinstance(body, Multipart):
+        return getattr(client, method)(url, dict(body), headers=headers)
     return getattr(client, method)(url, json.dumps(body), content_type="application/json", headers=headers)
 
 

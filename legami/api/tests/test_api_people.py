@@ -438,5 +438,5 @@ def test_a_refused_delete_is_409(api_as, cast, reg, monkeypatch):
     monkeypatch.setattr("legami.api.v1.people.delete_person", refuse)
     response = api_as(cast.coordinator).delete(people_url(cast, reg.mario.pk))
     assert response.status_code == 409
-    assert response.json() == {"detail": "This person is referred to by other records."}
+    assert response.json() == {"detail": "This person is referred to by other records.", "code": "protected"}
     assert Person.objects.filter(pk=reg.mario.pk).exists()

@@ -245,7 +245,23 @@ OPERATIONS = [
     ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/budget/"),
     ("post", "/api/v1/networks/{slug}/pacts/{id}/rows/commitment/"),
     ("delete", "/api/v1/networks/{slug}/pacts/{id}/rows/{kind}/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/party/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/objective/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/result/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/support/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/budget/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/rows/commitment/{key}/"),
+    ("put", "/api/v1/networks/{slug}/pacts/{id}/version/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/signature/scan/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/receipt/"),
+    ("post", "/api/v1/networks/{slug}/cases/{id}/hand-over/"),
+    ("post", "/api/v1/networks/{slug}/referrals/{id}/take-in-charge/"),
 ]
+# The operations that take a file: multipart/form-data, the other fields beside it.
+MULTIPART = {
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/signature/scan/"),
+    ("post", "/api/v1/networks/{slug}/pacts/{id}/expenses/receipt/"),
+}
 
 
 def test_schema_documents_exactly_the_expected_operations():
@@ -265,7 +281,13 @@ def test_every_operation_requires_auth_and_documents_its_errors(method, path):
         assert "422" in operation["responses"]
     if "{slug}" in path:
         assert {"403", "404"} <= set(operation["responses"])
-    if method in ("post", "patch"):
+    if method in ("post", "patch", "put") and "requestBody" in operation:
+        assert "400" in operation["responses"]
+    if (method, path) in MULTIPART:
+        form = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert any(p.get("format") == "binary" for p in form["properties"].values())
+        assert "413" in operation["responses"]
+    elif method in ("post", "patch"):
         assert "400" in operation["responses"]
         assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
 

@@ -9,6 +9,9 @@ from django.core import mail
 from legami.api.tests.helpers import network_url
 from legami.api.v1 import referrals as api_referrals
 from legami.core.models import AuditEvent
+from legami.core.tests import factories as f
+from legami.pacts.models import Case
+from legami.pacts.tests.factories import case_processing
 from legami.referrals import models
 from legami.referrals.models import Referral, ReferralMessage, ReferralStatus
 from legami.referrals.tests.factories import ReferralFactory, days_ago, in_cremona
@@ -74,8 +77,6 @@ def test_bad_input_answers_422_with_the_field_and_code_and_files_nothing(cast, a
 
 
 def test_a_comune_outside_the_territory_is_refused(cast, api_as):
-    from legami.core.tests import factories as f
-
     f.MunicipalityFactory(istat_code="015146", cadastral_code="F205", name="Milano")
     response = api_as(cast.sentinel).post(url(cast), _filing(municipality="015146"))
     assert response.status_code == 422
@@ -240,6 +241,88 @@ def test_a_triager_outside_the_district_cannot_move_it(cast, api_as):
     referral = ReferralFactory(network=cast.network, municipality=cast.municipalities[1], reporter=cast.sentinel)
     response = api_as(cast.district_case_manager).post(url(cast, referral.pk, "close"), {"reason": "no_need"})
     assert response.status_code == 404
+
+
+# --- taking in charge ---------------------------------------------------------------------------------------------
+
+
+def _case(cast, **change):
+    person = f.PersonFactory(network=cast.network, municipality=cast.municipalities[0])
+    data = {"person": person.pk, "processing": case_processing(cast.network).pk, "summary": "Vive sola, non esce."}
+    return data | change
+
+
+def test_a_triager_takes_the_person_in_charge(cast, api_as):
+    referral = in_cremona(cast, status="assigned", assigned_to=cast.district_case_manager)
+    data = _case(cast)
+    response = api_as(cast.district_case_manager).post(url(cast, referral.pk, "take-in-charge"), data)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["referral"] == referral.pk and body["person"]["id"] == data["person"]
+    assert body["my_role"] == "manager" and body["status"] == "open" and body["summary"] == data["summary"]
+    assert [(m["user"]["id"], m["role"]) for m in body["team"]] == [(cast.district_case_manager.pk, "manager")]
+    case = Case.objects.get(pk=body["id"])
+    assert case.referral == referral and case.opened_by == cast.district_case_manager
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED and referral.decided_at is not None
+    # The triage's history says so; its reporter sees it taken in charge, never the case.
+    history = api_as(cast.coordinator).get(url(cast, referral.pk)).json()["history"]
+    assert history[-1]["to_status"] == "accepted"
+    seen = api_as(cast.sentinel).get(url(cast, "mine", referral.pk)).json()
+    assert seen["status"] == "taken_in_charge" and "case" not in seen and data["summary"] not in str(seen)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"summary": ""}, "summary", "string_too_short"),
+        ({"person": 0}, "person", "greater_than_equal"),
+        ({"processing": 10**9}, "processing", "invalid_choice"),
+        ({"opened_on": "2999-01-01"}, "opened_on", "future"),
+        ({"colour": "blue"}, "colour", "extra_forbidden"),
+    ],
+)
+def test_bad_input_takes_nobody_in_charge(cast, api_as, change, field, code):
+    referral = in_cremona(cast)
+    response = api_as(cast.coordinator).post(url(cast, referral.pk, "take-in-charge"), _case(cast, **change))
+    assert response.status_code == 422, response.content
+    assert (field, code) in {(str(i["loc"][-1]), i["type"]) for i in response.json()["detail"]}
+    assert not Case.objects.exists() and Referral.objects.get(pk=referral.pk).status == "new"
+
+
+def test_a_person_out_of_reach_is_refused(cast, api_as):
+    referral = in_cremona(cast)
+    stranger = f.PersonFactory(network=cast.other_network)
+    response = api_as(cast.coordinator).post(url(cast, referral.pk, "take-in-charge"), _case(cast, person=stranger.pk))
+    assert response.status_code == 422
+    assert ("person", "invalid_choice") in {(str(i["loc"][-1]), i["type"]) for i in response.json()["detail"]}
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["accepted", "redirected", "closed"])
+def test_a_decided_referral_is_not_taken_in_charge_again(cast, api_as, status):
+    decided = {"redirected_to": "Consultorio"} if status == "redirected" else {"close_reason": "no_need"}
+    referral = in_cremona(cast, status=status, **(decided if status != "accepted" else {}))
+    response = api_as(cast.coordinator).post(url(cast, referral.pk, "take-in-charge"), _case(cast))
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "referral_not_open"
+    assert not Case.objects.exists() and Referral.objects.get(pk=referral.pk).status == status
+
+
+def test_who_may_not_take_in_charge(cast, api_as):
+    referral = in_cremona(cast)
+    data = _case(cast)
+    for persona in ("community_worker", "partner_staff", "sentinel", "privacy_officer", "evaluator"):
+        response = api_as(getattr(cast, persona)).post(url(cast, referral.pk, "take-in-charge"), data)
+        assert response.status_code == 403, persona
+    assert api_as(cast.outsider).post(url(cast, referral.pk, "take-in-charge"), data).status_code == 404
+    # A triager of another district: the referral does not exist for them.
+    in_crema = ReferralFactory(network=cast.network, municipality=cast.municipalities[1], reporter=cast.sentinel)
+    crema = _case(cast)
+    response = api_as(cast.district_case_manager).post(url(cast, in_crema.pk, "take-in-charge"), crema)
+    assert response.status_code == 404
+    assert not Case.objects.exists()
+    assert set(Referral.objects.values_list("status", flat=True)) == {"new"}
 
 
 @pytest.mark.parametrize(

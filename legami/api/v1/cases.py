@@ -168,7 +168,8 @@ def _assessments(case: Case) -> QuerySet[Assessment]:
     return case.assessments.select_related("assessed_by").prefetch_related(scores)
 
 
-def _case_out(request: HttpRequest, pk: int) -> dict[str, Any]:
+def case_out(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The case `pk` as CaseOut, for the caller (an audited read; 404 outside their team)."""
     network = scoped_network(request)
     case = case_for(request.user, network, pk, purpose="api: case", select_related=("processing",))
     members = case.members.select_related("user", "organization")
@@ -221,7 +222,7 @@ def list_cases(request: HttpRequest, slug: str):
     auth=requires(*READ),
 )
 def get_case(request: HttpRequest, slug: str, id: Id):
-    return _case_out(request, id)
+    return case_out(request, id)
 
 
 # --- assessments -------------------------------------------------------------------------------------------------
@@ -310,7 +311,7 @@ def open_case(request: HttpRequest, slug: str, payload: CaseOpenIn):
     network = scoped_network(request)
     with service_errors():
         case = case_services.open_case(actor=request.user, network=network, data=payload.dict())
-    return Status(201, _case_out(request, case.pk))
+    return Status(201, case_out(request, case.pk))
 
 
 CLOSE = declared(case_services.CLOSE_INPUTS)
@@ -346,7 +347,7 @@ def close_case(request: HttpRequest, slug: str, id: Id, payload: CaseCloseIn):
     case = case_in(request, id, "api: case close")
     with refusals():
         case_services.close_case(actor=request.user, case=case, data=payload.dict())
-    return _case_out(request, id)
+    return case_out(request, id)
 
 
 @router.post(
@@ -360,7 +361,7 @@ def reopen_case(request: HttpRequest, slug: str, id: Id, payload: CaseNoteIn):
     case = case_in(request, id, "api: case reopen")
     with refusals():
         case_services.reopen_case(actor=request.user, case=case, data=payload.dict())
-    return _case_out(request, id)
+    return case_out(request, id)
 
 
 class TeamMemberIn(Schema):
@@ -370,6 +371,22 @@ class TeamMemberIn(Schema):
         [
             {"field": "user", "code": "cannot_work_on_cases", "rule": "A member of the network who works on cases."},
             {"field": "user", "code": "already_on_team", "rule": "Not on the team already."},
+            {"code": "consent_withdrawn", "rule": "Not when the person's consent is withdrawn (409)."},
+        ]
+    )
+
+    user: int = Field(..., ge=1, le=MAX_ID, description="The user's id.")
+
+
+class HandOverIn(Schema):
+    """Who becomes the case manager: a member of the network who may open cases (on the team already or not)."""
+
+    model_config = with_server_rules(
+        [
+            {"field": "user", "code": "cannot_manage", "rule": "A member of the network who may open cases."},
+            {"field": "user", "code": "not_member", "rule": "An active member of the network."},
+            {"field": "user", "code": "same", "rule": "Not the case manager already."},
+            {"code": "case_closed", "rule": "The case is open (409)."},
             {"code": "consent_withdrawn", "rule": "Not when the person's consent is withdrawn (409)."},
         ]
     )
@@ -397,7 +414,7 @@ def add_team_member(request: HttpRequest, slug: str, id: Id, payload: TeamMember
     user = get_user_model().objects.filter(pk=payload.user, is_active=True).first()
     with refusals():
         case_services.add_member(actor=request.user, case=case, user=user)
-    return Status(201, _case_out(request, id))
+    return Status(201, case_out(request, id))
 
 
 @router.post(
@@ -414,4 +431,20 @@ def remove_team_member(request: HttpRequest, slug: str, id: Id, user_id: Id, pay
         raise Http404
     with refusals():
         case_services.remove_member(actor=request.user, case=case, member=member)
-    return _case_out(request, id)
+    return case_out(request, id)
+
+
+@router.post(
+    "/{slug}/cases/{id}/hand-over/",
+    response={200: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="cases_hand_over",
+    summary="Hand the case over to another case manager: they manage it, the caller stays on the team as a member "
+    "(the case manager; audited; 409 when the case is closed or its consent withdrawn)",
+    auth=requires(OPEN_CASES),
+)
+def hand_over(request: HttpRequest, slug: str, id: Id, payload: HandOverIn):
+    case = case_in(request, id, "api: case hand-over")
+    user = get_user_model().objects.filter(pk=payload.user, is_active=True).first()
+    with refusals():
+        case_services.hand_over(actor=request.user, case=case, user=user)
+    return case_out(request, id)

@@ -10,12 +10,13 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import BODY, FORM, refuse_unknown_form
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -132,19 +133,18 @@ def _budget_out(pact: Pact) -> dict[str, Any]:
 
 
 EXPENSE = declared(budget_services.EXPENSE_INPUTS)
+EXPENSE_RULES = [
+    *EXPENSE.server_rules(EXPENSE.rules.fields),
+    {"field": "line", "code": "invalid_choice", "rule": "The key of a line of the version in force."},
+    {"code": "pact_not_active", "rule": "The pact is signed and under way (else 409)."},
+]
 
 
 class PactExpenseIn(Schema):
     """An expense against a line of the version in force. Over the line's amount it waits for a second person's
     approval (and does not count until then)."""
 
-    model_config = with_server_rules(
-        [
-            *EXPENSE.server_rules(EXPENSE.rules.fields),
-            {"field": "line", "code": "invalid_choice", "rule": "The key of a line of the version in force."},
-            {"code": "pact_not_active", "rule": "The pact is signed and under way (else 409)."},
-        ]
-    )
+    model_config = with_server_rules(EXPENSE_RULES)
 
     line: uuid.UUID = Field(..., description="The key of a budget line of the version in force.")
     amount: MoneyText = Field(..., description='In euro, a decimal string with at most 2 decimals: "600.00".')
@@ -171,14 +171,50 @@ def budget(request: HttpRequest, slug: str, id: Id):
     auth=requires(WORK_ON_CASES),
 )
 def record_expense(request: HttpRequest, slug: str, id: Id, payload: PactExpenseIn):
-    pact = pact_in(request, id, "api: pact expense")
-    data = payload.dict()
+    return _record_expense(request, id, payload.dict())
+
+
+def _record_expense(
+    request: HttpRequest, pk: int, data: dict[str, Any], *, document: Any = None, loc: tuple[str, ...] = BODY
+) -> Status:
+    pact = pact_in(request, pk, "api: pact expense")
     data["line"] = str(data["line"])
     data["amount"] = Decimal(data["amount"])
-    with refusals():
-        expense = budget_services.record_expense(actor=request.user, pact=pact, data=data)
+    with refusals(loc, files=["document"]):
+        expense = budget_services.record_expense(actor=request.user, pact=pact, data=data, document=document)
     found = budget_selectors.expenses_of(pact).get(pk=expense.pk)
     return Status(201, _expense_out(found))
+
+
+class PactExpenseReceiptIn(PactExpenseIn):
+    """An expense against a line of the version in force with its receipt, sent as multipart/form-data with the
+    file in `document` (a PDF, JPEG or PNG of at most 10 MB whose content is what its extension says). Over the
+    line's amount it waits for a second person's approval (and does not count until then)."""
+
+    model_config = with_server_rules(
+        [
+            *EXPENSE_RULES,
+            {"field": "document", "code": "file_type", "rule": "The file's name ends in .pdf, .jpg, .jpeg or .png."},
+            {"field": "document", "code": "file_empty", "rule": "The file is not empty."},
+            {"field": "document", "code": "file_size", "rule": "The file is at most 10 MB."},
+            {"field": "document", "code": "file_content", "rule": "The file's content is what its name says."},
+        ]
+    )
+
+
+@router.post(
+    "/{slug}/pacts/{id}/expenses/receipt/",
+    response={201: PactExpenseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_expense_with_receipt",
+    summary="Record an expense with its receipt (multipart/form-data: `line`, `amount`, `spent_on`, `description`, "
+    "the file `document`), as the expense page does (over the line: it waits for a second person's approval)",
+    auth=requires(WORK_ON_CASES),
+)
+def record_expense_with_receipt(
+    request: HttpRequest, slug: str, id: Id, payload: Form[PactExpenseReceiptIn], document: File[UploadedFile]
+):
+    refuse_unknown_form(request, PactExpenseReceiptIn, files=["document"])
+    return _record_expense(request, id, payload.dict(), document=document, loc=FORM)
 
 
 DECISION = declared(budget_services.DECISION_INPUTS)

@@ -16,11 +16,12 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import FORM, refuse_unknown_form
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -444,8 +445,8 @@ SIGNATURE = declared(pact_services.SIGNATURE_INPUTS)
 
 
 class PactSignatureIn(Schema):
-    """The signature of the newest unsigned version. A signature on paper needs its scan: record it on the pact's
-    signature page, which takes the file; the API records digital signatures and those read aloud before a witness."""
+    """The signature of the newest unsigned version, digital or read aloud before a witness. A signature on paper
+    needs its scan: send both as multipart/form-data to the signature's `scan/` operation (pacts_sign_with_scan)."""
 
     model_config = with_server_rules(SIGNATURE.server_rules(SIGNATURE.rules.fields))
 
@@ -465,6 +466,42 @@ def sign(request: HttpRequest, slug: str, id: Id, payload: PactSignatureIn):
     pact = pact_in(request, id, "api: pact signature")
     with refusals():
         pact_services.record_signature(actor=request.user, pact=pact, data=payload.dict())
+    return _pact_out(request, id)
+
+
+class PactScanSignatureIn(Schema):
+    """The signature of the newest unsigned version with the scan of the signed pact, sent as multipart/form-data
+    with the file in `scan` (a PDF, JPEG or PNG of at most 10 MB, known by its first bytes): the way to record a
+    signature on paper, which needs its scan; a digital or witnessed signature may carry one too."""
+
+    model_config = with_server_rules(
+        [
+            *SIGNATURE.server_rules(SIGNATURE.rules.fields),
+            {"field": "scan", "code": "too_large", "rule": "The file is at most 10 MB."},
+            {"field": "scan", "code": "file_type", "rule": "The file is a PDF, a JPEG or a PNG (by its content)."},
+        ]
+    )
+
+    signed_on: Day = SIGNATURE.field("signed_on", description="Not in the future, not before the version was written.")
+    signature_method: SignatureMethod = SIGNATURE.field("signature_method")
+
+
+@router.post(
+    "/{slug}/pacts/{id}/signature/scan/",
+    response={200: PactOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_sign_with_scan",
+    summary="Record the signature of the newest unsigned version with the signed scan (multipart/form-data: "
+    "`signed_on`, `signature_method`, the file `scan`), as the pact's signature page does (case manager; 409 "
+    "otherwise)",
+    auth=requires(OPEN_CASES),
+)
+def sign_with_scan(
+    request: HttpRequest, slug: str, id: Id, payload: Form[PactScanSignatureIn], scan: File[UploadedFile]
+):
+    refuse_unknown_form(request, PactScanSignatureIn, files=["scan"])
+    pact = pact_in(request, id, "api: pact signature")
+    with refusals(FORM, files=["scan"]):
+        pact_services.record_signature(actor=request.user, pact=pact, data=payload.dict(), scan=scan)
     return _pact_out(request, id)
 
 
@@ -633,6 +670,33 @@ def _newest(request: HttpRequest, pk: int) -> tuple[Pact, PactVersion]:
     return pact, version
 
 
+class PactVersionHeaderIn(Schema):
+    """The header of the newest version while it is unsigned, as it is now: what the pact is about, its dates and
+    how often it is reviewed (every field: one left out takes its default)."""
+
+    model_config = with_server_rules([*VERSION.server_rules(VERSION.rules.fields), *ROW_STATE_RULES])
+
+    summary: str = VERSION.field("summary")
+    starts_on: Day = VERSION.field("starts_on")
+    ends_on: Day = VERSION.field("ends_on", description="Not before starts_on.")
+    review_every_weeks: int = VERSION.field("review_every_weeks")
+
+
+@router.put(
+    "/{slug}/pacts/{id}/version/",
+    response={200: PactVersionOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="pacts_version_update",
+    summary="Change the header of the pact's newest version while unsigned: summary, dates, review interval (409 "
+    "once signed)",
+    auth=requires(WORK_ON_CASES),
+)
+def update_version(request: HttpRequest, slug: str, id: Id, payload: PactVersionHeaderIn):
+    pact, version = _newest(request, id)
+    with refusals():
+        pact_services.update_version(actor=request.user, version=version, data=payload.dict())
+    return _version_out(_versions(pact).get(pk=version.pk), pact)
+
+
 def _parent_id(model: Any, version: PactVersion, key: uuid.UUID | None) -> int | None:
     """The id of the row of `version` with this key (0, which no row has, when none: the service refuses it)."""
     if key is None:
@@ -650,9 +714,9 @@ ROW_OUT: dict[str, Any] = {
 }
 
 
-def _add_row(request: HttpRequest, pk: int, kind: str, data: dict[str, Any]) -> Status:
-    pact, version = _newest(request, pk)
-    if kind == "result":
+def _row_data(version: PactVersion, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A row's body as the service takes it: parents by their id in `version`, amounts and hours as Decimal."""
+    if kind == "result" and "objective" in data:  # a change keeps the result's objective
         data["objective"] = _parent_id(Objective, version, data["objective"])
     if kind == "budget":
         data["support"] = _parent_id(Support, version, data["support"])
@@ -660,9 +724,40 @@ def _add_row(request: HttpRequest, pk: int, kind: str, data: dict[str, Any]) -> 
     if kind == "commitment":
         for name in ("hours_per_week", "hours_total"):
             data[name] = None if data[name] is None else Decimal(data[name])
+    return data
+
+
+def _add_row(request: HttpRequest, pk: int, kind: str, data: dict[str, Any]) -> Status:
+    pact, version = _newest(request, pk)
     with refusals():
-        row = pact_services.add_row(actor=request.user, version=version, kind=kind, data=data)
+        row = pact_services.add_row(actor=request.user, version=version, kind=kind, data=_row_data(version, kind, data))
     return Status(201, ROW_OUT[kind](row))
+
+
+def _row_of(version: PactVersion, kind: str, key: uuid.UUID) -> Any:
+    """The row of `kind` with this key in `version`, else 404."""
+    row = pact_services.ROW_KINDS[kind].rows(version).filter(key=key).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _change_row(request: HttpRequest, pk: int, kind: str, key: uuid.UUID, data: dict[str, Any]) -> dict[str, Any]:
+    pact, version = _newest(request, pk)
+    row = _row_of(version, kind, key)
+    with refusals():
+        pact_services.update_row(
+            actor=request.user, version=version, kind=kind, row_id=row.pk, data=_row_data(version, kind, data)
+        )
+    return ROW_OUT[kind](_row_of(version, kind, key))
+
+
+def _remove_row(request: HttpRequest, pk: int, kind: str, key: uuid.UUID) -> Status:
+    pact, version = _newest(request, pk)
+    row = _row_of(version, kind, key)
+    with refusals():
+        pact_services.remove_row(actor=request.user, version=version, kind=kind, row_id=row.pk)
+    return Status(204, None)
 
 
 ROW_DOCS = {
@@ -696,6 +791,59 @@ for _kind in ROW_DOCS:
     _row_operation(_kind)
 
 
+class PactResultChangeIn(Schema):
+    """An expected result as it is now: its indicator, target and day. It stays with its objective (to move it,
+    remove it and add it to the other one)."""
+
+    model_config = _row_rules(RESULT)
+
+    indicator: str = RESULT.field("indicator")
+    target: str = RESULT.field("target")
+    due_on: Day | None = RESULT.field("due_on", None)
+
+
+# The body of a change is the row as it is now, the same as its addition (every field: one left out takes its empty
+# value); an expected result keeps its objective.
+ROW_CHANGE_BODIES = {kind: body for kind, (body, _out, _what) in ROW_DOCS.items()} | {"result": PactResultChangeIn}
+
+
+def _row_change_operation(kind: str) -> None:
+    _body, out, what = ROW_DOCS[kind]
+    path = f"/{{slug}}/pacts/{{id}}/rows/{kind}/{{key}}/"
+
+    def change(request: HttpRequest, slug: str, id: Id, key: uuid.UUID, payload: Any):
+        return _change_row(request, id, kind, key, payload.dict())
+
+    change.__name__ = f"pact_update_{kind}"
+    change.__annotations__["payload"] = ROW_CHANGE_BODIES[kind]
+    router.put(
+        path,
+        response={200: out, 409: ErrorOut, **WRITE_ERRORS},
+        operation_id=f"pacts_update_{kind}",
+        summary=f"Change {what} (by its key) of the pact's newest version while unsigned: the whole row, as when "
+        "it was added (409 once signed)",
+        auth=requires(WORK_ON_CASES),
+    )(change)
+
+    def remove(request: HttpRequest, slug: str, id: Id, key: uuid.UUID):
+        return _remove_row(request, id, kind, key)
+
+    # Django resolves this path before /rows/{kind}/{key}/ (registered after it): the DELETE that the schema
+    # documents there (pacts_remove_row) is answered here too, for this kind.
+    remove.__name__ = f"pact_remove_{kind}"
+    router.delete(
+        path,
+        response={204: None, 409: ErrorOut, **READ_ERRORS},
+        operation_id=f"pacts_remove_{kind}",
+        include_in_schema=False,
+        auth=requires(WORK_ON_CASES),
+    )(remove)
+
+
+for _kind in ROW_DOCS:
+    _row_change_operation(_kind)
+
+
 @router.delete(
     "/{slug}/pacts/{id}/rows/{kind}/{key}/",
     response={204: None, 409: ErrorOut, **READ_ERRORS},
@@ -705,10 +853,4 @@ for _kind in ROW_DOCS:
     auth=requires(WORK_ON_CASES),
 )
 def remove_row(request: HttpRequest, slug: str, id: Id, kind: RowKindName, key: uuid.UUID):
-    pact, version = _newest(request, id)
-    row = pact_services.ROW_KINDS[kind].rows(version).filter(key=key).first()
-    if row is None:
-        raise Http404
-    with refusals():
-        pact_services.remove_row(actor=request.user, version=version, kind=kind, row_id=row.pk)
-    return Status(204, None)
+    return _remove_row(request, id, kind, key)

@@ -1,6 +1,6 @@
 """Referrals (segnalazioni): filing one and following one's own (referrals.file_referrals: the sentinels, operators
 and partner staff), and the triage (referrals.triage_referrals: coordinators and case managers, within their
-districts when their role is limited to some).
+districts when their role is limited to some), which also takes a referral in charge by opening a case from it.
 
 The reporter sees their own referrals with the status AS THEY SEE IT (received, being examined, more information
 asked, taken in charge, sent to another service, closed) and the questions put to them: never who examines it,
@@ -34,8 +34,10 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
+from legami.api.v1.cases import CASE, CaseOpenIn, CaseOut, case_out
 from legami.api.v1.participation import refusals
 from legami.core.http import site_base_url
+from legami.pacts.services import cases as case_services
 from legami.referrals.capabilities import FILE_REFERRALS, TRIAGE_REFERRALS
 from legami.referrals.models import Referral
 from legami.referrals.selectors import referrals as selectors
@@ -431,3 +433,32 @@ def redirect(request: HttpRequest, slug: str, id: Id, payload: ReferralRedirectI
 )
 def close(request: HttpRequest, slug: str, id: Id, payload: ReferralCloseIn):
     return _move(request, id, triage.close_referral, payload.dict())
+
+
+class ReferralTakeInChargeIn(CaseOpenIn):
+    """Take in charge the person the referral is about: a case for a person of the registry under a processing of the
+    network's register, as when a case is opened; the caller becomes its case manager and the referral is taken in
+    charge."""
+
+    model_config = with_server_rules(
+        [
+            *CASE.server_rules(CASE.rules.fields),
+            {"code": "referral_not_open", "rule": "The referral is still waiting for triage (409)."},
+        ]
+    )
+
+
+@router.post(
+    "/{slug}/referrals/{id}/take-in-charge/",
+    response={201: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
+    operation_id="referrals_take_in_charge",
+    summary="Take in charge the person an open referral is about: a case opened from it, whose case manager is the "
+    "caller (who also opens cases); the referral is taken in charge (audited; 409 once it is decided)",
+    auth=requires(TRIAGE_REFERRALS),
+)
+def take_in_charge(request: HttpRequest, slug: str, id: Id, payload: ReferralTakeInChargeIn):
+    network = scoped_network(request)
+    referral = _for_triage(request, id, "api: referral taken in charge")
+    with refusals():
+        case = case_services.take_in_charge(actor=request.user, network=network, referral=referral, data=payload.dict())
+    return Status(201, case_out(request, case.pk))
