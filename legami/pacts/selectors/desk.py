@@ -429,11 +429,10 @@ def desk_for(viewer: Any, network: Network, *, today: datetime.date | None = Non
     those cases by number. Each row reads only the columns the desk shows (no case text is decrypted for nothing).
     The caller checks pacts.work_on_cases."""
     today = today or timezone.localdate()
+    columns = ("pk", "person__first_name", "person__last_name", "my_role", "pact_status", "pact_count", "next_review")
     cases = [
         CaseRow(pk, f"{first} {last}", role, status, count, review)
-        for pk, first, last, role, status, count, review in my_cases(viewer, network, today).values_list(
-            "pk", "person__first_name", "person__last_name", "my_role", "pact_status", "pact_count", "next_review"
-        )
+        for pk, first, last, role, status, count, review in my_cases(viewer, network, today).values_list(*columns)
     ]
     names = {case.pk: case.name for case in cases}
     pacts = Pact.objects.filter(network=network, case_id__in=list(names))

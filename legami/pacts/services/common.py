@@ -44,7 +44,7 @@ def legal_basis_holds(path: str = "") -> Q:
         given=True,
         withdrawn_at__isnull=True,
     )
-    return ~Q(**{f"{path}processing__legal_basis": LegalBasis.CONSENT}) | Exists(given)
+    return ~Q(**{f"{path}processing__legal_basis": LegalBasis.CONSENT}) | Q(Exists(given))
 
 
 def require_workable(case: Case) -> None:
