@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from legami.api.tests.helpers import network_url
+from legami.api.tests.test_pacts_api_content import NOT_ON_TEAM, OPENERS_NOT_ON_TEAM
 from legami.core.models import AuditEvent, LegalBasis
 from legami.pacts.models import (
     BudgetLine,
@@ -29,8 +30,6 @@ from legami.pacts.tests.factories import case_processing, draft_pact, open_case,
 
 pytestmark = pytest.mark.django_db
 
-NOT_ON_TEAM = ("coordinator", "community_worker", "district_case_manager")
-OPENERS_NOT_ON_TEAM = ("coordinator", "district_case_manager")
 PDF = b"%PDF-1.4\n% a signed pact\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 

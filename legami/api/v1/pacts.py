@@ -510,7 +510,16 @@ def sign_with_scan(
 VERSION = declared(pact_services.VERSION_INPUTS)
 
 
-class PactCreateIn(Schema):
+class _VersionHeader(Schema):
+    """The fields of a version's header, shared by a new pact and the change of an unsigned version."""
+
+    summary: str = VERSION.field("summary")
+    starts_on: Day = VERSION.field("starts_on")
+    ends_on: Day = VERSION.field("ends_on", description="Not before starts_on.")
+    review_every_weeks: int = VERSION.field("review_every_weeks")
+
+
+class PactCreateIn(_VersionHeader):
     """A new pact of the case, in draft, with its version 1: what it is about, its dates and how often it is
     reviewed. Then write its content (rows) and propose it."""
 
@@ -520,11 +529,6 @@ class PactCreateIn(Schema):
             {"code": "pact_open", "rule": "The case has no other pact that is not closed (409)."},
         ]
     )
-
-    summary: str = VERSION.field("summary")
-    starts_on: Day = VERSION.field("starts_on")
-    ends_on: Day = VERSION.field("ends_on", description="Not before starts_on.")
-    review_every_weeks: int = VERSION.field("review_every_weeks")
 
 
 @router.post(
@@ -670,16 +674,11 @@ def _newest(request: HttpRequest, pk: int) -> tuple[Pact, PactVersion]:
     return pact, version
 
 
-class PactVersionHeaderIn(Schema):
+class PactVersionHeaderIn(_VersionHeader):
     """The header of the newest version while it is unsigned, as it is now: what the pact is about, its dates and
     how often it is reviewed (every field: one left out takes its default)."""
 
     model_config = with_server_rules([*VERSION.server_rules(VERSION.rules.fields), *ROW_STATE_RULES])
-
-    summary: str = VERSION.field("summary")
-    starts_on: Day = VERSION.field("starts_on")
-    ends_on: Day = VERSION.field("ends_on", description="Not before starts_on.")
-    review_every_weeks: int = VERSION.field("review_every_weeks")
 
 
 @router.put(
