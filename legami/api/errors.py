@@ -91,6 +91,21 @@ def conflict_errors() -> Iterator[None]:
         raise conflict(exc) from exc
 
 
+@contextmanager
+def refusals(loc: Sequence[str] = BODY, files: Collection[str] = ()) -> Iterator[None]:
+    """A service's refusal: about input fields (a ValidationError naming fields) a 422 as `service_errors` gives
+    (`loc` and `files`: where the fields are); about the state of things (the process closed, the phase not open,
+    already done) a 409 with the service's code."""
+    try:
+        with service_errors(loc, files):
+            yield
+    except NinjaValidationError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, DjangoValidationError) and not hasattr(cause, "error_dict"):
+            raise conflict(cause) from cause
+        raise
+
+
 class RateLimited(Exception):
     """Too many requests for this token or user (or refused tokens from this address) in the current minute, at
     most `limit` (LEGAMI_API_REQUESTS_PER_MINUTE unless said); retry after `seconds`."""

@@ -23,6 +23,7 @@ from legami.api.v1 import (
     needs,
     networks,
     organizations,
+    pact_content,
     pact_money,
     pacts,
     participation,
@@ -107,4 +108,5 @@ api.add_router("/networks", activities.router)
 api.add_router("/networks", referrals.router)
 api.add_router("/networks", cases.router)
 api.add_router("/networks", pacts.router)
+api.add_router("/networks", pact_content.router)
 api.add_router("/networks", pact_money.router)

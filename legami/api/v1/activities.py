@@ -31,6 +31,7 @@ from legami.activities.services import activities as services
 from legami.activities.services.attendance import take_roll_call
 from legami.activities.services.enrollments import ENROLLMENT_INPUTS, enroll, free_places, may_enroll, withdraw
 from legami.api.auth import requires
+from legami.api.errors import refusals
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -44,7 +45,6 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import refusals
 
 router = Router(tags=["activities"])
 

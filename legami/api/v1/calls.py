@@ -11,7 +11,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from legami.api.auth import requires
-from legami.api.errors import conflict_errors, service_errors
+from legami.api.errors import conflict_errors, refusals, service_errors
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -25,7 +25,7 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import IstatCode, NoteIn, refusals
+from legami.api.v1.participation import IstatCode, NoteIn
 from legami.api.v1.responses import MUNICIPALITY_RULES, ApplicationStatus, CallStatus, Money, municipalities_of
 from legami.network.models import Network
 from legami.responses.capabilities import (

@@ -17,7 +17,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
-from legami.api.errors import service_errors
+from legami.api.errors import refusals, service_errors
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -44,7 +44,6 @@ from legami.api.v1.pacts_shared import (
     named,
     user_ref,
 )
-from legami.api.v1.participation import refusals
 from legami.core.parsing import MAX_ID
 from legami.pacts.capabilities import (
     OPEN_CASES,
@@ -402,6 +401,11 @@ class TeamRemoveIn(Schema):
     )
 
 
+def _active_user(pk: int) -> Any:
+    """The active user `pk`, or None (the service refuses it as not a member who may work on cases)."""
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
 @router.post(
     "/{slug}/cases/{id}/team/",
     response={201: CaseOut, 409: ErrorOut, **WRITE_ERRORS},
@@ -411,7 +415,7 @@ class TeamRemoveIn(Schema):
 )
 def add_team_member(request: HttpRequest, slug: str, id: Id, payload: TeamMemberIn):
     case = case_in(request, id, "api: case team")
-    user = get_user_model().objects.filter(pk=payload.user, is_active=True).first()
+    user = _active_user(payload.user)
     with refusals():
         case_services.add_member(actor=request.user, case=case, user=user)
     return Status(201, case_out(request, id))
@@ -444,7 +448,7 @@ def remove_team_member(request: HttpRequest, slug: str, id: Id, user_id: Id, pay
 )
 def hand_over(request: HttpRequest, slug: str, id: Id, payload: HandOverIn):
     case = case_in(request, id, "api: case hand-over")
-    user = get_user_model().objects.filter(pk=payload.user, is_active=True).first()
+    user = _active_user(payload.user)
     with refusals():
         case_services.hand_over(actor=request.user, case=case, user=user)
     return case_out(request, id)

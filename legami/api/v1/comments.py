@@ -16,6 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import refusals
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -26,7 +27,6 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import refusals
 from legami.api.v1.proposals import ProposalOut, proposal_out
 from legami.network.models import Network
 from legami.participation.capabilities import MODERATE, TAKE_PART

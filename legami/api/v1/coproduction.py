@@ -19,7 +19,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
-from legami.api.errors import service_errors
+from legami.api.errors import refusals, service_errors
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -32,7 +32,6 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import refusals
 from legami.api.v1.responses import ContributorKind, ContributorOut, CoProductionKind, Money, Total
 from legami.core import smallnumbers
 from legami.participation.capabilities import TAKE_PART

@@ -13,6 +13,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import refusals
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -24,7 +25,7 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import Moment, refusals
+from legami.api.v1.participation import Moment
 from legami.network.models import Network
 from legami.participation.capabilities import MANAGE_PROCESSES as MANAGE
 from legami.participation.capabilities import TAKE_PART

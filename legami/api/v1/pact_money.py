@@ -16,7 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
-from legami.api.errors import BODY, FORM, refuse_unknown_form
+from legami.api.errors import BODY, FORM, refusals, refuse_unknown_form
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -30,7 +30,6 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.pacts_shared import READ, BudgetCategory, Money, MoneyText, amount, named, pact_in, user_ref
-from legami.api.v1.participation import refusals
 from legami.pacts.capabilities import (
     APPROVE_OVERSPENDING,
     CONFIRM_GIVE_BACK,

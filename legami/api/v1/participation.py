@@ -13,21 +13,18 @@ The evidence a process started from follows the small-numbers rule exactly as it
 
 import datetime
 import re
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from legami.aggregation.selectors.demands import get_demand_for_user
 from legami.api.auth import requires
-from legami.api.errors import BODY, conflict, conflict_errors, service_errors
+from legami.api.errors import BODY, conflict_errors, refusals, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
     ISTAT_CODE,
@@ -607,24 +604,6 @@ def delete_phase_of(request: HttpRequest, slug: str, id: Id):
     with conflict_errors():
         delete_phase(actor=request.user, phase=phase)
     return Status(204, None)
-
-
-# --- refusals ------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def refusals(loc: Sequence[str] = BODY, files: Collection[str] = ()) -> Iterator[None]:
-    """A service's refusal: about input fields (a ValidationError naming fields) a 422 as `service_errors` gives
-    (`loc` and `files`: where the fields are); about the state of things (the process closed, the phase not open,
-    already done) a 409 with the service's code."""
-    try:
-        with service_errors(loc, files):
-            yield
-    except NinjaValidationError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, DjangoValidationError) and not hasattr(cause, "error_dict"):
-            raise conflict(cause) from cause
-        raise
 
 
 def _iso_moment(value: Any) -> Any:

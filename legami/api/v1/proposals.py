@@ -13,6 +13,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import refusals
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -25,7 +26,7 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.meetings import ProcessRef
-from legami.api.v1.participation import NoteIn, PhaseRef, refusals
+from legami.api.v1.participation import NoteIn, PhaseRef
 from legami.network.models import Network
 from legami.participation.capabilities import ANSWER_PROPOSALS, TAKE_PART
 from legami.participation.selectors.processes import (

@@ -18,7 +18,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
-from legami.api.errors import BODY
+from legami.api.errors import BODY, refusals
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
     ISTAT_CODE,
@@ -35,7 +35,6 @@ from legami.api.schemas import (
 )
 from legami.api.scoping import scoped_network
 from legami.api.v1.cases import CASE, CaseOpenIn, CaseOut, case_out
-from legami.api.v1.participation import refusals
 from legami.core.http import site_base_url
 from legami.pacts.services import cases as case_services
 from legami.referrals.capabilities import FILE_REFERRALS, TRIAGE_REFERRALS

@@ -26,7 +26,7 @@ from ninja.responses import Status
 from pydantic import AfterValidator, Field
 
 from legami.api.auth import requires
-from legami.api.errors import BODY, service_errors
+from legami.api.errors import BODY, refusals, service_errors
 from legami.api.references import municipality_by_istat_code
 from legami.api.schemas import (
     READ_ERRORS,
@@ -42,7 +42,7 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import NOTE_LENGTH, IstatCode, refusals
+from legami.api.v1.participation import NOTE_LENGTH, IstatCode
 from legami.core import smallnumbers
 from legami.network.models import Network
 from legami.participation.capabilities import TAKE_PART

@@ -19,6 +19,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from legami.api.auth import requires
+from legami.api.errors import refusals
 from legami.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -32,7 +33,6 @@ from legami.api.schemas import (
     with_server_rules,
 )
 from legami.api.scoping import scoped_network
-from legami.api.v1.participation import refusals
 from legami.exchange.capabilities import BOOK_SPACES, VIEW_SPACES
 from legami.exchange.selectors import spaces as selectors
 from legami.exchange.services import bookings as services
