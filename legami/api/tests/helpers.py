@@ -73,3 +73,19 @@ def network_url(network, *parts) -> str:
     """/api/v1/networks/<slug>/<parts>/."""
     tail = "".join(f"{part}/" for part in parts)
     return f"{BASE}{network.slug}/{tail}"
+
+
+def field_errors(response) -> set[tuple[str, str]]:
+    """A 422's problems as (the field, the code), the field being the last part of `loc`."""
+    return {(str(item["loc"][-1]), item["type"]) for item in response.json()["detail"]}
+
+
+def assert_refused(api_as, cast, method, path, data, *, forbidden=(), not_found=()) -> None:
+    """`method` on `path` answers 403 to the `forbidden` personas of `cast`, and 404 to the `not_found` ones and to
+    the outsider (a case outside one's team does not exist)."""
+    for persona in forbidden:
+        response = getattr(api_as(getattr(cast, persona)), method)(path, data)
+        assert response.status_code == 403, (persona, response.content)
+    for persona in (*not_found, "outsider"):
+        response = getattr(api_as(getattr(cast, persona)), method)(path, data)
+        assert response.status_code == 404, (persona, response.content)

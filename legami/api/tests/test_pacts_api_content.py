@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from legami.api.tests.helpers import network_url
+from legami.api.tests.helpers import assert_refused, field_errors, network_url
 from legami.core.models import LegalBasis
 from legami.core.tests import factories as f
 from legami.network.services.consents import record_consent
@@ -36,19 +36,6 @@ OPENERS_NOT_ON_TEAM = ("coordinator", "district_case_manager")
 
 def url(cast, *parts):
     return network_url(cast.network, *parts)
-
-
-def _errors(response):
-    return {(str(i["loc"][-1]), i["type"]) for i in response.json()["detail"]}
-
-
-def _refused(api_as, cast, method, path, data, *, forbidden=(), not_found=()):
-    for persona in forbidden:
-        response = getattr(api_as(getattr(cast, persona)), method)(path, data)
-        assert response.status_code == 403, (persona, response.content)
-    for persona in (*not_found, "outsider"):
-        response = getattr(api_as(getattr(cast, persona)), method)(path, data)
-        assert response.status_code == 404, (persona, response.content)
 
 
 # --- opening a case --------------------------------------------------------------------------------------------
@@ -80,8 +67,10 @@ def test_a_case_manager_opens_a_case_and_manages_it(cast, api_as):
 
 def test_who_may_not_open_a_case(cast, api_as):
     data = _case_data(cast)
-    _refused(api_as, cast, "post", url(cast, "cases"), data, forbidden=("partner_staff", "community_worker"))
-    _refused(api_as, cast, "post", url(cast, "cases"), data, forbidden=("privacy_officer", "evaluator", "sentinel"))
+    assert_refused(api_as, cast, "post", url(cast, "cases"), data, forbidden=("partner_staff", "community_worker"))
+    assert_refused(
+        api_as, cast, "post", url(cast, "cases"), data, forbidden=("privacy_officer", "evaluator", "sentinel")
+    )
     assert not Case.objects.exists()
 
 
@@ -97,25 +86,25 @@ def test_who_may_not_open_a_case(cast, api_as):
 def test_bad_cases_answer_422_and_write_nothing(cast, api_as, change, field, code):
     response = api_as(cast.case_manager).post(url(cast, "cases"), _case_data(cast, **change))
     assert response.status_code == 422, response.content
-    assert (field, code) in _errors(response)
+    assert (field, code) in field_errors(response)
     assert not Case.objects.exists()
 
 
 def test_a_case_needs_a_person_in_reach_and_consent_when_the_basis_is_consent(cast, api_as):
     client = api_as(cast.case_manager)
     stranger = f.PersonFactory(network=cast.other_network)
-    assert ("person", "invalid_choice") in _errors(
+    assert ("person", "invalid_choice") in field_errors(
         client.post(url(cast, "cases"), _case_data(cast, person=stranger.pk))
     )
     crema = f.PersonFactory(network=cast.network, municipality=cast.municipalities[1])
     district = api_as(cast.district_case_manager).post(url(cast, "cases"), _case_data(cast, person=crema.pk))
-    assert district.status_code == 422 and ("person", "invalid_choice") in _errors(district)
+    assert district.status_code == 422 and ("person", "invalid_choice") in field_errors(district)
     consent = case_processing(cast.network, legal_basis=LegalBasis.CONSENT)
     response = client.post(url(cast, "cases"), _case_data(cast, processing=consent.pk))
-    assert response.status_code == 422 and ("processing", "no_consent") in _errors(response)
+    assert response.status_code == 422 and ("processing", "no_consent") in field_errors(response)
     other = case_processing(cast.other_network)
     response = client.post(url(cast, "cases"), _case_data(cast, processing=other.pk))
-    assert response.status_code == 422 and ("processing", "invalid_choice") in _errors(response)
+    assert response.status_code == 422 and ("processing", "invalid_choice") in field_errors(response)
     assert not Case.objects.exists()
 
 
@@ -140,13 +129,13 @@ def test_who_may_not_close_or_reopen_a_case(cast, api_as):
     case = open_case(cast)
     data = {"close_reason": "moved"}
     path = url(cast, "cases", case.pk, "close")
-    _refused(
+    assert_refused(
         api_as, cast, "post", path, data, forbidden=("partner_staff", "privacy_officer"), not_found=OPENERS_NOT_ON_TEAM
     )
     assert Case.objects.get(pk=case.pk).status == "open"
     Case.objects.filter(pk=case.pk).update(status="closed", close_reason="moved", closed_on=timezone.localdate())
     path = url(cast, "cases", case.pk, "reopen")
-    _refused(
+    assert_refused(
         api_as, cast, "post", path, {}, forbidden=("partner_staff", "privacy_officer"), not_found=OPENERS_NOT_ON_TEAM
     )
     assert Case.objects.get(pk=case.pk).status == "closed"
@@ -159,7 +148,7 @@ def test_who_may_not_close_or_reopen_a_case(cast, api_as):
 def test_a_case_is_closed_with_a_reason(cast, api_as, data, field, code):
     case = open_case(cast)
     response = api_as(cast.case_manager).post(url(cast, "cases", case.pk, "close"), data)
-    assert response.status_code == 422 and (field, code) in _errors(response)
+    assert response.status_code == 422 and (field, code) in field_errors(response)
     assert Case.objects.get(pk=case.pk).status == "open"
 
 
@@ -222,7 +211,7 @@ def test_bad_members_answer_422(cast, api_as, who, code):
     elif user is None:
         user = getattr(cast, who).pk
     response = api_as(cast.case_manager).post(url(cast, "cases", case.pk, "team"), {"user": user})
-    assert response.status_code == 422 and ("user", code) in _errors(response)
+    assert response.status_code == 422 and ("user", code) in field_errors(response)
     assert CaseMember.objects.filter(case=case).count() == 2
 
 
@@ -230,7 +219,7 @@ def test_who_may_not_change_the_team(cast, api_as):
     case = open_case(cast)
     data = {"user": cast.community_worker.pk}
     forbidden = ("partner_staff", "privacy_officer")
-    _refused(
+    assert_refused(
         api_as,
         cast,
         "post",
@@ -240,7 +229,7 @@ def test_who_may_not_change_the_team(cast, api_as):
         not_found=OPENERS_NOT_ON_TEAM,
     )
     remove = url(cast, "cases", case.pk, "team", cast.partner_staff.pk, "remove")
-    _refused(api_as, cast, "post", remove, {}, forbidden=forbidden, not_found=OPENERS_NOT_ON_TEAM)
+    assert_refused(api_as, cast, "post", remove, {}, forbidden=forbidden, not_found=OPENERS_NOT_ON_TEAM)
     assert CaseMember.objects.filter(case=case).count() == 2
 
 
@@ -275,7 +264,7 @@ def test_the_manager_creates_a_pact_in_draft(cast, api_as):
 def test_who_may_not_create_a_pact(cast, api_as):
     case = open_case(cast)
     path = url(cast, "cases", case.pk, "pacts")
-    _refused(
+    assert_refused(
         api_as,
         cast,
         "post",
@@ -301,7 +290,7 @@ def test_bad_pacts_answer_422_and_write_nothing(cast, api_as, change, field, cod
     case = open_case(cast)
     response = api_as(cast.case_manager).post(url(cast, "cases", case.pk, "pacts"), _pact_data(**change))
     assert response.status_code == 422, response.content
-    assert (field, code) in _errors(response)
+    assert (field, code) in field_errors(response)
     assert not Pact.objects.exists() and not PactVersion.objects.exists()
 
 
@@ -392,7 +381,7 @@ def test_bad_rows_answer_422_and_write_nothing(cast, api_as, kind, data, field, 
     before = [m.objects.count() for m in (Objective, ExpectedResult, BudgetLine, Commitment, PactParty)]
     response = api_as(cast.case_manager).post(url(cast, "pacts", pact.pk, "rows", kind), data)
     assert response.status_code == 422, response.content
-    assert (field, code) in _errors(response)
+    assert (field, code) in field_errors(response)
     assert [m.objects.count() for m in (Objective, ExpectedResult, BudgetLine, Commitment, PactParty)] == before
     assert version.supports.count() == 1
 
@@ -412,7 +401,7 @@ def test_who_may_not_write_the_content(cast, api_as):
     objective = pact.versions.get().objectives.get()
     path = url(cast, "pacts", pact.pk, "rows", "objective")
     forbidden = ("privacy_officer", "evaluator", "funder")
-    _refused(api_as, cast, "post", path, {"text": "Uno in più"}, forbidden=forbidden, not_found=NOT_ON_TEAM)
+    assert_refused(api_as, cast, "post", path, {"text": "Uno in più"}, forbidden=forbidden, not_found=NOT_ON_TEAM)
     remove = url(cast, "pacts", pact.pk, "rows", "objective", objective.key)
     for persona in forbidden:
         assert api_as(getattr(cast, persona)).delete(remove).status_code == 403
@@ -431,7 +420,7 @@ def test_a_new_version_of_a_pact_under_review(cast, api_as):
     assert early.status_code == 409  # active: open a review first
     pact_services.open_review(actor=cast.case_manager, pact=pact)
     bad = client.post(url(cast, "pacts", pact.pk, "versions"), {"change_note": ""})
-    assert bad.status_code == 422 and ("change_note", "string_too_short") in _errors(bad)
+    assert bad.status_code == 422 and ("change_note", "string_too_short") in field_errors(bad)
     created = client.post(url(cast, "pacts", pact.pk, "versions"), {"change_note": "Più ore"})
     assert created.status_code == 201, created.content
     body = created.json()
@@ -451,5 +440,7 @@ def test_who_may_not_draft_a_new_version(cast, api_as):
     pact_services.open_review(actor=cast.case_manager, pact=pact)
     path = url(cast, "pacts", pact.pk, "versions")
     forbidden = ("partner_staff", "privacy_officer", "community_worker")
-    _refused(api_as, cast, "post", path, {"change_note": "Più ore"}, forbidden=forbidden, not_found=OPENERS_NOT_ON_TEAM)
+    assert_refused(
+        api_as, cast, "post", path, {"change_note": "Più ore"}, forbidden=forbidden, not_found=OPENERS_NOT_ON_TEAM
+    )
     assert PactVersion.objects.filter(pact=pact).count() == 1

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from legami.api.tests.helpers import network_url
+from legami.api.tests.helpers import assert_refused, field_errors, network_url
 from legami.api.tests.test_pacts_api_content import NOT_ON_TEAM, OPENERS_NOT_ON_TEAM
 from legami.core.models import AuditEvent, LegalBasis
 from legami.pacts.models import (
@@ -40,19 +40,6 @@ def url(cast, *parts):
 
 def _errors(response):
     return {(tuple(str(part) for part in i["loc"]), i["type"]) for i in response.json()["detail"]}
-
-
-def _fields(response):
-    return {(str(i["loc"][-1]), i["type"]) for i in response.json()["detail"]}
-
-
-def _refused(api_as, cast, method, path, data, *, forbidden=(), not_found=()):
-    for persona in forbidden:
-        response = getattr(api_as(getattr(cast, persona)), method)(path, data)
-        assert response.status_code == 403, (persona, response.content)
-    for persona in (*not_found, "outsider"):
-        response = getattr(api_as(getattr(cast, persona)), method)(path, data)
-        assert response.status_code == 404, (persona, response.content)
 
 
 def _conflict(response, code):
@@ -161,7 +148,7 @@ def test_bad_changes_answer_422_and_change_nothing(cast, api_as, kind, data, fie
     before = [sorted(m.objects.values_list()) for m in models]
     response = api_as(cast.case_manager).put(url(cast, "pacts", pact.pk, "rows", kind, row.key), data)
     assert response.status_code == 422, response.content
-    assert (field, code) in _fields(response)
+    assert (field, code) in field_errors(response)
     assert [sorted(m.objects.values_list()) for m in models] == before
 
 
@@ -208,7 +195,7 @@ def test_who_may_not_change_a_row(cast, api_as):
     objective = pact.versions.get().objectives.get()
     path = url(cast, "pacts", pact.pk, "rows", "objective", objective.key)
     forbidden = ("privacy_officer", "evaluator", "funder")
-    _refused(api_as, cast, "put", path, {"text": "Altro"}, forbidden=forbidden, not_found=NOT_ON_TEAM)
+    assert_refused(api_as, cast, "put", path, {"text": "Altro"}, forbidden=forbidden, not_found=NOT_ON_TEAM)
     assert Objective.objects.get(pk=objective.pk).text == "Trovare un lavoro part-time"
 
 
@@ -283,7 +270,7 @@ def test_bad_headers_answer_422_and_change_nothing(cast, api_as, change, field, 
     pact = draft_pact(open_case(cast))
     response = api_as(cast.case_manager).put(url(cast, "pacts", pact.pk, "version"), _header(**change))
     assert response.status_code == 422, response.content
-    assert (field, code) in _fields(response)
+    assert (field, code) in field_errors(response)
     assert PactVersion.objects.get(pact=pact).review_every_weeks == 12
 
 
@@ -301,7 +288,7 @@ def test_who_may_not_change_the_header(cast, api_as):
     pact = draft_pact(open_case(cast))
     path = url(cast, "pacts", pact.pk, "version")
     forbidden = ("privacy_officer", "evaluator", "funder")
-    _refused(api_as, cast, "put", path, _header(), forbidden=forbidden, not_found=NOT_ON_TEAM)
+    assert_refused(api_as, cast, "put", path, _header(), forbidden=forbidden, not_found=NOT_ON_TEAM)
     assert PactVersion.objects.get(pact=pact).review_every_weeks == 12
 
 
@@ -355,7 +342,7 @@ def test_bad_hand_overs_answer_422_and_change_nothing(cast, api_as, who, field, 
     user = ids[who] if who in ids else getattr(cast, who).pk
     response = api_as(cast.case_manager).post(url(cast, "cases", case.pk, "hand-over"), {"user": user})
     assert response.status_code == 422, response.content
-    assert (field, code) in _fields(response)
+    assert (field, code) in field_errors(response)
     assert _roles(case) == before
 
 
@@ -375,7 +362,7 @@ def test_who_may_not_hand_a_case_over(cast, api_as):
     data = {"user": cast.coordinator.pk}
     path = url(cast, "cases", case.pk, "hand-over")
     # On the team and able to open cases, but not its case manager; or without the capability.
-    _refused(
+    assert_refused(
         api_as,
         cast,
         "post",
