@@ -196,7 +196,6 @@ def my_cases(viewer: Any, network: Network, today: datetime.date) -> QuerySet[Ca
     pacts = Pact.objects.filter(case=OuterRef("pk"))
     return (
         team_cases(viewer, network)
-        .select_related("person")
         .annotate(
             my_role=Subquery(CaseMember.objects.filter(case=OuterRef("pk"), user=viewer).values("role")[:1]),
             pact_status=Subquery(pacts.order_by("-created_at", "-id").values("status")[:1]),

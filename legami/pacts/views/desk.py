@@ -71,7 +71,7 @@ def _case_row(case: Any, url: Callable[[int], str] | None) -> Row:
     parts = [role]
     if case.pact_status:
         pacts = ngettext("%(counter)s pact", "%(counter)s pacts", case.pact_count) % {"counter": case.pact_count}
-        parts.append(f"{pacts}, {_('the latest:')} {str(case.pact_status_label).lower()}")
+        parts.append(f"{pacts}, {_('the latest:')} {case.pact_status_label.lower()}")
     else:
         parts.append(_("no pact yet"))
     if case.next_review:
