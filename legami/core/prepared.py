@@ -15,6 +15,7 @@ such a query and runs it again with new values:
   SQL with the positions where each marker landed among the parameters. It refuses (`PreparedQueryError`) a
   query whose SQL changes with the values, a value that does not reach the parameters as given (the marker is
   not found), and any other parameter that differs between the two builds.
+- A query that can match nothing (`.none()`, an empty `__in`) is kept as such: `fetch` gives [] without a query.
 - `fetch` runs the kept SQL with the call's values through the same compiler, so rows come back exactly as the
   queryset gives them: model instances with their `select_related` and annotations, or `values_list` tuples,
   every column through its field's converters (decryption included).
@@ -33,6 +34,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
@@ -82,8 +84,12 @@ class _Plan:
 
 
 def _compiled(queryset: QuerySet, alias: str) -> tuple[Any, str, tuple[Any, ...]]:
+    """The compiler set up for `queryset`, its SQL and parameters ("" for a query that can match nothing)."""
     compiler = queryset.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return compiler, "", ()
     return compiler, sql, tuple(params)
 
 
@@ -117,6 +123,8 @@ class Prepared:
         _again, sql_again, params_again = _compiled(self.build(**shape, **markers[1]), alias)
         if sql_again != sql or len(params_again) != len(params):
             raise PreparedQueryError("the query's SQL changes with its values: put what changes it in `shape`")
+        if not sql:  # `.none()`, an empty `__in`: nothing to run, whatever the values
+            return _Plan(queryset=first, compiler=compiler, sql="", params=(), slots={})
         slots, slots_again = _slots(params, markers[0]), _slots(params_again, markers[1])
         if slots != slots_again:
             raise PreparedQueryError("the values land in different parameters from one build to the next")
@@ -135,11 +143,13 @@ class Prepared:
             plan = self._plan(alias, shape, values)
             with _lock:
                 plan = self._plans.setdefault(key, plan)
+        if not plan.sql:
+            return []
         # A compiler of this run, on this thread's connection, set up as the kept one and answering its SQL.
         compiler = copy.copy(plan.compiler)
         compiler.connection = connections[alias]
         run = (plan.sql, plan.params_for(values))
         compiler.as_sql = lambda *args, **kwargs: run
-        queryset = plan.queryset._chain()
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        queryset = plan.queryset.all()  # a clone: the kept queryset is never run itself
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(queryset)

@@ -153,3 +153,15 @@ def test_a_parameter_derived_from_a_value_is_refused(two_networks):
 def test_only_integers_and_dates_are_values(value):
     with pytest.raises(PreparedQueryError, match="only integers and dates"):
         Prepared(Person, lambda *, network_id: Person.objects.filter(network_id=network_id)).fetch(network_id=value)
+
+
+def test_a_query_that_can_match_nothing_gives_no_rows_without_a_query(two_networks):
+    first, _second = two_networks
+    nothing = Prepared(Person, lambda *, network_id: Person.objects.filter(network_id=network_id).none())
+    in_nothing = Prepared(Person, lambda *, ids, network_id: Person.objects.filter(network_id=network_id, pk__in=ids))
+    with CaptureQueriesContext(connection) as queries:
+        assert nothing.fetch(network_id=first.pk) == []
+        assert in_nothing.fetch(shape={"ids": ()}, network_id=first.pk) == []
+    assert queries.captured_queries == []
+    person = Person.objects.filter(network=first).first()
+    assert [p.pk for p in in_nothing.fetch(shape={"ids": (person.pk,)}, network_id=first.pk)] == [person.pk]

@@ -48,6 +48,7 @@ from django.utils import timezone
 from legami.core.audit import record_event
 from legami.core.models import AuditEvent, DataClass
 from legami.core.permissions import can, district_scope
+from legami.core.prepared import Prepared
 from legami.network.models import Network
 from legami.pacts.capabilities import APPROVE_OVERSPENDING, WORK_ON_CASES
 from legami.pacts.models import (
@@ -65,7 +66,7 @@ from legami.pacts.models import (
     PactStatus,
     ReviewItem,
 )
-from legami.pacts.selectors.access import cases_for, sees_every_case
+from legami.pacts.selectors.access import EVERY, visibility, visible_cases
 from legami.referrals.capabilities import TRIAGE_REFERRALS
 from legami.referrals.models import Referral, ReferralStatus
 from legami.territory.models import NetworkMunicipality
@@ -149,15 +150,24 @@ class Desk:
 
 def team_cases(viewer: Any, network: Network) -> QuerySet[Case]:
     """The open cases whose team `viewer` is on (reading rights of the privacy officer do not make a case theirs)."""
-    cases = cases_for(viewer, network)
-    if sees_every_case(viewer, network):
-        cases = cases.filter(members__user=viewer)
+    return _team_cases(visibility(viewer, network), getattr(viewer, "pk", None), network.pk)
+
+
+def _team_cases(seen: str, viewer_id: Any, network_id: Any) -> QuerySet[Case]:
+    """`team_cases` by ids, for the desk's prepared queries."""
+    cases = visible_cases(seen, viewer_id, network_id)
+    if seen == EVERY:
+        cases = cases.filter(members__user_id=viewer_id)
     return cases.filter(status=CaseStatus.OPEN)
 
 
-def _section(queryset: QuerySet, limit: int = ROWS) -> Section:
-    """The first `limit` rows with the count of all of them, in one query (a window over the whole list)."""
-    rows = list(queryset.annotate(_total=Window(Count("pk")))[:limit])
+def _windowed(queryset: QuerySet, limit: int = ROWS) -> QuerySet:
+    """The first `limit` rows, each with `_total`, the count of all of them (a window over the whole list)."""
+    return queryset.annotate(_total=Window(Count("pk")))[:limit]
+
+
+def _section(rows: list[Any]) -> Section:
+    """The Section of rows read with `_windowed`."""
     return Section(rows=rows, count=rows[0]._total if rows else 0)
 
 
@@ -193,11 +203,15 @@ class CaseRow:
 def my_cases(viewer: Any, network: Network, today: datetime.date) -> QuerySet[Case]:
     """My open cases with my role, their latest pact's status and number of pacts, and their next review; the
     case whose review comes first (or is late) first, then the most recently opened."""
+    return _my_cases(visibility(viewer, network), viewer.pk, network.pk)
+
+
+def _my_cases(seen: str, viewer_id: Any, network_id: Any) -> QuerySet[Case]:
     pacts = Pact.objects.filter(case=OuterRef("pk"))
     return (
-        team_cases(viewer, network)
+        _team_cases(seen, viewer_id, network_id)
         .annotate(
-            my_role=Subquery(CaseMember.objects.filter(case=OuterRef("pk"), user=viewer).values("role")[:1]),
+            my_role=Subquery(CaseMember.objects.filter(case=OuterRef("pk"), user_id=viewer_id).values("role")[:1]),
             pact_status=Subquery(pacts.order_by("-created_at", "-id").values("status")[:1]),
             pact_count=Coalesce(Subquery(pacts.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]), 0),
             next_review=Subquery(
@@ -300,17 +314,26 @@ def expected_hours(commitment: Commitment) -> Decimal:
 def referrals_waiting(viewer: Any, network: Network) -> QuerySet[Referral]:
     """The open referrals assigned to `viewer`, and the new unassigned ones in their districts (every district
     when their triage is network-wide); the most overdue first."""
-    unassigned = Q(status=ReferralStatus.NEW, assigned_to__isnull=True)
+    return _referrals_waiting(_districts(viewer, network), viewer.pk, network.pk)
+
+
+def _districts(viewer: Any, network: Network) -> tuple[int, ...] | None:
+    """The districts whose new referrals `viewer` triages, None for every district."""
     districts = district_scope(viewer, TRIAGE_REFERRALS, network)
+    return None if districts is None else tuple(sorted(districts))
+
+
+def _referrals_waiting(districts: tuple[int, ...] | None, viewer_id: Any, network_id: Any) -> QuerySet[Referral]:
+    unassigned = Q(status=ReferralStatus.NEW, assigned_to__isnull=True)
     if districts is not None:
         unassigned &= Q(
-            municipality_id__in=NetworkMunicipality.objects.filter(network=network, district_id__in=districts).values(
-                "municipality_id"
-            )
+            municipality_id__in=NetworkMunicipality.objects.filter(
+                network_id=network_id, district_id__in=districts
+            ).values("municipality_id")
         )
     return (
-        Referral.objects.filter(network=network, status__in=OPEN_REFERRALS)
-        .filter(Q(assigned_to=viewer) | unassigned)
+        Referral.objects.filter(network_id=network_id, status__in=OPEN_REFERRALS)
+        .filter(Q(assigned_to_id=viewer_id) | unassigned)
         .select_related("municipality")
         .order_by("due_at", "id")
     )
@@ -385,15 +408,24 @@ def reviews_and_budgets(
     """`reviews_due` and `budgets_near_limit` of `pacts` in one query: every pact on either list, a few columns each
     (the desk's pacts are those of the viewer's cases, which the desk reads whole anyway), split and ordered in
     Python as each list orders them, each cut at its first `rows` rows."""
-    due = Q(status__in=LIVE, next_review_on__lte=today + datetime.timedelta(days=within_days))
-    found: list[Any] = list(
+    limit = today + datetime.timedelta(days=within_days)
+    return _split(list(_on_either_list(pacts, limit, share)), limit, rows, share)
+
+
+def _on_either_list(pacts: QuerySet[Pact], review_limit: datetime.date, share: Decimal = BUDGET_NEAR) -> QuerySet[Pact]:
+    due = Q(status__in=LIVE, next_review_on__lte=review_limit)
+    return (
         _budget_figures(pacts)
         .alias(spent_hundredfold=F("spent") * 100)
         .filter(due | _near_limit(share))
         .only(*PACT_ROW)
     )
-    limit = today + datetime.timedelta(days=within_days)
-    reviews = [p for p in found if p.status in LIVE and p.next_review_on is not None and p.next_review_on <= limit]
+
+
+def _split(found: list[Any], review_limit: datetime.date, rows: int, share: Decimal) -> tuple[Section, Section]:
+    reviews = [
+        p for p in found if p.status in LIVE and p.next_review_on is not None and p.next_review_on <= review_limit
+    ]
     reviews.sort(key=lambda p: (p.next_review_on, p.pk))
     budgets = [p for p in found if is_near_limit(p, share)]
     for pact in budgets:
@@ -405,10 +437,13 @@ def reviews_and_budgets(
 def approvals_waiting(viewer: Any, pacts: QuerySet[Pact]) -> QuerySet[Expense]:
     """The expenses over budget of `pacts` waiting for approval that `viewer` did not record (the second person);
     the oldest first."""
+    return _approvals_waiting(viewer.pk, pacts).select_related("pact__case__person")
+
+
+def _approvals_waiting(viewer_id: Any, pacts: QuerySet[Pact]) -> QuerySet[Expense]:
     return (
         Expense.objects.filter(pact__in=pacts.values("pk"), status=ExpenseStatus.AWAITING_APPROVAL)
-        .exclude(recorded_by=viewer)
-        .select_related("pact__case__person")
+        .exclude(recorded_by_id=viewer_id)
         .order_by("spent_on", "id")
     )
 
@@ -418,46 +453,80 @@ def approvals_waiting(viewer: Any, pacts: QuerySet[Pact]) -> QuerySet[Expense]:
 
 def my_pacts(viewer: Any, network: Network) -> QuerySet[Pact]:
     """The pacts of my open cases."""
-    return Pact.objects.filter(network=network, case__in=team_cases(viewer, network).values("pk"))
+    return _my_pacts(visibility(viewer, network), viewer.pk, network.pk)
+
+
+def _my_pacts(seen: str, viewer_id: Any, network_id: Any) -> QuerySet[Pact]:
+    return Pact.objects.filter(network_id=network_id, case__in=_team_cases(seen, viewer_id, network_id).values("pk"))
+
+
+# The desk's lists, each compiled once per process and shape (core.prepared): building and compiling their
+# subqueries cost more than running them. `seen` is the viewer's `visibility`, `rows` the length of a list.
+CASE_COLUMNS = ("pk", "person__first_name", "person__last_name", "my_role", "pact_status", "pact_count", "next_review")
+_MY_CASES = Prepared(
+    Case,
+    lambda *, seen, viewer_id, network_id: _my_cases(seen, viewer_id, network_id).values_list(*CASE_COLUMNS),
+)
+_REVIEWS_AND_BUDGETS = Prepared(
+    Pact,
+    lambda *, seen, viewer_id, network_id, review_limit: _on_either_list(
+        _my_pacts(seen, viewer_id, network_id), review_limit
+    ),
+)
+_COMMITMENTS = Prepared(
+    Commitment,
+    lambda *, seen, rows, viewer_id, network_id, today: _windowed(
+        _overdue(_my_pacts(seen, viewer_id, network_id), today)
+        .annotate(pact_number=F("version__pact_id"), case_number=F("version__pact__case_id"))
+        .only(*COMMITMENT_ROW),
+        rows,
+    ),
+)
+_REFERRALS = Prepared(
+    Referral,
+    lambda *, districts, rows, viewer_id, network_id: _windowed(
+        _referrals_waiting(districts, viewer_id, network_id).only(*REFERRAL_ROW), rows
+    ),
+)
+_APPROVALS = Prepared(
+    Expense,
+    lambda *, seen, rows, viewer_id, network_id: _windowed(
+        _approvals_waiting(viewer_id, _my_pacts(seen, viewer_id, network_id))
+        .annotate(case_number=F("pact__case_id"))
+        .only(*EXPENSE_ROW),
+        rows,
+    ),
+)
 
 
 def desk_for(viewer: Any, network: Network, *, today: datetime.date | None = None, rows: int = ROWS) -> Desk:
-    """Everything on `viewer`'s desk, one query per list: first my open cases, whole (`CaseRow`s: their numbers and
-    names serve every other list), then the reviews due and the budgets near their limit together
-    (`reviews_and_budgets`), the overdue commitments, the referrals waiting and the approvals, each on the pacts of
-    those cases by number. Each row reads only the columns the desk shows (no case text is decrypted for nothing).
-    The caller checks pacts.work_on_cases."""
+    """Everything on `viewer`'s desk, one query per list: my open cases, whole (`CaseRow`s: their names serve every
+    other list), then the reviews due and the budgets near their limit together (`reviews_and_budgets`), the overdue
+    commitments, the referrals waiting and the approvals, each on the pacts of my open cases. Each row reads only
+    the columns the desk shows (no case text is decrypted for nothing). The caller checks pacts.work_on_cases."""
     today = today or timezone.localdate()
-    columns = ("pk", "person__first_name", "person__last_name", "my_role", "pact_status", "pact_count", "next_review")
+    ids = {"viewer_id": viewer.pk, "network_id": network.pk}
+    seen = visibility(viewer, network)
     cases = [
         CaseRow(pk, f"{first} {last}", role, status, count, review)
-        for pk, first, last, role, status, count, review in my_cases(viewer, network, today).values_list(*columns)
+        for pk, first, last, role, status, count, review in _MY_CASES.fetch(shape={"seen": seen}, **ids)
     ]
     names = {case.pk: case.name for case in cases}
-    pacts = Pact.objects.filter(network=network, case_id__in=list(names))
-    reviews, budgets = reviews_and_budgets(pacts, today, rows)
+    review_limit = today + datetime.timedelta(days=REVIEW_WITHIN_DAYS)
+    found = _REVIEWS_AND_BUDGETS.fetch(shape={"seen": seen}, review_limit=review_limit, **ids)
+    reviews, budgets = _split(found, review_limit, rows, BUDGET_NEAR)
     desk = Desk(
         today=today,
         cases=Section(rows=cases[:rows], count=len(cases)),
         reviews=reviews,
-        commitments=_section(
-            _overdue(pacts, today)
-            .annotate(pact_number=F("version__pact_id"), case_number=F("version__pact__case_id"))
-            .only(*COMMITMENT_ROW),
-            rows,
-        ),
+        commitments=_section(_COMMITMENTS.fetch(shape={"seen": seen, "rows": rows}, today=today, **ids)),
         budgets=budgets,
     )
     if can(viewer, TRIAGE_REFERRALS, network):
-        desk.referrals = _section(referrals_waiting(viewer, network).only(*REFERRAL_ROW), rows)
+        districts = _districts(viewer, network)
+        desk.referrals = _section(_REFERRALS.fetch(shape={"districts": districts, "rows": rows}, **ids))
     if can(viewer, APPROVE_OVERSPENDING, network):
-        desk.approvals = _section(
-            approvals_waiting(viewer, pacts)
-            .select_related(None)
-            .annotate(case_number=F("pact__case_id"))
-            .only(*EXPENSE_ROW),
-            rows,
-        )
+        desk.approvals = _section(_APPROVALS.fetch(shape={"seen": seen, "rows": rows}, **ids))
     now = timezone.now()
     for referral in desk.referrals.rows if desk.referrals else ():
         referral.overdue = referral.due_at < now

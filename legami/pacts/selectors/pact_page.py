@@ -207,7 +207,7 @@ def _part(queryset: QuerySet, kind: str, **given: Any) -> QuerySet:
 
 
 def _version_rows(
-    *, hours: bool, version_id: int, pact_id: int | None = None, since: Any = None, until: Any = None
+    *, hours: bool, version_id: int, pact_id: Any = None, since: Any = None, until: Any = None
 ) -> QuerySet:
     """The query of `version_rows`, by ids (a prepared query: see `_VERSION_ROWS`); with `hours`, the give-back
     minutes of the pact `pact_id` logged from `since` to `until`."""
