@@ -206,7 +206,7 @@ def targets(document: dict) -> list[str]:
     if lines:
         lines.insert(
             0,
-            "issue 10 targets (p95 over HTTP at this run's concurrency, queries per request in-process; a page that "
+            "targets of issues 10-12 (p95 over HTTP at this run's concurrency, queries per request in-process; a page that "
             "misses one is followed by its queries, [EXPLAIN ANALYZE time] on PostgreSQL, column lists shortened: "
             "the full SQL and plans are in the JSON file):",
         )
