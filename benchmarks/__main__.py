@@ -206,8 +206,8 @@ def targets(document: dict) -> list[str]:
     if lines:
         lines.insert(
             0,
-            "targets of issues 10-12 (p95 over HTTP at this run's concurrency, queries per request in-process; a page that "
-            "misses one is followed by its queries, [EXPLAIN ANALYZE time] on PostgreSQL, column lists shortened: "
+            "targets of issues 10-12 (p95 over HTTP at this run's concurrency, queries per request in-process; a page "
+            "that misses one is followed by its queries, [EXPLAIN ANALYZE time] on PostgreSQL, column lists shortened: "
             "the full SQL and plans are in the JSON file):",
         )
     return lines
