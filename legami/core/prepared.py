@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +36,6 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-
-_lock = threading.Lock()
 
 
 class PreparedQueryError(Exception):
@@ -74,6 +71,7 @@ class _Plan:
     sql: str
     params: tuple[Any, ...]
     slots: dict[int, _Slot]
+    names: frozenset[str]
 
     def params_for(self, values: dict[str, Any]) -> tuple[Any, ...]:
         params = list(self.params)
@@ -124,14 +122,14 @@ class Prepared:
         if sql_again != sql or len(params_again) != len(params):
             raise PreparedQueryError("the query's SQL changes with its values: put what changes it in `shape`")
         if not sql:  # `.none()`, an empty `__in`: nothing to run, whatever the values
-            return _Plan(queryset=first, compiler=compiler, sql="", params=(), slots={})
+            return _Plan(queryset=first, compiler=compiler, sql="", params=(), slots={}, names=frozenset(names))
         slots, slots_again = _slots(params, markers[0]), _slots(params_again, markers[1])
         if slots != slots_again:
             raise PreparedQueryError("the values land in different parameters from one build to the next")
         for position, (param, param_again) in enumerate(zip(params, params_again, strict=True)):
             if position not in slots and param != param_again:
                 raise PreparedQueryError(f"parameter {position} changes with the values but is none of them")
-        return _Plan(queryset=first, compiler=compiler, sql=sql, params=params, slots=slots)
+        return _Plan(queryset=first, compiler=compiler, sql=sql, params=params, slots=slots, names=frozenset(names))
 
     def fetch(self, *, shape: dict[str, Hashable] | None = None, **values: Any) -> list[Any]:
         """The rows `build(**shape, **values)` gives, run from the kept SQL."""
@@ -140,9 +138,10 @@ class Prepared:
         key = (alias, tuple(sorted(shape.items())))
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plan(alias, shape, values)
-            with _lock:
-                plan = self._plans.setdefault(key, plan)
+            # Two threads may plan the same shape at once: both plans are equal, the first one stored is kept.
+            plan = self._plans.setdefault(key, self._plan(alias, shape, values))
+        elif plan.names != values.keys():
+            raise PreparedQueryError(f"values {sorted(values)} given where the query takes {sorted(plan.names)}")
         if not plan.sql:
             return []
         # A compiler of this run, on this thread's connection, set up as the kept one and answering its SQL.

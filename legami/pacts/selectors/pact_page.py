@@ -122,7 +122,8 @@ def _pact_row(*, seen: str, viewer_id: int, network_id: int, pk: int) -> QuerySe
     )
 
 
-# Eight subqueries and four joins: compiled once per process (core.prepared), it costs a third of what it did.
+# Eight subqueries and four joins: compiling them cost more than running them, so it is compiled once per process
+# (core.prepared).
 _PACT_ROW = Prepared(Pact, _pact_row)
 
 
@@ -306,7 +307,8 @@ def _version_rows(
     return parts[0].union(*parts[1:], all=True)
 
 
-# Six parts of eighteen columns each: compiled once per process (core.prepared), it costs a fraction of what it did.
+# Six parts of eighteen columns each: compiling them cost more than running them, so it is compiled once per process
+# (core.prepared).
 _VERSION_ROWS = Prepared(Commitment, _version_rows)
 
 
